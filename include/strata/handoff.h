@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: MIT */
+/* The hand-off block stage0 passes to stage1: the only state stage1 trusts from stage0. */
+#pragma once
+
+#include "include/efi/types.h"
+
+#define HANDOFF_MAGIC 0x46464f4841525453ull /* "STRAHOFF" read as little-endian bytes */
+#define HANDOFF_VERSION 1
+
+#define HANDOFF_MAX_MEMORY 64
+#define HANDOFF_MAX_RESERVED 16
+
+/* Memory range types, as in the e820 table QEMU hands over through fw_cfg. */
+enum handoff_memory_type {
+	HANDOFF_MEMORY_RAM = 1,
+	HANDOFF_MEMORY_RESERVED = 2,
+	HANDOFF_MEMORY_ACPI = 3,
+	HANDOFF_MEMORY_NVS = 4,
+	HANDOFF_MEMORY_UNUSABLE = 5,
+};
+
+/* What a range stage0 allocated holds; stage1 keeps or reclaims them by this. */
+enum handoff_reserved_kind {
+	HANDOFF_RESERVED_STAGE1 = 1,	/* stage1 image (code, data, bss) */
+	HANDOFF_RESERVED_RUNTIME = 2,	/* runtime blob, already relocated to its physical address */
+	HANDOFF_RESERVED_HANDOFF = 3,	/* this block */
+	HANDOFF_RESERVED_PAGE_TABLES = 4, /* stage0's identity map, in use until stage1 replaces it */
+	HANDOFF_RESERVED_STACK = 5,	/* stage0's stack, which stage1 starts on */
+};
+
+/* Boot timestamps (TSC) of stage0's phases, so later stages and `make bench` see where time went. */
+enum handoff_timestamp {
+	HANDOFF_TS_RESET = 0,	/* first C instruction of stage0 */
+	HANDOFF_TS_MEMORY,	/* memory map read */
+	HANDOFF_TS_PCI,		/* PCI enumerated, BARs assigned */
+	HANDOFF_TS_DISK,	/* boot disk found: GPT and ESP read */
+	HANDOFF_TS_STAGE1,	/* stage1 read and verified */
+	HANDOFF_TS_RUNTIME,	/* runtime blob read and verified */
+	HANDOFF_TS_JUMP,	/* just before the jump to stage1 */
+	HANDOFF_TS_COUNT,
+};
+
+struct handoff_memory_range {
+	UINT64 base;
+	UINT64 length;
+	UINT32 type;	/* enum handoff_memory_type or enum handoff_reserved_kind */
+	UINT32 reserved;
+};
+
+enum handoff_virtio_transport {
+	HANDOFF_VIRTIO_LEGACY = 1,
+	HANDOFF_VIRTIO_MODERN = 2,
+};
+
+struct handoff_boot_disk {
+	UINT8 pci_bus;
+	UINT8 pci_device;
+	UINT8 pci_function;
+	UINT8 transport;	/* enum handoff_virtio_transport */
+	UINT32 partition_number; /* 1-based GPT entry index of the ESP */
+	UINT64 partition_first_lba;
+	UINT64 partition_last_lba;
+	EFI_GUID partition_guid; /* unique partition GUID of the ESP */
+	EFI_GUID disk_guid;
+	UINT32 block_size;
+	UINT32 reserved;
+	UINT64 block_count;
+};
+
+enum handoff_flags {
+	HANDOFF_FLAG_STAGE1_BACKUP = 1u << 0,	/* stage1 came from STAGE1.BAK */
+	HANDOFF_FLAG_RUNTIME_PRESENT = 1u << 1,	/* runtime_* fields describe a verified blob */
+	HANDOFF_FLAG_FW_CFG_DMA = 1u << 2,	/* QEMU's fw_cfg offers the DMA interface */
+	HANDOFF_FLAG_MACHINE_Q35 = 1u << 3,	/* host bridge is Q35/ICH9 (else i440FX/PIIX) */
+};
+
+struct handoff {
+	UINT64 magic;		/* HANDOFF_MAGIC */
+	UINT32 version;		/* HANDOFF_VERSION */
+	UINT32 size;		/* sizeof(struct handoff) of the writer */
+	UINT32 flags;		/* enum handoff_flags */
+	UINT16 serial_port;	/* I/O port of the console UART, 0 if none */
+	UINT16 reserved0;
+
+	UINT32 memory_count;
+	UINT32 reserved_count;
+	struct handoff_memory_range memory[HANDOFF_MAX_MEMORY];	/* firmware view: e820 */
+	struct handoff_memory_range reserved[HANDOFF_MAX_RESERVED]; /* what stage0 left in use */
+
+	struct handoff_boot_disk boot_disk;
+
+	UINT64 stage1_base;	/* load address of stage1's body */
+	UINT64 stage1_memory_size;
+	UINT32 stage1_version;
+	UINT32 runtime_version;
+	UINT64 runtime_base;	/* load address of the runtime blob, relocated there */
+	UINT64 runtime_memory_size;
+	UINT64 runtime_entry_offset;
+	UINT64 runtime_rela_offset;
+	UINT64 runtime_rela_size;
+
+	UINT64 pci_mmio32_base;	/* the 32-bit window stage0 assigned BARs from */
+	UINT64 pci_mmio32_limit;
+	UINT64 tsc_hz;		/* TSC frequency measured by stage0, 0 if unknown */
+	UINT64 timestamps[HANDOFF_TS_COUNT];
+};
+
+/* stage1's entry point: System V ABI, never returns. */
+typedef void (*handoff_entry_fn)(struct handoff *handoff);

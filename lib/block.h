@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: MIT */
+/* The sector-reader interface parsers read disks through, so they run on the host as well. */
+#pragma once
+
+#include "include/efi/types.h"
+
+#define BLOCK_MAX_SIZE 4096
+
+struct block_device {
+	/* Read count blocks starting at lba into buf; the driver may split the request. */
+	EFI_STATUS (*read)(struct block_device *dev, EFI_LBA lba, UINTN count, void *buf);
+	UINT32 block_size;	/* bytes per block, 512..BLOCK_MAX_SIZE, a power of two */
+	UINT64 block_count;
+};
+
+/* Read count blocks at lba, refusing a range beyond the end of the device (EFI_INVALID_PARAMETER). */
+EFI_STATUS block_read(struct block_device *dev, EFI_LBA lba, UINTN count, void *buf);

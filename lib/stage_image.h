@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: MIT */
+/* Reading and checking stage image headers (format: include/strata/stage_image.h). */
+#pragma once
+
+#include "include/strata/stage_image.h"
+
+/*
+ * Check a header found at the start of a file of file_size bytes: magic, format version, header
+ * CRC, kind, and that every size and offset is in range. On success copies it to ret_header.
+ * EFI_NOT_FOUND (no magic), EFI_INCOMPATIBLE_VERSION, EFI_CRC_ERROR, EFI_LOAD_ERROR (bad kind) or
+ * EFI_BAD_BUFFER_SIZE (sizes out of range or file truncated).
+ */
+EFI_STATUS stage_image_check_header(const void *data, UINTN file_size, UINT32 expected_kind,
+				    struct stage_image_header *ret_header);
+/* Compare the SHA-256 of body (header->body_size bytes) with the header's; EFI_SECURITY_VIOLATION if not. */
+EFI_STATUS stage_image_verify_body(const struct stage_image_header *header, const void *body);
+/* Fill in magic, format version, header size and CRC (mkimage's side; other fields set by caller). */
+void stage_image_seal_header(struct stage_image_header *header, const void *body);
+/* Name of a kind for messages: "stage1", "runtime" or "unknown". */
+const char *stage_image_kind_name(UINT32 kind);
