@@ -1,0 +1,28 @@
+# SPDX-License-Identifier: MIT
+# mkimage: the host tool that wraps stages (the one writer of the stage image format) and builds,
+# updates and inspects disk images. It reuses lib/ compiled for the host.
+
+MKIMAGE := $(BUILD)/mkimage
+MKIMAGE_SRCS := mkimage/main.c mkimage/util.c mkimage/elf_image.c mkimage/wrap.c
+# The lib/ modules mkimage calls, a subset of $(LIB_HOST_OBJS) so it links before every lib/ part
+# of the tree exists.
+MKIMAGE_LIB_OBJS := $(addprefix $(BUILD)/host/lib/,crc32.o sha256.o stage_image.o)
+MKIMAGE_OBJS := $(MKIMAGE_SRCS:%.c=$(BUILD)/host/%.o) $(MKIMAGE_LIB_OBJS)
+
+ALL_TARGETS += $(MKIMAGE)
+
+$(MKIMAGE): $(MKIMAGE_OBJS)
+	$(call quiet,HOSTLD,$@)
+	$(Q)$(HOST_CC) -o $@ $^
+
+# Stage images carry at most 31 bytes of version string; git describe --dirty can exceed that.
+STAGE_VERSION_STRING := $(shell printf '%.31s' '$(VERSION)')
+
+# $(call stage_wrap,KIND,IN.elf,OUT.bin): recipe lines that wrap a linked PIE stage (KIND is
+# stage1 or runtime). The rule using it must list $(MKIMAGE) as a prerequisite, e.g.
+#   $(BUILD)/stage1.bin: $(BUILD)/stage1.elf $(MKIMAGE)
+#   	$(call stage_wrap,stage1,$<,$@)
+define stage_wrap
+$(call quiet,WRAP,$(3))
+$(Q)$(MKIMAGE) wrap --kind $(1) --version-code $(strip $(STRATA_VERSION_CODE)) --version-string '$(STAGE_VERSION_STRING)' $(2) $(3)
+endef

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: MIT */
+/* mkimage: wrap Strata's stages, and build, update and inspect the disk images that boot them. */
+#include <stdio.h>
+#include <string.h>
+
+#include "mkimage/mkimage.h"
+
+static const char usage[] =
+	"usage: mkimage COMMAND [OPTIONS] ...\n"
+	"\n"
+	"  wrap --kind stage1|runtime [--version-code N] [--version-string S] IN.elf OUT.bin\n"
+	"      put a stage image header (magic, kind, sizes, SHA-256) around a PIE ELF\n"
+	"\n"
+	"Run 'mkimage COMMAND --help' for a command's options.\n";
+
+struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+};
+
+static const struct command commands[] = {
+	{ "wrap", cmd_wrap },
+};
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		fputs(usage, stderr);
+		return 2;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		fputs(usage, stdout);
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return commands[i].run(argc - 1, argv + 1);
+	}
+	mk_error("unknown command '%s' (see mkimage --help)", argv[1]);
+	return 2;
+}
