@@ -6,6 +6,9 @@
 #include "lib/block.h"
 
 #define FAT_NAME_MAX 255
+#define FAT_DIRENT_SIZE 32
+/* fatgen103 §6: a directory holds at most 65536 entries; also bounds scans of broken ones. */
+#define FAT_DIR_MAX_ENTRIES 65536
 
 enum fat_attributes {
 	FAT_ATTR_READ_ONLY = 0x01,
@@ -15,6 +18,20 @@ enum fat_attributes {
 	FAT_ATTR_DIRECTORY = 0x10,
 	FAT_ATTR_ARCHIVE = 0x20,
 	FAT_ATTR_LONG_NAME = 0x0f,
+};
+
+/*
+ * A position in a cluster chain: cluster is the index-th cluster after first. saved, power and
+ * steps are Brent's cycle detection, which catches a loop inside a file's nominal size that the
+ * "no chain is longer than cluster_count" bound alone would miss.
+ */
+struct fat_chain {
+	UINT32 first;
+	UINT32 cluster;
+	UINT32 index;
+	UINT32 saved;
+	UINT32 power;
+	UINT32 steps;
 };
 
 struct fat_volume {
@@ -38,7 +55,10 @@ struct fat_volume {
 	UINT64 fat_cache_lba;
 	UINT8 fat_cache[BLOCK_MAX_SIZE];
 	UINT64 dir_cache_lba;
-	UINT8 dir_cache[BLOCK_MAX_SIZE];
+	UINT8 dir_cache[BLOCK_MAX_SIZE];	/* also holds the partial sectors of fat_read */
+	/* Last chain positions, so sequential reads and scans do not walk from the first cluster. */
+	struct fat_chain read_hint;
+	struct fat_chain dir_hint;
 };
 
 /* An open file or directory. first_cluster 0 with FAT_ATTR_DIRECTORY is the root of FAT12/16. */
@@ -61,8 +81,9 @@ EFI_STATUS fat_mount(struct fat_volume *vol, struct block_device *dev, EFI_LBA f
 /* The root directory as a file. */
 void fat_open_root(struct fat_volume *vol, struct fat_file *ret_dir);
 /*
- * Open path relative to dir (NULL: the root). Separators '\' or '/', repeated ones ignored;
- * "." and ".." handled; names matched case-insensitively against long and 8.3 names.
+ * Open path relative to dir (NULL or a leading separator: the root). Separators '\' or '/',
+ * repeated ones ignored; "." and ".." handled; names matched case-insensitively against long
+ * and 8.3 names.
  * EFI_NOT_FOUND if a component is missing, EFI_NOT_FOUND too if a non-final component is a file.
  */
 EFI_STATUS fat_open(struct fat_volume *vol, const struct fat_file *dir, const CHAR16 *path,
@@ -73,5 +94,10 @@ EFI_STATUS fat_open(struct fat_volume *vol, const struct fat_file *dir, const CH
  * EFI_VOLUME_CORRUPTED on a broken or looping cluster chain.
  */
 EFI_STATUS fat_read(const struct fat_file *file, UINT64 offset, void *buf, UINTN size, UINTN *ret_read);
+/*
+ * The index-th 32-byte entry of dir, pointing into vol->dir_cache (valid until the next read);
+ * EFI_NOT_FOUND past the end. Internal: shared by lib/fat.c and lib/fat_dir.c.
+ */
+EFI_STATUS fat_dir_entry(const struct fat_file *dir, UINT32 index, const UINT8 **ret_entry);
 /* Next entry of directory dir (skipping volume labels, deleted entries, "." and ".."); EFI_NOT_FOUND at the end. */
 EFI_STATUS fat_dir_next(const struct fat_file *dir, struct fat_dir_cursor *cursor, struct fat_file *ret_entry);
