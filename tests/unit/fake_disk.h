@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: MIT */
+/* A struct block_device over a host file or memory buffer, for unit tests and fuzzers. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "lib/block.h"
+
+struct fake_disk {
+	struct block_device dev;	/* hand &disk->dev to the code under test */
+	UINT8 *data;			/* the disk bytes; tests may patch them between reads */
+	size_t size;			/* bytes in data; blocks past it read as zeroes */
+	bool owned;			/* data was allocated by fake_disk_open_file */
+	unsigned read_calls;		/* dev.read calls so far */
+	UINT64 blocks_read;		/* blocks returned by them */
+	bool fail_enabled;		/* when set, a read touching fail_lba fails with EFI_DEVICE_ERROR */
+	EFI_LBA fail_lba;
+};
+
+/* Load a whole image file into memory (so tests can patch it); NULL if it cannot be read. */
+struct fake_disk *fake_disk_open_file(const char *path, UINT32 block_size);
+/* A disk over buf (not copied; size rounded down to whole blocks); block_count may be raised after. */
+struct fake_disk *fake_disk_from_buffer(void *buf, size_t size, UINT32 block_size);
+/* Make every read that covers lba fail with EFI_DEVICE_ERROR. */
+void fake_disk_fail_at(struct fake_disk *disk, EFI_LBA lba);
+/* Reset read_calls and blocks_read. */
+void fake_disk_reset_counters(struct fake_disk *disk);
+/* Free the disk (and its data if it loaded it). */
+void fake_disk_free(struct fake_disk *disk);
