@@ -77,3 +77,23 @@ const char *stage_image_kind_name(UINT32 kind)
 		return "unknown";
 	}
 }
+
+const char *stage_image_error_reason(EFI_STATUS status)
+{
+	switch (status) {
+	case EFI_NOT_FOUND:
+		return "no stage image header";
+	case EFI_INCOMPATIBLE_VERSION:
+		return "unsupported stage image format version";
+	case EFI_CRC_ERROR:
+		return "header checksum mismatch";
+	case EFI_LOAD_ERROR:
+		return "wrong kind of stage image";
+	case EFI_BAD_BUFFER_SIZE:
+		return "truncated file or sizes out of range";
+	case EFI_SECURITY_VIOLATION:
+		return "SHA-256 of the body does not match the header";
+	default:
+		return "invalid stage image";
+	}
+}

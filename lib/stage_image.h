@@ -16,5 +16,7 @@ EFI_STATUS stage_image_check_header(const void *data, UINTN file_size, UINT32 ex
 EFI_STATUS stage_image_verify_body(const struct stage_image_header *header, const void *body);
 /* Fill in magic, format version, header size and CRC (mkimage's side; other fields set by caller). */
 void stage_image_seal_header(struct stage_image_header *header, const void *body);
+/* Why stage_image_check_header or stage_image_verify_body failed, in words for the console. */
+const char *stage_image_error_reason(EFI_STATUS status);
 /* Name of a kind for messages: "stage1", "runtime" or "unknown". */
 const char *stage_image_kind_name(UINT32 kind);

@@ -21,14 +21,14 @@ quiet = @printf '  %-7s %s\n' $(1) $(2)
 endif
 
 # Warnings are errors everywhere; the firmware and the host compile the same lib/ files.
-WARN_FLAGS := -Wall -Wextra -Werror -Wno-unused-parameter -Wstrict-prototypes -Wvla -Wshadow
+WARN_FLAGS := -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers -Wstrict-prototypes -Wvla -Wshadow
 
 # Firmware code: no libc, no red zone (interrupts and our own handlers may use the stack below
 # rsp), no SSE (nothing saves those registers for us), no stack protector (no TLS canary exists),
 # sections split so the linker drops what a stage does not call.
 FW_CFLAGS := -std=c11 -O2 -g $(WARN_FLAGS) -I. \
 	-ffreestanding -fno-stack-protector -fno-stack-clash-protection -mno-red-zone \
-	-mgeneral-regs-only -fno-asynchronous-unwind-tables -fno-unwind-tables \
+	-mgeneral-regs-only -fshort-wchar -fno-asynchronous-unwind-tables -fno-unwind-tables \
 	-ffunction-sections -fdata-sections -fno-common -fno-strict-aliasing \
 	-fcf-protection=none -fno-jump-tables -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
 	-DSTRATA_VERSION='"$(VERSION)"' -DSTRATA_VERSION_CODE=$(STRATA_VERSION_CODE)

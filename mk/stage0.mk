@@ -1,0 +1,23 @@
+# SPDX-License-Identifier: MIT
+# stage0: the flash image. NASM entry + C, linked at fixed addresses, 64 KiB exactly.
+
+STAGE0_SRCS := stage0/main.c stage0/memory.c stage0/platform.c stage0/boot_disk.c \
+	stage0/stage1_loader.c $(LIB_PURE) $(LIB_DRIVERS)
+STAGE0_OBJS := $(BUILD)/fixed/stage0/reset.o $(STAGE0_SRCS:%.c=$(BUILD)/fixed/%.o)
+STAGE0_ROM_SIZE := 65536
+
+ALL_TARGETS += $(BUILD)/stage0.rom
+
+$(BUILD)/stage0.elf: $(STAGE0_OBJS) stage0/stage0.ld
+	$(call quiet,LD,$@)
+	$(Q)$(LD) -nostdlib -static -no-pie --gc-sections --no-undefined -z noexecstack \
+		--build-id=none -T stage0/stage0.ld -o $@ $(STAGE0_OBJS)
+
+# Post-link check: the ROM is exactly the flash size QEMU maps under 4 GiB.
+$(BUILD)/stage0.rom: $(BUILD)/stage0.elf
+	$(call quiet,OBJCOPY,$@)
+	$(Q)$(OBJCOPY) -O binary --gap-fill 0xff $< $@
+	$(Q)size=$$(stat -c %s $@); if [ $$size -ne $(STAGE0_ROM_SIZE) ]; then \
+		echo "stage0.rom is $$size bytes, must be $(STAGE0_ROM_SIZE)"; rm -f $@; exit 1; fi
+	$(Q)used=$$(( $$(nm $< | awk '/ __rom_copy_size$$/ { print "0x" $$1 }') )); \
+		echo "  SIZE    stage0.rom: $$used of 61440 bytes of C code and data used"

@@ -9,11 +9,12 @@
 typedef __UINT8_TYPE__ UINT8;
 typedef __UINT16_TYPE__ UINT16;
 typedef __UINT32_TYPE__ UINT32;
-typedef __UINT64_TYPE__ UINT64;
+/* long long, as EDK2 has it, so "%llx" fits UINT64 in both host and firmware builds. */
+typedef unsigned long long UINT64;
 typedef __INT8_TYPE__ INT8;
 typedef __INT16_TYPE__ INT16;
 typedef __INT32_TYPE__ INT32;
-typedef __INT64_TYPE__ INT64;
+typedef long long INT64;
 typedef __UINTPTR_TYPE__ UINTN;
 typedef __INTPTR_TYPE__ INTN;
 typedef UINT8 BOOLEAN;

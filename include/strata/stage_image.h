@@ -40,4 +40,4 @@ struct stage_image_header {
 	UINT32 reserved;
 };
 
-_Static_assert(sizeof(struct stage_image_header) == 136, "stage image header layout is fixed");
+_Static_assert(sizeof(struct stage_image_header) == 128, "stage image header layout is fixed");

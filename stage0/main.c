@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: MIT */
+/* stage0's boot steps, in order: console, memory, chipset, PCI, boot disk, stage1, runtime, jump. */
+#include "include/strata/handoff.h"
+#include "lib/fw_cfg.h"
+#include "lib/io.h"
+#include "lib/pci.h"
+#include "lib/serial.h"
+#include "lib/stage_image.h"
+#include "lib/string.h"
+#include "stage0/stage0.h"
+
+#define LOG_PREFIX "stage0: "
+#include "lib/log.h"
+
+struct handoff stage0_handoff;
+static struct boot_disk boot_disk;
+
+extern UINT8 stage0_pml4[], stage0_stack[], stage0_stack_top[];
+
+static void timestamp(struct handoff *h, enum handoff_timestamp ts)
+{
+	h->timestamps[ts] = rdtsc();
+}
+
+static struct loaded_stage load_stage1(struct handoff *h, struct fat_volume *esp)
+{
+	struct loaded_stage stage;
+	EFI_STATUS status;
+
+	status = stage_load(h, esp, u"\\STRATA\\STAGE1.BIN", STAGE_KIND_STAGE1, &stage);
+	if (!EFI_ERROR(status)) {
+		log_info("stage1 %s from STAGE1.BIN verified", stage.header.version_string);
+		return stage;
+	}
+	log_error("STAGE1.BIN is unusable, falling back to the backup copy STAGE1.BAK");
+	status = stage_load(h, esp, u"\\STRATA\\STAGE1.BAK", STAGE_KIND_STAGE1, &stage);
+	if (EFI_ERROR(status))
+		panic("no usable stage1: STAGE1.BIN and STAGE1.BAK both failed; "
+		      "write a good one with 'mkimage update IMAGE --stage1 FILE'");
+	log_warn("booting the BACKUP stage1 %s from STAGE1.BAK", stage.header.version_string);
+	h->flags |= HANDOFF_FLAG_STAGE1_BACKUP;
+	return stage;
+}
+
+static void load_runtime(struct handoff *h, struct fat_volume *esp)
+{
+	struct loaded_stage rt;
+	EFI_STATUS status;
+
+	status = stage_load(h, esp, u"\\STRATA\\RUNTIME.BIN", STAGE_KIND_RUNTIME, &rt);
+	if (EFI_ERROR(status)) {
+		log_warn("no usable runtime blob: EFI runtime services will report EFI_UNSUPPORTED");
+		return;
+	}
+	h->flags |= HANDOFF_FLAG_RUNTIME_PRESENT;
+	h->runtime_base = (UINTN)rt.base;
+	h->runtime_memory_size = rt.header.memory_size;
+	h->runtime_entry_offset = rt.header.entry_offset;
+	h->runtime_rela_offset = rt.header.rela_offset;
+	h->runtime_rela_size = rt.header.rela_size;
+	h->runtime_version = rt.header.image_version;
+	log_info("runtime %s verified", rt.header.version_string);
+}
+
+static void reserve(struct handoff *h, UINT64 base, UINT64 length, UINT32 kind)
+{
+	if (h->reserved_count < HANDOFF_MAX_RESERVED)
+		h->reserved[h->reserved_count++] = (struct handoff_memory_range){ base, length, kind };
+}
+
+void stage0_main(void)
+{
+	struct handoff *h = &stage0_handoff, *final;
+	struct pci_windows windows;
+	struct loaded_stage stage1;
+	UINT32 functions;
+	EFI_STATUS status;
+
+	h->timestamps[HANDOFF_TS_RESET] = rdtsc();
+	if (serial_init(SERIAL_COM1))
+		h->serial_port = SERIAL_COM1;
+	log_init(h->serial_port);
+	h->tsc_hz = platform_calibrate_tsc();
+	log_set_tsc_hz(h->tsc_hz);
+	log_info("Strata stage0 %s", STRATA_VERSION);
+
+	if (!fw_cfg_init())
+		panic("QEMU fw_cfg device not found: Strata needs QEMU's firmware configuration");
+	if (fw_cfg_has_dma())
+		h->flags |= HANDOFF_FLAG_FW_CFG_DMA;
+	status = memory_init(h);
+	if (EFI_ERROR(status))
+		panic("no memory map from fw_cfg");
+	timestamp(h, HANDOFF_TS_MEMORY);
+
+	platform_init(h);
+	platform_pci_windows(h, &windows);
+	h->pci_mmio32_base = windows.mmio_base;
+	h->pci_mmio32_limit = windows.mmio_limit;
+	functions = pci_setup(&windows);
+	timestamp(h, HANDOFF_TS_PCI);
+	log_info("PCI: %u functions, MMIO %llx..%llx", functions, h->pci_mmio32_base, windows.mmio_base);
+
+	status = boot_disk_find(h, &boot_disk);
+	if (EFI_ERROR(status))
+		panic("no boot disk: no virtio-blk disk with an EFI system partition holding /STRATA");
+	timestamp(h, HANDOFF_TS_DISK);
+
+	stage1 = load_stage1(h, &boot_disk.esp);
+	h->stage1_base = (UINTN)stage1.base;
+	h->stage1_memory_size = stage1.header.memory_size;
+	h->stage1_version = stage1.header.image_version;
+	timestamp(h, HANDOFF_TS_STAGE1);
+	load_runtime(h, &boot_disk.esp);
+	timestamp(h, HANDOFF_TS_RUNTIME);
+
+	/* The device must stop before stage1 owns its queue memory; stage1 brings it up again. */
+	virtio_blk_shutdown(&boot_disk.blk);
+
+	final = memory_alloc(h, sizeof(*h), HANDOFF_RESERVED_HANDOFF);
+	if (!final)
+		panic("no memory for the hand-off block");
+	reserve(h, (UINTN)stage0_pml4, 6 * 4096, HANDOFF_RESERVED_PAGE_TABLES);
+	reserve(h, (UINTN)stage0_stack, stage0_stack_top - stage0_stack, HANDOFF_RESERVED_STACK);
+	h->magic = HANDOFF_MAGIC;
+	h->version = HANDOFF_VERSION;
+	h->size = sizeof(*h);
+	timestamp(h, HANDOFF_TS_JUMP);
+	memcpy(final, h, sizeof(*h));
+
+	log_info("entering stage1 at %p", stage1.base + stage1.header.entry_offset);
+	((handoff_entry_fn)(stage1.base + stage1.header.entry_offset))(final);
+	panic("stage1 returned");
+}

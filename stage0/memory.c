@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: MIT */
+/* stage0's view of memory: QEMU's e820 table and a top-down page allocator below 4 GiB. */
+#include "lib/fw_cfg.h"
+#include "lib/string.h"
+#include "stage0/stage0.h"
+
+#define LOG_PREFIX "memory: "
+#include "lib/log.h"
+
+#define PAGE_SIZE 4096ull
+#define LEGACY_HOLE_START 0xa0000ull	/* VGA memory and option ROM space up to 1 MiB */
+#define LEGACY_HOLE_END 0x100000ull
+#define FOUR_GIB 0x100000000ull
+
+struct e820_entry {
+	UINT64 address;
+	UINT64 length;
+	UINT32 type;
+} __attribute__((packed));
+
+static UINT64 alloc_floor, alloc_top;
+
+static void add_range(struct handoff *h, UINT64 base, UINT64 length, UINT32 type)
+{
+	if (!length)
+		return;
+	if (h->memory_count == HANDOFF_MAX_MEMORY) {
+		log_warn("memory map full, dropping %llx+%llx", base, length);
+		return;
+	}
+	h->memory[h->memory_count++] = (struct handoff_memory_range){ base, length, type };
+}
+
+EFI_STATUS memory_init(struct handoff *h)
+{
+	static struct e820_entry e820[HANDOFF_MAX_MEMORY];
+	UINTN size;
+	EFI_STATUS status;
+
+	status = fw_cfg_read_file("etc/e820", e820, sizeof(e820), &size);
+	if (EFI_ERROR(status))
+		return log_error_status(status, "fw_cfg etc/e820");
+
+	for (UINTN i = 0; i < size / sizeof(e820[0]); i++) {
+		UINT64 base = e820[i].address, end = base + e820[i].length;
+
+		/*
+		 * QEMU reports RAM from 0 to the top of low memory in one piece; the legacy VGA and
+		 * ROM hole under 1 MiB is not usable RAM, so it is cut out here.
+		 */
+		if (e820[i].type == HANDOFF_MEMORY_RAM && base < LEGACY_HOLE_END && end > LEGACY_HOLE_START) {
+			add_range(h, base, (base < LEGACY_HOLE_START ? LEGACY_HOLE_START : base) - base,
+				  HANDOFF_MEMORY_RAM);
+			if (end > LEGACY_HOLE_END)
+				add_range(h, LEGACY_HOLE_END, end - LEGACY_HOLE_END, HANDOFF_MEMORY_RAM);
+		} else {
+			add_range(h, base, e820[i].length, e820[i].type);
+		}
+	}
+
+	/* Allocations come from the top of the highest RAM range above 1 MiB and below 4 GiB. */
+	for (UINT32 i = 0; i < h->memory_count; i++) {
+		struct handoff_memory_range *r = &h->memory[i];
+		UINT64 end = r->base + r->length;
+
+		if (r->type != HANDOFF_MEMORY_RAM || r->base < LEGACY_HOLE_END || r->base >= FOUR_GIB)
+			continue;
+		if (end > FOUR_GIB)
+			end = FOUR_GIB;
+		if (end > alloc_top) {
+			alloc_top = end & ~(PAGE_SIZE - 1);
+			alloc_floor = r->base;
+		}
+	}
+	if (!alloc_top)
+		return log_error_status(EFI_OUT_OF_RESOURCES, "no RAM above 1 MiB");
+	log_info("%u ranges, RAM below 4 GiB ends at %llx", h->memory_count, alloc_top);
+	return EFI_SUCCESS;
+}
+
+void *memory_alloc(struct handoff *h, UINT64 size, UINT32 kind)
+{
+	UINT64 pages = (size + PAGE_SIZE - 1) / PAGE_SIZE;
+
+	if (h->reserved_count == HANDOFF_MAX_RESERVED || pages * PAGE_SIZE > alloc_top - alloc_floor)
+		return NULL;
+	alloc_top -= pages * PAGE_SIZE;
+	h->reserved[h->reserved_count++] =
+		(struct handoff_memory_range){ alloc_top, pages * PAGE_SIZE, kind };
+	return (void *)(UINTN)alloc_top;
+}
+
+void memory_free_last(struct handoff *h, void *p)
+{
+	struct handoff_memory_range *last;
+
+	if (!h->reserved_count)
+		return;
+	last = &h->reserved[h->reserved_count - 1];
+	if (last->base != (UINTN)p || last->base != alloc_top)
+		return;
+	alloc_top += last->length;
+	h->reserved_count--;
+}

@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: MIT */
+/* Machine facts stage0 sets up: TSC frequency, the chipset's ACPI PM block, PCI address windows. */
+#include "lib/io.h"
+#include "lib/pci.h"
+#include "stage0/stage0.h"
+
+#define LOG_PREFIX "platform: "
+#include "lib/log.h"
+
+#define PIT_HZ 1193182
+#define PIT_CHANNEL2 0x42
+#define PIT_COMMAND 0x43
+#define PIT_GATE_PORT 0x61	/* bit 0: channel 2 gate, bit 1: speaker, bit 5: channel 2 output */
+
+#define INTEL_VENDOR 0x8086
+#define I440FX_HOST_ID 0x1237
+#define Q35_HOST_ID 0x29c0
+#define PIIX4_PM_ID 0x7113
+#define ICH9_LPC_ID 0x2918
+
+/* The PM I/O base every other x86 QEMU firmware uses; QEMU builds the FADT from the register. */
+#define ACPI_PM_BASE 0x600
+#define PIIX4_PMBA 0x40
+#define PIIX4_PMREGMISC 0x80
+#define ICH9_PMBASE 0x40
+#define ICH9_ACPI_CNTL 0x44
+#define ICH9_ACPI_EN 0x80
+
+#define FOUR_GIB 0x100000000ull
+#define PCI_MMIO32_MIN_BASE 0xc0000000ull	/* above q35's MMCONFIG at 0xb0000000 */
+#define PCI_MMIO32_LIMIT 0xfebfffffull		/* below the I/O APIC, HPET and local APIC */
+#define PCI_IO_BASE 0xc000
+#define PCI_IO_LIMIT 0xffff
+
+UINT64 platform_calibrate_tsc(void)
+{
+	const UINT32 ticks = PIT_HZ / 100; /* 10 ms */
+	UINT64 start, end;
+	UINT32 spins = 0;
+
+	/* Channel 2, gate on, speaker off, mode 0: the output goes high when the count expires. */
+	outb(PIT_GATE_PORT, (inb(PIT_GATE_PORT) & ~0x02) | 0x01);
+	outb(PIT_COMMAND, 0xb0);
+	outb(PIT_CHANNEL2, ticks & 0xff);
+	outb(PIT_CHANNEL2, ticks >> 8);
+	start = rdtsc();
+	while (!(inb(PIT_GATE_PORT) & 0x20))
+		if (++spins > 50000000)
+			return 0;
+	end = rdtsc();
+	return (end - start) * 100;
+}
+
+void platform_init(struct handoff *h)
+{
+	struct pci_address host = { 0, 0, 0 };
+	UINT16 host_id = pci_read16(host, PCI_DEVICE_ID);
+
+	if (pci_read16(host, PCI_VENDOR_ID) == INTEL_VENDOR && host_id == Q35_HOST_ID) {
+		struct pci_address lpc = { 0, 0x1f, 0 };
+
+		h->flags |= HANDOFF_FLAG_MACHINE_Q35;
+		if (pci_read16(lpc, PCI_DEVICE_ID) == ICH9_LPC_ID) {
+			pci_write32(lpc, ICH9_PMBASE, ACPI_PM_BASE | 1);
+			pci_write8(lpc, ICH9_ACPI_CNTL, ICH9_ACPI_EN);
+		}
+		log_info("machine: q35 (ICH9)");
+	} else if (pci_read16(host, PCI_VENDOR_ID) == INTEL_VENDOR && host_id == I440FX_HOST_ID) {
+		struct pci_address pm = { 0, 1, 3 };
+
+		if (pci_read16(pm, PCI_DEVICE_ID) == PIIX4_PM_ID) {
+			pci_write32(pm, PIIX4_PMBA, ACPI_PM_BASE | 1);
+			pci_write8(pm, PIIX4_PMREGMISC, 0x01);
+		}
+		log_info("machine: pc (i440FX/PIIX)");
+	} else {
+		log_warn("unknown host bridge %04x:%04x", pci_read16(host, PCI_VENDOR_ID), host_id);
+	}
+}
+
+void platform_pci_windows(const struct handoff *h, struct pci_windows *ret_windows)
+{
+	UINT64 low_top = 0;
+
+	for (UINT32 i = 0; i < h->memory_count; i++) {
+		UINT64 end = h->memory[i].base + h->memory[i].length;
+
+		if (h->memory[i].type == HANDOFF_MEMORY_RAM && h->memory[i].base < FOUR_GIB &&
+		    end > low_top)
+			low_top = end < FOUR_GIB ? end : FOUR_GIB;
+	}
+	low_top = (low_top + 0x0fffffff) & ~0x0fffffffull;
+	ret_windows->mmio_base = low_top > PCI_MMIO32_MIN_BASE ? low_top : PCI_MMIO32_MIN_BASE;
+	ret_windows->mmio_limit = PCI_MMIO32_LIMIT;
+	ret_windows->io_base = PCI_IO_BASE;
+	ret_windows->io_limit = PCI_IO_LIMIT;
+}

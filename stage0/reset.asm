@@ -1,0 +1,173 @@
+; SPDX-License-Identifier: MIT
+; stage0 entry: reset vector, 16-bit real mode -> 32-bit protected mode -> 64-bit long mode.
+;
+; The CPU starts at 0xFFFFFFF0 with CS base 0xFFFF0000, so the 16-bit code must sit in the last
+; 64 KiB of the address space: it executes in place from the ROM. The 32-bit code, still in ROM,
+; copies the C part of stage0 to RAM (it is linked there), zeroes .bss, builds an identity map of
+; the first 4 GiB with 2 MiB pages and enters long mode in RAM.
+
+%define CR0_PE (1 << 0)
+%define CR0_MP (1 << 1)
+%define CR0_EM (1 << 2)
+%define CR0_NE (1 << 5)
+%define CR0_PG (1 << 31)
+%define CR4_PAE (1 << 5)
+%define CR4_OSFXSR (1 << 9)
+%define CR4_OSXMMEXCPT (1 << 10)
+%define MSR_EFER 0xC0000080
+%define EFER_LME (1 << 8)
+%define PTE_PRESENT (1 << 0)
+%define PTE_WRITE (1 << 1)
+%define PTE_LARGE (1 << 7)
+
+%define SEL_CODE32 0x08
+%define SEL_DATA 0x10
+%define SEL_CODE64 0x18
+
+extern __rom_copy_lma, __rom_copy_vma, __rom_copy_size, __bss_start, __bss_size
+extern stage0_main
+global reset16
+global stage0_gdt_descriptor, stage0_pml4, stage0_stack, stage0_stack_top
+
+%define STACK_SIZE 0x8000
+
+; ---------------------------------------------------------------------------------------------
+section .rom16 progbits alloc exec
+BITS 16
+reset16:
+	cli
+	cld
+	; CS base is 0xFFFF0000 and the linker script puts this section at 0xFFFFF000, so a label
+	; here is at CS offset 0xF000 + (label - reset16).
+	o32 lgdt [cs:0xF000 + (rom_gdt_descriptor - reset16)]
+	mov eax, cr0
+	or eax, CR0_PE
+	mov cr0, eax
+	jmp dword SEL_CODE32:protected32
+
+BITS 32
+protected32:
+	mov ax, SEL_DATA
+	mov ds, ax
+	mov es, ax
+	mov ss, ax
+	mov fs, ax
+	mov gs, ax
+
+	; C code and data run from RAM: copy them out of the ROM, then clear .bss.
+	mov esi, __rom_copy_lma
+	mov edi, __rom_copy_vma
+	mov ecx, __rom_copy_size
+	rep movsb
+	mov edi, __bss_start
+	mov ecx, __bss_size
+	xor eax, eax
+	rep stosb
+
+	; Identity map 0..4 GiB: PML4[0] -> PDPT, PDPT[0..3] -> four page directories of 2 MiB pages.
+	mov eax, stage0_pdpt
+	or eax, PTE_PRESENT | PTE_WRITE
+	mov [stage0_pml4], eax
+	mov edi, stage0_pdpt
+	mov eax, stage0_pd
+	or eax, PTE_PRESENT | PTE_WRITE
+	mov ecx, 4
+.pdpt:
+	mov [edi], eax
+	add edi, 8
+	add eax, 4096
+	loop .pdpt
+	mov edi, stage0_pd
+	mov eax, PTE_PRESENT | PTE_WRITE | PTE_LARGE
+	xor edx, edx			; bits 32.. of the physical address
+	mov ecx, 4 * 512
+.pd:
+	mov [edi], eax
+	mov [edi + 4], edx
+	add edi, 8
+	add eax, 0x200000
+	adc edx, 0
+	loop .pd
+
+	; SSE must work for stage1 and every payload (UEFI 2.10 §2.3.4): no emulation, OS FXSR on.
+	mov eax, cr0
+	and eax, ~CR0_EM
+	or eax, CR0_MP | CR0_NE
+	mov cr0, eax
+	mov eax, cr4
+	or eax, CR4_PAE | CR4_OSFXSR | CR4_OSXMMEXCPT
+	mov cr4, eax
+	mov eax, stage0_pml4
+	mov cr3, eax
+	mov ecx, MSR_EFER
+	rdmsr
+	or eax, EFER_LME
+	wrmsr
+	mov eax, cr0
+	or eax, CR0_PG
+	mov cr0, eax
+	jmp SEL_CODE64:long64
+
+align 8
+rom_gdt:
+	dq 0
+	dq 0x00CF9A000000FFFF		; 0x08: 32-bit code, flat
+	dq 0x00CF92000000FFFF		; 0x10: data, flat
+	dq 0x00AF9A000000FFFF		; 0x18: 64-bit code
+rom_gdt_end:
+rom_gdt_descriptor:
+	dw rom_gdt_end - rom_gdt - 1
+	dd rom_gdt
+
+; ---------------------------------------------------------------------------------------------
+section .resetvector progbits alloc exec
+BITS 16
+	jmp near reset16
+	times 16 - ($ - $$) db 0xf4	; hlt
+
+; ---------------------------------------------------------------------------------------------
+section .text.entry64 progbits alloc exec
+BITS 64
+long64:
+	; Same descriptors, now from the RAM copy, so nothing later depends on the ROM mapping.
+	lgdt [stage0_gdt_descriptor]
+	mov ax, SEL_DATA
+	mov ds, ax
+	mov es, ax
+	mov ss, ax
+	mov fs, ax
+	mov gs, ax
+	mov rsp, stage0_stack_top
+	xor ebp, ebp
+	call stage0_main
+.halt:
+	cli
+	hlt
+	jmp .halt
+
+section .rodata.gdt progbits alloc
+align 8
+ram_gdt:
+	dq 0
+	dq 0x00CF9A000000FFFF
+	dq 0x00CF92000000FFFF
+	dq 0x00AF9A000000FFFF
+ram_gdt_end:
+stage0_gdt_descriptor:
+	dw ram_gdt_end - ram_gdt - 1
+	dq ram_gdt
+
+; ---------------------------------------------------------------------------------------------
+; Cleared by the copy loop above; stage1 keeps running on this stack until it has its own.
+section .bss.pagetables nobits alloc write
+align 4096
+stage0_pml4:	resb 4096
+stage0_pdpt:	resb 4096
+stage0_pd:	resb 4 * 4096
+
+section .bss.stack nobits alloc write
+align 16
+stage0_stack:	resb STACK_SIZE
+stage0_stack_top:
+
+section .note.GNU-stack noalloc noexec nowrite progbits

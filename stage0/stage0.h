@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: MIT */
+/* What stage0's files share: the hand-off block being built and the steps main() calls. */
+#pragma once
+
+#include "include/strata/handoff.h"
+#include "include/strata/stage_image.h"
+#include "lib/fat.h"
+#include "lib/virtio_blk.h"
+
+extern struct handoff stage0_handoff;
+
+/* platform.c */
+/* Measure the TSC frequency against the PIT (0 if the PIT does not answer). */
+UINT64 platform_calibrate_tsc(void);
+/* Identify the chipset and enable its ACPI PM I/O block, which QEMU's FADT points at. */
+void platform_init(struct handoff *h);
+/* The 32-bit PCI MMIO window for this machine given the top of RAM below 4 GiB. */
+void platform_pci_windows(const struct handoff *h, struct pci_windows *ret_windows);
+
+/* memory.c */
+/* Read QEMU's e820 map into the hand-off block. */
+EFI_STATUS memory_init(struct handoff *h);
+/* Highest page-aligned free RAM below 4 GiB for size bytes, recorded as reserved kind; NULL if none. */
+void *memory_alloc(struct handoff *h, UINT64 size, UINT32 kind);
+/* Give back the most recent allocation (a stage that failed verification). */
+void memory_free_last(struct handoff *h, void *p);
+
+/* boot_disk.c */
+struct boot_disk {
+	struct virtio_blk blk;
+	struct fat_volume esp;
+};
+/* Find the first virtio-blk disk whose ESP holds a /STRATA directory and mount that ESP. */
+EFI_STATUS boot_disk_find(struct handoff *h, struct boot_disk *ret_disk);
+
+/* stage1_loader.c */
+struct loaded_stage {
+	UINT8 *base;
+	struct stage_image_header header;
+};
+/* Load, verify and relocate the stage image at path; every failure is logged with its reason. */
+EFI_STATUS stage_load(struct handoff *h, struct fat_volume *esp, const CHAR16 *path, UINT32 kind,
+		      struct loaded_stage *ret_stage);
