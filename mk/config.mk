@@ -33,6 +33,11 @@ FW_CFLAGS := -std=c11 -O2 -g $(WARN_FLAGS) -I. \
 	-fcf-protection=none -fno-jump-tables -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
 	-DSTRATA_VERSION='"$(VERSION)"' -DSTRATA_VERSION_CODE=$(STRATA_VERSION_CODE)
 
+# VERBOSE=1: firmware logs debug lines too (the level is fixed at build time).
+ifeq ($(VERBOSE),1)
+FW_CFLAGS += -DLOG_LEVEL=3
+endif
+
 # stage0 runs at fixed addresses below 2 GiB; stage1, the runtime and the probe are PIE so any
 # loader (stage0, SetVirtualAddressMap) can place them. Hidden visibility keeps every internal
 # reference PC-relative: the only dynamic relocations left are R_X86_64_RELATIVE.

@@ -21,7 +21,7 @@ static const char *const kind_names[] = {
 	[HANDOFF_RESERVED_STACK] = "stack",
 };
 static const char probe_marker[] = "relocated";
-static const char *const probe_marker_ptr = probe_marker;
+static const char *probe_marker_ptr = probe_marker;
 
 static __attribute__((noreturn)) void probe_exit(UINT8 code)
 {
@@ -74,7 +74,8 @@ __attribute__((section(".text.entry"), noreturn)) void stage_entry(struct handof
 		probe_exit(3);
 	}
 	log_set_tsc_hz(h->tsc_hz);
-	if (probe_marker_ptr != probe_marker) {
+	/* Read through volatile so the compiler cannot fold the comparison at build time. */
+	if (*(const char *volatile *)&probe_marker_ptr != probe_marker) {
 		log_error("relocations were not applied");
 		probe_exit(3);
 	}
