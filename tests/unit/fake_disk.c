@@ -24,6 +24,8 @@ static EFI_STATUS fake_disk_read(struct block_device *dev, EFI_LBA lba, UINTN co
 		memcpy(buf, disk->data + start, avail);
 	memset((UINT8 *)buf + avail, 0, len - avail);
 	disk->blocks_read += count;
+	if (count > disk->largest_read)
+		disk->largest_read = count;
 	return EFI_SUCCESS;
 }
 
@@ -79,6 +81,7 @@ void fake_disk_reset_counters(struct fake_disk *disk)
 {
 	disk->read_calls = 0;
 	disk->blocks_read = 0;
+	disk->largest_read = 0;
 }
 
 void fake_disk_free(struct fake_disk *disk)

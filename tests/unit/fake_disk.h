@@ -14,6 +14,7 @@ struct fake_disk {
 	bool owned;			/* data was allocated by fake_disk_open_file */
 	unsigned read_calls;		/* dev.read calls so far */
 	UINT64 blocks_read;		/* blocks returned by them */
+	UINT64 largest_read;		/* most blocks returned by one call */
 	bool fail_enabled;		/* when set, a read touching fail_lba fails with EFI_DEVICE_ERROR */
 	EFI_LBA fail_lba;
 };
@@ -24,7 +25,7 @@ struct fake_disk *fake_disk_open_file(const char *path, UINT32 block_size);
 struct fake_disk *fake_disk_from_buffer(void *buf, size_t size, UINT32 block_size);
 /* Make every read that covers lba fail with EFI_DEVICE_ERROR. */
 void fake_disk_fail_at(struct fake_disk *disk, EFI_LBA lba);
-/* Reset read_calls and blocks_read. */
+/* Reset read_calls, blocks_read and largest_read. */
 void fake_disk_reset_counters(struct fake_disk *disk);
 /* Free the disk (and its data if it loaded it). */
 void fake_disk_free(struct fake_disk *disk);
