@@ -644,21 +644,23 @@ static void test_lfn_checksum(void **state)
 	fake_disk_free(m.disk);
 }
 
-#define FAT_TESTS(fx)                                                           \
-	cmocka_unit_test_prestate(test_mount, (void *)&fx),                     \
-	cmocka_unit_test_prestate(test_read_big_file, (void *)&fx),             \
-	cmocka_unit_test_prestate(test_read_chunks, (void *)&fx),               \
-	cmocka_unit_test_prestate(test_read_fragmented_and_small, (void *)&fx), \
-	cmocka_unit_test_prestate(test_paths, (void *)&fx),                     \
-	cmocka_unit_test_prestate(test_enumerate, (void *)&fx),                 \
-	cmocka_unit_test_prestate(test_partition_offset, (void *)&fx),          \
-	cmocka_unit_test_prestate(test_device_error, (void *)&fx),              \
-	cmocka_unit_test_prestate(test_chain_loop, (void *)&fx),                \
-	cmocka_unit_test_prestate(test_cluster_out_of_range, (void *)&fx),      \
-	cmocka_unit_test_prestate(test_size_beyond_chain, (void *)&fx),         \
-	cmocka_unit_test_prestate(test_bad_bpb, (void *)&fx),                   \
-	cmocka_unit_test_prestate(test_nt_case_flags, (void *)&fx),             \
-	cmocka_unit_test_prestate(test_lfn_checksum, (void *)&fx)
+/* Every case on every image, named "<image>/<case>" in the report. */
+#define FAT_TEST(fx, fn) { #fx "/" #fn, fn, NULL, NULL, (void *)&fx }
+#define FAT_TESTS(fx) \
+	FAT_TEST(fx, test_mount), \
+	FAT_TEST(fx, test_read_big_file), \
+	FAT_TEST(fx, test_read_chunks), \
+	FAT_TEST(fx, test_read_fragmented_and_small), \
+	FAT_TEST(fx, test_paths), \
+	FAT_TEST(fx, test_enumerate), \
+	FAT_TEST(fx, test_partition_offset), \
+	FAT_TEST(fx, test_device_error), \
+	FAT_TEST(fx, test_chain_loop), \
+	FAT_TEST(fx, test_cluster_out_of_range), \
+	FAT_TEST(fx, test_size_beyond_chain), \
+	FAT_TEST(fx, test_bad_bpb), \
+	FAT_TEST(fx, test_nt_case_flags), \
+	FAT_TEST(fx, test_lfn_checksum)
 
 int main(void)
 {
