@@ -1,0 +1,14 @@
+# SPDX-License-Identifier: MIT
+# QEMU boot tests (pytest driving QEMU; KVM when /dev/kvm is usable, TCG otherwise).
+
+# Debian's pytest lives with Debian's python3; a python3 earlier on PATH may not have it.
+PYTEST := /usr/bin/python3 -m pytest
+PYTEST_FLAGS ?= -q -ra
+
+BOOT_TEST_INPUTS := $(BUILD)/stage0.rom $(BUILD)/tests/handoff_probe.bin \
+	$(BUILD)/tests/handoff_probe_runtime.bin $(MKIMAGE)
+
+.PHONY: boot-tests
+boot-tests: $(BOOT_TEST_INPUTS)
+	$(call quiet,PYTEST,tests/boot)
+	$(Q)STRATA_BUILD=$(BUILD) $(PYTEST) $(PYTEST_FLAGS) -p no:cacheprovider tests/boot

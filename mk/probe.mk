@@ -13,3 +13,8 @@ $(BUILD)/tests/handoff_probe.elf: $(PROBE_OBJS) stage1/stage1.ld
 
 $(BUILD)/tests/handoff_probe.bin: $(BUILD)/tests/handoff_probe.elf $(MKIMAGE)
 	$(call stage_wrap,stage1,$<,$@)
+
+# The same probe wrapped as a runtime-kind image, so boot tests exercise the runtime loader.
+ALL_TARGETS += $(BUILD)/tests/handoff_probe_runtime.bin
+$(BUILD)/tests/handoff_probe_runtime.bin: $(BUILD)/tests/handoff_probe.elf $(MKIMAGE)
+	$(call stage_wrap,runtime,$<,$@)

@@ -1,0 +1,135 @@
+# SPDX-License-Identifier: MIT
+"""stage0 end to end: reset vector to the jump into stage1 (the hand-off probe), and its fallbacks."""
+import struct
+
+import pytest
+from conftest import build_disk
+
+PROBE_OK = "HANDOFF-PROBE-OK"
+HALTED = "system halted"
+BOOT_TIMEOUT = 60
+PROBE_EXIT = 1  # isa-debug-exit: (0 << 1) | 1
+STAGE_HEADER_SIZE = 128
+
+
+def corrupt_body(image):
+    """Flip one byte of the body, so the header checks out but the SHA-256 does not."""
+    data = bytearray(image)
+    data[STAGE_HEADER_SIZE + len(data[STAGE_HEADER_SIZE:]) // 2] ^= 0x40
+    return bytes(data)
+
+
+def boot_to_probe(qemu, disk, **kw):
+    run = qemu(disk, **kw)
+    assert run.wait_for(PROBE_OK, BOOT_TIMEOUT), run.log()
+    assert run.wait_exit(10) == PROBE_EXIT, run.log()
+    return run.output
+
+
+@pytest.mark.parametrize("machine", ["q35", "pc"])
+@pytest.mark.parametrize("virtio", ["disable-modern=on", "disable-legacy=on"],
+                         ids=["legacy", "modern"])
+def test_stage1_receives_handoff_block(tmp_path, qemu, probe_image, machine, virtio):
+    disk = build_disk(tmp_path / "disk.img", {"/STRATA/STAGE1.BIN": probe_image})
+    out = boot_to_probe(qemu, disk, machine=machine, virtio=virtio)
+    transport = "legacy" if "modern=on" in virtio else "modern"
+    assert "probe: handoff magic ok, version 1" in out
+    assert f"probe: machine {machine}" in out
+    assert f"(virtio-blk {transport}" in out
+    assert "ESP partition 1 lba 2048-" in out
+    assert "from STAGE1.BIN" in out and "BACKUP" not in out
+    assert "probe: running at" in out and "relocated" in out
+    assert "type 1" in out  # the e820 RAM ranges made it through
+
+
+def test_boots_from_pflash(tmp_path, qemu, probe_image):
+    disk = build_disk(tmp_path / "disk.img", {"/STRATA/STAGE1.BIN": probe_image})
+    boot_to_probe(qemu, disk, pflash=True)
+
+
+@pytest.mark.parametrize("machine,bridges,bus", [
+    ("q35", ["pcie-root-port,id=rp1,bus=pcie.0,chassis=1"], "rp1"),
+    ("pc", ["pci-bridge,id=br1,chassis_nr=1", "pci-bridge,id=br2,chassis_nr=2,bus=br1,addr=4"],
+     "br2"),
+], ids=["q35-root-port", "pc-nested-bridges"])
+def test_boot_disk_behind_bridges(tmp_path, qemu, probe_image, machine, bridges, bus):
+    disk = build_disk(tmp_path / "disk.img", {"/STRATA/STAGE1.BIN": probe_image})
+    extra = [arg for b in bridges for arg in ("-device", b)]
+    out = boot_to_probe(qemu, disk, machine=machine, extra=extra, device_bus=bus)
+    expected_bus = "01" if machine == "q35" else "02"
+    assert f"probe: boot disk pci {expected_bus}:" in out
+
+
+def test_skips_disk_without_esp_and_boots_second_disk(tmp_path, qemu, probe_image):
+    blank = tmp_path / "blank.img"
+    blank.write_bytes(bytes(8 * 1024 * 1024))
+    disk = build_disk(tmp_path / "disk.img", {"/STRATA/STAGE1.BIN": probe_image})
+    extra = ["-drive", f"if=none,id=blank,format=raw,file={blank}",
+             "-device", "virtio-blk-pci,drive=blank,addr=5"]
+    out = boot_to_probe(qemu, disk, extra=extra, virtio="addr=6")
+    assert "00:05.0: no usable GPT" in out
+    assert "probe: boot disk pci 00:06.0" in out
+
+
+@pytest.mark.parametrize("damage", ["corrupt", "truncated", "missing", "not-an-image"])
+def test_bad_stage1_falls_back_to_backup(tmp_path, qemu, probe_image, damage):
+    bad = {
+        "corrupt": corrupt_body(probe_image),
+        "truncated": probe_image[: len(probe_image) // 2],
+        "missing": None,
+        "not-an-image": b"MZ" + bytes(4000),
+    }[damage]
+    files = {"/STRATA/STAGE1.BAK": probe_image}
+    if bad is not None:
+        files["/STRATA/STAGE1.BIN"] = bad
+    disk = build_disk(tmp_path / "disk.img", files)
+    out = boot_to_probe(qemu, disk)
+    assert "STAGE1.BIN is unusable, falling back to the backup copy STAGE1.BAK" in out
+    assert "booting the BACKUP stage1" in out
+    assert "from STAGE1.BAK" in out
+    reason = {
+        "corrupt": "SHA-256 of the body does not match",
+        "truncated": "truncated file or sizes out of range",
+        "missing": "cannot open: EFI_NOT_FOUND",
+        "not-an-image": "no stage image header",
+    }[damage]
+    assert reason in out
+
+
+def test_both_stage1_copies_bad_halts_with_clear_error(tmp_path, qemu, probe_image):
+    disk = build_disk(tmp_path / "disk.img", {
+        "/STRATA/STAGE1.BIN": corrupt_body(probe_image),
+        "/STRATA/STAGE1.BAK": probe_image[:200],
+    })
+    run = qemu(disk)
+    assert run.wait_for(HALTED, BOOT_TIMEOUT), run.log()
+    assert "no usable stage1: STAGE1.BIN and STAGE1.BAK both failed" in run.output
+    # Halted, not rebooting (-no-reboot would make QEMU exit) and not running the probe.
+    assert run.wait_exit(2) is None, run.log()
+    assert PROBE_OK not in run.output
+
+
+def test_runtime_blob_is_loaded_and_checked(tmp_path, qemu, probe_image, probe_runtime):
+    disk = build_disk(tmp_path / "disk.img", {"/STRATA/STAGE1.BIN": probe_image,
+                                              "/STRATA/RUNTIME.BIN": probe_runtime})
+    out = boot_to_probe(qemu, disk)
+    assert "probe: runtime at" in out and "runtime absent" not in out
+
+
+def test_runtime_of_wrong_kind_is_refused_and_boot_goes_on(tmp_path, qemu, probe_image):
+    disk = build_disk(tmp_path / "disk.img", {"/STRATA/STAGE1.BIN": probe_image,
+                                              "/STRATA/RUNTIME.BIN": probe_image})
+    out = boot_to_probe(qemu, disk)
+    assert "RUNTIME.BIN: wrong kind of stage image" in out
+    assert "probe: runtime absent" in out
+
+
+def test_damaged_primary_gpt_uses_backup(tmp_path, qemu, probe_image):
+    disk = build_disk(tmp_path / "disk.img", {"/STRATA/STAGE1.BIN": probe_image})
+    with open(disk, "r+b") as f:
+        f.seek(512 + 16)  # LBA 1: header CRC field
+        crc = struct.unpack("<I", f.read(4))[0]
+        f.seek(512 + 16)
+        f.write(struct.pack("<I", crc ^ 0xFFFFFFFF))
+    out = boot_to_probe(qemu, disk)
+    assert "primary GPT damaged, using the backup" in out
