@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: MIT */
+/* Device path nodes (UEFI 2.10 §10.2-10.3): the generic header and the node types Strata builds. */
+#pragma once
+
+#include "include/efi/types.h"
+
+#define EFI_DEVICE_PATH_PROTOCOL_GUID \
+	{ 0x09576e91, 0x6d3f, 0x11d2, { 0x8e, 0x39, 0x00, 0xa0, 0xc9, 0x69, 0x72, 0x3b } }
+
+typedef struct {
+	UINT8 Type;
+	UINT8 SubType;
+	UINT8 Length[2];
+} EFI_DEVICE_PATH_PROTOCOL;
+
+/* Types */
+#define HARDWARE_DEVICE_PATH 0x01
+#define ACPI_DEVICE_PATH 0x02
+#define MESSAGING_DEVICE_PATH 0x03
+#define MEDIA_DEVICE_PATH 0x04
+#define BBS_DEVICE_PATH 0x05
+#define END_DEVICE_PATH_TYPE 0x7f
+
+/* Sub-types */
+#define HW_PCI_DP 0x01
+#define HW_VENDOR_DP 0x04
+#define ACPI_DP 0x01
+#define MSG_VENDOR_DP 0x0a
+#define MEDIA_HARDDRIVE_DP 0x01
+#define MEDIA_CDROM_DP 0x02
+#define MEDIA_VENDOR_DP 0x03
+#define MEDIA_FILEPATH_DP 0x04
+#define MEDIA_PROTOCOL_DP 0x05
+#define MEDIA_PIWG_FW_FILE_DP 0x06
+#define MEDIA_RELATIVE_OFFSET_RANGE_DP 0x08
+#define END_ENTIRE_DEVICE_PATH_SUBTYPE 0xff
+#define END_INSTANCE_DEVICE_PATH_SUBTYPE 0x01
+
+typedef struct {
+	EFI_DEVICE_PATH_PROTOCOL Header;
+	UINT32 HID;
+	UINT32 UID;
+} __attribute__((packed)) ACPI_HID_DEVICE_PATH;
+
+/* EISA ID of PNP0A03 (PCI root bridge) and PNP0A08 (PCI Express root bridge). */
+#define EISA_PNP_ID(id) ((UINT32)(((id) << 16) | 0x41d0))
+
+typedef struct {
+	EFI_DEVICE_PATH_PROTOCOL Header;
+	UINT8 Function;
+	UINT8 Device;
+} __attribute__((packed)) PCI_DEVICE_PATH;
+
+typedef struct {
+	EFI_DEVICE_PATH_PROTOCOL Header;
+	EFI_GUID Guid;
+} __attribute__((packed)) VENDOR_DEVICE_PATH;
+
+#define MBR_TYPE_PCAT 0x01
+#define MBR_TYPE_EFI_PARTITION_TABLE_HEADER 0x02
+#define NO_DISK_SIGNATURE 0x00
+#define SIGNATURE_TYPE_MBR 0x01
+#define SIGNATURE_TYPE_GUID 0x02
+
+typedef struct {
+	EFI_DEVICE_PATH_PROTOCOL Header;
+	UINT32 PartitionNumber;
+	UINT64 PartitionStart;
+	UINT64 PartitionSize;
+	UINT8 Signature[16];
+	UINT8 MBRType;
+	UINT8 SignatureType;
+} __attribute__((packed)) HARDDRIVE_DEVICE_PATH;
+
+typedef struct {
+	EFI_DEVICE_PATH_PROTOCOL Header;
+	CHAR16 PathName[];
+} __attribute__((packed)) FILEPATH_DEVICE_PATH;
+
+_Static_assert(sizeof(EFI_DEVICE_PATH_PROTOCOL) == 4, "device path node header");
+_Static_assert(sizeof(HARDDRIVE_DEVICE_PATH) == 42, "HARDDRIVE_DEVICE_PATH layout");
+_Static_assert(sizeof(PCI_DEVICE_PATH) == 6, "PCI_DEVICE_PATH layout");
+_Static_assert(sizeof(ACPI_HID_DEVICE_PATH) == 12, "ACPI_HID_DEVICE_PATH layout");

@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: MIT */
+/* EFI_SIMPLE_TEXT_INPUT_PROTOCOL and EFI_SIMPLE_TEXT_INPUT_EX_PROTOCOL (UEFI 2.10 §12.2-12.3). */
+#pragma once
+
+#include "include/efi/types.h"
+
+#define EFI_SIMPLE_TEXT_INPUT_PROTOCOL_GUID \
+	{ 0x387477c1, 0x69c7, 0x11d2, { 0x8e, 0x39, 0x00, 0xa0, 0xc9, 0x69, 0x72, 0x3b } }
+#define EFI_SIMPLE_TEXT_INPUT_EX_PROTOCOL_GUID \
+	{ 0xdd9e7534, 0x7762, 0x4698, { 0x8c, 0x14, 0xf5, 0x85, 0x17, 0xa6, 0x25, 0xaa } }
+
+typedef struct {
+	UINT16 ScanCode;
+	CHAR16 UnicodeChar;
+} EFI_INPUT_KEY;
+
+/* Scan codes (§12.2, Table 12.4). */
+#define SCAN_NULL 0x00
+#define SCAN_UP 0x01
+#define SCAN_DOWN 0x02
+#define SCAN_RIGHT 0x03
+#define SCAN_LEFT 0x04
+#define SCAN_HOME 0x05
+#define SCAN_END 0x06
+#define SCAN_INSERT 0x07
+#define SCAN_DELETE 0x08
+#define SCAN_PAGE_UP 0x09
+#define SCAN_PAGE_DOWN 0x0a
+#define SCAN_F1 0x0b
+#define SCAN_F2 0x0c
+#define SCAN_F3 0x0d
+#define SCAN_F4 0x0e
+#define SCAN_F5 0x0f
+#define SCAN_F6 0x10
+#define SCAN_F7 0x11
+#define SCAN_F8 0x12
+#define SCAN_F9 0x13
+#define SCAN_F10 0x14
+#define SCAN_F11 0x15
+#define SCAN_F12 0x16
+#define SCAN_ESC 0x17
+
+#define CHAR_NULL 0x0000
+#define CHAR_BACKSPACE 0x0008
+#define CHAR_TAB 0x0009
+#define CHAR_LINEFEED 0x000a
+#define CHAR_CARRIAGE_RETURN 0x000d
+
+typedef struct _EFI_SIMPLE_TEXT_INPUT_PROTOCOL EFI_SIMPLE_TEXT_INPUT_PROTOCOL;
+
+typedef EFI_STATUS(EFIAPI *EFI_INPUT_RESET)(EFI_SIMPLE_TEXT_INPUT_PROTOCOL *This,
+					    BOOLEAN ExtendedVerification);
+typedef EFI_STATUS(EFIAPI *EFI_INPUT_READ_KEY)(EFI_SIMPLE_TEXT_INPUT_PROTOCOL *This,
+					       EFI_INPUT_KEY *Key);
+
+struct _EFI_SIMPLE_TEXT_INPUT_PROTOCOL {
+	EFI_INPUT_RESET Reset;
+	EFI_INPUT_READ_KEY ReadKeyStroke;
+	EFI_EVENT WaitForKey;
+};
+
+/* Shift and toggle state (§12.3). */
+#define EFI_SHIFT_STATE_VALID 0x80000000
+#define EFI_TOGGLE_STATE_VALID 0x80
+#define EFI_KEY_STATE_EXPOSED 0x40
+
+typedef UINT8 EFI_KEY_TOGGLE_STATE;
+
+typedef struct {
+	UINT32 KeyShiftState;
+	EFI_KEY_TOGGLE_STATE KeyToggleState;
+} EFI_KEY_STATE;
+
+typedef struct {
+	EFI_INPUT_KEY Key;
+	EFI_KEY_STATE KeyState;
+} EFI_KEY_DATA;
+
+typedef struct _EFI_SIMPLE_TEXT_INPUT_EX_PROTOCOL EFI_SIMPLE_TEXT_INPUT_EX_PROTOCOL;
+
+typedef EFI_STATUS(EFIAPI *EFI_INPUT_RESET_EX)(EFI_SIMPLE_TEXT_INPUT_EX_PROTOCOL *This,
+					       BOOLEAN ExtendedVerification);
+typedef EFI_STATUS(EFIAPI *EFI_INPUT_READ_KEY_EX)(EFI_SIMPLE_TEXT_INPUT_EX_PROTOCOL *This,
+						  EFI_KEY_DATA *KeyData);
+typedef EFI_STATUS(EFIAPI *EFI_SET_STATE)(EFI_SIMPLE_TEXT_INPUT_EX_PROTOCOL *This,
+					  EFI_KEY_TOGGLE_STATE *KeyToggleState);
+typedef EFI_STATUS(EFIAPI *EFI_KEY_NOTIFY_FUNCTION)(EFI_KEY_DATA *KeyData);
+typedef EFI_STATUS(EFIAPI *EFI_REGISTER_KEYSTROKE_NOTIFY)(EFI_SIMPLE_TEXT_INPUT_EX_PROTOCOL *This,
+							  EFI_KEY_DATA *KeyData,
+							  EFI_KEY_NOTIFY_FUNCTION KeyNotificationFunction,
+							  VOID **NotifyHandle);
+typedef EFI_STATUS(EFIAPI *EFI_UNREGISTER_KEYSTROKE_NOTIFY)(EFI_SIMPLE_TEXT_INPUT_EX_PROTOCOL *This,
+							    VOID *NotificationHandle);
+
+struct _EFI_SIMPLE_TEXT_INPUT_EX_PROTOCOL {
+	EFI_INPUT_RESET_EX Reset;
+	EFI_INPUT_READ_KEY_EX ReadKeyStrokeEx;
+	EFI_EVENT WaitForKeyEx;
+	EFI_SET_STATE SetState;
+	EFI_REGISTER_KEYSTROKE_NOTIFY RegisterKeyNotify;
+	EFI_UNREGISTER_KEYSTROKE_NOTIFY UnregisterKeyNotify;
+};
