@@ -3,10 +3,12 @@
 # updates and inspects disk images. It reuses lib/ compiled for the host.
 
 MKIMAGE := $(BUILD)/mkimage
-MKIMAGE_SRCS := mkimage/main.c mkimage/util.c mkimage/elf_image.c mkimage/wrap.c
+MKIMAGE_SRCS := mkimage/main.c mkimage/util.c mkimage/elf_image.c mkimage/wrap.c \
+	mkimage/create.c mkimage/update.c mkimage/disk.c mkimage/esp.c mkimage/iso.c \
+	mkimage/payload.c
 # The lib/ modules mkimage calls, a subset of $(LIB_HOST_OBJS) so it links before every lib/ part
 # of the tree exists.
-MKIMAGE_LIB_OBJS := $(addprefix $(BUILD)/host/lib/,crc32.o sha256.o stage_image.o)
+MKIMAGE_LIB_OBJS := $(addprefix $(BUILD)/host/lib/,crc32.o sha256.o block.o gpt.o stage_image.o)
 MKIMAGE_OBJS := $(MKIMAGE_SRCS:%.c=$(BUILD)/host/%.o) $(MKIMAGE_LIB_OBJS)
 
 ALL_TARGETS += $(MKIMAGE)

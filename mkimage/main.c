@@ -10,6 +10,13 @@ static const char usage[] =
 	"\n"
 	"  wrap --kind stage1|runtime [--version-code N] [--version-string S] IN.elf OUT.bin\n"
 	"      put a stage image header (magic, kind, sizes, SHA-256) around a PIE ELF\n"
+	"  create -o IMAGE [--size 64M] --stage1 F --runtime F [--payload PATH[:DEST]]...\n"
+	"         [--file SRC:DEST]... [--format raw|qcow2|iso] [--seed TEXT]\n"
+	"      build a GPT disk with an ESP holding the stages and payloads\n"
+	"  update IMAGE --stage1 FILE\n"
+	"      replace stage1 in an image, keeping the previous one as /STRATA/STAGE1.BAK\n"
+	"  inspect IMAGE\n"
+	"      print the partition table and the Strata files, and whether they verify\n"
 	"\n"
 	"Run 'mkimage COMMAND --help' for a command's options.\n";
 
@@ -20,6 +27,9 @@ struct command {
 
 static const struct command commands[] = {
 	{ "wrap", cmd_wrap },
+	{ "create", cmd_create },
+	{ "update", cmd_update },
+	{ "inspect", cmd_inspect },
 };
 
 int main(int argc, char **argv)

@@ -17,8 +17,10 @@ int mk_temp_beside(const char *final_path, char **ret_temp_path);
 int mk_write_file_atomic(const char *path, const void *data, size_t size);
 /* Run a command (argv[0] found on PATH), stdout/stderr passed through; -1 unless it exits 0. */
 int mk_run(const char *const argv[]);
-/* Run a command with its stdout discarded (tools that chatter on success). */
+/* Run a command showing its output only if it fails (tools that chatter on success). */
 int mk_run_quiet(const char *const argv[]);
+/* Run a command with all output discarded and no message on failure (probes: "does X exist?"). */
+int mk_run_quiet_silent(const char *const argv[]);
 /* Create a private temporary directory; the caller removes it with mk_remove_tree. */
 int mk_temp_dir(char **ret_path);
 /* Remove a directory made by mk_temp_dir and everything in it. */
@@ -26,6 +28,9 @@ void mk_remove_tree(const char *path);
 
 /* A stage file read from disk and fully checked (header, kind, digest). */
 int mk_check_stage_file(const char *path, uint32_t kind, struct stage_image_header *ret_header);
+/* What is wrong with a stage image held in memory, or NULL if it checks and verifies. */
+const char *mk_stage_problem(const void *data, size_t size, uint32_t kind,
+			     struct stage_image_header *ret_header);
 /* Check a stage image held in memory; message names what is wrong, prefixed with what. */
 int mk_check_stage_buffer(const char *what, const void *data, size_t size, uint32_t kind,
 			  struct stage_image_header *ret_header);
@@ -50,3 +55,43 @@ int cmd_wrap(int argc, char **argv);
 int cmd_create(int argc, char **argv);
 int cmd_update(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
+
+/* disk.c: raw GPT disk images with one ESP (512-byte blocks, ESP from 1 MiB to the last usable). */
+#define DISK_BLOCK_SIZE 512u
+#define DISK_ESP_FIRST_LBA 2048u
+#define DISK_MIN_SIZE (4u << 20)
+
+/* A fixed GUID derived from what ("strata disk", ...) and the seed. */
+void disk_guid_from_seed(const char *what, const char *seed, EFI_GUID *ret);
+/* "XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX" */
+void disk_guid_text(EFI_GUID guid, char ret_text[37]);
+/* Bytes of the ESP on a disk of disk_size bytes. */
+uint64_t disk_esp_size(uint64_t disk_size);
+/* Write a raw disk of disk_size bytes to path: protective MBR, both GPTs, the ESP image esp_path. */
+int disk_write(const char *path, uint64_t disk_size, const char *seed, const char *esp_path);
+/* Find the ESP of a disk image through lib/gpt.c; prints the partition table if verbose. */
+int disk_find_esp(const char *path, int verbose, uint64_t *ret_offset, uint64_t *ret_size);
+
+/* esp.c: FAT file systems built and edited with dosfstools and mtools, never mounted. */
+/* Create a FAT image file of size bytes (FAT32 where it fits, else FAT16) with a volume id. */
+int esp_format(const char *path, uint64_t size, uint32_t volume_id, uint64_t hidden_sectors);
+/* The mtools image spec for a FAT at offset bytes into path ("path@@offset"), malloc'd. */
+char *esp_spec(const char *path, uint64_t offset);
+/* Copy a host file to dest (absolute, '/'-separated) in the FAT, making parent directories. */
+int esp_put(const char *spec, const char *src, const char *dest);
+/* Copy a FAT file out to a host file; 1 if it does not exist, -1 on other errors. */
+int esp_get(const char *spec, const char *src, const char *dest);
+/* Rename within the FAT, replacing to if it exists. */
+int esp_rename(const char *spec, const char *from, const char *to);
+/* Remove a FAT file if present. */
+int esp_remove(const char *spec, const char *path);
+/* Set the environment mtools, mkfs.fat and xorriso read: reproducible dates, no geometry checks. */
+void esp_setup_environment(void);
+
+/* iso.c: a hybrid ISO whose El Torito EFI image is the ESP, also a GPT disk. */
+/* Largest ESP whose El Torito sector count (16 bits, 512-byte units) survives rounding to 2 KiB. */
+#define ISO_ESP_MAX_SIZE (65535ull * 512 / 2048 * 2048)
+int iso_write(const char *path, const char *esp_path, const char *work_dir, const char *seed);
+
+/* Check a payload is a PE32+ x86-64 EFI application; message says what is wrong. */
+int pe_check_efi_app(const char *path);

@@ -149,32 +149,69 @@ err_unlink:
 	return -1;
 }
 
+/*
+ * quiet: 0 passes output through; 1 keeps the tool's output in a log shown only if it fails (the
+ * tools chatter on success); 2 discards it all and reports nothing (probes: "does X exist?").
+ */
 static int run(const char *const argv[], int quiet)
 {
+	FILE *log = NULL;
 	int status;
 	pid_t pid;
 
+	if (quiet == 1)
+		log = tmpfile();
+	fflush(stdout);
 	pid = fork();
-	if (pid < 0)
+	if (pid < 0) {
+		if (log)
+			fclose(log);
 		return mk_error("fork: %s", strerror(errno));
+	}
 	if (pid == 0) {
+		int out = log ? fileno(log) : quiet ? open("/dev/null", O_WRONLY) : -1;
+
+		if (out >= 0) {
+			dup2(out, STDOUT_FILENO);
+			dup2(out, STDERR_FILENO);
+		}
+		/* A tool must never wait for an answer from a terminal. */
 		if (quiet) {
-			int null = open("/dev/null", O_WRONLY);
+			int null = open("/dev/null", O_RDONLY);
 
 			if (null >= 0)
-				dup2(null, STDOUT_FILENO);
+				dup2(null, STDIN_FILENO);
 		}
 		/* execvp's prototype predates const; the strings are not modified. */
 		execvp(argv[0], (char *const *)argv);
-		fprintf(stderr, "mkimage: %s: %s\n", argv[0], strerror(errno));
+		if (quiet < 2)
+			fprintf(stderr, "mkimage: %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
 	}
 	while (waitpid(pid, &status, 0) < 0) {
-		if (errno != EINTR)
-			return mk_error("waitpid: %s", strerror(errno));
+		if (errno != EINTR) {
+			status = -1;
+			break;
+		}
 	}
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+	if (status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+		if (log)
+			fclose(log);
 		return 0;
+	}
+	if (log) {
+		char buf[4096];
+		size_t n;
+
+		rewind(log);
+		while ((n = fread(buf, 1, sizeof(buf), log)) > 0)
+			fwrite(buf, 1, n, stderr);
+		fclose(log);
+	}
+	if (quiet > 1)
+		return -1;
+	if (status == -1)
+		return mk_error("waitpid: %s", strerror(errno));
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
 		return mk_error("%s: not found or could not run (is it installed?)", argv[0]);
 	return mk_error("%s failed (%s %d)", argv[0], WIFEXITED(status) ? "exit" : "signal",
@@ -189,6 +226,11 @@ int mk_run(const char *const argv[])
 int mk_run_quiet(const char *const argv[])
 {
 	return run(argv, 1);
+}
+
+int mk_run_quiet_silent(const char *const argv[])
+{
+	return run(argv, 2);
 }
 
 int mk_temp_dir(char **ret_path)
@@ -218,32 +260,42 @@ void mk_remove_tree(const char *path)
 	nftw(path, remove_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
-int mk_check_stage_buffer(const char *what, const void *data, size_t size, uint32_t kind,
-			  struct stage_image_header *ret_header)
+const char *mk_stage_problem(const void *data, size_t size, uint32_t kind,
+			     struct stage_image_header *ret_header)
 {
 	struct stage_image_header h;
-	EFI_STATUS status;
 
-	status = stage_image_check_header(data, size, kind, &h);
-	switch (status) {
+	/* The checker tests sizes first; a file that is no stage image at all deserves that message. */
+	if (size < STAGE_IMAGE_MAGIC_SIZE || memcmp(data, STAGE_IMAGE_MAGIC, STAGE_IMAGE_MAGIC_SIZE))
+		return "not a stage image (no STRATA magic)";
+	switch (stage_image_check_header(data, size, kind, &h)) {
 	case EFI_SUCCESS:
 		break;
 	case EFI_NOT_FOUND:
-		return mk_error("%s: not a stage image (no STRATA magic)", what);
+		return "not a stage image (no STRATA magic)";
 	case EFI_INCOMPATIBLE_VERSION:
-		return mk_error("%s: unsupported stage image format version", what);
+		return "unsupported stage image format version";
 	case EFI_CRC_ERROR:
-		return mk_error("%s: stage image header CRC mismatch", what);
+		return "stage image header CRC mismatch";
 	case EFI_LOAD_ERROR:
-		return mk_error("%s: stage image is not of kind %s", what, stage_image_kind_name(kind));
+		return kind == STAGE_KIND_STAGE1 ? "stage image is not of kind stage1"
+						 : "stage image is not of kind runtime";
 	default:
-		return mk_error("%s: stage image sizes out of range or file truncated", what);
+		return "stage image sizes out of range or file truncated";
 	}
 	if (stage_image_verify_body(&h, (const uint8_t *)data + sizeof(h)) != EFI_SUCCESS)
-		return mk_error("%s: stage image body does not match its SHA-256", what);
+		return "stage image body does not match its SHA-256";
 	if (ret_header)
 		*ret_header = h;
-	return 0;
+	return NULL;
+}
+
+int mk_check_stage_buffer(const char *what, const void *data, size_t size, uint32_t kind,
+			  struct stage_image_header *ret_header)
+{
+	const char *problem = mk_stage_problem(data, size, kind, ret_header);
+
+	return problem ? mk_error("%s: %s", what, problem) : 0;
 }
 
 int mk_check_stage_file(const char *path, uint32_t kind, struct stage_image_header *ret_header)
