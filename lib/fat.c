@@ -23,6 +23,7 @@ enum {
 	BPB_TOTAL_SECTORS32 = 32,
 	BPB16_BOOT_SIGNATURE = 38,
 	BPB32_FAT_SIZE32 = 36,
+	BPB32_EXT_FLAGS = 40,
 	BPB32_FS_VERSION = 42,
 	BPB32_ROOT_CLUSTER = 44,
 	BPB32_BOOT_SIGNATURE = 66,
@@ -129,6 +130,14 @@ static EFI_STATUS check_bpb(struct fat_volume *vol, const UINT8 *bs)
 			return EFI_UNSUPPORTED;
 		if (vol->root_cluster < 2 || vol->root_cluster > vol->cluster_count + 1)
 			return EFI_VOLUME_CORRUPTED;
+		/* fatgen103 §3.3 BPB_ExtFlags: unmirrored, only the active FAT is current. */
+		if (bs[BPB32_EXT_FLAGS] & 0x80) {
+			UINT32 active = bs[BPB32_EXT_FLAGS] & 0x0f;
+
+			if (active >= num_fats)
+				return EFI_VOLUME_CORRUPTED;
+			vol->fat_lba += active * fat_size;
+		}
 		ext = bs + BPB32_BOOT_SIGNATURE;
 	}
 	/* Extended boot signature 0x29: serial number and label follow. */
@@ -331,7 +340,7 @@ EFI_STATUS fat_read(const struct fat_file *file, UINT64 offset, void *buf, UINTN
 		lba = cluster_lba(vol, chain->cluster) + in_cluster / bps;
 		in_sector = in_cluster % bps;
 		if (in_sector || remaining < bps) {
-			/* Head or tail of the request: through the cache, then copy the part asked for. */
+			/* Head or tail of the request: through the cache, copy the part wanted. */
 			status = cache_sector(vol, lba, vol->dir_cache, &vol->dir_cache_lba);
 			if (EFI_ERROR(status))
 				return status;
@@ -341,8 +350,9 @@ EFI_STATUS fat_read(const struct fat_file *file, UINT64 offset, void *buf, UINTN
 			memcpy(out, vol->dir_cache + in_sector, n);
 			sectors = 0;
 		} else {
-			/* Whole sectors straight into the caller's buffer, one request per contiguous run. */
-			status = contiguous_run(vol, chain, in_cluster / bps, remaining / bps, &sectors);
+			/* Whole sectors straight into the caller's buffer, one request a run. */
+			status = contiguous_run(vol, chain, in_cluster / bps, remaining / bps,
+						&sectors);
 			if (EFI_ERROR(status))
 				return status;
 			status = read_blocks(vol, lba, sectors, out);

@@ -55,8 +55,8 @@ struct fat_volume {
 	UINT64 fat_cache_lba;
 	UINT8 fat_cache[BLOCK_MAX_SIZE];
 	UINT64 dir_cache_lba;
-	UINT8 dir_cache[BLOCK_MAX_SIZE];	/* also holds the partial sectors of fat_read */
-	/* Last chain positions, so sequential reads and scans do not walk from the first cluster. */
+	UINT8 dir_cache[BLOCK_MAX_SIZE];	/* also fat_read's partial sectors */
+	/* Last chain positions: sequential reads and scans need not walk from the first cluster. */
 	struct fat_chain read_hint;
 	struct fat_chain dir_hint;
 };

@@ -89,9 +89,11 @@ static void short_name(const UINT8 *e, CHAR16 ret_name[13])
 	for (end = 8; end > 0 && e[end - 1] == ' '; end--)
 		;
 	for (i = 0; i < end; i++) {
-		UINT8 c = i == 0 && e[0] == 0x05 ? DIR_DELETED : e[i]; /* 0x05 stands for a real 0xe5 */
+		/* A first byte 0x05 stands for a real 0xe5, which would mean "deleted". */
+		UINT8 c = i == 0 && e[0] == 0x05 ? DIR_DELETED : e[i];
 
-		ret_name[n++] = e[DIR_NT_FLAGS] & NT_LOWER_BASE && c >= 'A' && c <= 'Z' ? c + 32 : c;
+		ret_name[n++] = e[DIR_NT_FLAGS] & NT_LOWER_BASE && c >= 'A' && c <= 'Z' ? c + 32 :
+											  c;
 	}
 	for (end = 11; end > 8 && e[end - 1] == ' '; end--)
 		;

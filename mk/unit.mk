@@ -63,7 +63,8 @@ define run_fuzzers
 			-artifact_prefix=$(FUZZ_DIR)/crashes/$$n- $$corpus \
 			>$(FUZZ_DIR)/$$n.log 2>&1 || \
 			{ tail -n 40 $(FUZZ_DIR)/$$n.log; echo "fuzz: $$n failed"; exit 1; }; \
-		grep -h '^stat::number_of_executed_units' $(FUZZ_DIR)/$$n.log | sed 's/^/          /'; \
+		grep -h '^stat::number_of_executed_units' $(FUZZ_DIR)/$$n.log | \
+			sed 's/^/          /'; \
 	done
 endef
 

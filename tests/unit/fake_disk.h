@@ -15,13 +15,13 @@ struct fake_disk {
 	unsigned read_calls;		/* dev.read calls so far */
 	UINT64 blocks_read;		/* blocks returned by them */
 	UINT64 largest_read;		/* most blocks returned by one call */
-	bool fail_enabled;		/* when set, a read touching fail_lba fails with EFI_DEVICE_ERROR */
+	bool fail_enabled;		/* if set, reads touching fail_lba give EFI_DEVICE_ERROR */
 	EFI_LBA fail_lba;
 };
 
 /* Load a whole image file into memory (so tests can patch it); NULL if it cannot be read. */
 struct fake_disk *fake_disk_open_file(const char *path, UINT32 block_size);
-/* A disk over buf (not copied; size rounded down to whole blocks); block_count may be raised after. */
+/* A disk over buf, not copied; blocks past size (block_count may be raised) read as zeroes. */
 struct fake_disk *fake_disk_from_buffer(void *buf, size_t size, UINT32 block_size);
 /* Make every read that covers lba fail with EFI_DEVICE_ERROR. */
 void fake_disk_fail_at(struct fake_disk *disk, EFI_LBA lba);

@@ -54,17 +54,21 @@ static void test_apply(void **state)
 	assert_int_equal(word_at(0), 0xaaaaaaaaaaaaaaaa);	/* R_X86_64_NONE: untouched */
 }
 
+static EFI_STATUS apply(UINT64 new_base)
+{
+	return elf_reloc_apply(image, IMAGE_SIZE, RELA_OFFSET, 4 * sizeof(Elf64_Rela), new_base);
+}
+
 /* Relocating again for SetVirtualAddressMap overwrites, it does not add. */
 static void test_idempotent(void **state)
 {
 	UINT8 once[IMAGE_SIZE];
 
-	assert_int_equal(elf_reloc_apply(image, IMAGE_SIZE, RELA_OFFSET, 4 * 24, 0x5000), EFI_SUCCESS);
-	assert_int_equal(elf_reloc_apply(image, IMAGE_SIZE, RELA_OFFSET, 4 * 24, 0xffff800000000000),
-			 EFI_SUCCESS);
-	assert_int_equal(elf_reloc_apply(image, IMAGE_SIZE, RELA_OFFSET, 4 * 24, 0x5000), EFI_SUCCESS);
+	assert_int_equal(apply(0x5000), EFI_SUCCESS);
+	assert_int_equal(apply(0xffff800000000000), EFI_SUCCESS);
+	assert_int_equal(apply(0x5000), EFI_SUCCESS);
 	memcpy(once, image, sizeof(once));
-	assert_int_equal(elf_reloc_apply(image, IMAGE_SIZE, RELA_OFFSET, 4 * 24, 0x5000), EFI_SUCCESS);
+	assert_int_equal(apply(0x5000), EFI_SUCCESS);
 	assert_memory_equal(once, image, sizeof(once));
 	assert_int_equal(word_at(0x10), 0x6234);
 }

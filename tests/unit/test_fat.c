@@ -27,7 +27,9 @@ struct fixture {
 static const struct fixture fat12 = { "fat12.img", "-F 12 -n STRATA12 -C %s 2048", 512, 12 };
 static const struct fixture fat16 = { "fat16.img", "-F 16 -n STRATA16 -C %s 16384", 512, 16 };
 static const struct fixture fat32 = { "fat32.img", "-F 32 -n STRATA32 -C %s 65536", 512, 32 };
-static const struct fixture fat12_4k = { "fat12-4k.img", "-F 12 -S 4096 -s 1 -C %s 12288", 4096, 12 };
+static const struct fixture fat12_4k = {
+	"fat12-4k.img", "-F 12 -S 4096 -s 1 -C %s 12288", 4096, 12
+};
 /* FAT32 with 4 KiB sectors needs 256 MiB; FAT12 covers that sector size more cheaply. */
 static const struct fixture *const fixtures[] = { &fat12, &fat16, &fat32, &fat12_4k };
 
@@ -574,7 +576,8 @@ static void test_bad_bpb(void **state)
 	if (fx->fat_type == 32) {
 		expect_mount(&m, 36, ones, 4, EFI_VOLUME_CORRUPTED);	/* FAT beyond the volume */
 		expect_mount(&m, 36, zero, 4, EFI_VOLUME_CORRUPTED);
-		expect_mount(&m, 36, "\x01\x00\x00\x00", 4, EFI_VOLUME_CORRUPTED); /* FAT too small */
+		/* FAT too small for the clusters. */
+		expect_mount(&m, 36, "\x01\x00\x00\x00", 4, EFI_VOLUME_CORRUPTED);
 		expect_mount(&m, 17, "\x00\x02", 2, EFI_VOLUME_CORRUPTED); /* fixed root on FAT32 */
 		expect_mount(&m, 22, "\x01\x00", 2, EFI_VOLUME_CORRUPTED);
 		expect_mount(&m, 44, zero, 4, EFI_VOLUME_CORRUPTED);	/* root cluster 0 */
@@ -585,7 +588,8 @@ static void test_bad_bpb(void **state)
 		expect_mount(&m, 22, ones, 2, EFI_VOLUME_CORRUPTED);
 		expect_mount(&m, 22, "\x01\x00", 2, EFI_VOLUME_CORRUPTED); /* FAT too small */
 		expect_mount(&m, 17, zero, 2, EFI_VOLUME_CORRUPTED);	/* FAT12/16 needs a root */
-		expect_mount(&m, 22, zero, 2, EFI_VOLUME_CORRUPTED);	/* FAT32 shape, few clusters */
+		/* The shape of a FAT32 BPB, with far too few clusters. */
+		expect_mount(&m, 22, zero, 2, EFI_VOLUME_CORRUPTED);
 		expect_mount(&m, 19, ones, 2, EFI_VOLUME_CORRUPTED);	/* beyond the partition */
 	}
 	/* The 32-bit sector count counts only when the 16-bit one is zero. */
@@ -595,6 +599,29 @@ static void test_bad_bpb(void **state)
 	assert_int_equal(fat_mount(&vol, &m.disk->dev, 0, m.disk->dev.block_count - 1),
 			 EFI_VOLUME_CORRUPTED);
 	assert_int_equal(fat_mount(&vol, &m.disk->dev, 0, 0), EFI_INVALID_PARAMETER);
+	fake_disk_free(m.disk);
+}
+
+/* FAT32 with mirroring off reads the active FAT only, here the second (first one damaged). */
+static void test_fat32_active_fat(void **state)
+{
+	const struct fixture *fx = *state;
+	struct fat_file f;
+	struct mounted m;
+
+	mount(fx, &m);
+	open_ok(&m, u"EFI/BOOT/BOOTX64.EFI", &f);
+	set_fat(&m, f.first_cluster + 1, f.first_cluster + 1);
+	expect_read_error(&m, u"EFI/BOOT/BOOTX64.EFI", BIG_SIZE, EFI_VOLUME_CORRUPTED);
+	m.disk->data[40] = 0x81;
+	remount(&m);
+	assert_int_equal(m.vol.fat_lba,
+			 (m.disk->data[14] | m.disk->data[15] << 8) + m.vol.fat_sectors);
+	open_ok(&m, u"EFI/BOOT/BOOTX64.EFI", &f);
+	read_all(&f, BIG_SIZE, 1);
+	m.disk->data[40] = 0x82;	/* there is no third FAT */
+	assert_int_equal(fat_mount(&m.vol, &m.disk->dev, 0, m.disk->dev.block_count),
+			 EFI_VOLUME_CORRUPTED);
 	fake_disk_free(m.disk);
 }
 
@@ -667,6 +694,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		FAT_TESTS(fat12), FAT_TESTS(fat16), FAT_TESTS(fat32),
 		FAT_TESTS(fat12_4k),
+		FAT_TEST(fat32, test_fat32_active_fat),
 	};
 
 	return cmocka_run_group_tests_name("fat", tests, setup_images, teardown_images);

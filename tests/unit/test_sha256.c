@@ -44,8 +44,8 @@ static void test_448_bits(void **state)
 
 static void test_896_bits(void **state)
 {
-	check_one_shot("abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopq"
-		       "klmnopqrlmnopqrsmnopqrstnopqrstu",
+	check_one_shot("abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmno"
+		       "ijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu",
 		       "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1");
 }
 
@@ -71,7 +71,8 @@ static void test_million_a_streamed(void **state)
 	}
 	sha256_final(&ctx, digest);
 	hex(digest, text);
-	assert_string_equal(text, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+	assert_string_equal(text,
+			    "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
 }
 
 static void test_streamed_equals_one_shot(void **state)
