@@ -16,9 +16,12 @@
 #define MAX_BLOCKS (1u << 20)
 #define MAX_DEPTH 4
 #define MAX_ENTRIES 64
+/* Entries visited per input: a directory pointing at the root would otherwise recurse 64^4. */
+#define MAX_VISITS 256
 #define READ_CAP 65536
 
 static UINT8 buf[READ_CAP];
+static unsigned visits;
 
 static void read_file(const struct fat_file *f)
 {
@@ -38,7 +41,9 @@ static void walk(struct fat_volume *vol, const struct fat_file *dir, int depth)
 	struct fat_file e, again;
 	int n;
 
-	for (n = 0; n < MAX_ENTRIES && fat_dir_next(dir, &cursor, &e) == EFI_SUCCESS; n++) {
+	for (n = 0; n < MAX_ENTRIES && visits < MAX_VISITS &&
+		    fat_dir_next(dir, &cursor, &e) == EFI_SUCCESS;
+	     n++, visits++) {
 		/* What enumeration returns, lookup by name must find. */
 		fat_open(vol, dir, e.name, &again);
 		if (e.attributes & FAT_ATTR_DIRECTORY) {
@@ -80,6 +85,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			    !(f.attributes & FAT_ATTR_DIRECTORY))
 				read_file(&f);
 		fat_open_root(vol, &root);
+		visits = 0;
 		walk(vol, &root, 0);
 	}
 	free(vol);
