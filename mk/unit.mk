@@ -32,12 +32,19 @@ $(UNIT_DIR)/%: $(BUILD)/host/tests/unit/%.o $(UNIT_SUPPORT_OBJS) $(UNIT_LIB_OBJS
 	$(UNIT_LIB_OBJS)
 
 .PHONY: unit-tests
+# Each test's cmocka report goes to <test>.log, shown in full when it fails or with V=1.
 unit-tests: $(UNIT_TESTS)
 	@fail=; for t in $(UNIT_TESTS); do \
-		printf '  %-7s %s\n' UNIT $$t; \
-		$$t || fail="$$fail $${t##*/}"; \
+		if $$t >$$t.log 2>&1; then \
+			printf '  %-7s %s: %s\n' UNIT $${t##*/} \
+				"$$(grep -o '[0-9]* test(s)' $$t.log | tail -n 1) passed"; \
+			$(if $(filter 1,$(V)),cat $$t.log;) \
+		else \
+			cat $$t.log; printf '  %-7s %s: FAILED\n' UNIT $${t##*/}; \
+			fail="$$fail $${t##*/}"; \
+		fi; \
 	done; \
-	if [ -n "$$fail" ]; then echo "unit-tests: FAILED:$$fail"; exit 1; fi
+	if [ -n "$$fail" ]; then echo "unit-tests: failed:$$fail"; exit 1; fi
 
 # Fuzzers compile lib/ and the fake disk again with coverage and sanitizers, in one step each.
 FUZZ_CFLAGS := $(HOST_CFLAGS) -DSTRATA_FUZZ=1 -fsanitize=fuzzer,address,undefined \
