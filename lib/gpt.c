@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* GUID Partition Table reader (CRC and range checks, backup fallback) and writer (UEFI 2.10 §5.3). */
+/* GPT reader (CRC and range checks, backup fallback) and writer (UEFI 2.10 §5.3). */
 #include "lib/gpt.h"
 #include "lib/crc32.h"
 #include "lib/string.h"
@@ -56,7 +56,8 @@ static EFI_STATUS check_header(struct block_device *dev, const struct gpt_header
 	    h->first_usable_lba < 2)
 		return EFI_VOLUME_CORRUPTED;
 	/* Neither header may sit inside the space partitions may use. */
-	if (ranges_overlap(h->first_usable_lba, h->last_usable_lba - h->first_usable_lba + 1, lba, 1) ||
+	if (ranges_overlap(h->first_usable_lba, h->last_usable_lba - h->first_usable_lba + 1, lba,
+			   1) ||
 	    ranges_overlap(h->first_usable_lba, h->last_usable_lba - h->first_usable_lba + 1,
 			   h->alternate_lba, 1))
 		return EFI_VOLUME_CORRUPTED;
@@ -79,7 +80,8 @@ static EFI_STATUS check_header(struct block_device *dev, const struct gpt_header
 }
 
 /* CRC the entry array a block at a time, so only one block of scratch is needed. */
-static EFI_STATUS check_entries(struct block_device *dev, const struct gpt_header *h, UINT8 *scratch)
+static EFI_STATUS check_entries(struct block_device *dev, const struct gpt_header *h,
+				UINT8 *scratch)
 {
 	UINT64 remaining = (UINT64)h->number_of_partition_entries * h->size_of_partition_entry;
 	EFI_LBA lba = h->partition_entry_lba;
@@ -252,7 +254,8 @@ EFI_STATUS gpt_find_partition(struct block_device *dev, const struct gpt_disk *d
 
 UINT64 gpt_entry_blocks(const struct gpt_layout *layout)
 {
-	return entry_array_blocks(layout->entry_count, sizeof(struct gpt_entry), layout->block_size);
+	return entry_array_blocks(layout->entry_count, sizeof(struct gpt_entry),
+				  layout->block_size);
 }
 
 static void put_header(void *block, const struct gpt_layout *layout, EFI_LBA my_lba,
@@ -286,7 +289,7 @@ static void put_protective_mbr(UINT8 *mbr, const struct gpt_layout *layout)
 	UINT32 size32 = size > 0xffffffffull ? 0xffffffffu : (UINT32)size;
 
 	memset(mbr, 0, layout->block_size);
-	/* One partition of type 0xEE from LBA 1 over the whole disk, CHS 0/0/2 to "unknown" (§5.2.3). */
+	/* One type 0xEE partition from LBA 1 over the disk, CHS 0/0/2 to "unknown" (§5.2.3). */
 	p[1] = 0x00;
 	p[2] = 0x02;
 	p[3] = 0x00;
@@ -303,8 +306,9 @@ static void put_protective_mbr(UINT8 *mbr, const struct gpt_layout *layout)
 	mbr[MBR_SIGNATURE_OFFSET + 1] = 0xaa;
 }
 
-EFI_STATUS gpt_build(const struct gpt_layout *layout, const struct gpt_entry *parts, UINT32 part_count,
-		     void *ret_mbr, void *ret_primary, void *ret_backup, void *ret_entries)
+EFI_STATUS gpt_build(const struct gpt_layout *layout, const struct gpt_entry *parts,
+		     UINT32 part_count, void *ret_mbr, void *ret_primary, void *ret_backup,
+		     void *ret_entries)
 {
 	UINT64 entry_blocks, first_usable, last_usable;
 	UINT32 entries_crc;

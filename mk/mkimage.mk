@@ -26,7 +26,8 @@ STAGE_VERSION_STRING := $(shell printf '%.31s' '$(VERSION)')
 #   	$(call stage_wrap,stage1,$<,$@)
 define stage_wrap
 $(call quiet,WRAP,$(3))
-$(Q)$(MKIMAGE) wrap --kind $(1) --version-code $(strip $(STRATA_VERSION_CODE)) --version-string '$(STAGE_VERSION_STRING)' $(2) $(3)
+$(Q)$(MKIMAGE) wrap --kind $(1) --version-code $(strip $(STRATA_VERSION_CODE)) \
+	--version-string '$(STAGE_VERSION_STRING)' $(2) $(3)
 endef
 
 # End-to-end tests of mkimage (pytest from Debian's python3-pytest, hence /usr/bin/python3): they
@@ -36,4 +37,5 @@ PYTEST := /usr/bin/python3 -m pytest
 .PHONY: mkimage-tests
 mkimage-tests: $(MKIMAGE)
 	$(call quiet,PYTEST,tests/mkimage)
-	$(Q)MKIMAGE=$(abspath $(MKIMAGE)) $(PYTEST) -q $(if $(V),-v) -p no:cacheprovider tests/mkimage
+	$(Q)MKIMAGE=$(abspath $(MKIMAGE)) \
+		$(PYTEST) -q $(if $(filter 1,$(V)),-v) -p no:cacheprovider tests/mkimage

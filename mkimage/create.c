@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* `mkimage create`: a bootable disk (raw, qcow2 or hybrid ISO) with Strata's stages and payloads. */
+/* `mkimage create`: a bootable disk (raw, qcow2 or hybrid ISO) with the stages and payloads. */
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
@@ -21,7 +21,7 @@ enum format { FORMAT_RAW, FORMAT_QCOW2, FORMAT_ISO };
 
 struct placement {
 	const char *src;
-	const char *dest;	/* absolute path in the ESP */
+	const char *dest; /* absolute path in the ESP */
 };
 
 struct create_options {
@@ -29,7 +29,7 @@ struct create_options {
 	const char *seed;
 	uint64_t size;
 	enum format format;
-	struct placement files[MAX_FILES];	/* payloads and --file as given, then the stages */
+	struct placement files[MAX_FILES]; /* payloads and --file as given, then the stages */
 	unsigned int count;
 };
 
@@ -204,7 +204,8 @@ static int parse_options(int argc, char **argv, struct create_options *o)
 			else if (strcmp(optarg, "iso") == 0)
 				o->format = FORMAT_ISO;
 			else
-				return mk_error("--format: unknown '%s' (raw, qcow2 or iso)", optarg);
+				return mk_error("--format: unknown '%s' (raw, qcow2 or iso)",
+						optarg);
 			break;
 		case 's':
 			o->seed = optarg;
@@ -296,8 +297,9 @@ static int build(const struct create_options *o, const char *work, const char *t
 	case FORMAT_RAW:
 		return disk_write(temp, o->size, o->seed, esp);
 	case FORMAT_QCOW2: {
-		const char *argv[] = { "qemu-img", "convert", "-q", "-f", "raw", "-O", "qcow2",
-				       raw, temp, NULL };
+		const char *argv[] = {
+			"qemu-img", "convert", "-q", "-f", "raw", "-O", "qcow2", raw, temp, NULL,
+		};
 
 		if (disk_write(raw, o->size, o->seed, esp) < 0)
 			return -1;

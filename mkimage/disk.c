@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Raw disk images: protective MBR and both GPTs from lib/gpt.c around one ESP, and finding it again. */
+/* Raw disk images: protective MBR and both GPTs (lib/gpt.c) around one ESP; finding it again. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -52,8 +52,8 @@ void disk_guid_from_seed(const char *what, const char *seed, EFI_GUID *ret)
 	sha256_update(&ctx, what, strlen(what) + 1);
 	sha256_update(&ctx, seed, strlen(seed));
 	sha256_final(&ctx, digest);
-	digest[7] = (digest[7] & 0x0f) | 0x40;	/* version 4 (Data3's high nibble) */
-	digest[8] = (digest[8] & 0x3f) | 0x80;	/* RFC 4122 variant */
+	digest[7] = (digest[7] & 0x0f) | 0x40; /* version 4 (Data3's high nibble) */
+	digest[8] = (digest[8] & 0x3f) | 0x80; /* RFC 4122 variant */
 	memcpy(ret, digest, sizeof(*ret));
 }
 
@@ -155,7 +155,8 @@ int disk_write(const char *path, uint64_t disk_size, const char *seed, const cha
 	    pwrite_all(fd, path, backup, sizeof(backup),
 		       (layout.block_count - 1) * DISK_BLOCK_SIZE) < 0)
 		goto err_close;
-	if (copy_esp(fd, path, esp_path, (uint64_t)DISK_ESP_FIRST_LBA * DISK_BLOCK_SIZE, esp_size) < 0)
+	if (copy_esp(fd, path, esp_path, (uint64_t)DISK_ESP_FIRST_LBA * DISK_BLOCK_SIZE, esp_size) <
+	    0)
 		goto err_close;
 	if (close(fd) < 0)
 		return mk_error("%s: close: %s", path, strerror(errno));
@@ -202,7 +203,8 @@ static void print_table(struct file_disk *disk, const struct gpt_disk *gpt, uint
 		is_esp = memcmp(&p.type_guid, &esp_type, sizeof(esp_type)) == 0;
 		printf("  %-2u %-11llu %-11llu %7llu KiB %-5s %s\n", p.number,
 		       (unsigned long long)p.first_lba, (unsigned long long)p.last_lba,
-		       (unsigned long long)((p.last_lba - p.first_lba + 1) * disk->dev.block_size >> 10),
+		       (unsigned long long)((p.last_lba - p.first_lba + 1) * disk->dev.block_size >>
+					    10),
 		       is_esp ? "ESP" : "other", name);
 	}
 }
@@ -247,7 +249,8 @@ int disk_find_esp(const char *path, int verbose, uint64_t *ret_offset, uint64_t 
 		goto out;
 	}
 	if (gpt.used_backup)
-		fprintf(stderr, "mkimage: %s: warning: primary GPT damaged, using the backup\n", path);
+		fprintf(stderr, "mkimage: %s: warning: primary GPT damaged, using the backup\n",
+			path);
 	if (verbose)
 		print_table(&disk, &gpt, scratch);
 	if (gpt_find_partition(&disk.dev, &gpt, &esp_type, scratch, &esp) != EFI_SUCCESS) {

@@ -29,8 +29,9 @@ static int check_ehdr(const char *path, const uint8_t *data, size_t size)
 	if (eh->e_machine != EM_X86_64)
 		return mk_error("%s: not an x86-64 ELF (e_machine %u)", path, eh->e_machine);
 	if (eh->e_type != ET_DYN)
-		return mk_error("%s: not position-independent (e_type %u, want ET_DYN: link with -pie)",
-				path, eh->e_type);
+		return mk_error(
+			"%s: not position-independent (e_type %u, want ET_DYN: link with -pie)",
+			path, eh->e_type);
 	if (eh->e_phnum == 0 || eh->e_phentsize != sizeof(Elf64_Phdr) ||
 	    !in_file(eh->e_phoff, (uint64_t)eh->e_phnum * sizeof(Elf64_Phdr), size))
 		return mk_error("%s: program headers missing or out of the file", path);
@@ -38,9 +39,8 @@ static int check_ehdr(const char *path, const uint8_t *data, size_t size)
 }
 
 /* Check the PT_LOAD segments and find the body and memory extents. */
-static int scan_segments(const char *path, const uint8_t *data, size_t size,
-			 const Elf64_Phdr *ph, unsigned int phnum, struct elf_image *img,
-			 const Elf64_Phdr **ret_dynamic)
+static int scan_segments(const char *path, const uint8_t *data, size_t size, const Elf64_Phdr *ph,
+			 unsigned int phnum, struct elf_image *img, const Elf64_Phdr **ret_dynamic)
 {
 	uint64_t prev_end = 0, mem_end = 0, body_end = 0;
 	unsigned int loads = 0;
@@ -53,8 +53,9 @@ static int scan_segments(const char *path, const uint8_t *data, size_t size,
 		case PT_INTERP:
 			return mk_error("%s: has PT_INTERP (link with --no-dynamic-linker)", path);
 		case PT_TLS:
-			return mk_error("%s: has thread-local storage (PT_TLS), which no loader sets up",
-					path);
+			return mk_error(
+				"%s: has thread-local storage (PT_TLS), which no loader sets up",
+				path);
 		case PT_DYNAMIC:
 			if (*ret_dynamic)
 				return mk_error("%s: more than one PT_DYNAMIC", path);
@@ -70,15 +71,17 @@ static int scan_segments(const char *path, const uint8_t *data, size_t size,
 		/* A negative address read as signed means the image was not linked at 0. */
 		if ((int64_t)p->p_vaddr < 0 || p->p_memsz > STAGE_IMAGE_MAX_BODY ||
 		    p->p_vaddr > STAGE_IMAGE_MAX_BODY - p->p_memsz)
-			return mk_error("%s: PT_LOAD %u at 0x%llx+0x%llx is outside 0..64 MiB (link at 0)",
-					path, i, (unsigned long long)p->p_vaddr,
-					(unsigned long long)p->p_memsz);
+			return mk_error(
+				"%s: PT_LOAD %u at 0x%llx+0x%llx is outside 0..64 MiB (link at 0)",
+				path, i, (unsigned long long)p->p_vaddr,
+				(unsigned long long)p->p_memsz);
 		if (p->p_filesz > p->p_memsz || !in_file(p->p_offset, p->p_filesz, size))
 			return mk_error("%s: PT_LOAD %u file bytes out of range", path, i);
-		/* The ELF spec requires ascending order; overlap would make the flat image ambiguous. */
+		/* ELF requires ascending order; overlap would make the flat image ambiguous. */
 		if (loads && p->p_vaddr < prev_end)
-			return mk_error("%s: PT_LOAD %u at 0x%llx overlaps or precedes the previous one",
-					path, i, (unsigned long long)p->p_vaddr);
+			return mk_error(
+				"%s: PT_LOAD %u at 0x%llx overlaps or precedes the previous one",
+				path, i, (unsigned long long)p->p_vaddr);
 		prev_end = p->p_vaddr + p->p_memsz;
 		if (prev_end > mem_end)
 			mem_end = prev_end;
@@ -133,10 +136,11 @@ static int scan_dynamic(const char *path, const uint8_t *data, const Elf64_Phdr 
 			return mk_error("%s: has DT_REL relocations; only RELA is supported", path);
 		case DT_JMPREL:
 		case DT_PLTRELSZ:
-			/* A PLT means calls resolved by symbol at run time: nothing here does that. */
+			/* A PLT means calls bound by symbol at run time: nothing here does that. */
 			if (d[i].d_tag == DT_JMPREL || d[i].d_un.d_val)
 				return mk_error("%s: has PLT relocations (DT_JMPREL); build with "
-						"-fvisibility=hidden and no external symbols", path);
+						"-fvisibility=hidden and no external symbols",
+						path);
 			break;
 		case DT_NEEDED:
 			return mk_error("%s: needs shared libraries (DT_NEEDED)", path);
@@ -172,10 +176,11 @@ static int check_relocations(const char *path, const struct elf_image *img)
 		if (type == R_X86_64_NONE)
 			continue;
 		if (type != R_X86_64_RELATIVE)
-			return mk_error("%s: relocation %llu at 0x%llx has type %u, not "
-					"R_X86_64_RELATIVE: an absolute or symbolic relocation remains",
-					path, (unsigned long long)(off / sizeof(r)),
-					(unsigned long long)r.r_offset, type);
+			return mk_error(
+				"%s: relocation %llu at 0x%llx has type %u, not "
+				"R_X86_64_RELATIVE: an absolute or symbolic relocation remains",
+				path, (unsigned long long)(off / sizeof(r)),
+				(unsigned long long)r.r_offset, type);
 		if (r.r_offset > img->body_size || 8 > img->body_size - r.r_offset)
 			return mk_error("%s: relocation at 0x%llx is outside the file bytes", path,
 					(unsigned long long)r.r_offset);

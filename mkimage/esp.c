@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The ESP's FAT file system, formatted by mkfs.fat and filled by mtools: no root, no loop mounts. */
+/* The ESP's FAT file system, made by mkfs.fat and filled by mtools: no root, no loop mounts. */
 #define _GNU_SOURCE /* asprintf */
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,7 +59,8 @@ int esp_format(const char *path, uint64_t size, uint32_t volume_id, uint64_t hid
 	argv[n++] = volid;
 	argv[n++] = "-n";
 	argv[n++] = "STRATA-ESP";
-	/* Hidden sectors = where the partition starts, as a FAT on a partitioned disk records it. */
+	/* Hidden sectors = where the partition starts, as a FAT on a partitioned disk records it.
+	 */
 	argv[n++] = "-h";
 	argv[n++] = hidden;
 	argv[n++] = "--invariant";
@@ -152,7 +153,8 @@ int esp_get(const char *spec, const char *src, const char *dest)
 		if (mk_run_quiet_silent(exists) < 0)
 			r = 1;
 		else
-			r = mk_run_quiet(argv) < 0 ? mk_error("cannot read %s from the ESP", src) : 0;
+			r = mk_run_quiet(argv) < 0 ? mk_error("cannot read %s from the ESP", src)
+						   : 0;
 	}
 	free(from);
 	return r;

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Hybrid ISO images through xorriso: the ESP is both the El Torito EFI boot image and a GPT partition. */
+/* Hybrid ISO images through xorriso: the ESP is the El Torito EFI image and a GPT partition. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>

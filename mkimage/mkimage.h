@@ -7,7 +7,7 @@
 
 #include "include/strata/stage_image.h"
 
-/* Print "mkimage: <message>" to stderr and return -1, so a failure is reported where it is found. */
+/* Print "mkimage: <message>" to stderr and return -1: report a failure where it is found. */
 int mk_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Read a whole file into a malloc'd buffer; refuses files larger than max_size. */
 int mk_read_file(const char *path, size_t max_size, uint8_t **ret_data, size_t *ret_size);
@@ -37,7 +37,7 @@ int mk_check_stage_buffer(const char *what, const void *data, size_t size, uint3
 
 /* The flat memory image of a position-independent ELF, as the stage image body wants it. */
 struct elf_image {
-	uint8_t *body;		/* malloc'd, body_size bytes */
+	uint8_t *body; /* malloc'd, body_size bytes */
 	uint64_t body_size;
 	uint64_t memory_size;
 	uint64_t entry_offset;
@@ -67,7 +67,7 @@ void disk_guid_from_seed(const char *what, const char *seed, EFI_GUID *ret);
 void disk_guid_text(EFI_GUID guid, char ret_text[37]);
 /* Bytes of the ESP on a disk of disk_size bytes. */
 uint64_t disk_esp_size(uint64_t disk_size);
-/* Write a raw disk of disk_size bytes to path: protective MBR, both GPTs, the ESP image esp_path. */
+/* Write a raw disk of disk_size bytes to path: protective MBR, both GPTs, the ESP esp_path. */
 int disk_write(const char *path, uint64_t disk_size, const char *seed, const char *esp_path);
 /* Find the ESP of a disk image through lib/gpt.c; prints the partition table if verbose. */
 int disk_find_esp(const char *path, int verbose, uint64_t *ret_offset, uint64_t *ret_size);

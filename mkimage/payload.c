@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Payload checks: what goes to /EFI/BOOT must be a PE32+ x86-64 EFI application (PE/COFF spec §3-4). */
+/* Payload checks: a payload must be a PE32+ x86-64 EFI application (PE/COFF spec §3-4). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -7,7 +7,7 @@
 
 #define PE_MACHINE_X64 0x8664
 #define PE_OPTIONAL_MAGIC_PE32PLUS 0x20b
-#define PE_SUBSYSTEM_OFFSET 68	/* in the optional header, same for PE32 and PE32+ */
+#define PE_SUBSYSTEM_OFFSET 68 /* in the optional header, same for PE32 and PE32+ */
 /* 10 application, 11 boot service driver, 12 runtime driver: what firmware will start. */
 #define PE_SUBSYSTEM_EFI_FIRST 10
 #define PE_SUBSYSTEM_EFI_LAST 12

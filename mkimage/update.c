@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* `mkimage update` swaps stage1 inside an image keeping STAGE1.BAK; `mkimage inspect` reports on one. */
+/* `mkimage update` swaps stage1 in an image, keeping STAGE1.BAK; `mkimage inspect` reports. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -20,7 +20,7 @@ static const char update_usage[] =
 	"  replace /STRATA/STAGE1.BIN in a raw or ISO image; the old one becomes STAGE1.BAK\n";
 static const char inspect_usage[] =
 	"usage: mkimage inspect IMAGE\n"
-	"  print the partition table and the Strata files of the ESP; exit 1 if one fails to verify\n";
+	"  print the partition table and the ESP's Strata files; exit 1 if one fails to verify\n";
 
 /* qcow2 starts with "QFI\xfb"; mtools and our GPT reader only see raw bytes. */
 static int is_qcow2(const char *path)
@@ -93,7 +93,8 @@ static int keep_backup(const char *spec, const char *work)
 	problem = mk_stage_problem(data, size, STAGE_KIND_STAGE1, NULL);
 	free(data);
 	if (problem) {
-		fprintf(stderr, "mkimage: warning: current %s is bad (%s); keeping the existing %s\n",
+		fprintf(stderr,
+			"mkimage: warning: current %s is bad (%s); keeping the existing %s\n",
 			STAGE1_PATH, problem, BACKUP_PATH);
 		return esp_remove(spec, STAGE1_PATH);
 	}
@@ -109,7 +110,9 @@ static int update(const char *image, const char *stage1, const char *temp, const
 	int r = -1;
 
 	{
-		const char *argv[] = { "cp", "--sparse=always", "--reflink=auto", image, temp, NULL };
+		const char *argv[] = {
+			"cp", "--sparse=always", "--reflink=auto", image, temp, NULL
+		};
 
 		if (mk_run(argv) < 0)
 			return mk_error("%s: cannot copy the image to work on", image);
@@ -154,7 +157,8 @@ int cmd_update(int argc, char **argv)
 		return 1;
 	}
 	if (is_qcow2(image)) {
-		mk_error("%s: qcow2 images cannot be updated in place; update the raw image", image);
+		mk_error("%s: qcow2 images cannot be updated in place; update the raw image",
+			 image);
 		return 1;
 	}
 	esp_setup_environment();
@@ -210,9 +214,10 @@ static int inspect_stage(const char *spec, const char *work, const char *path, u
 		return -1;
 	}
 	printf("%s: %s %s (0x%06x), body %u bytes, memory %llu bytes, entry 0x%llx, "
-	       "%llu relocations\n  sha256 ", path, stage_image_kind_name(h.kind),
-	       h.version_string, h.image_version, h.body_size, (unsigned long long)h.memory_size,
-	       (unsigned long long)h.entry_offset, (unsigned long long)(h.rela_size / 24));
+	       "%llu relocations\n  sha256 ",
+	       path, stage_image_kind_name(h.kind), h.version_string, h.image_version, h.body_size,
+	       (unsigned long long)h.memory_size, (unsigned long long)h.entry_offset,
+	       (unsigned long long)(h.rela_size / 24));
 	for (size_t i = 0; i < sizeof(h.body_sha256); i++)
 		printf("%02x", h.body_sha256[i]);
 	printf(", verifies: yes\n");
@@ -227,8 +232,9 @@ static int inspect(const char *image, const char *work)
 
 	if (is_qcow2(image)) {
 		static char raw[4096];
-		const char *argv[] = { "qemu-img", "convert", "-q", "-f", "qcow2", "-O", "raw",
-				       image, raw, NULL };
+		const char *argv[] = {
+			"qemu-img", "convert", "-q", "-f", "qcow2", "-O", "raw", image, raw, NULL,
+		};
 
 		snprintf(raw, sizeof(raw), "%s/image.raw", work);
 		if (mk_run(argv) < 0)

@@ -265,8 +265,10 @@ const char *mk_stage_problem(const void *data, size_t size, uint32_t kind,
 {
 	struct stage_image_header h;
 
-	/* The checker tests sizes first; a file that is no stage image at all deserves that message. */
-	if (size < STAGE_IMAGE_MAGIC_SIZE || memcmp(data, STAGE_IMAGE_MAGIC, STAGE_IMAGE_MAGIC_SIZE))
+	/* The checker tests sizes first; a file that is no stage image at all deserves that
+	 * message. */
+	if (size < STAGE_IMAGE_MAGIC_SIZE ||
+	    memcmp(data, STAGE_IMAGE_MAGIC, STAGE_IMAGE_MAGIC_SIZE))
 		return "not a stage image (no STRATA magic)";
 	switch (stage_image_check_header(data, size, kind, &h)) {
 	case EFI_SUCCESS:

@@ -10,9 +10,11 @@
 #include "lib/stage_image.h"
 
 static const char wrap_usage[] =
-	"usage: mkimage wrap --kind stage1|runtime [--version-code N] [--version-string S] IN.elf OUT.bin\n"
-	"  IN.elf   position-independent x86-64 ELF linked at 0 (ld -pie), only RELATIVE relocations\n"
-	"  defaults: --version-code " "%#x --version-string %s\n";
+	"usage: mkimage wrap --kind stage1|runtime [--version-code N] [--version-string S]\n"
+	"                    IN.elf OUT.bin\n"
+	"  IN.elf   position-independent x86-64 ELF linked at 0 (ld -pie), RELATIVE relocations\n"
+	"           only\n"
+	"  defaults: --version-code %#x --version-string %s\n";
 
 static int parse_kind(const char *s, uint32_t *ret_kind)
 {
@@ -38,7 +40,7 @@ static int parse_u32(const char *opt, const char *s, uint32_t *ret)
 	return 0;
 }
 
-/* Build the image in memory, write it atomically, then read it back through the loader's checker. */
+/* Build the image in memory, write it atomically, then read it back through stage0's checker. */
 static int wrap_file(const char *in, const char *out, uint32_t kind, uint32_t code,
 		     const char *version)
 {

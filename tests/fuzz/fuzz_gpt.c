@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* libFuzzer target: the input is a disk image read through lib/gpt.c, as stage0 reads a boot disk. */
+/* libFuzzer target: the input is a disk image read through lib/gpt.c, as stage0 reads one. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Unit tests for lib/gpt.c: writer/reader round trip, sgdisk in both directions, backup fallback. */
+/* Unit tests for lib/gpt.c: writer/reader round trip, sgdisk both ways, backup fallback. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,10 +18,12 @@
 
 static const EFI_GUID esp_type = GPT_ESP_TYPE_GUID;
 /* 0FC63DAF-8483-4772-8E79-3D69D8477DE4, Linux filesystem data */
-static const EFI_GUID linux_type = { 0x0fc63daf, 0x8483, 0x4772,
-				     { 0x8e, 0x79, 0x3d, 0x69, 0xd8, 0x47, 0x7d, 0xe4 } };
-static const EFI_GUID disk_guid = { 0x12345678, 0x9abc, 0x4def,
-				    { 0x80, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07 } };
+static const EFI_GUID linux_type = {
+	0x0fc63daf, 0x8483, 0x4772, { 0x8e, 0x79, 0x3d, 0x69, 0xd8, 0x47, 0x7d, 0xe4 }
+};
+static const EFI_GUID disk_guid = {
+	0x12345678, 0x9abc, 0x4def, { 0x80, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07 }
+};
 
 struct test_disk {
 	UINT8 *data;
@@ -40,7 +42,8 @@ static void set_name(struct gpt_entry *e, const char *name)
 /* Two partitions: an ESP from the first usable block, then a Linux one to the last usable block. */
 static void build_entries(UINT32 block_size, UINT64 blocks, struct gpt_entry parts[2])
 {
-	struct gpt_layout layout = { .block_size = block_size, .block_count = blocks,
+	struct gpt_layout layout = { .block_size = block_size,
+				     .block_count = blocks,
 				     .entry_count = 128 };
 	UINT64 first = 2 + gpt_entry_blocks(&layout), last = blocks - 2 - gpt_entry_blocks(&layout);
 
@@ -60,8 +63,10 @@ static void build_entries(UINT32 block_size, UINT64 blocks, struct gpt_entry par
 
 static struct test_disk *make_disk(UINT32 block_size, UINT64 blocks)
 {
-	struct gpt_layout layout = { .block_size = block_size, .block_count = blocks,
-				     .disk_guid = disk_guid, .entry_count = 128 };
+	struct gpt_layout layout = { .block_size = block_size,
+				     .block_count = blocks,
+				     .disk_guid = disk_guid,
+				     .entry_count = 128 };
 	struct test_disk *t = calloc(1, sizeof(*t));
 	struct gpt_entry parts[2];
 	UINT64 entry_blocks = gpt_entry_blocks(&layout);
@@ -73,7 +78,8 @@ static struct test_disk *make_disk(UINT32 block_size, UINT64 blocks)
 	t->blocks = blocks;
 	build_entries(block_size, blocks, parts);
 	assert_int_equal(gpt_build(&layout, parts, 2, t->data, t->data + block_size,
-				   t->data + (blocks - 1) * block_size, entries), EFI_SUCCESS);
+				   t->data + (blocks - 1) * block_size, entries),
+			 EFI_SUCCESS);
 	memcpy(t->data + 2 * block_size, entries, 128 * sizeof(struct gpt_entry));
 	memcpy(t->data + (blocks - 1 - entry_blocks) * block_size, entries,
 	       128 * sizeof(struct gpt_entry));
@@ -124,7 +130,8 @@ static void check_two_partitions(struct test_disk *t, const struct gpt_disk *dis
 	assert_int_equal(p.last_lba, disk->header.last_usable_lba);
 	assert_int_equal(gpt_get_partition(&t->fake->dev, disk, 3, t->scratch, &p), EFI_NOT_FOUND);
 	assert_int_equal(gpt_get_partition(&t->fake->dev, disk, 0, t->scratch, &p), EFI_NOT_FOUND);
-	assert_int_equal(gpt_get_partition(&t->fake->dev, disk, 129, t->scratch, &p), EFI_NOT_FOUND);
+	assert_int_equal(gpt_get_partition(&t->fake->dev, disk, 129, t->scratch, &p),
+			 EFI_NOT_FOUND);
 	assert_int_equal(gpt_find_partition(&t->fake->dev, disk, &linux_type, t->scratch, &p),
 			 EFI_SUCCESS);
 	assert_int_equal(p.number, 2);
@@ -218,7 +225,8 @@ static void test_reads_disk_made_by_sgdisk(void **state)
 	assert_int_equal(ftruncate(fd, 16 << 20), 0);
 	close(fd);
 	snprintf(cmd, sizeof(cmd),
-		 "sgdisk -n 1:2048:+4M -t 1:ef00 -c 1:ESP -n 2:0:0 -t 2:8300 -c 2:data %s 2>&1", path);
+		 "sgdisk -n 1:2048:+4M -t 1:ef00 -c 1:ESP -n 2:0:0 -t 2:8300 -c 2:data %s 2>&1",
+		 path);
 	if (run(cmd, out, sizeof(out)) != 0)
 		fail_msg("sgdisk: %s", out);
 	fake = fake_disk_open_file(path, 512);
@@ -482,7 +490,8 @@ static void test_entries_straddling_blocks(void **state)
 
 static void test_build_rejects_bad_layouts(void **state)
 {
-	struct gpt_layout layout = { .block_size = 512, .block_count = DISK_BLOCKS,
+	struct gpt_layout layout = { .block_size = 512,
+				     .block_count = DISK_BLOCKS,
 				     .entry_count = 128 };
 	static UINT8 mbr[512], primary[512], backup[512], entries[128 * 128];
 	struct gpt_entry parts[2];
