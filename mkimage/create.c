@@ -22,6 +22,7 @@ enum format { FORMAT_RAW, FORMAT_QCOW2, FORMAT_ISO };
 struct placement {
 	const char *src;
 	const char *dest; /* absolute path in the ESP */
+	char *owned;	  /* what to free: the copy src and dest point into, if any */
 };
 
 struct create_options {
@@ -102,21 +103,25 @@ static int check_dest(const char *dest)
 	return 0;
 }
 
-static int add_file(struct create_options *o, const char *src, const char *dest)
+/* Takes owned (may be NULL) even on failure. */
+static int add_file(struct create_options *o, const char *src, const char *dest, char *owned)
 {
-	if (o->count == MAX_FILES)
+	if (o->count == MAX_FILES) {
+		free(owned);
 		return mk_error("too many files (at most %d)", MAX_FILES);
-	if (check_dest(dest) < 0)
-		return -1;
-	/* FAT names are case-insensitive: two sources for one name would silently overwrite. */
-	for (unsigned int i = 0; i < o->count; i++) {
-		if (o->files[i].dest && strcasecmp(o->files[i].dest, dest) == 0)
-			return mk_error("two files for %s in the ESP (%s and %s)", dest,
-					o->files[i].src, src);
 	}
+	o->files[o->count].owned = owned;
 	o->files[o->count].src = src;
 	o->files[o->count].dest = dest;
 	o->count++;
+	if (check_dest(dest) < 0)
+		return -1;
+	/* FAT names are case-insensitive: two sources for one name would silently overwrite. */
+	for (unsigned int i = 0; i + 1 < o->count; i++) {
+		if (strcasecmp(o->files[i].dest, dest) == 0)
+			return mk_error("two files for %s in the ESP (%s and %s)", dest,
+					o->files[i].src, src);
+	}
 	return 0;
 }
 
@@ -183,17 +188,18 @@ static int parse_options(int argc, char **argv, struct create_options *o)
 			break;
 		case 'p':
 		case 'f':
-			/* The strings live until exit; nothing frees them. */
 			src = split_dest(optarg, &dest);
 			if (!src)
 				return mk_error("out of memory");
-			if (c == 'f' && !dest)
+			if (c == 'f' && !dest) {
+				free(src);
 				return mk_error("--file %s: need SRC:DEST", optarg);
-			if (c == 'p' && pe_check_efi_app(src) < 0)
+			}
+			if (c == 'p' ? pe_check_efi_app(src) < 0 : check_source(src) < 0) {
+				free(src);
 				return -1;
-			if (c == 'f' && check_source(src) < 0)
-				return -1;
-			if (add_file(o, src, dest ? dest : DEFAULT_PAYLOAD_DEST) < 0)
+			}
+			if (add_file(o, src, dest ? dest : DEFAULT_PAYLOAD_DEST, src) < 0)
 				return -1;
 			break;
 		case 'F':
@@ -229,8 +235,8 @@ static int parse_options(int argc, char **argv, struct create_options *o)
 	if (mk_check_stage_file(stage1, STAGE_KIND_STAGE1, NULL) < 0 ||
 	    mk_check_stage_file(runtime, STAGE_KIND_RUNTIME, NULL) < 0)
 		return -1;
-	if (add_file(o, stage1, "/STRATA/STAGE1.BIN") < 0 ||
-	    add_file(o, runtime, "/STRATA/RUNTIME.BIN") < 0)
+	if (add_file(o, stage1, "/STRATA/STAGE1.BIN", NULL) < 0 ||
+	    add_file(o, runtime, "/STRATA/RUNTIME.BIN", NULL) < 0)
 		return -1;
 	if (!o->seed) {
 		const char *slash = strrchr(o->output, '/');
@@ -238,6 +244,12 @@ static int parse_options(int argc, char **argv, struct create_options *o)
 		o->seed = slash ? slash + 1 : o->output;
 	}
 	return 0;
+}
+
+static void free_options(struct create_options *o)
+{
+	for (unsigned int i = 0; i < o->count; i++)
+		free(o->files[i].owned);
 }
 
 static uint32_t volume_id(const char *seed)
@@ -318,10 +330,10 @@ int cmd_create(int argc, char **argv)
 	int r = 1;
 
 	if (parse_options(argc, argv, &o) < 0)
-		return 1;
+		goto err_options;
 	esp_setup_environment();
 	if (mk_temp_dir(&work) < 0)
-		return 1;
+		goto err_options;
 	if (mk_temp_beside(o.output, &temp) < 0)
 		goto err_work;
 	if (build(&o, work, temp) < 0)
@@ -341,5 +353,7 @@ out:
 err_work:
 	mk_remove_tree(work);
 	free(work);
+err_options:
+	free_options(&o);
 	return r;
 }

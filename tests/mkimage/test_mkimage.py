@@ -453,3 +453,27 @@ def test_tools_missing_is_reported(inputs, tmp_path):
                        text=True, env=env)
     assert r.returncode != 0 and "mkfs.fat" in r.stderr
     assert not out.exists() and not leftovers(tmp_path)
+
+
+def test_update_with_broken_current_stage1_keeps_older_backup(disk, inputs, tmp_path):
+    ok("update", disk, "--stage1", inputs["stage1v2"])          # BAK = s1-one
+    data = bytearray(esp_read(disk, "/STRATA/STAGE1.BIN", tmp_path))
+    data[HEADER.size + 1] ^= 1
+    bad = tmp_path / "bad.bin"
+    bad.write_bytes(bytes(data))
+    subprocess.run(["mcopy", "-o", "-i", esp_spec(disk), str(bad), "::/STRATA/STAGE1.BIN"],
+                   env=ENV, check=True)
+    r = ok("update", disk, "--stage1", inputs["stage1"])
+    assert "keeping the existing /STRATA/STAGE1.BAK" in r.stderr
+    assert esp_read(disk, "/STRATA/STAGE1.BAK", tmp_path) == open(inputs["stage1"], "rb").read()
+
+
+def test_update_iso(inputs, tmp_path):
+    iso = tmp_path / "disk.iso"
+    assert create(inputs, iso, "--format", "iso").returncode == 0
+    ok("update", iso, "--stage1", inputs["stage1v2"])
+    out = ok("inspect", iso).stdout
+    assert "/STRATA/STAGE1.BIN: stage1 s1-two" in out and "/STRATA/STAGE1.BAK: stage1 s1-one" in out
+    report = subprocess.run(["xorriso", "-indev", str(iso), "-report_el_torito", "plain"],
+                            capture_output=True, text=True)
+    assert "UEFI" in report.stdout
