@@ -23,15 +23,20 @@ typedef struct {
 
 /* Sub-types */
 #define HW_PCI_DP 0x01
+#define HW_MEMMAP_DP 0x03
 #define HW_VENDOR_DP 0x04
 #define ACPI_DP 0x01
+#define MSG_SCSI_DP 0x02
+#define MSG_USB_DP 0x05
 #define MSG_VENDOR_DP 0x0a
+#define MSG_SATA_DP 0x12
 #define MEDIA_HARDDRIVE_DP 0x01
 #define MEDIA_CDROM_DP 0x02
 #define MEDIA_VENDOR_DP 0x03
 #define MEDIA_FILEPATH_DP 0x04
 #define MEDIA_PROTOCOL_DP 0x05
 #define MEDIA_PIWG_FW_FILE_DP 0x06
+#define MEDIA_PIWG_FW_VOL_DP 0x07
 #define MEDIA_RELATIVE_OFFSET_RANGE_DP 0x08
 #define END_ENTIRE_DEVICE_PATH_SUBTYPE 0xff
 #define END_INSTANCE_DEVICE_PATH_SUBTYPE 0x01
@@ -44,6 +49,12 @@ typedef struct {
 
 /* EISA ID of PNP0A03 (PCI root bridge) and PNP0A08 (PCI Express root bridge). */
 #define EISA_PNP_ID(id) ((UINT32)(((id) << 16) | 0x41d0))
+/* An HID in the compressed EISA form with the "PNP" vendor, and its product number. */
+#define EISA_ID_IS_PNP(hid) (((hid) & 0xffff) == 0x41d0)
+#define EISA_ID_TO_NUM(hid) ((hid) >> 16)
+
+/* The length of every node, also of the end nodes that close a path or an instance. */
+#define END_DEVICE_PATH_LENGTH 4
 
 typedef struct {
 	EFI_DEVICE_PATH_PROTOCOL Header;
@@ -53,8 +64,35 @@ typedef struct {
 
 typedef struct {
 	EFI_DEVICE_PATH_PROTOCOL Header;
+	UINT32 MemoryType;
+	EFI_PHYSICAL_ADDRESS StartingAddress;
+	EFI_PHYSICAL_ADDRESS EndingAddress;
+} __attribute__((packed)) MEMMAP_DEVICE_PATH;
+
+/* Vendor nodes (hardware, messaging, media): the GUID, then vendor data up to the node length. */
+typedef struct {
+	EFI_DEVICE_PATH_PROTOCOL Header;
 	EFI_GUID Guid;
 } __attribute__((packed)) VENDOR_DEVICE_PATH;
+
+typedef struct {
+	EFI_DEVICE_PATH_PROTOCOL Header;
+	UINT16 Pun;
+	UINT16 Lun;
+} __attribute__((packed)) SCSI_DEVICE_PATH;
+
+typedef struct {
+	EFI_DEVICE_PATH_PROTOCOL Header;
+	UINT8 ParentPortNumber;
+	UINT8 InterfaceNumber;
+} __attribute__((packed)) USB_DEVICE_PATH;
+
+typedef struct {
+	EFI_DEVICE_PATH_PROTOCOL Header;
+	UINT16 HBAPortNumber;
+	UINT16 PortMultiplierPortNumber;
+	UINT16 Lun;
+} __attribute__((packed)) SATA_DEVICE_PATH;
 
 #define MBR_TYPE_PCAT 0x01
 #define MBR_TYPE_EFI_PARTITION_TABLE_HEADER 0x02
@@ -77,7 +115,42 @@ typedef struct {
 	CHAR16 PathName[];
 } __attribute__((packed)) FILEPATH_DEVICE_PATH;
 
+/* El Torito boot entry of a CD-ROM, start and size in the medium's blocks (UEFI 2.10 §10.3.5.2). */
+typedef struct {
+	EFI_DEVICE_PATH_PROTOCOL Header;
+	UINT32 BootEntry;
+	UINT64 PartitionStart;
+	UINT64 PartitionSize;
+} __attribute__((packed)) CDROM_DEVICE_PATH;
+
+/* PIWG firmware file and firmware volume nodes: the file's or volume's name GUID. */
+typedef struct {
+	EFI_DEVICE_PATH_PROTOCOL Header;
+	EFI_GUID FvFileName;
+} __attribute__((packed)) MEDIA_FW_VOL_FILEPATH_DEVICE_PATH;
+
+typedef struct {
+	EFI_DEVICE_PATH_PROTOCOL Header;
+	EFI_GUID FvName;
+} __attribute__((packed)) MEDIA_FW_VOL_DEVICE_PATH;
+
+typedef struct {
+	EFI_DEVICE_PATH_PROTOCOL Header;
+	UINT32 Reserved;
+	UINT64 StartingOffset;
+	UINT64 EndingOffset;
+} __attribute__((packed)) MEDIA_RELATIVE_OFFSET_RANGE_DEVICE_PATH;
+
 _Static_assert(sizeof(EFI_DEVICE_PATH_PROTOCOL) == 4, "device path node header");
 _Static_assert(sizeof(HARDDRIVE_DEVICE_PATH) == 42, "HARDDRIVE_DEVICE_PATH layout");
 _Static_assert(sizeof(PCI_DEVICE_PATH) == 6, "PCI_DEVICE_PATH layout");
 _Static_assert(sizeof(ACPI_HID_DEVICE_PATH) == 12, "ACPI_HID_DEVICE_PATH layout");
+_Static_assert(sizeof(MEMMAP_DEVICE_PATH) == 24, "MEMMAP_DEVICE_PATH layout");
+_Static_assert(sizeof(VENDOR_DEVICE_PATH) == 20, "VENDOR_DEVICE_PATH layout");
+_Static_assert(sizeof(SCSI_DEVICE_PATH) == 8, "SCSI_DEVICE_PATH layout");
+_Static_assert(sizeof(USB_DEVICE_PATH) == 6, "USB_DEVICE_PATH layout");
+_Static_assert(sizeof(SATA_DEVICE_PATH) == 10, "SATA_DEVICE_PATH layout");
+_Static_assert(sizeof(FILEPATH_DEVICE_PATH) == 4, "FILEPATH_DEVICE_PATH header");
+_Static_assert(sizeof(CDROM_DEVICE_PATH) == 24, "CDROM_DEVICE_PATH layout");
+_Static_assert(sizeof(MEDIA_FW_VOL_FILEPATH_DEVICE_PATH) == 20, "PIWG firmware file layout");
+_Static_assert(sizeof(MEDIA_RELATIVE_OFFSET_RANGE_DEVICE_PATH) == 24, "relative offset range layout");
