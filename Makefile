@@ -15,13 +15,22 @@ include mk/config.mk
 include mk/deps.mk
 include mk/lib.mk
 include mk/stage0.mk
+include mk/stage1.mk
 include mk/mkimage.mk
 include mk/probe.mk
 include mk/unit.mk
 include mk/boot.mk
 
-.PHONY: all clean
+.PHONY: all clean check check-all
 all: $(ALL_TARGETS)
+
+# Every test, after the Debian packages are in place. deps runs alone first so no rule of the
+# test run starts before the tools it needs exist.
+CHECK_TARGETS := unit-tests mkimage-tests fuzz-smoke boot-tests
+check: deps
+	$(Q)$(MAKE) --no-print-directory check-all
+
+check-all: all $(CHECK_TARGETS)
 
 clean:
 	rm -rf $(BUILD)

@@ -70,3 +70,8 @@ $(BUILD)/fixed/%.o: %.asm
 	$(call quiet,NASM,$@)
 	@mkdir -p $(dir $@)
 	$(Q)$(NASM) -f elf64 -Werror -MD $(@:.o=.d) -MP -o $@ $<
+
+$(BUILD)/pie/%.o: %.asm
+	$(call quiet,NASM,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(NASM) -f elf64 -Werror -MD $(@:.o=.d) -MP -o $@ $<

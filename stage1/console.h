@@ -1,0 +1,8 @@
+/* SPDX-License-Identifier: MIT */
+/* The EFI console on the serial port. */
+#pragma once
+
+#include "include/efi/types.h"
+
+/* Install SimpleTextOutput, SimpleTextInput(Ex) on one console handle and point the system table at it. */
+EFI_STATUS console_init(UINT16 serial_port);

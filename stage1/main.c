@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: MIT */
+/* stage1's boot steps: take over from stage0, build the UEFI environment, run the boot manager. */
+#include "include/strata/handoff.h"
+#include "lib/io.h"
+#include "lib/string.h"
+#include "stage1/boot_manager.h"
+#include "stage1/console.h"
+#include "stage1/cpu.h"
+#include "stage1/device_path.h"
+#include "stage1/events.h"
+#include "stage1/image.h"
+#include "stage1/memory.h"
+#include "stage1/stage1.h"
+#include "stage1/system_table.h"
+
+#define LOG_PREFIX "stage1: "
+#include "lib/log.h"
+
+/* Deep enough for GRUB and the kernel's EFI stub, which run on the firmware's stack. */
+#define STACK_PAGES 64
+
+static struct handoff handoff;
+
+/* A step that must work: without it there is no UEFI environment to offer. */
+static void require(EFI_STATUS status, const char *what)
+{
+	if (EFI_ERROR(status))
+		panic("%s failed: %s", what, efi_status_name(status));
+}
+
+/* A step the boot can go on without, with less to offer the payload. */
+static void optional(EFI_STATUS status, const char *what)
+{
+	if (EFI_ERROR(status))
+		log_warn("%s unavailable: %s", what, efi_status_name(status));
+}
+
+static __attribute__((noreturn)) void stage1_main(void *arg)
+{
+	const struct handoff *h = arg;
+
+	require(system_table_init(), "system table");
+	require(image_init_firmware(h), "firmware image handle");
+	require(console_init(h->serial_port), "console");
+	require(device_path_init(), "device path protocols");
+	require(disk_init(h), "storage");
+	optional(acpi_init(), "ACPI tables");
+	optional(smbios_init(), "SMBIOS tables");
+	optional(rng_init(), "RNG protocol");
+	optional(runtime_install(h), "runtime services");
+	log_info("UEFI environment ready, %llu MiB free",
+		 memory_pages_of_type(EfiConventionalMemory) >> 8);
+	boot_manager_run();
+}
+
+__attribute__((section(".text.entry"), noreturn)) void stage_entry(struct handoff *h)
+{
+	EFI_PHYSICAL_ADDRESS stack;
+
+	log_init(h ? h->serial_port : 0);
+	if (!h || h->magic != HANDOFF_MAGIC || h->version != HANDOFF_VERSION || h->size != sizeof(*h))
+		panic("stage1: bad hand-off block at %p (stage0 and stage1 versions differ?)", h);
+	/* Trust nothing else stage0 left behind: keep our own copy of the block. */
+	memcpy(&handoff, h, sizeof(handoff));
+	log_set_tsc_hz(handoff.tsc_hz);
+	log_info("Strata stage1 %s%s", STRATA_VERSION,
+		 handoff.flags & HANDOFF_FLAG_STAGE1_BACKUP ? " (backup copy)" : "");
+	events_init(handoff.tsc_hz);
+	require(memory_init(&handoff), "memory map");
+	require(memory_allocate_pages(AllocateAnyPages, EfiBootServicesData, STACK_PAGES, &stack),
+		"stack");
+	cpu_switch_stack((void *)(UINTN)(stack + STACK_PAGES * EFI_PAGE_SIZE), stage1_main, &handoff);
+}
