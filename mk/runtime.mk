@@ -1,0 +1,44 @@
+# SPDX-License-Identifier: MIT
+# The runtime blob (runtime/): a PIE linked on its own, checked after link, wrapped as RUNTIME.BIN.
+
+RUNTIME_SRCS := runtime/entry.c runtime/services.c runtime/variables.c runtime/rtc.c \
+	runtime/reset.c runtime/virtual_map.c
+# The only lib/ code runtime may link: it keeps running after ExitBootServices, when lib/'s
+# boot-time drivers (log, serial, printf, fw_cfg, ...) and their state may be gone.
+RUNTIME_LIB_ALLOWED := lib/string.c lib/elf_reloc.c lib/crc32.c
+RUNTIME_OBJS := $(RUNTIME_SRCS:%.c=$(BUILD)/pie/%.o) $(RUNTIME_LIB_ALLOWED:%.c=$(BUILD)/pie/%.o)
+# Bytes of body (code, data, relocations); the 64 KiB variable store is bss and not counted.
+RUNTIME_BUDGET := 32768
+
+ALL_TARGETS += $(BUILD)/runtime.bin
+
+# stage1's layout (one PT_LOAD from the ELF header on, .rela.dyn inside) with our own entry; the
+# one segment is RWX on purpose (the OS maps runtime memory itself), hence no warning for it.
+$(BUILD)/runtime.elf: $(RUNTIME_OBJS) stage1/stage1.ld
+	$(call quiet,LD,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(LD) $(FW_PIE_LDFLAGS) --no-warn-rwx-segments -T stage1/stage1.ld --entry=runtime_entry \
+		-o $@ $(filter %.o,$^)
+
+# Post-link checks: only runtime/ and allow-listed lib/ objects, nothing undefined, no
+# relocation but R_X86_64_RELATIVE (the only kind stage0 and SetVirtualAddressMap apply),
+# and the size budget.
+$(BUILD)/runtime.checked: $(BUILD)/runtime.elf $(RUNTIME_OBJS)
+	$(call quiet,CHECK,$<)
+	$(Q)bad='$(filter-out $(BUILD)/pie/runtime/%.o $(RUNTIME_LIB_ALLOWED:%.c=$(BUILD)/pie/%.o),$(RUNTIME_OBJS))'; \
+		if [ -n "$$bad" ]; then echo "runtime links non-runtime objects: $$bad"; exit 1; fi
+	$(Q)undef=$$(nm -u $<); if [ -n "$$undef" ]; then \
+		echo "runtime.elf has undefined symbols:"; echo "$$undef"; exit 1; fi
+	$(Q)relocs=$$(readelf -rW $< | awk '$$3 ~ /^R_X86_64_/ && $$3 != "R_X86_64_RELATIVE"'); \
+		if [ -n "$$relocs" ]; then \
+		echo "runtime.elf has relocations other than R_X86_64_RELATIVE:"; \
+		echo "$$relocs"; exit 1; fi
+	$(Q)body=$$(readelf -lW $< | awk '$$1 == "LOAD" { print $$5 }'); body=$$(( body )); \
+		mem=$$(readelf -lW $< | awk '$$1 == "LOAD" { print $$6 }'); mem=$$(( mem )); \
+		if [ $$body -gt $(RUNTIME_BUDGET) ]; then \
+		echo "runtime body is $$body bytes, over its budget of $(RUNTIME_BUDGET)"; exit 1; fi; \
+		echo "  SIZE    runtime: $$body of $(RUNTIME_BUDGET) bytes of body, $$mem in memory"
+	$(Q)touch $@
+
+$(BUILD)/runtime.bin: $(BUILD)/runtime.elf $(BUILD)/runtime.checked $(MKIMAGE)
+	$(call stage_wrap,runtime,$<,$@)

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: MIT */
+/* Internal interfaces between the runtime blob's files: state, and the services each file owns. */
+#pragma once
+
+#include "include/efi/runtime_services.h"
+#include "include/strata/runtime_abi.h"
+
+/*
+ * The ELF header sits at offset 0 of the loaded image (FILEHDR in the one PT_LOAD), so its
+ * address, taken PC-relative, is where the image runs now whatever its relocations say.
+ */
+extern const char __ehdr_start[] __attribute__((visibility("hidden")));
+
+/* entry.c: TRUE once stage1 reported ExitBootServices (variable visibility, no more logging). */
+extern BOOLEAN runtime_at_runtime;
+/* Log through stage1's function during boot services; does nothing afterwards. */
+void runtime_log(const char *message);
+/* ABI: ExitBootServices happened. */
+void runtime_exit_boot_services(void);
+/* The entry point (the ELF entry, System V ABI). */
+struct runtime_exports *runtime_entry(const struct runtime_boot_info *info);
+
+/* services.c: the exports, with the services table in them. */
+extern struct runtime_exports runtime_exports;
+/* Recompute the services table's header CRC32 (after its pointers changed). */
+void services_update_crc(void);
+EFI_STATUS EFIAPI efi_get_next_high_monotonic_count(UINT32 *HighCount);
+EFI_STATUS EFIAPI efi_get_wakeup_time(BOOLEAN *Enabled, BOOLEAN *Pending, EFI_TIME *Time);
+EFI_STATUS EFIAPI efi_set_wakeup_time(BOOLEAN Enable, EFI_TIME *Time);
+EFI_STATUS EFIAPI efi_update_capsule(EFI_CAPSULE_HEADER **CapsuleHeaderArray, UINTN CapsuleCount,
+				     EFI_PHYSICAL_ADDRESS ScatterGatherList);
+EFI_STATUS EFIAPI efi_query_capsule_capabilities(EFI_CAPSULE_HEADER **CapsuleHeaderArray,
+						 UINTN CapsuleCount, UINT64 *MaximumCapsuleSize,
+						 EFI_RESET_TYPE *ResetType);
+
+/* rtc.c */
+EFI_STATUS EFIAPI efi_get_time(EFI_TIME *Time, EFI_TIME_CAPABILITIES *Capabilities);
+EFI_STATUS EFIAPI efi_set_time(EFI_TIME *Time);
+/* Range checks of UEFI 2.10 §8.3.1 (days per month, leap years, time zone, daylight bits). */
+BOOLEAN rtc_time_valid(const EFI_TIME *time);
+
+/* variables.c */
+#define VARIABLE_STORE_SIZE (64u * 1024)	/* bytes of records, headers included */
+#define VARIABLE_MAX_SIZE (32u * 1024)		/* name (with its NUL) + data of one variable */
+EFI_STATUS EFIAPI efi_get_variable(CHAR16 *VariableName, EFI_GUID *VendorGuid, UINT32 *Attributes,
+				   UINTN *DataSize, VOID *Data);
+EFI_STATUS EFIAPI efi_get_next_variable_name(UINTN *VariableNameSize, CHAR16 *VariableName,
+					     EFI_GUID *VendorGuid);
+EFI_STATUS EFIAPI efi_set_variable(CHAR16 *VariableName, EFI_GUID *VendorGuid, UINT32 Attributes,
+				   UINTN DataSize, VOID *Data);
+EFI_STATUS EFIAPI efi_query_variable_info(UINT32 Attributes, UINT64 *MaximumVariableStorageSize,
+					  UINT64 *RemainingVariableStorageSize,
+					  UINT64 *MaximumVariableSize);
+/* Make an existing variable read-only; EFI_NOT_FOUND if absent, EFI_UNSUPPORTED after EBS. */
+EFI_STATUS variables_lock(const CHAR16 *name, const EFI_GUID *guid);
+/* Forget every variable (host tests start each case from an empty store). */
+void variables_reset(void);
+
+/* reset.c */
+/* Keep the ACPI and reset-register facts of the boot info for ResetSystem. */
+void reset_init(const struct runtime_boot_info *info);
+__attribute__((noreturn)) VOID EFIAPI efi_reset_system(EFI_RESET_TYPE ResetType,
+							EFI_STATUS ResetStatus, UINTN DataSize,
+							VOID *ResetData);
+
+/* virtual_map.c */
+/* Keep where the image and its relocations are, and the system table to convert later. */
+void virtual_map_init(const struct runtime_boot_info *info);
+EFI_STATUS virtual_map_register_event(EFI_EVENT event, EFI_EVENT_NOTIFY notify, VOID *context);
+EFI_STATUS virtual_map_unregister_event(EFI_EVENT event);
+EFI_STATUS EFIAPI efi_set_virtual_address_map(UINTN MemoryMapSize, UINTN DescriptorSize,
+					      UINT32 DescriptorVersion,
+					      EFI_MEMORY_DESCRIPTOR *VirtualMap);
+EFI_STATUS EFIAPI efi_convert_pointer(UINTN DebugDisposition, VOID **Address);

@@ -1,0 +1,349 @@
+/* SPDX-License-Identifier: MIT */
+/* The variable services (UEFI 2.10 §8.2) over a fixed-size store in the blob's own memory. */
+#include "lib/string.h"
+#include "runtime/runtime.h"
+
+/*
+ * The store is volatile for now: NON_VOLATILE is accepted and reported back, but the contents
+ * live in the blob's bss and are gone at the next boot. Records are packed one after another in
+ * creation order (which is also GetNextVariableName's order) and hold no pointers, so neither
+ * self-relocation nor SetVirtualAddressMap has anything to convert here.
+ */
+struct variable_record {
+	UINT32 record_size;	/* header + name + data, rounded up to 8 */
+	UINT32 attributes;	/* as set, APPEND_WRITE stripped */
+	UINT32 name_size;	/* bytes, the NUL included */
+	UINT32 data_size;	/* never 0: size 0 deletes */
+	EFI_GUID guid;
+	UINT32 locked;		/* SetVariable answers EFI_WRITE_PROTECTED */
+	UINT32 reserved;
+};
+
+#define ACCESS_ATTRIBUTES (EFI_VARIABLE_BOOTSERVICE_ACCESS | EFI_VARIABLE_RUNTIME_ACCESS)
+#define AUTH_ATTRIBUTES                                                                           \
+	(EFI_VARIABLE_AUTHENTICATED_WRITE_ACCESS |                                                \
+	 EFI_VARIABLE_TIME_BASED_AUTHENTICATED_WRITE_ACCESS |                                     \
+	 EFI_VARIABLE_ENHANCED_AUTHENTICATED_ACCESS)
+#define KNOWN_ATTRIBUTES                                                                          \
+	(EFI_VARIABLE_NON_VOLATILE | ACCESS_ATTRIBUTES | EFI_VARIABLE_HARDWARE_ERROR_RECORD |     \
+	 AUTH_ATTRIBUTES | EFI_VARIABLE_APPEND_WRITE)
+#define NO_RECORD ((UINTN)-1)
+
+static UINT8 store[VARIABLE_STORE_SIZE] __attribute__((aligned(8)));
+static UINTN store_used;
+
+static struct variable_record *record_at(UINTN offset)
+{
+	return (struct variable_record *)(store + offset);
+}
+
+static UINT8 *record_name(struct variable_record *r)
+{
+	return (UINT8 *)(r + 1);
+}
+
+static UINT8 *record_data(struct variable_record *r)
+{
+	return record_name(r) + r->name_size;
+}
+
+static UINTN record_size_for(UINTN name_size, UINTN data_size)
+{
+	return (sizeof(struct variable_record) + name_size + data_size + 7) & ~(UINTN)7;
+}
+
+/* After ExitBootServices only RUNTIME_ACCESS variables exist for the caller (§8.2). */
+static BOOLEAN record_visible(const struct variable_record *r)
+{
+	return !runtime_at_runtime || (r->attributes & EFI_VARIABLE_RUNTIME_ACCESS);
+}
+
+/*
+ * Bytes of a caller's name with its NUL, read bytewise (the caller's buffer need not be
+ * aligned), looking at no more than max bytes; 0 when there is no NUL within them.
+ */
+static UINTN name_size_of(const CHAR16 *name, UINTN max)
+{
+	const UINT8 *p = (const UINT8 *)name;
+	UINTN i;
+
+	for (i = 0; i + 1 < max; i += 2)
+		if (p[i] == 0 && p[i + 1] == 0)
+			return i + 2;
+	return 0;
+}
+
+/* The record of (name, guid), visible or not; NO_RECORD if none. */
+static UINTN find(const CHAR16 *name, UINTN name_size, const EFI_GUID *guid)
+{
+	for (UINTN off = 0; off < store_used; off += record_at(off)->record_size) {
+		struct variable_record *r = record_at(off);
+
+		if (r->name_size == name_size && !memcmp(&r->guid, guid, sizeof(*guid)) &&
+		    !memcmp(record_name(r), name, name_size))
+			return off;
+	}
+	return NO_RECORD;
+}
+
+/* Grow or shrink the record at off in place, moving the ones after it. */
+static EFI_STATUS resize(UINTN off, UINTN new_size)
+{
+	UINTN old_size = record_at(off)->record_size;
+	UINTN tail = off + old_size;
+
+	if (new_size > old_size && new_size - old_size > VARIABLE_STORE_SIZE - store_used)
+		return EFI_OUT_OF_RESOURCES;
+	memmove(store + off + new_size, store + tail, store_used - tail);
+	store_used = store_used - old_size + new_size;
+	record_at(off)->record_size = (UINT32)new_size;
+	return EFI_SUCCESS;
+}
+
+static void delete_record(UINTN off)
+{
+	UINTN size = record_at(off)->record_size;
+
+	memmove(store + off, store + off + size, store_used - off - size);
+	store_used -= size;
+}
+
+void variables_reset(void)
+{
+	store_used = 0;
+}
+
+EFI_STATUS variables_lock(const CHAR16 *name, const EFI_GUID *guid)
+{
+	UINTN name_size, off;
+
+	if (runtime_at_runtime)
+		return EFI_UNSUPPORTED;
+	name_size = name_size_of(name, VARIABLE_MAX_SIZE);
+	if (!name_size)
+		return EFI_INVALID_PARAMETER;
+	off = find(name, name_size, guid);
+	if (off == NO_RECORD)
+		return EFI_NOT_FOUND;
+	record_at(off)->locked = 1;
+	return EFI_SUCCESS;
+}
+
+EFI_STATUS EFIAPI efi_get_variable(CHAR16 *VariableName, EFI_GUID *VendorGuid, UINT32 *Attributes,
+				   UINTN *DataSize, VOID *Data)
+{
+	struct variable_record *r;
+	UINTN name_size, off;
+
+	if (!VariableName || !VendorGuid || !DataSize)
+		return EFI_INVALID_PARAMETER;
+	name_size = name_size_of(VariableName, VARIABLE_MAX_SIZE);
+	/* An empty name or one longer than any stored one names no variable. */
+	if (name_size <= sizeof(CHAR16))
+		return EFI_NOT_FOUND;
+	off = find(VariableName, name_size, VendorGuid);
+	if (off == NO_RECORD || !record_visible(record_at(off)))
+		return EFI_NOT_FOUND;
+
+	r = record_at(off);
+	/* UEFI 2.10 §8.2.1: Attributes is returned with EFI_BUFFER_TOO_SMALL as well. */
+	if (Attributes)
+		*Attributes = r->attributes;
+	if (*DataSize < r->data_size) {
+		*DataSize = r->data_size;
+		return EFI_BUFFER_TOO_SMALL;
+	}
+	if (!Data)
+		return EFI_INVALID_PARAMETER;
+	memcpy(Data, record_data(r), r->data_size);
+	*DataSize = r->data_size;
+	return EFI_SUCCESS;
+}
+
+EFI_STATUS EFIAPI efi_get_next_variable_name(UINTN *VariableNameSize, CHAR16 *VariableName,
+					     EFI_GUID *VendorGuid)
+{
+	struct variable_record *r;
+	UINTN name_size, off;
+
+	if (!VariableNameSize || !VariableName || !VendorGuid)
+		return EFI_INVALID_PARAMETER;
+	/* §8.2.2: the NUL must lie within the first *VariableNameSize bytes. */
+	name_size = name_size_of(VariableName, *VariableNameSize);
+	if (!name_size)
+		return EFI_INVALID_PARAMETER;
+
+	if (name_size == sizeof(CHAR16)) {
+		off = 0;
+	} else {
+		off = find(VariableName, name_size, VendorGuid);
+		/* Not the name and GUID of a variable the caller can see: no place to go on from. */
+		if (off == NO_RECORD || !record_visible(record_at(off)))
+			return EFI_INVALID_PARAMETER;
+		off += record_at(off)->record_size;
+	}
+	while (off < store_used && !record_visible(record_at(off)))
+		off += record_at(off)->record_size;
+	if (off >= store_used)
+		return EFI_NOT_FOUND;
+
+	r = record_at(off);
+	if (*VariableNameSize < r->name_size) {
+		*VariableNameSize = r->name_size;
+		return EFI_BUFFER_TOO_SMALL;
+	}
+	memcpy(VariableName, record_name(r), r->name_size);
+	memcpy(VendorGuid, &r->guid, sizeof(*VendorGuid));
+	*VariableNameSize = r->name_size;
+	return EFI_SUCCESS;
+}
+
+/*
+ * Attribute rules of §8.2.3, with EDK2's (OVMF's) answers where the specification leaves a
+ * choice: authenticated writes without an authentication engine are EFI_INVALID_PARAMETER,
+ * as is the hardware error record (there is no HwErrRec store) and NON_VOLATILE alone.
+ */
+static EFI_STATUS check_attributes(UINT32 attributes)
+{
+	if (attributes & ~(UINT32)KNOWN_ATTRIBUTES)
+		return EFI_INVALID_PARAMETER;
+	if ((attributes & ACCESS_ATTRIBUTES) == EFI_VARIABLE_RUNTIME_ACCESS)
+		return attributes & EFI_VARIABLE_AUTHENTICATED_WRITE_ACCESS ? EFI_UNSUPPORTED :
+									       EFI_INVALID_PARAMETER;
+	if ((attributes & ~(UINT32)EFI_VARIABLE_APPEND_WRITE) == EFI_VARIABLE_NON_VOLATILE)
+		return EFI_INVALID_PARAMETER;
+	if (attributes & (AUTH_ATTRIBUTES | EFI_VARIABLE_HARDWARE_ERROR_RECORD))
+		return EFI_INVALID_PARAMETER;
+	return EFI_SUCCESS;
+}
+
+static EFI_STATUS update(UINTN off, UINT32 attributes, UINTN data_size, const VOID *data)
+{
+	struct variable_record *r = record_at(off);
+	BOOLEAN append = (attributes & EFI_VARIABLE_APPEND_WRITE) != 0;
+	UINTN old_data = append ? r->data_size : 0;
+	EFI_STATUS status;
+
+	if (r->locked)
+		return EFI_WRITE_PROTECTED;
+	/* §8.2.3: after ExitBootServices volatile variables are read-only (EDK2's answer). */
+	if (runtime_at_runtime && !(r->attributes & EFI_VARIABLE_NON_VOLATILE))
+		return EFI_WRITE_PROTECTED;
+	/* Other attributes are refused, save APPEND_WRITE and none at all (a delete). */
+	if ((attributes & ~(UINT32)EFI_VARIABLE_APPEND_WRITE) != r->attributes &&
+	    (attributes & ACCESS_ATTRIBUTES))
+		return EFI_INVALID_PARAMETER;
+
+	if ((!append && data_size == 0) || !(attributes & ACCESS_ATTRIBUTES)) {
+		delete_record(off);
+		return EFI_SUCCESS;
+	}
+	if (data_size == 0)
+		return EFI_SUCCESS;
+	if (data_size > VARIABLE_MAX_SIZE - r->name_size - old_data)
+		return EFI_INVALID_PARAMETER;
+
+	status = resize(off, record_size_for(r->name_size, old_data + data_size));
+	if (EFI_ERROR(status))
+		return status;
+	r = record_at(off);
+	memcpy(record_data(r) + old_data, data, data_size);
+	r->data_size = (UINT32)(old_data + data_size);
+	return EFI_SUCCESS;
+}
+
+static EFI_STATUS create(const CHAR16 *name, UINTN name_size, const EFI_GUID *guid,
+			 UINT32 attributes, UINTN data_size, const VOID *data)
+{
+	struct variable_record *r;
+	UINTN size;
+
+	/* Appending nothing to nothing succeeds (EDK2); deleting nothing does not. */
+	if (data_size == 0 && (attributes & EFI_VARIABLE_APPEND_WRITE))
+		return EFI_SUCCESS;
+	if (data_size == 0 || !(attributes & ACCESS_ATTRIBUTES))
+		return EFI_NOT_FOUND;
+	/* §8.2.3: after ExitBootServices only NON_VOLATILE | RUNTIME_ACCESS ones can be set. */
+	if (runtime_at_runtime && (!(attributes & EFI_VARIABLE_RUNTIME_ACCESS) ||
+				   !(attributes & EFI_VARIABLE_NON_VOLATILE)))
+		return EFI_INVALID_PARAMETER;
+	if (data_size > VARIABLE_MAX_SIZE - name_size)
+		return EFI_INVALID_PARAMETER;
+
+	size = record_size_for(name_size, data_size);
+	if (size > VARIABLE_STORE_SIZE - store_used)
+		return EFI_OUT_OF_RESOURCES;
+	r = record_at(store_used);
+	memset(r, 0, size);
+	r->record_size = (UINT32)size;
+	r->attributes = attributes & ~(UINT32)EFI_VARIABLE_APPEND_WRITE;
+	r->name_size = (UINT32)name_size;
+	r->data_size = (UINT32)data_size;
+	memcpy(&r->guid, guid, sizeof(*guid));
+	memcpy(record_name(r), name, name_size);
+	memcpy(record_data(r), data, data_size);
+	store_used += size;
+	return EFI_SUCCESS;
+}
+
+EFI_STATUS EFIAPI efi_set_variable(CHAR16 *VariableName, EFI_GUID *VendorGuid, UINT32 Attributes,
+				   UINTN DataSize, VOID *Data)
+{
+	UINTN name_size, off;
+	EFI_STATUS status;
+
+	if (!VariableName || !VendorGuid || (DataSize && !Data))
+		return EFI_INVALID_PARAMETER;
+	status = check_attributes(Attributes);
+	if (EFI_ERROR(status))
+		return status;
+	/* §8.2.3: a name and data beyond MaximumVariableSize is EFI_INVALID_PARAMETER. */
+	name_size = name_size_of(VariableName, VARIABLE_MAX_SIZE);
+	if (name_size <= sizeof(CHAR16) || DataSize > VARIABLE_MAX_SIZE - name_size)
+		return EFI_INVALID_PARAMETER;
+
+	off = find(VariableName, name_size, VendorGuid);
+	if (off == NO_RECORD)
+		return create(VariableName, name_size, VendorGuid, Attributes, DataSize, Data);
+	if (!record_visible(record_at(off))) {
+		/* A boot-time-only variable the OS cannot see, and may not shadow with its own. */
+		if (DataSize == 0 || !(Attributes & ACCESS_ATTRIBUTES))
+			return EFI_NOT_FOUND;
+		return EFI_INVALID_PARAMETER;
+	}
+	return update(off, Attributes, DataSize, Data);
+}
+
+EFI_STATUS EFIAPI efi_query_variable_info(UINT32 Attributes, UINT64 *MaximumVariableStorageSize,
+					  UINT64 *RemainingVariableStorageSize,
+					  UINT64 *MaximumVariableSize)
+{
+	if (!MaximumVariableStorageSize || !RemainingVariableStorageSize || !MaximumVariableSize)
+		return EFI_INVALID_PARAMETER;
+	/* §8.2.4 with EDK2's choices: unknown or unsupported kinds are EFI_UNSUPPORTED. */
+	if (Attributes & ~(UINT32)KNOWN_ATTRIBUTES)
+		return EFI_UNSUPPORTED;
+	if (Attributes & EFI_VARIABLE_AUTHENTICATED_WRITE_ACCESS)
+		return EFI_UNSUPPORTED;
+	if (!(Attributes & (EFI_VARIABLE_NON_VOLATILE | ACCESS_ATTRIBUTES |
+			    EFI_VARIABLE_HARDWARE_ERROR_RECORD)))
+		return EFI_UNSUPPORTED;
+	if ((Attributes & (EFI_VARIABLE_NON_VOLATILE | ACCESS_ATTRIBUTES)) ==
+	    EFI_VARIABLE_NON_VOLATILE)
+		return EFI_INVALID_PARAMETER;
+	if ((Attributes & ACCESS_ATTRIBUTES) == EFI_VARIABLE_RUNTIME_ACCESS)
+		return EFI_INVALID_PARAMETER;
+	if (runtime_at_runtime && !(Attributes & EFI_VARIABLE_RUNTIME_ACCESS))
+		return EFI_INVALID_PARAMETER;
+	if ((Attributes & (EFI_VARIABLE_NON_VOLATILE | EFI_VARIABLE_HARDWARE_ERROR_RECORD)) ==
+	    EFI_VARIABLE_HARDWARE_ERROR_RECORD)
+		return EFI_INVALID_PARAMETER;
+	if (Attributes & (AUTH_ATTRIBUTES | EFI_VARIABLE_HARDWARE_ERROR_RECORD))
+		return EFI_UNSUPPORTED;
+
+	/* One store holds volatile and non-volatile variables alike. */
+	*MaximumVariableStorageSize = VARIABLE_STORE_SIZE;
+	*RemainingVariableStorageSize = VARIABLE_STORE_SIZE - store_used;
+	*MaximumVariableSize = VARIABLE_MAX_SIZE;
+	return EFI_SUCCESS;
+}
