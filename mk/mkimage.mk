@@ -17,6 +17,11 @@ $(MKIMAGE): $(MKIMAGE_OBJS)
 	$(call quiet,HOSTLD,$@)
 	$(Q)$(HOST_CC) -o $@ $^
 
+# mk/stage1.mk is included before this file, so $(MKIMAGE) was still empty when its rule listed it
+# as a prerequisite; name the wrapped stages here too, or a parallel build may wrap before linking
+# mkimage.
+$(BUILD)/stage1.bin $(BUILD)/runtime.bin: $(MKIMAGE)
+
 # Stage images carry at most 31 bytes of version string; git describe --dirty can exceed that.
 STAGE_VERSION_STRING := $(shell printf '%.31s' '$(VERSION)')
 
