@@ -168,6 +168,35 @@ def test_wrap_refuses_bad_elf(inputs, tmp_path, case):
     assert not out.exists() and not leftovers(d)
 
 
+def patch_loads(elf, tmp_path, change):
+    """Copy elf with change(index, vaddr) -> new vaddr applied to each PT_LOAD's p_vaddr."""
+    data = bytearray(open(elf, "rb").read())
+    phoff, = struct.unpack_from("<Q", data, 0x20)
+    phentsize, phnum = struct.unpack_from("<HH", data, 0x36)
+    loads = 0
+    for i in range(phnum):
+        off = phoff + i * phentsize
+        if struct.unpack_from("<I", data, off)[0] == 1:       # PT_LOAD
+            vaddr, = struct.unpack_from("<Q", data, off + 16)
+            struct.pack_into("<Q", data, off + 16, change(loads, vaddr))
+            loads += 1
+    out = tmp_path / "patched.elf"
+    out.write_bytes(bytes(data))
+    return out
+
+
+@pytest.mark.parametrize("case,change,message", [
+    ("overlap", lambda i, v: 0 if i < 2 else v, "overlaps"),
+    ("negative", lambda i, v: (v - (1 << 40)) % (1 << 64) if i == 1 else v, "outside"),
+])
+def test_wrap_refuses_bad_segments(inputs, tmp_path, case, change, message):
+    elf = patch_loads(inputs["elf"], tmp_path, change)
+    out = tmp_path / "out.bin"
+    r = mkimage("wrap", "--kind", "runtime", elf, out)
+    assert r.returncode != 0 and message in r.stderr, r.stderr
+    assert not out.exists() and not leftovers(str(tmp_path))
+
+
 @pytest.mark.parametrize("args", [
     ["--kind", "bogus"], ["--version-string", "x" * 32, "--kind", "stage1"],
     ["--version-code", "0x1ffffffff", "--kind", "stage1"], ["--frobnicate", "--kind", "stage1"],
