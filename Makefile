@@ -14,9 +14,9 @@
 include mk/config.mk
 include mk/deps.mk
 include mk/lib.mk
+include mk/mkimage.mk
 include mk/stage0.mk
 include mk/stage1.mk
-include mk/mkimage.mk
 include mk/probe.mk
 include mk/unit.mk
 include mk/boot.mk
