@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: MIT
+/* The self-test's entry: parse options, calibrate the clock, run every suite, report, shut down. */
+#include "efi-apps/selftest/selftest.h"
+
+EFI_HANDLE selftest_image;
+EFI_LOADED_IMAGE *selftest_loaded_image;
+
+/* Order matters only for reading the log: cheap table checks first, images and files last. */
+static const struct selftest_suite *const suites[] = {
+	&system_table_suite, &memory_suite, &memory_map_suite, &events_suite, &timers_suite,
+	&protocols_suite, &open_protocol_suite, &images_suite, &filesystem_suite, &block_io_suite,
+	&runtime_suite, &variables_suite, &config_tables_suite, &console_suite,
+};
+
+static CHAR16 options_copy[256];
+
+/*
+ * LoadOptions are words separated by spaces: "only=<prefix>" and "no-shutdown". Boot managers may
+ * pass binary optional data (OVMF passes none for the removable-media path), so only an even-sized,
+ * printable UCS-2 buffer is taken as text; anything else is ignored.
+ */
+static void parse_options(struct selftest_options *opts)
+{
+	const CHAR16 *src = selftest_loaded_image->LoadOptions;
+	UINTN n = selftest_loaded_image->LoadOptionsSize / sizeof(CHAR16);
+	CHAR16 *word;
+
+	if (!src || selftest_loaded_image->LoadOptionsSize % sizeof(CHAR16))
+		return;
+	if (n >= sizeof(options_copy) / sizeof(CHAR16))
+		return;
+	for (UINTN i = 0; i < n && src[i]; i++) {
+		if (src[i] < 0x20 || src[i] > 0x7e)
+			return;
+		options_copy[i] = src[i];
+	}
+	Print(L"selftest: options \"%s\"\n", options_copy);
+	for (CHAR16 *p = options_copy; *p;) {
+		while (*p == ' ')
+			*p++ = 0;
+		word = p;
+		while (*p && *p != ' ')
+			p++;
+		if (*p)
+			*p++ = 0;
+		if (!StrnCmp(word, L"only=", 5))
+			opts->only = word + 5;
+		else if (!StrCmp(word, L"no-shutdown"))
+			opts->no_shutdown = TRUE;
+	}
+}
+
+EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
+{
+	struct selftest_options opts = { 0 };
+	UINTN passed, failed;
+	EFI_STATUS status;
+
+	InitializeLib(image, st);
+	selftest_image = image;
+	/* The boot manager arms a 5-minute watchdog; TCG runs of the whole suite may come close. */
+	BS->SetWatchdogTimer(0, 0, 0, NULL);
+	status = BS->HandleProtocol(image, &LoadedImageProtocol, (void **)&selftest_loaded_image);
+	if (EFI_ERROR(status)) {
+		Print(L"selftest: no LoadedImage protocol on our own handle: %r\n", status);
+		return status;
+	}
+	parse_options(&opts);
+	Print(L"selftest: firmware \"%s\" revision 0x%x, UEFI %d.%d\n", st->FirmwareVendor,
+	      st->FirmwareRevision, st->Hdr.Revision >> 16, st->Hdr.Revision & 0xffff);
+	status = clock_calibrate();
+	Print(L"selftest: clock %a%a\n", clock_source(), EFI_ERROR(status) ? " (failed)" : "");
+
+	selftest_run_suites(suites, sizeof(suites) / sizeof(suites[0]), &opts, &passed, &failed);
+	/* The boot tests parse this line: it must stay alone on its line, exactly so. */
+	Print(L"%ld passed, %ld failed\n", (UINT64)passed, (UINT64)failed);
+
+	if (opts.no_shutdown)
+		return failed ? EFI_ABORTED : EFI_SUCCESS;
+	RT->ResetSystem(EfiResetShutdown, EFI_SUCCESS, 0, NULL);
+	Print(L"selftest: ResetSystem returned\n");
+	return EFI_DEVICE_ERROR;
+}
