@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-/* QEMU's ACPI linker/loader commands over in-memory blobs, and checked walks of the tables it builds. */
+/* QEMU's ACPI linker/loader commands over in-memory blobs; checked walks of the tables built. */
 #include "lib/acpi_loader.h"
 #include "lib/string.h"
 
 /* Field offsets within a command (QEMU hw/acpi/bios-linker-loader.c, BiosLinkerLoaderEntry). */
-#define CMD_FILE 4		/* alloc.file, pointer.dest_file, cksum.file, wr_pointer.dest_file */
+#define CMD_FILE 4		/* alloc.file, {pointer,wr_pointer}.dest_file, cksum.file */
 #define CMD_SRC_FILE 60		/* pointer.src_file, wr_pointer.src_file */
 #define CMD_ALLOC_ALIGN 60
 #define CMD_ALLOC_ZONE 64
@@ -109,7 +109,8 @@ EFI_STATUS acpi_loader_plan(struct acpi_loader *loader, const void *commands, UI
 
 	memset(loader, 0, sizeof(*loader));
 	loader->commands = commands;
-	if (size == 0 || size % ACPI_LOADER_COMMAND_SIZE || size / ACPI_LOADER_COMMAND_SIZE > 0xffff)
+	if (size == 0 || size % ACPI_LOADER_COMMAND_SIZE ||
+	    size / ACPI_LOADER_COMMAND_SIZE > 0xffff)
 		return fail(loader, 0, "size not a small multiple of 128 bytes");
 	loader->command_count = (UINT32)(size / ACPI_LOADER_COMMAND_SIZE);
 
@@ -123,28 +124,29 @@ EFI_STATUS acpi_loader_plan(struct acpi_loader *loader, const void *commands, UI
 				return status;
 			break;
 		case ACPI_LOADER_ADD_POINTER:
-			if (!find_blob(loader, cmd + CMD_FILE) || !find_blob(loader, cmd + CMD_SRC_FILE))
-				return fail(loader, i, "ADD_POINTER: file not allocated before use");
+			if (!find_blob(loader, cmd + CMD_FILE) ||
+			    !find_blob(loader, cmd + CMD_SRC_FILE))
+				return fail(loader, i, "ADD_POINTER: file not allocated");
 			if (!pointer_size_ok(cmd[CMD_POINTER_SIZE]))
 				return fail(loader, i, "ADD_POINTER: size not 1, 2, 4 or 8");
 			break;
 		case ACPI_LOADER_ADD_CHECKSUM:
 			if (!find_blob(loader, cmd + CMD_FILE))
-				return fail(loader, i, "ADD_CHECKSUM: file not allocated before use");
+				return fail(loader, i, "ADD_CHECKSUM: file not allocated");
 			break;
 		case ACPI_LOADER_WRITE_POINTER:
 			/* The destination is a writable fw_cfg file, not a blob of ours. */
 			if (!name_ok(cmd + CMD_FILE))
-				return fail(loader, i, "WRITE_POINTER: empty or unterminated file name");
+				return fail(loader, i, "WRITE_POINTER: bad file name");
 			if (!find_blob(loader, cmd + CMD_SRC_FILE))
-				return fail(loader, i, "WRITE_POINTER: file not allocated before use");
+				return fail(loader, i, "WRITE_POINTER: file not allocated");
 			if (!pointer_size_ok(cmd[CMD_WRITE_SIZE]))
 				return fail(loader, i, "WRITE_POINTER: size not 1, 2, 4 or 8");
 			if (++writes > ACPI_LOADER_MAX_WRITES)
 				return fail(loader, i, "WRITE_POINTER: too many");
 			break;
 		default:
-			/* QEMU: a firmware must ignore commands it does not know (zero is padding). */
+			/* QEMU: firmware ignores commands it does not know (zero is padding). */
 			break;
 		}
 	}
@@ -178,7 +180,7 @@ static EFI_STATUS link_add_pointer(struct acpi_loader *loader, UINT32 index, con
 		return fail(loader, index, "ADD_POINTER: pointer outside its file");
 	/* The pointer holds an offset into src; QEMU asserts it lies within src when it builds. */
 	if (!pointer_value(src, get_le(dst->data + offset, size), size, &value))
-		return fail(loader, index, "ADD_POINTER: target outside its file or out of reach");
+		return fail(loader, index, "ADD_POINTER: target outside its file or unreachable");
 	put_le(dst->data + offset, size, value);
 	return EFI_SUCCESS;
 }
@@ -205,7 +207,7 @@ static EFI_STATUS link_write_pointer(struct acpi_loader *loader, UINT32 index, c
 	UINT8 size = cmd[CMD_WRITE_SIZE];
 
 	if (!pointer_value(src, src_offset, size, &w->value))
-		return fail(loader, index, "WRITE_POINTER: target outside its file or out of reach");
+		return fail(loader, index, "WRITE_POINTER: target outside its file or unreachable");
 	memcpy(w->file, cmd + CMD_FILE, ACPI_LOADER_NAME_SIZE);
 	w->offset = (UINT32)get_le(cmd + CMD_WRITE_DST_OFFSET, 4);
 	w->size = size;
@@ -306,7 +308,8 @@ static void find_fadt(const struct acpi_loader *loader, struct acpi_tables *t)
 	UINT64 address;
 
 	for (UINTN i = 0; i < count && !fadt; i++)
-		fadt = (struct acpi_fadt *)table_at(loader, get_le(entries + i * entry_size, entry_size),
+		fadt = (struct acpi_fadt *)table_at(loader,
+						    get_le(entries + i * entry_size, entry_size),
 						    ACPI_FADT_SIGNATURE);
 	/* Every FADT revision has FIRMWARE_CTRL and DSDT; later fields are checked where read. */
 	if (!fadt || !ACPI_FADT_HAS(fadt->header.length, dsdt))
@@ -365,6 +368,7 @@ static UINT16 io_port(UINT32 block, const struct acpi_gas *x)
 void acpi_fadt_parse(const struct acpi_fadt *fadt, const struct acpi_sdt_header *dsdt,
 		     struct acpi_fadt_info *ret)
 {
+	const struct acpi_gas none = { 0 };
 	struct acpi_gas x;
 	UINT32 len;
 	UINT16 s5;
@@ -378,11 +382,11 @@ void acpi_fadt_parse(const struct acpi_fadt *fadt, const struct acpi_sdt_header 
 	/* Read nothing past the table's own length: older revisions end early. */
 	len = fadt->header.length;
 	if (ACPI_FADT_HAS(len, pm1a_cnt_blk)) {
-		x = ACPI_FADT_HAS(len, x_pm1a_cnt_blk) ? fadt->x_pm1a_cnt_blk : (struct acpi_gas){ 0 };
+		x = ACPI_FADT_HAS(len, x_pm1a_cnt_blk) ? fadt->x_pm1a_cnt_blk : none;
 		ret->pm1a_control_port = io_port(fadt->pm1a_cnt_blk, &x);
 	}
 	if (ACPI_FADT_HAS(len, pm_tmr_blk)) {
-		x = ACPI_FADT_HAS(len, x_pm_tmr_blk) ? fadt->x_pm_tmr_blk : (struct acpi_gas){ 0 };
+		x = ACPI_FADT_HAS(len, x_pm_tmr_blk) ? fadt->x_pm_tmr_blk : none;
 		ret->pm_timer_port = io_port(fadt->pm_tmr_blk, &x);
 	}
 	/* §4.8.3.6: RESET_REG counts only with RESET_REG_SUP set. */

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
-/* QEMU's ACPI table loader (fw_cfg etc/table-loader) run over in-memory blobs, and the tables it yields. */
+/* QEMU's ACPI table loader (etc/table-loader) over in-memory blobs, and the tables it yields. */
 #pragma once
 
 #include "include/acpi/tables.h"
 #include "include/efi/types.h"
 
-/* QEMU hw/acpi/bios-linker-loader.c: fixed-size little-endian commands, names of FW_CFG_MAX_FILE_PATH. */
+/* QEMU hw/acpi/bios-linker-loader.c: fixed-size little-endian commands, fw_cfg-sized names. */
 #define ACPI_LOADER_COMMAND_SIZE 128
 #define ACPI_LOADER_NAME_SIZE 56
 /* QEMU allocates a handful (rsdp, tables, vmgenid, nvdimm, tpm log); more means a broken stream. */
@@ -31,7 +31,7 @@ struct acpi_loader_blob {
 	UINT8 zone;
 	UINT8 *data;				/* the file's bytes, where the caller loaded them */
 	UINT32 size;
-	UINT64 address;				/* where tables see data: pointers are patched with it */
+	UINT64 address;				/* where tables see data: what pointers get */
 };
 
 /* One WRITE_POINTER, checked and computed by acpi_loader_link, for the caller to send to fw_cfg. */
@@ -97,10 +97,10 @@ void *acpi_loader_resolve(const struct acpi_loader *loader, UINT64 address, UINT
 /* Find the RSDP in the blobs and follow it to the RSDT/XSDT, FADT, DSDT and FACS, checking each. */
 EFI_STATUS acpi_loader_find_tables(const struct acpi_loader *loader, struct acpi_tables *ret);
 
-/* PM1a control, PM timer, reset register and \_S5 SLP_TYPa from a FADT and DSDT (either may be NULL). */
+/* PM1a control, PM timer, reset register and \_S5 SLP_TYPa from a FADT and DSDT (or NULL). */
 void acpi_fadt_parse(const struct acpi_fadt *fadt, const struct acpi_sdt_header *dsdt,
 		     struct acpi_fadt_info *ret);
-/* SLP_TYPa from the DSDT's Name (_S5_, Package () { a, ... }); EFI_NOT_FOUND if absent or unusual. */
+/* SLP_TYPa from the DSDT's Name (_S5_, Package () { a, ... }); EFI_NOT_FOUND if absent/odd. */
 EFI_STATUS acpi_s5_sleep_type(const UINT8 *aml, UINTN size, UINT16 *ret_type);
 /* Point the FADT's FIRMWARE_CTRL / X_FIRMWARE_CTRL at a moved FACS and fix its checksum. */
 EFI_STATUS acpi_fadt_move_facs(struct acpi_fadt *fadt, UINT64 old_address, UINT64 new_address);

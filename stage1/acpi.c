@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* ACPI tables from QEMU's table loader (fw_cfg etc/table-loader), installed as the ACPI 2.0 configuration table. */
+/* ACPI tables from QEMU's table loader (etc/table-loader), as the ACPI 2.0 configuration table. */
 #include "include/efi/system_table.h"
 #include "lib/acpi_loader.h"
 #include "lib/fw_cfg.h"
@@ -15,7 +15,7 @@
 /* QEMU's script is a few dozen commands and its tables a few hundred KiB; far more is an error. */
 #define MAX_LOADER_SIZE (64u * 1024)
 #define MAX_BLOB_SIZE (16u << 20)
-/* The loader patches 32-bit pointers (RSDT entries, FADT DSDT and FIRMWARE_CTRL): stay below 4 GiB. */
+/* The loader patches 32-bit pointers (RSDT entries, FADT DSDT, FIRMWARE_CTRL): stay below 4 GiB. */
 #define BELOW_4G 0xffffffffull
 
 static const EFI_GUID acpi20_guid = EFI_ACPI_20_TABLE_GUID;
@@ -79,7 +79,8 @@ static EFI_STATUS load_blobs(void)
 
 		status = fw_cfg_find(b->name, &select, &size);
 		if (EFI_ERROR(status)) {
-			log_error_status(status, "%s names fw_cfg file %s", TABLE_LOADER_FILE, b->name);
+			log_error_status(status, "%s names fw_cfg file %s", TABLE_LOADER_FILE,
+					 b->name);
 			break;
 		}
 		if (size > MAX_BLOB_SIZE || b->align > EFI_PAGE_SIZE) {
@@ -155,7 +156,7 @@ static void move_facs_to_nvs(struct acpi_tables *t)
 	t->facs_address = (UINTN)nvs;
 }
 
-/* WRITE_POINTER results go back to QEMU last, once nothing can fail and leave it a stale address. */
+/* WRITE_POINTER values go to QEMU last, when nothing can fail and leave it stale addresses. */
 static void write_pointers(void)
 {
 	for (UINT32 i = 0; i < loader.write_count; i++) {
@@ -166,7 +167,7 @@ static void write_pointers(void)
 		for (UINT8 j = 0; j < w->size; j++)
 			bytes[j] = (UINT8)(w->value >> (8 * j));
 		status = fw_cfg_write_file(w->file, w->offset, bytes, w->size);
-		/* Only the device behind that file (vmgenid, say) loses out: not a reason to drop ACPI. */
+		/* Only the device behind the file (vmgenid) loses out: no reason to drop ACPI. */
 		if (EFI_ERROR(status))
 			log_warn_status(status, "WRITE_POINTER to %s at %u", w->file, w->offset);
 	}
@@ -205,10 +206,12 @@ EFI_STATUS acpi_init(void)
 		return status;
 	}
 	if (size == 0 || size > MAX_LOADER_SIZE)
-		return log_error_status(EFI_PROTOCOL_ERROR, "%s is %u bytes", TABLE_LOADER_FILE, size);
+		return log_error_status(EFI_PROTOCOL_ERROR, "%s is %u bytes", TABLE_LOADER_FILE,
+					size);
 	commands = pool_alloc(EfiBootServicesData, size);
 	if (!commands)
-		return log_error_status(EFI_OUT_OF_RESOURCES, "%s: %u bytes", TABLE_LOADER_FILE, size);
+		return log_error_status(EFI_OUT_OF_RESOURCES, "%s: %u bytes", TABLE_LOADER_FILE,
+					size);
 	fw_cfg_read_item(select, commands, size);
 
 	status = acpi_loader_plan(&loader, commands, size);

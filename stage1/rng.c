@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* EFI_RNG_PROTOCOL (UEFI 2.10 §37.5) backed by RDRAND, so loaders and the kernel get seed material. */
+/* EFI_RNG_PROTOCOL (UEFI 2.10 §37.5) on RDRAND, so loaders and the kernel get seed material. */
 #include "include/efi/protocol/rng.h"
 #include "lib/io.h"
 #include "lib/string.h"

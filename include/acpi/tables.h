@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Layouts of the ACPI tables the firmware reads or writes: RSDP, SDT header, FADT, FACS (ACPI 6.5 §5.2). */
+/* Layouts of the ACPI tables the firmware reads or writes: RSDP, SDT header, FADT, FACS. */
 #pragma once
 
 #include "include/efi/types.h"
@@ -11,7 +11,7 @@
 #define ACPI_DSDT_SIGNATURE "DSDT"
 #define ACPI_FACS_SIGNATURE "FACS"
 
-/* §5.2.5.3; revision 0 (ACPI 1.0) stops after rsdt_address, 20 bytes covered by checksum. */
+/* ACPI 6.5 §5.2.5.3; revision 0 (ACPI 1.0) ends after rsdt_address, its checksum covers 20 bytes. */
 struct acpi_rsdp {
 	char signature[8];
 	UINT8 checksum;
@@ -118,8 +118,9 @@ struct acpi_fadt {
 #define ACPI_FADT_RESET_REG_SUP (1u << 10)
 
 /* Whether a FADT of length bytes holds the field. */
-#define ACPI_FADT_HAS(length, field) \
-	((length) >= __builtin_offsetof(struct acpi_fadt, field) + sizeof(((struct acpi_fadt *)0)->field))
+#define ACPI_FADT_HAS(length, field)                                        \
+	((length) >= __builtin_offsetof(struct acpi_fadt, field) +          \
+			     sizeof(((struct acpi_fadt *)0)->field))
 
 /* §5.2.10: no checksum; 64-byte aligned; FIRMWARE_CTRL points here. */
 struct acpi_facs {
@@ -144,7 +145,7 @@ _Static_assert(__builtin_offsetof(struct acpi_fadt, pm_tmr_blk) == 76, "FADT PM_
 _Static_assert(__builtin_offsetof(struct acpi_fadt, flags) == 112, "FADT Flags");
 _Static_assert(__builtin_offsetof(struct acpi_fadt, reset_reg) == 116, "FADT RESET_REG");
 _Static_assert(__builtin_offsetof(struct acpi_fadt, reset_value) == 128, "FADT RESET_VALUE");
-_Static_assert(__builtin_offsetof(struct acpi_fadt, x_firmware_ctrl) == 132, "FADT X_FIRMWARE_CTRL");
+_Static_assert(__builtin_offsetof(struct acpi_fadt, x_firmware_ctrl) == 132, "X_FIRMWARE_CTRL");
 _Static_assert(__builtin_offsetof(struct acpi_fadt, x_dsdt) == 140, "FADT X_DSDT");
 _Static_assert(__builtin_offsetof(struct acpi_fadt, x_pm1a_cnt_blk) == 172, "FADT X_PM1a_CNT_BLK");
 _Static_assert(__builtin_offsetof(struct acpi_fadt, x_pm_tmr_blk) == 208, "FADT X_PM_TMR_BLK");
