@@ -32,6 +32,6 @@ struct runtime_exports *runtime_entry(const struct runtime_boot_info *info)
 	reset_init(info);
 	virtual_map_init(info);
 	services_update_crc();
-	runtime_log("runtime: services ready");
+	runtime_log("services ready");
 	return &runtime_exports;
 }
