@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Device paths (UEFI 2.10 §10): size, append, instances, file names and the text form, no allocation. */
+/* Device paths (UEFI 2.10 §10): size, append, instances, file names and text, no allocation. */
 #include "lib/device_path.h"
 #include "lib/string.h"
 
@@ -143,7 +143,8 @@ UINTN device_path_file_node(const CHAR16 *name, void *ret_buf)
 		return 0;
 	if (ret_buf) {
 		device_path_set_node(ret_buf, MEDIA_DEVICE_PATH, MEDIA_FILEPATH_DP, size);
-		memcpy((UINT8 *)ret_buf + sizeof(FILEPATH_DEVICE_PATH), name, (chars + 1) * sizeof(CHAR16));
+		memcpy((UINT8 *)ret_buf + sizeof(FILEPATH_DEVICE_PATH), name,
+		       (chars + 1) * sizeof(CHAR16));
 	}
 	return size;
 }
@@ -324,7 +325,8 @@ static void hard_drive_to_text(struct text *t, const HARDDRIVE_DEVICE_PATH *hd)
 
 static void file_path_to_text(struct text *t, const EFI_DEVICE_PATH_PROTOCOL *node)
 {
-	UINTN chars = (device_path_node_length(node) - sizeof(FILEPATH_DEVICE_PATH)) / sizeof(CHAR16);
+	UINTN bytes = device_path_node_length(node) - sizeof(FILEPATH_DEVICE_PATH);
+	UINTN chars = bytes / sizeof(CHAR16);
 	const UINT8 *name = (const UINT8 *)node + sizeof(FILEPATH_DEVICE_PATH);
 
 	for (UINTN i = 0; i < chars; i++) {
@@ -359,7 +361,7 @@ static void generic_to_text(struct text *t, const EFI_DEVICE_PATH_PROTOCOL *node
 	put_c(t, ')');
 }
 
-/* A node too short for its type's fixed fields is shown generically rather than read past its end. */
+/* A node too short for its type's fixed fields is shown generically, never read past its end. */
 static BOOLEAN fits(const EFI_DEVICE_PATH_PROTOCOL *node, UINTN size)
 {
 	return device_path_node_length(node) >= size;
@@ -370,7 +372,8 @@ static void node_to_text(struct text *t, const EFI_DEVICE_PATH_PROTOCOL *node, B
 	const void *n = node;
 	UINT8 key_type = node->Type, key_sub = node->SubType;
 
-	if (key_type == HARDWARE_DEVICE_PATH && key_sub == HW_PCI_DP && fits(node, sizeof(PCI_DEVICE_PATH))) {
+	if (key_type == HARDWARE_DEVICE_PATH && key_sub == HW_PCI_DP &&
+	    fits(node, sizeof(PCI_DEVICE_PATH))) {
 		const PCI_DEVICE_PATH *pci = n;
 
 		put_args(t, "Pci", 2, (UINT64[]){ pci->Device, pci->Function });
@@ -415,8 +418,8 @@ static void node_to_text(struct text *t, const EFI_DEVICE_PATH_PROTOCOL *node, B
 		if (display_only)
 			put_args(t, "CDROM", 1, (UINT64[]){ cd->BootEntry });
 		else
-			put_args(t, "CDROM", 3,
-				 (UINT64[]){ cd->BootEntry, cd->PartitionStart, cd->PartitionSize });
+			put_args(t, "CDROM", 3, (UINT64[]){ cd->BootEntry, cd->PartitionStart,
+							 cd->PartitionSize });
 	} else if (key_type == MEDIA_DEVICE_PATH && key_sub == MEDIA_VENDOR_DP &&
 		   fits(node, sizeof(VENDOR_DEVICE_PATH))) {
 		vendor_to_text(t, "VenMedia", node);
@@ -467,7 +470,7 @@ UINTN device_path_to_text(const EFI_DEVICE_PATH_PROTOCOL *path, BOOLEAN display_
 	if (!device_path_size(path))
 		return text_finish(&t);
 	for (; !device_path_is_end(path); path = device_path_next(path)) {
-		/* '/' between nodes of an instance, ',' (from the end-of-instance node) between instances. */
+		/* '/' between nodes, ',' (the end-of-instance node's text) between instances. */
 		if (device_path_is_end_any(path)) {
 			separate = FALSE;
 		} else {
@@ -503,7 +506,7 @@ EFI_STATUS device_path_file_name(const EFI_DEVICE_PATH_PROTOCOL *path, CHAR16 *b
 		chars = (len - sizeof(FILEPATH_DEVICE_PATH)) / sizeof(CHAR16);
 		if (chars)
 			memcpy(&first, name, sizeof(first));
-		/* Exactly one separator where two nodes meet: "\EFI" + "BOOT" and "\EFI\" + "\BOOT". */
+		/* One separator where nodes meet: "\EFI" + "BOOT" and "\EFI\" + "\BOOT" alike. */
 		if (t.len && first) {
 			if (ends_with_separator && is_separator(first))
 				t.len--;

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Device path walking, building and text conversion without allocation, so the host tests them too. */
+/* Device path walking, building and text conversion without allocation, testable on the host. */
 #pragma once
 
 #include "include/efi/device_path.h"
@@ -17,13 +17,16 @@ static inline UINTN device_path_node_length(const EFI_DEVICE_PATH_PROTOCOL *node
 /* The node after node. */
 static inline const EFI_DEVICE_PATH_PROTOCOL *device_path_next(const EFI_DEVICE_PATH_PROTOCOL *node)
 {
-	return (const EFI_DEVICE_PATH_PROTOCOL *)((const UINT8 *)node + device_path_node_length(node));
+	const UINT8 *p = (const UINT8 *)node;
+
+	return (const EFI_DEVICE_PATH_PROTOCOL *)(p + device_path_node_length(node));
 }
 
 /* Whether node ends the whole path (not just an instance). */
 static inline BOOLEAN device_path_is_end(const EFI_DEVICE_PATH_PROTOCOL *node)
 {
-	return node->Type == END_DEVICE_PATH_TYPE && node->SubType == END_ENTIRE_DEVICE_PATH_SUBTYPE;
+	return node->Type == END_DEVICE_PATH_TYPE &&
+	       node->SubType == END_ENTIRE_DEVICE_PATH_SUBTYPE;
 }
 
 /* Whether node ends the path or one instance of it. */
@@ -34,7 +37,7 @@ static inline BOOLEAN device_path_is_end_any(const EFI_DEVICE_PATH_PROTOCOL *nod
 
 /* Fill a node header. */
 void device_path_set_node(EFI_DEVICE_PATH_PROTOCOL *node, UINT8 type, UINT8 subtype, UINTN length);
-/* Size of the path in the first max_size bytes of buf, end node included; 0 if malformed or cut off. */
+/* Size of the path in the first max_size bytes of buf, end node included; 0 if malformed. */
 UINTN device_path_size_bounded(const void *buf, UINTN max_size);
 /* Size of path including its end node; 0 for NULL or a malformed path. */
 UINTN device_path_size(const EFI_DEVICE_PATH_PROTOCOL *path);

@@ -247,6 +247,33 @@ UINT32 pci_setup(struct pci_windows *windows)
 	return pci_scan_bus(0, windows);
 }
 
+UINT8 pci_scan_buses(void)
+{
+	struct pci_address a = { 0, 0, 0 };
+
+	/* Bridges on bus 0 span every bus behind them; their subordinate numbers say how far. */
+	pci_last_bus = 0;
+	for (a.device = 0; a.device < 32; a.device++) {
+		UINT8 functions;
+
+		a.function = 0;
+		if (!pci_function_present(a))
+			continue;
+		functions = pci_is_multifunction(a) ? 8 : 1;
+		for (; a.function < functions; a.function++) {
+			UINT8 subordinate;
+
+			if (!pci_function_present(a) || !pci_is_bridge(a))
+				continue;
+			subordinate = pci_read8(a, PCI_PRIMARY_BUS + 2);
+			/* 0xff is still the "open" value of a bridge pci_setup never closed. */
+			if (subordinate != 0xff && subordinate > pci_last_bus)
+				pci_last_bus = subordinate;
+		}
+	}
+	return pci_last_bus;
+}
+
 BOOLEAN pci_next_function(UINT32 *cursor, struct pci_address *ret_addr)
 {
 	/* cursor = bus << 8 | device << 3 | function, of the next function to look at */

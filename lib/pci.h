@@ -56,6 +56,8 @@ void pci_write32(struct pci_address a, UINT8 offset, UINT32 v);
  * enable decoding. Returns the number of functions found.
  */
 UINT32 pci_setup(struct pci_windows *windows);
+/* Recompute the last bus pci_next_function visits from numbered bridges; assigns nothing. */
+UINT8 pci_scan_buses(void);
 /* Iterate functions on buses 0..last assigned: start with *cursor = 0; FALSE at the end. */
 BOOLEAN pci_next_function(UINT32 *cursor, struct pci_address *ret_addr);
 /* Decode BAR index (0..5) of a function as currently programmed. */

@@ -16,6 +16,7 @@
 #define VIRTIO_BLK_CFG_BLK_SIZE 20
 
 #define VIRTIO_BLK_T_IN 0
+#define VIRTIO_BLK_T_OUT 1
 #define VIRTIO_BLK_S_OK 0
 
 /* Upper bound per request: large enough to stream, small enough for any backend. */
@@ -61,6 +62,50 @@ static EFI_STATUS virtio_blk_read(struct block_device *dev, EFI_LBA lba, UINTN c
 			return log_error_status(EFI_DEVICE_ERROR, "read at %llu: device status %u", lba,
 						blk->status);
 		dst += (UINTN)n * dev->block_size;
+		lba += n;
+		count -= n;
+	}
+	return EFI_SUCCESS;
+}
+
+/*
+ * Without VIRTIO_BLK_F_FLUSH negotiated a device writes through (virtio 1.0, virtio-blk device
+ * initialization; QEMU turns its write cache off), so a completed write is on the disk.
+ */
+EFI_STATUS virtio_blk_write(struct virtio_blk *blk, EFI_LBA lba, UINTN count, const void *buf)
+{
+	struct block_device *dev = &blk->block;
+	const UINT8 *src = buf;
+	UINT32 per_request = blk->max_request / dev->block_size;
+	UINT32 sectors_per_block = dev->block_size / 512;
+
+	if (blk->read_only)
+		return EFI_WRITE_PROTECTED;
+	if (lba >= dev->block_count || count > dev->block_count - lba)
+		return EFI_INVALID_PARAMETER;
+	while (count) {
+		UINT32 n = count < per_request ? (UINT32)count : per_request;
+		UINT32 len = 0;
+		EFI_STATUS status;
+
+		blk->header.type = VIRTIO_BLK_T_OUT;
+		blk->header.reserved = 0;
+		blk->header.sector = lba * sectors_per_block;
+		blk->status = 0xff;
+		blk->queue.desc[0] = (struct virtq_desc){ (UINTN)&blk->header, sizeof(blk->header),
+							  VIRTQ_DESC_F_NEXT, 1 };
+		blk->queue.desc[1] = (struct virtq_desc){ (UINTN)src, n * dev->block_size,
+							  VIRTQ_DESC_F_NEXT, 2 };
+		blk->queue.desc[2] = (struct virtq_desc){ (UINTN)&blk->status, 1,
+							  VIRTQ_DESC_F_WRITE, 0 };
+
+		status = virtio_pci_submit_and_wait(&blk->transport, &blk->queue, 0, &len);
+		if (EFI_ERROR(status))
+			return log_error_status(status, "write of %u blocks at %llu", n, lba);
+		if (blk->status != VIRTIO_BLK_S_OK)
+			return log_error_status(EFI_DEVICE_ERROR, "write at %llu: device status %u",
+						lba, blk->status);
+		src += (UINTN)n * dev->block_size;
 		lba += n;
 		count -= n;
 	}

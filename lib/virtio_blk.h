@@ -30,5 +30,7 @@ struct virtio_blk {
 BOOLEAN virtio_blk_match(struct pci_address a);
 /* Bring the device up with queue 0 in queue_memory (VIRTIO_BLK_QUEUE_MEMORY bytes, page-aligned). */
 EFI_STATUS virtio_blk_init(struct virtio_blk *blk, struct pci_address a, void *queue_memory);
+/* Write count blocks at lba from buf; EFI_WRITE_PROTECTED on a read-only device. */
+EFI_STATUS virtio_blk_write(struct virtio_blk *blk, EFI_LBA lba, UINTN count, const void *buf);
 /* Reset the device so it no longer touches its queue memory. */
 void virtio_blk_shutdown(struct virtio_blk *blk);

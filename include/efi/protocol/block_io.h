@@ -30,11 +30,12 @@ typedef struct {
 	UINT32 OptimalTransferLengthGranularity;
 } EFI_BLOCK_IO_MEDIA;
 
-typedef EFI_STATUS(EFIAPI *EFI_BLOCK_RESET)(EFI_BLOCK_IO_PROTOCOL *This, BOOLEAN ExtendedVerification);
+typedef EFI_STATUS(EFIAPI *EFI_BLOCK_RESET)(EFI_BLOCK_IO_PROTOCOL *This,
+					    BOOLEAN ExtendedVerification);
 typedef EFI_STATUS(EFIAPI *EFI_BLOCK_READ)(EFI_BLOCK_IO_PROTOCOL *This, UINT32 MediaId, EFI_LBA LBA,
 					   UINTN BufferSize, VOID *Buffer);
-typedef EFI_STATUS(EFIAPI *EFI_BLOCK_WRITE)(EFI_BLOCK_IO_PROTOCOL *This, UINT32 MediaId, EFI_LBA LBA,
-					    UINTN BufferSize, VOID *Buffer);
+typedef EFI_STATUS(EFIAPI *EFI_BLOCK_WRITE)(EFI_BLOCK_IO_PROTOCOL *This, UINT32 MediaId,
+					    EFI_LBA LBA, UINTN BufferSize, VOID *Buffer);
 typedef EFI_STATUS(EFIAPI *EFI_BLOCK_FLUSH)(EFI_BLOCK_IO_PROTOCOL *This);
 
 struct _EFI_BLOCK_IO_PROTOCOL {
@@ -47,5 +48,5 @@ struct _EFI_BLOCK_IO_PROTOCOL {
 };
 
 _Static_assert(sizeof(EFI_BLOCK_IO_MEDIA) == 48, "EFI_BLOCK_IO_MEDIA layout");
-_Static_assert(__builtin_offsetof(EFI_BLOCK_IO_MEDIA, LastBlock) == 24, "EFI_BLOCK_IO_MEDIA layout");
+_Static_assert(__builtin_offsetof(EFI_BLOCK_IO_MEDIA, LastBlock) == 24, "LastBlock offset");
 _Static_assert(sizeof(EFI_BLOCK_IO_PROTOCOL) == 48, "EFI_BLOCK_IO_PROTOCOL layout");

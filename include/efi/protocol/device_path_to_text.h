@@ -19,4 +19,4 @@ typedef struct {
 	EFI_DEVICE_PATH_TO_TEXT_PATH ConvertDevicePathToText;
 } EFI_DEVICE_PATH_TO_TEXT_PROTOCOL;
 
-_Static_assert(sizeof(EFI_DEVICE_PATH_TO_TEXT_PROTOCOL) == 16, "EFI_DEVICE_PATH_TO_TEXT_PROTOCOL layout");
+_Static_assert(sizeof(EFI_DEVICE_PATH_TO_TEXT_PROTOCOL) == 16, "DevicePathToText layout");

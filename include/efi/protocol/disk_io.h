@@ -12,8 +12,8 @@ typedef struct _EFI_DISK_IO_PROTOCOL EFI_DISK_IO_PROTOCOL;
 
 typedef EFI_STATUS(EFIAPI *EFI_DISK_READ)(EFI_DISK_IO_PROTOCOL *This, UINT32 MediaId, UINT64 Offset,
 					  UINTN BufferSize, VOID *Buffer);
-typedef EFI_STATUS(EFIAPI *EFI_DISK_WRITE)(EFI_DISK_IO_PROTOCOL *This, UINT32 MediaId, UINT64 Offset,
-					   UINTN BufferSize, VOID *Buffer);
+typedef EFI_STATUS(EFIAPI *EFI_DISK_WRITE)(EFI_DISK_IO_PROTOCOL *This, UINT32 MediaId,
+					   UINT64 Offset, UINTN BufferSize, VOID *Buffer);
 
 struct _EFI_DISK_IO_PROTOCOL {
 	UINT64 Revision;

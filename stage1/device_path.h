@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: MIT */
+/* Device paths in pool memory, and the DevicePathToText and DevicePathUtilities protocols. */
+#pragma once
+
+#include "include/efi/device_path.h"
+#include "include/efi/types.h"
+
+/* Install the DevicePathToText and DevicePathUtilities protocols on a handle of their own. */
+EFI_STATUS device_path_init(void);
+/* A pool copy of path; NULL if malformed or out of memory. */
+EFI_DEVICE_PATH_PROTOCOL *device_path_alloc_duplicate(const EFI_DEVICE_PATH_PROTOCOL *path);
+/* A pool copy of path with node appended (NULL path: just the node). */
+EFI_DEVICE_PATH_PROTOCOL *device_path_alloc_append_node(const EFI_DEVICE_PATH_PROTOCOL *path,
+							const EFI_DEVICE_PATH_PROTOCOL *node);
+/* A pool copy of device (NULL: none) followed by a file path node for name. */
+EFI_DEVICE_PATH_PROTOCOL *device_path_alloc_file(const EFI_DEVICE_PATH_PROTOCOL *device,
+						 const CHAR16 *name);
+/* The text form of path in pool memory (for logs: print with %ls); NULL if out of memory. */
+CHAR16 *device_path_alloc_text(const EFI_DEVICE_PATH_PROTOCOL *path);
