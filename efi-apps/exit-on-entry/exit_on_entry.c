@@ -12,6 +12,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 {
 	__asm__ volatile("outb %b0, %w1" : : "a"((UINT8)0), "Nd"((UINT16)DEBUG_EXIT_PORT));
 	/* Without the device the write goes nowhere: say so, rather than return silently. */
-	st->ConOut->OutputString(st->ConOut, L"exit-on-entry: no isa-debug-exit device at 0xf4\r\n");
+	st->ConOut->OutputString(st->ConOut,
+				 L"exit-on-entry: no isa-debug-exit device at 0xf4\r\n");
 	return EFI_UNSUPPORTED;
 }

@@ -163,7 +163,8 @@ static EFI_STATUS smbios2_entry_ok(const struct smbios2_entry *e)
 	CHECK(e->length >= 0x1f && e->length < 64, "entry point length %d", e->length);
 	CHECK(sum(e, e->length) == 0, "entry point checksum off by %d", sum(e, e->length));
 	CHECK(!CompareMem((void *)e->dmi_anchor, "_DMI_", 5), "intermediate anchor wrong");
-	CHECK(sum(e->dmi_anchor, 15) == 0, "intermediate checksum off by %d", sum(e->dmi_anchor, 15));
+	CHECK(sum(e->dmi_anchor, 15) == 0, "intermediate checksum off by %d",
+	      sum(e->dmi_anchor, 15));
 	CHECK(e->major >= 2 && e->table && e->table_length >= 4, "version %d.%d, table 0x%x",
 	      e->major, e->minor, e->table);
 	return smbios_structures((const UINT8 *)(UINTN)e->table, e->table_length);

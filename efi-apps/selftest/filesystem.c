@@ -175,7 +175,8 @@ static EFI_STATUS directory_listing(void)
 			CHECK(!(info->Attribute & EFI_FILE_DIRECTORY), "long-name file is a dir");
 		} else if (!StrCmp(info->FileName, FIXTURE_SUBDIR)) {
 			sub_found = TRUE;
-			CHECK(info->Attribute & EFI_FILE_DIRECTORY, "subdir lacks EFI_FILE_DIRECTORY");
+			CHECK(info->Attribute & EFI_FILE_DIRECTORY,
+			      "subdir lacks EFI_FILE_DIRECTORY");
 		} else if (!StrCmp(info->FileName, L"child.efi")) {
 			child_found = TRUE;
 		}

@@ -217,8 +217,8 @@ static EFI_STATUS pool_odd_sizes(void)
 		for (UINTN i = 0; i < sizes[k]; i++) {
 			if (bufs[k][i] != (UINT8)(k + i)) {
 				status = selftest_fail(__FILE__, __LINE__,
-						       L"pool block %ld overwritten at %ld", (INT64)k,
-						       (INT64)i);
+						       L"pool block %ld overwritten at %ld",
+						       (INT64)k, (INT64)i);
 				goto out;
 			}
 		}

@@ -86,7 +86,8 @@ static EFI_STATUS descriptors_sane(void)
 		/* UEFI 2.10 §7.2: runtime code and data must be mapped at runtime. */
 		if (d->Type == EfiRuntimeServicesCode || d->Type == EfiRuntimeServicesData)
 			CHECK(d->Attribute & EFI_MEMORY_RUNTIME,
-			      "runtime descriptor at 0x%lx lacks EFI_MEMORY_RUNTIME", d->PhysicalStart);
+			      "runtime descriptor at 0x%lx lacks EFI_MEMORY_RUNTIME",
+			      d->PhysicalStart);
 		if (d->Type == EfiConventionalMemory)
 			conventional += d->NumberOfPages;
 		if (d->Type == EfiLoaderCode && d->PhysicalStart <= image &&

@@ -169,10 +169,19 @@ static EFI_STATUS locate_by_register_notify(void)
 	/* Reinstall counts as a new install for notifies. */
 	CHECK_OK(BS->ReinstallProtocolInterface(handles[0], &proto_b, &iface_b, &iface_b));
 	CHECK(notified == 2, "notify ran %ld times after reinstall", (INT64)notified);
+	/* LocateHandleBuffer by notify: the reinstalled handle is new to this registration. */
+	EFI_HANDLE *buf = NULL;
+	UINTN count = 0;
+	CHECK_OK(BS->LocateHandleBuffer(ByRegisterNotify, NULL, registration, &count, &buf));
+	BOOLEAN ok = count == 1 && buf[0] == handles[0];
+	BS->FreePool(buf);
+	CHECK(ok, "LocateHandleBuffer(ByRegisterNotify) gave %ld handles", (INT64)count);
 	/* Installing something else does not signal it. */
 	CHECK_OK(BS->InstallProtocolInterface(&handles[1], &proto_c, EFI_NATIVE_INTERFACE,
 					      &iface_c));
 	CHECK(notified == 2, "notify ran for another protocol");
+	CHECK_STATUS(BS->LocateHandleBuffer(ByRegisterNotify, NULL, registration, &count, &buf),
+		     EFI_NOT_FOUND);
 	return EFI_SUCCESS;
 }
 
@@ -239,8 +248,8 @@ static EFI_STATUS locate_device_path(void)
 static void uninstall_device_path(void)
 {
 	if (handles[0])
-		BS->UninstallMultipleProtocolInterfaces(handles[0], &DevicePathProtocol, &short_path,
-							&proto_c, &iface_c, NULL);
+		BS->UninstallMultipleProtocolInterfaces(handles[0], &DevicePathProtocol,
+							&short_path, &proto_c, &iface_c, NULL);
 	handles[0] = NULL;
 	uninstall_all();
 }

@@ -24,8 +24,9 @@ struct selftest_suite {
 
 #define SELFTEST_SUITE(area, ...)                                                                  \
 	static const struct selftest_case area##_cases[] = { __VA_ARGS__ };                        \
-	const struct selftest_suite area##_suite = { area##_cases,                                 \
-						     sizeof(area##_cases) / sizeof(area##_cases[0]) }
+	const struct selftest_suite area##_suite = {                                               \
+		area##_cases, sizeof(area##_cases) / sizeof(area##_cases[0])                       \
+	}
 
 /* Record why the running case failed (first reason wins) and return EFI_ABORTED for run(). */
 EFI_STATUS selftest_fail(const char *file, int line, const CHAR16 *fmt, ...);

@@ -19,7 +19,8 @@ static volatile UINTN fired;
 static EFI_STATUS require_clock(void)
 {
 	if (!clock_ready())
-		return selftest_fail(__FILE__, __LINE__, L"no independent clock: %a", clock_source());
+		return selftest_fail(__FILE__, __LINE__, L"no independent clock: %a",
+				     clock_source());
 	fired = 0;
 	SetMem(timers, sizeof(timers), 0);
 	return EFI_SUCCESS;

@@ -135,7 +135,7 @@ class QemuRun:
 
 @pytest.fixture
 def ovmf(tmp_path):
-    """Boot a disk under OVMF (pflash code + a private copy of the vars); runs are killed at the end."""
+    """Boot a disk under OVMF (pflash code + a private copy of the vars); runs are killed after."""
     runs = []
 
     def start(disk, machine="q35", memory="512", extra=()):

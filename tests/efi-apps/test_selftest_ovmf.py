@@ -1,0 +1,60 @@
+# SPDX-License-Identifier: MIT
+"""The EFI self-test passes on OVMF, the reference: a case OVMF fails is a bug in the case."""
+import pytest
+
+from conftest import build_disk, selftest_files
+from selftest_log import SelftestResult, required_cases
+
+BOOT_TIMEOUT = 300  # OVMF under TCG boots in ~10 s here; the suite adds ~10 s more
+PASSED_FLOOR = 75  # cases that exist today; a drop means cases were lost, not just failed
+
+
+@pytest.fixture(scope="module")
+def disk(tmp_path_factory):
+    return build_disk(tmp_path_factory.mktemp("selftest") / "selftest.img", selftest_files())
+
+
+def run_selftest(ovmf, disk, machine, extra=()):
+    run = ovmf(disk, machine=machine, extra=extra)
+    # The self-test ends with ResetSystem(EfiResetShutdown): QEMU exits by itself, status 0.
+    rc = run.wait_exit(BOOT_TIMEOUT)
+    result = SelftestResult(run.output)
+    assert rc is not None, "QEMU still running after %d s\n%s" % (BOOT_TIMEOUT, run.log())
+    assert result.tally is not None, "no 'N passed, N failed' line\n" + run.log()
+    assert rc == 0, "QEMU exit status %s (not a clean shutdown)\n%s" % (rc, run.log())
+    return run, result
+
+
+def assert_all_passed(run, result):
+    passed, failed = result.tally
+    assert failed == 0 and not result.failed, "failed cases: %s\n%s" % (result.failed, run.log())
+    assert passed == len(result.passed), "tally disagrees with PASS lines\n" + run.log()
+    assert passed > PASSED_FLOOR, "only %d cases passed\n%s" % (passed, run.log())
+
+
+def test_selftest_passes_every_case_on_ovmf_q35(ovmf, disk):
+    run, result = run_selftest(ovmf, disk, "q35")
+    assert_all_passed(run, result)
+    assert "smbios: 2.x entry point" in run.output or "3.0 entry point" in run.output, run.log()
+
+
+def test_selftest_checks_smbios3_entry_point_on_ovmf(ovmf, disk):
+    run, result = run_selftest(ovmf, disk, "q35,smbios-entry-point-type=64")
+    assert_all_passed(run, result)
+    assert "smbios: 3.0 entry point" in run.output, run.log()
+
+
+def test_selftest_passes_every_case_on_ovmf_pc(ovmf, disk):
+    run, result = run_selftest(ovmf, disk, "pc")
+    assert_all_passed(run, result)
+
+
+def test_required_list_names_only_cases_that_exist(ovmf, disk):
+    """Every name in required.txt is a case the self-test runs, so a typo cannot pass silently."""
+    required = required_cases()
+    assert len(required) == len(set(required)), "duplicates in required.txt"
+    if not required:
+        return
+    run, result = run_selftest(ovmf, disk, "q35")
+    unknown = [name for name in required if name not in result.cases()]
+    assert not unknown, "required.txt lists unknown cases: %s" % unknown
