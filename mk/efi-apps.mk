@@ -11,7 +11,7 @@ EFI_APPS_DIR := $(BUILD)/efi-apps
 # -maccumulate-outgoing-args is what gnu-efi requires next to ms_abi calls; no red zone because
 # firmware interrupts run on our stack. -nostdinc keeps host libc headers out.
 EFI_APP_CFLAGS := -std=gnu11 -O2 -g $(WARN_FLAGS) -I. -I$(GNUEFI_INC) -I$(GNUEFI_INC)/x86_64 \
-	-I$(GNUEFI_INC)/protocol -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
+	-nostdinc -isystem $(shell $(CC) -print-file-name=include) \
 	-DGNU_EFI_USE_MS_ABI -fpic -fshort-wchar -ffreestanding -fno-stack-protector \
 	-fno-stack-check -fno-strict-aliasing -mno-red-zone -maccumulate-outgoing-args \
 	-fcf-protection=none
@@ -42,12 +42,12 @@ $(BUILD)/efi/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(EFI_APP_CFLAGS) -MMD -MP -c $< -o $@
 
-# One link + objcopy rule per app; $(1) is the app name, $(2) its sources.
+# One link + objcopy rule per app; $(1) is the app name, $(2) its sources, $(3) extra ld flags.
 define efi_app_rules
 $(EFI_APPS_DIR)/$(1).so: $(2:%.c=$(BUILD)/efi/%.o)
 	$$(call quiet,LD,$$@)
 	@mkdir -p $$(dir $$@)
-	$(Q)$(LD) $(EFI_APP_LDFLAGS) -o $$@ $(EFI_APP_LIBS) $$^ $(EFI_APP_LIBS_TAIL)
+	$(Q)$(LD) $(EFI_APP_LDFLAGS) $(3) -o $$@ $(EFI_APP_LIBS) $$^ $(EFI_APP_LIBS_TAIL)
 
 $(EFI_APPS_DIR)/$(1).efi: $(EFI_APPS_DIR)/$(1).so
 	$$(call quiet,OBJCOPY,$$@)
@@ -57,7 +57,8 @@ endef
 $(eval $(call efi_app_rules,selftest,$(SELFTEST_SRCS)))
 $(eval $(call efi_app_rules,selftest-child,$(CHILD_SRCS)))
 $(eval $(call efi_app_rules,hello,$(HELLO_SRCS)))
-$(eval $(call efi_app_rules,exit-on-entry,$(EXIT_ON_ENTRY_SRCS)))
+# exit-on-entry's entry point is its own, ahead of crt0's _start (see its source).
+$(eval $(call efi_app_rules,exit-on-entry,$(EXIT_ON_ENTRY_SRCS),-e exit_on_entry_start))
 
 PYTEST ?= /usr/bin/python3 -m pytest
 PYTEST_FLAGS ?= -q -ra

@@ -151,6 +151,19 @@ static EFI_STATUS monotonic_count(void)
 	return EFI_SUCCESS;
 }
 
+static EFI_STATUS watchdog(void)
+{
+	static CHAR16 why[] = L"selftest";
+	EFI_STATUS status;
+
+	/* Arm with a code of our own (above the firmware's 0-0xffff) and data, then disarm. */
+	status = BS->SetWatchdogTimer(600, 0x10000, sizeof(why), why);
+	BS->SetWatchdogTimer(0, 0, 0, NULL);
+	CHECK(status == EFI_SUCCESS, "arming for 600 s: %r", status);
+	CHECK_OK(BS->SetWatchdogTimer(0, 0, 0, NULL));
+	return EFI_SUCCESS;
+}
+
 SELFTEST_SUITE(system_table,
 	       { "system_table.header", NULL, system_table_header, NULL },
 	       { "system_table.boot_services_header", NULL, boot_services_header, NULL },
@@ -159,4 +172,5 @@ SELFTEST_SUITE(system_table,
 	       { "system_table.fields", NULL, system_table_fields, NULL },
 	       { "system_table.calculate_crc32", NULL, calculate_crc32, NULL },
 	       { "system_table.copy_and_set_mem", NULL, copy_and_set_mem, NULL },
-	       { "system_table.monotonic_count", NULL, monotonic_count, NULL });
+	       { "system_table.monotonic_count", NULL, monotonic_count, NULL },
+	       { "system_table.watchdog", NULL, watchdog, NULL });

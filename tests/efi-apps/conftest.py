@@ -138,18 +138,19 @@ def ovmf(tmp_path):
     """Boot a disk under OVMF (pflash code + a private copy of the vars); runs are killed after."""
     runs = []
 
-    def start(disk, machine="q35", memory="512", extra=()):
+    def start(disk, machine="q35", memory="512", extra=(), debug_exit=True):
         if not OVMF_CODE.exists():
             pytest.skip(f"{OVMF_CODE} missing (Debian package ovmf)")
         vars_copy = tmp_path / f"vars{len(runs)}.fd"
         shutil.copy(OVMF_VARS, vars_copy)
         args = ["qemu-system-x86_64", "-machine", f"{machine},accel={accel()}", "-m", memory,
                 "-display", "none", "-serial", "stdio", "-monitor", "none", "-no-reboot",
-                "-device", "isa-debug-exit,iobase=0xf4,iosize=4",
                 "-drive", f"if=pflash,format=raw,unit=0,readonly=on,file={OVMF_CODE}",
                 "-drive", f"if=pflash,format=raw,unit=1,file={vars_copy}",
                 "-drive", f"if=none,id=boot,format=raw,file={disk}",
                 "-device", "virtio-blk-pci,drive=boot,bootindex=1", *extra]
+        if debug_exit:
+            args += ["-device", "isa-debug-exit,iobase=0xf4,iosize=4"]
         run = QemuRun(args)
         runs.append(run)
         return run

@@ -19,3 +19,10 @@ def test_exit_on_entry_ends_qemu_with_status_1_on_ovmf(ovmf, tmp_path):
     rc = run.wait_exit(BOOT_TIMEOUT)
     assert rc == 1, run.log()
     assert "no isa-debug-exit device" not in run.output, run.log()
+
+
+def test_exit_on_entry_falls_through_to_its_message_without_the_device(ovmf, tmp_path):
+    """Its entry stub hands the firmware's arguments on to crt0 intact when nothing stops QEMU."""
+    disk = build_disk(tmp_path / "exit.img", {"/EFI/BOOT/BOOTX64.EFI": APPS / "exit-on-entry.efi"})
+    run = ovmf(disk, debug_exit=False)
+    assert run.wait_for("exit-on-entry: no isa-debug-exit device at 0xf4", BOOT_TIMEOUT), run.log()
