@@ -9,6 +9,7 @@ RUNTIME_LIB_ALLOWED := lib/string.c lib/elf_reloc.c lib/crc32.c
 RUNTIME_OBJS := $(RUNTIME_SRCS:%.c=$(BUILD)/pie/%.o) $(RUNTIME_LIB_ALLOWED:%.c=$(BUILD)/pie/%.o)
 # Bytes of body (code, data, relocations); the 64 KiB variable store is bss and not counted.
 RUNTIME_BUDGET := 32768
+RUNTIME_ALLOWED_OBJS := $(BUILD)/pie/runtime/%.o $(RUNTIME_LIB_ALLOWED:%.c=$(BUILD)/pie/%.o)
 
 ALL_TARGETS += $(BUILD)/runtime.bin
 
@@ -17,16 +18,19 @@ ALL_TARGETS += $(BUILD)/runtime.bin
 $(BUILD)/runtime.elf: $(RUNTIME_OBJS) stage1/stage1.ld
 	$(call quiet,LD,$@)
 	@mkdir -p $(dir $@)
-	$(Q)$(LD) $(FW_PIE_LDFLAGS) --no-warn-rwx-segments -T stage1/stage1.ld --entry=runtime_entry \
-		-o $@ $(filter %.o,$^)
+	$(Q)$(LD) $(FW_PIE_LDFLAGS) --no-warn-rwx-segments -T stage1/stage1.ld \
+		--entry=runtime_entry -o $@ $(filter %.o,$^)
 
 # Post-link checks: only runtime/ and allow-listed lib/ objects, nothing undefined, no
 # relocation but R_X86_64_RELATIVE (the only kind stage0 and SetVirtualAddressMap apply),
 # and the size budget.
 $(BUILD)/runtime.checked: $(BUILD)/runtime.elf $(RUNTIME_OBJS)
 	$(call quiet,CHECK,$<)
-	$(Q)bad='$(filter-out $(BUILD)/pie/runtime/%.o $(RUNTIME_LIB_ALLOWED:%.c=$(BUILD)/pie/%.o),$(RUNTIME_OBJS))'; \
+	$(Q)bad='$(filter-out $(RUNTIME_ALLOWED_OBJS),$(RUNTIME_OBJS))'; \
 		if [ -n "$$bad" ]; then echo "runtime links non-runtime objects: $$bad"; exit 1; fi
+	$(Q)for f in $$(readelf -sW $< | awk '$$4 == "FILE" { print $$8 }'); do \
+		case " $(notdir $(RUNTIME_SRCS) $(RUNTIME_LIB_ALLOWED)) " in *" $$f "*) ;; \
+		*) echo "runtime.elf holds code from $$f, not allow-listed"; exit 1;; esac; done
 	$(Q)undef=$$(nm -u $<); if [ -n "$$undef" ]; then \
 		echo "runtime.elf has undefined symbols:"; echo "$$undef"; exit 1; fi
 	$(Q)relocs=$$(readelf -rW $< | awk '$$3 ~ /^R_X86_64_/ && $$3 != "R_X86_64_RELATIVE"'); \
@@ -36,7 +40,7 @@ $(BUILD)/runtime.checked: $(BUILD)/runtime.elf $(RUNTIME_OBJS)
 	$(Q)body=$$(readelf -lW $< | awk '$$1 == "LOAD" { print $$5 }'); body=$$(( body )); \
 		mem=$$(readelf -lW $< | awk '$$1 == "LOAD" { print $$6 }'); mem=$$(( mem )); \
 		if [ $$body -gt $(RUNTIME_BUDGET) ]; then \
-		echo "runtime body is $$body bytes, over its budget of $(RUNTIME_BUDGET)"; exit 1; fi; \
+		echo "runtime body: $$body bytes, over its $(RUNTIME_BUDGET)"; exit 1; fi; \
 		echo "  SIZE    runtime: $$body of $(RUNTIME_BUDGET) bytes of body, $$mem in memory"
 	$(Q)touch $@
 

@@ -41,7 +41,7 @@ BOOLEAN rtc_time_valid(const EFI_TIME *time);
 
 /* variables.c */
 #define VARIABLE_STORE_SIZE (64u * 1024)	/* bytes of records, headers included */
-#define VARIABLE_MAX_SIZE (32u * 1024)		/* name (with its NUL) + data of one variable */
+#define VARIABLE_MAX_SIZE (32u * 1024)		/* name (with its NUL) + data of a variable */
 EFI_STATUS EFIAPI efi_get_variable(CHAR16 *VariableName, EFI_GUID *VendorGuid, UINT32 *Attributes,
 				   UINTN *DataSize, VOID *Data);
 EFI_STATUS EFIAPI efi_get_next_variable_name(UINTN *VariableNameSize, CHAR16 *VariableName,

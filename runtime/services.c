@@ -3,7 +3,7 @@
 #include "lib/crc32.h"
 #include "runtime/runtime.h"
 
-/* What works after ExitBootServices: the EFI_RT_PROPERTIES_TABLE tells the OS (UEFI 2.10 §4.6.2). */
+/* What works after ExitBootServices, for the EFI_RT_PROPERTIES_TABLE (UEFI 2.10 §4.6.2). */
 #define SERVICES_SUPPORTED                                                                        \
 	(EFI_RT_SUPPORTED_GET_TIME | EFI_RT_SUPPORTED_SET_TIME | EFI_RT_SUPPORTED_GET_VARIABLE |  \
 	 EFI_RT_SUPPORTED_GET_NEXT_VARIABLE_NAME | EFI_RT_SUPPORTED_SET_VARIABLE |              \

@@ -177,7 +177,7 @@ EFI_STATUS EFIAPI efi_get_next_variable_name(UINTN *VariableNameSize, CHAR16 *Va
 		off = 0;
 	} else {
 		off = find(VariableName, name_size, VendorGuid);
-		/* Not the name and GUID of a variable the caller can see: no place to go on from. */
+		/* Not the name and GUID of a variable the caller sees: nowhere to go on from. */
 		if (off == NO_RECORD || !record_visible(record_at(off)))
 			return EFI_INVALID_PARAMETER;
 		off += record_at(off)->record_size;
@@ -207,9 +207,11 @@ static EFI_STATUS check_attributes(UINT32 attributes)
 {
 	if (attributes & ~(UINT32)KNOWN_ATTRIBUTES)
 		return EFI_INVALID_PARAMETER;
-	if ((attributes & ACCESS_ATTRIBUTES) == EFI_VARIABLE_RUNTIME_ACCESS)
-		return attributes & EFI_VARIABLE_AUTHENTICATED_WRITE_ACCESS ? EFI_UNSUPPORTED :
-									       EFI_INVALID_PARAMETER;
+	if ((attributes & ACCESS_ATTRIBUTES) == EFI_VARIABLE_RUNTIME_ACCESS) {
+		if (attributes & EFI_VARIABLE_AUTHENTICATED_WRITE_ACCESS)
+			return EFI_UNSUPPORTED;
+		return EFI_INVALID_PARAMETER;
+	}
 	if ((attributes & ~(UINT32)EFI_VARIABLE_APPEND_WRITE) == EFI_VARIABLE_NON_VOLATILE)
 		return EFI_INVALID_PARAMETER;
 	if (attributes & (AUTH_ATTRIBUTES | EFI_VARIABLE_HARDWARE_ERROR_RECORD))

@@ -56,10 +56,11 @@ static const UINT8 stub_unsupported[] = {
 	0x48, 0xb8, 0x03, 0, 0, 0, 0, 0, 0, 0x80,	/* movabs $EFI_UNSUPPORTED, %rax */
 	0xc3,						/* ret */
 };
+/* No ACPI facts without the blob, so no power-off: a shutdown request halts instead. */
 static const UINT8 stub_reset[] = {
-	0x83, 0xf9, 0x02,		/* cmp $EfiResetShutdown, %ecx: no way to power off, halt */
+	0x83, 0xf9, 0x02,		/* cmp $EfiResetShutdown, %ecx */
 	0x74, 0x07,			/* je halt */
-	0xb0, 0x0e,			/* mov $0x0e, %al: cold reset through the reset control */
+	0xb0, 0x0e,			/* mov $0x0e, %al: cold reset via reset control */
 	0x66, 0xba, 0xf9, 0x0c,		/* mov $0xcf9, %dx */
 	0xee,				/* out %al, (%dx) */
 	0xfa,				/* halt: cli */
@@ -132,7 +133,8 @@ static void seed_variables(void)
 static struct runtime_exports *enter_blob(const struct handoff *h)
 {
 	const struct acpi_platform *acpi = acpi_platform_info();
-	runtime_entry_fn entry = (runtime_entry_fn)(UINTN)(h->runtime_base + h->runtime_entry_offset);
+	runtime_entry_fn entry =
+		(runtime_entry_fn)(UINTN)(h->runtime_base + h->runtime_entry_offset);
 	struct runtime_boot_info info = {
 		.version = RUNTIME_ABI_VERSION,
 		.size = sizeof(info),
@@ -167,7 +169,7 @@ EFI_STATUS runtime_install(const struct handoff *h)
 
 	if (!(h->flags & HANDOFF_FLAG_RUNTIME_PRESENT)) {
 		install_fallback();
-		return log_error_status(EFI_NOT_FOUND, "no runtime blob: every service unsupported");
+		return log_error_status(EFI_NOT_FOUND, "no blob: no runtime service works");
 	}
 	exports = enter_blob(h);
 	if (!exports) {

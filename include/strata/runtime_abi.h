@@ -33,8 +33,8 @@ struct runtime_boot_info {
 
 	/* ACPI facts from QEMU's FADT (stage1/acpi.c), for ResetSystem. */
 	UINT16 pm1a_control_port;	/* PM1a_CNT_BLK I/O port, 0: no ACPI shutdown */
-	UINT16 s5_sleep_type;		/* SLP_TYPa of \_S5, unshifted (bits 12:10 of PM1_CNT) */
-	UINT8 reset_space;		/* FADT RESET_REG address space: 1 = system I/O, else unused */
+	UINT16 s5_sleep_type;		/* SLP_TYPa of \_S5, unshifted (PM1_CNT bits 12:10) */
+	UINT8 reset_space;		/* FADT RESET_REG space: 1 = system I/O, else unused */
 	UINT8 reset_value;
 	UINT16 reserved;
 	UINT64 reset_address;
@@ -70,7 +70,7 @@ struct runtime_exports {
 	EFI_STATUS (*register_va_event)(EFI_EVENT event, EFI_EVENT_NOTIFY notify, VOID *context);
 	/* The event was closed; EFI_NOT_FOUND if it was never registered. */
 	EFI_STATUS (*unregister_va_event)(EFI_EVENT event);
-	/* Make an existing variable read-only (SetVariable: EFI_WRITE_PROTECTED), e.g. SecureBoot. */
+	/* Make an existing variable read-only (EFI_WRITE_PROTECTED), e.g. SecureBoot. */
 	EFI_STATUS (*lock_variable)(const CHAR16 *name, const EFI_GUID *guid);
 };
 

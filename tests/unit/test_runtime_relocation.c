@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The real runtime blob loaded on the host: relocated at two addresses, then moved by SetVirtualAddressMap. */
+/* The real runtime blob on the host: relocated at two addresses, moved by SetVirtualAddressMap. */
 #define _GNU_SOURCE
 #include <setjmp.h>
 #include <stdarg.h>
@@ -179,7 +179,8 @@ static void test_two_addresses(void **state)
 	assert_int_equal(set_var(&b->services, u"Copy", "two"), EFI_SUCCESS);
 	assert_var(&a->services, u"Copy", "one");
 	assert_var(&b->services, u"Copy", "two");
-	assert_int_equal(b->services.GetVariable(u"Absent", &guid, NULL, &size, NULL), EFI_NOT_FOUND);
+	assert_int_equal(b->services.GetVariable(u"Absent", &guid, NULL, &size, NULL),
+			 EFI_NOT_FOUND);
 	assert_no_pointer_into(two, one);
 	assert_no_pointer_into(one, two);
 	munmap(one, mapped_size);

@@ -143,8 +143,8 @@ static void test_set_bad_attributes(void **state)
 	assert_int_equal(set(u"A", &guid_a,
 			     NV_BS_RT | EFI_VARIABLE_TIME_BASED_AUTHENTICATED_WRITE_ACCESS, "x"),
 			 EFI_INVALID_PARAMETER);
-	assert_int_equal(set(u"A", &guid_a, NV_BS_RT | EFI_VARIABLE_AUTHENTICATED_WRITE_ACCESS, "x"),
-			 EFI_INVALID_PARAMETER);
+	assert_int_equal(set(u"A", &guid_a, NV_BS_RT | EFI_VARIABLE_AUTHENTICATED_WRITE_ACCESS,
+			     "x"), EFI_INVALID_PARAMETER);
 	assert_int_equal(set(u"A", &guid_a, NV_BS_RT | EFI_VARIABLE_ENHANCED_AUTHENTICATED_ACCESS,
 			     "x"), EFI_INVALID_PARAMETER);
 	assert_int_equal(set(u"A", &guid_a, RT | EFI_VARIABLE_AUTHENTICATED_WRITE_ACCESS, "x"),
