@@ -12,42 +12,76 @@ static const struct selftest_suite *const suites[] = {
 	&runtime_suite, &variables_suite, &config_tables_suite, &console_suite,
 };
 
-static CHAR16 options_copy[256];
+static CHAR16 load_options[256];
+static CHAR16 file_options[1024];
 
-/*
- * LoadOptions are words separated by spaces: "only=<prefix>" and "no-shutdown". Boot managers may
- * pass binary optional data (OVMF passes none for the removable-media path), so only an even-sized,
- * printable UCS-2 buffer is taken as text; anything else is ignored.
- */
-static void parse_options(struct selftest_options *opts)
+/* Splits text in place into blank-separated words and applies each; unknown words are ignored. */
+static void apply_words(CHAR16 *text, struct selftest_options *opts)
 {
-	const CHAR16 *src = selftest_loaded_image->LoadOptions;
-	UINTN n = selftest_loaded_image->LoadOptionsSize / sizeof(CHAR16);
 	CHAR16 *word;
 
-	if (!src || selftest_loaded_image->LoadOptionsSize % sizeof(CHAR16))
-		return;
-	if (n >= sizeof(options_copy) / sizeof(CHAR16))
-		return;
-	for (UINTN i = 0; i < n && src[i]; i++) {
-		if (src[i] < 0x20 || src[i] > 0x7e)
-			return;
-		options_copy[i] = src[i];
-	}
-	Print(L"selftest: options \"%s\"\n", options_copy);
-	for (CHAR16 *p = options_copy; *p;) {
-		while (*p == ' ')
+	for (CHAR16 *p = text; *p;) {
+		while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
 			*p++ = 0;
+		if (!*p)
+			break;
 		word = p;
-		while (*p && *p != ' ')
+		while (*p && *p != ' ' && *p != '\t' && *p != '\r' && *p != '\n')
 			p++;
 		if (*p)
 			*p++ = 0;
 		if (!StrnCmp(word, L"only=", 5))
 			opts->only = word + 5;
+		else if (!StrnCmp(word, L"skip=", 5) && opts->skip_count < SELFTEST_MAX_SKIP)
+			opts->skip[opts->skip_count++] = word + 5;
 		else if (!StrCmp(word, L"no-shutdown"))
 			opts->no_shutdown = TRUE;
 	}
+}
+
+/*
+ * LoadOptions: boot managers may pass binary optional data (OVMF passes none for the
+ * removable-media path), so only an even-sized, printable UCS-2 buffer is taken as text.
+ */
+static void parse_load_options(struct selftest_options *opts)
+{
+	const CHAR16 *src = selftest_loaded_image->LoadOptions;
+	UINTN n = selftest_loaded_image->LoadOptionsSize / sizeof(CHAR16);
+
+	if (!src || selftest_loaded_image->LoadOptionsSize % sizeof(CHAR16))
+		return;
+	if (n >= sizeof(load_options) / sizeof(CHAR16))
+		return;
+	for (UINTN i = 0; i < n && src[i]; i++) {
+		if (src[i] < 0x20 || src[i] > 0x7e)
+			return;
+		load_options[i] = src[i];
+	}
+	Print(L"selftest: load options \"%s\"\n", load_options);
+	apply_words(load_options, opts);
+}
+
+/* \selftest\options.txt (ASCII): options for firmware whose boot path passes none, e.g. skips. */
+static void parse_options_file(struct selftest_options *opts)
+{
+	UINT8 *text;
+	UINTN size, n = 0;
+	BOOLEAN comment = FALSE;
+
+	if (EFI_ERROR(fixture_read_file(FIXTURE_OPTIONS, (void **)&text, &size)))
+		return;
+	/* '#' comments to the end of the line; line ends and other bytes become blanks. */
+	for (UINTN i = 0; i < size && n + 1 < sizeof(file_options) / sizeof(CHAR16); i++) {
+		if (text[i] == '#')
+			comment = TRUE;
+		else if (text[i] == '\n')
+			comment = FALSE;
+		if (!comment)
+			file_options[n++] = text[i] > 0x20 && text[i] <= 0x7e ? text[i] : ' ';
+	}
+	BS->FreePool(text);
+	Print(L"selftest: options file \"%s\"\n", file_options);
+	apply_words(file_options, opts);
 }
 
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
@@ -65,7 +99,8 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 		Print(L"selftest: no LoadedImage protocol on our own handle: %r\n", status);
 		return status;
 	}
-	parse_options(&opts);
+	parse_load_options(&opts);
+	parse_options_file(&opts);
 	Print(L"selftest: firmware \"%s\" revision 0x%x, UEFI %d.%d\n", st->FirmwareVendor,
 	      st->FirmwareRevision, st->Hdr.Revision >> 16, st->Hdr.Revision & 0xffff);
 	status = clock_calibrate();

@@ -50,10 +50,14 @@ EFI_STATUS selftest_fail(const char *file, int line, const CHAR16 *fmt, ...);
 
 #define CHECK_OK(call) CHECK_STATUS(call, EFI_SUCCESS)
 
-/* Options parsed from our LoadOptions (space-separated words). */
+#define SELFTEST_MAX_SKIP 16
+
+/* Options from our LoadOptions and from \selftest\options.txt (words separated by blanks). */
 struct selftest_options {
-	const CHAR16 *only; /* run only cases whose name starts with this prefix */
-	BOOLEAN no_shutdown; /* return to the boot manager instead of ResetSystem */
+	const CHAR16 *only; /* only=<prefix>: run only cases whose name starts with it */
+	const CHAR16 *skip[SELFTEST_MAX_SKIP]; /* skip=<name>: not run, printed as SKIP */
+	UINTN skip_count;
+	BOOLEAN no_shutdown; /* no-shutdown: return to the boot manager instead of ResetSystem */
 };
 
 /* Run every case of the suites that opts selects; counts come back in the out-parameters. */
@@ -88,6 +92,7 @@ BOOLEAN guid_equal(const EFI_GUID *a, const EFI_GUID *b);
 #define FIXTURE_PATTERN L"\\selftest\\subdir\\pattern.bin"
 #define FIXTURE_PATTERN_SIZE 20000
 #define FIXTURE_VOLUME_LABEL L"STRATA"
+#define FIXTURE_OPTIONS L"\\selftest\\options.txt" /* optional */
 
 static inline UINT8 fixture_pattern_byte(UINTN i)
 {

@@ -7,18 +7,20 @@ ROOT = Path(__file__).resolve().parents[2]
 REQUIRED = ROOT / "efi-apps" / "selftest" / "required.txt"
 
 # Case lines may follow console escape codes on the same line, so they are matched anywhere.
-CASE_RE = re.compile(r"(PASS|FAIL) ([a-z0-9_]+\.[a-z0-9_]+)(?:: (.*))?$", re.M)
+CASE_RE = re.compile(r"(PASS|FAIL|SKIP) ([a-z0-9_]+\.[a-z0-9_]+)(?:: (.*))?$", re.M)
 TALLY_RE = re.compile(r"^(\d+) passed, (\d+) failed$", re.M)
 
 
 class SelftestResult:
-    """PASS/FAIL per case, the final tally, and whether the tally line was seen at all."""
+    """PASS/FAIL/SKIP per case and the final tally (None when the tally line never came)."""
 
     def __init__(self, log):
         self.passed = {}
         self.failed = {}
+        self.skipped = {}
+        verdicts = {"PASS": self.passed, "FAIL": self.failed, "SKIP": self.skipped}
         for verdict, name, reason in CASE_RE.findall(log):
-            (self.passed if verdict == "PASS" else self.failed)[name] = reason
+            verdicts[verdict][name] = reason
         tally = TALLY_RE.findall(log)
         self.tally = tuple(int(n) for n in tally[-1]) if tally else None
 

@@ -58,3 +58,15 @@ def test_required_list_names_only_cases_that_exist(ovmf, disk):
     run, result = run_selftest(ovmf, disk, "q35")
     unknown = [name for name in required if name not in result.cases()]
     assert not unknown, "required.txt lists unknown cases: %s" % unknown
+
+
+def test_options_file_filters_and_skips_cases(ovmf, tmp_path):
+    """\\selftest\\options.txt lets a boot path without LoadOptions choose and skip cases."""
+    files = selftest_files()
+    files["/selftest/options.txt"] = (b"# run the memory cases only, one of them skipped\n"
+                                      b"only=memory.\nskip=memory.pool_refused\n")
+    disk = build_disk(tmp_path / "options.img", files)
+    run, result = run_selftest(ovmf, disk, "q35")
+    assert set(result.skipped) == {"memory.pool_refused"}, run.log()
+    assert result.passed and all(n.startswith("memory.") for n in result.passed), run.log()
+    assert result.tally == (len(result.passed), 0), run.log()
