@@ -20,6 +20,30 @@ static UINT16 rd16(const UINT8 *p) { return (UINT16)(p[0] | p[1] << 8); }
 static UINT32 rd32(const UINT8 *p) { return (UINT32)p[0] | (UINT32)p[1] << 8 | (UINT32)p[2] << 16 | (UINT32)p[3] << 24; }
 static UINT64 rd64(const UINT8 *p) { return rd32(p) | (UINT64)rd32(p + 4) << 32; }
 
+/*
+ * Relocation targets need not be aligned: x86 would not mind, but C does (a UINT64 store to an odd
+ * address is undefined behaviour, and UBSan stops the fuzzer on it), so write bytes.
+ */
+static void wr32(UINT8 *p, UINT32 v)
+{
+	p[0] = (UINT8)v;
+	p[1] = (UINT8)(v >> 8);
+	p[2] = (UINT8)(v >> 16);
+	p[3] = (UINT8)(v >> 24);
+}
+
+static void wr64(UINT8 *p, UINT64 v)
+{
+	wr32(p, (UINT32)v);
+	wr32(p + 4, (UINT32)(v >> 32));
+}
+
+/* Bytes a section occupies in memory: some linkers leave VirtualSize 0 and mean SizeOfRawData. */
+static UINT32 section_size(UINT32 vsize, UINT32 raw)
+{
+	return vsize ? vsize : raw;
+}
+
 /* Whether [off, off + len) lies within size, without overflow. */
 static BOOLEAN in_range(UINT64 off, UINT64 len, UINT64 size)
 {
@@ -81,7 +105,8 @@ EFI_STATUS pe_parse(const void *file, UINTN file_size, struct pe_image_info *ret
 		return EFI_LOAD_ERROR;
 	for (UINT32 i = 0; i < info.number_of_sections; i++) {
 		const UINT8 *s = f + info.section_table + i * SECTION_HEADER_SIZE;
-		UINT32 vsize = rd32(s + 8), va = rd32(s + 12), raw = rd32(s + 16), ptr = rd32(s + 20);
+		UINT32 va = rd32(s + 12), raw = rd32(s + 16), ptr = rd32(s + 20);
+		UINT32 vsize = section_size(rd32(s + 8), raw);
 
 		if (va < info.size_of_headers || !in_range(va, vsize, info.size_of_image))
 			return EFI_LOAD_ERROR;
@@ -89,7 +114,7 @@ EFI_STATUS pe_parse(const void *file, UINTN file_size, struct pe_image_info *ret
 			return EFI_LOAD_ERROR;
 		for (UINT32 j = 0; j < i; j++) {
 			const UINT8 *o = f + info.section_table + j * SECTION_HEADER_SIZE;
-			UINT32 ova = rd32(o + 12), ovsize = rd32(o + 8);
+			UINT32 ova = rd32(o + 12), ovsize = section_size(rd32(o + 8), rd32(o + 16));
 
 			if (vsize && ovsize && va < ova + ovsize && ova < va + vsize)
 				return EFI_LOAD_ERROR; /* overlapping sections */
@@ -118,12 +143,12 @@ static EFI_STATUS pe_relocate(UINT8 *image, const struct pe_image_info *info, UI
 			case REL_BASED_DIR64:
 				if (!in_range(target, 8, info->size_of_image))
 					return EFI_LOAD_ERROR;
-				*(UINT64 *)(image + target) += delta; /* x86 allows the unaligned access */
+				wr64(image + target, rd64(image + target) + delta);
 				break;
 			case REL_BASED_HIGHLOW:
 				if (!in_range(target, 4, info->size_of_image))
 					return EFI_LOAD_ERROR;
-				*(UINT32 *)(image + target) += (UINT32)delta;
+				wr32(image + target, rd32(image + target) + (UINT32)delta);
 				break;
 			default:
 				return EFI_LOAD_ERROR;
@@ -144,13 +169,11 @@ EFI_STATUS pe_load(const void *file, UINTN file_size, const struct pe_image_info
 	memcpy(image, f, info->size_of_headers);
 	for (UINT32 i = 0; i < info->number_of_sections; i++) {
 		const UINT8 *s = f + info->section_table + i * SECTION_HEADER_SIZE;
-		UINT32 vsize = rd32(s + 8), va = rd32(s + 12), raw = rd32(s + 16), ptr = rd32(s + 20);
-		UINT32 copy = raw < vsize ? raw : vsize;
+		UINT32 va = rd32(s + 12), raw = rd32(s + 16), ptr = rd32(s + 20);
+		UINT32 vsize = section_size(rd32(s + 8), raw);
 
-		/* Some linkers leave VirtualSize 0 and mean SizeOfRawData. */
-		if (!vsize)
-			copy = in_range(va, raw, info->size_of_image) ? raw : 0;
-		memcpy(image + va, f + ptr, copy);
+		/* pe_parse put [va, va + vsize) in the image and [ptr, ptr + raw) in the file. */
+		memcpy(image + va, f + ptr, raw < vsize ? raw : vsize);
 	}
 	if (!delta)
 		return EFI_SUCCESS;
