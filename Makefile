@@ -35,4 +35,4 @@ check-all: all $(CHECK_TARGETS)
 clean:
 	rm -rf $(BUILD)
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD) -type f -name '*.d' -not -path '$(BUILD)/images/*' 2>/dev/null)

@@ -10,6 +10,7 @@
 #define SECTION_HEADER_SIZE 40
 #define OPT_MIN_SIZE 112	/* PE32+ optional header up to NumberOfRvaAndSizes */
 #define DIR_BASERELOC 5
+#define PE_MAX_SECTIONS 96
 #define IMAGE_FILE_RELOCS_STRIPPED 0x0001
 
 #define REL_BASED_ABSOLUTE 0
@@ -99,7 +100,8 @@ EFI_STATUS pe_parse(const void *file, UINTN file_size, struct pe_image_info *ret
 		return EFI_LOAD_ERROR;
 
 	info.section_table = opt + opt_size;
-	if (!info.number_of_sections ||
+	/* 96 sections is the PE specification's own loader limit; it also bounds the overlap check. */
+	if (!info.number_of_sections || info.number_of_sections > PE_MAX_SECTIONS ||
 	    !in_range(info.section_table, (UINT64)info.number_of_sections * SECTION_HEADER_SIZE,
 		      file_size))
 		return EFI_LOAD_ERROR;
