@@ -36,6 +36,8 @@ static void apply_words(CHAR16 *text, struct selftest_options *opts)
 			opts->skip[opts->skip_count++] = word + 5;
 		else if (!StrCmp(word, L"no-shutdown"))
 			opts->no_shutdown = TRUE;
+		else if (!StrCmp(word, L"inject-failure"))
+			opts->inject_failure = TRUE;
 	}
 }
 

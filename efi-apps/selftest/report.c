@@ -76,14 +76,27 @@ static BOOLEAN run_case(const struct selftest_case *c)
 	return !failed;
 }
 
+/* The harness's own check: a case that always fails, so tests can see FAIL lines and counts. */
+static EFI_STATUS injected_failure(void)
+{
+	CHECK(FALSE, "injected by the inject-failure option");
+	return EFI_SUCCESS;
+}
+
+SELFTEST_SUITE(injected, { "selftest.injected_failure", NULL, injected_failure, NULL });
+
 void selftest_run_suites(const struct selftest_suite *const *suites, UINTN count,
 			 const struct selftest_options *opts, UINTN *ret_passed, UINTN *ret_failed)
 {
 	UINTN passed = 0, nfailed = 0;
 
-	for (UINTN s = 0; s < count; s++) {
-		for (UINTN i = 0; i < suites[s]->count; i++) {
-			const struct selftest_case *c = &suites[s]->cases[i];
+	for (UINTN s = 0; s <= count; s++) {
+		const struct selftest_suite *suite = s < count ? suites[s] : &injected_suite;
+
+		if (suite == &injected_suite && !opts->inject_failure)
+			break;
+		for (UINTN i = 0; i < suite->count; i++) {
+			const struct selftest_case *c = &suite->cases[i];
 
 			if (opts->only && !name_matches(c->name, opts->only, FALSE))
 				continue;

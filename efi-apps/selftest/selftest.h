@@ -58,6 +58,7 @@ struct selftest_options {
 	const CHAR16 *skip[SELFTEST_MAX_SKIP]; /* skip=<name>: not run, printed as SKIP */
 	UINTN skip_count;
 	BOOLEAN no_shutdown; /* no-shutdown: return to the boot manager instead of ResetSystem */
+	BOOLEAN inject_failure; /* inject-failure: also run a case that fails, to test reporting */
 };
 
 /* Run every case of the suites that opts selects; counts come back in the out-parameters. */

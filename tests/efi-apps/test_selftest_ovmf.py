@@ -70,3 +70,15 @@ def test_options_file_filters_and_skips_cases(ovmf, tmp_path):
     assert set(result.skipped) == {"memory.pool_refused"}, run.log()
     assert result.passed and all(n.startswith("memory.") for n in result.passed), run.log()
     assert result.tally == (len(result.passed), 0), run.log()
+
+
+def test_failing_case_is_reported_with_reason_and_counted(ovmf, tmp_path):
+    """The harness itself: a failing case prints FAIL with its reason and counts in the tally."""
+    files = selftest_files()
+    files["/selftest/options.txt"] = b"only=s inject-failure\n"  # system_table.* and selftest.*
+    disk = build_disk(tmp_path / "inject.img", files)
+    run, result = run_selftest(ovmf, disk, "q35")
+    assert list(result.failed) == ["selftest.injected_failure"], run.log()
+    assert "injected by the inject-failure option" in result.failed["selftest.injected_failure"]
+    assert all(n.startswith("system_table.") for n in result.passed), run.log()
+    assert result.tally == (len(result.passed), 1), run.log()
