@@ -136,3 +136,4 @@ typedef struct {
 
 _Static_assert(sizeof(EFI_TIME) == 16, "EFI_TIME layout");
 _Static_assert(sizeof(EFI_RUNTIME_SERVICES) == 24 + 14 * 8, "EFI_RUNTIME_SERVICES layout");
+_Static_assert(sizeof(EFI_RT_PROPERTIES_TABLE) == 8, "EFI_RT_PROPERTIES_TABLE layout");

@@ -250,7 +250,8 @@ static void test_set_virtual_address_map(void **state)
 	assert_true(fd >= 0);
 	assert_int_equal(ftruncate(fd, mapped_size), 0);
 	phys = mmap(NULL, mapped_size, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_SHARED, fd, 0);
-	virt = mmap(NULL, mapped_size, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_SHARED, fd, 0);
+	/* Inaccessible until SetVirtualAddressMap returns: the blob may not use it before. */
+	virt = mmap(NULL, mapped_size, PROT_NONE, MAP_SHARED, fd, 0);
 	assert_true(phys != MAP_FAILED && virt != MAP_FAILED);
 
 	place(phys);
@@ -303,7 +304,8 @@ static void test_set_virtual_address_map(void **state)
 	assert_int_equal(notified, 1);
 	assert_ptr_equal(converted, virt + 0x10);
 
-	/* The physical copy disappears: any use of it from here on faults. */
+	/* The OS switches to its map: the physical copy disappears, any use of it faults. */
+	assert_int_equal(mprotect(virt, mapped_size, PROT_READ | PROT_WRITE | PROT_EXEC), 0);
 	assert_int_equal(mprotect(phys, mapped_size, PROT_NONE), 0);
 	vrt = (EFI_RUNTIME_SERVICES *)(virt + ((UINT8 *)rt - phys));
 	assert_table_inside((struct runtime_exports *)(virt + ((UINT8 *)ex - phys)), virt);
