@@ -145,8 +145,9 @@ UINTN device_path_file_node(const CHAR16 *name, void *ret_buf)
 		device_path_set_node(ret_buf, MEDIA_DEVICE_PATH, MEDIA_FILEPATH_DP, size);
 		memcpy((UINT8 *)ret_buf + sizeof(FILEPATH_DEVICE_PATH), name,
 		       (chars + 1) * sizeof(CHAR16));
+		set_end((UINT8 *)ret_buf + size, END_ENTIRE_DEVICE_PATH_SUBTYPE);
 	}
-	return size;
+	return size + END_DEVICE_PATH_LENGTH;
 }
 
 const EFI_DEVICE_PATH_PROTOCOL *device_path_skip_prefix(const EFI_DEVICE_PATH_PROTOCOL *prefix,

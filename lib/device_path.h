@@ -60,7 +60,7 @@ UINTN device_path_append_instance(const EFI_DEVICE_PATH_PROTOCOL *path,
 /* The first instance of path as a path of its own; *ret_next: the next instance or NULL. */
 UINTN device_path_next_instance(const EFI_DEVICE_PATH_PROTOCOL *path, void *ret_buf,
 				const EFI_DEVICE_PATH_PROTOCOL **ret_next);
-/* A file path node (no end node) holding name; 0 if the name does not fit a node. */
+/* A file path node holding name, then an end node: a path of its own, or a node to append. */
 UINTN device_path_file_node(const CHAR16 *name, void *ret_buf);
 
 /* The rest of path after the nodes of prefix (up to its first end node); NULL if they differ. */
