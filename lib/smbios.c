@@ -127,3 +127,89 @@ EFI_STATUS smbios_build_ep21(struct smbios21_entry_point *ep, const struct smbio
 	ep->checksum = (UINT8)(0 - sum8(ep, sizeof(*ep)));
 	return EFI_SUCCESS;
 }
+
+/* Where the structure after the one at offset starts; never reads past length. */
+static UINTN next_structure(const UINT8 *p, UINTN length, UINTN offset)
+{
+	UINTN s = offset + p[offset + 1];
+
+	while (s + 1 < length && (p[s] || p[s + 1]))
+		s++;
+	return s + 2;
+}
+
+BOOLEAN smbios_has_type(const void *tables, UINTN length, UINT8 type)
+{
+	const UINT8 *p = tables;
+
+	for (UINTN off = 0; off + SMBIOS_HEADER_SIZE <= length;
+	     off = next_structure(p, length, off))
+		if (p[off] == type)
+			return TRUE;
+	return FALSE;
+}
+
+static BOOLEAN handle_used(const UINT8 *p, UINTN length, UINT16 handle)
+{
+	for (UINTN off = 0; off + SMBIOS_HEADER_SIZE <= length;
+	     off = next_structure(p, length, off))
+		if ((p[off + 2] | p[off + 3] << 8) == handle)
+			return TRUE;
+	return FALSE;
+}
+
+UINT16 smbios_free_handle(const void *tables, UINTN length)
+{
+	UINT16 handle = 0;
+
+	/* A table of n structures uses at most n handles: this ends by handle n. */
+	while (handle < 0xfffe && handle_used(tables, length, handle))
+		handle++;
+	return handle;
+}
+
+static UINTN put_string(UINT8 *at, const char *s)
+{
+	UINTN n = strlen(s);
+
+	memcpy(at, s, n + 1);
+	return n + 1;
+}
+
+EFI_STATUS smbios_build_type0(void *buf, UINTN size, UINT16 handle, const char *vendor,
+			      const char *version, const char *date, UINT8 major, UINT8 minor,
+			      UINTN *ret_size)
+{
+	/* §7.1: the 2.4 layout, which every later version reads (they only append fields). */
+	static const UINT8 formatted[24] = {
+		SMBIOS_TYPE_BIOS_INFORMATION, 24, 0, 0,
+		1, 2,			/* vendor, version: strings 1 and 2 */
+		0x00, 0xe8,		/* starting segment 0xE800, as QEMU and OVMF say */
+		3,			/* release date: string 3 */
+		0,			/* ROM size 64 KiB: there is no ROM to speak of */
+		0x08, 0, 0, 0, 0, 0, 0, 0, /* characteristics: bit 3, "not supported" */
+		0x00,
+		0x18,			/* extension byte 2: UEFI (bit 3), virtual machine (4) */
+		0, 0,			/* release major.minor: patched below */
+		0xff, 0xff,		/* no embedded controller */
+	};
+	const char *strings[3] = { vendor, version, date };
+	UINT8 *p = buf;
+	UINTN n = sizeof(formatted);
+
+	for (int i = 0; i < 3; i++)
+		if (!strings[i][0] || strlen(strings[i]) > 63)
+			return EFI_INVALID_PARAMETER;
+	if (size < SMBIOS_TYPE0_MAX_SIZE)
+		return EFI_BUFFER_TOO_SMALL;
+	memcpy(p, formatted, n);
+	p[2] = (UINT8)handle;
+	p[3] = (UINT8)(handle >> 8);
+	p[20] = major;
+	p[21] = minor;
+	for (int i = 0; i < 3; i++)
+		n += put_string(p + n, strings[i]);
+	p[n++] = 0;
+	*ret_size = n;
+	return EFI_SUCCESS;
+}

@@ -7,7 +7,10 @@
 #define SMBIOS21_ANCHOR "_SM_"
 #define SMBIOS21_INTERMEDIATE_ANCHOR "_DMI_"
 #define SMBIOS30_ANCHOR "_SM3_"
+#define SMBIOS_TYPE_BIOS_INFORMATION 0
 #define SMBIOS_TYPE_END_OF_TABLE 127
+/* Room smbios_build_type0 may need: 24 bytes formatted, three strings of up to 63, a NUL. */
+#define SMBIOS_TYPE0_MAX_SIZE (24 + 3 * 64 + 1)
 
 /* §5.2.1: 32-bit entry point, paragraph aligned. */
 struct smbios21_entry_point {
@@ -65,3 +68,14 @@ void smbios_build_ep30(struct smbios30_entry_point *ep, const struct smbios_info
 /* A 2.1 entry point; EFI_UNSUPPORTED when the table is too big or too high for its fields. */
 EFI_STATUS smbios_build_ep21(struct smbios21_entry_point *ep, const struct smbios_info *info,
 			     UINT64 table_address);
+/* Whether a table smbios_check_tables accepted holds a structure of type. */
+BOOLEAN smbios_has_type(const void *tables, UINTN length, UINT8 type);
+/* The lowest handle no structure of a checked table uses (0xfffe and up are reserved). */
+UINT16 smbios_free_handle(const void *tables, UINTN length);
+/*
+ * A type 0 (BIOS Information, §7.1) for firmware that is UEFI in a virtual machine, into buf;
+ * strings of 1..63 characters. *ret_size gets its size, at most SMBIOS_TYPE0_MAX_SIZE.
+ */
+EFI_STATUS smbios_build_type0(void *buf, UINTN size, UINT16 handle, const char *vendor,
+			      const char *version, const char *date, UINT8 major, UINT8 minor,
+			      UINTN *ret_size);

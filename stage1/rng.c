@@ -82,6 +82,7 @@ static EFI_RNG_PROTOCOL rng_protocol = {
 EFI_STATUS rng_init(void)
 {
 	EFI_HANDLE handle = NULL;
+	EFI_STATUS status;
 	UINT32 a, b, c, d;
 	UINT64 x, y;
 
@@ -97,5 +98,9 @@ EFI_STATUS rng_init(void)
 	 */
 	if (!rdrand64(&x) || !rdrand64(&y) || x == y)
 		return log_error_status(EFI_DEVICE_ERROR, "RDRAND present but not working");
-	return handle_install(&handle, &rng_protocol_guid, &rng_protocol);
+	status = handle_install(&handle, &rng_protocol_guid, &rng_protocol);
+	if (EFI_ERROR(status))
+		return log_error_status(status, "installing EFI_RNG_PROTOCOL");
+	log_info("EFI_RNG_PROTOCOL on RDRAND");
+	return EFI_SUCCESS;
 }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* SMBIOS tables from QEMU's fw_cfg, installed with 3.0 and 2.1 entry points. */
+/* SMBIOS tables from QEMU's fw_cfg, installed with the entry point kind QEMU chose (3.0 or 2.1). */
 #include "include/efi/system_table.h"
 #include "lib/fw_cfg.h"
 #include "lib/smbios.h"
@@ -15,22 +15,51 @@
 #define TABLES_FILE "etc/smbios/smbios-tables"
 /* QEMU's default table is a few hundred bytes; -smbios file= can add more, not megabytes. */
 #define MAX_TABLES_SIZE (1u << 20)
-/* The 2.1 entry point holds a 32-bit address; keep both below 4 GiB so either can be built. */
+/* The 2.1 entry point holds a 32-bit address; keep the table below 4 GiB for either kind. */
 #define BELOW_4G 0xffffffffull
-/* One allocation: the 3.0 entry point, the 2.1 one (paragraph aligned), then the table. */
-#define EP30_OFFSET 0
-#define EP21_OFFSET 32
+/* One allocation: the entry point (paragraph aligned, as 2.1 wants), then the table. */
 #define TABLE_OFFSET 64
+/* QEMU reads its table in after room for a type 0 of ours. */
+#define QEMU_OFFSET (TABLE_OFFSET + SMBIOS_TYPE0_MAX_SIZE)
+/* Type 0 wants mm/dd/yyyy; the build may pass the commit date so the bytes stay reproducible. */
+#ifndef STRATA_RELEASE_DATE
+#define STRATA_RELEASE_DATE "01/01/2026"
+#endif
 
 static const EFI_GUID smbios3_guid = SMBIOS3_TABLE_GUID;
 static const EFI_GUID smbios_guid = SMBIOS_TABLE_GUID;
 
 /*
- * QEMU gives a 2.1 (-machine smbios-entry-point-type=32, the 7.2 default) or a 3.0 (=64) anchor
- * with the version its structures follow. We publish a 3.0 entry point always and a 2.1 one
- * when the table fits its 16-bit fields, as OVMF does: Linux prefers SMBIOS3, older tools want
- * the 2.1 GUID. UEFI 2.10 §4.6 wants the tables in EfiRuntimeServicesData.
+ * QEMU gives a 2.1 anchor (-machine smbios-entry-point-type=32, the 7.2 default) or a 3.0 one
+ * (=64) with the version its structures follow. We publish the same kind, as OVMF does:
+ * QEMU pairs 3.0 with version 3.0 and 2.1 with 2.8, and readers (our self-test among them)
+ * refuse a 2.x version under the 3.0 GUID. UEFI 2.10 §4.6 wants the tables in
+ * EfiRuntimeServicesData.
  */
+/*
+ * QEMU leaves type 0 (BIOS Information) out unless -smbios type=0 asks for it, but Linux prints
+ * it in every oops ("BIOS ..."), tools read the firmware version from it, and OVMF adds its own.
+ * So does Strata: in front of QEMU's structures, with a handle they do not use.
+ */
+static EFI_STATUS add_bios_information(UINT8 *table, const UINT8 *qemu, UINT32 qemu_length,
+				       struct smbios_info *info)
+{
+	UINTN n = 0;
+	EFI_STATUS status;
+
+	if (!smbios_has_type(qemu, qemu_length, SMBIOS_TYPE_BIOS_INFORMATION)) {
+		status = smbios_build_type0(table, SMBIOS_TYPE0_MAX_SIZE,
+					    smbios_free_handle(qemu, qemu_length), "Strata",
+					    STRATA_VERSION, STRATA_RELEASE_DATE,
+					    (UINT8)(STRATA_VERSION_CODE >> 16),
+					    (UINT8)(STRATA_VERSION_CODE >> 8), &n);
+		if (EFI_ERROR(status))
+			return log_error_status(status, "building type 0");
+	}
+	memmove(table + n, qemu, qemu_length);
+	return smbios_check_tables(table, n + qemu_length, info);
+}
+
 EFI_STATUS smbios_init(void)
 {
 	struct smbios_info info;
@@ -38,7 +67,6 @@ EFI_STATUS smbios_init(void)
 	UINT8 anchor[64];
 	UINTN anchor_size, pages;
 	EFI_STATUS status;
-	BOOLEAN have_ep21;
 	UINT16 select;
 	UINT32 size;
 	UINT8 *p;
@@ -60,37 +88,42 @@ EFI_STATUS smbios_init(void)
 	if (size == 0 || size > MAX_TABLES_SIZE)
 		return log_error_status(EFI_BAD_BUFFER_SIZE, "%s is %u bytes", TABLES_FILE, size);
 
-	pages = (TABLE_OFFSET + size + EFI_PAGE_SIZE - 1) / EFI_PAGE_SIZE;
+	pages = (QEMU_OFFSET + size + EFI_PAGE_SIZE - 1) / EFI_PAGE_SIZE;
 	status = memory_allocate_pages(AllocateMaxAddress, EfiRuntimeServicesData, pages, &base);
 	if (EFI_ERROR(status))
 		return log_error_status(status, "%llu pages for the tables", (UINT64)pages);
 	p = (UINT8 *)(UINTN)base;
 	memset(p, 0, pages * EFI_PAGE_SIZE);
-	fw_cfg_read_item(select, p + TABLE_OFFSET, size);
-	status = smbios_check_tables(p + TABLE_OFFSET, size, &info);
+	fw_cfg_read_item(select, p + QEMU_OFFSET, size);
+	status = smbios_check_tables(p + QEMU_OFFSET, size, &info);
 	if (EFI_ERROR(status)) {
 		log_error_status(status, "%s: a structure runs past the end", TABLES_FILE);
 		goto err_free;
 	}
+	status = add_bios_information(p + TABLE_OFFSET, p + QEMU_OFFSET, info.table_length, &info);
+	if (EFI_ERROR(status))
+		goto err_free;
 
-	smbios_build_ep30((struct smbios30_entry_point *)(p + EP30_OFFSET), &info,
-			  base + TABLE_OFFSET);
-	have_ep21 = !EFI_ERROR(smbios_build_ep21((struct smbios21_entry_point *)(p + EP21_OFFSET),
-						 &info, base + TABLE_OFFSET));
-	status = config_table_install(&smbios3_guid, p + EP30_OFFSET);
+	if (info.anchor_version == 3) {
+		smbios_build_ep30((struct smbios30_entry_point *)p, &info, base + TABLE_OFFSET);
+		status = config_table_install(&smbios3_guid, p);
+	} else {
+		status = smbios_build_ep21((struct smbios21_entry_point *)p, &info,
+					   base + TABLE_OFFSET);
+		if (EFI_ERROR(status)) {
+			log_error_status(status, "%u bytes, %u structures: too big for SMBIOS 2.1",
+					 info.table_length, info.structure_count);
+			goto err_free;
+		}
+		status = config_table_install(&smbios_guid, p);
+	}
 	if (EFI_ERROR(status)) {
-		log_error_status(status, "installing the SMBIOS 3.0 table");
+		log_error_status(status, "installing the SMBIOS configuration table");
 		goto err_free;
 	}
-	if (have_ep21) {
-		status = config_table_install(&smbios_guid, p + EP21_OFFSET);
-		if (EFI_ERROR(status))
-			log_warn_status(status, "installing the SMBIOS 2.1 table");
-	}
-	log_info("SMBIOS %u.%u (QEMU's %s entry point): %u structures, %u bytes at 0x%llx%s",
+	log_info("SMBIOS %u.%u, %s entry point: %u structures, %u bytes at 0x%llx",
 		 info.major_version, info.minor_version, info.anchor_version == 3 ? "3.0" : "2.1",
-		 info.structure_count, info.table_length, base + TABLE_OFFSET,
-		 have_ep21 ? "" : ", no 2.1 entry point");
+		 info.structure_count, info.table_length, base + TABLE_OFFSET);
 	return EFI_SUCCESS;
 
 err_free:

@@ -11,7 +11,7 @@
 #define ACPI_DSDT_SIGNATURE "DSDT"
 #define ACPI_FACS_SIGNATURE "FACS"
 
-/* ACPI 6.5 §5.2.5.3; revision 0 (ACPI 1.0) ends after rsdt_address, its checksum covers 20 bytes. */
+/* ACPI 6.5 §5.2.5.3; revision 0 (ACPI 1.0) ends after rsdt_address; its checksum covers 20. */
 struct acpi_rsdp {
 	char signature[8];
 	UINT8 checksum;
