@@ -15,10 +15,13 @@ include mk/config.mk
 include mk/deps.mk
 include mk/lib.mk
 include mk/mkimage.mk
+include mk/runtime.mk
 include mk/stage0.mk
 include mk/stage1.mk
 include mk/probe.mk
+include mk/efi-apps.mk
 include mk/unit.mk
+include mk/unit-runtime.mk
 include mk/boot.mk
 
 .PHONY: all clean check check-all

@@ -21,6 +21,11 @@ void log_set_tsc_hz(UINT64 hz)
 	log_tsc_hz = hz;
 }
 
+void log_set_epoch(UINT64 tsc)
+{
+	log_tsc_start = tsc;
+}
+
 UINT64 log_uptime_ms(void)
 {
 	return log_tsc_hz ? (rdtsc() - log_tsc_start) / (log_tsc_hz / 1000) : 0;

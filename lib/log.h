@@ -19,6 +19,8 @@ enum log_level { LOG_LEVEL_ERROR = 0, LOG_LEVEL_WARN, LOG_LEVEL_INFO, LOG_LEVEL_
 void log_init(UINT16 port);
 /* Tell the log the TSC frequency so it prints milliseconds since the first log_init. */
 void log_set_tsc_hz(UINT64 hz);
+/* Count time from this TSC value (stage0's reset), so every stage logs on one clock. */
+void log_set_epoch(UINT64 tsc);
 /* Milliseconds since log_init, or 0 before the TSC is calibrated. */
 UINT64 log_uptime_ms(void);
 void log_printf(enum log_level level, const char *prefix, const char *fmt, ...)

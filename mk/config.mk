@@ -43,7 +43,7 @@ endif
 # reference PC-relative: the only dynamic relocations left are R_X86_64_RELATIVE.
 FW_FIXED_CFLAGS := $(FW_CFLAGS) -fno-pic -mcmodel=small
 FW_PIE_CFLAGS := $(FW_CFLAGS) -fpie -fvisibility=hidden
-FW_PIE_LDFLAGS := -nostdlib -pie --no-dynamic-linker -z text -z noexecstack -z max-page-size=4096 \
+FW_PIE_LDFLAGS := -nostdlib -pie --no-warn-rwx-segments --no-dynamic-linker -z text -z noexecstack -z max-page-size=4096 \
 	--gc-sections --no-undefined --build-id=none
 
 HOST_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -O1 -g $(WARN_FLAGS) -I. -DSTRATA_HOST=1 \

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The boot manager: try each boot option in turn, say why one failed, fall through to the next. */
 #include "include/efi/protocol/loaded_image.h"
+#include "include/efi/protocol/simple_file_system.h"
 #include "lib/device_path.h"
 #include "lib/string.h"
 #include "stage1/boot_manager.h"
@@ -17,7 +18,7 @@
 /* UEFI 2.10 §3.5.1.1: the removable media boot path for x64. */
 #define REMOVABLE_PATH u"\\EFI\\BOOT\\BOOTX64.EFI"
 
-static const EFI_GUID fs_guid = { 0x964e5b22, 0x6459, 0x11d2, { 0x8e, 0x39, 0x00, 0xa0, 0xc9, 0x69, 0x72, 0x3b } };
+static const EFI_GUID fs_guid = EFI_SIMPLE_FILE_SYSTEM_PROTOCOL_GUID;
 static const EFI_GUID dp_guid = EFI_DEVICE_PATH_PROTOCOL_GUID;
 static const EFI_GUID ready_to_boot = EFI_EVENT_GROUP_READY_TO_BOOT;
 
@@ -96,6 +97,7 @@ static void boot_removable_media(void)
 void boot_manager_run(void)
 {
 	boot_removable_media();
-	log_error("no boot option succeeded: put an EFI application at %ls on the ESP", REMOVABLE_PATH);
-	panic("nothing to boot");
+	log_error("no boot option is left to try (an EFI application belongs at %ls on the ESP)",
+		  REMOVABLE_PATH);
+	panic("nothing more to boot");
 }

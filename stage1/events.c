@@ -5,6 +5,7 @@
 #include "stage1/events.h"
 #include "stage1/handles.h"
 #include "stage1/memory.h"
+#include "stage1/stage1.h"
 
 #define LOG_PREFIX "events: "
 #include "lib/log.h"
@@ -212,6 +213,16 @@ EFI_STATUS event_create(UINT32 type, EFI_TPL notify_tpl, EFI_EVENT_NOTIFY notify
 		e->group = *group;
 		e->has_group = TRUE;
 	}
+	/* The runtime blob runs these during SetVirtualAddressMap, after boot services are gone. */
+	if (e->has_group && guid_equal(&e->group, &virtual_address_change_group) && e->notify) {
+		EFI_STATUS status = runtime_register_va_event(e, e->notify, e->context);
+
+		/* Without a runtime blob there is no SetVirtualAddressMap to wait for. */
+		if (EFI_ERROR(status) && status != EFI_UNSUPPORTED) {
+			pool_free(e);
+			return status;
+		}
+	}
 	e->next = events;
 	events = e;
 	*ret_event = e;
@@ -340,6 +351,8 @@ EFI_STATUS EFIAPI efi_close_event(EFI_EVENT Event)
 			break;
 		}
 	}
+	if (e->has_group && guid_equal(&e->group, &virtual_address_change_group))
+		runtime_unregister_va_event(e);
 	e->magic = 0;
 	pool_free(e);
 	return EFI_SUCCESS;

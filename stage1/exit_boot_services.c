@@ -5,6 +5,7 @@
 #include "stage1/handles.h"
 #include "stage1/image.h"
 #include "stage1/memory.h"
+#include "stage1/stage1.h"
 #include "stage1/system_table.h"
 
 #define LOG_PREFIX "stage1: "
@@ -30,6 +31,7 @@ EFI_STATUS EFIAPI efi_exit_boot_services(EFI_HANDLE ImageHandle, UINTN MapKey)
 	log_info("ExitBootServices: handing over to the OS");
 	events_signal_group(&exit_group);
 	events_shutdown();
+	runtime_notify_exit_boot_services();
 	/* Nothing of stage1 may write to the UART once the OS owns it. */
 	log_init(0);
 

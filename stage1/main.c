@@ -63,6 +63,7 @@ __attribute__((section(".text.entry"), noreturn)) void stage_entry(struct handof
 	/* Trust nothing else stage0 left behind: keep our own copy of the block. */
 	memcpy(&handoff, h, sizeof(handoff));
 	log_set_tsc_hz(handoff.tsc_hz);
+	log_set_epoch(handoff.timestamps[HANDOFF_TS_RESET]);
 	log_info("Strata stage1 %s%s", STRATA_VERSION,
 		 handoff.flags & HANDOFF_FLAG_STAGE1_BACKUP ? " (backup copy)" : "");
 	events_init(handoff.tsc_hz);

@@ -2,6 +2,7 @@
 /* The steps stage1's main() runs, each owned by one file of stage1/. */
 #pragma once
 
+#include "include/efi/boot_services.h"
 #include "include/efi/device_path.h"
 #include "include/efi/types.h"
 #include "include/strata/handoff.h"
@@ -43,3 +44,9 @@ EFI_STATUS rng_init(void);
 
 /* runtime.c: install the runtime blob stage0 verified as the runtime services table. */
 EFI_STATUS runtime_install(const struct handoff *h);
+/* Tell the runtime blob boot services are over (variable visibility, SetVirtualAddressMap). */
+void runtime_notify_exit_boot_services(void);
+/* Have the blob call notify(event, context) during SetVirtualAddressMap. */
+EFI_STATUS runtime_register_va_event(EFI_EVENT event, EFI_EVENT_NOTIFY notify, VOID *context);
+/* Forget a registration when its event is closed. */
+EFI_STATUS runtime_unregister_va_event(EFI_EVENT event);
