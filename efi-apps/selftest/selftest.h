@@ -84,7 +84,7 @@ EFI_STATUS selftest_sleep_ms(UINTN ms);
 /* Compare two GUIDs; gnu-efi's CompareGuid returns 0 when equal, this returns TRUE. */
 BOOLEAN guid_equal(const EFI_GUID *a, const EFI_GUID *b);
 
-/* The file-system fixture put on the ESP by tests/efi-apps/conftest.py (keep the two in sync). */
+/* The file-system fixture put on the ESP by tests/efi-apps/ovmf_boot.py (keep them in sync). */
 #define FIXTURE_DIR L"\\selftest"
 #define FIXTURE_CHILD L"\\selftest\\child.efi"
 #define FIXTURE_LONG_NAME L"A long file name for the self-test.txt"

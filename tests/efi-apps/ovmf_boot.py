@@ -1,5 +1,9 @@
 # SPDX-License-Identifier: MIT
-"""Helpers for booting efi-apps on OVMF: ESP disk images (sgdisk + mtools) and QEMU over serial."""
+"""Booting efi-apps on OVMF: ESP disk images (sgdisk + mtools), QEMU over serial, a fixture.
+
+Test modules import the ovmf fixture from here; there is deliberately no conftest.py in this
+directory, so a run that also collects tests/boot leaves its `from conftest import` alone.
+"""
 import os
 import shutil
 import subprocess

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: MIT
 """The smallest payloads boot on OVMF: hello prints its line, exit-on-entry ends QEMU at once."""
-from conftest import APPS, build_disk
+from ovmf_boot import APPS, build_disk, ovmf  # noqa: F401 (ovmf is a fixture)
 
 BOOT_TIMEOUT = 180  # OVMF under TCG takes tens of seconds to reach the boot manager
 

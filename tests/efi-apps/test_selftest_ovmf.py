@@ -2,7 +2,7 @@
 """The EFI self-test passes on OVMF, the reference: a case OVMF fails is a bug in the case."""
 import pytest
 
-from conftest import build_disk, selftest_files
+from ovmf_boot import build_disk, ovmf, selftest_files  # noqa: F401 (ovmf is a fixture)
 from selftest_log import SelftestResult, required_cases
 
 BOOT_TIMEOUT = 300  # OVMF under TCG boots in ~10 s here; the suite adds ~10 s more
