@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-"""stage1 installs the ACPI and SMBIOS tables QEMU gives and the RNG protocol; bad loaders cost ACPI."""
+"""stage1 installs QEMU's ACPI and SMBIOS tables and RNG protocol; bad loaders cost only ACPI."""
 import struct
 import subprocess
 
