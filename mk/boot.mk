@@ -5,7 +5,7 @@
 PYTEST := /usr/bin/python3 -m pytest
 PYTEST_FLAGS ?= -q -ra
 
-BOOT_TEST_INPUTS := $(BUILD)/stage0.rom $(BUILD)/tests/handoff_probe.bin \
+BOOT_TEST_INPUTS := $(BUILD)/stage0.rom $(BUILD)/stage1.bin $(BUILD)/runtime.bin $(EFI_APPS) $(BUILD)/tests/handoff_probe.bin \
 	$(BUILD)/tests/handoff_probe_runtime.bin $(MKIMAGE)
 
 .PHONY: boot-tests

@@ -5,14 +5,14 @@
 STAGE1_SRCS := stage1/main.c stage1/memory.c stage1/pool.c stage1/handles.c \
 	stage1/open_protocol.c stage1/events.c stage1/system_table.c stage1/console.c \
 	stage1/image.c stage1/exit_boot_services.c stage1/boot_manager.c \
-	$(wildcard stage1/device_path.c stage1/disk.c stage1/filesystem.c stage1/acpi.c \
-		stage1/smbios.c stage1/rng.c stage1/runtime.c) \
-	$(LIB_PURE) $(LIB_DRIVERS) $(wildcard lib/device_path.c lib/acpi_loader.c lib/smbios.c)
+	stage1/device_path.c stage1/disk.c stage1/filesystem.c stage1/acpi.c stage1/smbios.c \
+	stage1/rng.c stage1/runtime.c \
+	$(LIB_PURE) $(LIB_DRIVERS)
 STAGE1_OBJS := $(BUILD)/pie/stage1/cpu.o $(sort $(STAGE1_SRCS:%.c=$(BUILD)/pie/%.o))
 # Budget for the stage1 image body; the build fails beyond it.
 STAGE1_MAX_SIZE := 262144
 
-STAGE1_TARGETS := $(BUILD)/stage1.bin
+ALL_TARGETS += $(BUILD)/stage1.bin
 
 $(BUILD)/stage1.elf: $(STAGE1_OBJS) stage1/stage1.ld
 	$(call quiet,LD,$@)

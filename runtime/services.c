@@ -11,8 +11,11 @@
 	 EFI_RT_SUPPORTED_GET_NEXT_HIGH_MONOTONIC_COUNT | EFI_RT_SUPPORTED_RESET_SYSTEM |       \
 	 EFI_RT_SUPPORTED_QUERY_VARIABLE_INFO)
 
-/* The high half of the monotonic count; volatile for now, as the variable store is. */
+/* The monotonic count, high and low halves; volatile for now, as the variable store is. */
 static UINT32 high_count;
+static UINT32 low_count;
+
+static EFI_STATUS next_monotonic_count(UINT64 *count);
 
 /*
  * Every pointer here is a link-time constant, so each has an R_X86_64_RELATIVE entry: the loader
@@ -51,6 +54,7 @@ struct runtime_exports runtime_exports = {
 	.register_va_event = virtual_map_register_event,
 	.unregister_va_event = virtual_map_unregister_event,
 	.lock_variable = variables_lock,
+	.next_monotonic_count = next_monotonic_count,
 };
 
 /* Reads the table only (no pointer is followed), so it is safe right after self-relocation. */
@@ -70,6 +74,22 @@ EFI_STATUS EFIAPI efi_get_next_high_monotonic_count(UINT32 *HighCount)
 	if (high_count == 0xffffffffu)
 		return EFI_DEVICE_ERROR;
 	*HighCount = ++high_count;
+	low_count = 0;
+	return EFI_SUCCESS;
+}
+
+static EFI_STATUS next_monotonic_count(UINT64 *count)
+{
+	if (!count)
+		return EFI_INVALID_PARAMETER;
+	/* When the low half wraps, the high half advances, as GetNextHighMonotonicCount would. */
+	if (low_count == 0xffffffffu) {
+		if (high_count == 0xffffffffu)
+			return EFI_DEVICE_ERROR;
+		high_count++;
+		low_count = 0;
+	}
+	*count = (UINT64)high_count << 32 | low_count++;
 	return EFI_SUCCESS;
 }
 

@@ -327,9 +327,10 @@ EFI_STATUS EFIAPI efi_query_variable_info(UINT32 Attributes, UINT64 *MaximumVari
 		return EFI_UNSUPPORTED;
 	if (Attributes & EFI_VARIABLE_AUTHENTICATED_WRITE_ACCESS)
 		return EFI_UNSUPPORTED;
+	/* EDK2 (and so OVMF) calls a request naming no kind of storage at all invalid. */
 	if (!(Attributes & (EFI_VARIABLE_NON_VOLATILE | ACCESS_ATTRIBUTES |
 			    EFI_VARIABLE_HARDWARE_ERROR_RECORD)))
-		return EFI_UNSUPPORTED;
+		return EFI_INVALID_PARAMETER;
 	if ((Attributes & (EFI_VARIABLE_NON_VOLATILE | ACCESS_ATTRIBUTES)) ==
 	    EFI_VARIABLE_NON_VOLATILE)
 		return EFI_INVALID_PARAMETER;

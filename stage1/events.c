@@ -190,8 +190,11 @@ EFI_STATUS event_create(UINT32 type, EFI_TPL notify_tpl, EFI_EVENT_NOTIFY notify
 	if ((type & EVT_NOTIFY_WAIT) && (type & EVT_NOTIFY_SIGNAL))
 		return EFI_INVALID_PARAMETER;
 	if (type & (EVT_NOTIFY_WAIT | EVT_NOTIFY_SIGNAL)) {
-		if (!notify || (notify_tpl != TPL_APPLICATION && notify_tpl != TPL_CALLBACK &&
-				notify_tpl != TPL_NOTIFY && notify_tpl != TPL_HIGH_LEVEL))
+		/*
+		 * Notifications run above the application and below TPL_HIGH_LEVEL, which is the
+		 * firmware's own (§7.1.1); EDK2 draws the line the same way.
+		 */
+		if (!notify || notify_tpl <= TPL_APPLICATION || notify_tpl >= TPL_HIGH_LEVEL)
 			return EFI_INVALID_PARAMETER;
 	}
 	if (group && (type == EVT_SIGNAL_EXIT_BOOT_SERVICES || type == EVT_SIGNAL_VIRTUAL_ADDRESS_CHANGE))

@@ -19,6 +19,7 @@ struct region {
 	UINT64 start;
 	UINT64 pages;
 	UINT32 type;
+	BOOLEAN allocated;	/* came from AllocatePages, so FreePages may give it back */
 	UINT64 attribute;
 };
 
@@ -53,7 +54,8 @@ static void map_merge(void)
 	for (UINTN i = 0; i + 1 < map_count;) {
 		struct region *a = &map[i], *b = &map[i + 1];
 
-		if (a->type == b->type && a->attribute == b->attribute && region_end(a) == b->start) {
+		if (a->type == b->type && a->attribute == b->attribute &&
+		    a->allocated == b->allocated && region_end(a) == b->start) {
 			a->pages += b->pages;
 			map_remove(i + 1);
 		} else {
@@ -63,7 +65,8 @@ static void map_merge(void)
 }
 
 /* Give [start, start + pages) one type, splitting whatever it overlaps; the map stays sorted. */
-static EFI_STATUS map_set(UINT64 start, UINT64 pages, UINT32 type, UINT64 attribute)
+static EFI_STATUS map_set(UINT64 start, UINT64 pages, UINT32 type, UINT64 attribute,
+		       BOOLEAN allocated)
 {
 	UINT64 end = start + (pages << EFI_PAGE_SHIFT);
 	UINTN i = 0;
@@ -103,7 +106,7 @@ static EFI_STATUS map_set(UINT64 start, UINT64 pages, UINT32 type, UINT64 attrib
 	}
 	for (i = 0; i < map_count && map[i].start < start; i++)
 		;
-	status = map_insert(i, (struct region){ start, pages, type, attribute });
+	status = map_insert(i, (struct region){ start, pages, type, allocated, attribute });
 	if (EFI_ERROR(status))
 		return status;
 	map_merge();
@@ -174,12 +177,12 @@ EFI_STATUS memory_init(const struct handoff *h)
 		if (end <= start)
 			continue;
 		status = map_set(start, (end - start) >> EFI_PAGE_SHIFT, type,
-				 type == EfiConventionalMemory ? RAM_ATTRIBUTES : 0);
+				 type == EfiConventionalMemory ? RAM_ATTRIBUTES : 0, FALSE);
 		if (EFI_ERROR(status))
 			return status;
 	}
 	/* Page 0 stays out of the allocator: a NULL pointer must never be valid memory. */
-	map_set(0, 1, EfiBootServicesData, RAM_ATTRIBUTES);
+	map_set(0, 1, EfiBootServicesData, RAM_ATTRIBUTES, FALSE);
 	for (UINT32 i = 0; i < h->reserved_count; i++) {
 		const struct handoff_memory_range *r = &h->reserved[i];
 		UINT32 type = reserved_kind_to_efi(r->type);
@@ -187,7 +190,8 @@ EFI_STATUS memory_init(const struct handoff *h)
 		UINT64 end = (r->base + r->length + EFI_PAGE_SIZE - 1) & ~(UINT64)(EFI_PAGE_SIZE - 1);
 
 		status = map_set(start, (end - start) >> EFI_PAGE_SHIFT, type,
-				 RAM_ATTRIBUTES | (type == EfiRuntimeServicesCode ? EFI_MEMORY_RUNTIME : 0));
+				 RAM_ATTRIBUTES | (type == EfiRuntimeServicesCode ? EFI_MEMORY_RUNTIME : 0),
+				 FALSE);
 		if (EFI_ERROR(status))
 			return status;
 	}
@@ -259,7 +263,7 @@ EFI_STATUS memory_allocate_pages(EFI_ALLOCATE_TYPE type, EFI_MEMORY_TYPE memory_
 	}
 	if (!start)
 		return type == AllocateAddress ? EFI_NOT_FOUND : EFI_OUT_OF_RESOURCES;
-	if (EFI_ERROR(map_set(start, pages, memory_type, attribute)))
+	if (EFI_ERROR(map_set(start, pages, memory_type, attribute, TRUE)))
 		return EFI_OUT_OF_RESOURCES;
 	*memory = start;
 	return EFI_SUCCESS;
@@ -274,19 +278,17 @@ EFI_STATUS memory_free_pages(EFI_PHYSICAL_ADDRESS memory, UINTN pages)
 		return EFI_INVALID_PARAMETER;
 	if (!pages || end < memory)
 		return EFI_INVALID_PARAMETER;
-	/* Every page must be allocated memory (not free RAM, not a hole, not firmware-reserved). */
+	/* Every page must come from AllocatePages: not free RAM, a hole, or the platform's own. */
 	for (UINTN i = 0; i < map_count && covered < end; i++) {
 		if (region_end(&map[i]) <= covered)
 			continue;
-		if (map[i].start > covered || map[i].type == EfiConventionalMemory ||
-		    map[i].type == EfiReservedMemoryType || map[i].type == EfiMemoryMappedIO ||
-		    map[i].type == EfiUnusableMemory)
+		if (map[i].start > covered || !map[i].allocated)
 			return EFI_NOT_FOUND;
 		covered = region_end(&map[i]);
 	}
 	if (covered < end)
 		return EFI_NOT_FOUND;
-	return map_set(memory, pages, EfiConventionalMemory, RAM_ATTRIBUTES);
+	return map_set(memory, pages, EfiConventionalMemory, RAM_ATTRIBUTES, FALSE);
 }
 
 EFI_STATUS memory_add_range(UINT64 base, UINT64 size, EFI_MEMORY_TYPE type, UINT64 attributes)
@@ -294,7 +296,7 @@ EFI_STATUS memory_add_range(UINT64 base, UINT64 size, EFI_MEMORY_TYPE type, UINT
 	UINT64 start = base & ~(UINT64)(EFI_PAGE_SIZE - 1);
 	UINT64 end = (base + size + EFI_PAGE_SIZE - 1) & ~(UINT64)(EFI_PAGE_SIZE - 1);
 
-	return map_set(start, (end - start) >> EFI_PAGE_SHIFT, type, attributes);
+	return map_set(start, (end - start) >> EFI_PAGE_SHIFT, type, attributes, FALSE);
 }
 
 UINTN memory_map_key(void)

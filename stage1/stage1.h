@@ -44,6 +44,8 @@ EFI_STATUS rng_init(void);
 
 /* runtime.c: install the runtime blob stage0 verified as the runtime services table. */
 EFI_STATUS runtime_install(const struct handoff *h);
+/* GetNextMonotonicCount from the blob, whose high half GetNextHighMonotonicCount advances. */
+EFI_STATUS runtime_next_monotonic_count(UINT64 *count);
 /* Tell the runtime blob boot services are over (variable visibility, SetVirtualAddressMap). */
 void runtime_notify_exit_boot_services(void);
 /* Have the blob call notify(event, context) during SetVirtualAddressMap. */

@@ -72,6 +72,11 @@ struct runtime_exports {
 	EFI_STATUS (*unregister_va_event)(EFI_EVENT event);
 	/* Make an existing variable read-only (EFI_WRITE_PROTECTED), e.g. SecureBoot. */
 	EFI_STATUS (*lock_variable)(const CHAR16 *name, const EFI_GUID *guid);
+	/*
+	 * Boot services' GetNextMonotonicCount: one 64-bit count whose high half is the one
+	 * GetNextHighMonotonicCount advances, as UEFI 2.10 §7.5.2 and §8.5.2 tie them together.
+	 */
+	EFI_STATUS (*next_monotonic_count)(UINT64 *count);
 };
 
 /* The entry point at image_base + entry_offset: NULL if info is unusable (version, base). */

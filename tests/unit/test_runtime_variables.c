@@ -371,7 +371,7 @@ static void test_query_variable_info(void **state)
 	assert_int_equal(efi_query_variable_info(NV_BS_RT, NULL, &b, &c), EFI_INVALID_PARAMETER);
 	assert_int_equal(efi_query_variable_info(NV_BS_RT, &a, NULL, &c), EFI_INVALID_PARAMETER);
 	assert_int_equal(efi_query_variable_info(NV_BS_RT, &a, &b, NULL), EFI_INVALID_PARAMETER);
-	assert_int_equal(efi_query_variable_info(0, &a, &b, &c), EFI_UNSUPPORTED);
+	assert_int_equal(efi_query_variable_info(0, &a, &b, &c), EFI_INVALID_PARAMETER);
 	assert_int_equal(efi_query_variable_info(NV, &a, &b, &c), EFI_INVALID_PARAMETER);
 	assert_int_equal(efi_query_variable_info(RT, &a, &b, &c), EFI_INVALID_PARAMETER);
 	assert_int_equal(efi_query_variable_info(0x100 | BS, &a, &b, &c), EFI_UNSUPPORTED);
