@@ -200,6 +200,14 @@ EFI_STATUS acpi_init(void)
 	void *rsdp = NULL;
 
 	memset(&platform, 0, sizeof(platform));
+	/*
+	 * stage1 keeps nothing of stage0's fw_cfg state: probe again, which also turns on DMA (for
+	 * speed and for WRITE_POINTER) and keeps us off the ports of a machine that is not QEMU.
+	 */
+	if (!fw_cfg_init()) {
+		log_info("no QEMU fw_cfg device: no ACPI tables to load");
+		return EFI_UNSUPPORTED;
+	}
 	status = fw_cfg_find(TABLE_LOADER_FILE, &select, &size);
 	if (EFI_ERROR(status)) {
 		log_info("QEMU offers no %s (-no-acpi, or -machine acpi=off)", TABLE_LOADER_FILE);

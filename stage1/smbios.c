@@ -71,6 +71,11 @@ EFI_STATUS smbios_init(void)
 	UINT32 size;
 	UINT8 *p;
 
+	/* As acpi_init: fw_cfg_init again, harmless twice, turns DMA on and checks this is QEMU. */
+	if (!fw_cfg_init()) {
+		log_info("no QEMU fw_cfg device: no SMBIOS tables");
+		return EFI_UNSUPPORTED;
+	}
 	status = fw_cfg_read_file(ANCHOR_FILE, anchor, sizeof(anchor), &anchor_size);
 	if (status == EFI_NOT_FOUND) {
 		log_info("QEMU offers no %s", ANCHOR_FILE);

@@ -160,14 +160,21 @@ def fw_cfg_args(tmp_path, commands, files):
 
 def test_table_loader_from_fw_cfg_files_installs_the_tables(qemu, hello_disk, tmp_path):
     commands, files = small_tables()
-    # A WRITE_POINTER into a read-only file: QEMU refuses it, the tables stay.
-    files["opt/strata/addr"] = bytes(8)
-    commands.append(write_pointer("opt/strata/addr", 0, "etc/acpi/tables", 64, 8))
+    # A WRITE_POINTER into a file QEMU does not have: a warning, and the tables stay.
+    commands.append(write_pointer("opt/strata/none", 0, "etc/acpi/tables", 64, 8))
     run = boot_to(qemu, hello_disk, HELLO, machine="q35,acpi=off",
                   extra=fw_cfg_args(tmp_path, commands, files))
     assert "acpi: RSDP at" in run.output and "with FADT, 2 files, 1 write-backs" in run.output, \
         run.log()
-    assert "acpi: warning: WRITE_POINTER to opt/strata/addr" in run.output, run.log()
+    assert "acpi: warning: WRITE_POINTER to opt/strata/none at 0: EFI_NOT_FOUND" in run.output, \
+        run.log()
+
+
+def test_vmgenid_address_is_written_back(qemu, hello_disk):
+    """vmgenid's WRITE_POINTER goes to a writable fw_cfg file, through DMA."""
+    run = boot_to(qemu, hello_disk, HELLO, extra=("-device", "vmgenid"))
+    assert "with FADT, 3 files, 1 write-backs" in run.output, run.log()
+    assert "WRITE_POINTER" not in run.output, run.log()
 
 
 @pytest.mark.parametrize("case, message", [
