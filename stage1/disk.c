@@ -350,11 +350,54 @@ static EFI_STATUS partition_install(struct disk *disk, struct volume *whole,
 	return EFI_SUCCESS;
 }
 
+/*
+ * The GPT entry array read in one request: gpt_get_partition reads a block per entry, which
+ * costs a virtio round trip each (128 of them on a usual disk) without this.
+ */
+struct entry_cache {
+	struct block_device dev;	/* first, so the read callback can cast */
+	struct block_device *disk;
+	EFI_LBA first;
+	UINT64 count;
+	UINT8 *blocks;
+};
+
+static EFI_STATUS entry_cache_read(struct block_device *dev, EFI_LBA lba, UINTN count, void *buf)
+{
+	struct entry_cache *c = (struct entry_cache *)dev;
+	UINTN bs = dev->block_size;
+
+	if (c->blocks && lba >= c->first && count <= c->count && lba - c->first <= c->count - count) {
+		memcpy(buf, c->blocks + (lba - c->first) * bs, count * bs);
+		return EFI_SUCCESS;
+	}
+	return block_read(c->disk, lba, count, buf);
+}
+
+static void entry_cache_fill(struct entry_cache *c, struct block_device *disk,
+			     const struct gpt_header *h)
+{
+	UINT64 bytes = (UINT64)h->number_of_partition_entries * h->size_of_partition_entry;
+
+	*c = (struct entry_cache){ .dev = *disk, .disk = disk, .first = h->partition_entry_lba };
+	c->dev.read = entry_cache_read;
+	c->count = (bytes + disk->block_size - 1) / disk->block_size;
+	/* gpt_read checked the array's CRC, so its size is sane; a huge one just goes uncached. */
+	if (c->count > 1024)
+		return;
+	c->blocks = pool_alloc(EfiBootServicesData, c->count * disk->block_size);
+	if (c->blocks && EFI_ERROR(block_read(disk, c->first, c->count, c->blocks))) {
+		pool_free(c->blocks);
+		c->blocks = NULL;
+	}
+}
+
 /* A handle per GPT partition in use; returns how many. */
 static UINT32 partitions_install(struct disk *disk, struct volume *whole)
 {
 	struct gpt_disk gpt;
 	struct gpt_partition part;
+	struct entry_cache cache;
 	UINT32 found = 0;
 	EFI_STATUS status;
 
@@ -364,8 +407,9 @@ static UINT32 partitions_install(struct disk *disk, struct volume *whole)
 	if (gpt.used_backup)
 		log_warn("%02x:%02x.%x: primary GPT damaged, using the backup", disk->pci.bus,
 			 disk->pci.device, disk->pci.function);
+	entry_cache_fill(&cache, &disk->blk.block, &gpt.header);
 	for (UINT32 n = 1; n <= gpt.header.number_of_partition_entries; n++) {
-		status = gpt_get_partition(&disk->blk.block, &gpt, n, scratch, &part);
+		status = gpt_get_partition(&cache.dev, &gpt, n, scratch, &part);
 		if (status == EFI_NOT_FOUND)
 			continue;
 		if (status == EFI_VOLUME_CORRUPTED) {
@@ -378,6 +422,7 @@ static UINT32 partitions_install(struct disk *disk, struct volume *whole)
 		if (!EFI_ERROR(partition_install(disk, whole, &part)))
 			found++;
 	}
+	pool_free(cache.blocks);
 	return found;
 }
 

@@ -1,0 +1,344 @@
+# SPDX-License-Identifier: MIT
+"""stage1 storage end to end: BlockIo/DiskIo handles, device paths and their text, FAT file
+systems on every partition, writes, read-only disks, bridges, and the self-test's file cases."""
+import shutil
+import subprocess
+
+import pytest
+
+from conftest import BUILD, ESP_START, SECTOR, build_disk
+
+BOOT_TIMEOUT = 120
+DONE = "STORAGE-TEST-DONE"
+APPS = BUILD / "efi-apps"
+GNUEFI_INC = "/usr/include/efi"
+GNUEFI_LIB = "/usr/lib"
+
+# Fixed unique partition GUIDs, so the expected HD() texts are known in advance.
+GUIDS = ["4E3B4A8D-1C2F-4B5A-9E0A-123456789ABC", "0FA1B2C3-D4E5-4F60-8172-839405A6B7C8",
+         "DEADBEEF-0001-4002-8003-000000000004"]
+# sectors: an ESP (FAT32), a data partition (FAT16), a partition with no file system
+LAYOUT = [(ESP_START, 81920, "ef00"), (83968, 16384, "0700"), (100352, 4096, "8300")]
+DISK_MIB = 64
+NOTE = b"a note on the FAT16 data partition\n"
+SCRATCH_BLOCKS = 2048     # the writable scratch disk: 1 MiB, no partition table
+READONLY_BLOCKS = 4096    # the read-only one: 2 MiB
+
+# A gnu-efi application, built here so this one file holds the whole check: it lists every
+# BlockIo handle with the DevicePathToText form of its path, reads a file from each file
+# system, uses DevicePathUtilities, and writes to the scratch disks through BlockIo and DiskIo.
+APP_SOURCE = r"""
+#include <efi.h>
+#include <efilib.h>
+
+static EFI_GUID utils_guid = { 0x0379be4e, 0xd706, 0x437d,
+			       { 0xb0, 0x37, 0xed, 0xb8, 0x2f, 0xb7, 0x72, 0xa4 } };
+static EFI_DEVICE_PATH_TO_TEXT_PROTOCOL *to_text;
+static EFI_DEVICE_PATH_UTILITIES_PROTOCOL *utils;
+
+static void read_note(EFI_HANDLE h, CHAR16 *text)
+{
+	EFI_SIMPLE_FILE_SYSTEM_PROTOCOL *fs;
+	EFI_FILE_PROTOCOL *root, *file;
+	UINT8 info_buf[512];
+	EFI_FILE_SYSTEM_INFO *info = (void *)info_buf;
+	CHAR8 note[128];
+	UINTN size = sizeof(info_buf);
+
+	if (EFI_ERROR(BS->HandleProtocol(h, &gEfiSimpleFileSystemProtocolGuid, (void **)&fs)))
+		return;
+	if (EFI_ERROR(fs->OpenVolume(fs, &root)))
+		return;
+	if (!EFI_ERROR(root->GetInfo(root, &gEfiFileSystemInfoGuid, &size, info)))
+		Print(L"STORAGE: volume %s label=%s ro=%d\n", text, info->VolumeLabel,
+		      info->ReadOnly);
+	if (!EFI_ERROR(root->Open(root, &file, L"\\data\\note.txt", EFI_FILE_MODE_READ, 0))) {
+		size = sizeof(note) - 1;
+		if (!EFI_ERROR(file->Read(file, &size, note))) {
+			note[size] = 0;
+			Print(L"STORAGE: note %s %a", text, note);
+		}
+		file->Close(file);
+	}
+	Print(L"STORAGE: open-write %r\n",
+	      root->Open(root, &file, L"\\new.txt",
+			 EFI_FILE_MODE_READ | EFI_FILE_MODE_WRITE | EFI_FILE_MODE_CREATE, 0));
+	root->Close(root);
+}
+
+static void scratch_writes(EFI_HANDLE h, EFI_BLOCK_IO *bio)
+{
+	EFI_DISK_IO *dio;
+	UINT8 out[1024], in[1024];
+	UINT32 id = bio->Media->MediaId;
+	EFI_STATUS status;
+	UINTN i;
+
+	for (i = 0; i < sizeof(out); i++)
+		out[i] = (UINT8)(i * 7 + 3);
+	if (bio->Media->ReadOnly) {
+		Print(L"STORAGE: readonly-write %r\n", bio->WriteBlocks(bio, id, 5, 512, out));
+		return;
+	}
+	status = bio->WriteBlocks(bio, id, 5, 1024, out);
+	Print(L"STORAGE: write-blocks %r\n", status);
+	status = bio->ReadBlocks(bio, id, 5, 1024, in);
+	Print(L"STORAGE: read-back %r same=%d\n", status, CompareMem(in, out, 1024) == 0);
+	BS->HandleProtocol(h, &gEfiDiskIoProtocolGuid, (void **)&dio);
+	/* Unaligned at both ends: read-modify-write of two partial blocks and one whole one. */
+	status = dio->WriteDisk(dio, id, 10 * 512 + 100, 1000, out + 24);
+	Print(L"STORAGE: write-disk %r\n", status);
+	status = dio->ReadDisk(dio, id, 10 * 512 + 100, 1000, in);
+	Print(L"STORAGE: read-disk %r same=%d\n", status, CompareMem(in, out + 24, 1000) == 0);
+	Print(L"STORAGE: flush %r\n", bio->FlushBlocks(bio));
+}
+
+static void path_utilities(EFI_HANDLE image)
+{
+	EFI_LOADED_IMAGE *li;
+	EFI_DEVICE_PATH *dev, *node, *joined, *multi, *copy, *next;
+	UINTN size = 0;
+
+	BS->HandleProtocol(image, &LoadedImageProtocol, (void **)&li);
+	dev = DevicePathFromHandle(li->DeviceHandle);
+	node = utils->CreateDeviceNode(MEDIA_DEVICE_PATH, MEDIA_FILEPATH_DP, 4 + sizeof(L"a.efi"));
+	CopyMem((UINT8 *)node + 4, L"a.efi", sizeof(L"a.efi"));
+	joined = utils->AppendDeviceNode(dev, node);
+	Print(L"STORAGE: appended %s size=%ld\n", to_text->ConvertDevicePathToText(joined, FALSE,
+		FALSE), utils->GetDevicePathSize(joined) - utils->GetDevicePathSize(dev));
+	Print(L"STORAGE: node %s\n", to_text->ConvertDeviceNodeToText(node, FALSE, FALSE));
+	multi = utils->AppendDevicePathInstance(dev, joined);
+	Print(L"STORAGE: multi=%d single=%d\n", utils->IsDevicePathMultiInstance(multi),
+	      utils->IsDevicePathMultiInstance(dev));
+	next = multi;
+	copy = utils->GetNextDevicePathInstance(&next, &size);
+	Print(L"STORAGE: first-instance same=%d size-ok=%d\n",
+	      CompareMem(copy, dev, utils->GetDevicePathSize(dev)) == 0,
+	      size == utils->GetDevicePathSize(dev));
+	copy = utils->GetNextDevicePathInstance(&next, &size);
+	Print(L"STORAGE: second-instance %s last=%d\n",
+	      to_text->ConvertDevicePathToText(copy, FALSE, FALSE), next == NULL);
+}
+
+EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
+{
+	EFI_HANDLE *handles;
+	UINTN count, i;
+
+	InitializeLib(image, st);
+	if (EFI_ERROR(BS->LocateProtocol(&gEfiDevicePathToTextProtocolGuid, NULL,
+					 (void **)&to_text)) ||
+	    EFI_ERROR(BS->LocateProtocol(&utils_guid, NULL, (void **)&utils))) {
+		Print(L"STORAGE: device path protocols missing\n" "STORAGE-TEST-DONE\n");
+		return EFI_NOT_FOUND;
+	}
+	if (EFI_ERROR(LibLocateHandle(ByProtocol, &gEfiBlockIoProtocolGuid, NULL, &count,
+				      &handles)))
+		count = 0;
+	for (i = 0; i < count; i++) {
+		EFI_DEVICE_PATH *dp = DevicePathFromHandle(handles[i]);
+		CHAR16 *text = to_text->ConvertDevicePathToText(dp, FALSE, FALSE);
+		EFI_BLOCK_IO *bio;
+		EFI_DISK_IO *dio;
+		void *fs;
+
+		BS->HandleProtocol(handles[i], &gEfiBlockIoProtocolGuid, (void **)&bio);
+		Print(L"STORAGE: blockio %s blocks=%ld bs=%d part=%d ro=%d diskio=%d fs=%d\n", text,
+		      bio->Media->LastBlock + 1, bio->Media->BlockSize,
+		      bio->Media->LogicalPartition, bio->Media->ReadOnly,
+		      !EFI_ERROR(BS->HandleProtocol(handles[i], &gEfiDiskIoProtocolGuid,
+						    (void **)&dio)),
+		      !EFI_ERROR(BS->HandleProtocol(handles[i], &gEfiSimpleFileSystemProtocolGuid,
+						    &fs)));
+		read_note(handles[i], text);
+		if (!bio->Media->LogicalPartition && (bio->Media->LastBlock + 1 == 2048 ||
+						      bio->Media->LastBlock + 1 == 4096))
+			scratch_writes(handles[i], bio);
+	}
+	path_utilities(image);
+	Print(L"STORAGE-TEST-DONE\n");
+	return EFI_SUCCESS;
+}
+"""
+
+APP_CFLAGS = ["-std=gnu11", "-O2", f"-I{GNUEFI_INC}", f"-I{GNUEFI_INC}/x86_64",
+              f"-I{GNUEFI_INC}/protocol", "-DGNU_EFI_USE_MS_ABI", "-fpic", "-fshort-wchar",
+              "-ffreestanding", "-fno-stack-protector", "-fno-stack-check", "-mno-red-zone",
+              "-maccumulate-outgoing-args", "-fcf-protection=none", "-Wall", "-Werror",
+              "-Wno-pointer-sign"]
+
+
+@pytest.fixture(scope="module")
+def storage_app(tmp_path_factory):
+    """The check application above, compiled and linked as mk/efi-apps.mk builds the others."""
+    d = tmp_path_factory.mktemp("storage-app")
+    (d / "app.c").write_text(APP_SOURCE)
+    steps = [
+        ["gcc", *APP_CFLAGS, "-c", str(d / "app.c"), "-o", str(d / "app.o")],
+        ["ld", "-nostdlib", "-shared", "-Bsymbolic", "-znocombreloc", "-z", "noexecstack",
+         "--no-undefined", "-T", f"{GNUEFI_LIB}/elf_x86_64_efi.lds", "-o", str(d / "app.so"),
+         f"{GNUEFI_LIB}/crt0-efi-x86_64.o", str(d / "app.o"), f"{GNUEFI_LIB}/libefi.a",
+         f"{GNUEFI_LIB}/libgnuefi.a"],
+        ["objcopy", "-j", ".text", "-j", ".sdata", "-j", ".data", "-j", ".rodata", "-j",
+         ".dynamic", "-j", ".dynsym", "-j", ".rel", "-j", ".rela", "-j", ".rel.*", "-j",
+         ".rela.*", "-j", ".reloc", "--target", "efi-app-x86_64", "--subsystem=10",
+         str(d / "app.so"), str(d / "app.efi")],
+    ]
+    for step in steps:
+        result = subprocess.run(step, capture_output=True, text=True)
+        assert result.returncode == 0, f"{' '.join(step)}\n{result.stdout}{result.stderr}"
+    return d / "app.efi"
+
+
+def run(*args):
+    subprocess.run([str(a) for a in args], check=True, capture_output=True)
+
+
+def fat_partition(image, start, sectors, mkfs_args, files):
+    """Format a FAT file system of sectors at start of image and copy files into it."""
+    part = image.with_suffix(f".p{start}")
+    with open(part, "wb") as f:
+        f.truncate(sectors * SECTOR)
+    run("mkfs.fat", *mkfs_args, part)
+    for dest, data in files.items():
+        parts = dest.strip("/").split("/")
+        for i in range(1, len(parts)):
+            subprocess.run(["mmd", "-D", "s", "-i", str(part), "::/" + "/".join(parts[:i])],
+                           capture_output=True)
+        src = image.with_suffix(".src")
+        if isinstance(data, bytes):
+            src.write_bytes(data)
+        else:
+            shutil.copy(data, src)
+        run("mcopy", "-i", part, src, "::" + dest)
+    with open(image, "r+b") as f, open(part, "rb") as p:
+        f.seek(start * SECTOR)
+        shutil.copyfileobj(p, f)
+    part.unlink()
+
+
+def storage_disk(tmp_path, app):
+    """GPT: ESP (FAT32, Strata and the app), data (FAT16 with a note), raw (no file system)."""
+    disk = tmp_path / "disk.img"
+    with open(disk, "wb") as f:
+        f.truncate(DISK_MIB * 1024 * 1024)
+    args = []
+    for n, (start, sectors, kind) in enumerate(LAYOUT, 1):
+        args += [f"-n{n}:{start}:{start + sectors - 1}", f"-t{n}:{kind}", f"-u{n}:{GUIDS[n - 1]}"]
+    run("sgdisk", *args, disk)
+    fat_partition(disk, LAYOUT[0][0], LAYOUT[0][1], ["-F", "32", "-s", "1", "-n", "STRATA"], {
+        "/STRATA/STAGE1.BIN": BUILD / "stage1.bin",
+        "/STRATA/RUNTIME.BIN": BUILD / "runtime.bin",
+        "/EFI/BOOT/BOOTX64.EFI": app,
+    })
+    fat_partition(disk, LAYOUT[1][0], LAYOUT[1][1], ["-F", "16", "-s", "1", "-n", "DATA16"],
+                  {"/DATA/NOTE.TXT": NOTE})
+    return disk
+
+
+def scratch_disks(tmp_path):
+    rw, ro = tmp_path / "scratch.img", tmp_path / "readonly.img"
+    rw.write_bytes(bytes(SCRATCH_BLOCKS * SECTOR))
+    ro.write_bytes(bytes(READONLY_BLOCKS * SECTOR))
+    return rw, ro
+
+
+def hd(n, prefix):
+    """The text of partition n's path, as EDK2 prints it: upper-case hex after "0x"."""
+    start, sectors, _ = LAYOUT[n - 1]
+    return f"{prefix}/HD({n},GPT,{GUIDS[n - 1]},0x{start:X},0x{sectors:X})"
+
+
+def boot_app(qemu, disk, **kw):
+    run_ = qemu(disk, **kw)
+    assert run_.wait_for(DONE, BOOT_TIMEOUT), run_.log()
+    return run_
+
+
+def test_handles_paths_file_systems_and_writes(tmp_path, qemu, storage_app):
+    disk = storage_disk(tmp_path, storage_app)
+    rw, ro = scratch_disks(tmp_path)
+    extra = ["-drive", f"if=none,id=scratch,format=raw,file={rw}",
+             "-device", "virtio-blk-pci,drive=scratch,addr=7",
+             "-drive", f"if=none,id=ro,format=raw,readonly=on,file={ro}",
+             "-device", "virtio-blk-pci,drive=ro,addr=8"]
+    out = boot_app(qemu, disk, virtio="addr=6", extra=extra).output
+    root = "PciRoot(0x0)/Pci(0x6,0x0)"
+    blocks = DISK_MIB * 1024 * 1024 // SECTOR
+    lines = [
+        f"STORAGE: blockio {root} blocks={blocks} bs=512 part=0 ro=0 diskio=1 fs=0",
+        f"STORAGE: blockio {hd(1, root)} blocks={LAYOUT[0][1]} bs=512 part=1 ro=0 diskio=1 fs=1",
+        f"STORAGE: blockio {hd(2, root)} blocks={LAYOUT[1][1]} bs=512 part=1 ro=0 diskio=1 fs=1",
+        f"STORAGE: blockio {hd(3, root)} blocks={LAYOUT[2][1]} bs=512 part=1 ro=0 diskio=1 fs=0",
+        "STORAGE: blockio PciRoot(0x0)/Pci(0x7,0x0) blocks=2048 bs=512 part=0 ro=0",
+        "STORAGE: blockio PciRoot(0x0)/Pci(0x8,0x0) blocks=4096 bs=512 part=0 ro=1",
+        f"STORAGE: volume {hd(1, root)} label=STRATA ro=1",
+        f"STORAGE: volume {hd(2, root)} label=DATA16 ro=1",
+        f"STORAGE: note {hd(2, root)} {NOTE.decode().strip()}",
+        "STORAGE: open-write Write Protected",
+        "STORAGE: write-blocks Success",
+        "STORAGE: read-back Success same=1",
+        "STORAGE: write-disk Success",
+        "STORAGE: read-disk Success same=1",
+        "STORAGE: flush Success",
+        "STORAGE: readonly-write Write Protected",
+        f"STORAGE: appended {hd(1, root)}/a.efi size=16",
+        "STORAGE: node a.efi",
+        "STORAGE: multi=1 single=0",
+        "STORAGE: first-instance same=1 size-ok=1",
+        f"STORAGE: second-instance {hd(1, root)}/a.efi last=1",
+    ]
+    missing = [line for line in lines if line not in out]
+    assert not missing, "missing:\n" + "\n".join(missing) + "\n" + run_log(out)
+    assert "disk: 00:06.0: virtio-blk modern, 64 MiB, 3 partitions" in out, run_log(out)
+
+    # What the guest wrote is on the host's file, where it wrote it.
+    pattern = bytes((i * 7 + 3) & 0xFF for i in range(1024))
+    data = rw.read_bytes()
+    assert data[5 * SECTOR:5 * SECTOR + 1024] == pattern
+    assert data[10 * SECTOR + 100:10 * SECTOR + 1100] == pattern[24:1024]
+    assert data[10 * SECTOR:10 * SECTOR + 100] == bytes(100)
+    assert data[10 * SECTOR + 1100:13 * SECTOR] == bytes(3 * SECTOR - 1100)
+    assert ro.read_bytes() == bytes(READONLY_BLOCKS * SECTOR)
+
+
+def run_log(out):
+    return "---- serial log ----\n" + out + "\n---- end ----"
+
+
+@pytest.mark.parametrize("machine,bridges,bus,prefix", [
+    ("q35", ["pcie-root-port,id=rp1,bus=pcie.0,chassis=1,addr=5"], "rp1,addr=0",
+     "PciRoot(0x0)/Pci(0x5,0x0)/Pci(0x0,0x0)"),
+    ("pc", ["pci-bridge,id=br1,chassis_nr=1,addr=5",
+            "pci-bridge,id=br2,chassis_nr=2,bus=br1,addr=4"], "br2,addr=2",
+     "PciRoot(0x0)/Pci(0x5,0x0)/Pci(0x4,0x0)/Pci(0x2,0x0)"),
+], ids=["q35-root-port", "pc-nested-bridges"])
+def test_device_paths_name_the_bridges(tmp_path, qemu, storage_app, machine, bridges, bus,
+                                       prefix):
+    disk = storage_disk(tmp_path, storage_app)
+    extra = [arg for b in bridges for arg in ("-device", b)]
+    out = boot_app(qemu, disk, machine=machine, extra=extra, device_bus=bus).output
+    assert f"STORAGE: note {hd(2, prefix)} {NOTE.decode().strip()}" in out, run_log(out)
+    assert f"STORAGE: appended {hd(1, prefix)}/a.efi" in out, run_log(out)
+
+
+@pytest.mark.parametrize("machine,virtio", [("q35", "disable-legacy=on"),
+                                            ("pc", "disable-modern=on")],
+                         ids=["q35-modern", "pc-legacy"])
+def test_selftest_file_system_and_block_io_cases_pass(tmp_path, qemu, machine, virtio):
+    pattern = bytes((i * 31 + (i >> 8)) & 0xFF for i in range(20000))
+    disk = build_disk(tmp_path / "disk.img", {
+        "/STRATA/STAGE1.BIN": BUILD / "stage1.bin",
+        "/STRATA/RUNTIME.BIN": BUILD / "runtime.bin",
+        "/EFI/BOOT/BOOTX64.EFI": APPS / "selftest.efi",
+        "/selftest/child.efi": APPS / "selftest-child.efi",
+        "/selftest/A long file name for the self-test.txt":
+            b"Strata self-test: long file name fixture.\n",
+        "/selftest/subdir/pattern.bin": pattern,
+    })
+    run_ = qemu(disk, machine=machine, virtio=virtio, memory="512")
+    assert run_.wait_for(" failed", BOOT_TIMEOUT), run_.log()
+    out = run_.output
+    for area in ("filesystem.", "block_io.", "images.load_from_file_path", "images.missing_file"):
+        assert f"PASS {area}" in out, run_.log()
+        assert f"FAIL {area}" not in out, run_.log()
