@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* BlockIo and DiskIo (UEFI 2.10 §13.7, §13.9) for each virtio-blk disk and its GPT partitions. */
+/* BlockIo(2) and DiskIo (UEFI 2.10 §13.7, §13.9-13.10) for virtio-blk disks and GPT partitions. */
 #include "include/efi/protocol/block_io.h"
+#include "include/efi/protocol/block_io2.h"
 #include "include/efi/protocol/disk_io.h"
 #include "lib/container_of.h"
 #include "lib/device_path.h"
@@ -34,6 +35,7 @@ struct disk {
 struct volume {
 	EFI_BLOCK_IO_PROTOCOL block_io;
 	EFI_BLOCK_IO_MEDIA media;
+	EFI_BLOCK_IO2_PROTOCOL block_io2;
 	EFI_DISK_IO_PROTOCOL disk_io;
 	struct disk *disk;
 	EFI_LBA first_lba;
@@ -45,6 +47,7 @@ struct volume {
 };
 
 static const EFI_GUID block_io_guid = EFI_BLOCK_IO_PROTOCOL_GUID;
+static const EFI_GUID block_io2_guid = EFI_BLOCK_IO2_PROTOCOL_GUID;
 static const EFI_GUID disk_io_guid = EFI_DISK_IO_PROTOCOL_GUID;
 static const EFI_GUID device_path_guid = EFI_DEVICE_PATH_PROTOCOL_GUID;
 
@@ -136,6 +139,50 @@ static EFI_STATUS EFIAPI block_io_write_blocks(EFI_BLOCK_IO_PROTOCOL *This, UINT
 static EFI_STATUS EFIAPI block_io_flush_blocks(EFI_BLOCK_IO_PROTOCOL *This)
 {
 	return This ? EFI_SUCCESS : EFI_INVALID_PARAMETER;
+}
+
+/*
+ * BlockIo2: requests complete before the call returns. Errors found on the way are returned;
+ * success goes to the token and its event is signalled, as if the request had been queued.
+ */
+static EFI_STATUS token_complete(EFI_BLOCK_IO2_TOKEN *token, EFI_STATUS status)
+{
+	if (EFI_ERROR(status) || !token || !token->Event)
+		return status;
+	token->TransactionStatus = status;
+	efi_signal_event(token->Event);
+	return EFI_SUCCESS;
+}
+
+static EFI_STATUS EFIAPI block_io2_reset(EFI_BLOCK_IO2_PROTOCOL *This, BOOLEAN ExtendedVerification)
+{
+	return This ? EFI_SUCCESS : EFI_INVALID_PARAMETER;
+}
+
+static EFI_STATUS EFIAPI block_io2_read_blocks(EFI_BLOCK_IO2_PROTOCOL *This, UINT32 MediaId,
+					       EFI_LBA LBA, EFI_BLOCK_IO2_TOKEN *Token,
+					       UINTN BufferSize, VOID *Buffer)
+{
+	if (!This)
+		return EFI_INVALID_PARAMETER;
+	return token_complete(Token, block_request(container_of(This, struct volume, block_io2),
+						   MediaId, LBA, BufferSize, Buffer, FALSE));
+}
+
+static EFI_STATUS EFIAPI block_io2_write_blocks(EFI_BLOCK_IO2_PROTOCOL *This, UINT32 MediaId,
+						EFI_LBA LBA, EFI_BLOCK_IO2_TOKEN *Token,
+						UINTN BufferSize, VOID *Buffer)
+{
+	if (!This)
+		return EFI_INVALID_PARAMETER;
+	return token_complete(Token, block_request(container_of(This, struct volume, block_io2),
+						   MediaId, LBA, BufferSize, Buffer, TRUE));
+}
+
+static EFI_STATUS EFIAPI block_io2_flush_blocks(EFI_BLOCK_IO2_PROTOCOL *This,
+						EFI_BLOCK_IO2_TOKEN *Token)
+{
+	return token_complete(Token, This ? EFI_SUCCESS : EFI_INVALID_PARAMETER);
 }
 
 /* Byte ranges: whole blocks straight to or from buf, partial ones through a bounce block. */
@@ -284,6 +331,13 @@ static EFI_STATUS volume_install(struct disk *disk, EFI_LBA first, UINT64 count,
 		.WriteBlocks = block_io_write_blocks,
 		.FlushBlocks = block_io_flush_blocks,
 	};
+	v->block_io2 = (EFI_BLOCK_IO2_PROTOCOL){
+		.Media = &v->media,
+		.Reset = block_io2_reset,
+		.ReadBlocksEx = block_io2_read_blocks,
+		.WriteBlocksEx = block_io2_write_blocks,
+		.FlushBlocksEx = block_io2_flush_blocks,
+	};
 	v->disk_io = (EFI_DISK_IO_PROTOCOL){
 		.Revision = EFI_DISK_IO_PROTOCOL_REVISION,
 		.ReadDisk = disk_io_read,
@@ -295,14 +349,19 @@ static EFI_STATUS volume_install(struct disk *disk, EFI_LBA first, UINT64 count,
 	status = handle_install(&v->handle, &block_io_guid, &v->block_io);
 	if (EFI_ERROR(status))
 		goto err_path;
-	status = handle_install(&v->handle, &disk_io_guid, &v->disk_io);
+	status = handle_install(&v->handle, &block_io2_guid, &v->block_io2);
 	if (EFI_ERROR(status))
 		goto err_block_io;
+	status = handle_install(&v->handle, &disk_io_guid, &v->disk_io);
+	if (EFI_ERROR(status))
+		goto err_block_io2;
 	v->next = volumes;
 	volumes = v;
 	*ret_volume = v;
 	return EFI_SUCCESS;
 
+err_block_io2:
+	handle_uninstall(v->handle, &block_io2_guid, &v->block_io2);
 err_block_io:
 	handle_uninstall(v->handle, &block_io_guid, &v->block_io);
 err_path:
@@ -366,8 +425,9 @@ static EFI_STATUS entry_cache_read(struct block_device *dev, EFI_LBA lba, UINTN 
 {
 	struct entry_cache *c = (struct entry_cache *)dev;
 	UINTN bs = dev->block_size;
+	BOOLEAN cached = lba >= c->first && count <= c->count && lba - c->first <= c->count - count;
 
-	if (c->blocks && lba >= c->first && count <= c->count && lba - c->first <= c->count - count) {
+	if (c->blocks && cached) {
 		memcpy(buf, c->blocks + (lba - c->first) * bs, count * bs);
 		return EFI_SUCCESS;
 	}

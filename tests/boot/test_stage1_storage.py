@@ -66,6 +66,8 @@ static void read_note(EFI_HANDLE h, CHAR16 *text)
 	root->Close(root);
 }
 
+static void block_io2(EFI_HANDLE h, const UINT8 *expected);
+
 static void scratch_writes(EFI_HANDLE h, EFI_BLOCK_IO *bio)
 {
 	EFI_DISK_IO *dio;
@@ -91,6 +93,26 @@ static void scratch_writes(EFI_HANDLE h, EFI_BLOCK_IO *bio)
 	status = dio->ReadDisk(dio, id, 10 * 512 + 100, 1000, in);
 	Print(L"STORAGE: read-disk %r same=%d\n", status, CompareMem(in, out + 24, 1000) == 0);
 	Print(L"STORAGE: flush %r\n", bio->FlushBlocks(bio));
+	block_io2(h, out);
+}
+
+/* BlockIo2 with an event: the data of the BlockIo write, and the event signalled. */
+static void block_io2(EFI_HANDLE h, const UINT8 *expected)
+{
+	EFI_BLOCK_IO2_PROTOCOL *bio2;
+	EFI_BLOCK_IO2_TOKEN token = { 0 };
+	UINT8 in[512];
+	EFI_STATUS status;
+
+	if (EFI_ERROR(BS->HandleProtocol(h, &gEfiBlockIo2ProtocolGuid, (void **)&bio2)))
+		return;
+	BS->CreateEvent(0, 0, NULL, NULL, &token.Event);
+	token.TransactionStatus = EFI_NOT_READY;
+	status = bio2->ReadBlocksEx(bio2, bio2->Media->MediaId, 5, &token, 512, in);
+	Print(L"STORAGE: read-ex %r transaction %r signalled %r same=%d\n", status,
+	      token.TransactionStatus, BS->CheckEvent(token.Event),
+	      CompareMem(in, expected, 512) == 0);
+	BS->CloseEvent(token.Event);
 }
 
 static void path_utilities(EFI_HANDLE image)
@@ -281,6 +303,7 @@ def test_handles_paths_file_systems_and_writes(tmp_path, qemu, storage_app):
         "STORAGE: write-disk Success",
         "STORAGE: read-disk Success same=1",
         "STORAGE: flush Success",
+        "STORAGE: read-ex Success transaction Success signalled Success same=1",
         "STORAGE: readonly-write Write Protected",
         f"STORAGE: appended {hd(1, root)}/a.efi size=16",
         "STORAGE: node a.efi",
