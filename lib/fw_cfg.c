@@ -37,7 +37,8 @@ static BOOLEAN fw_cfg_dma;
 static UINT32 be32(UINT32 v) { return __builtin_bswap32(v); }
 static UINT16 be16(UINT16 v) { return __builtin_bswap16(v); }
 
-static void fw_cfg_dma_transfer(UINT32 control, void *buf, UINT32 size)
+/* One DMA transfer; FALSE when the device set the error bit (e.g. a write it refuses). */
+static BOOLEAN fw_cfg_dma_transfer(UINT32 control, void *buf, UINT32 size)
 {
 	volatile struct fw_cfg_dma_access access = {
 		.control = be32(control),
@@ -54,6 +55,7 @@ static void fw_cfg_dma_transfer(UINT32 control, void *buf, UINT32 size)
 	while (be32(access.control) & ~FW_CFG_DMA_ERROR)
 		cpu_relax();
 	barrier();
+	return !(be32(access.control) & FW_CFG_DMA_ERROR);
 }
 
 static void fw_cfg_read_selected(void *buf, UINTN size)
@@ -144,7 +146,9 @@ EFI_STATUS fw_cfg_write_file(const char *name, UINT32 offset, const void *buf, U
 		return status;
 	if (offset > file_size || size > file_size - offset)
 		return EFI_INVALID_PARAMETER;
-	fw_cfg_dma_transfer((UINT32)select << 16 | FW_CFG_DMA_SELECT | FW_CFG_DMA_SKIP, NULL, offset);
-	fw_cfg_dma_transfer(FW_CFG_DMA_WRITE, (void *)buf, (UINT32)size);
+	if (!fw_cfg_dma_transfer((UINT32)select << 16 | FW_CFG_DMA_SELECT | FW_CFG_DMA_SKIP, NULL,
+				 offset) ||
+	    !fw_cfg_dma_transfer(FW_CFG_DMA_WRITE, (void *)buf, (UINT32)size))
+		return EFI_DEVICE_ERROR; /* QEMU refuses writes to most files */
 	return EFI_SUCCESS;
 }

@@ -5,6 +5,7 @@
 #include "lib/device_path.h"
 #include "lib/string.h"
 #include "stage1/boot_manager.h"
+#include "stage1/device_path.h"
 #include "stage1/events.h"
 #include "stage1/handles.h"
 #include "stage1/image.h"
@@ -25,22 +26,11 @@ static const EFI_GUID ready_to_boot = EFI_EVENT_GROUP_READY_TO_BOOT;
 /* The full device path of a file on a file system handle: the handle's path + a file node. */
 static EFI_DEVICE_PATH_PROTOCOL *file_path_on(EFI_HANDLE fs, const CHAR16 *path)
 {
-	EFI_DEVICE_PATH_PROTOCOL *dev, *file, *full = NULL;
-	UINTN size;
+	EFI_DEVICE_PATH_PROTOCOL *dev;
 
 	if (EFI_ERROR(handle_lookup(fs, &dp_guid, (void **)&dev)) || !dev)
 		return NULL;
-	size = device_path_file_node(path, NULL);
-	file = pool_alloc(EfiBootServicesData, size);
-	if (!file)
-		return NULL;
-	device_path_file_node(path, file);
-	size = device_path_append(dev, file, NULL);
-	full = pool_alloc(EfiBootServicesData, size);
-	if (full)
-		device_path_append(dev, file, full);
-	pool_free(file);
-	return full;
+	return device_path_alloc_file(dev, path);
 }
 
 EFI_STATUS boot_image(EFI_DEVICE_PATH_PROTOCOL *path, const CHAR16 *name)

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Handles and protocol interfaces: install, uninstall, locate and notify (UEFI 2.10 §7.3). */
 #include "include/efi/device_path.h"
+#include "lib/device_path.h"
 #include "lib/string.h"
 #include "stage1/events.h"
 #include "stage1/handles_internal.h"
@@ -377,29 +378,15 @@ EFI_STATUS EFIAPI efi_locate_protocol(EFI_GUID *Protocol, VOID *Registration, VO
 	return EFI_NOT_FOUND;
 }
 
-static UINTN dp_node_length(const EFI_DEVICE_PATH_PROTOCOL *n)
-{
-	return n->Length[0] | (UINTN)n->Length[1] << 8;
-}
-
-static BOOLEAN dp_is_end(const EFI_DEVICE_PATH_PROTOCOL *n)
-{
-	return n->Type == END_DEVICE_PATH_TYPE;
-}
-
 /* Nodes of prefix (up to its end node) that match the start of path, or -1 if it is no prefix. */
 static INTN dp_prefix_nodes(const EFI_DEVICE_PATH_PROTOCOL *prefix, const EFI_DEVICE_PATH_PROTOCOL *path)
 {
 	INTN nodes = 0;
 
-	for (; !dp_is_end(prefix); nodes++) {
-		UINTN len = dp_node_length(prefix);
-
-		if (len < 4 || dp_is_end(path) || len != dp_node_length(path) || memcmp(prefix, path, len))
-			return -1;
-		prefix = (const void *)((const UINT8 *)prefix + len);
-		path = (const void *)((const UINT8 *)path + len);
-	}
+	if (!device_path_skip_prefix(prefix, path))
+		return -1;
+	for (; !device_path_is_end_any(prefix); prefix = device_path_next(prefix))
+		nodes++;
 	return nodes;
 }
 
@@ -428,9 +415,8 @@ EFI_STATUS EFIAPI efi_locate_device_path(EFI_GUID *Protocol, EFI_DEVICE_PATH_PRO
 		return EFI_NOT_FOUND;
 	if (!Device)
 		return EFI_INVALID_PARAMETER;
-	for (const EFI_DEVICE_PATH_PROTOCOL *n = *DevicePath; best_nodes-- > 0;)
-		*DevicePath = (EFI_DEVICE_PATH_PROTOCOL *)(n = (const void *)((const UINT8 *)n +
-									 dp_node_length(n)));
+	while (best_nodes-- > 0)
+		*DevicePath = (EFI_DEVICE_PATH_PROTOCOL *)device_path_next(*DevicePath);
 	*Device = best;
 	return EFI_SUCCESS;
 }
@@ -502,7 +488,8 @@ EFI_STATUS EFIAPI efi_install_multiple_protocol_interfaces(EFI_HANDLE *Handle, .
 			EFI_DEVICE_PATH_PROTOCOL *dp = iface;
 			EFI_HANDLE found;
 
-			if (!EFI_ERROR(efi_locate_device_path(guid, &dp, &found)) && dp_is_end(dp)) {
+			if (!EFI_ERROR(efi_locate_device_path(guid, &dp, &found)) &&
+			    device_path_is_end_any(dp)) {
 				status = EFI_ALREADY_STARTED;
 				break;
 			}

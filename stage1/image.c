@@ -5,6 +5,7 @@
 #include "lib/pe.h"
 #include "lib/string.h"
 #include "stage1/cpu.h"
+#include "stage1/device_path.h"
 #include "stage1/events.h"
 #include "stage1/handles.h"
 #include "stage1/image.h"
@@ -49,19 +50,6 @@ static struct image *image_record(EFI_HANDLE handle)
 		return NULL;
 	img = (struct image *)((UINT8 *)li - __builtin_offsetof(struct image, loaded));
 	return img->magic == IMAGE_MAGIC && img->handle == handle ? img : NULL;
-}
-
-static EFI_DEVICE_PATH_PROTOCOL *device_path_dup(const EFI_DEVICE_PATH_PROTOCOL *path)
-{
-	UINTN size = device_path_size(path);
-	EFI_DEVICE_PATH_PROTOCOL *copy;
-
-	if (!size)
-		return NULL;
-	copy = pool_alloc(EfiBootServicesData, size);
-	if (copy)
-		memcpy(copy, path, size);
-	return copy;
 }
 
 EFI_STATUS image_init_firmware(const struct handoff *h)
@@ -173,9 +161,9 @@ static EFI_STATUS load_image(EFI_HANDLE parent, EFI_DEVICE_PATH_PROTOCOL *path, 
 		EFI_DEVICE_PATH_PROTOCOL *rest = path;
 
 		if (!EFI_ERROR(efi_locate_device_path((EFI_GUID *)&device_path_guid, &rest, &device)))
-			img->loaded.FilePath = device_path_dup(rest);
+			img->loaded.FilePath = device_path_alloc_duplicate(rest);
 		img->loaded.DeviceHandle = device;
-		img->device_path = device_path_dup(path);
+		img->device_path = device_path_alloc_duplicate(path);
 	}
 	status = image_place(img, buf, size, &info);
 	if (EFI_ERROR(status))
