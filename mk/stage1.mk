@@ -2,7 +2,7 @@
 # stage1: the UEFI environment, a PIE stage image loaded by stage0 from /STRATA/STAGE1.BIN.
 
 # Core services, then the parts main() calls into (storage, tables, runtime glue).
-STAGE1_SRCS := stage1/main.c stage1/memory.c stage1/pool.c stage1/handles.c \
+STAGE1_SRCS := stage1/main.c stage1/memory.c stage1/paging.c stage1/pool.c stage1/handles.c \
 	stage1/open_protocol.c stage1/events.c stage1/system_table.c stage1/console.c \
 	stage1/image.c stage1/exit_boot_services.c stage1/boot_manager.c \
 	stage1/device_path.c stage1/disk.c stage1/filesystem.c stage1/acpi.c stage1/smbios.c \

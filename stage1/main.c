@@ -10,6 +10,7 @@
 #include "stage1/events.h"
 #include "stage1/image.h"
 #include "stage1/memory.h"
+#include "stage1/paging.h"
 #include "stage1/stage1.h"
 #include "stage1/system_table.h"
 
@@ -68,6 +69,7 @@ __attribute__((section(".text.entry"), noreturn)) void stage_entry(struct handof
 		 handoff.flags & HANDOFF_FLAG_STAGE1_BACKUP ? " (backup copy)" : "");
 	events_init(handoff.tsc_hz);
 	require(memory_init(&handoff), "memory map");
+	require(paging_init(&handoff), "page tables");
 	require(memory_allocate_pages(AllocateAnyPages, EfiBootServicesData, STACK_PAGES, &stack),
 		"stack");
 	cpu_switch_stack((void *)(UINTN)(stack + STACK_PAGES * EFI_PAGE_SIZE), stage1_main, &handoff);
