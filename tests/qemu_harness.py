@@ -1,0 +1,110 @@
+# SPDX-License-Identifier: MIT
+"""What every QEMU test shares: the build folder, KVM-or-TCG, ESP disk images, a QEMU run on serial.
+
+Disk images are made with sgdisk, mkfs.fat and mtools (no root, no loop mounts). Test folders add
+this folder to sys.path and import from here, so there is one copy of each helper.
+"""
+import os
+import shutil
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BUILD = Path(os.environ.get("STRATA_BUILD", ROOT / "build")).resolve()
+ESP_START = 2048  # sectors: 1 MiB, where partitioning tools put the first partition
+SECTOR = 512
+
+
+def accel():
+    """KVM when /dev/kvm is usable by us, TCG otherwise; STRATA_ACCEL forces one."""
+    forced = os.environ.get("STRATA_ACCEL")
+    if forced:
+        return forced
+    return "kvm" if os.access("/dev/kvm", os.R_OK | os.W_OK) else "tcg"
+
+
+def build_disk(path, files, size_mib=64):
+    """A GPT disk with one FAT32 ESP (label STRATA) holding files ({"/DIR/NAME": bytes or Path})."""
+    path = Path(path)
+    esp = path.with_suffix(".esp")
+    total = size_mib * 1024 * 1024 // SECTOR
+    with open(path, "wb") as f:
+        f.truncate(total * SECTOR)
+    subprocess.run(["sgdisk", f"-n1:{ESP_START}:0", "-t1:ef00", "-c1:ESP", str(path)],
+                   check=True, capture_output=True)
+    end = int(subprocess.run(["sgdisk", "-i1", str(path)], check=True, capture_output=True,
+                             text=True).stdout.split("Last sector: ")[1].split()[0])
+    with open(esp, "wb") as f:
+        f.truncate((end - ESP_START + 1) * SECTOR)
+    subprocess.run(["mkfs.fat", "-F", "32", "-n", "STRATA", str(esp)], check=True,
+                   capture_output=True)
+    dirs = set()
+    for dest in files:
+        parts = dest.strip("/").split("/")[:-1]
+        for i in range(1, len(parts) + 1):
+            dirs.add("/".join(parts[:i]))
+    for d in sorted(dirs):
+        subprocess.run(["mmd", "-i", str(esp), "::/" + d], check=True, capture_output=True)
+    for n, (dest, src) in enumerate(files.items()):
+        if isinstance(src, (bytes, bytearray)):
+            tmp = path.with_suffix(f".tmp{n}")
+            tmp.write_bytes(src)
+            src = tmp
+        subprocess.run(["mcopy", "-i", str(esp), str(src), "::" + dest], check=True,
+                       capture_output=True)
+    with open(path, "r+b") as f, open(esp, "rb") as e:
+        f.seek(ESP_START * SECTOR)
+        shutil.copyfileobj(e, f)
+    esp.unlink()
+    return path
+
+
+class QemuRun:
+    """One QEMU process with the serial console on a pipe, read by a thread."""
+
+    def __init__(self, args):
+        self.args = args
+        self.output = ""
+        self.proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT)
+        self.lock = threading.Lock()
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self):
+        for raw in iter(lambda: self.proc.stdout.read1(4096), b""):
+            with self.lock:
+                self.output += raw.decode("utf-8", "replace").replace("\r", "")
+
+    def wait_for(self, marker, timeout):
+        """True once marker shows on the console; False on timeout or QEMU exit without it."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self.lock:
+                if marker in self.output:
+                    return True
+            if self.proc.poll() is not None:
+                self.reader.join(2)
+                return marker in self.output
+            time.sleep(0.05)
+        return False
+
+    def wait_exit(self, timeout):
+        """QEMU's exit status, or None if it is still running after timeout seconds."""
+        try:
+            rc = self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            return None
+        self.reader.join(2)
+        return rc
+
+    def kill(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        self.reader.join(2)
+
+    def log(self):
+        return "---- serial log ----\n" + self.output + "\n---- end ----"
