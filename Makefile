@@ -20,6 +20,8 @@ include mk/stage0.mk
 include mk/stage1.mk
 include mk/probe.mk
 include mk/efi-apps.mk
+include mk/images.mk
+include mk/run.mk
 include mk/unit.mk
 include mk/unit-runtime.mk
 include mk/boot.mk

@@ -1,8 +1,10 @@
 # SPDX-License-Identifier: MIT
 # stage0: the flash image. NASM entry + C, linked at fixed addresses, 64 KiB exactly.
 
+# stage0 takes only the lib/ modules its steps use; the flash is 64 KiB.
 STAGE0_SRCS := stage0/main.c stage0/memory.c stage0/platform.c stage0/boot_disk.c \
-	stage0/stage1_loader.c $(LIB_PURE) $(LIB_DRIVERS)
+	stage0/stage1_loader.c lib/crc32.c lib/sha256.c lib/block.c lib/gpt.c lib/fat.c \
+	lib/fat_dir.c lib/stage_image.c lib/elf_reloc.c $(LIB_DRIVERS)
 STAGE0_OBJS := $(BUILD)/fixed/stage0/reset.o $(STAGE0_SRCS:%.c=$(BUILD)/fixed/%.o)
 STAGE0_ROM_SIZE := 65536
 
