@@ -6,7 +6,7 @@ PYTEST := /usr/bin/python3 -m pytest
 PYTEST_FLAGS ?= -q -ra
 
 BOOT_TEST_INPUTS := $(BUILD)/stage0.rom $(BUILD)/stage1.bin $(BUILD)/runtime.bin $(EFI_APPS) $(BUILD)/tests/handoff_probe.bin \
-	$(BUILD)/tests/handoff_probe_runtime.bin $(MKIMAGE)
+	$(BUILD)/tests/handoff_probe_runtime.bin $(MKIMAGE) $(IMAGES_FILES)
 
 .PHONY: boot-tests
 boot-tests: $(BOOT_TEST_INPUTS)

@@ -16,12 +16,13 @@ def qemu():
     runs = []
 
     def start(disk, machine="q35", virtio="", pflash=False, extra=(), memory="256",
-              device_bus=None):
+              device_bus=None, snapshot=False):
         rom = BUILD / "stage0.rom"
         args = ["qemu-system-x86_64", "-machine", f"{machine},accel={accel()}", "-m", memory,
                 "-display", "none", "-serial", "stdio", "-monitor", "none", "-no-reboot",
                 "-device", "isa-debug-exit,iobase=0xf4,iosize=4",
-                "-drive", f"if=none,id=boot,format=raw,file={disk}"]
+                "-drive", f"if=none,id=boot,format=raw,file={disk}"
+                + (",snapshot=on" if snapshot else "")]
         blk = "virtio-blk-pci,drive=boot" + (f",{virtio}" if virtio else "")
         if device_bus:
             blk += f",bus={device_bus}"

@@ -1,0 +1,80 @@
+# SPDX-License-Identifier: MIT
+"""Real payloads under Strata: every shipped image boots to its marker; Linux sees what we gave it."""
+import re
+
+import pytest
+from conftest import BUILD, ROOT
+
+IMAGES = BUILD / "images"
+EXPECTED = ROOT / "images" / "expected.txt"
+LINUX_TIMEOUT = 300
+
+
+def expected_images():
+    """images/expected.txt as {image: (boots under Strata, marker, reason while not)}."""
+    table = {}
+    for line in EXPECTED.read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, strata, marker, reason = (f.strip() for f in line.split("|"))
+            table[name] = (strata == "yes", marker, reason)
+    return table
+
+
+def boot_image(qemu, name, machine="q35", memory="512"):
+    image = IMAGES / f"{name}.img"
+    if not image.exists():
+        pytest.skip(f"{image} not built (make images)")
+    # -cpu max: RDRAND under TCG too, so the kernel gets EFI_RNG_PROTOCOL seed material.
+    return qemu(image, machine=machine, memory=memory, extra=["-cpu", "max"], snapshot=True)
+
+
+@pytest.mark.parametrize("name", sorted(expected_images()))
+def test_image_boots_to_its_marker(qemu, name):
+    boots, marker, reason = expected_images()[name]
+    if not boots:
+        pytest.xfail(f"{name} is not expected to boot under Strata yet: {reason}")
+    run = boot_image(qemu, name)
+    assert run.wait_for(marker, LINUX_TIMEOUT), run.log()
+
+
+def memmap(out):
+    """Linux's /sys/firmware/memmap as printed by the test initramfs: [(start, end, type)]."""
+    return [(int(s, 16), int(e, 16), t)
+            for s, e, t in re.findall(r"strata: memmap: (0x[0-9a-f]+)-(0x[0-9a-f]+) (.+)", out)]
+
+
+def covering(ranges, address):
+    return [t for s, e, t in ranges if s <= address <= e]
+
+
+@pytest.mark.parametrize("machine", ["q35", "pc"])
+def test_linux_uki_sees_efi_acpi_and_our_memory_map(qemu, machine):
+    run = boot_image(qemu, "linux-uki", machine=machine)
+    assert run.wait_for("STRATA-DONE", LINUX_TIMEOUT), run.log()
+    out = run.output
+    assert "ExitBootServices: handing over to the OS" in out
+    assert "efi: EFI v2.70 by Strata" in out
+    assert "strata: efi: yes, 64-bit" in out
+    assert re.search(r"strata: acpi: .*ACPI: (XSDT|RSDT)", out), run.log()
+    assert re.search(r"strata: acpi: .*ACPI: FACP", out), run.log()
+    # efivarfs lists the variables the runtime seeded.
+    for var in ("PlatformLang", "SecureBoot", "OsIndicationsSupported"):
+        assert re.search(rf"strata: efivars names: .*\b{var}\b", out), run.log()
+
+    ranges = memmap(out)
+    assert ranges, run.log()
+    # The runtime blob stays out of the OS's RAM; the RSDP sits in ACPI memory.
+    blob = re.search(r"runtime: blob at ([0-9a-f]+), (\d+) KiB", out)
+    assert blob, run.log()
+    base, size = int(blob.group(1), 16), int(blob.group(2)) * 1024
+    for address in (base, base + size - 1):
+        kinds = covering(ranges, address)
+        assert kinds and "System RAM" not in kinds, f"runtime blob at {address:#x} is {kinds}"
+    rsdp = re.search(r"ACPI 2.0=(0x[0-9a-f]+)", out)
+    assert rsdp and "ACPI Tables" in covering(ranges, int(rsdp.group(1), 16)), run.log()
+    # What Linux counts as RAM is what we gave, less firmware ranges: within 16 MiB of -m 512.
+    ram = sum(e - s + 1 for s, e, t in ranges if t == "System RAM")
+    assert 496 * 2**20 <= ram <= 512 * 2**20, f"System RAM {ram >> 20} MiB"
+    # Linux's words when a runtime service faults or it gives up on them.
+    assert "[Firmware Bug]" not in out and "EFI Runtime Services are disabled" not in out
+    assert run.wait_exit(30) is not None, "poweroff did not end QEMU\n" + run.log()
