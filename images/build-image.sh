@@ -20,6 +20,7 @@ BUILD=${BUILD:-$(dirname "$IMAGES_BUILD")}
 DEBS=$IMAGES_BUILD/debs
 ROOT=$IMAGES_BUILD/root
 INITRD=$IMAGES_BUILD/initramfs.img
+RECIPE="" NAME="" WORK="" KERNEL=""
 export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-1704067200}
 export LC_ALL=C TZ=UTC
 
@@ -218,7 +219,7 @@ cmd_build() {
 	RECIPE=$1
 	local out=$2
 	NAME=$(basename "$RECIPE" .recipe)
-	WORK=$IMAGES_BUILD/work/$NAME
+	WORK=$(dirname "$out")/work/$NAME
 	KERNEL=""
 	declare -gA VARS=([NAME]="$NAME" [CMDLINE]="")
 	[ -f "$RECIPE" ] || die "no recipe $RECIPE"
@@ -282,6 +283,10 @@ cmd_manifest() {
 				continue
 			fi
 			echo "$name.img  $(stat -c %s "$img")  $(cut -c1-64 "$img.sha256")"
+			recipe_lines "$recipe" | sed -n 's/^require[[:space:]]*//p' | while read -r req; do
+				req=$(expand "$req")
+				echo "    ${req#"$TREE"/}  $(sha256sum "$req" | cut -c1-64)"
+			done
 			recipe_debs "$recipe" | while read -r deb; do
 				echo "    $(dpkg-deb -f "$deb" Package)=$(dpkg-deb -f "$deb" Version)"
 			done
