@@ -16,6 +16,8 @@ set -euo pipefail
 IMAGES_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 TREE=$(dirname "$IMAGES_DIR")
 IMAGES_BUILD=${IMAGES_BUILD:-$TREE/build/images}
+mkdir -p "$IMAGES_BUILD/debs"
+IMAGES_BUILD=$(cd "$IMAGES_BUILD" && pwd)
 BUILD=${BUILD:-$(dirname "$IMAGES_BUILD")}
 DEBS=$IMAGES_BUILD/debs
 ROOT=$IMAGES_BUILD/root
@@ -43,18 +45,21 @@ cached_deb() {
 
 # Download a package into the cache unless a copy is there: repeated builds do no network.
 # apt-get update only when a download fails, e.g. on a machine whose lists are empty or stale.
+apt_download() {
+	(cd "$DEBS" && apt-get download -q "$1") >"$DEBS/.apt.log" 2>&1
+}
+
 fetch_deb() {
 	local name=$1 deb
 	deb=$(cached_deb "$name")
 	if [ -z "$deb" ]; then
-		mkdir -p "$DEBS"
 		echo "  APT     $name" >&2
-		if ! (cd "$DEBS" && apt-get download -q "$name" >/dev/null 2>"$DEBS/.apt.log"); then
+		if ! apt_download "$name"; then
 			echo "  APT     update (download of $name failed)" >&2
-			apt-get update -q >/dev/null ||
-				die "apt-get update failed (run it as root once, then retry)"
-			(cd "$DEBS" && apt-get download -q "$name" >/dev/null) ||
-				die "apt-get download $name failed"
+			if ! apt-get update -q >"$DEBS/.apt.log" 2>&1 || ! apt_download "$name"; then
+				cat "$DEBS/.apt.log" >&2
+				die "apt-get download $name failed (apt-get update needs root)"
+			fi
 		fi
 		deb=$(cached_deb "$name")
 		[ -n "$deb" ] || die "apt-get download $name left no .deb in $DEBS"
@@ -69,7 +74,8 @@ package_debs() {
 	deb=$(fetch_deb "$name")
 	echo "$deb"
 	[ -n "$glob" ] || return 0
-	for dep in $(dpkg-deb -f "$deb" Depends | tr ',|' '\n\n' | sed 's/(.*//; s/[[:space:]]//g'); do
+	# shellcheck disable=SC2020  # both separators become newlines
+	for dep in $(dpkg-deb -f "$deb" Depends | tr '|,' '\n\n' | sed 's/(.*//; s/[[:space:]]//g'); do
 		# shellcheck disable=SC2053  # GLOB is a pattern on purpose
 		if [[ $dep == $glob ]]; then
 			fetch_deb "$dep"
@@ -133,6 +139,7 @@ cmd_initramfs() {
 }
 
 # Expand the few $NAMES a recipe may use in paths; nothing else is evaluated.
+# shellcheck disable=SC2016  # the single-quoted names are literal text to replace
 expand() {
 	local s=$1
 	s=${s//'$KERNEL'/$KERNEL}
@@ -197,8 +204,9 @@ GRUB_MODULES="part_gpt part_msdos fat memdisk tar normal linux echo search searc
 	ls cat configfile serial terminal sleep efi_gop efi_uga all_video"
 make_grub() {
 	local out=$1 cfg=$2 dir=$ROOT/usr/lib/grub/x86_64-efi memdisk=$WORK/grub-memdisk
-	[ -x "$ROOT/usr/bin/grub-mkimage" ] && [ -d "$dir" ] ||
+	if [ ! -x "$ROOT/usr/bin/grub-mkimage" ] || [ ! -d "$dir" ]; then
 		die "$RECIPE: grub needs packages grub-common and grub-efi-amd64-bin"
+	fi
 	mkdir -p "$memdisk/boot/grub"
 	render "$cfg" "$memdisk/boot/grub/grub.cfg"
 	tar -C "$memdisk" --sort=name --mtime="@$SOURCE_DATE_EPOCH" --owner=0 --group=0 \
@@ -231,6 +239,7 @@ cmd_build() {
 	done < <(recipe_lines "$RECIPE")
 	rm -rf "$WORK"
 	mkdir -p "$WORK"
+	# shellcheck disable=SC2016
 	if grep -q '\$KERNEL\|^uki' "$RECIPE"; then
 		KERNEL=$(find_kernel)
 	fi
