@@ -78,6 +78,11 @@ EFI_STATUS memory_init(struct handoff *h)
 	return EFI_SUCCESS;
 }
 
+void memory_reserve(struct handoff *h, UINT64 base, UINT64 length)
+{
+	add_range(h, base, length, HANDOFF_MEMORY_RESERVED);
+}
+
 void *memory_alloc(struct handoff *h, UINT64 size, UINT32 kind)
 {
 	UINT64 pages = (size + PAGE_SIZE - 1) / PAGE_SIZE;

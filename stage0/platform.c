@@ -26,6 +26,16 @@
 #define ICH9_ACPI_CNTL 0x44
 #define ICH9_ACPI_EN 0x80
 
+/*
+ * Q35's PCI Express enhanced configuration window. QEMU leaves it off until firmware programs the
+ * MCH's PCIEXBAR; once it is on, QEMU's ACPI tables carry an MCFG and Linux reaches extended
+ * config space, provided the window is reserved in the memory map as OVMF reserves it.
+ */
+#define Q35_PCIEXBAR 0x60
+#define Q35_MMCONFIG_BASE 0xb0000000ull
+#define Q35_MMCONFIG_SIZE 0x10000000ull	/* 256 buses: length field 0 */
+#define Q35_PCIEXBAR_ENABLE 0x1
+
 #define FOUR_GIB 0x100000000ull
 #define PCI_MMIO32_MIN_BASE 0xc0000000ull	/* above q35's MMCONFIG at 0xb0000000 */
 #define PCI_MMIO32_LIMIT 0xfebfffffull		/* below the I/O APIC, HPET and local APIC */
@@ -60,6 +70,9 @@ void platform_init(struct handoff *h)
 		struct pci_address lpc = { 0, 0x1f, 0 };
 
 		h->flags |= HANDOFF_FLAG_MACHINE_Q35;
+		pci_write32(host, Q35_PCIEXBAR + 4, (UINT32)(Q35_MMCONFIG_BASE >> 32));
+		pci_write32(host, Q35_PCIEXBAR, (UINT32)Q35_MMCONFIG_BASE | Q35_PCIEXBAR_ENABLE);
+		memory_reserve(h, Q35_MMCONFIG_BASE, Q35_MMCONFIG_SIZE);
 		if (pci_read16(lpc, PCI_DEVICE_ID) == ICH9_LPC_ID) {
 			pci_write32(lpc, ICH9_PMBASE, ACPI_PM_BASE | 1);
 			pci_write8(lpc, ICH9_ACPI_CNTL, ICH9_ACPI_EN);

@@ -20,6 +20,8 @@ void platform_pci_windows(const struct handoff *h, struct pci_windows *ret_windo
 /* memory.c */
 /* Read QEMU's e820 map into the hand-off block. */
 EFI_STATUS memory_init(struct handoff *h);
+/* Record a range the OS must leave alone (e.g. PCIe MMCONFIG) in the hand-off memory map. */
+void memory_reserve(struct handoff *h, UINT64 base, UINT64 length);
 /* Highest page-aligned free RAM below 4 GiB for size bytes, recorded as reserved kind; NULL if none. */
 void *memory_alloc(struct handoff *h, UINT64 size, UINT32 kind);
 /* Give back the most recent allocation (a stage that failed verification). */

@@ -75,6 +75,10 @@ def test_linux_uki_sees_efi_acpi_and_our_memory_map(qemu, machine):
     # What Linux counts as RAM is what we gave, less firmware ranges: within 16 MiB of -m 512.
     ram = sum(e - s + 1 for s, e, t in ranges if t == "System RAM")
     assert 496 * 2**20 <= ram <= 512 * 2**20, f"System RAM {ram >> 20} MiB"
+    if machine == "q35":
+        # stage0 turned on the PCIe MMCONFIG window and reserved it, so Linux uses it.
+        assert "PCI: MMCONFIG for domain 0000" in out, run.log()
+        assert "fail to add MMCONFIG" not in out
     # Linux's words when a runtime service faults or it gives up on them.
     assert "[Firmware Bug]" not in out and "EFI Runtime Services are disabled" not in out
     assert run.wait_exit(30) is not None, "poweroff did not end QEMU\n" + run.log()
