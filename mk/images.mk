@@ -48,7 +48,7 @@ $(IMAGES_BUILD)/root.stamp: $(IMAGES_RECIPES) $(IMAGES_SCRIPT)
 	$(Q)$(IMAGES_ENV) $(IMAGES_SCRIPT) fetch $(IMAGES_RECIPES)
 	@touch $@
 
-$(IMAGES_BUILD)/initramfs.img: images/initramfs/init $(IMAGES_BUILD)/root.stamp $(IMAGES_SCRIPT)
+$(IMAGES_BUILD)/initramfs.cpio.gz: images/initramfs/init $(IMAGES_BUILD)/root.stamp $(IMAGES_SCRIPT)
 	$(call quiet,CPIO,$@)
 	$(Q)$(IMAGES_ENV) $(IMAGES_SCRIPT) initramfs $@
 
@@ -57,8 +57,9 @@ $(IMAGES_BUILD)/initramfs.img: images/initramfs/init $(IMAGES_BUILD)/root.stamp 
 IMAGES_EFI_APPS_hello := $(filter %/hello.efi,$(EFI_APPS))
 IMAGES_EFI_APPS_selftest := $(filter %/selftest.efi %/selftest-child.efi,$(EFI_APPS))
 
-$(IMAGES_BUILD)/%.img: images/%.recipe $(IMAGES_BUILD)/root.stamp $(IMAGES_BUILD)/initramfs.img \
-		$(IMAGES_SCRIPT) $(IMAGES_TEMPLATES) $(MKIMAGE) $(IMAGES_STAGE1) $(IMAGES_RUNTIME)
+$(IMAGES_BUILD)/%.img: images/%.recipe $(IMAGES_BUILD)/root.stamp \
+		$(IMAGES_BUILD)/initramfs.cpio.gz $(IMAGES_SCRIPT) $(IMAGES_TEMPLATES) $(MKIMAGE) \
+		$(IMAGES_STAGE1) $(IMAGES_RUNTIME)
 	$(call quiet,IMAGE,$@)
 	$(Q)$(IMAGES_ENV) $(IMAGES_SCRIPT) build $< $@
 
