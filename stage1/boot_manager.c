@@ -56,8 +56,8 @@ BOOLEAN boot_file_exists(EFI_HANDLE fs, const CHAR16 *path)
 	return TRUE;
 }
 
-EFI_STATUS boot_image(EFI_DEVICE_PATH_PROTOCOL *path, const CHAR16 *name, const void *options,
-		      UINTN options_size)
+EFI_STATUS boot_image(EFI_DEVICE_PATH_PROTOCOL *path, void *buffer, UINTN buffer_size,
+		      const CHAR16 *name, const void *options, UINTN options_size)
 {
 	EFI_LOADED_IMAGE_PROTOCOL *loaded;
 	EFI_HANDLE image;
@@ -66,7 +66,7 @@ EFI_STATUS boot_image(EFI_DEVICE_PATH_PROTOCOL *path, const CHAR16 *name, const 
 	CHAR16 *exit_data = NULL;
 	void *copy = NULL;
 
-	status = efi_load_image(TRUE, firmware_image_handle, path, NULL, 0, &image);
+	status = efi_load_image(TRUE, firmware_image_handle, path, buffer, buffer_size, &image);
 	if (EFI_ERROR(status))
 		return log_warn_status(status, "cannot load %ls", name);
 	if (options_size && !EFI_ERROR(handle_lookup(image, &loaded_image_guid, (void **)&loaded))) {
@@ -264,7 +264,7 @@ static EFI_STATUS boot_option(UINT16 number)
 	/* UEFI 2.10 §3.3: BootCurrent is volatile, set by the boot manager for the OS to read. */
 	variable_write(u"BootCurrent", EFI_VARIABLE_BOOTSERVICE_ACCESS | EFI_VARIABLE_RUNTIME_ACCESS,
 		       sizeof(number), &number);
-	status = boot_image(path, label, lo.optional_data, lo.optional_data_size);
+	status = boot_image(path, NULL, 0, label, lo.optional_data, lo.optional_data_size);
 	pool_free(path);
 out:
 	pool_free(data);
@@ -324,14 +324,14 @@ static BOOLEAN boot_removable_on(EFI_HANDLE fs)
 		return FALSE;
 	path = boot_file_path_on(fs, REMOVABLE_PATH);
 	if (path)
-		boot_image(path, REMOVABLE_PATH, NULL, 0);
+		boot_image(path, NULL, 0, REMOVABLE_PATH, NULL, 0);
 	pool_free(path);
 	return TRUE;
 }
 
 /*
- * Without boot options: the removable media path on the boot ESP, then on every other file
- * system.
+ * Without boot options: the removable media path on the boot ESP; Boot Loader Specification
+ * entries there when it has none; then the removable media path on every other file system.
  */
 static void boot_fallbacks(void)
 {
@@ -339,8 +339,8 @@ static void boot_fallbacks(void)
 	EFI_HANDLE *handles = NULL;
 	UINTN count = 0;
 
-	if (boot_esp)
-		boot_removable_on(boot_esp);
+	if (boot_esp && !boot_removable_on(boot_esp))
+		bls_boot_entries(boot_esp);
 	if (EFI_ERROR(handle_find_all(&fs_guid, &handles, &count)))
 		return;
 	for (UINTN i = 0; i < count; i++)
