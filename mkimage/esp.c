@@ -58,7 +58,7 @@ int esp_format(const char *path, uint64_t size, uint32_t volume_id, uint64_t hid
 	argv[n++] = "-i";
 	argv[n++] = volid;
 	argv[n++] = "-n";
-	argv[n++] = "STRATA-ESP";
+	argv[n++] = "STRATA"; /* the label the self-test and the test disks use too */
 	/* Hidden sectors = where the partition starts, as a FAT on a partitioned disk records it.
 	 */
 	argv[n++] = "-h";

@@ -15,6 +15,31 @@ ROOT = Path(__file__).resolve().parents[1]
 BUILD = Path(os.environ.get("STRATA_BUILD", ROOT / "build")).resolve()
 ESP_START = 2048  # sectors: 1 MiB, where partitioning tools put the first partition
 SECTOR = 512
+EXPECTED_IMAGES = ROOT / "images" / "expected.txt"
+
+# Debian's ovmf package; the 4M build is the one Debian 12 ships for q35.
+OVMF_CODE = Path(os.environ.get("OVMF_CODE", "/usr/share/OVMF/OVMF_CODE_4M.fd"))
+OVMF_VARS = Path(os.environ.get("OVMF_VARS", "/usr/share/OVMF/OVMF_VARS_4M.fd"))
+
+
+def expected_images():
+    """images/expected.txt as {image: {"strata": bool, "marker": str, "reason": str}}."""
+    table = {}
+    for line in EXPECTED_IMAGES.read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, strata, marker, reason = (f.strip() for f in line.split("|"))
+            table[name] = {"strata": strata == "yes", "marker": marker, "reason": reason}
+    return table
+
+
+def ovmf_command(disk, vars_copy, machine="q35", memory="512"):
+    """QEMU booting disk under OVMF: the code read-only, vars_copy (a private copy) writable."""
+    return ["qemu-system-x86_64", "-machine", f"{machine},accel={accel()}", "-m", memory,
+            "-display", "none", "-serial", "stdio", "-monitor", "none", "-no-reboot",
+            "-drive", f"if=pflash,format=raw,unit=0,readonly=on,file={OVMF_CODE}",
+            "-drive", f"if=pflash,format=raw,unit=1,file={vars_copy}",
+            "-drive", f"if=none,id=boot,format=raw,file={disk}",
+            "-device", "virtio-blk-pci,drive=boot,bootindex=1"]
 
 
 def accel():
@@ -67,7 +92,9 @@ class QemuRun:
     def __init__(self, args):
         self.args = args
         self.output = ""
-        self.proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+        self.started = time.monotonic()
+        # stdin is the serial line's input: tests type keys with send().
+        self.proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=subprocess.STDOUT)
         self.lock = threading.Lock()
         self.reader = threading.Thread(target=self._read, daemon=True)
@@ -90,6 +117,14 @@ class QemuRun:
                 return marker in self.output
             time.sleep(0.05)
         return False
+
+    def send(self, data):
+        """Type bytes on the serial console."""
+        self.proc.stdin.write(data)
+        self.proc.stdin.flush()
+
+    def elapsed(self):
+        return time.monotonic() - self.started
 
     def wait_exit(self, timeout):
         """QEMU's exit status, or None if it is still running after timeout seconds."""

@@ -3,21 +3,11 @@
 import re
 
 import pytest
-from conftest import BUILD, ROOT
+from conftest import BUILD
+from qemu_harness import expected_images
 
 IMAGES = BUILD / "images"
-EXPECTED = ROOT / "images" / "expected.txt"
 LINUX_TIMEOUT = 300
-
-
-def expected_images():
-    """images/expected.txt as {image: (boots under Strata, marker, reason while not)}."""
-    table = {}
-    for line in EXPECTED.read_text().splitlines():
-        if line.strip() and not line.startswith("#"):
-            name, strata, marker, reason = (f.strip() for f in line.split("|"))
-            table[name] = (strata == "yes", marker, reason)
-    return table
 
 
 def boot_image(qemu, name, machine="q35", memory="512"):
@@ -30,11 +20,11 @@ def boot_image(qemu, name, machine="q35", memory="512"):
 
 @pytest.mark.parametrize("name", sorted(expected_images()))
 def test_image_boots_to_its_marker(qemu, name):
-    boots, marker, reason = expected_images()[name]
-    if not boots:
-        pytest.xfail(f"{name} is not expected to boot under Strata yet: {reason}")
+    image = expected_images()[name]
+    if not image["strata"]:
+        pytest.xfail(f"{name} is not expected to boot under Strata yet: {image['reason']}")
     run = boot_image(qemu, name)
-    assert run.wait_for(marker, LINUX_TIMEOUT), run.log()
+    assert run.wait_for(image["marker"], LINUX_TIMEOUT), run.log()
 
 
 def memmap(out):

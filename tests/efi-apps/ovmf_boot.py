@@ -12,13 +12,11 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from qemu_harness import BUILD, ROOT, QemuRun, accel, build_disk  # noqa: E402,F401
+from qemu_harness import (BUILD, OVMF_CODE, OVMF_VARS, ROOT, QemuRun, accel,  # noqa: E402,F401
+                          build_disk, ovmf_command)
 
 APPS = BUILD / "efi-apps"
 
-# Debian's ovmf package; the 4M build is the one Debian 12 ships for q35.
-OVMF_CODE = Path(os.environ.get("OVMF_CODE", "/usr/share/OVMF/OVMF_CODE_4M.fd"))
-OVMF_VARS = Path(os.environ.get("OVMF_VARS", "/usr/share/OVMF/OVMF_VARS_4M.fd"))
 
 # The self-test's file-system fixture; efi-apps/selftest/fixture.h holds the same names and sizes.
 PATTERN_SIZE = 20000
@@ -51,12 +49,7 @@ def ovmf(tmp_path):
             pytest.skip(f"{OVMF_CODE} missing (Debian package ovmf)")
         vars_copy = tmp_path / f"vars{len(runs)}.fd"
         shutil.copy(OVMF_VARS, vars_copy)
-        args = ["qemu-system-x86_64", "-machine", f"{machine},accel={accel()}", "-m", memory,
-                "-display", "none", "-serial", "stdio", "-monitor", "none", "-no-reboot",
-                "-drive", f"if=pflash,format=raw,unit=0,readonly=on,file={OVMF_CODE}",
-                "-drive", f"if=pflash,format=raw,unit=1,file={vars_copy}",
-                "-drive", f"if=none,id=boot,format=raw,file={disk}",
-                "-device", "virtio-blk-pci,drive=boot,bootindex=1", *extra]
+        args = ovmf_command(disk, vars_copy, machine, memory) + list(extra)
         if debug_exit:
             args += ["-device", "isa-debug-exit,iobase=0xf4,iosize=4"]
         run = QemuRun(args)

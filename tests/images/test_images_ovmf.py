@@ -15,10 +15,7 @@ LINUX_IMAGES = ["linux-uki", "grub", "shim-grub", "systemd-boot", "native-linux"
 BOOT_TIMEOUT = 600
 SYSTEMD_BOOT = IMAGES / "root/usr/lib/systemd/boot/efi/systemd-bootx64.efi"
 # Known self-test failures on OVMF that are not the image's doing: {case: reason}.
-SELFTEST_KNOWN = {
-    "filesystem.get_info_variants": "the self-test expects the ESP label STRATA, mkimage writes "
-                                    "STRATA-ESP",
-}
+SELFTEST_KNOWN = {}
 
 
 def bootable_copy(name, tmp_path):
