@@ -16,13 +16,15 @@ def qemu():
     runs = []
 
     def start(disk, machine="q35", virtio="", pflash=False, extra=(), memory="256",
-              device_bus=None, snapshot=False):
+              device_bus=None, snapshot=False, reboot=False):
         rom = BUILD / "stage0.rom"
         args = ["qemu-system-x86_64", "-machine", f"{machine},accel={accel()}", "-m", memory,
-                "-display", "none", "-serial", "stdio", "-monitor", "none", "-no-reboot",
+                "-display", "none", "-serial", "stdio", "-monitor", "none",
                 "-device", "isa-debug-exit,iobase=0xf4,iosize=4",
                 "-drive", f"if=none,id=boot,format=raw,file={disk}"
                 + (",snapshot=on" if snapshot else "")]
+        if not reboot:
+            args.append("-no-reboot")  # a reset ends QEMU, so a reboot loop cannot hide
         blk = "virtio-blk-pci,drive=boot" + (f",{virtio}" if virtio else "")
         if device_bus:
             blk += f",bus={device_bus}"
