@@ -5,6 +5,7 @@
 #   make check      build everything and run every test (unit, fuzz smoke, QEMU boot)
 #   make run        build the default image and boot it under Strata on the serial console
 #   make deps       install missing Debian packages (needs root; does nothing when all are present)
+#   make dist       release tarball; make install PREFIX=... DESTDIR=... installs the same files
 #   V=1             show the commands
 
 .DEFAULT_GOAL := all
@@ -25,13 +26,15 @@ include mk/run.mk
 include mk/unit.mk
 include mk/unit-runtime.mk
 include mk/boot.mk
+include mk/dist.mk
 
 .PHONY: all clean check check-all
 all: $(ALL_TARGETS)
 
 # Every test, after the Debian packages are in place. deps runs alone first so no rule of the
 # test run starts before the tools it needs exist.
-CHECK_TARGETS := unit-tests mkimage-tests fuzz-smoke efi-apps-tests boot-tests
+CHECK_TARGETS := unit-tests mkimage-tests fuzz-smoke efi-apps-tests boot-tests images-tests \
+	dist-tests
 check: deps
 	$(Q)$(MAKE) --no-print-directory check-all
 
