@@ -171,6 +171,107 @@ static void entries_apply_default(EFI_HANDLE fs, struct entry_file **order, UINT
 	pool_free(conf);
 }
 
+/* An entry path as a UEFI file name in pool memory; NULL when out of memory. */
+static CHAR16 *entry_path(const char *path)
+{
+	UINTN chars = bls_path_ucs2(path, NULL, 0);
+	CHAR16 *name = pool_alloc(EfiBootServicesData, chars * sizeof(CHAR16));
+
+	if (name)
+		bls_path_ucs2(path, name, chars);
+	return name;
+}
+
+/* Read path from fs into pool memory. */
+static EFI_STATUS read_entry_file(EFI_HANDLE fs, const char *path, void **ret_data,
+				  UINTN *ret_size)
+{
+	CHAR16 *name = entry_path(path);
+	EFI_STATUS status;
+
+	if (!name)
+		return EFI_OUT_OF_RESOURCES;
+	status = file_read_all(fs, name, ret_data, ret_size);
+	pool_free(name);
+	return status;
+}
+
+/* Every initrd of the entry, one after the other in one buffer, as the stub expects them. */
+static EFI_STATUS read_initrds(EFI_HANDLE fs, const struct bls_entry *entry, const CHAR16 *label,
+			       void **ret_data, UINTN *ret_size)
+{
+	void *parts[BLS_MAX_INITRDS];
+	UINTN sizes[BLS_MAX_INITRDS], total = 0, n, at = 0;
+	EFI_STATUS status = EFI_SUCCESS;
+
+	for (n = 0; n < entry->initrd_count; n++) {
+		status = read_entry_file(fs, entry->initrd[n], &parts[n], &sizes[n]);
+		if (EFI_ERROR(status)) {
+			log_warn_status(status, "%ls: initrd %s", label, entry->initrd[n]);
+			break;
+		}
+		total += sizes[n];
+	}
+	if (!EFI_ERROR(status) && n == 1) {
+		*ret_data = parts[0];
+		*ret_size = sizes[0];
+		return EFI_SUCCESS;
+	}
+	if (!EFI_ERROR(status)) {
+		*ret_data = pool_alloc(EfiBootServicesData, total ? total : 1);
+		*ret_size = total;
+		if (!*ret_data)
+			status = log_warn_status(EFI_OUT_OF_RESOURCES, "%ls: %llu bytes of initrds",
+						 label, (UINT64)total);
+	}
+	for (UINTN i = 0; i < n; i++) {
+		if (!EFI_ERROR(status)) {
+			memcpy((UINT8 *)*ret_data + at, parts[i], sizes[i]);
+			at += sizes[i];
+		}
+		pool_free(parts[i]);
+	}
+	return status;
+}
+
+/* Read what the entry names and start it; its status when it failed or returned. */
+static EFI_STATUS entry_boot(EFI_HANDLE fs, const struct bls_entry *entry, const CHAR16 *label)
+{
+	const char *image_path = entry->kernel ? entry->kernel : entry->efi;
+	struct linux_image li = { .entry = entry };
+	void *initrd = NULL;
+	EFI_STATUS status;
+	CHAR16 *name;
+
+	if (entry->architecture && !bls_pattern_match("x64", entry->architecture)) {
+		log_info("%ls is for architecture %s, skipped", label, entry->architecture);
+		return EFI_UNSUPPORTED;
+	}
+	status = read_entry_file(fs, image_path, &li.kernel, &li.kernel_size);
+	if (EFI_ERROR(status))
+		return log_warn_status(status, "%ls: kernel %s", label, image_path);
+	if (entry->initrd_count) {
+		status = read_initrds(fs, entry, label, &initrd, &li.initrd_size);
+		if (EFI_ERROR(status))
+			goto err_kernel;
+		li.initrd = initrd;
+	}
+	name = entry_path(image_path);
+	li.path = name ? boot_file_path_on(fs, name) : NULL;
+	pool_free(name);
+	if (!li.path) {
+		status = log_warn_status(EFI_OUT_OF_RESOURCES, "%ls: device path", label);
+		goto err_initrd;
+	}
+	status = linux_boot(&li, label);
+	pool_free(li.path);
+err_initrd:
+	pool_free(initrd);
+err_kernel:
+	pool_free(li.kernel);
+	return status;
+}
+
 /* "entry <id> (<title>)" for the log. */
 static void entry_label(const struct entry_file *e, CHAR16 *label)
 {
@@ -217,7 +318,7 @@ EFI_STATUS bls_boot_entries(EFI_HANDLE fs)
 	/* A kernel that returns, or one that cannot start, hands over to the next entry. */
 	for (UINTN i = 0; i < count; i++) {
 		entry_label(order[i], label);
-		status = linux_boot_entry(fs, &order[i]->entry, label);
+		status = entry_boot(fs, &order[i]->entry, label);
 	}
 	for (UINTN i = 0; i < count; i++)
 		pool_free(files[i].text);

@@ -19,8 +19,25 @@ EFI_DEVICE_PATH_PROTOCOL *boot_file_path_on(EFI_HANDLE fs, const CHAR16 *path);
 
 /* bls.c: boot the Boot Loader Specification entries on fs in order; EFI_NOT_FOUND if none. */
 EFI_STATUS bls_boot_entries(EFI_HANDLE fs);
-/* linux_loader.c: boot one entry's kernel (or EFI program) and initrds from fs; label for logs. */
-EFI_STATUS linux_boot_entry(EFI_HANDLE fs, const struct bls_entry *entry, const CHAR16 *label);
+
+/* A kernel (or EFI program) and its initrds read into memory, and what names them. */
+struct linux_image {
+	EFI_DEVICE_PATH_PROTOCOL *path;	/* the kernel file, for LoadedImage */
+	void *kernel;
+	UINTN kernel_size;
+	const void *initrd;		/* every initrd of the entry in one buffer; NULL if none */
+	UINTN initrd_size;
+	const struct bls_entry *entry;	/* its options are the command line */
+};
+/*
+ * linux_loader.c: start li through its EFI stub (as an image, the initrd through LoadFile2), or a
+ * bzImage without one through the x86 64-bit boot protocol, which does not return on success.
+ */
+EFI_STATUS linux_boot(const struct linux_image *li, const CHAR16 *label);
+/* load_file2.c: serve data as the initrd that Linux EFI stubs load by LoadFile2, until removed. */
+EFI_STATUS linux_initrd_install(const void *data, UINTN size);
+/* Remove the initrd handle (a kernel that returned must not leave it to the next one). */
+void linux_initrd_uninstall(void);
 
 /* Try every boot option; never returns (halts with a message when all fail). */
 __attribute__((noreturn)) void boot_manager_run(void);

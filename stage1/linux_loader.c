@@ -1,232 +1,353 @@
 /* SPDX-License-Identifier: MIT */
-/* The native Linux loader: a kernel EFI stub with its command line, the initrd by LoadFile2. */
-#include "include/efi/protocol/load_file2.h"
+/* Start a Linux kernel: its EFI stub as an image, else the x86 64-bit boot protocol. */
+#include "include/efi/system_table.h"
 #include "lib/bls.h"
-#include "lib/container_of.h"
 #include "lib/pe.h"
 #include "lib/string.h"
 #include "stage1/boot_manager.h"
-#include "stage1/handles.h"
+#include "stage1/image.h"
 #include "stage1/memory.h"
 #include "stage1/stage1.h"
+#include "stage1/system_table.h"
 
 #define LOG_PREFIX "boot: "
 #include "lib/log.h"
 
-/*
- * LINUX_EFI_INITRD_MEDIA_GUID: Linux 5.8+ EFI stubs locate LoadFile2 on a handle whose device
- * path is this vendor media node alone, and load their initrd through it.
- */
-#define LINUX_EFI_INITRD_MEDIA_GUID \
-	{ 0x5568e427, 0x68fc, 0x4f3d, { 0xac, 0x74, 0xca, 0x55, 0x52, 0x31, 0xcc, 0x68 } }
+/* Offsets in the bzImage and in boot_params (Linux: Documentation/arch/x86/boot.rst, zero-page). */
+#define BP_ACPI_RSDP_ADDR 0x070
+#define BP_EXT_RAMDISK_IMAGE 0x0c0
+#define BP_EXT_RAMDISK_SIZE 0x0c4
+#define BP_EXT_CMD_LINE_PTR 0x0c8
+#define BP_E820_ENTRIES 0x1e8
+#define BP_E820_TABLE 0x2d0
+#define HDR_START 0x1f1		/* setup_sects: the setup header starts here, in both */
+#define HDR_JUMP_LENGTH 0x201	/* the header ends at 0x202 + this byte */
+#define HDR_MAGIC 0x202
+#define HDR_VERSION 0x206
+#define HDR_TYPE_OF_LOADER 0x210
+#define HDR_RAMDISK_IMAGE 0x218
+#define HDR_RAMDISK_SIZE 0x21c
+#define HDR_CMD_LINE_PTR 0x228
+#define HDR_INITRD_ADDR_MAX 0x22c
+#define HDR_KERNEL_ALIGNMENT 0x230
+#define HDR_RELOCATABLE 0x234
+#define HDR_XLOADFLAGS 0x236
+#define HDR_CMDLINE_SIZE 0x238
+#define HDR_PREF_ADDRESS 0x258
+#define HDR_INIT_SIZE 0x260
+#define HDR_MIN_FILE_SIZE 0x268
 
-/* Offsets in a bzImage's real-mode header (Documentation/arch/x86/boot.rst). */
-#define BZIMAGE_HEADER_MAGIC_OFFSET 0x202
-#define BZIMAGE_HEADER_MAGIC 0x53726448u	/* "HdrS" */
+#define BZIMAGE_MAGIC 0x53726448u	/* "HdrS" */
+#define BOOT_PROTOCOL_MIN 0x020c	/* 2.12: xloadflags says whether a 64-bit entry exists */
+#define XLF_KERNEL_64 (1u << 0)
+#define E820_MAX_ENTRIES 128
+#define E820_RAM 1
+#define E820_RESERVED 2
+#define E820_ACPI 3
+#define E820_NVS 4
+#define E820_UNUSABLE 5
+#define E820_PMEM 7
+/* The 64-bit entry point sits this far into the protected-mode kernel. */
+#define STARTUP_64_OFFSET 0x200
+#define BELOW_4G 0xffffffffull
 
-struct initrd_path {
-	VENDOR_DEVICE_PATH vendor;
-	EFI_DEVICE_PATH_PROTOCOL end;
-} __attribute__((packed));
+static const EFI_GUID acpi20_guid = EFI_ACPI_20_TABLE_GUID;
 
-struct initrd {
-	EFI_LOAD_FILE2_PROTOCOL load_file;
-	EFI_HANDLE handle;
-	void *data;
-	UINTN size;
-};
-
-static const EFI_GUID load_file2_guid = EFI_LOAD_FILE2_PROTOCOL_GUID;
-static const EFI_GUID dp_guid = EFI_DEVICE_PATH_PROTOCOL_GUID;
-
-static const struct initrd_path initrd_path = {
-	.vendor = {
-		.Header = { MEDIA_DEVICE_PATH, MEDIA_VENDOR_DP, { sizeof(VENDOR_DEVICE_PATH), 0 } },
-		.Guid = LINUX_EFI_INITRD_MEDIA_GUID,
-	},
-	.end = { END_DEVICE_PATH_TYPE, END_ENTIRE_DEVICE_PATH_SUBTYPE, { END_DEVICE_PATH_LENGTH, 0 } },
-};
-
-/* UEFI 2.10 §13.2.2: the size first when the buffer is missing or short, then the bytes. */
-static EFI_STATUS EFIAPI initrd_load_file(EFI_LOAD_FILE2_PROTOCOL *This,
-					  EFI_DEVICE_PATH_PROTOCOL *FilePath, BOOLEAN BootPolicy,
-					  UINTN *BufferSize, VOID *Buffer)
+static UINT32 get32(const UINT8 *p)
 {
-	struct initrd *initrd = container_of(This, struct initrd, load_file);
+	UINT32 v;
 
-	if (!This || !BufferSize || !FilePath)
-		return EFI_INVALID_PARAMETER;
-	if (BootPolicy)
-		return EFI_UNSUPPORTED;
-	if (!Buffer || *BufferSize < initrd->size) {
-		*BufferSize = initrd->size;
-		return EFI_BUFFER_TOO_SMALL;
-	}
-	memcpy(Buffer, initrd->data, initrd->size);
-	*BufferSize = initrd->size;
-	return EFI_SUCCESS;
+	memcpy(&v, p, sizeof(v));
+	return v;
 }
 
-static EFI_STATUS initrd_install(struct initrd *initrd)
+static void put32(UINT8 *p, UINT32 v)
+{
+	memcpy(p, &v, sizeof(v));
+}
+
+/* The options as the UCS-2 command line EFI stubs take; *ret_bytes includes the NUL. */
+static CHAR16 *options_ucs2(const struct bls_entry *entry, UINTN *ret_bytes)
+{
+	UINTN chars = bls_entry_options_ucs2(entry, NULL, 0);
+	CHAR16 *options = pool_alloc(EfiLoaderData, chars * sizeof(CHAR16));
+
+	if (options)
+		bls_entry_options_ucs2(entry, options, chars);
+	*ret_bytes = chars * sizeof(CHAR16);
+	return options;
+}
+
+static EFI_STATUS boot_efi_stub(const struct linux_image *li, const CHAR16 *label)
 {
 	EFI_STATUS status;
+	CHAR16 *options;
+	UINTN bytes;
 
-	initrd->load_file.LoadFile = initrd_load_file;
-	initrd->handle = NULL;
-	status = handle_install(&initrd->handle, &dp_guid, (void *)&initrd_path);
-	if (EFI_ERROR(status))
-		return log_warn_status(status, "initrd device path");
-	status = handle_install(&initrd->handle, &load_file2_guid, &initrd->load_file);
-	if (EFI_ERROR(status)) {
-		handle_uninstall(initrd->handle, &dp_guid, (void *)&initrd_path);
-		return log_warn_status(status, "initrd LoadFile2");
-	}
-	return EFI_SUCCESS;
-}
-
-/* A kernel that returned must not leave its initrd behind for the next entry. */
-static void initrd_uninstall(struct initrd *initrd)
-{
-	handle_uninstall(initrd->handle, &load_file2_guid, &initrd->load_file);
-	handle_uninstall(initrd->handle, &dp_guid, (void *)&initrd_path);
-}
-
-/* An entry path as a UEFI file name in pool memory; NULL when out of memory. */
-static CHAR16 *entry_path(const char *path)
-{
-	UINTN chars = bls_path_ucs2(path, NULL, 0);
-	CHAR16 *name = pool_alloc(EfiBootServicesData, chars * sizeof(CHAR16));
-
-	if (name)
-		bls_path_ucs2(path, name, chars);
-	return name;
-}
-
-/* Read path from fs into pool memory. */
-static EFI_STATUS read_entry_file(EFI_HANDLE fs, const char *path, void **ret_data,
-				  UINTN *ret_size)
-{
-	CHAR16 *name = entry_path(path);
-	EFI_STATUS status;
-
-	if (!name)
-		return EFI_OUT_OF_RESOURCES;
-	status = file_read_all(fs, name, ret_data, ret_size);
-	pool_free(name);
-	return status;
-}
-
-/* Every initrd of the entry, one after the other in one buffer, as the stub expects them. */
-static EFI_STATUS read_initrds(EFI_HANDLE fs, const struct bls_entry *entry, const CHAR16 *label,
-			       struct initrd *initrd)
-{
-	void *parts[BLS_MAX_INITRDS];
-	UINTN sizes[BLS_MAX_INITRDS], total = 0, n, at = 0;
-	EFI_STATUS status = EFI_SUCCESS;
-
-	for (n = 0; n < entry->initrd_count; n++) {
-		status = read_entry_file(fs, entry->initrd[n], &parts[n], &sizes[n]);
-		if (EFI_ERROR(status)) {
-			log_warn_status(status, "%ls: initrd %s", label, entry->initrd[n]);
-			break;
-		}
-		total += sizes[n];
-	}
-	if (!EFI_ERROR(status) && n == 1) {
-		initrd->data = parts[0];
-		initrd->size = sizes[0];
-		return EFI_SUCCESS;
-	}
-	if (!EFI_ERROR(status)) {
-		initrd->data = pool_alloc(EfiBootServicesData, total ? total : 1);
-		initrd->size = total;
-		if (!initrd->data)
-			status = log_warn_status(EFI_OUT_OF_RESOURCES, "%ls: %llu bytes of initrds",
-						 label, (UINT64)total);
-	}
-	for (UINTN i = 0; i < n; i++) {
-		if (!EFI_ERROR(status)) {
-			memcpy((UINT8 *)initrd->data + at, parts[i], sizes[i]);
-			at += sizes[i];
-		}
-		pool_free(parts[i]);
-	}
-	return status;
-}
-
-/*
- * A bzImage that is no PE image (built without CONFIG_EFI_STUB) would need the x86 boot
- * protocol, which Strata does not implement: say so instead of a bare load error.
- */
-static BOOLEAN refuse_without_stub(const void *kernel, UINTN size, const CHAR16 *label)
-{
-	struct pe_image_info info;
-	UINT32 magic = 0;
-
-	if (!EFI_ERROR(pe_parse(kernel, size, &info)))
-		return FALSE;
-	if (size >= BZIMAGE_HEADER_MAGIC_OFFSET + sizeof(magic))
-		memcpy(&magic, (const UINT8 *)kernel + BZIMAGE_HEADER_MAGIC_OFFSET, sizeof(magic));
-	if (magic != BZIMAGE_HEADER_MAGIC)
-		return FALSE;
-	log_warn_status(EFI_UNSUPPORTED, "%ls: the kernel has no EFI stub, and the x86 boot "
-			"protocol for such kernels is not implemented", label);
-	return TRUE;
-}
-
-EFI_STATUS linux_boot_entry(EFI_HANDLE fs, const struct bls_entry *entry, const CHAR16 *label)
-{
-	const char *image_path = entry->kernel ? entry->kernel : entry->efi;
-	struct initrd initrd = { 0 };
-	EFI_DEVICE_PATH_PROTOCOL *path = NULL;
-	CHAR16 *name, *options = NULL;
-	UINTN size, chars;
-	EFI_STATUS status;
-	void *kernel;
-
-	if (entry->architecture && !bls_pattern_match("x64", entry->architecture)) {
-		log_info("%ls is for architecture %s, skipped", label, entry->architecture);
-		return EFI_UNSUPPORTED;
-	}
-	status = read_entry_file(fs, image_path, &kernel, &size);
-	if (EFI_ERROR(status))
-		return log_warn_status(status, "%ls: kernel %s", label, image_path);
-	if (entry->initrd_count) {
-		status = read_initrds(fs, entry, label, &initrd);
+	options = options_ucs2(li->entry, &bytes);
+	if (!options)
+		return log_warn_status(EFI_OUT_OF_RESOURCES, "%ls: command line", label);
+	if (li->initrd) {
+		status = linux_initrd_install(li->initrd, li->initrd_size);
 		if (EFI_ERROR(status))
-			goto err_kernel;
-	}
-	status = EFI_OUT_OF_RESOURCES;
-	chars = bls_entry_options_ucs2(entry, NULL, 0);
-	options = pool_alloc(EfiLoaderData, chars * sizeof(CHAR16));
-	name = entry_path(image_path);
-	path = name ? boot_file_path_on(fs, name) : NULL;
-	pool_free(name);
-	if (!options || !path) {
-		log_warn_status(status, "%ls: command line and path", label);
-		goto err_initrd;
-	}
-	bls_entry_options_ucs2(entry, options, chars);
-	if (refuse_without_stub(kernel, size, label)) {
-		status = EFI_UNSUPPORTED;
-		goto err_initrd;
-	}
-	if (initrd.data) {
-		status = initrd_install(&initrd);
-		if (EFI_ERROR(status))
-			goto err_initrd;
-		log_info("%ls: initrd of %llu bytes through LoadFile2", label, (UINT64)initrd.size);
+			goto out;
+		log_info("%ls: initrd of %llu bytes through LoadFile2", label,
+			 (UINT64)li->initrd_size);
 	}
 	/* The NUL is part of the command line: stubs read LoadOptionsSize bytes at most. */
-	status = boot_image(path, kernel, size, label, chars > 1 ? options : NULL,
-			    chars > 1 ? chars * sizeof(CHAR16) : 0);
-	if (initrd.data)
-		initrd_uninstall(&initrd);
-err_initrd:
-	pool_free(path);
+	status = boot_image(li->path, li->kernel, li->kernel_size, label,
+			    bytes > sizeof(CHAR16) ? options : NULL,
+			    bytes > sizeof(CHAR16) ? bytes : 0);
+	linux_initrd_uninstall();
+out:
 	pool_free(options);
-	pool_free(initrd.data);
-err_kernel:
-	pool_free(kernel);
 	return status;
+}
+
+/* Pages below max for size bytes, aligned to align (a power of two, at least a page). */
+static EFI_STATUS allocate_below(UINT64 max, UINT64 size, UINT64 align, EFI_MEMORY_TYPE type,
+				 UINT64 *ret)
+{
+	EFI_PHYSICAL_ADDRESS base = max;
+	EFI_STATUS status;
+
+	status = memory_allocate_pages(AllocateMaxAddress, type,
+				       EFI_SIZE_TO_PAGES(size + align - EFI_PAGE_SIZE), &base);
+	if (EFI_ERROR(status))
+		return status;
+	*ret = (base + align - 1) & ~(align - 1);
+	return EFI_SUCCESS;
+}
+
+static UINT32 e820_type(UINT32 efi_type)
+{
+	switch (efi_type) {
+	case EfiLoaderCode:
+	case EfiLoaderData:
+	case EfiBootServicesCode:
+	case EfiBootServicesData:
+	case EfiConventionalMemory:
+		return E820_RAM;
+	case EfiACPIReclaimMemory:
+		return E820_ACPI;
+	case EfiACPIMemoryNVS:
+		return E820_NVS;
+	case EfiUnusableMemory:
+		return E820_UNUSABLE;
+	case EfiPersistentMemory:
+		return E820_PMEM;
+	default:
+		return E820_RESERVED;
+	}
+}
+
+/* One entry of boot_params' e820 table. */
+struct e820_entry {
+	UINT64 addr;
+	UINT64 size;
+	UINT32 type;
+} __attribute__((packed));
+
+_Static_assert(sizeof(struct e820_entry) == 20, "e820 entry layout");
+
+/* The EFI memory map as boot_params' e820 table, neighbours of one type merged. */
+static void e820_from_map(UINT8 *bp, const UINT8 *map, UINTN map_size, UINTN desc_size)
+{
+	struct e820_entry *table = (struct e820_entry *)(bp + BP_E820_TABLE);
+	UINTN n = 0;
+
+	for (UINTN off = 0; off + desc_size <= map_size; off += desc_size) {
+		const EFI_MEMORY_DESCRIPTOR *d = (const EFI_MEMORY_DESCRIPTOR *)(map + off);
+		UINT64 start = d->PhysicalStart, size = d->NumberOfPages * EFI_PAGE_SIZE;
+		UINT32 type = e820_type(d->Type);
+
+		if (n && table[n - 1].type == type && table[n - 1].addr + table[n - 1].size == start) {
+			table[n - 1].size += size;
+			continue;
+		}
+		if (n == E820_MAX_ENTRIES)
+			break;
+		table[n].addr = start;
+		table[n].size = size;
+		table[n].type = type;
+		n++;
+	}
+	bp[BP_E820_ENTRIES] = (UINT8)n;
+}
+
+/* Leave boot services with the e820 table of the final memory map in boot_params. */
+static EFI_STATUS exit_with_e820(UINT8 *bp)
+{
+	UINTN size, key, desc_size;
+	UINT32 version;
+	EFI_STATUS status = EFI_INVALID_PARAMETER;
+	UINT8 *map = NULL;
+
+	/* The map may change between the two calls (an event, our own allocation): try again. */
+	for (int attempt = 0; attempt < 4 && EFI_ERROR(status); attempt++) {
+		size = 0;
+		efi_get_memory_map(&size, NULL, &key, &desc_size, &version);
+		pool_free(map);
+		size += 8 * desc_size;
+		map = pool_alloc(EfiLoaderData, size);
+		if (!map)
+			return EFI_OUT_OF_RESOURCES;
+		status = efi_get_memory_map(&size, (EFI_MEMORY_DESCRIPTOR *)map, &key, &desc_size,
+					    &version);
+		if (EFI_ERROR(status))
+			continue;
+		e820_from_map(bp, map, size, desc_size);
+		status = efi_exit_boot_services(firmware_image_handle, key);
+	}
+	return status;
+}
+
+/* Segments the 64-bit entry requires: __BOOT_CS (0x10) 64-bit code, __BOOT_DS (0x18) data. */
+static const UINT64 boot_gdt[4] __attribute__((aligned(16))) = {
+	0, 0, 0x00af9a000000ffffull, 0x00cf92000000ffffull,
+};
+
+/*
+ * Enter the kernel at its 64-bit entry with boot_params in rsi. The boot protocol wants its own
+ * GDT selectors, so this is the one place stage1 loads a GDT and reloads CS (a far return).
+ */
+static __attribute__((noreturn)) void jump_to_kernel(UINT64 entry, UINT8 *bp)
+{
+	struct {
+		UINT16 limit;
+		UINT64 base;
+	} __attribute__((packed)) gdtr = { sizeof(boot_gdt) - 1, (UINT64)(UINTN)boot_gdt };
+
+	__asm__ volatile("cli\n\t"
+			 "lgdt %[gdtr]\n\t"
+			 "movl $0x18, %%eax\n\t"
+			 "movl %%eax, %%ds\n\t"
+			 "movl %%eax, %%es\n\t"
+			 "movl %%eax, %%ss\n\t"
+			 "movl %%eax, %%fs\n\t"
+			 "movl %%eax, %%gs\n\t"
+			 "pushq $0x10\n\t"
+			 "leaq 1f(%%rip), %%rax\n\t"
+			 "pushq %%rax\n\t"
+			 "lretq\n"
+			 "1:\n\t"
+			 "movq %[bp], %%rsi\n\t"
+			 "jmp *%[entry]"
+			 :
+			 : [gdtr] "m"(gdtr), [bp] "r"(bp), [entry] "r"(entry)
+			 : "rax", "rsi", "memory");
+	__builtin_unreachable();
+}
+
+/* The options as the ASCII command line of boot_params, within the kernel's limit. */
+static EFI_STATUS cmdline_ascii(const struct bls_entry *entry, UINT32 max, UINT64 *ret)
+{
+	UINTN bytes, chars, n;
+	CHAR16 *wide = options_ucs2(entry, &bytes);
+	char *line;
+	EFI_STATUS status;
+
+	if (!wide)
+		return EFI_OUT_OF_RESOURCES;
+	chars = bytes / sizeof(CHAR16);
+	n = max && chars > max ? max : chars;
+	status = allocate_below(BELOW_4G, n, EFI_PAGE_SIZE, EfiLoaderData, ret);
+	if (!EFI_ERROR(status)) {
+		line = (char *)(UINTN)*ret;
+		for (UINTN i = 0; i < n; i++)
+			line[i] = wide[i] < 0x80 ? (char)wide[i] : '?';
+		line[n - 1] = 0;
+	}
+	pool_free(wide);
+	return status;
+}
+
+/*
+ * The x86 64-bit boot protocol for a bzImage without an EFI stub: protected-mode kernel at its
+ * preferred (or an aligned) address, boot_params with the setup header, command line, initrd,
+ * e820 and RSDP; ExitBootServices; jump. The kernel sees no EFI (there is no efi_info).
+ */
+static EFI_STATUS boot_protocol(const struct linux_image *li, const CHAR16 *label)
+{
+	const UINT8 *k = li->kernel;
+	UINTN setup_sects, pm_offset, header_end;
+	UINT64 load, pref, init_size, align, bp_addr, cmdline, initrd = 0;
+	UINT16 version;
+	EFI_STATUS status;
+	UINT8 *bp;
+
+	memcpy(&version, k + HDR_VERSION, sizeof(version));
+	if (version < BOOT_PROTOCOL_MIN || !(k[HDR_XLOADFLAGS] & XLF_KERNEL_64))
+		return log_warn_status(EFI_UNSUPPORTED, "%ls: no EFI stub, and boot protocol %u.%02u "
+				       "without a 64-bit entry", label, version >> 8, version & 0xff);
+	setup_sects = k[HDR_START] ? k[HDR_START] : 4;
+	pm_offset = (setup_sects + 1) * 512;
+	header_end = 0x202 + k[HDR_JUMP_LENGTH];
+	if (pm_offset >= li->kernel_size || header_end > pm_offset || header_end > EFI_PAGE_SIZE)
+		return log_warn_status(EFI_LOAD_ERROR, "%ls: truncated bzImage", label);
+	memcpy(&pref, k + HDR_PREF_ADDRESS, sizeof(pref));
+	init_size = get32(k + HDR_INIT_SIZE);
+	if (init_size < li->kernel_size - pm_offset)
+		init_size = li->kernel_size - pm_offset;
+	align = get32(k + HDR_KERNEL_ALIGNMENT);
+	if (align < EFI_PAGE_SIZE || (align & (align - 1)))
+		align = EFI_PAGE_SIZE;
+
+	load = pref;
+	status = memory_allocate_pages(AllocateAddress, EfiLoaderCode, EFI_SIZE_TO_PAGES(init_size),
+				       &load);
+	if (EFI_ERROR(status) && k[HDR_RELOCATABLE])
+		status = allocate_below(BELOW_4G, init_size, align, EfiLoaderCode, &load);
+	if (EFI_ERROR(status))
+		return log_warn_status(status, "%ls: %llu bytes for the kernel", label, init_size);
+	status = allocate_below(BELOW_4G, EFI_PAGE_SIZE, EFI_PAGE_SIZE, EfiLoaderData, &bp_addr);
+	if (!EFI_ERROR(status))
+		status = cmdline_ascii(li->entry, get32(k + HDR_CMDLINE_SIZE) + 1, &cmdline);
+	if (!EFI_ERROR(status) && li->initrd) {
+		UINT64 max = get32(k + HDR_INITRD_ADDR_MAX);
+
+		status = allocate_below(max ? max : BELOW_4G, li->initrd_size, EFI_PAGE_SIZE,
+					EfiLoaderData, &initrd);
+		if (!EFI_ERROR(status))
+			memcpy((void *)(UINTN)initrd, li->initrd, li->initrd_size);
+	}
+	/* Nothing to undo on failure: the pages are the payload's, about to be reclaimed anyway. */
+	if (EFI_ERROR(status))
+		return log_warn_status(status, "%ls: boot_params, command line and initrd", label);
+
+	memcpy((void *)(UINTN)load, k + pm_offset, li->kernel_size - pm_offset);
+	bp = (UINT8 *)(UINTN)bp_addr;
+	memset(bp, 0, EFI_PAGE_SIZE);
+	memcpy(bp + HDR_START, k + HDR_START, header_end - HDR_START);
+	bp[HDR_TYPE_OF_LOADER] = 0xff;	/* "undefined" loader */
+	put32(bp + HDR_CMD_LINE_PTR, (UINT32)cmdline);
+	put32(bp + BP_EXT_CMD_LINE_PTR, (UINT32)(cmdline >> 32));
+	put32(bp + HDR_RAMDISK_IMAGE, (UINT32)initrd);
+	put32(bp + BP_EXT_RAMDISK_IMAGE, (UINT32)(initrd >> 32));
+	put32(bp + HDR_RAMDISK_SIZE, (UINT32)li->initrd_size);
+	put32(bp + BP_EXT_RAMDISK_SIZE, (UINT32)((UINT64)li->initrd_size >> 32));
+	/* Without efi_info the kernel finds no RSDP by itself: ours is above the BIOS areas. */
+	for (UINTN i = 0; i < efi_st->NumberOfTableEntries; i++)
+		if (!memcmp(&efi_st->ConfigurationTable[i].VendorGuid, &acpi20_guid,
+			    sizeof(acpi20_guid)))
+			memcpy(bp + BP_ACPI_RSDP_ADDR, &efi_st->ConfigurationTable[i].VendorTable, 8);
+
+	log_info("starting %ls through the x86 boot protocol %u.%02u at %llx", label,
+		 version >> 8, version & 0xff, load);
+	status = exit_with_e820(bp);
+	if (EFI_ERROR(status))
+		return log_warn_status(status, "%ls: ExitBootServices", label);
+	jump_to_kernel(load + STARTUP_64_OFFSET, bp);
+}
+
+EFI_STATUS linux_boot(const struct linux_image *li, const CHAR16 *label)
+{
+	struct pe_image_info info;
+
+	/* A bzImage that is no PE image was built without CONFIG_EFI_STUB. */
+	if (EFI_ERROR(pe_parse(li->kernel, li->kernel_size, &info)) &&
+	    li->kernel_size >= HDR_MIN_FILE_SIZE &&
+	    get32((const UINT8 *)li->kernel + HDR_MAGIC) == BZIMAGE_MAGIC)
+		return boot_protocol(li, label);
+	return boot_efi_stub(li, label);
 }

@@ -2,9 +2,10 @@
 """The native Linux loader: Boot Loader Specification entries on an ESP without BOOTX64.EFI boot a
 kernel through its EFI stub with its command line and the initrd through LoadFile2; broken entries
 are reported and the next one tried; loader.conf's default goes first."""
-from conftest import BUILD, build_disk
+import re
 
 import pytest
+from conftest import BUILD, build_disk
 
 IMAGES = BUILD / "images"
 LINUX_TIMEOUT = 240
@@ -30,7 +31,8 @@ def entry(title, version, linux, initrd, options, sort_key="strata"):
 
 
 def strata_disk(tmp_path, files):
-    base = {"/STRATA/STAGE1.BIN": BUILD / "stage1.bin", "/STRATA/RUNTIME.BIN": BUILD / "runtime.bin"}
+    base = {"/STRATA/STAGE1.BIN": BUILD / "stage1.bin",
+            "/STRATA/RUNTIME.BIN": BUILD / "runtime.bin"}
     base.update(files)
     return build_disk(tmp_path / "disk.img", base)
 
@@ -84,6 +86,32 @@ def test_broken_entries_fall_through_to_a_good_one(tmp_path, qemu):
     assert out.index("entry no-kernel") < out.index("entry no-initrd") < out.index("entry good")
 
 
+def test_kernel_without_efi_stub_boots_through_the_x86_boot_protocol(tmp_path, qemu):
+    kernel, initrd = kernel_and_initrd()
+    # The same kernel with its PE header gone ("MZ" cleared): only the bzImage header is left.
+    stubless = bytearray(kernel.read_bytes())
+    stubless[0:2] = b"\0\0"
+    disk = strata_disk(tmp_path, {
+        "/linux/vmlinuz": bytes(stubless),
+        "/linux/initrd.img": initrd,
+        "/loader/entries/legacy.conf": entry("Legacy", "1", "/linux/vmlinuz", "/linux/initrd.img",
+                                             f"{CMDLINE} strata.entry=legacy"),
+    })
+    run = qemu(disk, memory="512")
+    assert run.wait_for("STRATA-USERSPACE-OK", LINUX_TIMEOUT), run.log()
+    assert run.wait_for("STRATA-ENTRY-legacy", 30), run.log()
+    out = run.output
+    assert re.search(r"boot: starting entry legacy \(Legacy\) through the x86 boot protocol "
+                     r"2\.\d+ at ", out), run.log()
+    assert f"strata: cmdline: {CMDLINE} strata.entry=legacy" in out
+    # No EFI for this kernel, but the RSDP we gave and the e820 map from our memory map.
+    assert "EFI stub" not in out
+    assert "BIOS-e820: [mem 0x0000000000100000-" in out
+    assert run.wait_for("STRATA-DONE", 30), run.log()
+    assert "strata: efi: no" in run.output
+    assert "ACPI: RSDP" in run.output
+
+
 def test_entries_that_return_or_cannot_boot_are_reported_then_the_boot_manager_halts(tmp_path,
                                                                                       qemu):
     # Needs no kernel: an EFI program that returns (with an initrd it never asks for), a bzImage
@@ -110,8 +138,8 @@ def test_entries_that_return_or_cannot_boot_are_reported_then_the_boot_manager_h
     assert "boot: entry app (App): initrd of 4096 bytes through LoadFile2" in out
     assert "Hello from Strata efi-apps/hello" in out
     assert "boot: entry app (App) returned" in out
-    assert ("boot: warning: entry old (Old): the kernel has no EFI stub, and the x86 boot "
-            "protocol for such kernels is not implemented: EFI_UNSUPPORTED") in out
+    assert ("boot: warning: entry old (Old): no EFI stub, and boot protocol 0.00 without a "
+            "64-bit entry: EFI_UNSUPPORTED") in out
     assert "boot: warning: entry gone (Gone): kernel linux/gone: EFI_NOT_FOUND" in out
     assert "readme" not in out
 
