@@ -1,0 +1,153 @@
+# SPDX-License-Identifier: MIT
+"""make bench fixtures and QEMU runs: the floor ROM, the bench disks, one timed QEMU process."""
+import os
+import shutil
+import struct
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+OVMF_CODE = Path(os.environ.get("OVMF_CODE", "/usr/share/OVMF/OVMF_CODE_4M.fd"))
+OVMF_VARS = Path(os.environ.get("OVMF_VARS", "/usr/share/OVMF/OVMF_VARS_4M.fd"))
+QEMU = os.environ.get("QEMU", "qemu-system-x86_64")
+
+ROM_SIZE = 64 * 1024
+RESET_VECTOR = 0xFFF0  # offset of 0xFFFFFFF0 in a ROM mapped just below 4 GiB
+# mov al, 0; out 0xf4, al; then hlt in a loop should the exit device be missing.
+FLOOR_CODE = bytes([0xB0, 0x00, 0xE6, 0xF4, 0xF4, 0xEB, 0xFD])
+
+BENCH_FILE_SIZE = 64 * 1024 * 1024
+BENCH_BLOCK = 4096
+BENCH_FILE_ESP_PATH = "/BENCH/DATA.BIN"  # efi-apps/readbench/readbench.c reads this name
+
+
+def accel(forced=None):
+    """KVM when /dev/kvm is usable by us, TCG otherwise; forced (or STRATA_ACCEL) picks one."""
+    forced = forced or os.environ.get("STRATA_ACCEL")
+    if forced:
+        return forced
+    return "kvm" if os.access("/dev/kvm", os.R_OK | os.W_OK) else "tcg"
+
+
+def write_floor_rom(path):
+    """A 64 KiB ROM whose reset vector exits QEMU at once: the cost of QEMU itself."""
+    rom = bytearray(b"\xF4" * ROM_SIZE)
+    rom[RESET_VECTOR:RESET_VECTOR + len(FLOOR_CODE)] = FLOOR_CODE
+    Path(path).write_bytes(rom)
+    return Path(path)
+
+
+def write_bench_file(path):
+    """The 64 MiB file readbench reads: each 4 KiB block starts with its own offset (u64 LE)."""
+    data = bytearray(BENCH_FILE_SIZE)
+    for off in range(0, BENCH_FILE_SIZE, BENCH_BLOCK):
+        struct.pack_into("<Q", data, off, off)
+    Path(path).write_bytes(data)
+    return Path(path)
+
+
+def make_disk(mkimage, out, payload, stage1, runtime, size="32M", files=()):
+    """A Strata boot disk (mkimage create) with payload as BOOTX64.EFI; OVMF boots it too."""
+    args = [str(mkimage), "create", "-o", str(out), "--size", size, "--stage1", str(stage1),
+            "--runtime", str(runtime), "--payload", str(payload), "--seed", "strata-bench"]
+    for src, dest in files:
+        args += ["--file", f"{src}:{dest}"]
+    subprocess.run(args, check=True, capture_output=True)
+    return Path(out)
+
+
+def qemu_command(accel_name, firmware, disk, workdir, tag):
+    """The one QEMU command line every row uses; only the firmware options differ.
+
+    firmware is ("bios", rom) or ("ovmf", None); OVMF gets a fresh copy of the vars store each
+    run (made here, before the clock starts), so every run starts from the same state.
+    """
+    args = [QEMU, "-machine", f"q35,accel={accel_name}", "-m", "512", "-display", "none",
+            "-serial", "stdio", "-monitor", "none", "-no-reboot",
+            "-device", "isa-debug-exit,iobase=0xf4,iosize=4",
+            "-drive", f"if=none,id=d0,file={disk},format=raw",
+            "-device", "virtio-blk-pci,drive=d0"]
+    kind, rom = firmware
+    if kind == "bios":
+        return args + ["-bios", str(rom)]
+    vars_copy = Path(workdir) / f"ovmf-vars-{tag}.fd"
+    shutil.copyfile(OVMF_VARS, vars_copy)
+    return args + ["-drive", f"if=pflash,format=raw,unit=0,readonly=on,file={OVMF_CODE}",
+                   "-drive", f"if=pflash,format=raw,unit=1,file={vars_copy}"]
+
+
+class RunResult:
+    """One QEMU process: wall seconds to exit (or to the marker), exit status, serial log."""
+
+    def __init__(self, wall, marker_at, rc, log, timed_out):
+        self.wall = wall
+        self.marker_at = marker_at
+        self.rc = rc
+        self.log = log
+        self.timed_out = timed_out
+
+
+def run_qemu(args, timeout, marker=None):
+    """Start QEMU and time it from just before the process is created.
+
+    Without a marker the figure is the time to exit. With one, it is the time at which the
+    marker's last byte was read from the serial pipe; QEMU is then killed (it would only power
+    off). The console goes through a pipe read by a thread, so QEMU never blocks on it.
+    """
+    chunks = []
+    seen = threading.Event()
+    marker_at = [None]
+    start = time.monotonic()
+    proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT)
+
+    def read():
+        tail = b""
+        needle = marker.encode() if marker else None
+        for raw in iter(lambda: proc.stdout.read1(65536), b""):
+            now = time.monotonic()
+            chunks.append(raw)
+            if needle and marker_at[0] is None and needle in tail + raw:
+                marker_at[0] = now - start
+                seen.set()
+            tail = (tail + raw)[-len(needle):] if needle else b""
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    timed_out = False
+    rc = None
+    if marker:
+        deadline = start + timeout
+        while not seen.is_set() and proc.poll() is None and time.monotonic() < deadline:
+            seen.wait(0.02)
+        timed_out = not seen.is_set() and proc.poll() is None
+        if proc.poll() is None:
+            proc.kill()
+        rc = proc.wait()
+    else:
+        try:
+            rc = proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            timed_out = True
+            proc.kill()
+            rc = proc.wait()
+    wall = time.monotonic() - start
+    reader.join(5)
+    log = b"".join(chunks).decode("utf-8", "replace").replace("\r", "")
+    return RunResult(wall, marker_at[0], rc, log, timed_out)
+
+
+def copy_disk(src, workdir, tag):
+    """A private copy of a disk for one run: payloads may write (systemd-boot's random seed)."""
+    dst = Path(workdir) / f"disk-{tag}.img"
+    shutil.copyfile(src, dst)
+    return dst
+
+
+def qemu_version():
+    try:
+        out = subprocess.run([QEMU, "--version"], capture_output=True, text=True, check=True)
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return out.stdout.splitlines()[0].strip()

@@ -1,0 +1,354 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: MIT
+"""make bench: boot time, Strata's phases, disk throughput and sizes, Strata against OVMF.
+
+Every QEMU run is timed from just before its process starts. Strata and OVMF runs alternate, so
+a slow spell of the host hits both. Writes report.json and report.md into --out (build/bench) and
+prints the table. See bench/README.md for what each row means.
+"""
+import argparse
+import datetime
+import json
+import os
+import platform
+import shutil
+import sys
+import time
+from pathlib import Path
+
+import bench_qemu as q
+import bench_report as r
+
+ROOT = Path(__file__).resolve().parents[1]
+LINUX_IMAGES = ["linux-uki", "grub", "systemd-boot"]
+LINUX_MARKER = "STRATA-USERSPACE-OK"
+# Per-run timeouts (seconds) by accelerator: OVMF alone takes ~6 s to its payload under TCG.
+TIMEOUTS = {"tcg": {"exit": 60, "readbench": 90, "linux": 120},
+            "kvm": {"exit": 20, "readbench": 30, "linux": 60}}
+RESULTS_PREFACE = """<!-- SPDX-License-Identifier: MIT -->
+# Latest make bench figures
+
+Written by `/usr/bin/python3 bench/strata_bench.py --results bench/RESULTS.md` (the same tables as
+`make bench`'s build/bench/report.md); bench/README.md says what each row measures. Under TCG
+the absolute times are emulation speed: the Strata/OVMF ratios are the figures to read.
+"""
+# isa-debug-exit with value 0: QEMU's exit status is (0 << 1) | 1.
+DEBUG_EXIT_OK = 1
+
+
+def parse_args(argv):
+    env = os.environ
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--build", type=Path,
+                   default=Path(env.get("STRATA_BUILD", ROOT / "build")).resolve())
+    p.add_argument("--out", type=Path, help="report folder (default BUILD/bench)")
+    p.add_argument("--runs", type=int, default=int(env.get("BENCH_RUNS", 5)),
+                   help="runs per firmware for the exit-on-entry and readbench rows")
+    p.add_argument("--linux-runs", type=int,
+                   default=int(env["BENCH_LINUX_RUNS"]) if env.get("BENCH_LINUX_RUNS") else None,
+                   help="runs per firmware for the Linux rows (default: --runs under KVM, "
+                        "at most 3 under TCG)")
+    p.add_argument("--budget", type=float, default=float(env.get("BENCH_BUDGET", 540)),
+                   help="seconds after which no further run pair starts")
+    p.add_argument("--accel", choices=["kvm", "tcg"], default=env.get("BENCH_ACCEL") or None)
+    p.add_argument("--quick", action="store_true",
+                   help="1 run, exit-on-entry rows and sizes only (for the test)")
+    p.add_argument("--results", type=Path, help="also write the markdown here (bench/RESULTS.md)")
+    args = p.parse_args(argv)
+    args.out = (args.out or args.build / "bench").resolve()
+    args.accel = q.accel(args.accel)
+    if args.quick:
+        args.runs = 1
+        args.linux_runs = 0
+    elif args.linux_runs is None:
+        args.linux_runs = args.runs if args.accel == "kvm" else min(args.runs, 3)
+    return args
+
+
+def machine_info():
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {"nproc": os.cpu_count(), "cpu": cpu, "kernel": f"Linux {platform.release()}",
+            "loadavg": " ".join(f"{x:.2f}" for x in os.getloadavg()), "qemu": q.qemu_version()}
+
+
+class Budget:
+    """Wall-clock budget: a row stops starting run pairs once the next would likely overrun."""
+
+    def __init__(self, seconds):
+        self.start = time.monotonic()
+        self.seconds = seconds
+
+    def elapsed(self):
+        return time.monotonic() - self.start
+
+    def allows(self, estimate):
+        return self.elapsed() + estimate <= self.seconds
+
+
+class Bench:
+    """The inputs of every row and what the runs found."""
+
+    def __init__(self, args):
+        self.args = args
+        self.build = args.build
+        self.work = args.out / "work"
+        self.timeouts = TIMEOUTS[args.accel]
+        self.ovmf = q.OVMF_CODE.exists() and q.OVMF_VARS.exists()
+        self.notes = []
+        self.rows = []
+        self.logs = {}  # row id -> firmware -> [serial logs]
+        self.budget = Budget(args.budget)
+        self.strata = ("bios", self.build / "stage0.rom")
+        self.runs_done = {}
+
+    def firmwares(self):
+        return [("strata", self.strata)] + ([("ovmf", ("ovmf", None))] if self.ovmf else [])
+
+    def run(self, row, name, firmware, disk, timeout, check, marker=None, tag=""):
+        """One timed run; prints its figure, keeps the log, saves it when check(res) fails."""
+        args = q.qemu_command(self.args.accel, firmware, disk, self.work, f"{row}-{name}{tag}")
+        res = q.run_qemu(args, timeout, marker)
+        self.logs.setdefault(row, {}).setdefault(name, []).append(res.log)
+        ok = bool(check(res))
+        figure = res.marker_at if marker else res.wall
+        status = "timeout" if res.timed_out else f"exit {res.rc}"
+        print(f"  {row:<14} {name:<6} run {tag}: {figure if figure is None else round(figure, 3)}"
+              f" s ({status}{'' if ok else ', FAILED'})", flush=True)
+        if not ok:
+            failed = self.args.out / "failed-logs"
+            failed.mkdir(parents=True, exist_ok=True)
+            (failed / f"{row}-{name}-{tag}.log").write_text(res.log)
+            self.notes.append(f"{row} {name} run {tag} failed ({status}): log in "
+                              f"{failed / f'{row}-{name}-{tag}.log'}")
+        return res, ok
+
+    def rounds(self, key, count):
+        """Round numbers 0..count-1 while the budget allows another round as long as the last;
+        records how many ran under runs_done[key] and notes a cut."""
+        last = 0.0
+        self.runs_done[key] = 0
+        for i in range(count):
+            if not self.budget.allows(last):
+                self.notes.append(f"{key}: stopped after {i} of {count} runs; the time budget "
+                                  f"of {self.args.budget:.0f} s would be exceeded")
+                return
+            start = time.monotonic()
+            yield i
+            last = time.monotonic() - start
+            self.runs_done[key] = i + 1
+
+    def add_row(self, row_id, label, unit, strata, ovmf, note=""):
+        self.rows.append({"id": row_id, "label": label, "unit": unit, "strata": strata,
+                          "ovmf": ovmf, "ratio": r.ratio(strata, ovmf), "note": note})
+
+
+def exited_ok(res):
+    """The payload (or the floor ROM) wrote 0 to isa-debug-exit before the timeout."""
+    return not res.timed_out and res.rc == DEBUG_EXIT_OK
+
+
+def readbench_ok(res):
+    return exited_ok(res) and "READBENCH-DONE Success" in res.log and \
+        r.parse_readbench(res.log).get("mbps")
+
+
+def prepare(bench):
+    """The floor ROM and the generated disks, in a fresh work folder."""
+    b = bench.build
+    shutil.rmtree(bench.work, ignore_errors=True)
+    bench.work.mkdir(parents=True)
+    bench.floor = q.write_floor_rom(bench.work / "floor.rom")
+    stages = dict(stage1=b / "stage1.bin", runtime=b / "runtime.bin")
+    bench.exit_disk = q.make_disk(b / "mkimage", bench.work / "exit-on-entry.img",
+                                  b / "efi-apps/exit-on-entry.efi", **stages)
+    if not bench.args.quick:
+        data = q.write_bench_file(bench.work / "data.bin")
+        bench.read_disk = q.make_disk(b / "mkimage", bench.work / "readbench.img",
+                                      b / "efi-apps/readbench.efi", size="128M",
+                                      files=[(data, q.BENCH_FILE_ESP_PATH)], **stages)
+        data.unlink()
+
+
+def bench_exit_on_entry(bench):
+    """Rows: the QEMU floor, QEMU start to the payload's first instruction, firmware time."""
+    floor, totals = [], {"strata": [], "ovmf": []}
+    t = bench.timeouts["exit"]
+    for i in bench.rounds("exit_on_entry", bench.args.runs):
+        res, ok = bench.run("floor", "floor", ("bios", bench.floor), bench.exit_disk, t,
+                            exited_ok, tag=str(i + 1))
+        floor.append(res.wall if ok else None)
+        for name, fw in bench.firmwares():
+            res, ok = bench.run("exit_on_entry", name, fw, bench.exit_disk, t, exited_ok,
+                                tag=str(i + 1))
+            totals[name].append(res.wall if ok else None)
+    fs = r.stats(floor)
+    bench.add_row("floor", "QEMU floor: a ROM that exits at its reset vector (same for both)",
+                  "s", fs, fs if bench.ovmf else None)
+    bench.rows[-1]["ratio"] = None  # one set of runs shown in both columns
+    st = {n: r.stats(totals[n]) for n in totals}
+    bench.add_row("exit_on_entry", "QEMU start → payload's first instruction (exit-on-entry.efi)",
+                  "s", st["strata"], st["ovmf"] if bench.ovmf else None)
+    # Each run less the floor run of its own round, taken seconds before: drift in the host's
+    # load then cancels rather than adds.
+    fw = {n: r.stats([v - f if v is not None and f is not None else None
+                      for v, f in zip(totals[n], floor)]) for n in totals}
+    bench.add_row("firmware_time", "firmware time: the row above − the floor run of the same "
+                  "round", "s", fw["strata"], fw["ovmf"] if bench.ovmf else None)
+
+
+def bench_readbench(bench):
+    """Row: MB/s reading a 64 MiB file through EFI_FILE_PROTOCOL; also the memory map totals."""
+    mbps = {"strata": [], "ovmf": []}
+    bench.readbench = {}
+    for i in bench.rounds("readbench", bench.args.runs):
+        for name, fw in bench.firmwares():
+            res, ok = bench.run("readbench", name, fw, bench.read_disk,
+                                bench.timeouts["readbench"], readbench_ok, tag=str(i + 1))
+            parsed = r.parse_readbench(res.log)
+            mbps[name].append(parsed["mbps"] if ok else None)
+            if ok and name not in bench.readbench:
+                bench.readbench[name] = parsed
+    st = {n: r.stats(mbps[n]) for n in mbps}
+    bench.add_row("readbench_mbps", "read a 64 MiB file through EFI_FILE_PROTOCOL, 1 MiB reads "
+                  "(MB/s, higher is better)", "MB/s", st["strata"],
+                  st["ovmf"] if bench.ovmf else None)
+
+
+def bench_linux(bench):
+    """Rows: QEMU start to the initramfs's STRATA-USERSPACE-OK, per image, round-robin."""
+    images = [n for n in LINUX_IMAGES if (bench.build / "images" / f"{n}.img").exists()]
+    for n in LINUX_IMAGES:
+        if n not in images:
+            bench.notes.append(f"{n}: build/images/{n}.img missing (make images): row skipped")
+    times = {n: {"strata": [], "ovmf": []} for n in images}
+    for i in bench.rounds("linux", bench.args.linux_runs):
+        for image in images:
+            for name, fw in bench.firmwares():
+                disk = q.copy_disk(bench.build / "images" / f"{image}.img", bench.work, name)
+                res, _ = bench.run(image, name, fw, disk, bench.timeouts["linux"],
+                                   lambda res: res.marker_at is not None, LINUX_MARKER,
+                                   tag=str(i + 1))
+                disk.unlink()
+                times[image][name].append(res.marker_at)
+    for image in images:
+        st = {n: r.stats(times[image][n]) for n in ("strata", "ovmf")}
+        note = " (includes its 5 s menu timeout)" if image == "systemd-boot" else ""
+        bench.add_row(image.replace("-", "_"), f"QEMU start → Linux userspace, {image}{note}",
+                      "s", st["strata"], st["ovmf"] if bench.ovmf else None)
+
+
+def sizes(bench):
+    """File sizes of both firmwares and the runtime memory each leaves reserved for the OS."""
+    b = bench.build
+    strata = {k: (b / f).stat().st_size for k, f in
+              (("stage0_rom", "stage0.rom"), ("stage1_bin", "stage1.bin"),
+               ("runtime_bin", "runtime.bin"))}
+    strata["total"] = sum(strata.values())
+    ovmf = {"code_fd": None, "vars_fd": None, "total": None}
+    if bench.ovmf:
+        ovmf = {"code_fd": q.OVMF_CODE.stat().st_size, "vars_fd": q.OVMF_VARS.stat().st_size}
+        ovmf["total"] = ovmf["code_fd"] + ovmf["vars_fd"]
+    rb = getattr(bench, "readbench", {})
+    memory_map = {}
+    for name, out in (("strata", strata), ("ovmf", ovmf)):
+        if name in rb:
+            out["runtime_reserved_kib"] = rb[name].get("runtime_reserved_kib")
+            memory_map[name] = rb[name]["pages"]
+    return {"strata": strata, "ovmf": ovmf}, memory_map
+
+
+def standard_notes(bench):
+    a = bench.args
+    notes = [
+        "Every run is a fresh QEMU process; OVMF gets a fresh copy of OVMF_VARS each run (made "
+        "before the clock starts), so each run starts from the same state.",
+        "The floor is the same QEMU command line with a 64 KiB ROM whose reset vector writes to "
+        "isa-debug-exit: QEMU's own start-up and exit, shared by both firmwares.",
+        "Linux rows: time until STRATA-USERSPACE-OK is read from the serial pipe; each run boots "
+        "a private copy of the image (systemd-boot writes its random seed).",
+        "MB/s is 10^6 bytes per second, timed inside the firmware by readbench.efi (TSC "
+        "calibrated on the ACPI PM timer), only around the Read calls.",
+    ]
+    if a.accel == "tcg" and not a.quick:
+        notes.append(f"TCG (no usable /dev/kvm): Linux rows run {a.linux_runs} times per "
+                     "firmware to keep make bench under 10 minutes on 2 cores; figures are "
+                     "emulation speed, not what KVM users see.")
+    load, cpus = float(bench.machine["loadavg"].split()[0]), bench.machine["nproc"] or 1
+    if load > cpus / 2:
+        notes.append(f"The host was busy when the run started (load average {load:.2f} on "
+                     f"{cpus} CPUs): expect noise, wide min–max ranges, and OVMF (more CPU-bound "
+                     "under TCG) to suffer more from it than Strata.")
+    if not bench.ovmf:
+        notes.append(f"OVMF not found ({q.OVMF_CODE}): OVMF columns empty (Debian package ovmf)")
+    if a.quick:
+        notes.append("Quick mode: 1 run, exit-on-entry rows only; no figure here is a benchmark.")
+    return notes
+
+
+def build_report(bench):
+    phase_logs = {src: bench.logs.get(row, {}).get("strata", [])
+                  for src, row in (("exit_on_entry", "exit_on_entry"), ("linux_uki", "linux-uki"))}
+    sz, memory_map = sizes(bench)
+    return {
+        "schema": 1,
+        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": bench.machine,
+        "accel": bench.args.accel,
+        "quick": bench.args.quick,
+        "runs": bench.runs_done,
+        "rows": bench.rows,
+        "phases": r.phase_table({k: v for k, v in phase_logs.items() if v}),
+        "sizes": sz,
+        "memory_map_pages": memory_map,
+        "readbench": {n: {k: v.get(k) for k in ("clock", "bytes", "chunk", "open_us")}
+                      for n, v in getattr(bench, "readbench", {}).items()},
+        "notes": standard_notes(bench) + bench.notes,
+        "elapsed_s": round(bench.budget.elapsed(), 1),
+    }
+
+
+def check_inputs(bench):
+    need = ["stage0.rom", "stage1.bin", "runtime.bin", "mkimage", "efi-apps/exit-on-entry.efi"]
+    if not bench.args.quick:
+        need.append("efi-apps/readbench.efi")
+    missing = [n for n in need if not (bench.build / n).exists()]
+    if missing:
+        sys.exit(f"strata_bench: missing in {bench.build}: {', '.join(missing)} (run make)")
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    bench = Bench(args)
+    check_inputs(bench)
+    bench.machine = machine_info()
+    print(f"bench: {args.accel.upper()}, {args.runs} run(s) per row"
+          f"{'' if args.quick else f', {args.linux_runs} for Linux rows'}", flush=True)
+    prepare(bench)
+    bench_exit_on_entry(bench)
+    if not args.quick:
+        bench_readbench(bench)
+        bench_linux(bench)
+    bench.machine["loadavg_end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    report = build_report(bench)
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "report.json").write_text(json.dumps(report, indent=2) + "\n")
+    markdown = r.render_markdown(report)
+    (args.out / "report.md").write_text(markdown)
+    if args.results:
+        args.results.write_text(RESULTS_PREFACE + markdown.split("\n", 1)[1])
+    shutil.rmtree(bench.work, ignore_errors=True)
+    print(markdown, end="")
+    print(f"bench: {report['elapsed_s']} s; {args.out / 'report.md'}, {args.out / 'report.json'}")
+    exit_row = next(row for row in report["rows"] if row["id"] == "exit_on_entry")
+    return 0 if exit_row["strata"]["median"] is not None else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,106 @@
+# SPDX-License-Identifier: MIT
+"""make bench-test: the benchmark driver runs in quick mode and its report parses (no timings)."""
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+BUILD = Path(os.environ.get("STRATA_BUILD", ROOT / "build")).resolve()
+DRIVER = ROOT / "bench" / "strata_bench.py"
+INPUTS = ["stage0.rom", "stage1.bin", "runtime.bin", "mkimage", "efi-apps/exit-on-entry.efi"]
+
+sys.path.insert(0, str(ROOT / "bench"))
+import bench_qemu  # noqa: E402
+import bench_report  # noqa: E402
+
+STATS_KEYS = {"runs", "median", "min", "max", "failed"}
+
+
+@pytest.fixture(scope="module")
+def quick_report(tmp_path_factory):
+    """One quick run of the driver: (exit status, report.json, report.md, its console output)."""
+    missing = [n for n in INPUTS if not (BUILD / n).exists()]
+    if missing:
+        pytest.skip(f"not built: {', '.join(missing)} (make bench-test builds them)")
+    out = tmp_path_factory.mktemp("bench")
+    proc = subprocess.run(["/usr/bin/python3", str(DRIVER), "--quick", "--out", str(out),
+                           "--build", str(BUILD)], capture_output=True, text=True, timeout=300)
+    report = json.loads((out / "report.json").read_text()) if (out / "report.json").exists() \
+        else None
+    md = (out / "report.md").read_text() if (out / "report.md").exists() else ""
+    return proc.returncode, report, md, proc.stdout + proc.stderr
+
+
+def test_quick_run_exits_zero_and_writes_both_reports(quick_report):
+    rc, report, md, output = quick_report
+    assert rc == 0, output
+    assert report is not None, output
+    assert "| measurement | Strata | OVMF | Strata/OVMF |" in md
+    assert "| measurement |" in output, "the table is printed too"
+
+
+def test_report_has_the_expected_keys(quick_report):
+    _, report, _, output = quick_report
+    for key in ("schema", "date", "machine", "accel", "quick", "runs", "rows", "phases",
+                "sizes", "notes", "elapsed_s"):
+        assert key in report, f"{key} missing:\n{output}"
+    assert report["quick"] is True
+    assert report["accel"] in ("kvm", "tcg")
+    assert {"nproc", "cpu", "qemu"} <= set(report["machine"])
+
+
+def test_quick_mode_has_the_exit_on_entry_rows_with_stats(quick_report):
+    _, report, _, _ = quick_report
+    rows = {row["id"]: row for row in report["rows"]}
+    assert set(rows) == {"floor", "exit_on_entry", "firmware_time"}
+    for row in rows.values():
+        assert {"label", "unit", "strata", "ovmf", "ratio"} <= set(row)
+        assert STATS_KEYS <= set(row["strata"])
+        if row["ovmf"] is not None:
+            assert STATS_KEYS <= set(row["ovmf"])
+
+
+def test_sizes_and_phases_come_from_the_build_and_strata_log(quick_report):
+    _, report, _, _ = quick_report
+    strata = report["sizes"]["strata"]
+    assert strata["stage0_rom"] == (BUILD / "stage0.rom").stat().st_size
+    assert strata["total"] == sum(strata[k] for k in ("stage0_rom", "stage1_bin", "runtime_bin"))
+    started = [p for p in report["phases"] if p["phase"] == "boot: payload started"]
+    assert started and started[0]["exit_on_entry"]["runs"] == 1
+
+
+def test_floor_rom_exits_at_its_reset_vector(tmp_path):
+    rom = bench_qemu.write_floor_rom(tmp_path / "floor.rom").read_bytes()
+    assert len(rom) == 64 * 1024
+    assert rom[0xFFF0:0xFFF4] == bytes([0xB0, 0x00, 0xE6, 0xF4])  # mov al,0; out 0xf4,al
+
+
+def test_phases_are_parsed_in_boot_order_and_stop_at_exit_boot_services():
+    log = "\n".join([
+        "[   0.010] stage0: Strata stage0 abc",
+        "[   0.029] stage0: PCI: 7 functions, MMIO c0000000..c106d000",
+        "[   0.110] boot: starting \\EFI\\BOOT\\BOOTX64.EFI",
+        "\x1b[2J[   5.545] stage1: ExitBootServices: handing over to the OS",
+        "[    0.000000] stage0: PCI: a Linux line after the hand-over",
+    ])
+    phases = bench_report.parse_phases(log)
+    assert phases == {"stage0: C code running": 0.010, "stage0: PCI enumerated, BARs set": 0.029,
+                      "boot: payload started": 0.110, "ExitBootServices": 5.545}
+    table = bench_report.phase_table({"linux_uki": [log, log]})
+    assert [p["linux_uki"]["step"] for p in table][:2] == [None, 0.019]
+
+
+def test_readbench_output_is_parsed():
+    log = ("readbench: clock TSC 2097096 kHz, calibrated on the ACPI PM timer at 0x608\n"
+           "readbench: read bytes=67108864 us=120153 chunk=1048576 open_us=4500\n"
+           "readbench: memmap type=5 pages=19 name=RuntimeServicesCode\n"
+           "readbench: runtime-reserved pages=69 kib=276\nREADBENCH-DONE Success\n")
+    out = bench_report.parse_readbench(log)
+    assert out["bytes"] == 64 * 1024 * 1024
+    assert round(out["mbps"]) == 559
+    assert out["runtime_reserved_kib"] == 276
+    assert out["pages"] == {"RuntimeServicesCode": 19}
