@@ -22,6 +22,7 @@ include mk/stage1.mk
 include mk/probe.mk
 include mk/efi-apps.mk
 include mk/images.mk
+include mk/bench.mk
 include mk/run.mk
 include mk/unit.mk
 include mk/unit-runtime.mk

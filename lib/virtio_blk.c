@@ -32,40 +32,52 @@ BOOLEAN virtio_blk_match(struct pci_address a)
 	       (device == VIRTIO_BLK_LEGACY_ID || device == VIRTIO_BLK_MODERN_ID);
 }
 
-static EFI_STATUS virtio_blk_read(struct block_device *dev, EFI_LBA lba, UINTN count, void *buf)
+/*
+ * One request type (IN or OUT) over [lba, lba + count), split into requests of max_request bytes,
+ * each a header, one data descriptor straight on the caller's buffer, and a status byte.
+ */
+static EFI_STATUS virtio_blk_transfer(struct virtio_blk *blk, UINT32 type, EFI_LBA lba, UINTN count,
+				      UINT8 *data)
 {
-	struct virtio_blk *blk = (struct virtio_blk *)dev;
-	UINT8 *dst = buf;
+	struct block_device *dev = &blk->block;
 	UINT32 per_request = blk->max_request / dev->block_size;
 	/* virtio-blk sectors are always 512 bytes, whatever the logical block size. */
 	UINT32 sectors_per_block = dev->block_size / 512;
+	/* The device writes into the buffer of a read and only reads that of a write. */
+	UINT16 data_flags = VIRTQ_DESC_F_NEXT | (type == VIRTIO_BLK_T_IN ? VIRTQ_DESC_F_WRITE : 0);
+	const char *what = type == VIRTIO_BLK_T_IN ? "read" : "write";
 
 	while (count) {
 		UINT32 n = count < per_request ? (UINT32)count : per_request;
 		UINT32 len = 0;
 		EFI_STATUS status;
 
-		blk->header.type = VIRTIO_BLK_T_IN;
+		blk->header.type = type;
 		blk->header.reserved = 0;
 		blk->header.sector = lba * sectors_per_block;
 		blk->status = 0xff;
 		blk->queue.desc[0] = (struct virtq_desc){ (UINTN)&blk->header, sizeof(blk->header),
 							  VIRTQ_DESC_F_NEXT, 1 };
-		blk->queue.desc[1] = (struct virtq_desc){ (UINTN)dst, n * dev->block_size,
-							  VIRTQ_DESC_F_NEXT | VIRTQ_DESC_F_WRITE, 2 };
+		blk->queue.desc[1] = (struct virtq_desc){ (UINTN)data, n * dev->block_size,
+							  data_flags, 2 };
 		blk->queue.desc[2] = (struct virtq_desc){ (UINTN)&blk->status, 1, VIRTQ_DESC_F_WRITE, 0 };
 
 		status = virtio_pci_submit_and_wait(&blk->transport, &blk->queue, 0, &len);
 		if (EFI_ERROR(status))
-			return log_error_status(status, "read of %u blocks at %llu", n, lba);
+			return log_error_status(status, "%s of %u blocks at %llu", what, n, lba);
 		if (blk->status != VIRTIO_BLK_S_OK)
-			return log_error_status(EFI_DEVICE_ERROR, "read at %llu: device status %u", lba,
-						blk->status);
-		dst += (UINTN)n * dev->block_size;
+			return log_error_status(EFI_DEVICE_ERROR, "%s at %llu: device status %u", what,
+						lba, blk->status);
+		data += (UINTN)n * dev->block_size;
 		lba += n;
 		count -= n;
 	}
 	return EFI_SUCCESS;
+}
+
+static EFI_STATUS virtio_blk_read(struct block_device *dev, EFI_LBA lba, UINTN count, void *buf)
+{
+	return virtio_blk_transfer((struct virtio_blk *)dev, VIRTIO_BLK_T_IN, lba, count, buf);
 }
 
 /*
@@ -74,42 +86,12 @@ static EFI_STATUS virtio_blk_read(struct block_device *dev, EFI_LBA lba, UINTN c
  */
 EFI_STATUS virtio_blk_write(struct virtio_blk *blk, EFI_LBA lba, UINTN count, const void *buf)
 {
-	struct block_device *dev = &blk->block;
-	const UINT8 *src = buf;
-	UINT32 per_request = blk->max_request / dev->block_size;
-	UINT32 sectors_per_block = dev->block_size / 512;
-
 	if (blk->read_only)
 		return EFI_WRITE_PROTECTED;
-	if (lba >= dev->block_count || count > dev->block_count - lba)
+	if (lba >= blk->block.block_count || count > blk->block.block_count - lba)
 		return EFI_INVALID_PARAMETER;
-	while (count) {
-		UINT32 n = count < per_request ? (UINT32)count : per_request;
-		UINT32 len = 0;
-		EFI_STATUS status;
-
-		blk->header.type = VIRTIO_BLK_T_OUT;
-		blk->header.reserved = 0;
-		blk->header.sector = lba * sectors_per_block;
-		blk->status = 0xff;
-		blk->queue.desc[0] = (struct virtq_desc){ (UINTN)&blk->header, sizeof(blk->header),
-							  VIRTQ_DESC_F_NEXT, 1 };
-		blk->queue.desc[1] = (struct virtq_desc){ (UINTN)src, n * dev->block_size,
-							  VIRTQ_DESC_F_NEXT, 2 };
-		blk->queue.desc[2] = (struct virtq_desc){ (UINTN)&blk->status, 1,
-							  VIRTQ_DESC_F_WRITE, 0 };
-
-		status = virtio_pci_submit_and_wait(&blk->transport, &blk->queue, 0, &len);
-		if (EFI_ERROR(status))
-			return log_error_status(status, "write of %u blocks at %llu", n, lba);
-		if (blk->status != VIRTIO_BLK_S_OK)
-			return log_error_status(EFI_DEVICE_ERROR, "write at %llu: device status %u",
-						lba, blk->status);
-		src += (UINTN)n * dev->block_size;
-		lba += n;
-		count -= n;
-	}
-	return EFI_SUCCESS;
+	/* The device only reads the buffer of an OUT request. */
+	return virtio_blk_transfer(blk, VIRTIO_BLK_T_OUT, lba, count, (UINT8 *)buf);
 }
 
 EFI_STATUS virtio_blk_init(struct virtio_blk *blk, struct pci_address a, void *queue_memory)

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from qemu_harness import BUILD, ROOT, QemuRun, accel, build_disk  # noqa: E402,F401
+from qemu_harness import (BUILD, ESP_START, ROOT, SECTOR, QemuRun, accel,  # noqa: E402,F401
+                          build_disk)
 
 
 @pytest.fixture
