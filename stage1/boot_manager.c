@@ -274,12 +274,19 @@ out:
 /* BootNext, deleted before its option runs so it is used once (UEFI 2.10 §3.1.2). */
 static BOOLEAN take_boot_next(UINT16 *ret_number)
 {
+	EFI_STATUS status;
 	UINTN size;
 	void *data;
 
 	if (EFI_ERROR(variable_read(u"BootNext", &data, &size)))
 		return FALSE;
-	variable_write(u"BootNext", 0, 0, NULL);
+	/* A BootNext that cannot be deleted would be booted again after every return. */
+	status = variable_write(u"BootNext", 0, 0, NULL);
+	if (EFI_ERROR(status)) {
+		log_warn_status(status, "BootNext cannot be deleted, ignored");
+		pool_free(data);
+		return FALSE;
+	}
 	if (size != sizeof(UINT16)) {
 		log_warn("BootNext has %llu bytes instead of 2, ignored", (UINT64)size);
 		pool_free(data);
