@@ -191,39 +191,59 @@ static UINT64 cluster_lba(const struct fat_volume *vol, UINT32 cluster)
 	return vol->data_lba + (UINT64)(cluster - 2) * vol->sectors_per_cluster;
 }
 
+/* The FAT's bytes at offset (within the first FAT), through the FAT window cache. */
+static EFI_STATUS fat_bytes(struct fat_volume *vol, UINT64 offset, const UINT8 **ret_bytes)
+{
+	UINT32 window_sectors = FAT_CACHE_BYTES / vol->bytes_per_sector;
+	UINT64 sector = offset / vol->bytes_per_sector;
+	UINT64 first = sector - sector % window_sectors;
+	EFI_STATUS status;
+
+	if (sector >= vol->fat_sectors)
+		return EFI_VOLUME_CORRUPTED;
+	if (vol->fat_cache_lba != vol->fat_lba + first) {
+		UINT64 count = vol->fat_sectors - first < window_sectors ? vol->fat_sectors - first :
+									    window_sectors;
+
+		vol->fat_cache_lba = FAT_NO_LBA;
+		status = read_blocks(vol, vol->fat_lba + first, count, vol->fat_cache);
+		if (EFI_ERROR(status))
+			return status;
+		vol->fat_cache_lba = vol->fat_lba + first;
+		vol->fat_cache_sectors = (UINT32)count;
+	}
+	*ret_bytes = vol->fat_cache + (offset - first * vol->bytes_per_sector);
+	return EFI_SUCCESS;
+}
+
 /* The FAT entry of cluster: EFI_SUCCESS with the next cluster, EFI_END_OF_FILE at end of chain. */
 static EFI_STATUS fat_entry(struct fat_volume *vol, UINT32 cluster, UINT32 *ret_next)
 {
-	UINT64 offset, lba;
-	UINT32 within, value, eoc;
+	const UINT8 *p;
+	UINT64 offset;
+	UINT32 value, eoc;
 	EFI_STATUS status;
 
 	if (vol->fat_type == 12)
 		offset = cluster + cluster / 2;
 	else
 		offset = (UINT64)cluster * (vol->fat_type / 8);
-	lba = vol->fat_lba + offset / vol->bytes_per_sector;
-	within = offset % vol->bytes_per_sector;
-	status = cache_sector(vol, lba, vol->fat_cache, &vol->fat_cache_lba);
+	status = fat_bytes(vol, offset, &p);
 	if (EFI_ERROR(status))
 		return status;
 	if (vol->fat_type == 32) {
-		value = get32(vol->fat_cache + within) & 0x0fffffff;
+		value = get32(p) & 0x0fffffff;
 		eoc = 0x0ffffff8;
 	} else if (vol->fat_type == 16) {
-		value = get16(vol->fat_cache + within);
+		value = get16(p);
 		eoc = 0xfff8;
 	} else {
-		value = vol->fat_cache[within];
-		/* A FAT12 entry may straddle two sectors. */
-		if (within + 1 == vol->bytes_per_sector) {
-			status = cache_sector(vol, lba + 1, vol->fat_cache, &vol->fat_cache_lba);
-			if (EFI_ERROR(status))
-				return status;
-			value |= (UINT32)vol->fat_cache[0] << 8;
-		} else {
-			value |= (UINT32)vol->fat_cache[within + 1] << 8;
-		}
+		value = p[0];
+		/* A FAT12 entry may straddle two windows: fetch its second byte on its own. */
+		status = fat_bytes(vol, offset + 1, &p);
+		if (EFI_ERROR(status))
+			return status;
+		value |= (UINT32)p[0] << 8;
 		value = cluster & 1 ? value >> 4 : value & 0xfff;
 		eoc = 0xff8;
 	}

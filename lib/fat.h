@@ -6,6 +6,11 @@
 #include "lib/block.h"
 
 #define FAT_NAME_MAX 255
+/*
+ * FAT bytes read at once: walking a large file's chain then costs one disk request per 4096
+ * FAT32 entries rather than per 128, which is what streams a multi-MiB file at disk speed.
+ */
+#define FAT_CACHE_BYTES (16u * 1024)
 #define FAT_DIRENT_SIZE 32
 /* fatgen103 §6: a directory holds at most 65536 entries; also bounds scans of broken ones. */
 #define FAT_DIR_MAX_ENTRIES 65536
@@ -52,8 +57,9 @@ struct fat_volume {
 	UINT32 serial;
 	char label[12];		/* volume label from the boot sector, NUL-terminated, trailing spaces cut */
 	/* One-sector caches so FAT walks and directory scans do not re-read the same block. */
-	UINT64 fat_cache_lba;
-	UINT8 fat_cache[BLOCK_MAX_SIZE];
+	UINT64 fat_cache_lba;		/* first sector of the FAT window held in fat_cache */
+	UINT32 fat_cache_sectors;	/* sectors in that window */
+	UINT8 fat_cache[FAT_CACHE_BYTES];
 	UINT64 dir_cache_lba;
 	UINT8 dir_cache[BLOCK_MAX_SIZE];	/* also fat_read's partial sectors */
 	/* Last chain positions: sequential reads and scans need not walk from the first cluster. */
