@@ -72,3 +72,24 @@ def test_linux_uki_sees_efi_acpi_and_our_memory_map(qemu, machine):
     # Linux's words when a runtime service faults or it gives up on them.
     assert "[Firmware Bug]" not in out and "EFI Runtime Services are disabled" not in out
     assert run.wait_exit(30) is not None, "poweroff did not end QEMU\n" + run.log()
+
+
+def test_shim_starts_grub_which_boots_linux(qemu):
+    run = boot_image(qemu, "shim-grub")
+    assert run.wait_for("STRATA-DONE", LINUX_TIMEOUT), run.log()
+    assert "STRATA-GRUB: root=hd0,gpt1" in run.output, run.log()
+    # shim leaves its MOK variables for the kernel (through our variable store); GRUB alone would not.
+    assert "MokListRT" in run.output, run.log()
+
+
+def test_systemd_boot_second_entry_chosen_by_keys_on_serial(qemu):
+    run = boot_image(qemu, "systemd-boot")
+    # The menu lists entry 1 (the default) then entry 2; a key stops the timeout.
+    assert run.wait_for("Boot in", LINUX_TIMEOUT), run.log()
+    run.send(b"\x1b[B")  # Down, as a VT100 terminal sends it
+    run.send(b"\r")
+    assert run.wait_for("STRATA-ENTRY-2", LINUX_TIMEOUT), run.log()
+    assert "STRATA-ENTRY-1" not in run.output, run.log()
+    assert run.wait_for("STRATA-DONE", 120), run.log()
+    # systemd-boot's Loader* variables reach Linux through the runtime blob.
+    assert re.search(r"strata: efivars names: .*\bLoaderEntrySelected\b", run.output), run.log()
