@@ -143,3 +143,35 @@ class QemuRun:
 
     def log(self):
         return "---- serial log ----\n" + self.output + "\n---- end ----"
+
+
+# gnu-efi as Debian installs it, and the flags mk/efi-apps.mk builds applications with.
+GNUEFI_INC = "/usr/include/efi"
+GNUEFI_LIB = "/usr/lib"
+GNUEFI_CFLAGS = ["-std=gnu11", "-O2", f"-I{GNUEFI_INC}", f"-I{GNUEFI_INC}/x86_64",
+                 f"-I{GNUEFI_INC}/protocol", "-DGNU_EFI_USE_MS_ABI", "-fpic", "-fshort-wchar",
+                 "-ffreestanding", "-fno-stack-protector", "-fno-stack-check", "-mno-red-zone",
+                 "-maccumulate-outgoing-args", "-fcf-protection=none", "-Wall", "-Werror",
+                 "-Wno-pointer-sign"]
+
+
+def build_efi_app(source, workdir):
+    """Compile C source into an EFI application (PE32+) with gnu-efi, in workdir; its path."""
+    d = Path(workdir)
+    (d / "app.c").write_text(source)
+    steps = [
+        ["gcc", *GNUEFI_CFLAGS, "-c", str(d / "app.c"), "-o", str(d / "app.o")],
+        ["ld", "-nostdlib", "-shared", "-Bsymbolic", "-znocombreloc", "-z", "noexecstack",
+         "--no-undefined", "-T", f"{GNUEFI_LIB}/elf_x86_64_efi.lds", "-o", str(d / "app.so"),
+         f"{GNUEFI_LIB}/crt0-efi-x86_64.o", str(d / "app.o"), f"{GNUEFI_LIB}/libefi.a",
+         f"{GNUEFI_LIB}/libgnuefi.a"],
+        ["objcopy", "-j", ".text", "-j", ".sdata", "-j", ".data", "-j", ".rodata", "-j",
+         ".dynamic", "-j", ".dynsym", "-j", ".rel", "-j", ".rela", "-j", ".rel.*", "-j",
+         ".rela.*", "-j", ".reloc", "--target", "efi-app-x86_64", "--subsystem=10",
+         str(d / "app.so"), str(d / "app.efi")],
+    ]
+    for step in steps:
+        result = subprocess.run(step, capture_output=True, text=True)
+        assert result.returncode == 0, f"{' '.join(step)}\n{result.stdout}{result.stderr}"
+    return d / "app.efi"
+

@@ -2,15 +2,13 @@
 """The boot manager's boot options: BootNext once, BootOrder read again after each option, bad and
 inactive options skipped with a message, short-form paths, load options and BootCurrent."""
 import re
-import subprocess
 
 import pytest
 
 from conftest import BUILD, build_disk
+from qemu_harness import build_efi_app
 
 BOOT_TIMEOUT = 120
-GNUEFI_INC = "/usr/include/efi"
-GNUEFI_LIB = "/usr/lib"
 
 # A gnu-efi application that is its own boot options. Started by the removable media path (no
 # load options) it writes Boot0001..Boot0007, BootOrder and BootNext pointing back at itself in
@@ -125,33 +123,12 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 }
 """
 
-APP_CFLAGS = ["-std=gnu11", "-O2", f"-I{GNUEFI_INC}", f"-I{GNUEFI_INC}/x86_64",
-              f"-I{GNUEFI_INC}/protocol", "-DGNU_EFI_USE_MS_ABI", "-fpic", "-fshort-wchar",
-              "-ffreestanding", "-fno-stack-protector", "-fno-stack-check", "-mno-red-zone",
-              "-maccumulate-outgoing-args", "-fcf-protection=none", "-Wall", "-Werror",
-              "-Wno-pointer-sign"]
 
 
 @pytest.fixture(scope="module")
 def options_app(tmp_path_factory):
     """The application above, compiled and linked as mk/efi-apps.mk builds the others."""
-    d = tmp_path_factory.mktemp("options-app")
-    (d / "app.c").write_text(APP_SOURCE)
-    steps = [
-        ["gcc", *APP_CFLAGS, "-c", str(d / "app.c"), "-o", str(d / "app.o")],
-        ["ld", "-nostdlib", "-shared", "-Bsymbolic", "-znocombreloc", "-z", "noexecstack",
-         "--no-undefined", "-T", f"{GNUEFI_LIB}/elf_x86_64_efi.lds", "-o", str(d / "app.so"),
-         f"{GNUEFI_LIB}/crt0-efi-x86_64.o", str(d / "app.o"), f"{GNUEFI_LIB}/libefi.a",
-         f"{GNUEFI_LIB}/libgnuefi.a"],
-        ["objcopy", "-j", ".text", "-j", ".sdata", "-j", ".data", "-j", ".rodata", "-j",
-         ".dynamic", "-j", ".dynsym", "-j", ".rel", "-j", ".rela", "-j", ".rel.*", "-j",
-         ".rela.*", "-j", ".reloc", "--target", "efi-app-x86_64", "--subsystem=10",
-         str(d / "app.so"), str(d / "app.efi")],
-    ]
-    for step in steps:
-        result = subprocess.run(step, capture_output=True, text=True)
-        assert result.returncode == 0, f"{' '.join(step)}\n{result.stdout}{result.stderr}"
-    return d / "app.efi"
+    return build_efi_app(APP_SOURCE, tmp_path_factory.mktemp("options-app"))
 
 
 def strata_disk(tmp_path, payload):

@@ -7,12 +7,11 @@ import subprocess
 import pytest
 
 from conftest import BUILD, ESP_START, SECTOR, build_disk
+from qemu_harness import build_efi_app
 
 BOOT_TIMEOUT = 120
 DONE = "STORAGE-TEST-DONE"
 APPS = BUILD / "efi-apps"
-GNUEFI_INC = "/usr/include/efi"
-GNUEFI_LIB = "/usr/lib"
 
 # Fixed unique partition GUIDs, so the expected HD() texts are known in advance.
 GUIDS = ["4E3B4A8D-1C2F-4B5A-9E0A-123456789ABC", "0FA1B2C3-D4E5-4F60-8172-839405A6B7C8",
@@ -183,33 +182,12 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 }
 """
 
-APP_CFLAGS = ["-std=gnu11", "-O2", f"-I{GNUEFI_INC}", f"-I{GNUEFI_INC}/x86_64",
-              f"-I{GNUEFI_INC}/protocol", "-DGNU_EFI_USE_MS_ABI", "-fpic", "-fshort-wchar",
-              "-ffreestanding", "-fno-stack-protector", "-fno-stack-check", "-mno-red-zone",
-              "-maccumulate-outgoing-args", "-fcf-protection=none", "-Wall", "-Werror",
-              "-Wno-pointer-sign"]
 
 
 @pytest.fixture(scope="module")
 def storage_app(tmp_path_factory):
     """The check application above, compiled and linked as mk/efi-apps.mk builds the others."""
-    d = tmp_path_factory.mktemp("storage-app")
-    (d / "app.c").write_text(APP_SOURCE)
-    steps = [
-        ["gcc", *APP_CFLAGS, "-c", str(d / "app.c"), "-o", str(d / "app.o")],
-        ["ld", "-nostdlib", "-shared", "-Bsymbolic", "-znocombreloc", "-z", "noexecstack",
-         "--no-undefined", "-T", f"{GNUEFI_LIB}/elf_x86_64_efi.lds", "-o", str(d / "app.so"),
-         f"{GNUEFI_LIB}/crt0-efi-x86_64.o", str(d / "app.o"), f"{GNUEFI_LIB}/libefi.a",
-         f"{GNUEFI_LIB}/libgnuefi.a"],
-        ["objcopy", "-j", ".text", "-j", ".sdata", "-j", ".data", "-j", ".rodata", "-j",
-         ".dynamic", "-j", ".dynsym", "-j", ".rel", "-j", ".rela", "-j", ".rel.*", "-j",
-         ".rela.*", "-j", ".reloc", "--target", "efi-app-x86_64", "--subsystem=10",
-         str(d / "app.so"), str(d / "app.efi")],
-    ]
-    for step in steps:
-        result = subprocess.run(step, capture_output=True, text=True)
-        assert result.returncode == 0, f"{' '.join(step)}\n{result.stdout}{result.stderr}"
-    return d / "app.efi"
+    return build_efi_app(APP_SOURCE, tmp_path_factory.mktemp("storage-app"))
 
 
 def run(*args):
