@@ -35,7 +35,7 @@ all: $(ALL_TARGETS)
 # Every test, after the Debian packages are in place. deps runs alone first so no rule of the
 # test run starts before the tools it needs exist.
 CHECK_TARGETS := unit-tests mkimage-tests fuzz-smoke efi-apps-tests boot-tests images-tests \
-	dist-tests
+	dist-tests bench-test
 check: deps
 	$(Q)$(MAKE) --no-print-directory check-all
 

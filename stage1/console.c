@@ -426,6 +426,36 @@ static struct {
 	{ END_DEVICE_PATH_TYPE, END_ENTIRE_DEVICE_PATH_SUBTYPE, { 4, 0 } },
 };
 
+void console_publish_variables(void)
+{
+	/* UEFI 2.10 §3.3: ConIn/ConOut/ErrOut name the consoles in use, *Dev the ones present. */
+	static const struct {
+		CHAR16 *name;
+		UINT32 attributes;
+	} vars[] = {
+		{ u"ConIn", EFI_VARIABLE_NON_VOLATILE | EFI_VARIABLE_BOOTSERVICE_ACCESS |
+				    EFI_VARIABLE_RUNTIME_ACCESS },
+		{ u"ConOut", EFI_VARIABLE_NON_VOLATILE | EFI_VARIABLE_BOOTSERVICE_ACCESS |
+				     EFI_VARIABLE_RUNTIME_ACCESS },
+		{ u"ErrOut", EFI_VARIABLE_NON_VOLATILE | EFI_VARIABLE_BOOTSERVICE_ACCESS |
+				     EFI_VARIABLE_RUNTIME_ACCESS },
+		{ u"ConInDev", EFI_VARIABLE_BOOTSERVICE_ACCESS | EFI_VARIABLE_RUNTIME_ACCESS },
+		{ u"ConOutDev", EFI_VARIABLE_BOOTSERVICE_ACCESS | EFI_VARIABLE_RUNTIME_ACCESS },
+		{ u"ErrOutDev", EFI_VARIABLE_BOOTSERVICE_ACCESS | EFI_VARIABLE_RUNTIME_ACCESS },
+	};
+	static EFI_GUID global = EFI_GLOBAL_VARIABLE;
+	EFI_RUNTIME_SERVICES *rt = efi_st->RuntimeServices;
+
+	for (UINTN i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
+		EFI_STATUS status = rt->SetVariable(vars[i].name, &global, vars[i].attributes,
+						    sizeof(console_path), &console_path);
+
+		/* Without a runtime blob every variable service is EFI_UNSUPPORTED: nothing to say. */
+		if (EFI_ERROR(status) && status != EFI_UNSUPPORTED)
+			log_warn_status(status, "setting %ls", vars[i].name);
+	}
+}
+
 EFI_STATUS console_init(UINT16 serial_port)
 {
 	static const EFI_GUID out_guid = EFI_SIMPLE_TEXT_OUTPUT_PROTOCOL_GUID;

@@ -49,6 +49,7 @@ static __attribute__((noreturn)) void stage1_main(void *arg)
 	optional(smbios_init(), "SMBIOS tables");
 	optional(rng_init(), "RNG protocol");
 	optional(runtime_install(h), "runtime services");
+	console_publish_variables();
 	log_info("UEFI environment ready, %llu MiB free",
 		 memory_pages_of_type(EfiConventionalMemory) >> 8);
 	boot_manager_run();

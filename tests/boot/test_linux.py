@@ -18,12 +18,13 @@ def boot_image(qemu, name, machine="q35", memory="512"):
     return qemu(image, machine=machine, memory=memory, extra=["-cpu", "max"], snapshot=True)
 
 
+@pytest.mark.parametrize("machine", ["q35", "pc"])
 @pytest.mark.parametrize("name", sorted(expected_images()))
-def test_image_boots_to_its_marker(qemu, name):
+def test_image_boots_to_its_marker(qemu, name, machine):
     image = expected_images()[name]
     if not image["strata"]:
         pytest.xfail(f"{name} is not expected to boot under Strata yet: {image['reason']}")
-    run = boot_image(qemu, name)
+    run = boot_image(qemu, name, machine=machine)
     assert run.wait_for(image["marker"], LINUX_TIMEOUT), run.log()
 
 
@@ -48,7 +49,7 @@ def test_linux_uki_sees_efi_acpi_and_our_memory_map(qemu, machine):
     assert re.search(r"strata: acpi: .*ACPI: (XSDT|RSDT)", out), run.log()
     assert re.search(r"strata: acpi: .*ACPI: FACP", out), run.log()
     # efivarfs lists the variables the runtime seeded.
-    for var in ("PlatformLang", "SecureBoot", "OsIndicationsSupported"):
+    for var in ("PlatformLang", "SecureBoot", "OsIndicationsSupported", "ConOut", "ErrOut"):
         assert re.search(rf"strata: efivars names: .*\b{var}\b", out), run.log()
 
     ranges = memmap(out)
