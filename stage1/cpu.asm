@@ -4,7 +4,7 @@ BITS 64
 default rel
 section .text
 
-global cpu_context_save, cpu_context_restore, cpu_switch_stack
+global cpu_context_save, cpu_context_restore, cpu_switch_stack, cpu_enter_linux
 
 ; UINTN cpu_context_save(struct cpu_context *ctx)  -- rdi = ctx
 cpu_context_save:
@@ -47,5 +47,25 @@ cpu_switch_stack:
 	cli
 	hlt
 	jmp .halt
+
+; void cpu_enter_linux(const struct cpu_gdtr *gdtr, UINT64 entry, void *boot_params)
+;   -- rdi, rsi, rdx
+cpu_enter_linux:
+	cli
+	lgdt [rdi]
+	mov eax, 0x18
+	mov ds, eax
+	mov es, eax
+	mov ss, eax
+	mov fs, eax
+	mov gs, eax
+	mov rcx, rsi
+	mov rsi, rdx
+	push 0x10			; reload CS with a far return
+	lea rax, [rel .reloaded]
+	push rax
+	o64 retf
+.reloaded:
+	jmp rcx
 
 section .note.GNU-stack noalloc noexec nowrite progbits

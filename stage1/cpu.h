@@ -13,5 +13,16 @@ struct cpu_context {
 __attribute__((returns_twice)) UINTN cpu_context_save(struct cpu_context *ctx);
 /* Return into the matching cpu_context_save with value (never 0). */
 __attribute__((noreturn)) void cpu_context_restore(struct cpu_context *ctx, UINTN value);
+struct cpu_gdtr {
+	UINT16 limit;
+	UINT64 base;
+} __attribute__((packed));
+
+/*
+ * Linux's 64-bit boot protocol entry: load gdtr (code selector 0x10, data 0x18, as the protocol
+ * names them), reload the segments, and jump to entry with boot_params in rsi; never returns.
+ */
+__attribute__((noreturn)) void cpu_enter_linux(const struct cpu_gdtr *gdtr, UINT64 entry,
+					       void *boot_params);
 /* Run fn(arg) on a new stack (top 16-byte aligned); fn must not return. */
 __attribute__((noreturn)) void cpu_switch_stack(void *top, void (*fn)(void *), void *arg);

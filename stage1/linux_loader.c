@@ -5,6 +5,7 @@
 #include "lib/pe.h"
 #include "lib/string.h"
 #include "stage1/boot_manager.h"
+#include "stage1/cpu.h"
 #include "stage1/image.h"
 #include "stage1/memory.h"
 #include "stage1/stage1.h"
@@ -207,36 +208,12 @@ static const UINT64 boot_gdt[4] __attribute__((aligned(16))) = {
 	0, 0, 0x00af9a000000ffffull, 0x00cf92000000ffffull,
 };
 
-/*
- * Enter the kernel at its 64-bit entry with boot_params in rsi. The boot protocol wants its own
- * GDT selectors, so this is the one place stage1 loads a GDT and reloads CS (a far return).
- */
+/* Enter the kernel at its 64-bit entry with boot_params in rsi, on the boot protocol's GDT. */
 static __attribute__((noreturn)) void jump_to_kernel(UINT64 entry, UINT8 *bp)
 {
-	struct {
-		UINT16 limit;
-		UINT64 base;
-	} __attribute__((packed)) gdtr = { sizeof(boot_gdt) - 1, (UINT64)(UINTN)boot_gdt };
+	struct cpu_gdtr gdtr = { sizeof(boot_gdt) - 1, (UINT64)(UINTN)boot_gdt };
 
-	__asm__ volatile("cli\n\t"
-			 "lgdt %[gdtr]\n\t"
-			 "movl $0x18, %%eax\n\t"
-			 "movl %%eax, %%ds\n\t"
-			 "movl %%eax, %%es\n\t"
-			 "movl %%eax, %%ss\n\t"
-			 "movl %%eax, %%fs\n\t"
-			 "movl %%eax, %%gs\n\t"
-			 "pushq $0x10\n\t"
-			 "leaq 1f(%%rip), %%rax\n\t"
-			 "pushq %%rax\n\t"
-			 "lretq\n"
-			 "1:\n\t"
-			 "movq %[bp], %%rsi\n\t"
-			 "jmp *%[entry]"
-			 :
-			 : [gdtr] "m"(gdtr), [bp] "r"(bp), [entry] "r"(entry)
-			 : "rax", "rsi", "memory");
-	__builtin_unreachable();
+	cpu_enter_linux(&gdtr, entry, bp);
 }
 
 /* The options as the ASCII command line of boot_params, within the kernel's limit. */
