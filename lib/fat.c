@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* FAT12/16/32 read-only: boot sector checks, cluster chains, file reads (names: fat_dir.c). */
+#include "lib/endian.h"
 #include "lib/fat.h"
 #include "lib/string.h"
 
@@ -28,16 +29,6 @@ enum {
 	BPB32_ROOT_CLUSTER = 44,
 	BPB32_BOOT_SIGNATURE = 66,
 };
-
-static UINT16 get16(const UINT8 *p)
-{
-	return (UINT16)(p[0] | p[1] << 8);
-}
-
-static UINT32 get32(const UINT8 *p)
-{
-	return (UINT32)p[0] | (UINT32)p[1] << 8 | (UINT32)p[2] << 16 | (UINT32)p[3] << 24;
-}
 
 static BOOLEAN is_power_of_two(UINT32 x)
 {
@@ -68,13 +59,13 @@ static EFI_STATUS cache_sector(struct fat_volume *vol, UINT64 lba, UINT8 *cache,
 
 static EFI_STATUS check_bpb(struct fat_volume *vol, const UINT8 *bs)
 {
-	UINT32 bps = get16(bs + BPB_BYTES_PER_SECTOR);
+	UINT32 bps = get_le16(bs + BPB_BYTES_PER_SECTOR);
 	UINT32 spc = bs[BPB_SECTORS_PER_CLUSTER];
-	UINT32 reserved = get16(bs + BPB_RESERVED_SECTORS);
+	UINT32 reserved = get_le16(bs + BPB_RESERVED_SECTORS);
 	UINT32 num_fats = bs[BPB_NUM_FATS];
-	UINT32 root_entries = get16(bs + BPB_ROOT_ENTRIES);
-	UINT32 fat_size16 = get16(bs + BPB_FAT_SIZE16);
-	UINT64 total = get16(bs + BPB_TOTAL_SECTORS16);
+	UINT32 root_entries = get_le16(bs + BPB_ROOT_ENTRIES);
+	UINT32 fat_size16 = get_le16(bs + BPB_FAT_SIZE16);
+	UINT64 total = get_le16(bs + BPB_TOTAL_SECTORS16);
 	UINT64 fat_size, root_sectors, data_start, clusters, fat_bytes_needed;
 	const UINT8 *ext;
 
@@ -87,8 +78,8 @@ static EFI_STATUS check_bpb(struct fat_volume *vol, const UINT8 *bs)
 		return EFI_UNSUPPORTED;
 
 	if (total == 0)
-		total = get32(bs + BPB_TOTAL_SECTORS32);
-	fat_size = fat_size16 ? fat_size16 : get32(bs + BPB32_FAT_SIZE32);
+		total = get_le32(bs + BPB_TOTAL_SECTORS32);
+	fat_size = fat_size16 ? fat_size16 : get_le32(bs + BPB32_FAT_SIZE32);
 	root_sectors = ((UINT64)root_entries * FAT_DIRENT_SIZE + bps - 1) / bps;
 	data_start = reserved + num_fats * fat_size + root_sectors;
 	if (fat_size == 0 || total > vol->lba_count || data_start >= total)
@@ -125,8 +116,8 @@ static EFI_STATUS check_bpb(struct fat_volume *vol, const UINT8 *bs)
 	vol->root_cluster = 0;
 	ext = bs + BPB16_BOOT_SIGNATURE;
 	if (vol->fat_type == 32) {
-		vol->root_cluster = get32(bs + BPB32_ROOT_CLUSTER);
-		if (get16(bs + BPB32_FS_VERSION) != 0)
+		vol->root_cluster = get_le32(bs + BPB32_ROOT_CLUSTER);
+		if (get_le16(bs + BPB32_FS_VERSION) != 0)
 			return EFI_UNSUPPORTED;
 		if (vol->root_cluster < 2 || vol->root_cluster > vol->cluster_count + 1)
 			return EFI_VOLUME_CORRUPTED;
@@ -144,7 +135,7 @@ static EFI_STATUS check_bpb(struct fat_volume *vol, const UINT8 *bs)
 	if (ext[0] == 0x29) {
 		int n = 11;
 
-		vol->serial = get32(ext + 1);
+		vol->serial = get_le32(ext + 1);
 		memcpy(vol->label, ext + 5, 11);
 		while (n > 0 && vol->label[n - 1] == ' ')
 			n--;
@@ -232,10 +223,10 @@ static EFI_STATUS fat_entry(struct fat_volume *vol, UINT32 cluster, UINT32 *ret_
 	if (EFI_ERROR(status))
 		return status;
 	if (vol->fat_type == 32) {
-		value = get32(p) & 0x0fffffff;
+		value = get_le32(p) & 0x0fffffff;
 		eoc = 0x0ffffff8;
 	} else if (vol->fat_type == 16) {
-		value = get16(p);
+		value = get_le16(p);
 		eoc = 0xfff8;
 	} else {
 		value = p[0];

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* FAT directories: long and 8.3 names, enumeration and path lookup. */
+#include "lib/endian.h"
 #include "lib/fat.h"
 #include "lib/string.h"
 
@@ -27,16 +28,6 @@ enum {
 	NT_LOWER_BASE = 0x08,
 	NT_LOWER_EXT = 0x10,
 };
-
-static UINT16 get16(const UINT8 *p)
-{
-	return (UINT16)(p[0] | p[1] << 8);
-}
-
-static UINT32 get32(const UINT8 *p)
-{
-	return (UINT32)p[0] | (UINT32)p[1] << 8 | (UINT32)p[2] << 16 | (UINT32)p[3] << 24;
-}
 
 static UINT8 short_name_checksum(const UINT8 *name)
 {
@@ -76,7 +67,7 @@ static void lfn_add(struct lfn_state *lfn, const UINT8 *e)
 		return;
 	}
 	for (i = 0; i < FAT_LFN_CHARS; i++)
-		lfn->name[(seq - 1) * FAT_LFN_CHARS + i] = get16(e + char_offsets[i]);
+		lfn->name[(seq - 1) * FAT_LFN_CHARS + i] = get_le16(e + char_offsets[i]);
 	lfn->expected--;
 	lfn->complete = seq == 1;
 }
@@ -142,20 +133,20 @@ static EFI_STATUS dir_next_raw(const struct fat_file *dir, struct fat_dir_cursor
 	memset(ret_entry, 0, sizeof(*ret_entry));
 	ret_entry->vol = dir->vol;
 	ret_entry->attributes = e[DIR_ATTR];
-	ret_entry->first_cluster = get16(e + DIR_CLUSTER_LO);
+	ret_entry->first_cluster = get_le16(e + DIR_CLUSTER_LO);
 	if (dir->vol->fat_type == 32)
-		ret_entry->first_cluster |= (UINT32)get16(e + DIR_CLUSTER_HI) << 16;
-	ret_entry->create_time = get16(e + DIR_CREATE_TIME);
-	ret_entry->create_date = get16(e + DIR_CREATE_DATE);
-	ret_entry->access_date = get16(e + DIR_ACCESS_DATE);
-	ret_entry->write_time = get16(e + DIR_WRITE_TIME);
-	ret_entry->write_date = get16(e + DIR_WRITE_DATE);
+		ret_entry->first_cluster |= (UINT32)get_le16(e + DIR_CLUSTER_HI) << 16;
+	ret_entry->create_time = get_le16(e + DIR_CREATE_TIME);
+	ret_entry->create_date = get_le16(e + DIR_CREATE_DATE);
+	ret_entry->access_date = get_le16(e + DIR_ACCESS_DATE);
+	ret_entry->write_time = get_le16(e + DIR_WRITE_TIME);
+	ret_entry->write_date = get_le16(e + DIR_WRITE_DATE);
 	if (ret_entry->attributes & FAT_ATTR_DIRECTORY) {
 		/* ".." of a first-level directory says 0 for the root, on FAT32 too. */
 		if (ret_entry->first_cluster == 0)
 			ret_entry->first_cluster = dir->vol->root_cluster;
 	} else {
-		ret_entry->size = get32(e + DIR_FILE_SIZE);
+		ret_entry->size = get_le32(e + DIR_FILE_SIZE);
 	}
 	short_name(e, ret_short);
 

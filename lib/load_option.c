@@ -1,20 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* EFI_LOAD_OPTION parsing and building (UEFI 2.10 §3.1.3): every field bounded by the buffer. */
+#include "lib/endian.h"
 #include "lib/device_path.h"
 #include "lib/load_option.h"
 #include "lib/string.h"
 
 /* Little-endian reads byte by byte: a variable's data need not be aligned. */
-static UINT16 get16(const UINT8 *p)
-{
-	return (UINT16)(p[0] | p[1] << 8);
-}
-
-static UINT32 get32(const UINT8 *p)
-{
-	return (UINT32)p[0] | (UINT32)p[1] << 8 | (UINT32)p[2] << 16 | (UINT32)p[3] << 24;
-}
-
 EFI_STATUS load_option_parse(const void *buf, UINTN size, struct load_option *ret)
 {
 	const UINT8 *p = buf;
@@ -23,13 +14,13 @@ EFI_STATUS load_option_parse(const void *buf, UINTN size, struct load_option *re
 	if (!buf || !ret || size < LOAD_OPTION_HEADER_SIZE + sizeof(CHAR16))
 		return EFI_INVALID_PARAMETER;
 	for (desc_end = LOAD_OPTION_HEADER_SIZE; desc_end + 1 < size; desc_end += 2, chars++) {
-		if (!get16(p + desc_end))
+		if (!get_le16(p + desc_end))
 			break;
 	}
 	if (desc_end + 1 >= size)
 		return EFI_INVALID_PARAMETER;
 	desc_end += sizeof(CHAR16);
-	path_len = get16(p + 4);
+	path_len = get_le16(p + 4);
 	/* The list holds at least one path of one node plus its end node. */
 	if (path_len < 2 * END_DEVICE_PATH_LENGTH || path_len > size - desc_end)
 		return EFI_INVALID_PARAMETER;
@@ -37,7 +28,7 @@ EFI_STATUS load_option_parse(const void *buf, UINTN size, struct load_option *re
 	if (path_size <= END_DEVICE_PATH_LENGTH)
 		return EFI_INVALID_PARAMETER;
 
-	ret->attributes = get32(p);
+	ret->attributes = get_le32(p);
 	ret->description = (const CHAR16 *)(p + LOAD_OPTION_HEADER_SIZE);
 	ret->description_chars = chars;
 	ret->file_path = (const EFI_DEVICE_PATH_PROTOCOL *)(p + desc_end);

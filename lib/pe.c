@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* PE32+ loader: parse with bounds checks, copy sections, apply base relocations. */
+#include "lib/endian.h"
 #include "lib/pe.h"
 #include "lib/string.h"
 
@@ -17,9 +18,6 @@
 #define REL_BASED_HIGHLOW 3
 #define REL_BASED_DIR64 10
 
-static UINT16 rd16(const UINT8 *p) { return (UINT16)(p[0] | p[1] << 8); }
-static UINT32 rd32(const UINT8 *p) { return (UINT32)p[0] | (UINT32)p[1] << 8 | (UINT32)p[2] << 16 | (UINT32)p[3] << 24; }
-static UINT64 rd64(const UINT8 *p) { return rd32(p) | (UINT64)rd32(p + 4) << 32; }
 
 /*
  * Relocation targets need not be aligned: x86 would not mind, but C does (a UINT64 store to an odd
@@ -57,30 +55,30 @@ EFI_STATUS pe_parse(const void *file, UINTN file_size, struct pe_image_info *ret
 	struct pe_image_info info = { 0 };
 	UINT32 pe, opt, opt_size, dirs;
 
-	if (file_size < 0x40 || rd16(f) != DOS_MAGIC)
+	if (file_size < 0x40 || get_le16(f) != DOS_MAGIC)
 		return EFI_LOAD_ERROR;
-	pe = rd32(f + 0x3c);
-	if (!in_range(pe, 4 + COFF_HEADER_SIZE, file_size) || rd32(f + pe) != PE_SIGNATURE)
+	pe = get_le32(f + 0x3c);
+	if (!in_range(pe, 4 + COFF_HEADER_SIZE, file_size) || get_le32(f + pe) != PE_SIGNATURE)
 		return EFI_LOAD_ERROR;
-	info.machine = rd16(f + pe + 4);
-	info.number_of_sections = rd16(f + pe + 6);
-	opt_size = rd16(f + pe + 20);
-	info.characteristics = rd16(f + pe + 22);
+	info.machine = get_le16(f + pe + 4);
+	info.number_of_sections = get_le16(f + pe + 6);
+	opt_size = get_le16(f + pe + 20);
+	info.characteristics = get_le16(f + pe + 22);
 	opt = pe + 4 + COFF_HEADER_SIZE;
 	if (opt_size < OPT_MIN_SIZE || !in_range(opt, opt_size, file_size))
 		return EFI_LOAD_ERROR;
-	if (rd16(f + opt) != PE32PLUS_MAGIC)
+	if (get_le16(f + opt) != PE32PLUS_MAGIC)
 		return EFI_UNSUPPORTED; /* PE32 (32-bit) images cannot run here */
 	if (info.machine != PE_MACHINE_X64)
 		return EFI_UNSUPPORTED;
 
-	info.entry_point = rd32(f + opt + 16);
-	info.image_base = rd64(f + opt + 24);
-	info.section_alignment = rd32(f + opt + 32);
-	info.size_of_image = rd32(f + opt + 56);
-	info.size_of_headers = rd32(f + opt + 60);
-	info.subsystem = rd16(f + opt + 68);
-	dirs = rd32(f + opt + 108);
+	info.entry_point = get_le32(f + opt + 16);
+	info.image_base = get_le64(f + opt + 24);
+	info.section_alignment = get_le32(f + opt + 32);
+	info.size_of_image = get_le32(f + opt + 56);
+	info.size_of_headers = get_le32(f + opt + 60);
+	info.subsystem = get_le16(f + opt + 68);
+	dirs = get_le32(f + opt + 108);
 	if (info.subsystem < PE_SUBSYSTEM_EFI_APPLICATION || info.subsystem > PE_SUBSYSTEM_EFI_RUNTIME_DRIVER)
 		return EFI_UNSUPPORTED;
 	if (!info.section_alignment || (info.section_alignment & (info.section_alignment - 1)))
@@ -91,8 +89,8 @@ EFI_STATUS pe_parse(const void *file, UINTN file_size, struct pe_image_info *ret
 	if (dirs > 16 || OPT_MIN_SIZE + 8 * dirs > opt_size)
 		return EFI_LOAD_ERROR;
 	if (dirs > DIR_BASERELOC) {
-		info.reloc_rva = rd32(f + opt + OPT_MIN_SIZE + 8 * DIR_BASERELOC);
-		info.reloc_size = rd32(f + opt + OPT_MIN_SIZE + 8 * DIR_BASERELOC + 4);
+		info.reloc_rva = get_le32(f + opt + OPT_MIN_SIZE + 8 * DIR_BASERELOC);
+		info.reloc_size = get_le32(f + opt + OPT_MIN_SIZE + 8 * DIR_BASERELOC + 4);
 		if (info.reloc_size && !in_range(info.reloc_rva, info.reloc_size, info.size_of_image))
 			return EFI_LOAD_ERROR;
 	}
@@ -107,8 +105,8 @@ EFI_STATUS pe_parse(const void *file, UINTN file_size, struct pe_image_info *ret
 		return EFI_LOAD_ERROR;
 	for (UINT32 i = 0; i < info.number_of_sections; i++) {
 		const UINT8 *s = f + info.section_table + i * SECTION_HEADER_SIZE;
-		UINT32 va = rd32(s + 12), raw = rd32(s + 16), ptr = rd32(s + 20);
-		UINT32 vsize = section_size(rd32(s + 8), raw);
+		UINT32 va = get_le32(s + 12), raw = get_le32(s + 16), ptr = get_le32(s + 20);
+		UINT32 vsize = section_size(get_le32(s + 8), raw);
 
 		if (va < info.size_of_headers || !in_range(va, vsize, info.size_of_image))
 			return EFI_LOAD_ERROR;
@@ -116,7 +114,7 @@ EFI_STATUS pe_parse(const void *file, UINTN file_size, struct pe_image_info *ret
 			return EFI_LOAD_ERROR;
 		for (UINT32 j = 0; j < i; j++) {
 			const UINT8 *o = f + info.section_table + j * SECTION_HEADER_SIZE;
-			UINT32 ova = rd32(o + 12), ovsize = section_size(rd32(o + 8), rd32(o + 16));
+			UINT32 ova = get_le32(o + 12), ovsize = section_size(get_le32(o + 8), get_le32(o + 16));
 
 			if (vsize && ovsize && va < ova + ovsize && ova < va + vsize)
 				return EFI_LOAD_ERROR; /* overlapping sections */
@@ -131,12 +129,12 @@ static EFI_STATUS pe_relocate(UINT8 *image, const struct pe_image_info *info, UI
 	UINT32 off = info->reloc_rva, end = info->reloc_rva + info->reloc_size;
 
 	while (off + 8 <= end) {
-		UINT32 page = rd32(image + off), block = rd32(image + off + 4);
+		UINT32 page = get_le32(image + off), block = get_le32(image + off + 4);
 
 		if (block < 8 || block > end - off)
 			return EFI_LOAD_ERROR;
 		for (UINT32 e = 8; e + 2 <= block; e += 2) {
-			UINT16 entry = rd16(image + off + e);
+			UINT16 entry = get_le16(image + off + e);
 			UINT64 target = (UINT64)page + (entry & 0xfff);
 
 			switch (entry >> 12) {
@@ -145,12 +143,12 @@ static EFI_STATUS pe_relocate(UINT8 *image, const struct pe_image_info *info, UI
 			case REL_BASED_DIR64:
 				if (!in_range(target, 8, info->size_of_image))
 					return EFI_LOAD_ERROR;
-				wr64(image + target, rd64(image + target) + delta);
+				wr64(image + target, get_le64(image + target) + delta);
 				break;
 			case REL_BASED_HIGHLOW:
 				if (!in_range(target, 4, info->size_of_image))
 					return EFI_LOAD_ERROR;
-				wr32(image + target, rd32(image + target) + (UINT32)delta);
+				wr32(image + target, get_le32(image + target) + (UINT32)delta);
 				break;
 			default:
 				return EFI_LOAD_ERROR;
@@ -171,8 +169,8 @@ EFI_STATUS pe_load(const void *file, UINTN file_size, const struct pe_image_info
 	memcpy(image, f, info->size_of_headers);
 	for (UINT32 i = 0; i < info->number_of_sections; i++) {
 		const UINT8 *s = f + info->section_table + i * SECTION_HEADER_SIZE;
-		UINT32 va = rd32(s + 12), raw = rd32(s + 16), ptr = rd32(s + 20);
-		UINT32 vsize = section_size(rd32(s + 8), raw);
+		UINT32 va = get_le32(s + 12), raw = get_le32(s + 16), ptr = get_le32(s + 20);
+		UINT32 vsize = section_size(get_le32(s + 8), raw);
 
 		/* pe_parse put [va, va + vsize) in the image and [ptr, ptr + raw) in the file. */
 		memcpy(image + va, f + ptr, raw < vsize ? raw : vsize);
@@ -196,8 +194,8 @@ EFI_STATUS pe_find_section(const void *file, UINTN file_size, const struct pe_im
 		const UINT8 *s = f + info->section_table + i * SECTION_HEADER_SIZE;
 
 		if (memcmp(s, name, len) == 0 && (len == 8 || s[len] == 0)) {
-			*ret_rva = rd32(s + 12);
-			*ret_size = rd32(s + 8);
+			*ret_rva = get_le32(s + 12);
+			*ret_size = get_le32(s + 8);
 			return EFI_SUCCESS;
 		}
 	}
