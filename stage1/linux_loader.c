@@ -2,6 +2,7 @@
 /* Start a Linux kernel: its EFI stub as an image, else the x86 64-bit boot protocol. */
 #include "include/efi/system_table.h"
 #include "lib/bls.h"
+#include "lib/endian.h"
 #include "lib/pe.h"
 #include "lib/string.h"
 #include "stage1/boot_manager.h"
@@ -53,19 +54,6 @@
 #define BELOW_4G 0xffffffffull
 
 static const EFI_GUID acpi20_guid = EFI_ACPI_20_TABLE_GUID;
-
-static UINT32 get32(const UINT8 *p)
-{
-	UINT32 v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-static void put32(UINT8 *p, UINT32 v)
-{
-	memcpy(p, &v, sizeof(v));
-}
 
 /* The options as the UCS-2 command line EFI stubs take; *ret_bytes includes the NUL. */
 static CHAR16 *options_ucs2(const struct bls_entry *entry, UINTN *ret_bytes)
@@ -263,10 +251,10 @@ static EFI_STATUS boot_protocol(const struct linux_image *li, const CHAR16 *labe
 	if (pm_offset >= li->kernel_size || header_end > pm_offset || header_end > EFI_PAGE_SIZE)
 		return log_warn_status(EFI_LOAD_ERROR, "%ls: truncated bzImage", label);
 	memcpy(&pref, k + HDR_PREF_ADDRESS, sizeof(pref));
-	init_size = get32(k + HDR_INIT_SIZE);
+	init_size = get_le32(k + HDR_INIT_SIZE);
 	if (init_size < li->kernel_size - pm_offset)
 		init_size = li->kernel_size - pm_offset;
-	align = get32(k + HDR_KERNEL_ALIGNMENT);
+	align = get_le32(k + HDR_KERNEL_ALIGNMENT);
 	if (align < EFI_PAGE_SIZE || (align & (align - 1)))
 		align = EFI_PAGE_SIZE;
 
@@ -279,9 +267,9 @@ static EFI_STATUS boot_protocol(const struct linux_image *li, const CHAR16 *labe
 		return log_warn_status(status, "%ls: %llu bytes for the kernel", label, init_size);
 	status = allocate_below(BELOW_4G, EFI_PAGE_SIZE, EFI_PAGE_SIZE, EfiLoaderData, &bp_addr);
 	if (!EFI_ERROR(status))
-		status = cmdline_ascii(li->entry, get32(k + HDR_CMDLINE_SIZE) + 1, &cmdline);
+		status = cmdline_ascii(li->entry, get_le32(k + HDR_CMDLINE_SIZE) + 1, &cmdline);
 	if (!EFI_ERROR(status) && li->initrd) {
-		UINT64 max = get32(k + HDR_INITRD_ADDR_MAX);
+		UINT64 max = get_le32(k + HDR_INITRD_ADDR_MAX);
 
 		status = allocate_below(max ? max : BELOW_4G, li->initrd_size, EFI_PAGE_SIZE,
 					EfiLoaderData, &initrd);
@@ -297,12 +285,12 @@ static EFI_STATUS boot_protocol(const struct linux_image *li, const CHAR16 *labe
 	memset(bp, 0, EFI_PAGE_SIZE);
 	memcpy(bp + HDR_START, k + HDR_START, header_end - HDR_START);
 	bp[HDR_TYPE_OF_LOADER] = 0xff;	/* "undefined" loader */
-	put32(bp + HDR_CMD_LINE_PTR, (UINT32)cmdline);
-	put32(bp + BP_EXT_CMD_LINE_PTR, (UINT32)(cmdline >> 32));
-	put32(bp + HDR_RAMDISK_IMAGE, (UINT32)initrd);
-	put32(bp + BP_EXT_RAMDISK_IMAGE, (UINT32)(initrd >> 32));
-	put32(bp + HDR_RAMDISK_SIZE, (UINT32)li->initrd_size);
-	put32(bp + BP_EXT_RAMDISK_SIZE, (UINT32)((UINT64)li->initrd_size >> 32));
+	put_le32(bp + HDR_CMD_LINE_PTR, (UINT32)cmdline);
+	put_le32(bp + BP_EXT_CMD_LINE_PTR, (UINT32)(cmdline >> 32));
+	put_le32(bp + HDR_RAMDISK_IMAGE, (UINT32)initrd);
+	put_le32(bp + BP_EXT_RAMDISK_IMAGE, (UINT32)(initrd >> 32));
+	put_le32(bp + HDR_RAMDISK_SIZE, (UINT32)li->initrd_size);
+	put_le32(bp + BP_EXT_RAMDISK_SIZE, (UINT32)((UINT64)li->initrd_size >> 32));
 	/* Without efi_info the kernel finds no RSDP by itself: ours is above the BIOS areas. */
 	for (UINTN i = 0; i < efi_st->NumberOfTableEntries; i++)
 		if (!memcmp(&efi_st->ConfigurationTable[i].VendorGuid, &acpi20_guid,
@@ -324,7 +312,7 @@ EFI_STATUS linux_boot(const struct linux_image *li, const CHAR16 *label)
 	/* A bzImage that is no PE image was built without CONFIG_EFI_STUB. */
 	if (EFI_ERROR(pe_parse(li->kernel, li->kernel_size, &info)) &&
 	    li->kernel_size >= HDR_MIN_FILE_SIZE &&
-	    get32((const UINT8 *)li->kernel + HDR_MAGIC) == BZIMAGE_MAGIC)
+	    get_le32((const UINT8 *)li->kernel + HDR_MAGIC) == BZIMAGE_MAGIC)
 		return boot_protocol(li, label);
 	return boot_efi_stub(li, label);
 }
