@@ -323,37 +323,21 @@ static int build(const struct create_options *o, const char *work, const char *t
 	return -1;
 }
 
+static int produce_image(void *ctx, const char *work, const char *temp)
+{
+	return build(ctx, work, temp);
+}
+
 int cmd_create(int argc, char **argv)
 {
 	struct create_options o = { 0 };
-	char *work, *temp;
 	int r = 1;
 
-	if (parse_options(argc, argv, &o) < 0)
-		goto err_options;
-	esp_setup_environment();
-	if (mk_temp_dir(&work) < 0)
-		goto err_options;
-	if (mk_temp_beside(o.output, &temp) < 0)
-		goto err_work;
-	if (build(&o, work, temp) < 0)
-		goto err_temp;
-	if (rename(temp, o.output) < 0) {
-		mk_error("%s: rename: %s", o.output, strerror(errno));
-		goto err_temp;
+	if (parse_options(argc, argv, &o) == 0) {
+		esp_setup_environment();
+		/* Never leave a half-written image looking like a good one. */
+		r = mk_replace_file(o.output, produce_image, &o) < 0 ? 1 : 0;
 	}
-	r = 0;
-	goto out;
-
-err_temp:
-	/* Never leave a half-written image looking like a good one. */
-	unlink(temp);
-out:
-	free(temp);
-err_work:
-	mk_remove_tree(work);
-	free(work);
-err_options:
 	free_options(&o);
 	return r;
 }

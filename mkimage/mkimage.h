@@ -25,6 +25,13 @@ int mk_run_quiet_silent(const char *const argv[]);
 int mk_temp_dir(char **ret_path);
 /* Remove a directory made by mk_temp_dir and everything in it. */
 void mk_remove_tree(const char *path);
+/*
+ * Make dest anew: produce(ctx, work, temp) writes a temporary file beside dest, using a private
+ * scratch folder, and only a complete result is renamed over dest. On any failure the temporary
+ * file is removed, so dest is the old file or a whole new one, never half-written. 0 or -1.
+ */
+int mk_replace_file(const char *dest, int (*produce)(void *ctx, const char *work, const char *temp),
+		    void *ctx);
 
 /* A stage file read from disk and fully checked (header, kind, digest). */
 int mk_check_stage_file(const char *path, uint32_t kind, struct stage_image_header *ret_header);

@@ -138,11 +138,21 @@ out:
 	return r;
 }
 
+struct update_job {
+	const char *image;
+	const char *stage1;
+};
+
+static int produce_update(void *ctx, const char *work, const char *temp)
+{
+	const struct update_job *job = ctx;
+
+	return update(job->image, job->stage1, temp, work);
+}
+
 int cmd_update(int argc, char **argv)
 {
 	const char *image = NULL, *stage1 = NULL;
-	char *work, *temp;
-	int r = 1;
 
 	if (parse(argc, argv, update_usage, &image, &stage1) < 0)
 		return 1;
@@ -162,28 +172,10 @@ int cmd_update(int argc, char **argv)
 		return 1;
 	}
 	esp_setup_environment();
-	if (mk_temp_dir(&work) < 0)
-		return 1;
 	/* Work on a copy and rename it over the image: a failure leaves the image as it was. */
-	if (mk_temp_beside(image, &temp) < 0)
-		goto err_work;
-	if (update(image, stage1, temp, work) < 0)
-		goto err_temp;
-	if (rename(temp, image) < 0) {
-		mk_error("%s: rename: %s", image, strerror(errno));
-		goto err_temp;
-	}
-	r = 0;
-	goto out;
+	struct update_job job = { image, stage1 };
 
-err_temp:
-	unlink(temp);
-out:
-	free(temp);
-err_work:
-	mk_remove_tree(work);
-	free(work);
-	return r;
+	return mk_replace_file(image, produce_update, &job) < 0 ? 1 : 0;
 }
 
 /* Print one Strata file of the ESP; returns -1 if it is present but does not verify. */

@@ -313,3 +313,32 @@ int mk_check_stage_file(const char *path, uint32_t kind, struct stage_image_head
 	free(data);
 	return r;
 }
+
+int mk_replace_file(const char *dest, int (*produce)(void *ctx, const char *work, const char *temp),
+		    void *ctx)
+{
+	char *work, *temp;
+	int r = -1;
+
+	if (mk_temp_dir(&work) < 0)
+		return -1;
+	if (mk_temp_beside(dest, &temp) < 0)
+		goto err_work;
+	if (produce(ctx, work, temp) < 0)
+		goto err_temp;
+	if (rename(temp, dest) < 0) {
+		mk_error("%s: rename: %s", dest, strerror(errno));
+		goto err_temp;
+	}
+	r = 0;
+	goto out;
+
+err_temp:
+	unlink(temp);
+out:
+	free(temp);
+err_work:
+	mk_remove_tree(work);
+	free(work);
+	return r;
+}
