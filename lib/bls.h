@@ -15,7 +15,7 @@ struct bls_entry {
 	const char *version;
 	const char *machine_id;
 	const char *sort_key;
-	const char *kernel;		/* the `linux` key (not a field named linux: GNU C defines it) */
+	const char *kernel; /* the `linux` key (not a field named linux: GNU C defines it) */
 	const char *efi;
 	const char *architecture;
 	const char *initrd[BLS_MAX_INITRDS];

@@ -193,8 +193,8 @@ static EFI_STATUS fat_bytes(struct fat_volume *vol, UINT64 offset, const UINT8 *
 	if (sector >= vol->fat_sectors)
 		return EFI_VOLUME_CORRUPTED;
 	if (vol->fat_cache_lba != vol->fat_lba + first) {
-		UINT64 count = vol->fat_sectors - first < window_sectors ? vol->fat_sectors - first :
-									    window_sectors;
+		UINT64 count = vol->fat_sectors - first < window_sectors ? vol->fat_sectors - first
+									 : window_sectors;
 
 		vol->fat_cache_lba = FAT_NO_LBA;
 		status = read_blocks(vol, vol->fat_lba + first, count, vol->fat_cache);

@@ -55,7 +55,7 @@ struct fat_volume {
 	UINT64 data_lba;	/* cluster 2, relative to first_lba */
 	UINT32 cluster_count;	/* data clusters; valid cluster numbers are 2..cluster_count+1 */
 	UINT32 serial;
-	char label[12];		/* volume label from the boot sector, NUL-terminated, trailing spaces cut */
+	char label[12]; /* volume label from the boot sector, NUL-terminated, trailing spaces cut */
 	/* One-sector caches so FAT walks and directory scans do not re-read the same block. */
 	UINT64 fat_cache_lba;		/* first sector of the FAT window held in fat_cache */
 	UINT32 fat_cache_sectors;	/* sectors in that window */
@@ -83,7 +83,8 @@ struct fat_dir_cursor {
 };
 
 /* Mount the FAT file system in blocks [first_lba, first_lba + lba_count) of dev; EFI_VOLUME_CORRUPTED or EFI_UNSUPPORTED on a bad BPB. */
-EFI_STATUS fat_mount(struct fat_volume *vol, struct block_device *dev, EFI_LBA first_lba, UINT64 lba_count);
+EFI_STATUS fat_mount(struct fat_volume *vol, struct block_device *dev, EFI_LBA first_lba,
+		     UINT64 lba_count);
 /* The root directory as a file. */
 void fat_open_root(struct fat_volume *vol, struct fat_file *ret_dir);
 /*
@@ -99,11 +100,13 @@ EFI_STATUS fat_open(struct fat_volume *vol, const struct fat_file *dir, const CH
  * that are contiguous on disk are read in one request straight into buf.
  * EFI_VOLUME_CORRUPTED on a broken or looping cluster chain.
  */
-EFI_STATUS fat_read(const struct fat_file *file, UINT64 offset, void *buf, UINTN size, UINTN *ret_read);
+EFI_STATUS fat_read(const struct fat_file *file, UINT64 offset, void *buf, UINTN size,
+		    UINTN *ret_read);
 /*
  * The index-th 32-byte entry of dir, pointing into vol->dir_cache (valid until the next read);
  * EFI_NOT_FOUND past the end. Internal: shared by lib/fat.c and lib/fat_dir.c.
  */
 EFI_STATUS fat_dir_entry(const struct fat_file *dir, UINT32 index, const UINT8 **ret_entry);
 /* Next entry of directory dir (skipping volume labels, deleted entries, "." and ".."); EFI_NOT_FOUND at the end. */
-EFI_STATUS fat_dir_next(const struct fat_file *dir, struct fat_dir_cursor *cursor, struct fat_file *ret_entry);
+EFI_STATUS fat_dir_next(const struct fat_file *dir, struct fat_dir_cursor *cursor,
+			struct fat_file *ret_entry);

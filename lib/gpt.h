@@ -85,7 +85,8 @@ struct gpt_layout {
 	EFI_GUID disk_guid;
 	UINT32 entry_count;	/* usually 128 */
 };
-EFI_STATUS gpt_build(const struct gpt_layout *layout, const struct gpt_entry *parts, UINT32 part_count,
-		     void *ret_mbr, void *ret_primary, void *ret_backup, void *ret_entries);
+EFI_STATUS gpt_build(const struct gpt_layout *layout, const struct gpt_entry *parts,
+		     UINT32 part_count, void *ret_mbr, void *ret_primary, void *ret_backup,
+		     void *ret_entries);
 /* LBAs the writer uses: entries start at 2 (primary) and at block_count - 1 - entry_blocks (backup). */
 UINT64 gpt_entry_blocks(const struct gpt_layout *layout);

@@ -42,8 +42,8 @@ static void log_vprintf(enum log_level level, const char *prefix, const char *fm
 	if (log_tsc_hz) {
 		UINT64 ms = log_uptime_ms();
 
-		n = snprintf(line, sizeof(line), "[%4llu.%03llu] %s%s", ms / 1000, ms % 1000, prefix,
-			     tags[level]);
+		n = snprintf(line, sizeof(line), "[%4llu.%03llu] %s%s", ms / 1000, ms % 1000,
+			     prefix, tags[level]);
 	} else {
 		n = snprintf(line, sizeof(line), "[    ?    ] %s%s", prefix, tags[level]);
 	}
@@ -64,7 +64,8 @@ void log_printf(enum log_level level, const char *prefix, const char *fmt, ...)
 	va_end(ap);
 }
 
-EFI_STATUS log_status(enum log_level level, EFI_STATUS status, const char *prefix, const char *fmt, ...)
+EFI_STATUS log_status(enum log_level level, EFI_STATUS status, const char *prefix, const char *fmt,
+		      ...)
 {
 	char msg[192];
 	va_list ap;
@@ -92,16 +93,35 @@ void log_panic(const char *prefix, const char *fmt, ...)
 const char *efi_status_name(EFI_STATUS status)
 {
 	static const char *const errors[] = {
-		[1] = "EFI_LOAD_ERROR", [2] = "EFI_INVALID_PARAMETER", [3] = "EFI_UNSUPPORTED",
-		[4] = "EFI_BAD_BUFFER_SIZE", [5] = "EFI_BUFFER_TOO_SMALL", [6] = "EFI_NOT_READY",
-		[7] = "EFI_DEVICE_ERROR", [8] = "EFI_WRITE_PROTECTED", [9] = "EFI_OUT_OF_RESOURCES",
-		[10] = "EFI_VOLUME_CORRUPTED", [11] = "EFI_VOLUME_FULL", [12] = "EFI_NO_MEDIA",
-		[13] = "EFI_MEDIA_CHANGED", [14] = "EFI_NOT_FOUND", [15] = "EFI_ACCESS_DENIED",
-		[16] = "EFI_NO_RESPONSE", [17] = "EFI_NO_MAPPING", [18] = "EFI_TIMEOUT",
-		[19] = "EFI_NOT_STARTED", [20] = "EFI_ALREADY_STARTED", [21] = "EFI_ABORTED",
-		[24] = "EFI_PROTOCOL_ERROR", [25] = "EFI_INCOMPATIBLE_VERSION",
-		[26] = "EFI_SECURITY_VIOLATION", [27] = "EFI_CRC_ERROR", [28] = "EFI_END_OF_MEDIA",
-		[31] = "EFI_END_OF_FILE", [32] = "EFI_INVALID_LANGUAGE", [33] = "EFI_COMPROMISED_DATA",
+		[1] = "EFI_LOAD_ERROR",
+		[2] = "EFI_INVALID_PARAMETER",
+		[3] = "EFI_UNSUPPORTED",
+		[4] = "EFI_BAD_BUFFER_SIZE",
+		[5] = "EFI_BUFFER_TOO_SMALL",
+		[6] = "EFI_NOT_READY",
+		[7] = "EFI_DEVICE_ERROR",
+		[8] = "EFI_WRITE_PROTECTED",
+		[9] = "EFI_OUT_OF_RESOURCES",
+		[10] = "EFI_VOLUME_CORRUPTED",
+		[11] = "EFI_VOLUME_FULL",
+		[12] = "EFI_NO_MEDIA",
+		[13] = "EFI_MEDIA_CHANGED",
+		[14] = "EFI_NOT_FOUND",
+		[15] = "EFI_ACCESS_DENIED",
+		[16] = "EFI_NO_RESPONSE",
+		[17] = "EFI_NO_MAPPING",
+		[18] = "EFI_TIMEOUT",
+		[19] = "EFI_NOT_STARTED",
+		[20] = "EFI_ALREADY_STARTED",
+		[21] = "EFI_ABORTED",
+		[24] = "EFI_PROTOCOL_ERROR",
+		[25] = "EFI_INCOMPATIBLE_VERSION",
+		[26] = "EFI_SECURITY_VIOLATION",
+		[27] = "EFI_CRC_ERROR",
+		[28] = "EFI_END_OF_MEDIA",
+		[31] = "EFI_END_OF_FILE",
+		[32] = "EFI_INVALID_LANGUAGE",
+		[33] = "EFI_COMPROMISED_DATA",
 	};
 	UINTN code = status & ~EFI_ERROR_BIT;
 

@@ -26,10 +26,11 @@ UINT64 log_uptime_ms(void);
 void log_printf(enum log_level level, const char *prefix, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* Log and hand the status back, so a failure is logged once where it is found. */
-EFI_STATUS log_status(enum log_level level, EFI_STATUS status, const char *prefix, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+EFI_STATUS log_status(enum log_level level, EFI_STATUS status, const char *prefix, const char *fmt,
+		      ...) __attribute__((format(printf, 4, 5)));
 /* Print the message and stop the machine; never returns. */
-__attribute__((noreturn, format(printf, 2, 3))) void log_panic(const char *prefix, const char *fmt, ...);
+__attribute__((noreturn, format(printf, 2, 3))) void log_panic(const char *prefix, const char *fmt,
+							       ...);
 /* Short name of an EFI status ("EFI_NOT_FOUND"), or "EFI_STATUS(n)" style hex. */
 const char *efi_status_name(EFI_STATUS status);
 

@@ -145,8 +145,8 @@ static void pci_assign_bars(struct pci_address a, UINT32 bar_count, struct pci_w
 			UINT64 base = align_up(w->mmio_base, bar.size);
 
 			if (base + bar.size - 1 > w->mmio_limit || base + bar.size < base) {
-				log_warn("%02x:%02x.%x BAR%u: no room for %llu bytes of MMIO", a.bus,
-					 a.device, a.function, i, bar.size);
+				log_warn("%02x:%02x.%x BAR%u: no room for %llu bytes of MMIO",
+					 a.bus, a.device, a.function, i, bar.size);
 				if (bar.is64)
 					i++;
 				continue;
@@ -157,8 +157,8 @@ static void pci_assign_bars(struct pci_address a, UINT32 bar_count, struct pci_w
 			w->mmio_base = base + bar.size;
 		}
 		log_debug("%02x:%02x.%x BAR%u %s %llx+%llx", a.bus, a.device, a.function, i,
-			  bar.io ? "io" : "mem", bar.io ? w->io_base - bar.size : w->mmio_base - bar.size,
-			  bar.size);
+			  bar.io ? "io" : "mem",
+			  bar.io ? w->io_base - bar.size : w->mmio_base - bar.size, bar.size);
 		if (bar.is64)
 			i++;
 	}

@@ -79,7 +79,8 @@ EFI_STATUS pe_parse(const void *file, UINTN file_size, struct pe_image_info *ret
 	info.size_of_headers = get_le32(f + opt + 60);
 	info.subsystem = get_le16(f + opt + 68);
 	dirs = get_le32(f + opt + 108);
-	if (info.subsystem < PE_SUBSYSTEM_EFI_APPLICATION || info.subsystem > PE_SUBSYSTEM_EFI_RUNTIME_DRIVER)
+	if (info.subsystem < PE_SUBSYSTEM_EFI_APPLICATION ||
+	    info.subsystem > PE_SUBSYSTEM_EFI_RUNTIME_DRIVER)
 		return EFI_UNSUPPORTED;
 	if (!info.section_alignment || (info.section_alignment & (info.section_alignment - 1)))
 		return EFI_LOAD_ERROR;
@@ -91,7 +92,8 @@ EFI_STATUS pe_parse(const void *file, UINTN file_size, struct pe_image_info *ret
 	if (dirs > DIR_BASERELOC) {
 		info.reloc_rva = get_le32(f + opt + OPT_MIN_SIZE + 8 * DIR_BASERELOC);
 		info.reloc_size = get_le32(f + opt + OPT_MIN_SIZE + 8 * DIR_BASERELOC + 4);
-		if (info.reloc_size && !in_range(info.reloc_rva, info.reloc_size, info.size_of_image))
+		if (info.reloc_size &&
+		    !in_range(info.reloc_rva, info.reloc_size, info.size_of_image))
 			return EFI_LOAD_ERROR;
 	}
 	if (info.entry_point >= info.size_of_image)
@@ -114,7 +116,8 @@ EFI_STATUS pe_parse(const void *file, UINTN file_size, struct pe_image_info *ret
 			return EFI_LOAD_ERROR;
 		for (UINT32 j = 0; j < i; j++) {
 			const UINT8 *o = f + info.section_table + j * SECTION_HEADER_SIZE;
-			UINT32 ova = get_le32(o + 12), ovsize = section_size(get_le32(o + 8), get_le32(o + 16));
+			UINT32 ova = get_le32(o + 12),
+			       ovsize = section_size(get_le32(o + 8), get_le32(o + 16));
 
 			if (vsize && ovsize && va < ova + ovsize && ova < va + vsize)
 				return EFI_LOAD_ERROR; /* overlapping sections */
@@ -178,7 +181,8 @@ EFI_STATUS pe_load(const void *file, UINTN file_size, const struct pe_image_info
 	if (!delta)
 		return EFI_SUCCESS;
 	if (!info->reloc_size)
-		return (info->characteristics & IMAGE_FILE_RELOCS_STRIPPED) ? EFI_LOAD_ERROR : EFI_SUCCESS;
+		return (info->characteristics & IMAGE_FILE_RELOCS_STRIPPED) ? EFI_LOAD_ERROR
+									    : EFI_SUCCESS;
 	return pe_relocate(image, info, delta);
 }
 

@@ -107,7 +107,8 @@ int vsnprintf(char *buf, __SIZE_TYPE__ size, const char *fmt, va_list ap)
 		case 'i': {
 			INT64 v = longs ? va_arg(ap, INT64) : va_arg(ap, int);
 
-			put_number(&o, v < 0 ? -(UINT64)v : (UINT64)v, 10, 0, v < 0, width, left, pad);
+			put_number(&o, v < 0 ? -(UINT64)v : (UINT64)v, 10, 0, v < 0, width, left,
+				   pad);
 			break;
 		}
 		case 'u':

@@ -8,4 +8,5 @@
 /* Format into buf (always NUL-terminated when size > 0); returns the length the output needed. */
 int vsnprintf(char *buf, __SIZE_TYPE__ size, const char *fmt, va_list ap)
 	__attribute__((format(printf, 3, 0)));
-int snprintf(char *buf, __SIZE_TYPE__ size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int snprintf(char *buf, __SIZE_TYPE__ size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));

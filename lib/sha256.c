@@ -39,7 +39,8 @@ static void sha256_block(UINT32 state[8], const UINT8 *block)
 	for (int i = 0; i < 64; i++) {
 		UINT32 t1 = h + (ror32(e, 6) ^ ror32(e, 11) ^ ror32(e, 25)) + ((e & f) ^ (~e & g)) +
 			    sha256_k[i] + w[i];
-		UINT32 t2 = (ror32(a, 2) ^ ror32(a, 13) ^ ror32(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
+		UINT32 t2 =
+			(ror32(a, 2) ^ ror32(a, 13) ^ ror32(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
 		h = g, g = f, f = e, e = d + t1;
 		d = c, c = b, b = a, a = t1 + t2;
 	}

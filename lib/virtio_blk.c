@@ -60,14 +60,15 @@ static EFI_STATUS virtio_blk_transfer(struct virtio_blk *blk, UINT32 type, EFI_L
 							  VIRTQ_DESC_F_NEXT, 1 };
 		blk->queue.desc[1] = (struct virtq_desc){ (UINTN)data, n * dev->block_size,
 							  data_flags, 2 };
-		blk->queue.desc[2] = (struct virtq_desc){ (UINTN)&blk->status, 1, VIRTQ_DESC_F_WRITE, 0 };
+		blk->queue.desc[2] =
+			(struct virtq_desc){ (UINTN)&blk->status, 1, VIRTQ_DESC_F_WRITE, 0 };
 
 		status = virtio_pci_submit_and_wait(&blk->transport, &blk->queue, 0, &len);
 		if (EFI_ERROR(status))
 			return log_error_status(status, "%s of %u blocks at %llu", what, n, lba);
 		if (blk->status != VIRTIO_BLK_S_OK)
-			return log_error_status(EFI_DEVICE_ERROR, "%s at %llu: device status %u", what,
-						lba, blk->status);
+			return log_error_status(EFI_DEVICE_ERROR, "%s at %llu: device status %u",
+						what, lba, blk->status);
 		data += (UINTN)n * dev->block_size;
 		lba += n;
 		count -= n;
@@ -103,9 +104,9 @@ EFI_STATUS virtio_blk_init(struct virtio_blk *blk, struct pci_address a, void *q
 	status = virtio_pci_init(&blk->transport, a);
 	if (EFI_ERROR(status))
 		return status;
-	status = virtio_pci_negotiate(&blk->transport,
-				      VIRTIO_BLK_F_SIZE_MAX | VIRTIO_BLK_F_RO | VIRTIO_BLK_F_BLK_SIZE,
-				      &features);
+	status = virtio_pci_negotiate(
+		&blk->transport, VIRTIO_BLK_F_SIZE_MAX | VIRTIO_BLK_F_RO | VIRTIO_BLK_F_BLK_SIZE,
+		&features);
 	if (EFI_ERROR(status))
 		goto err_reset;
 	status = virtio_pci_setup_queue(&blk->transport, 0, VIRTIO_BLK_QUEUE_SIZE, queue_memory,
@@ -121,12 +122,14 @@ EFI_STATUS virtio_blk_init(struct virtio_blk *blk, struct pci_address a, void *q
 		if (size >= 512 && size <= BLOCK_MAX_SIZE && !(size & (size - 1)))
 			blk->block.block_size = size;
 	}
-	blk->block.block_count = virtio_pci_config_read64(&blk->transport, VIRTIO_BLK_CFG_CAPACITY) /
-				 (blk->block.block_size / 512);
+	blk->block.block_count =
+		virtio_pci_config_read64(&blk->transport, VIRTIO_BLK_CFG_CAPACITY) /
+		(blk->block.block_size / 512);
 	blk->read_only = (features & VIRTIO_BLK_F_RO) != 0;
 	blk->max_request = VIRTIO_BLK_MAX_REQUEST;
 	if (features & VIRTIO_BLK_F_SIZE_MAX) {
-		UINT32 size_max = virtio_pci_config_read32(&blk->transport, VIRTIO_BLK_CFG_SIZE_MAX);
+		UINT32 size_max =
+			virtio_pci_config_read32(&blk->transport, VIRTIO_BLK_CFG_SIZE_MAX);
 
 		/* One data descriptor per request, so the segment limit is the request limit. */
 		if (size_max >= blk->block.block_size && size_max < blk->max_request)

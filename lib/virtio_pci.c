@@ -132,16 +132,19 @@ EFI_STATUS virtio_pci_init(struct virtio_pci *dev, struct pci_address a)
 		struct pci_bar bar;
 
 		if (device_id >= VIRTIO_PCI_MODERN_ID_BASE)
-			return log_error_status(status, "%02x:%02x.%x: modern device without its capabilities",
-						a.bus, a.device, a.function);
+			return log_error_status(
+				status, "%02x:%02x.%x: modern device without its capabilities",
+				a.bus, a.device, a.function);
 		pci_get_bar(a, 0, &bar);
 		if (!bar.io || !bar.base)
-			return log_error_status(EFI_DEVICE_ERROR, "%02x:%02x.%x: legacy device without I/O BAR",
+			return log_error_status(EFI_DEVICE_ERROR,
+						"%02x:%02x.%x: legacy device without I/O BAR",
 						a.bus, a.device, a.function);
 		dev->io = (UINT16)bar.base;
 	}
-	pci_write16(a, PCI_COMMAND, pci_read16(a, PCI_COMMAND) | PCI_COMMAND_IO | PCI_COMMAND_MEMORY |
-					    PCI_COMMAND_MASTER);
+	pci_write16(a, PCI_COMMAND,
+		    pci_read16(a, PCI_COMMAND) | PCI_COMMAND_IO | PCI_COMMAND_MEMORY |
+			    PCI_COMMAND_MASTER);
 	virtio_pci_reset(dev);
 	virtio_set_status(dev, VIRTIO_STATUS_ACKNOWLEDGE);
 	virtio_set_status(dev, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER);
@@ -211,8 +214,9 @@ EFI_STATUS virtio_pci_setup_queue(struct virtio_pci *dev, UINT16 index, UINT16 m
 	if (size == 0)
 		return log_error_status(EFI_NOT_FOUND, "queue %u does not exist", index);
 	if (virtq_memory_size(size) > mem_size || ((UINTN)mem & 4095))
-		return log_error_status(EFI_BUFFER_TOO_SMALL, "queue %u: %u entries need %llu bytes",
-					index, size, (UINT64)virtq_memory_size(size));
+		return log_error_status(EFI_BUFFER_TOO_SMALL,
+					"queue %u: %u entries need %llu bytes", index, size,
+					(UINT64)virtq_memory_size(size));
 
 	memset(mem, 0, virtq_memory_size(size));
 	*q = (struct virtq){ .index = index, .size = size };

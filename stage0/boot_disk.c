@@ -36,10 +36,11 @@ static EFI_STATUS boot_disk_probe(struct handoff *h, struct boot_disk *disk, str
 				a.function);
 		goto err_shutdown;
 	}
-	status = fat_mount(&disk->esp, &disk->blk.block, esp.first_lba, esp.last_lba - esp.first_lba + 1);
+	status = fat_mount(&disk->esp, &disk->blk.block, esp.first_lba,
+			   esp.last_lba - esp.first_lba + 1);
 	if (EFI_ERROR(status)) {
-		log_warn_status(status, "%02x:%02x.%x: ESP is not a FAT file system", a.bus, a.device,
-				a.function);
+		log_warn_status(status, "%02x:%02x.%x: ESP is not a FAT file system", a.bus,
+				a.device, a.function);
 		goto err_shutdown;
 	}
 	status = fat_open(&disk->esp, NULL, u"\\STRATA", &dir);
@@ -53,7 +54,8 @@ static EFI_STATUS boot_disk_probe(struct handoff *h, struct boot_disk *disk, str
 		.pci_bus = a.bus,
 		.pci_device = a.device,
 		.pci_function = a.function,
-		.transport = disk->blk.transport.modern ? HANDOFF_VIRTIO_MODERN : HANDOFF_VIRTIO_LEGACY,
+		.transport =
+			disk->blk.transport.modern ? HANDOFF_VIRTIO_MODERN : HANDOFF_VIRTIO_LEGACY,
 		.partition_number = esp.number,
 		.partition_first_lba = esp.first_lba,
 		.partition_last_lba = esp.last_lba,

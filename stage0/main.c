@@ -49,7 +49,8 @@ static void load_runtime(struct handoff *h, struct fat_volume *esp)
 
 	status = stage_load(h, esp, u"\\STRATA\\RUNTIME.BIN", STAGE_KIND_RUNTIME, &rt);
 	if (EFI_ERROR(status)) {
-		log_warn("no usable runtime blob: EFI runtime services will report EFI_UNSUPPORTED");
+		log_warn(
+			"no usable runtime blob: EFI runtime services will report EFI_UNSUPPORTED");
 		return;
 	}
 	h->flags |= HANDOFF_FLAG_RUNTIME_PRESENT;
@@ -65,7 +66,8 @@ static void load_runtime(struct handoff *h, struct fat_volume *esp)
 static void reserve(struct handoff *h, UINT64 base, UINT64 length, UINT32 kind)
 {
 	if (h->reserved_count < HANDOFF_MAX_RESERVED)
-		h->reserved[h->reserved_count++] = (struct handoff_memory_range){ base, length, kind };
+		h->reserved[h->reserved_count++] =
+			(struct handoff_memory_range){ base, length, kind };
 }
 
 void stage0_main(void)
@@ -99,11 +101,13 @@ void stage0_main(void)
 	h->pci_mmio32_limit = windows.mmio_limit;
 	functions = pci_setup(&windows);
 	timestamp(h, HANDOFF_TS_PCI);
-	log_info("PCI: %u functions, MMIO %llx..%llx", functions, h->pci_mmio32_base, windows.mmio_base);
+	log_info("PCI: %u functions, MMIO %llx..%llx", functions, h->pci_mmio32_base,
+		 windows.mmio_base);
 
 	status = boot_disk_find(h, &boot_disk);
 	if (EFI_ERROR(status))
-		panic("no boot disk: no virtio-blk disk with an EFI system partition holding /STRATA");
+		panic("no boot disk: no virtio-blk disk with an EFI system partition holding "
+		      "/STRATA");
 	timestamp(h, HANDOFF_TS_DISK);
 
 	stage1 = load_stage1(h, &boot_disk.esp);

@@ -48,11 +48,14 @@ EFI_STATUS memory_init(struct handoff *h)
 		 * QEMU reports RAM from 0 to the top of low memory in one piece; the legacy VGA and
 		 * ROM hole under 1 MiB is not usable RAM, so it is cut out here.
 		 */
-		if (e820[i].type == HANDOFF_MEMORY_RAM && base < LEGACY_HOLE_END && end > LEGACY_HOLE_START) {
-			add_range(h, base, (base < LEGACY_HOLE_START ? LEGACY_HOLE_START : base) - base,
+		if (e820[i].type == HANDOFF_MEMORY_RAM && base < LEGACY_HOLE_END &&
+		    end > LEGACY_HOLE_START) {
+			add_range(h, base,
+				  (base < LEGACY_HOLE_START ? LEGACY_HOLE_START : base) - base,
 				  HANDOFF_MEMORY_RAM);
 			if (end > LEGACY_HOLE_END)
-				add_range(h, LEGACY_HOLE_END, end - LEGACY_HOLE_END, HANDOFF_MEMORY_RAM);
+				add_range(h, LEGACY_HOLE_END, end - LEGACY_HOLE_END,
+					  HANDOFF_MEMORY_RAM);
 		} else {
 			add_range(h, base, e820[i].length, e820[i].type);
 		}
@@ -63,7 +66,8 @@ EFI_STATUS memory_init(struct handoff *h)
 		struct handoff_memory_range *r = &h->memory[i];
 		UINT64 end = r->base + r->length;
 
-		if (r->type != HANDOFF_MEMORY_RAM || r->base < LEGACY_HOLE_END || r->base >= FOUR_GIB)
+		if (r->type != HANDOFF_MEMORY_RAM || r->base < LEGACY_HOLE_END ||
+		    r->base >= FOUR_GIB)
 			continue;
 		if (end > FOUR_GIB)
 			end = FOUR_GIB;
@@ -87,7 +91,8 @@ void *memory_alloc(struct handoff *h, UINT64 size, UINT32 kind)
 {
 	UINT64 pages = (size + PAGE_SIZE - 1) / PAGE_SIZE;
 
-	if (h->reserved_count == HANDOFF_MAX_RESERVED || pages * PAGE_SIZE > alloc_top - alloc_floor)
+	if (h->reserved_count == HANDOFF_MAX_RESERVED ||
+	    pages * PAGE_SIZE > alloc_top - alloc_floor)
 		return NULL;
 	alloc_top -= pages * PAGE_SIZE;
 	h->reserved[h->reserved_count++] =

@@ -33,9 +33,11 @@ EFI_STATUS stage_load(struct handoff *h, struct fat_volume *esp, const CHAR16 *p
 	}
 
 	base = memory_alloc(h, header.memory_size,
-			    kind == STAGE_KIND_STAGE1 ? HANDOFF_RESERVED_STAGE1 : HANDOFF_RESERVED_RUNTIME);
+			    kind == STAGE_KIND_STAGE1 ? HANDOFF_RESERVED_STAGE1
+						      : HANDOFF_RESERVED_RUNTIME);
 	if (!base)
-		return log_error_status(EFI_OUT_OF_RESOURCES, "%ls: %llu bytes", path, header.memory_size);
+		return log_error_status(EFI_OUT_OF_RESOURCES, "%ls: %llu bytes", path,
+					header.memory_size);
 	status = fat_read(&file, sizeof(header), base, header.body_size, &got);
 	if (!EFI_ERROR(status) && got != header.body_size)
 		status = EFI_END_OF_FILE;

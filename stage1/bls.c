@@ -66,7 +66,8 @@ static BOOLEAN entry_load(EFI_HANDLE fs, const CHAR16 *name, struct entry_file *
 	}
 	status = bls_entry_parse(file->text, size, &file->entry);
 	if (EFI_ERROR(status)) {
-		log_warn_status(status, "entry %ls has no linux or efi line (or too many lines)", name);
+		log_warn_status(status, "entry %ls has no linux or efi line (or too many lines)",
+				name);
 		pool_free(file->text);
 		file->text = NULL;
 		return FALSE;

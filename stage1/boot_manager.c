@@ -69,7 +69,8 @@ EFI_STATUS boot_image(EFI_DEVICE_PATH_PROTOCOL *path, void *buffer, UINTN buffer
 	status = efi_load_image(TRUE, firmware_image_handle, path, buffer, buffer_size, &image);
 	if (EFI_ERROR(status))
 		return log_warn_status(status, "cannot load %ls", name);
-	if (options_size && !EFI_ERROR(handle_lookup(image, &loaded_image_guid, (void **)&loaded))) {
+	if (options_size &&
+	    !EFI_ERROR(handle_lookup(image, &loaded_image_guid, (void **)&loaded))) {
 		/* The image's own copy: the caller's buffer may not outlive this call. */
 		copy = pool_alloc(EfiLoaderData, options_size);
 		if (!copy) {
@@ -140,7 +141,8 @@ static BOOLEAN same_partition(const HARDDRIVE_DEVICE_PATH *hd, const EFI_DEVICE_
 		return !memcmp(a.Signature, b.Signature, sizeof(a.Signature));
 	/* An MBR signature names the disk, not the partition. */
 	if (a.SignatureType == SIGNATURE_TYPE_MBR)
-		return !memcmp(a.Signature, b.Signature, 4) && a.PartitionNumber == b.PartitionNumber;
+		return !memcmp(a.Signature, b.Signature, 4) &&
+		       a.PartitionNumber == b.PartitionNumber;
 	return a.PartitionStart == b.PartitionStart && a.PartitionSize == b.PartitionSize;
 }
 
@@ -262,7 +264,8 @@ static EFI_STATUS boot_option(UINT16 number)
 		goto out;
 	}
 	/* UEFI 2.10 §3.3: BootCurrent is volatile, set by the boot manager for the OS to read. */
-	variable_write(u"BootCurrent", EFI_VARIABLE_BOOTSERVICE_ACCESS | EFI_VARIABLE_RUNTIME_ACCESS,
+	variable_write(u"BootCurrent",
+		       EFI_VARIABLE_BOOTSERVICE_ACCESS | EFI_VARIABLE_RUNTIME_ACCESS,
 		       sizeof(number), &number);
 	status = boot_image(path, NULL, 0, label, lo.optional_data, lo.optional_data_size);
 	pool_free(path);

@@ -184,7 +184,8 @@ static EFI_STATUS EFIAPI text_enable_cursor(EFI_SIMPLE_TEXT_OUTPUT_PROTOCOL *Thi
 	return EFI_SUCCESS;
 }
 
-static EFI_STATUS EFIAPI text_reset(EFI_SIMPLE_TEXT_OUTPUT_PROTOCOL *This, BOOLEAN ExtendedVerification)
+static EFI_STATUS EFIAPI text_reset(EFI_SIMPLE_TEXT_OUTPUT_PROTOCOL *This,
+				    BOOLEAN ExtendedVerification)
 {
 	text_set_attribute(This, EFI_TEXT_ATTR(EFI_LIGHTGRAY, EFI_BLACK));
 	return text_clear_screen(This);
@@ -329,7 +330,8 @@ static EFI_STATUS read_key(EFI_INPUT_KEY *key)
 	return EFI_SUCCESS;
 }
 
-static EFI_STATUS EFIAPI text_in_reset(EFI_SIMPLE_TEXT_INPUT_PROTOCOL *This, BOOLEAN ExtendedVerification)
+static EFI_STATUS EFIAPI text_in_reset(EFI_SIMPLE_TEXT_INPUT_PROTOCOL *This,
+				       BOOLEAN ExtendedVerification)
 {
 	poll_input();
 	key_count = 0;
@@ -466,16 +468,17 @@ EFI_STATUS console_init(UINT16 serial_port)
 	EFI_STATUS status;
 
 	port = serial_port;
-	mode = (SIMPLE_TEXT_OUTPUT_MODE){ .MaxMode = 1, .Attribute = EFI_TEXT_ATTR(EFI_LIGHTGRAY, EFI_BLACK),
+	mode = (SIMPLE_TEXT_OUTPUT_MODE){ .MaxMode = 1,
+					  .Attribute = EFI_TEXT_ATTR(EFI_LIGHTGRAY, EFI_BLACK),
 					  .CursorVisible = TRUE };
 	status = event_create(EVT_NOTIFY_WAIT, TPL_NOTIFY, wait_for_key_notify, NULL, NULL,
 			      &text_in.WaitForKey);
 	if (EFI_ERROR(status))
 		return status;
 	text_in_ex.WaitForKeyEx = text_in.WaitForKey;
-	status = efi_install_multiple_protocol_interfaces(&handle, &dp_guid, &console_path, &out_guid,
-							  &text_out, &in_guid, &text_in, &in_ex_guid,
-							  &text_in_ex, NULL);
+	status = efi_install_multiple_protocol_interfaces(&handle, &dp_guid, &console_path,
+							  &out_guid, &text_out, &in_guid, &text_in,
+							  &in_ex_guid, &text_in_ex, NULL);
 	if (EFI_ERROR(status))
 		return log_error_status(status, "installing console protocols");
 	efi_st->ConsoleInHandle = handle;

@@ -58,7 +58,8 @@ UINT64 time_now_100ns(void)
 	UINT64 ticks = rdtsc() - tsc_start;
 
 	/* ticks * 1024 overflows after ~100 days at 2 GHz; split to stay exact. */
-	return (ticks / tsc_per_100ns_x1024) * 1024 + (ticks % tsc_per_100ns_x1024) * 1024 / tsc_per_100ns_x1024;
+	return (ticks / tsc_per_100ns_x1024) * 1024 +
+	       (ticks % tsc_per_100ns_x1024) * 1024 / tsc_per_100ns_x1024;
 }
 
 static struct event *event_record(EFI_EVENT event)
@@ -90,7 +91,8 @@ static void dispatch(EFI_TPL level)
 		EFI_TPL saved = current_tpl;
 
 		for (struct event **p = &queue; *p; p = &(*p)->queue_next)
-			if ((*p)->notify_tpl > level && (!best || (*p)->notify_tpl > (*best)->notify_tpl))
+			if ((*p)->notify_tpl > level &&
+			    (!best || (*p)->notify_tpl > (*best)->notify_tpl))
 				best = p;
 		if (!best)
 			return;
@@ -180,8 +182,8 @@ VOID EFIAPI efi_restore_tpl(EFI_TPL OldTpl)
 	dispatch(current_tpl);
 }
 
-EFI_STATUS event_create(UINT32 type, EFI_TPL notify_tpl, EFI_EVENT_NOTIFY notify, const void *context,
-			const EFI_GUID *group, EFI_EVENT *ret_event)
+EFI_STATUS event_create(UINT32 type, EFI_TPL notify_tpl, EFI_EVENT_NOTIFY notify,
+			const void *context, const EFI_GUID *group, EFI_EVENT *ret_event)
 {
 	struct event *e;
 
@@ -197,7 +199,8 @@ EFI_STATUS event_create(UINT32 type, EFI_TPL notify_tpl, EFI_EVENT_NOTIFY notify
 		if (!notify || notify_tpl <= TPL_APPLICATION || notify_tpl >= TPL_HIGH_LEVEL)
 			return EFI_INVALID_PARAMETER;
 	}
-	if (group && (type == EVT_SIGNAL_EXIT_BOOT_SERVICES || type == EVT_SIGNAL_VIRTUAL_ADDRESS_CHANGE))
+	if (group &&
+	    (type == EVT_SIGNAL_EXIT_BOOT_SERVICES || type == EVT_SIGNAL_VIRTUAL_ADDRESS_CHANGE))
 		return EFI_INVALID_PARAMETER;
 	e = pool_zalloc(sizeof(*e));
 	if (!e)
@@ -253,9 +256,9 @@ EFI_STATUS EFIAPI efi_create_event(UINT32 Type, EFI_TPL NotifyTpl, EFI_EVENT_NOT
 	return event_create(Type, NotifyTpl, NotifyFunction, NotifyContext, NULL, Event);
 }
 
-EFI_STATUS EFIAPI efi_create_event_ex(UINT32 Type, EFI_TPL NotifyTpl, EFI_EVENT_NOTIFY NotifyFunction,
-				      CONST VOID *NotifyContext, CONST EFI_GUID *EventGroup,
-				      EFI_EVENT *Event)
+EFI_STATUS EFIAPI efi_create_event_ex(UINT32 Type, EFI_TPL NotifyTpl,
+				      EFI_EVENT_NOTIFY NotifyFunction, CONST VOID *NotifyContext,
+				      CONST EFI_GUID *EventGroup, EFI_EVENT *Event)
 {
 	return event_create(Type, NotifyTpl, NotifyFunction, NotifyContext, EventGroup, Event);
 }

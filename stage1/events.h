@@ -13,8 +13,8 @@ void stall_us(UINT64 microseconds);
 /* Fire timers that are due and run pending notifications above the current TPL. */
 void events_poll(void);
 /* CreateEventEx without the EFIAPI wrapper (group may be NULL). */
-EFI_STATUS event_create(UINT32 type, EFI_TPL notify_tpl, EFI_EVENT_NOTIFY notify, const void *context,
-			const EFI_GUID *group, EFI_EVENT *ret_event);
+EFI_STATUS event_create(UINT32 type, EFI_TPL notify_tpl, EFI_EVENT_NOTIFY notify,
+			const void *context, const EFI_GUID *group, EFI_EVENT *ret_event);
 /* Signal every event in a group (ExitBootServices, ready-to-boot, ...). */
 void events_signal_group(const EFI_GUID *group);
 /* Stop all timers: after ExitBootServices nothing may fire. */
@@ -26,9 +26,9 @@ EFI_TPL EFIAPI efi_raise_tpl(EFI_TPL NewTpl);
 VOID EFIAPI efi_restore_tpl(EFI_TPL OldTpl);
 EFI_STATUS EFIAPI efi_create_event(UINT32 Type, EFI_TPL NotifyTpl, EFI_EVENT_NOTIFY NotifyFunction,
 				   VOID *NotifyContext, EFI_EVENT *Event);
-EFI_STATUS EFIAPI efi_create_event_ex(UINT32 Type, EFI_TPL NotifyTpl, EFI_EVENT_NOTIFY NotifyFunction,
-				      CONST VOID *NotifyContext, CONST EFI_GUID *EventGroup,
-				      EFI_EVENT *Event);
+EFI_STATUS EFIAPI efi_create_event_ex(UINT32 Type, EFI_TPL NotifyTpl,
+				      EFI_EVENT_NOTIFY NotifyFunction, CONST VOID *NotifyContext,
+				      CONST EFI_GUID *EventGroup, EFI_EVENT *Event);
 EFI_STATUS EFIAPI efi_set_timer(EFI_EVENT Event, EFI_TIMER_DELAY Type, UINT64 TriggerTime);
 EFI_STATUS EFIAPI efi_wait_for_event(UINTN NumberOfEvents, EFI_EVENT *Event, UINTN *Index);
 EFI_STATUS EFIAPI efi_signal_event(EFI_EVENT Event);

@@ -166,8 +166,8 @@ EFI_STATUS handle_lookup(EFI_HANDLE handle, const EFI_GUID *protocol, void **ret
 }
 
 /* Handles matching a search, written to buffer while they fit; returns how many match. */
-static UINTN handle_search(EFI_LOCATE_SEARCH_TYPE type, const EFI_GUID *protocol, EFI_HANDLE *buffer,
-			   UINTN capacity)
+static UINTN handle_search(EFI_LOCATE_SEARCH_TYPE type, const EFI_GUID *protocol,
+			   EFI_HANDLE *buffer, UINTN capacity)
 {
 	UINTN n = 0;
 
@@ -379,7 +379,8 @@ EFI_STATUS EFIAPI efi_locate_protocol(EFI_GUID *Protocol, VOID *Registration, VO
 }
 
 /* Nodes of prefix (up to its end node) that match the start of path, or -1 if it is no prefix. */
-static INTN dp_prefix_nodes(const EFI_DEVICE_PATH_PROTOCOL *prefix, const EFI_DEVICE_PATH_PROTOCOL *path)
+static INTN dp_prefix_nodes(const EFI_DEVICE_PATH_PROTOCOL *prefix,
+			    const EFI_DEVICE_PATH_PROTOCOL *path)
 {
 	INTN nodes = 0;
 

@@ -95,7 +95,8 @@ static EFI_STATUS image_place(struct image *img, const void *buf, UINTN size,
 			      const struct pe_image_info *info)
 {
 	EFI_MEMORY_TYPE code = EfiLoaderCode;
-	UINTN align = info->section_alignment > EFI_PAGE_SIZE ? info->section_alignment : EFI_PAGE_SIZE;
+	UINTN align =
+		info->section_alignment > EFI_PAGE_SIZE ? info->section_alignment : EFI_PAGE_SIZE;
 	EFI_STATUS status;
 	UINT64 base;
 
@@ -104,8 +105,9 @@ static EFI_STATUS image_place(struct image *img, const void *buf, UINTN size,
 	else if (info->subsystem == PE_SUBSYSTEM_EFI_RUNTIME_DRIVER)
 		code = EfiRuntimeServicesCode;
 	img->loaded.ImageCodeType = code;
-	img->loaded.ImageDataType = code == EfiLoaderCode ? EfiLoaderData :
-				    code == EfiBootServicesCode ? EfiBootServicesData : EfiRuntimeServicesData;
+	img->loaded.ImageDataType = code == EfiLoaderCode	  ? EfiLoaderData
+				    : code == EfiBootServicesCode ? EfiBootServicesData
+								  : EfiRuntimeServicesData;
 
 	/* Extra pages let a section alignment above 4 KiB be honoured by rounding the base up. */
 	img->page_count = EFI_SIZE_TO_PAGES((UINT64)info->size_of_image + align - EFI_PAGE_SIZE);
@@ -143,7 +145,8 @@ static EFI_STATUS load_image(EFI_HANDLE parent, EFI_DEVICE_PATH_PROTOCOL *path, 
 	}
 	status = pe_parse(buf, size, &info);
 	if (EFI_ERROR(status)) {
-		log_error_status(status, "not a loadable x86-64 EFI image (%llu bytes)", (UINT64)size);
+		log_error_status(status, "not a loadable x86-64 EFI image (%llu bytes)",
+				 (UINT64)size);
 		goto err_file;
 	}
 
@@ -160,7 +163,8 @@ static EFI_STATUS load_image(EFI_HANDLE parent, EFI_DEVICE_PATH_PROTOCOL *path, 
 		/* DeviceHandle is the device part of the path; FilePath what is left of it. */
 		EFI_DEVICE_PATH_PROTOCOL *rest = path;
 
-		if (!EFI_ERROR(efi_locate_device_path((EFI_GUID *)&device_path_guid, &rest, &device)))
+		if (!EFI_ERROR(
+			    efi_locate_device_path((EFI_GUID *)&device_path_guid, &rest, &device)))
 			img->loaded.FilePath = device_path_alloc_duplicate(rest);
 		img->loaded.DeviceHandle = device;
 		img->device_path = device_path_alloc_duplicate(path);

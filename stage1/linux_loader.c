@@ -150,7 +150,8 @@ static void e820_from_map(UINT8 *bp, const UINT8 *map, UINTN map_size, UINTN des
 		UINT64 start = d->PhysicalStart, size = d->NumberOfPages * EFI_PAGE_SIZE;
 		UINT32 type = e820_type(d->Type);
 
-		if (n && table[n - 1].type == type && table[n - 1].addr + table[n - 1].size == start) {
+		if (n && table[n - 1].type == type &&
+		    table[n - 1].addr + table[n - 1].size == start) {
 			table[n - 1].size += size;
 			continue;
 		}
@@ -243,8 +244,10 @@ static EFI_STATUS boot_protocol(const struct linux_image *li, const CHAR16 *labe
 
 	memcpy(&version, k + HDR_VERSION, sizeof(version));
 	if (version < BOOT_PROTOCOL_MIN || !(k[HDR_XLOADFLAGS] & XLF_KERNEL_64))
-		return log_warn_status(EFI_UNSUPPORTED, "%ls: no EFI stub, and boot protocol %u.%02u "
-				       "without a 64-bit entry", label, version >> 8, version & 0xff);
+		return log_warn_status(EFI_UNSUPPORTED,
+				       "%ls: no EFI stub, and boot protocol %u.%02u "
+				       "without a 64-bit entry",
+				       label, version >> 8, version & 0xff);
 	setup_sects = k[HDR_START] ? k[HDR_START] : 4;
 	pm_offset = (setup_sects + 1) * 512;
 	header_end = 0x202 + k[HDR_JUMP_LENGTH];
@@ -295,7 +298,8 @@ static EFI_STATUS boot_protocol(const struct linux_image *li, const CHAR16 *labe
 	for (UINTN i = 0; i < efi_st->NumberOfTableEntries; i++)
 		if (!memcmp(&efi_st->ConfigurationTable[i].VendorGuid, &acpi20_guid,
 			    sizeof(acpi20_guid)))
-			memcpy(bp + BP_ACPI_RSDP_ADDR, &efi_st->ConfigurationTable[i].VendorTable, 8);
+			memcpy(bp + BP_ACPI_RSDP_ADDR, &efi_st->ConfigurationTable[i].VendorTable,
+			       8);
 
 	log_info("starting %ls through the x86 boot protocol %u.%02u at %llx", label,
 		 version >> 8, version & 0xff, load);

@@ -60,7 +60,8 @@ __attribute__((section(".text.entry"), noreturn)) void stage_entry(struct handof
 	EFI_PHYSICAL_ADDRESS stack;
 
 	log_init(h ? h->serial_port : 0);
-	if (!h || h->magic != HANDOFF_MAGIC || h->version != HANDOFF_VERSION || h->size != sizeof(*h))
+	if (!h || h->magic != HANDOFF_MAGIC || h->version != HANDOFF_VERSION ||
+	    h->size != sizeof(*h))
 		panic("stage1: bad hand-off block at %p (stage0 and stage1 versions differ?)", h);
 	/* Trust nothing else stage0 left behind: keep our own copy of the block. */
 	memcpy(&handoff, h, sizeof(handoff));
@@ -73,5 +74,6 @@ __attribute__((section(".text.entry"), noreturn)) void stage_entry(struct handof
 	require(paging_init(&handoff), "page tables");
 	require(memory_allocate_pages(AllocateAnyPages, EfiBootServicesData, STACK_PAGES, &stack),
 		"stack");
-	cpu_switch_stack((void *)(UINTN)(stack + STACK_PAGES * EFI_PAGE_SIZE), stage1_main, &handoff);
+	cpu_switch_stack((void *)(UINTN)(stack + STACK_PAGES * EFI_PAGE_SIZE), stage1_main,
+			 &handoff);
 }

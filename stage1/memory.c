@@ -187,10 +187,12 @@ EFI_STATUS memory_init(const struct handoff *h)
 		const struct handoff_memory_range *r = &h->reserved[i];
 		UINT32 type = reserved_kind_to_efi(r->type);
 		UINT64 start = r->base & ~(UINT64)(EFI_PAGE_SIZE - 1);
-		UINT64 end = (r->base + r->length + EFI_PAGE_SIZE - 1) & ~(UINT64)(EFI_PAGE_SIZE - 1);
+		UINT64 end =
+			(r->base + r->length + EFI_PAGE_SIZE - 1) & ~(UINT64)(EFI_PAGE_SIZE - 1);
 
 		status = map_set(start, (end - start) >> EFI_PAGE_SHIFT, type,
-				 RAM_ATTRIBUTES | (type == EfiRuntimeServicesCode ? EFI_MEMORY_RUNTIME : 0),
+				 RAM_ATTRIBUTES |
+					 (type == EfiRuntimeServicesCode ? EFI_MEMORY_RUNTIME : 0),
 				 FALSE);
 		if (EFI_ERROR(status))
 			return status;
@@ -257,7 +259,8 @@ EFI_STATUS memory_allocate_pages(EFI_ALLOCATE_TYPE type, EFI_MEMORY_TYPE memory_
 		if (start & (EFI_PAGE_SIZE - 1))
 			return EFI_INVALID_PARAMETER;
 		if (start + (pages << EFI_PAGE_SHIFT) < start ||
-		    !map_all_of_type(start, start + (pages << EFI_PAGE_SHIFT), EfiConventionalMemory))
+		    !map_all_of_type(start, start + (pages << EFI_PAGE_SHIFT),
+				     EfiConventionalMemory))
 			return EFI_NOT_FOUND;
 		break;
 	}
@@ -318,7 +321,8 @@ UINT64 memory_pages_of_type(EFI_MEMORY_TYPE type)
 #define DESCRIPTOR_SIZE (sizeof(EFI_MEMORY_DESCRIPTOR) + 8)
 
 EFI_STATUS EFIAPI efi_get_memory_map(UINTN *MemoryMapSize, EFI_MEMORY_DESCRIPTOR *MemoryMap,
-				     UINTN *MapKey, UINTN *DescriptorSize, UINT32 *DescriptorVersion)
+				     UINTN *MapKey, UINTN *DescriptorSize,
+				     UINT32 *DescriptorVersion)
 {
 	UINTN needed;
 
@@ -336,7 +340,8 @@ EFI_STATUS EFIAPI efi_get_memory_map(UINTN *MemoryMapSize, EFI_MEMORY_DESCRIPTOR
 	if (!MemoryMap)
 		return EFI_INVALID_PARAMETER;
 	for (UINTN i = 0; i < map_count; i++) {
-		EFI_MEMORY_DESCRIPTOR *d = (EFI_MEMORY_DESCRIPTOR *)((UINT8 *)MemoryMap + i * DESCRIPTOR_SIZE);
+		EFI_MEMORY_DESCRIPTOR *d =
+			(EFI_MEMORY_DESCRIPTOR *)((UINT8 *)MemoryMap + i * DESCRIPTOR_SIZE);
 
 		memset(d, 0, DESCRIPTOR_SIZE);
 		d->Type = map[i].type;
@@ -351,8 +356,8 @@ EFI_STATUS EFIAPI efi_get_memory_map(UINTN *MemoryMapSize, EFI_MEMORY_DESCRIPTOR
 	return EFI_SUCCESS;
 }
 
-EFI_STATUS EFIAPI efi_allocate_pages(EFI_ALLOCATE_TYPE Type, EFI_MEMORY_TYPE MemoryType, UINTN Pages,
-				     EFI_PHYSICAL_ADDRESS *Memory)
+EFI_STATUS EFIAPI efi_allocate_pages(EFI_ALLOCATE_TYPE Type, EFI_MEMORY_TYPE MemoryType,
+				     UINTN Pages, EFI_PHYSICAL_ADDRESS *Memory)
 {
 	EFI_TPL old = efi_raise_tpl(TPL_NOTIFY);
 	EFI_STATUS status = memory_allocate_pages(Type, MemoryType, Pages, Memory);

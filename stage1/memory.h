@@ -26,10 +26,11 @@ void *pool_zalloc(UINTN size);
 /* Free pool memory from pool_alloc/pool_zalloc/AllocatePool (NULL is ignored). */
 void pool_free(void *buffer);
 
-EFI_STATUS EFIAPI efi_allocate_pages(EFI_ALLOCATE_TYPE Type, EFI_MEMORY_TYPE MemoryType, UINTN Pages,
-				     EFI_PHYSICAL_ADDRESS *Memory);
+EFI_STATUS EFIAPI efi_allocate_pages(EFI_ALLOCATE_TYPE Type, EFI_MEMORY_TYPE MemoryType,
+				     UINTN Pages, EFI_PHYSICAL_ADDRESS *Memory);
 EFI_STATUS EFIAPI efi_free_pages(EFI_PHYSICAL_ADDRESS Memory, UINTN Pages);
 EFI_STATUS EFIAPI efi_get_memory_map(UINTN *MemoryMapSize, EFI_MEMORY_DESCRIPTOR *MemoryMap,
-				     UINTN *MapKey, UINTN *DescriptorSize, UINT32 *DescriptorVersion);
+				     UINTN *MapKey, UINTN *DescriptorSize,
+				     UINT32 *DescriptorVersion);
 EFI_STATUS EFIAPI efi_allocate_pool(EFI_MEMORY_TYPE PoolType, UINTN Size, VOID **Buffer);
 EFI_STATUS EFIAPI efi_free_pool(VOID *Buffer);

@@ -33,7 +33,8 @@ static BOOLEAN attributes_valid(UINT32 attributes, EFI_HANDLE agent, EFI_HANDLE 
 	case EFI_OPEN_PROTOCOL_TEST_PROTOCOL:
 		return TRUE;
 	case EFI_OPEN_PROTOCOL_BY_CHILD_CONTROLLER:
-		return handle_is_valid(agent) && handle_is_valid(controller) && controller != handle;
+		return handle_is_valid(agent) && handle_is_valid(controller) &&
+		       controller != handle;
 	case EFI_OPEN_PROTOCOL_BY_DRIVER:
 	case EFI_OPEN_PROTOCOL_BY_DRIVER | EFI_OPEN_PROTOCOL_EXCLUSIVE:
 		return handle_is_valid(agent) && handle_is_valid(controller);
@@ -52,8 +53,9 @@ static EFI_STATUS check_conflicts(struct interface *in, EFI_HANDLE agent, UINT32
 
 		if (o->attributes & EFI_OPEN_PROTOCOL_EXCLUSIVE) {
 			if (attributes & CLAIM_MASK)
-				return same_agent && o->attributes == attributes ? EFI_ALREADY_STARTED :
-										     EFI_ACCESS_DENIED;
+				return same_agent && o->attributes == attributes
+					       ? EFI_ALREADY_STARTED
+					       : EFI_ACCESS_DENIED;
 		} else if (o->attributes & EFI_OPEN_PROTOCOL_BY_DRIVER) {
 			if (attributes == EFI_OPEN_PROTOCOL_BY_DRIVER)
 				return same_agent ? EFI_ALREADY_STARTED : EFI_ACCESS_DENIED;
@@ -93,7 +95,8 @@ static EFI_STATUS open_protocol(EFI_HANDLE handle, EFI_GUID *protocol, VOID **in
 		return status;
 
 	for (o = in->opens; o; o = o->next) {
-		if (o->agent == agent && o->controller == controller && o->attributes == attributes) {
+		if (o->agent == agent && o->controller == controller &&
+		    o->attributes == attributes) {
 			o->open_count++;
 			*interface = in->iface;
 			return EFI_SUCCESS;
@@ -113,8 +116,8 @@ EFI_STATUS EFIAPI efi_open_protocol(EFI_HANDLE Handle, EFI_GUID *Protocol, VOID 
 				    UINT32 Attributes)
 {
 	EFI_TPL old = efi_raise_tpl(TPL_NOTIFY);
-	EFI_STATUS status = open_protocol(Handle, Protocol, Interface, AgentHandle, ControllerHandle,
-					  Attributes);
+	EFI_STATUS status = open_protocol(Handle, Protocol, Interface, AgentHandle,
+					  ControllerHandle, Attributes);
 
 	efi_restore_tpl(old);
 	return status;
@@ -168,8 +171,9 @@ EFI_STATUS EFIAPI efi_open_protocol_information(EFI_HANDLE Handle, EFI_GUID *Pro
 		return EFI_OUT_OF_RESOURCES;
 	n = 0;
 	for (struct open_record *o = in->opens; o; o = o->next)
-		(*EntryBuffer)[n++] = (EFI_OPEN_PROTOCOL_INFORMATION_ENTRY){ o->agent, o->controller,
-									     o->attributes, o->open_count };
+		(*EntryBuffer)[n++] =
+			(EFI_OPEN_PROTOCOL_INFORMATION_ENTRY){ o->agent, o->controller,
+							       o->attributes, o->open_count };
 	*EntryCount = n;
 	return EFI_SUCCESS;
 }

@@ -74,7 +74,8 @@ EFI_STATUS paging_init(const struct handoff *h)
 		if (!pd)
 			return log_error_status(EFI_OUT_OF_RESOURCES, "page directory %llu", gib);
 		for (UINT64 i = 0; i < 512; i++)
-			pd[i] = (gib * GIB + i * (2ull << 20)) | PTE_PRESENT | PTE_WRITE | PTE_LARGE;
+			pd[i] = (gib * GIB + i * (2ull << 20)) | PTE_PRESENT | PTE_WRITE |
+				PTE_LARGE;
 		pdpt[gib] = (UINTN)pd | PTE_PRESENT | PTE_WRITE;
 	}
 	__asm__ volatile("mov %0, %%cr3" : : "r"((UINT64)(UINTN)pml4) : "memory");

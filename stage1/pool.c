@@ -136,7 +136,8 @@ EFI_STATUS EFIAPI efi_allocate_pool(EFI_MEMORY_TYPE PoolType, UINTN Size, VOID *
 {
 	EFI_TPL old;
 
-	if (!Buffer || (UINT32)PoolType == EfiConventionalMemory || PoolType == EfiPersistentMemory ||
+	if (!Buffer || (UINT32)PoolType == EfiConventionalMemory ||
+	    PoolType == EfiPersistentMemory ||
 	    ((UINT32)PoolType >= EfiMaxMemoryType && (UINT32)PoolType < 0x70000000u))
 		return EFI_INVALID_PARAMETER;
 	old = efi_raise_tpl(TPL_NOTIFY);

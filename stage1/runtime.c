@@ -190,8 +190,9 @@ EFI_STATUS runtime_install(const struct handoff *h)
 /* Boot services' monotonic count, shared with the blob's high count; EFI_UNSUPPORTED without a blob. */
 EFI_STATUS runtime_next_monotonic_count(UINT64 *count)
 {
-	if (!exports || exports->size < __builtin_offsetof(struct runtime_exports, next_monotonic_count) +
-						 sizeof(exports->next_monotonic_count))
+	if (!exports ||
+	    exports->size < __builtin_offsetof(struct runtime_exports, next_monotonic_count) +
+				    sizeof(exports->next_monotonic_count))
 		return EFI_UNSUPPORTED;
 	return exports->next_monotonic_count(count);
 }

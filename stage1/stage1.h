@@ -13,7 +13,8 @@ EFI_STATUS disk_init(const struct handoff *h);
 EFI_HANDLE disk_boot_partition(void);
 
 /* filesystem.c: read a whole file through the SimpleFileSystem on fs_handle into pool memory. */
-EFI_STATUS file_read_all(EFI_HANDLE fs_handle, const CHAR16 *path, void **ret_buffer, UINTN *ret_size);
+EFI_STATUS file_read_all(EFI_HANDLE fs_handle, const CHAR16 *path, void **ret_buffer,
+			 UINTN *ret_size);
 /*
  * Read the file a full device path names (device part located by LocateDevicePath on
  * SimpleFileSystem, then one or more file path nodes) into pool memory; ret_device gets the

@@ -110,7 +110,8 @@ void system_table_set_runtime(EFI_RUNTIME_SERVICES *rt)
 }
 
 static const EFI_BOOT_SERVICES boot_services_template = {
-	.Hdr = { EFI_BOOT_SERVICES_SIGNATURE, EFI_BOOT_SERVICES_REVISION, sizeof(EFI_BOOT_SERVICES) },
+	.Hdr = { EFI_BOOT_SERVICES_SIGNATURE, EFI_BOOT_SERVICES_REVISION,
+		 sizeof(EFI_BOOT_SERVICES) },
 	.RaiseTPL = efi_raise_tpl,
 	.RestoreTPL = efi_restore_tpl,
 	.AllocatePages = efi_allocate_pages,
@@ -176,7 +177,8 @@ EFI_STATUS system_table_init(void)
 	*efi_bs = boot_services_template;
 	table_header_update_crc(&efi_bs->Hdr, sizeof(*efi_bs));
 	*efi_st = (EFI_SYSTEM_TABLE){
-		.Hdr = { EFI_SYSTEM_TABLE_SIGNATURE, EFI_SYSTEM_TABLE_REVISION, sizeof(EFI_SYSTEM_TABLE) },
+		.Hdr = { EFI_SYSTEM_TABLE_SIGNATURE, EFI_SYSTEM_TABLE_REVISION,
+			 sizeof(EFI_SYSTEM_TABLE) },
 		.FirmwareVendor = vendor_copy,
 		.FirmwareRevision = STRATA_VERSION_CODE,
 		.BootServices = efi_bs,

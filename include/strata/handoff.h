@@ -21,11 +21,12 @@ enum handoff_memory_type {
 
 /* What a range stage0 allocated holds; stage1 keeps or reclaims them by this. */
 enum handoff_reserved_kind {
-	HANDOFF_RESERVED_STAGE1 = 1,	/* stage1 image (code, data, bss) */
-	HANDOFF_RESERVED_RUNTIME = 2,	/* runtime blob, already relocated to its physical address */
-	HANDOFF_RESERVED_HANDOFF = 3,	/* this block */
-	HANDOFF_RESERVED_PAGE_TABLES = 4, /* stage0's identity map, in use until stage1 replaces it */
-	HANDOFF_RESERVED_STACK = 5,	/* stage0's stack, which stage1 starts on */
+	HANDOFF_RESERVED_STAGE1 = 1,  /* stage1 image (code, data, bss) */
+	HANDOFF_RESERVED_RUNTIME = 2, /* runtime blob, already relocated to its physical address */
+	HANDOFF_RESERVED_HANDOFF = 3, /* this block */
+	HANDOFF_RESERVED_PAGE_TABLES =
+		4,		    /* stage0's identity map, in use until stage1 replaces it */
+	HANDOFF_RESERVED_STACK = 5, /* stage0's stack, which stage1 starts on */
 };
 
 /* Boot timestamps (TSC) of stage0's phases, so later stages and `make bench` see where time went. */

@@ -27,7 +27,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		/* Everything the parser hands out lies inside the buffer. */
 		if ((const UINT8 *)lo.description + 2 * lo.description_chars + 2 > end ||
 		    (const UINT8 *)lo.file_path + lo.file_path_list_length > end ||
-		    (lo.optional_data && (const UINT8 *)lo.optional_data + lo.optional_data_size != end))
+		    (lo.optional_data &&
+		     (const UINT8 *)lo.optional_data + lo.optional_data_size != end))
 			abort();
 		if (device_path_size(lo.file_path) > lo.file_path_list_length)
 			abort();

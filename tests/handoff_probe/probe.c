@@ -47,8 +47,8 @@ static void print_handoff(const struct handoff *h)
 			 kind < sizeof(kind_names) / sizeof(kind_names[0]) && kind_names[kind] ?
 				 kind_names[kind] : "?");
 	}
-	log_info("boot disk pci %02x:%02x.%x %s, ESP partition %u lba %llu-%llu", h->boot_disk.pci_bus,
-		 h->boot_disk.pci_device, h->boot_disk.pci_function,
+	log_info("boot disk pci %02x:%02x.%x %s, ESP partition %u lba %llu-%llu",
+		 h->boot_disk.pci_bus, h->boot_disk.pci_device, h->boot_disk.pci_function,
 		 h->boot_disk.transport == HANDOFF_VIRTIO_MODERN ? "modern" : "legacy",
 		 h->boot_disk.partition_number, h->boot_disk.partition_first_lba,
 		 h->boot_disk.partition_last_lba);
@@ -62,7 +62,8 @@ static void print_handoff(const struct handoff *h)
 		 h->tsc_hz);
 	for (int i = 1; i < HANDOFF_TS_COUNT; i++)
 		log_info("timestamp %s +%llu us", ts_names[i],
-			 h->tsc_hz ? (h->timestamps[i] - h->timestamps[0]) / (h->tsc_hz / 1000000) : 0);
+			 h->tsc_hz ? (h->timestamps[i] - h->timestamps[0]) / (h->tsc_hz / 1000000)
+				   : 0);
 }
 
 __attribute__((section(".text.entry"), noreturn)) void stage_entry(struct handoff *h)

@@ -136,9 +136,11 @@ static struct bls_entry entry(const char *id, const char *sort_key, const char *
 
 static void test_entry_order_of_the_specification(void **state)
 {
-	struct bls_entry a = entry("a", "debian", "m1", "6.1"), b = entry("b", "debian", "m1", "6.10");
+	struct bls_entry a = entry("a", "debian", "m1", "6.1"),
+			 b = entry("b", "debian", "m1", "6.10");
 	struct bls_entry c = entry("c", "arch", "m9", "1"), d = entry("d", "debian", "m0", "1");
-	struct bls_entry x = entry("linux-5", NULL, NULL, "99"), y = entry("linux-6", NULL, NULL, "1");
+	struct bls_entry x = entry("linux-5", NULL, NULL, "99"),
+			 y = entry("linux-6", NULL, NULL, "1");
 
 	/* The newer version first, under the same sort-key and machine-id. */
 	assert_true(bls_entry_compare(&b, &a) < 0);
@@ -173,7 +175,8 @@ static void test_patterns(void **state)
 
 static void test_options_and_paths_as_ucs2(void **state)
 {
-	char *text = dup("linux /linux/vmlinuz\noptions console=ttyS0\noptions quiet caf\xc3\xa9\n");
+	char *text =
+		dup("linux /linux/vmlinuz\noptions console=ttyS0\noptions quiet caf\xc3\xa9\n");
 	struct bls_entry e;
 	CHAR16 buf[64], small[4];
 	UINTN n;

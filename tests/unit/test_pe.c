@@ -308,7 +308,8 @@ static void test_highlow_wraps(void **state)
 	assert_int_equal(pe_parse(file, FILE_SIZE, &info), EFI_SUCCESS);
 	assert_int_equal(pe_load(file, FILE_SIZE, &info, dest), EFI_SUCCESS);
 	assert_int_equal(get32(dest + TEXT_HIGHLOW), (UINT32)(0xfffffff0 + delta));
-	assert_int_equal(get64(dest + TEXT_HIGHLOW + 4), get64(file + file_off(TEXT, TEXT_HIGHLOW) + 4));
+	assert_int_equal(get64(dest + TEXT_HIGHLOW + 4),
+			 get64(file + file_off(TEXT, TEXT_HIGHLOW) + 4));
 	free(dest);
 }
 
@@ -675,8 +676,9 @@ static void test_find_section(void **state)
 	(void)state;
 	assert_int_equal(pe_parse(file, FILE_SIZE, &info), EFI_SUCCESS);
 	for (int i = 0; i < SECTIONS; i++) {
-		assert_int_equal(pe_find_section(file, FILE_SIZE, &info, layout[i].name, &rva, &size),
-				 EFI_SUCCESS);
+		assert_int_equal(
+			pe_find_section(file, FILE_SIZE, &info, layout[i].name, &rva, &size),
+			EFI_SUCCESS);
 		assert_int_equal(rva, layout[i].va);
 		assert_int_equal(size, layout[i].vsize);
 	}
@@ -689,7 +691,8 @@ static void test_find_section(void **state)
 
 static void test_find_section_not_found(void **state)
 {
-	static const char *const names[] = { ".tex", ".texts", "text", "", ".bss", ".TEXT", "abcdefg" };
+	static const char *const names[] = { ".tex", ".texts", "text",	 "",
+					     ".bss", ".TEXT",  "abcdefg" };
 	struct pe_image_info info;
 	UINT32 rva = 0x1234, size = 0x5678;
 
@@ -789,7 +792,8 @@ static void check_linked(const UINT8 *pe, UINTN pe_size, BOOLEAN relocated)
 		assert_int_equal(pe_load(pe, pe_size, &info, dest[i]), EFI_SUCCESS);
 		table = find_table(dest[i], info.size_of_image);
 		for (int n = 0; n < 3; n++) {
-			UINT64 p = get64(table + 8 + 8 * n), at = relocated ? p - (uintptr_t)dest[i] : p;
+			UINT64 p = get64(table + 8 + 8 * n),
+			       at = relocated ? p - (uintptr_t)dest[i] : p;
 
 			/* Unrelocated pointers stay RVAs (gnu-efi links at 0 and fixes them itself). */
 			assert_true(at < info.size_of_image);
