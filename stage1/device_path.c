@@ -50,14 +50,20 @@ EFI_DEVICE_PATH_PROTOCOL *device_path_alloc_file(const EFI_DEVICE_PATH_PROTOCOL 
 	return path;
 }
 
-CHAR16 *device_path_alloc_text(const EFI_DEVICE_PATH_PROTOCOL *path)
+/* The text form of path in pool memory: a sizing pass, then the real one. */
+static CHAR16 *alloc_path_text(const EFI_DEVICE_PATH_PROTOCOL *path, BOOLEAN display_only)
 {
-	UINTN len = device_path_to_text(path, FALSE, NULL, 0);
+	UINTN len = device_path_to_text(path, display_only, NULL, 0);
 	CHAR16 *text = alloc((len + 1) * sizeof(CHAR16));
 
 	if (text)
-		device_path_to_text(path, FALSE, text, len + 1);
+		device_path_to_text(path, display_only, text, len + 1);
 	return text;
+}
+
+CHAR16 *device_path_alloc_text(const EFI_DEVICE_PATH_PROTOCOL *path)
+{
+	return alloc_path_text(path, FALSE);
 }
 
 /* DisplayOnly picks the short forms where one exists; no node we print has shortcuts. */
@@ -79,16 +85,9 @@ static CHAR16 *EFIAPI to_text_node(CONST EFI_DEVICE_PATH_PROTOCOL *DeviceNode, B
 static CHAR16 *EFIAPI to_text_path(CONST EFI_DEVICE_PATH_PROTOCOL *DevicePath, BOOLEAN DisplayOnly,
 				   BOOLEAN AllowShortcuts)
 {
-	UINTN len;
-	CHAR16 *text;
-
 	if (!device_path_size(DevicePath))
 		return NULL;
-	len = device_path_to_text(DevicePath, DisplayOnly, NULL, 0);
-	text = alloc((len + 1) * sizeof(CHAR16));
-	if (text)
-		device_path_to_text(DevicePath, DisplayOnly, text, len + 1);
-	return text;
+	return alloc_path_text(DevicePath, DisplayOnly);
 }
 
 static UINTN EFIAPI utils_get_device_path_size(CONST EFI_DEVICE_PATH_PROTOCOL *DevicePath)
