@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* The firmware log: formats one line at a time and writes it to the serial console. */
+#include "lib/drivers/io.h"
+#include "lib/drivers/serial.h"
 #include "lib/log.h"
-#include "lib/io.h"
 #include "lib/printf.h"
-#include "lib/serial.h"
 
 static UINT16 log_port;
 static UINT64 log_tsc_start;

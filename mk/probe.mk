@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: MIT
 # The hand-off probe: a test stand-in for stage1 (tests/handoff_probe), linked and wrapped as stage1 is.
 
-PROBE_SRCS := tests/handoff_probe/probe.c lib/log.c lib/printf.c lib/serial.c lib/string.c
+PROBE_SRCS := tests/handoff_probe/probe.c lib/log.c lib/printf.c lib/drivers/serial.c lib/string.c
 PROBE_OBJS := $(PROBE_SRCS:%.c=$(BUILD)/pie/%.o)
 
 ALL_TARGETS += $(BUILD)/tests/handoff_probe.bin

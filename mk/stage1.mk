@@ -1,14 +1,21 @@
 # SPDX-License-Identifier: MIT
 # stage1: the UEFI environment, a PIE stage image loaded by stage0 from /STRATA/STAGE1.BIN.
 
-# Core services, then the parts main() calls into (storage, tables, runtime glue).
-STAGE1_SRCS := stage1/main.c stage1/memory.c stage1/paging.c stage1/pool.c stage1/handles.c \
-	stage1/open_protocol.c stage1/events.c stage1/system_table.c stage1/console.c \
-	stage1/image.c stage1/exit_boot_services.c stage1/boot_manager.c stage1/device_path.c \
-	stage1/disk.c stage1/filesystem.c stage1/file_load.c stage1/acpi.c stage1/smbios.c \
-	stage1/rng.c stage1/runtime.c stage1/bls.c stage1/linux_loader.c stage1/load_file2.c \
-	$(LIB_PURE) $(LIB_DRIVERS)
-STAGE1_OBJS := $(BUILD)/pie/stage1/cpu.o $(sort $(STAGE1_SRCS:%.c=$(BUILD)/pie/%.o))
+# One list per wing: the boot-services core, protocols on handles, QEMU's platform tables, and
+# the boot manager with what it starts.
+STAGE1_CORE := stage1/core/memory.c stage1/core/paging.c stage1/core/pool.c \
+	stage1/core/handles.c stage1/core/open_protocol.c stage1/core/events.c \
+	stage1/core/system_table.c stage1/core/image.c stage1/core/exit_boot_services.c \
+	stage1/core/runtime.c
+STAGE1_PROTOCOLS := stage1/protocols/console.c stage1/protocols/device_path.c \
+	stage1/protocols/disk.c stage1/protocols/filesystem.c stage1/protocols/rng.c \
+	stage1/protocols/load_file2.c stage1/protocols/file_load.c
+STAGE1_PLATFORM := stage1/platform/acpi.c stage1/platform/smbios.c
+STAGE1_BOOT := stage1/boot/boot_manager.c stage1/boot/boot_image.c stage1/boot/bls.c \
+	stage1/boot/linux_loader.c
+STAGE1_SRCS := stage1/main.c $(STAGE1_CORE) $(STAGE1_PROTOCOLS) $(STAGE1_PLATFORM) \
+	$(STAGE1_BOOT) $(LIB_PURE) $(LIB_DRIVERS)
+STAGE1_OBJS := $(BUILD)/pie/stage1/core/cpu.o $(sort $(STAGE1_SRCS:%.c=$(BUILD)/pie/%.o))
 # Budget for the stage1 image body; the build fails beyond it.
 STAGE1_MAX_SIZE := 262144
 

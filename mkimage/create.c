@@ -10,8 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "mkimage/mkimage.h"
 #include "lib/sha256.h"
+#include "mkimage/mkimage.h"
 
 #define MAX_FILES 64
 #define DEFAULT_PAYLOAD_DEST "/EFI/BOOT/BOOTX64.EFI"

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Raw disk images: protective MBR and both GPTs (lib/gpt.c) around one ESP; finding it again. */
+/* Raw disk images: protective MBR and both GPTs (lib/storage/gpt.c) around one ESP; finding it again. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -8,16 +8,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "mkimage/mkimage.h"
-#include "lib/gpt.h"
 #include "lib/sha256.h"
+#include "lib/storage/gpt.h"
+#include "mkimage/mkimage.h"
 
 #define ENTRY_COUNT 128
 #define COPY_CHUNK (1u << 20)
 
 static const EFI_GUID esp_type = GPT_ESP_TYPE_GUID;
 
-/* A disk image file as the block device lib/gpt.c reads through. */
+/* A disk image file as the block device lib/storage/gpt.c reads through. */
 struct file_disk {
 	struct block_device dev;
 	int fd;

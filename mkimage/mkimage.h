@@ -76,7 +76,7 @@ void disk_guid_text(EFI_GUID guid, char ret_text[37]);
 uint64_t disk_esp_size(uint64_t disk_size);
 /* Write a raw disk of disk_size bytes to path: protective MBR, both GPTs, the ESP esp_path. */
 int disk_write(const char *path, uint64_t disk_size, const char *seed, const char *esp_path);
-/* Find the ESP of a disk image through lib/gpt.c; prints the partition table if verbose. */
+/* Find the ESP of a disk image through lib/storage/gpt.c; prints the partition table if verbose. */
 int disk_find_esp(const char *path, int verbose, uint64_t *ret_offset, uint64_t *ret_size);
 
 /* esp.c: FAT file systems built and edited with dosfstools and mtools, never mounted. */

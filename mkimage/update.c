@@ -7,8 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lib/formats/stage_image.h"
 #include "mkimage/mkimage.h"
-#include "lib/stage_image.h"
 
 #define STAGE1_PATH "/STRATA/STAGE1.BIN"
 #define BACKUP_PATH "/STRATA/STAGE1.BAK"

@@ -12,8 +12,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "lib/formats/stage_image.h"
 #include "mkimage/mkimage.h"
-#include "lib/stage_image.h"
 
 int mk_error(const char *fmt, ...)
 {

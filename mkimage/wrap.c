@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/formats/stage_image.h"
 #include "mkimage/mkimage.h"
-#include "lib/stage_image.h"
 
 static const char wrap_usage[] =
 	"usage: mkimage wrap --kind stage1|runtime [--version-code N] [--version-string S]\n"

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Port I/O for the runtime: lib/io.h in firmware, functions a host test supplies on the host. */
+/* Port I/O for the runtime: lib/drivers/io.h in firmware, functions a host test supplies on the host. */
 #pragma once
 
 #include "include/efi/types.h"
@@ -13,5 +13,5 @@ void outw(UINT16 port, UINT16 value);
 void cpu_relax(void);
 __attribute__((noreturn)) void cpu_halt_forever(void);
 #else
-#include "lib/io.h"
+#include "lib/drivers/io.h"
 #endif

@@ -2,7 +2,7 @@
 /* SetVirtualAddressMap and ConvertPointer: the blob relocates itself to the OS's addresses. */
 #include "include/efi/system_table.h"
 #include "lib/crc32.h"
-#include "lib/elf_reloc.h"
+#include "lib/formats/elf_reloc.h"
 #include "lib/string.h"
 #include "runtime/runtime.h"
 

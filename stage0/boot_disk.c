@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Finding the boot disk: each virtio-blk disk in PCI order, its GPT, its ESP, a /STRATA directory. */
-#include "lib/gpt.h"
-#include "lib/pci.h"
+#include "lib/drivers/pci.h"
+#include "lib/storage/gpt.h"
 #include "stage0/stage0.h"
 
 #define LOG_PREFIX "disk: "

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* stage0's boot steps, in order: console, memory, chipset, PCI, boot disk, stage1, runtime, jump. */
 #include "include/strata/handoff.h"
-#include "lib/fw_cfg.h"
-#include "lib/io.h"
-#include "lib/pci.h"
-#include "lib/serial.h"
-#include "lib/stage_image.h"
+#include "lib/drivers/fw_cfg.h"
+#include "lib/drivers/io.h"
+#include "lib/drivers/pci.h"
+#include "lib/drivers/serial.h"
+#include "lib/formats/stage_image.h"
 #include "lib/string.h"
 #include "stage0/stage0.h"
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* stage0's view of memory: QEMU's e820 table and a top-down page allocator below 4 GiB. */
-#include "lib/fw_cfg.h"
+#include "lib/drivers/fw_cfg.h"
 #include "lib/string.h"
 #include "stage0/stage0.h"
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Machine facts stage0 sets up: TSC frequency, the chipset's ACPI PM block, PCI address windows. */
-#include "lib/io.h"
-#include "lib/pci.h"
+#include "lib/drivers/io.h"
+#include "lib/drivers/pci.h"
 #include "stage0/stage0.h"
 
 #define LOG_PREFIX "platform: "

@@ -4,8 +4,8 @@
 
 #include "include/strata/handoff.h"
 #include "include/strata/stage_image.h"
-#include "lib/fat.h"
-#include "lib/virtio_blk.h"
+#include "lib/drivers/virtio_blk.h"
+#include "lib/storage/fat.h"
 
 extern struct handoff stage0_handoff;
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Loading a stage image from the ESP: header check, body read straight to its pages, digest, relocation. */
-#include "lib/elf_reloc.h"
-#include "lib/stage_image.h"
+#include "lib/formats/elf_reloc.h"
+#include "lib/formats/stage_image.h"
 #include "lib/string.h"
 #include "stage0/stage0.h"
 

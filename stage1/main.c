@@ -1,18 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /* stage1's boot steps: take over from stage0, build the UEFI environment, run the boot manager. */
 #include "include/strata/handoff.h"
-#include "lib/io.h"
+#include "lib/drivers/io.h"
 #include "lib/string.h"
-#include "stage1/boot_manager.h"
-#include "stage1/console.h"
-#include "stage1/cpu.h"
-#include "stage1/device_path.h"
-#include "stage1/events.h"
-#include "stage1/image.h"
-#include "stage1/memory.h"
-#include "stage1/paging.h"
+#include "stage1/boot/boot_manager.h"
+#include "stage1/core/cpu.h"
+#include "stage1/core/events.h"
+#include "stage1/core/image.h"
+#include "stage1/core/memory.h"
+#include "stage1/core/paging.h"
+#include "stage1/core/system_table.h"
+#include "stage1/protocols/console.h"
+#include "stage1/protocols/device_path.h"
 #include "stage1/stage1.h"
-#include "stage1/system_table.h"
 
 #define LOG_PREFIX "stage1: "
 #include "lib/log.h"
@@ -48,7 +48,7 @@ static __attribute__((noreturn)) void stage1_main(void *arg)
 	optional(acpi_init(), "ACPI tables");
 	optional(smbios_init(), "SMBIOS tables");
 	optional(rng_init(), "RNG protocol");
-	optional(runtime_install(h), "runtime services");
+	optional(runtime_install(h, acpi_platform_info()), "runtime services");
 	console_publish_variables();
 	log_info("UEFI environment ready, %llu MiB free",
 		 memory_pages_of_type(EfiConventionalMemory) >> 8);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The steps stage1's main() runs, each owned by one file of stage1/. */
+/* The steps stage1's main() runs, each owned by one file in a wing of stage1/. */
 #pragma once
 
 #include "include/efi/boot_services.h"
@@ -7,23 +7,12 @@
 #include "include/efi/types.h"
 #include "include/strata/handoff.h"
 
-/* disk.c: BlockIo/DiskIo for every virtio-blk disk and its partitions, SimpleFileSystem on FAT ones. */
+/* protocols/disk.c: BlockIo/DiskIo for every virtio-blk disk and partition, SimpleFileSystem on FAT. */
 EFI_STATUS disk_init(const struct handoff *h);
 /* The ESP partition handle of the disk stage0 booted from (from the hand-off block); NULL if none. */
 EFI_HANDLE disk_boot_partition(void);
 
-/* filesystem.c: read a whole file through the SimpleFileSystem on fs_handle into pool memory. */
-EFI_STATUS file_read_all(EFI_HANDLE fs_handle, const CHAR16 *path, void **ret_buffer,
-			 UINTN *ret_size);
-/*
- * Read the file a full device path names (device part located by LocateDevicePath on
- * SimpleFileSystem, then one or more file path nodes) into pool memory; ret_device gets the
- * file system's handle. EFI_NOT_FOUND when there is no such device or file.
- */
-EFI_STATUS file_read_device_path(const EFI_DEVICE_PATH_PROTOCOL *path, void **ret_buffer,
-				 UINTN *ret_size, EFI_HANDLE *ret_device);
-
-/* acpi.c: facts from QEMU's FADT that the runtime needs to reset and power off. */
+/* platform/acpi.c: facts from QEMU's FADT that the runtime needs to reset and power off. */
 struct acpi_platform {
 	UINT16 pm1a_control_port;	/* PM1a_CNT_BLK, 0 if unknown */
 	UINT16 pm_timer_port;		/* PM_TMR_BLK, 0 if unknown */
@@ -37,14 +26,17 @@ EFI_STATUS acpi_init(void);
 /* What acpi_init learned; zeroed fields when there were no tables. */
 const struct acpi_platform *acpi_platform_info(void);
 
-/* smbios.c: SMBIOS 3.0 entry point and tables from fw_cfg (etc/smbios/smbios-tables and -anchor). */
+/* platform/smbios.c: SMBIOS 3.0 entry point and tables from fw_cfg (etc/smbios/smbios-tables and -anchor). */
 EFI_STATUS smbios_init(void);
 
-/* rng.c: EFI_RNG_PROTOCOL backed by RDRAND where the CPU has it. */
+/* protocols/rng.c: EFI_RNG_PROTOCOL backed by RDRAND where the CPU has it. */
 EFI_STATUS rng_init(void);
 
-/* runtime.c: install the runtime blob stage0 verified as the runtime services table. */
-EFI_STATUS runtime_install(const struct handoff *h);
+/*
+ * core/runtime.c: install the runtime blob stage0 verified as the runtime services table, with
+ * acpi's reset and power-off facts (NULL: none).
+ */
+EFI_STATUS runtime_install(const struct handoff *h, const struct acpi_platform *acpi);
 /* GetNextMonotonicCount from the blob, whose high half GetNextHighMonotonicCount advances. */
 EFI_STATUS runtime_next_monotonic_count(UINT64 *count);
 /* Tell the runtime blob boot services are over (variable visibility, SetVirtualAddressMap). */

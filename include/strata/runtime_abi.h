@@ -31,7 +31,7 @@ struct runtime_boot_info {
 	UINT64 rela_offset;	/* R_X86_64_RELATIVE table within the image */
 	UINT64 rela_size;
 
-	/* ACPI facts from QEMU's FADT (stage1/acpi.c), for ResetSystem. */
+	/* ACPI facts from QEMU's FADT (stage1/platform/acpi.c), for ResetSystem. */
 	UINT16 pm1a_control_port;	/* PM1a_CNT_BLK I/O port, 0: no ACPI shutdown */
 	UINT16 s5_sleep_type;		/* SLP_TYPa of \_S5, unshifted (PM1_CNT bits 12:10) */
 	UINT8 reset_space;		/* FADT RESET_REG space: 1 = system I/O, else unused */

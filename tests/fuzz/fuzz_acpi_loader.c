@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/acpi_loader.h"
+#include "lib/platform/acpi_loader.h"
 
 /*
  * Input: one byte of flags (bit 0: load files above 4 GiB, so pointers stop fitting), one byte n,

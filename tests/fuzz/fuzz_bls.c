@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/bls.h"
+#include "lib/formats/bls.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

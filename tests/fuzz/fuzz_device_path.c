@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/device_path.h"
+#include "lib/formats/device_path.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

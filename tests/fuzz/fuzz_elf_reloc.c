@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/elf_reloc.h"
+#include "lib/formats/elf_reloc.h"
 
 /* Input: rela_offset, rela_size and new_base (8 bytes each, little-endian), then the image. */
 #define PREFIX 24

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/fat.h"
+#include "lib/storage/fat.h"
 #include "tests/unit/fake_disk.h"
 
 /*

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
-/* libFuzzer target: the input is a disk image read through lib/gpt.c, as stage0 reads one. */
+/* libFuzzer target: the input is a disk image read through lib/storage/gpt.c, as stage0 reads one. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "lib/crc32.h"
-#include "lib/gpt.h"
+#include "lib/storage/gpt.h"
 #include "tests/unit/fake_disk.h"
 
 static const EFI_GUID esp_type = GPT_ESP_TYPE_GUID;

@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/device_path.h"
-#include "lib/load_option.h"
+#include "lib/formats/device_path.h"
+#include "lib/formats/load_option.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

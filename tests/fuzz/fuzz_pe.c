@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* libFuzzer target: the input is a PE file parsed by lib/pe.c and loaded at two addresses. */
+/* libFuzzer target: the input is a PE file parsed by lib/formats/pe.c and loaded at two addresses. */
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "lib/pe.h"
+#include "lib/formats/pe.h"
 
 /* Big enough for any real EFI application; keeps each run fast and the RSS limit far away. */
 #define MAX_IMAGE (16u << 20)

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/stage_image.h"
+#include "lib/formats/stage_image.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

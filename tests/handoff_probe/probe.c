@@ -5,8 +5,8 @@
  * (and relocation, verification and fallback with it) before and apart from the real stage1.
  */
 #include "include/strata/handoff.h"
-#include "lib/io.h"
-#include "lib/serial.h"
+#include "lib/drivers/io.h"
+#include "lib/drivers/serial.h"
 
 #define LOG_PREFIX "probe: "
 #include "lib/log.h"

@@ -5,7 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "lib/block.h"
+#include "lib/storage/block.h"
 
 struct fake_disk {
 	struct block_device dev;	/* hand &disk->dev to the code under test */

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "lib/acpi_loader.h"
+#include "lib/platform/acpi_loader.h"
 
 /* The layout QEMU's x86 acpi_build() produces, in miniature: FACS first, then DSDT, FADT, RSDT. */
 #define TABLES_SIZE 1024

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Boot Loader Specification entries, loader.conf, version order and patterns (lib/bls.c). */
+/* Boot Loader Specification entries, loader.conf, version order and patterns (lib/formats/bls.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,7 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "lib/bls.h"
+#include "lib/formats/bls.h"
 
 /* A writable copy of text, as the parser modifies it. */
 static char *dup(const char *text)

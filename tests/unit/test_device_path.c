@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Device path sizes, builders, instances, file names and text forms (lib/device_path.c). */
+/* Device path sizes, builders, instances, file names and text forms (lib/formats/device_path.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,7 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "lib/device_path.h"
+#include "lib/formats/device_path.h"
 
 /* PciRoot(0x0)/Pci(0x3,0x0)/HD(1,GPT,...,0x800,0x1F800)/\EFI\BOOT\BOOTX64.EFI, built by hand. */
 struct __attribute__((packed)) disk_path {

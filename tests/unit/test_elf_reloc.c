@@ -7,7 +7,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "lib/elf_reloc.h"
+#include "lib/formats/elf_reloc.h"
 
 #define IMAGE_SIZE 4096
 #define RELA_OFFSET 3072

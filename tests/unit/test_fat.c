@@ -10,7 +10,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "lib/fat.h"
+#include "lib/storage/fat.h"
 #include "tests/unit/fake_disk.h"
 
 #define BIG_SIZE 1100000	/* crosses the FAT12 entries that straddle sectors */

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Unit tests for lib/gpt.c: writer/reader round trip, sgdisk both ways, backup fallback. */
+/* Unit tests for lib/storage/gpt.c: writer/reader round trip, sgdisk both ways, backup fallback. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,7 +11,7 @@
 #include <cmocka.h>
 
 #include "lib/crc32.h"
-#include "lib/gpt.h"
+#include "lib/storage/gpt.h"
 #include "tests/unit/fake_disk.h"
 
 #define DISK_BLOCKS 16384 /* 8 MiB of 512-byte blocks */

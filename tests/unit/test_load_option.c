@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* EFI_LOAD_OPTION parsing, building and Boot#### names (lib/load_option.c). */
+/* EFI_LOAD_OPTION parsing, building and Boot#### names (lib/formats/load_option.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,8 +8,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "lib/device_path.h"
-#include "lib/load_option.h"
+#include "lib/formats/device_path.h"
+#include "lib/formats/load_option.h"
 
 /* HD(1,GPT,...)/\EFI\BOOT\BOOTX64.EFI: a short-form path as efibootmgr writes them. */
 static UINTN short_form_path(UINT8 *buf)

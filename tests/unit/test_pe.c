@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Unit tests for lib/pe.c: a PE32+ built field by field, every refusal, and two linked EFI apps. */
+/* Unit tests for lib/formats/pe.c: a PE32+ built field by field, every refusal, and two linked EFI apps. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,7 +10,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "lib/pe.h"
+#include "lib/formats/pe.h"
 
 /*
  * The generated image, linked at BASE: headers, then .text, .data and .reloc one page apart.

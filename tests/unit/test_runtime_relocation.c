@@ -15,8 +15,8 @@
 #include "include/efi/system_table.h"
 #include "include/strata/runtime_abi.h"
 #include "lib/crc32.h"
-#include "lib/elf_reloc.h"
-#include "lib/stage_image.h"
+#include "lib/formats/elf_reloc.h"
+#include "lib/formats/stage_image.h"
 
 #ifndef RUNTIME_BIN_PATH
 #define RUNTIME_BIN_PATH "build/runtime.bin"	/* make runs tests from the tree's root */

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "lib/smbios.h"
+#include "lib/platform/smbios.h"
 
 /* Type 0 with one string, type 1 with none (empty set), type 127: what QEMU's table looks like. */
 static const UINT8 table[] = {

@@ -8,7 +8,7 @@
 #include <cmocka.h>
 
 #include "lib/crc32.h"
-#include "lib/stage_image.h"
+#include "lib/formats/stage_image.h"
 
 #define BODY_SIZE 4096
 #define HSIZE sizeof(struct stage_image_header)

@@ -1,0 +1,532 @@
+/* SPDX-License-Identifier: MIT */
+/* Device paths (UEFI 2.10 §10): size, append, instances, file names and text, no allocation. */
+#include "lib/formats/device_path.h"
+#include "lib/string.h"
+
+void device_path_set_node(EFI_DEVICE_PATH_PROTOCOL *node, UINT8 type, UINT8 subtype, UINTN length)
+{
+	node->Type = type;
+	node->SubType = subtype;
+	node->Length[0] = (UINT8)length;
+	node->Length[1] = (UINT8)(length >> 8);
+}
+
+UINTN device_path_size_bounded(const void *buf, UINTN max_size)
+{
+	const UINT8 *p = buf;
+	UINTN size = 0, len;
+
+	if (!buf)
+		return 0;
+	for (;;) {
+		const EFI_DEVICE_PATH_PROTOCOL *node = (const void *)(p + size);
+
+		if (max_size - size < END_DEVICE_PATH_LENGTH)
+			return 0;
+		len = device_path_node_length(node);
+		if (len < END_DEVICE_PATH_LENGTH || len > max_size - size)
+			return 0;
+		size += len;
+		if (device_path_is_end(node))
+			return len == END_DEVICE_PATH_LENGTH ? size : 0;
+	}
+}
+
+UINTN device_path_size(const EFI_DEVICE_PATH_PROTOCOL *path)
+{
+	return device_path_size_bounded(path, DEVICE_PATH_MAX_SIZE);
+}
+
+BOOLEAN device_path_is_multi_instance(const EFI_DEVICE_PATH_PROTOCOL *path)
+{
+	if (!device_path_size(path))
+		return FALSE;
+	for (; !device_path_is_end(path); path = device_path_next(path))
+		if (device_path_is_end_any(path))
+			return TRUE;
+	return FALSE;
+}
+
+static void set_end(void *at, UINT8 subtype)
+{
+	device_path_set_node(at, END_DEVICE_PATH_TYPE, subtype, END_DEVICE_PATH_LENGTH);
+}
+
+UINTN device_path_append(const EFI_DEVICE_PATH_PROTOCOL *a, const EFI_DEVICE_PATH_PROTOCOL *b,
+			 void *ret_buf)
+{
+	UINTN size_a = a ? device_path_size(a) : END_DEVICE_PATH_LENGTH;
+	UINTN size_b = b ? device_path_size(b) : END_DEVICE_PATH_LENGTH;
+	UINTN body_a = size_a - END_DEVICE_PATH_LENGTH;
+
+	if (!size_a || !size_b)
+		return 0;
+	if (ret_buf) {
+		if (a)
+			memcpy(ret_buf, a, body_a);
+		if (b)
+			memcpy((UINT8 *)ret_buf + body_a, b, size_b);
+		else
+			set_end((UINT8 *)ret_buf + body_a, END_ENTIRE_DEVICE_PATH_SUBTYPE);
+	}
+	return body_a + size_b;
+}
+
+UINTN device_path_append_node(const EFI_DEVICE_PATH_PROTOCOL *path,
+			      const EFI_DEVICE_PATH_PROTOCOL *node, void *ret_buf)
+{
+	UINTN size = path ? device_path_size(path) : END_DEVICE_PATH_LENGTH;
+	UINTN body = size - END_DEVICE_PATH_LENGTH;
+	UINTN node_len = node ? device_path_node_length(node) : 0;
+
+	if (!size || (node && node_len < END_DEVICE_PATH_LENGTH))
+		return 0;
+	if (ret_buf) {
+		if (path)
+			memcpy(ret_buf, path, body);
+		if (node)
+			memcpy((UINT8 *)ret_buf + body, node, node_len);
+		set_end((UINT8 *)ret_buf + body + node_len, END_ENTIRE_DEVICE_PATH_SUBTYPE);
+	}
+	return body + node_len + END_DEVICE_PATH_LENGTH;
+}
+
+UINTN device_path_append_instance(const EFI_DEVICE_PATH_PROTOCOL *path,
+				  const EFI_DEVICE_PATH_PROTOCOL *instance, void *ret_buf)
+{
+	UINTN size = path ? device_path_size(path) : 0;
+	UINTN size_instance = instance ? device_path_size(instance) : 0;
+
+	if (!size_instance || (path && !size))
+		return 0;
+	if (ret_buf) {
+		if (path) {
+			memcpy(ret_buf, path, size);
+			/* The path's own end node now separates the two instances. */
+			set_end((UINT8 *)ret_buf + size - END_DEVICE_PATH_LENGTH,
+				END_INSTANCE_DEVICE_PATH_SUBTYPE);
+		}
+		memcpy((UINT8 *)ret_buf + size, instance, size_instance);
+	}
+	return size + size_instance;
+}
+
+UINTN device_path_next_instance(const EFI_DEVICE_PATH_PROTOCOL *path, void *ret_buf,
+				const EFI_DEVICE_PATH_PROTOCOL **ret_next)
+{
+	const EFI_DEVICE_PATH_PROTOCOL *node = path;
+	UINTN body;
+
+	*ret_next = NULL;
+	if (!device_path_size(path))
+		return 0;
+	while (!device_path_is_end_any(node))
+		node = device_path_next(node);
+	body = (UINTN)((const UINT8 *)node - (const UINT8 *)path);
+	if (!device_path_is_end(node))
+		*ret_next = device_path_next(node);
+	if (ret_buf) {
+		memcpy(ret_buf, path, body);
+		set_end((UINT8 *)ret_buf + body, END_ENTIRE_DEVICE_PATH_SUBTYPE);
+	}
+	return body + END_DEVICE_PATH_LENGTH;
+}
+
+UINTN device_path_file_node(const CHAR16 *name, void *ret_buf)
+{
+	UINTN chars = 0, size;
+
+	while (name[chars])
+		chars++;
+	size = sizeof(FILEPATH_DEVICE_PATH) + (chars + 1) * sizeof(CHAR16);
+	if (size > 0xffff)
+		return 0;
+	if (ret_buf) {
+		device_path_set_node(ret_buf, MEDIA_DEVICE_PATH, MEDIA_FILEPATH_DP, size);
+		memcpy((UINT8 *)ret_buf + sizeof(FILEPATH_DEVICE_PATH), name,
+		       (chars + 1) * sizeof(CHAR16));
+		set_end((UINT8 *)ret_buf + size, END_ENTIRE_DEVICE_PATH_SUBTYPE);
+	}
+	return size + END_DEVICE_PATH_LENGTH;
+}
+
+const EFI_DEVICE_PATH_PROTOCOL *device_path_skip_prefix(const EFI_DEVICE_PATH_PROTOCOL *prefix,
+							 const EFI_DEVICE_PATH_PROTOCOL *path)
+{
+	if (!device_path_size(prefix) || !device_path_size(path))
+		return NULL;
+	for (; !device_path_is_end_any(prefix); prefix = device_path_next(prefix)) {
+		UINTN len = device_path_node_length(prefix);
+
+		if (device_path_is_end_any(path) || device_path_node_length(path) != len ||
+		    memcmp(prefix, path, len) != 0)
+			return NULL;
+		path = device_path_next(path);
+	}
+	return path;
+}
+
+/* A CHAR16 output buffer that counts what would not fit, like snprintf. */
+struct text {
+	CHAR16 *buf;
+	UINTN cap;
+	UINTN len;
+};
+
+static void put_c(struct text *t, CHAR16 c)
+{
+	if (t->len + 1 < t->cap)
+		t->buf[t->len] = c;
+	t->len++;
+}
+
+static void put_s(struct text *t, const char *s)
+{
+	while (*s)
+		put_c(t, (CHAR16)*s++);
+}
+
+/* Upper-case hex digits, as EDK2 prints every %x. */
+static void put_hex_digits(struct text *t, UINT64 v, int digits)
+{
+	while (digits-- > 0)
+		put_c(t, (CHAR16)"0123456789ABCDEF"[(v >> (4 * digits)) & 0xf]);
+}
+
+static void put_hex(struct text *t, UINT64 v)
+{
+	int digits = 1;
+
+	while (digits < 16 && v >> (4 * digits))
+		digits++;
+	put_s(t, "0x");
+	put_hex_digits(t, v, digits);
+}
+
+static void put_dec(struct text *t, UINT64 v)
+{
+	char digits[21];
+	int n = 0;
+
+	do
+		digits[n++] = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	while (n)
+		put_c(t, (CHAR16)digits[--n]);
+}
+
+static void put_guid(struct text *t, const void *p)
+{
+	EFI_GUID g;
+
+	memcpy(&g, p, sizeof(g));
+	put_hex_digits(t, g.Data1, 8);
+	put_c(t, '-');
+	put_hex_digits(t, g.Data2, 4);
+	put_c(t, '-');
+	put_hex_digits(t, g.Data3, 4);
+	put_c(t, '-');
+	for (int i = 0; i < 8; i++) {
+		if (i == 2)
+			put_c(t, '-');
+		put_hex_digits(t, g.Data4[i], 2);
+	}
+}
+
+/* Bytes of a node after its fixed part, as ",0A1B..." (vendor data, unknown nodes). */
+static void put_data(struct text *t, const EFI_DEVICE_PATH_PROTOCOL *node, UINTN fixed)
+{
+	UINTN len = device_path_node_length(node);
+
+	if (len <= fixed)
+		return;
+	put_c(t, ',');
+	for (UINTN i = fixed; i < len; i++)
+		put_hex_digits(t, ((const UINT8 *)node)[i], 2);
+}
+
+static void put_args(struct text *t, const char *name, int count, const UINT64 *args)
+{
+	put_s(t, name);
+	put_c(t, '(');
+	for (int i = 0; i < count; i++) {
+		if (i)
+			put_c(t, ',');
+		put_hex(t, args[i]);
+	}
+	put_c(t, ')');
+}
+
+static void acpi_to_text(struct text *t, const ACPI_HID_DEVICE_PATH *acpi)
+{
+	static const struct {
+		UINT32 pnp;
+		const char *name;
+	} known[] = {
+		{ 0x0a03, "PciRoot" }, { 0x0a08, "PcieRoot" },	   { 0x0604, "Floppy" },
+		{ 0x0301, "Keyboard" }, { 0x0501, "Serial" },	   { 0x0401, "ParallelPort" },
+	};
+	UINT32 hid = acpi->HID, uid = acpi->UID;
+
+	if (EISA_ID_IS_PNP(hid)) {
+		for (UINTN i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
+			if (EISA_ID_TO_NUM(hid) == known[i].pnp) {
+				put_args(t, known[i].name, 1, (UINT64[]){ uid });
+				return;
+			}
+		}
+		put_s(t, "Acpi(PNP");
+		put_hex_digits(t, EISA_ID_TO_NUM(hid), 4);
+	} else {
+		put_s(t, "Acpi(0x");
+		put_hex_digits(t, hid, 8);
+	}
+	put_c(t, ',');
+	put_hex(t, uid);
+	put_c(t, ')');
+}
+
+static void vendor_to_text(struct text *t, const char *name, const EFI_DEVICE_PATH_PROTOCOL *node)
+{
+	put_s(t, name);
+	put_c(t, '(');
+	put_guid(t, &((const VENDOR_DEVICE_PATH *)node)->Guid);
+	put_data(t, node, sizeof(VENDOR_DEVICE_PATH));
+	put_c(t, ')');
+}
+
+static void hard_drive_to_text(struct text *t, const HARDDRIVE_DEVICE_PATH *hd)
+{
+	UINT32 mbr_signature;
+
+	put_s(t, "HD(");
+	put_dec(t, hd->PartitionNumber);
+	switch (hd->SignatureType) {
+	case SIGNATURE_TYPE_GUID:
+		put_s(t, ",GPT,");
+		put_guid(t, hd->Signature);
+		break;
+	case SIGNATURE_TYPE_MBR:
+		memcpy(&mbr_signature, hd->Signature, sizeof(mbr_signature));
+		put_s(t, ",MBR,0x");
+		put_hex_digits(t, mbr_signature, 8);
+		break;
+	default:
+		put_c(t, ',');
+		put_dec(t, hd->SignatureType);
+		put_s(t, ",0");
+		break;
+	}
+	put_c(t, ',');
+	put_hex(t, hd->PartitionStart);
+	put_c(t, ',');
+	put_hex(t, hd->PartitionSize);
+	put_c(t, ')');
+}
+
+static void file_path_to_text(struct text *t, const EFI_DEVICE_PATH_PROTOCOL *node)
+{
+	UINTN bytes = device_path_node_length(node) - sizeof(FILEPATH_DEVICE_PATH);
+	UINTN chars = bytes / sizeof(CHAR16);
+	const UINT8 *name = (const UINT8 *)node + sizeof(FILEPATH_DEVICE_PATH);
+
+	for (UINTN i = 0; i < chars; i++) {
+		CHAR16 c;
+
+		memcpy(&c, name + i * sizeof(CHAR16), sizeof(c));
+		if (!c)
+			break;
+		put_c(t, c);
+	}
+}
+
+/* Nodes with no text form of their own: "HardwarePath(subtype,data)" and the like. */
+static void generic_to_text(struct text *t, const EFI_DEVICE_PATH_PROTOCOL *node)
+{
+	static const char *const names[] = {
+		[HARDWARE_DEVICE_PATH] = "HardwarePath", [ACPI_DEVICE_PATH] = "AcpiPath",
+		[MESSAGING_DEVICE_PATH] = "Msg",	 [MEDIA_DEVICE_PATH] = "MediaPath",
+		[BBS_DEVICE_PATH] = "BbsPath",
+	};
+
+	if (node->Type < sizeof(names) / sizeof(names[0]) && names[node->Type]) {
+		put_s(t, names[node->Type]);
+		put_c(t, '(');
+	} else {
+		put_s(t, "Path(");
+		put_dec(t, node->Type);
+		put_c(t, ',');
+	}
+	put_dec(t, node->SubType);
+	put_data(t, node, sizeof(EFI_DEVICE_PATH_PROTOCOL));
+	put_c(t, ')');
+}
+
+/* A node too short for its type's fixed fields is shown generically, never read past its end. */
+static BOOLEAN fits(const EFI_DEVICE_PATH_PROTOCOL *node, UINTN size)
+{
+	return device_path_node_length(node) >= size;
+}
+
+static void node_to_text(struct text *t, const EFI_DEVICE_PATH_PROTOCOL *node, BOOLEAN display_only)
+{
+	const void *n = node;
+	UINT8 key_type = node->Type, key_sub = node->SubType;
+
+	if (key_type == HARDWARE_DEVICE_PATH && key_sub == HW_PCI_DP &&
+	    fits(node, sizeof(PCI_DEVICE_PATH))) {
+		const PCI_DEVICE_PATH *pci = n;
+
+		put_args(t, "Pci", 2, (UINT64[]){ pci->Device, pci->Function });
+	} else if (key_type == HARDWARE_DEVICE_PATH && key_sub == HW_MEMMAP_DP &&
+		   fits(node, sizeof(MEMMAP_DEVICE_PATH))) {
+		const MEMMAP_DEVICE_PATH *m = n;
+
+		put_args(t, "MemoryMapped", 3,
+			 (UINT64[]){ m->MemoryType, m->StartingAddress, m->EndingAddress });
+	} else if (key_type == HARDWARE_DEVICE_PATH && key_sub == HW_VENDOR_DP &&
+		   fits(node, sizeof(VENDOR_DEVICE_PATH))) {
+		vendor_to_text(t, "VenHw", node);
+	} else if (key_type == ACPI_DEVICE_PATH && key_sub == ACPI_DP &&
+		   fits(node, sizeof(ACPI_HID_DEVICE_PATH))) {
+		acpi_to_text(t, n);
+	} else if (key_type == MESSAGING_DEVICE_PATH && key_sub == MSG_SCSI_DP &&
+		   fits(node, sizeof(SCSI_DEVICE_PATH))) {
+		const SCSI_DEVICE_PATH *s = n;
+
+		put_args(t, "Scsi", 2, (UINT64[]){ s->Pun, s->Lun });
+	} else if (key_type == MESSAGING_DEVICE_PATH && key_sub == MSG_USB_DP &&
+		   fits(node, sizeof(USB_DEVICE_PATH))) {
+		const USB_DEVICE_PATH *u = n;
+
+		put_args(t, "USB", 2, (UINT64[]){ u->ParentPortNumber, u->InterfaceNumber });
+	} else if (key_type == MESSAGING_DEVICE_PATH && key_sub == MSG_SATA_DP &&
+		   fits(node, sizeof(SATA_DEVICE_PATH))) {
+		const SATA_DEVICE_PATH *s = n;
+
+		put_args(t, "Sata", 3,
+			 (UINT64[]){ s->HBAPortNumber, s->PortMultiplierPortNumber, s->Lun });
+	} else if (key_type == MESSAGING_DEVICE_PATH && key_sub == MSG_VENDOR_DP &&
+		   fits(node, sizeof(VENDOR_DEVICE_PATH))) {
+		vendor_to_text(t, "VenMsg", node);
+	} else if (key_type == MEDIA_DEVICE_PATH && key_sub == MEDIA_HARDDRIVE_DP &&
+		   fits(node, sizeof(HARDDRIVE_DEVICE_PATH))) {
+		hard_drive_to_text(t, n);
+	} else if (key_type == MEDIA_DEVICE_PATH && key_sub == MEDIA_CDROM_DP &&
+		   fits(node, sizeof(CDROM_DEVICE_PATH))) {
+		const CDROM_DEVICE_PATH *cd = n;
+
+		if (display_only)
+			put_args(t, "CDROM", 1, (UINT64[]){ cd->BootEntry });
+		else
+			put_args(t, "CDROM", 3, (UINT64[]){ cd->BootEntry, cd->PartitionStart,
+							 cd->PartitionSize });
+	} else if (key_type == MEDIA_DEVICE_PATH && key_sub == MEDIA_VENDOR_DP &&
+		   fits(node, sizeof(VENDOR_DEVICE_PATH))) {
+		vendor_to_text(t, "VenMedia", node);
+	} else if (key_type == MEDIA_DEVICE_PATH && key_sub == MEDIA_FILEPATH_DP) {
+		file_path_to_text(t, node);
+	} else if (key_type == MEDIA_DEVICE_PATH &&
+		   (key_sub == MEDIA_PIWG_FW_FILE_DP || key_sub == MEDIA_PIWG_FW_VOL_DP) &&
+		   fits(node, sizeof(MEDIA_FW_VOL_DEVICE_PATH))) {
+		put_s(t, key_sub == MEDIA_PIWG_FW_FILE_DP ? "FvFile(" : "Fv(");
+		put_guid(t, &((const MEDIA_FW_VOL_DEVICE_PATH *)n)->FvName);
+		put_c(t, ')');
+	} else if (key_type == MEDIA_DEVICE_PATH && key_sub == MEDIA_RELATIVE_OFFSET_RANGE_DP &&
+		   fits(node, sizeof(MEDIA_RELATIVE_OFFSET_RANGE_DEVICE_PATH))) {
+		const MEDIA_RELATIVE_OFFSET_RANGE_DEVICE_PATH *o = n;
+
+		put_args(t, "Offset", 2, (UINT64[]){ o->StartingOffset, o->EndingOffset });
+	} else if (key_type == END_DEVICE_PATH_TYPE) {
+		if (key_sub == END_INSTANCE_DEVICE_PATH_SUBTYPE)
+			put_c(t, ',');
+	} else {
+		generic_to_text(t, node);
+	}
+}
+
+static UINTN text_finish(struct text *t)
+{
+	if (t->cap)
+		t->buf[t->len < t->cap ? t->len : t->cap - 1] = 0;
+	return t->len;
+}
+
+UINTN device_path_node_to_text(const EFI_DEVICE_PATH_PROTOCOL *node, BOOLEAN display_only,
+			       CHAR16 *buf, UINTN buf_chars)
+{
+	struct text t = { buf, buf_chars, 0 };
+
+	if (node && device_path_node_length(node) >= END_DEVICE_PATH_LENGTH)
+		node_to_text(&t, node, display_only);
+	return text_finish(&t);
+}
+
+UINTN device_path_to_text(const EFI_DEVICE_PATH_PROTOCOL *path, BOOLEAN display_only, CHAR16 *buf,
+			  UINTN buf_chars)
+{
+	struct text t = { buf, buf_chars, 0 };
+	BOOLEAN separate = FALSE;
+
+	if (!device_path_size(path))
+		return text_finish(&t);
+	for (; !device_path_is_end(path); path = device_path_next(path)) {
+		/* '/' between nodes, ',' (the end-of-instance node's text) between instances. */
+		if (device_path_is_end_any(path)) {
+			separate = FALSE;
+		} else {
+			if (separate)
+				put_c(&t, '/');
+			separate = TRUE;
+		}
+		node_to_text(&t, path, display_only);
+	}
+	return text_finish(&t);
+}
+
+static BOOLEAN is_separator(CHAR16 c)
+{
+	return c == '\\';
+}
+
+EFI_STATUS device_path_file_name(const EFI_DEVICE_PATH_PROTOCOL *path, CHAR16 *buf, UINTN buf_chars,
+				 UINTN *ret_chars)
+{
+	struct text t = { buf, buf_chars, 0 };
+	BOOLEAN ends_with_separator = FALSE;
+
+	if (!device_path_size(path))
+		return EFI_INVALID_PARAMETER;
+	for (; !device_path_is_end_any(path); path = device_path_next(path)) {
+		UINTN chars, len = device_path_node_length(path);
+		const UINT8 *name = (const UINT8 *)path + sizeof(FILEPATH_DEVICE_PATH);
+		CHAR16 first = 0;
+
+		if (path->Type != MEDIA_DEVICE_PATH || path->SubType != MEDIA_FILEPATH_DP)
+			return EFI_NOT_FOUND;
+		chars = (len - sizeof(FILEPATH_DEVICE_PATH)) / sizeof(CHAR16);
+		if (chars)
+			memcpy(&first, name, sizeof(first));
+		/* One separator where nodes meet: "\EFI" + "BOOT" and "\EFI\" + "\BOOT" alike. */
+		if (t.len && first) {
+			if (ends_with_separator && is_separator(first))
+				t.len--;
+			else if (!ends_with_separator && !is_separator(first))
+				put_c(&t, '\\');
+		}
+		for (UINTN i = 0; i < chars; i++) {
+			CHAR16 c;
+
+			memcpy(&c, name + i * sizeof(CHAR16), sizeof(c));
+			if (!c)
+				break;
+			put_c(&t, c);
+			ends_with_separator = is_separator(c);
+		}
+	}
+	*ret_chars = t.len + 1;
+	if (t.len + 1 > buf_chars)
+		return EFI_BUFFER_TOO_SMALL;
+	text_finish(&t);
+	return EFI_SUCCESS;
+}

@@ -1,0 +1,411 @@
+/* SPDX-License-Identifier: MIT */
+/* FAT12/16/32 read-only: boot sector checks, cluster chains, file reads (names: fat_dir.c). */
+#include "lib/endian.h"
+#include "lib/storage/fat.h"
+#include "lib/string.h"
+
+/* Microsoft FAT specification (fatgen103) §3.5: only the cluster count decides the FAT type. */
+#define FAT12_MAX_CLUSTERS 4084
+#define FAT16_MAX_CLUSTERS 65524
+/* FAT32 cluster numbers are 28 bits; 0x0ffffff7 and up are "bad" and end-of-chain marks. */
+#define FAT32_MAX_CLUSTERS 0x0ffffff5
+#define FAT_NO_LBA ((UINT64)-1)
+
+/* Byte offsets in the boot sector (fatgen103 §3.1-3.3). */
+enum {
+	BPB_BYTES_PER_SECTOR = 11,
+	BPB_SECTORS_PER_CLUSTER = 13,
+	BPB_RESERVED_SECTORS = 14,
+	BPB_NUM_FATS = 16,
+	BPB_ROOT_ENTRIES = 17,
+	BPB_TOTAL_SECTORS16 = 19,
+	BPB_MEDIA = 21,
+	BPB_FAT_SIZE16 = 22,
+	BPB_TOTAL_SECTORS32 = 32,
+	BPB16_BOOT_SIGNATURE = 38,
+	BPB32_FAT_SIZE32 = 36,
+	BPB32_EXT_FLAGS = 40,
+	BPB32_FS_VERSION = 42,
+	BPB32_ROOT_CLUSTER = 44,
+	BPB32_BOOT_SIGNATURE = 66,
+};
+
+static BOOLEAN is_power_of_two(UINT32 x)
+{
+	return x && !(x & (x - 1));
+}
+
+/* Every read of the file system goes through here, so nothing outside the partition is touched. */
+static EFI_STATUS read_blocks(struct fat_volume *vol, UINT64 lba, UINT64 count, void *buf)
+{
+	if (lba >= vol->lba_count || count > vol->lba_count - lba)
+		return EFI_VOLUME_CORRUPTED;
+	return block_read(vol->dev, vol->first_lba + lba, (UINTN)count, buf);
+}
+
+static EFI_STATUS cache_sector(struct fat_volume *vol, UINT64 lba, UINT8 *cache, UINT64 *cache_lba)
+{
+	EFI_STATUS status;
+
+	if (*cache_lba == lba)
+		return EFI_SUCCESS;
+	*cache_lba = FAT_NO_LBA;
+	status = read_blocks(vol, lba, 1, cache);
+	if (EFI_ERROR(status))
+		return status;
+	*cache_lba = lba;
+	return EFI_SUCCESS;
+}
+
+static EFI_STATUS check_bpb(struct fat_volume *vol, const UINT8 *bs)
+{
+	UINT32 bps = get_le16(bs + BPB_BYTES_PER_SECTOR);
+	UINT32 spc = bs[BPB_SECTORS_PER_CLUSTER];
+	UINT32 reserved = get_le16(bs + BPB_RESERVED_SECTORS);
+	UINT32 num_fats = bs[BPB_NUM_FATS];
+	UINT32 root_entries = get_le16(bs + BPB_ROOT_ENTRIES);
+	UINT32 fat_size16 = get_le16(bs + BPB_FAT_SIZE16);
+	UINT64 total = get_le16(bs + BPB_TOTAL_SECTORS16);
+	UINT64 fat_size, root_sectors, data_start, clusters, fat_bytes_needed;
+	const UINT8 *ext;
+
+	/* Fields no FAT volume can have: whatever this is, it is not ours to read. */
+	if (bps != vol->dev->block_size || !is_power_of_two(bps) || bps < 512 || bps > 4096)
+		return EFI_UNSUPPORTED;
+	if (!is_power_of_two(spc) || reserved == 0 || num_fats == 0)
+		return EFI_UNSUPPORTED;
+	if (bs[BPB_MEDIA] != 0xf0 && bs[BPB_MEDIA] < 0xf8)
+		return EFI_UNSUPPORTED;
+
+	if (total == 0)
+		total = get_le32(bs + BPB_TOTAL_SECTORS32);
+	fat_size = fat_size16 ? fat_size16 : get_le32(bs + BPB32_FAT_SIZE32);
+	root_sectors = ((UINT64)root_entries * FAT_DIRENT_SIZE + bps - 1) / bps;
+	data_start = reserved + num_fats * fat_size + root_sectors;
+	if (fat_size == 0 || total > vol->lba_count || data_start >= total)
+		return EFI_VOLUME_CORRUPTED;
+	clusters = (total - data_start) / spc;
+	if (clusters == 0 || clusters > FAT32_MAX_CLUSTERS)
+		return EFI_VOLUME_CORRUPTED;
+
+	/* A FAT32 BPB has no fixed root and no 16-bit FAT size; the cluster count must agree. */
+	if (clusters <= FAT12_MAX_CLUSTERS) {
+		vol->fat_type = 12;
+		fat_bytes_needed = ((clusters + 2) * 3 + 1) / 2;
+	} else if (clusters <= FAT16_MAX_CLUSTERS) {
+		vol->fat_type = 16;
+		fat_bytes_needed = (clusters + 2) * 2;
+	} else {
+		vol->fat_type = 32;
+		fat_bytes_needed = (clusters + 2) * 4;
+	}
+	if (vol->fat_type == 32 ? fat_size16 || root_entries : !fat_size16 || !root_entries)
+		return EFI_VOLUME_CORRUPTED;
+	if (fat_bytes_needed > fat_size * bps)
+		return EFI_VOLUME_CORRUPTED;
+
+	vol->bytes_per_sector = bps;
+	vol->sectors_per_cluster = spc;
+	vol->cluster_size = bps * spc;
+	vol->fat_lba = reserved;
+	vol->fat_sectors = (UINT32)fat_size;
+	vol->root_lba = reserved + num_fats * fat_size;
+	vol->root_entries = root_entries;
+	vol->data_lba = data_start;
+	vol->cluster_count = (UINT32)clusters;
+	vol->root_cluster = 0;
+	ext = bs + BPB16_BOOT_SIGNATURE;
+	if (vol->fat_type == 32) {
+		vol->root_cluster = get_le32(bs + BPB32_ROOT_CLUSTER);
+		if (get_le16(bs + BPB32_FS_VERSION) != 0)
+			return EFI_UNSUPPORTED;
+		if (vol->root_cluster < 2 || vol->root_cluster > vol->cluster_count + 1)
+			return EFI_VOLUME_CORRUPTED;
+		/* fatgen103 §3.3 BPB_ExtFlags: unmirrored, only the active FAT is current. */
+		if (bs[BPB32_EXT_FLAGS] & 0x80) {
+			UINT32 active = bs[BPB32_EXT_FLAGS] & 0x0f;
+
+			if (active >= num_fats)
+				return EFI_VOLUME_CORRUPTED;
+			vol->fat_lba += active * fat_size;
+		}
+		ext = bs + BPB32_BOOT_SIGNATURE;
+	}
+	/* Extended boot signature 0x29: serial number and label follow. */
+	if (ext[0] == 0x29) {
+		int n = 11;
+
+		vol->serial = get_le32(ext + 1);
+		memcpy(vol->label, ext + 5, 11);
+		while (n > 0 && vol->label[n - 1] == ' ')
+			n--;
+		vol->label[n] = '\0';
+	}
+	return EFI_SUCCESS;
+}
+
+EFI_STATUS fat_mount(struct fat_volume *vol, struct block_device *dev, EFI_LBA first_lba,
+		     UINT64 lba_count)
+{
+	EFI_STATUS status;
+
+	memset(vol, 0, sizeof(*vol));
+	if (first_lba >= dev->block_count || lba_count > dev->block_count - first_lba ||
+	    lba_count == 0)
+		return EFI_INVALID_PARAMETER;
+	vol->dev = dev;
+	vol->first_lba = first_lba;
+	vol->lba_count = lba_count;
+	vol->fat_cache_lba = FAT_NO_LBA;
+	vol->dir_cache_lba = FAT_NO_LBA;
+	status = cache_sector(vol, 0, vol->dir_cache, &vol->dir_cache_lba);
+	if (EFI_ERROR(status))
+		return status;
+	return check_bpb(vol, vol->dir_cache);
+}
+
+void fat_open_root(struct fat_volume *vol, struct fat_file *ret_dir)
+{
+	memset(ret_dir, 0, sizeof(*ret_dir));
+	ret_dir->vol = vol;
+	ret_dir->first_cluster = vol->root_cluster;
+	ret_dir->attributes = FAT_ATTR_DIRECTORY;
+}
+
+static BOOLEAN cluster_valid(const struct fat_volume *vol, UINT32 cluster)
+{
+	return cluster >= 2 && cluster <= vol->cluster_count + 1;
+}
+
+static UINT64 cluster_lba(const struct fat_volume *vol, UINT32 cluster)
+{
+	return vol->data_lba + (UINT64)(cluster - 2) * vol->sectors_per_cluster;
+}
+
+/* The FAT's bytes at offset (within the first FAT), through the FAT window cache. */
+static EFI_STATUS fat_bytes(struct fat_volume *vol, UINT64 offset, const UINT8 **ret_bytes)
+{
+	UINT32 window_sectors = FAT_CACHE_BYTES / vol->bytes_per_sector;
+	UINT64 sector = offset / vol->bytes_per_sector;
+	UINT64 first = sector - sector % window_sectors;
+	EFI_STATUS status;
+
+	if (sector >= vol->fat_sectors)
+		return EFI_VOLUME_CORRUPTED;
+	if (vol->fat_cache_lba != vol->fat_lba + first) {
+		UINT64 count = vol->fat_sectors - first < window_sectors ? vol->fat_sectors - first
+									 : window_sectors;
+
+		vol->fat_cache_lba = FAT_NO_LBA;
+		status = read_blocks(vol, vol->fat_lba + first, count, vol->fat_cache);
+		if (EFI_ERROR(status))
+			return status;
+		vol->fat_cache_lba = vol->fat_lba + first;
+		vol->fat_cache_sectors = (UINT32)count;
+	}
+	*ret_bytes = vol->fat_cache + (offset - first * vol->bytes_per_sector);
+	return EFI_SUCCESS;
+}
+
+/* The FAT entry of cluster: EFI_SUCCESS with the next cluster, EFI_END_OF_FILE at end of chain. */
+static EFI_STATUS fat_entry(struct fat_volume *vol, UINT32 cluster, UINT32 *ret_next)
+{
+	const UINT8 *p;
+	UINT64 offset;
+	UINT32 value, eoc;
+	EFI_STATUS status;
+
+	if (vol->fat_type == 12)
+		offset = cluster + cluster / 2;
+	else
+		offset = (UINT64)cluster * (vol->fat_type / 8);
+	status = fat_bytes(vol, offset, &p);
+	if (EFI_ERROR(status))
+		return status;
+	if (vol->fat_type == 32) {
+		value = get_le32(p) & 0x0fffffff;
+		eoc = 0x0ffffff8;
+	} else if (vol->fat_type == 16) {
+		value = get_le16(p);
+		eoc = 0xfff8;
+	} else {
+		value = p[0];
+		/* A FAT12 entry may straddle two windows: fetch its second byte on its own. */
+		status = fat_bytes(vol, offset + 1, &p);
+		if (EFI_ERROR(status))
+			return status;
+		value |= (UINT32)p[0] << 8;
+		value = cluster & 1 ? value >> 4 : value & 0xfff;
+		eoc = 0xff8;
+	}
+	if (value >= eoc)
+		return EFI_END_OF_FILE;
+	/* Free (0), reserved (1), bad (eoc - 1) or beyond the volume: the chain is broken. */
+	if (!cluster_valid(vol, value))
+		return EFI_VOLUME_CORRUPTED;
+	*ret_next = value;
+	return EFI_SUCCESS;
+}
+
+static void chain_start(struct fat_chain *chain, UINT32 first)
+{
+	chain->first = first;
+	chain->cluster = first;
+	chain->index = 0;
+	chain->saved = first;
+	chain->power = 1;
+	chain->steps = 0;
+}
+
+/* Advance to the next cluster; EFI_END_OF_FILE at the end, EFI_VOLUME_CORRUPTED on a loop. */
+static EFI_STATUS chain_step(struct fat_volume *vol, struct fat_chain *chain)
+{
+	UINT32 next;
+	EFI_STATUS status;
+
+	status = fat_entry(vol, chain->cluster, &next);
+	if (EFI_ERROR(status))
+		return status;
+	/* A chain that visits more clusters than exist, or meets its saved cluster again, loops. */
+	if (chain->index + 1 >= vol->cluster_count || next == chain->saved)
+		return EFI_VOLUME_CORRUPTED;
+	if (++chain->steps == chain->power) {
+		chain->saved = next;
+		chain->power <<= 1;
+		chain->steps = 0;
+	}
+	chain->cluster = next;
+	chain->index++;
+	return EFI_SUCCESS;
+}
+
+/* Move chain (a hint, possibly for another chain) to the index-th cluster of the chain at first. */
+static EFI_STATUS chain_seek(struct fat_volume *vol, struct fat_chain *chain, UINT32 first,
+			     UINT32 index)
+{
+	EFI_STATUS status;
+
+	if (!cluster_valid(vol, first))
+		return EFI_VOLUME_CORRUPTED;
+	if (chain->first != first || chain->index > index || !cluster_valid(vol, chain->cluster))
+		chain_start(chain, first);
+	while (chain->index < index) {
+		status = chain_step(vol, chain);
+		if (EFI_ERROR(status)) {
+			chain_start(chain, first);
+			return status;
+		}
+	}
+	return EFI_SUCCESS;
+}
+
+/* Sectors (at most max) readable in one request from the chain position: contiguous clusters. */
+static EFI_STATUS contiguous_run(struct fat_volume *vol, struct fat_chain *chain,
+				 UINT32 first_sector, UINT64 max, UINT64 *ret_sectors)
+{
+	UINT64 run = vol->sectors_per_cluster - first_sector;
+	struct fat_chain saved;
+	EFI_STATUS status;
+
+	while (run < max) {
+		saved = *chain;
+		status = chain_step(vol, chain);
+		if (status == EFI_END_OF_FILE)
+			return EFI_VOLUME_CORRUPTED; /* the file is larger than its chain */
+		if (EFI_ERROR(status))
+			return status;
+		if (chain->cluster != saved.cluster + 1) {
+			*chain = saved;
+			break;
+		}
+		run += vol->sectors_per_cluster;
+	}
+	*ret_sectors = run < max ? run : max;
+	return EFI_SUCCESS;
+}
+
+EFI_STATUS fat_read(const struct fat_file *file, UINT64 offset, void *buf, UINTN size,
+		    UINTN *ret_read)
+{
+	struct fat_volume *vol = file->vol;
+	struct fat_chain *chain = &vol->read_hint;
+	UINT32 bps = vol->bytes_per_sector;
+	UINT8 *out = buf;
+	UINT64 remaining, sectors, lba, n;
+	UINT32 in_cluster, in_sector;
+	EFI_STATUS status;
+
+	*ret_read = 0;
+	if (file->attributes & FAT_ATTR_DIRECTORY || offset >= file->size)
+		return EFI_SUCCESS;
+	remaining = file->size - offset;
+	if (remaining > size)
+		remaining = size;
+	while (remaining) {
+		status = chain_seek(vol, chain, file->first_cluster, offset / vol->cluster_size);
+		if (status == EFI_END_OF_FILE)
+			return EFI_VOLUME_CORRUPTED; /* the file is larger than its chain */
+		if (EFI_ERROR(status))
+			return status;
+		in_cluster = offset % vol->cluster_size;
+		lba = cluster_lba(vol, chain->cluster) + in_cluster / bps;
+		in_sector = in_cluster % bps;
+		if (in_sector || remaining < bps) {
+			/* Head or tail of the request: through the cache, copy the part wanted. */
+			status = cache_sector(vol, lba, vol->dir_cache, &vol->dir_cache_lba);
+			if (EFI_ERROR(status))
+				return status;
+			n = bps - in_sector;
+			if (n > remaining)
+				n = remaining;
+			memcpy(out, vol->dir_cache + in_sector, n);
+			sectors = 0;
+		} else {
+			/* Whole sectors straight into the caller's buffer, one request a run. */
+			status = contiguous_run(vol, chain, in_cluster / bps, remaining / bps,
+						&sectors);
+			if (EFI_ERROR(status))
+				return status;
+			status = read_blocks(vol, lba, sectors, out);
+			if (EFI_ERROR(status))
+				return status;
+			n = 0;
+		}
+		n += sectors * bps;
+		out += n;
+		offset += n;
+		remaining -= n;
+		*ret_read += n;
+	}
+	return EFI_SUCCESS;
+}
+
+/* A directory is the fixed root region of FAT12/16 (first_cluster 0) or a cluster chain. */
+EFI_STATUS fat_dir_entry(const struct fat_file *dir, UINT32 index, const UINT8 **ret_entry)
+{
+	struct fat_volume *vol = dir->vol;
+	UINT64 byte = (UINT64)index * FAT_DIRENT_SIZE, lba;
+	EFI_STATUS status;
+
+	if (index >= FAT_DIR_MAX_ENTRIES)
+		return EFI_NOT_FOUND;
+	if (dir->first_cluster == 0 && vol->fat_type != 32) {
+		if (index >= vol->root_entries)
+			return EFI_NOT_FOUND;
+		lba = vol->root_lba + byte / vol->bytes_per_sector;
+	} else {
+		status = chain_seek(vol, &vol->dir_hint, dir->first_cluster,
+				    (UINT32)(byte / vol->cluster_size));
+		if (status == EFI_END_OF_FILE)
+			return EFI_NOT_FOUND;
+		if (EFI_ERROR(status))
+			return status;
+		lba = cluster_lba(vol, vol->dir_hint.cluster) +
+		      byte % vol->cluster_size / vol->bytes_per_sector;
+	}
+	status = cache_sector(vol, lba, vol->dir_cache, &vol->dir_cache_lba);
+	if (EFI_ERROR(status))
+		return status;
+	*ret_entry = vol->dir_cache + byte % vol->bytes_per_sector;
+	return EFI_SUCCESS;
+}

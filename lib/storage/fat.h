@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: MIT */
+/* FAT12/16/32 read-only file system: mount, open by path, read, enumerate directories with long names. */
+#pragma once
+
+#include "include/efi/types.h"
+#include "lib/storage/block.h"
+
+#define FAT_NAME_MAX 255
+/*
+ * FAT bytes read at once: walking a large file's chain then costs one disk request per 4096
+ * FAT32 entries rather than per 128, which is what streams a multi-MiB file at disk speed.
+ */
+#define FAT_CACHE_BYTES (16u * 1024)
+#define FAT_DIRENT_SIZE 32
+/* fatgen103 §6: a directory holds at most 65536 entries; also bounds scans of broken ones. */
+#define FAT_DIR_MAX_ENTRIES 65536
+
+enum fat_attributes {
+	FAT_ATTR_READ_ONLY = 0x01,
+	FAT_ATTR_HIDDEN = 0x02,
+	FAT_ATTR_SYSTEM = 0x04,
+	FAT_ATTR_VOLUME_ID = 0x08,
+	FAT_ATTR_DIRECTORY = 0x10,
+	FAT_ATTR_ARCHIVE = 0x20,
+	FAT_ATTR_LONG_NAME = 0x0f,
+};
+
+/*
+ * A position in a cluster chain: cluster is the index-th cluster after first. saved, power and
+ * steps are Brent's cycle detection, which catches a loop inside a file's nominal size that the
+ * "no chain is longer than cluster_count" bound alone would miss.
+ */
+struct fat_chain {
+	UINT32 first;
+	UINT32 cluster;
+	UINT32 index;
+	UINT32 saved;
+	UINT32 power;
+	UINT32 steps;
+};
+
+struct fat_volume {
+	struct block_device *dev;
+	EFI_LBA first_lba;	/* partition start on dev */
+	UINT64 lba_count;	/* partition length in blocks */
+	UINT8 fat_type;		/* 12, 16 or 32 */
+	UINT32 bytes_per_sector;
+	UINT32 sectors_per_cluster;
+	UINT32 cluster_size;	/* bytes */
+	UINT64 fat_lba;		/* first FAT, relative to first_lba */
+	UINT32 fat_sectors;	/* one FAT's length */
+	UINT64 root_lba;	/* FAT12/16 fixed root directory, relative to first_lba */
+	UINT32 root_entries;
+	UINT32 root_cluster;	/* FAT32 */
+	UINT64 data_lba;	/* cluster 2, relative to first_lba */
+	UINT32 cluster_count;	/* data clusters; valid cluster numbers are 2..cluster_count+1 */
+	UINT32 serial;
+	char label[12]; /* volume label from the boot sector, NUL-terminated, trailing spaces cut */
+	/* One-sector caches so FAT walks and directory scans do not re-read the same block. */
+	UINT64 fat_cache_lba;		/* first sector of the FAT window held in fat_cache */
+	UINT32 fat_cache_sectors;	/* sectors in that window */
+	UINT8 fat_cache[FAT_CACHE_BYTES];
+	UINT64 dir_cache_lba;
+	UINT8 dir_cache[BLOCK_MAX_SIZE];	/* also fat_read's partial sectors */
+	/* Last chain positions: sequential reads and scans need not walk from the first cluster. */
+	struct fat_chain read_hint;
+	struct fat_chain dir_hint;
+};
+
+/* An open file or directory. first_cluster 0 with FAT_ATTR_DIRECTORY is the root of FAT12/16. */
+struct fat_file {
+	struct fat_volume *vol;
+	UINT32 first_cluster;
+	UINT32 size;		/* bytes; 0 for directories */
+	UINT8 attributes;
+	UINT16 write_time, write_date, create_time, create_date, access_date;
+	CHAR16 name[FAT_NAME_MAX + 1]; /* long name if present, else the 8.3 name */
+};
+
+/* Position in a directory for fat_dir_next; start zeroed. */
+struct fat_dir_cursor {
+	UINT32 index;		/* next 32-byte entry */
+};
+
+/* Mount the FAT file system in blocks [first_lba, first_lba + lba_count) of dev; EFI_VOLUME_CORRUPTED or EFI_UNSUPPORTED on a bad BPB. */
+EFI_STATUS fat_mount(struct fat_volume *vol, struct block_device *dev, EFI_LBA first_lba,
+		     UINT64 lba_count);
+/* The root directory as a file. */
+void fat_open_root(struct fat_volume *vol, struct fat_file *ret_dir);
+/*
+ * Open path relative to dir (NULL or a leading separator: the root). Separators '\' or '/',
+ * repeated ones ignored; "." and ".." handled; names matched case-insensitively against long
+ * and 8.3 names.
+ * EFI_NOT_FOUND if a component is missing, EFI_NOT_FOUND too if a non-final component is a file.
+ */
+EFI_STATUS fat_open(struct fat_volume *vol, const struct fat_file *dir, const CHAR16 *path,
+		    struct fat_file *ret_file);
+/*
+ * Read up to size bytes at offset; *ret_read says how many (0 at or past the end). Whole clusters
+ * that are contiguous on disk are read in one request straight into buf.
+ * EFI_VOLUME_CORRUPTED on a broken or looping cluster chain.
+ */
+EFI_STATUS fat_read(const struct fat_file *file, UINT64 offset, void *buf, UINTN size,
+		    UINTN *ret_read);
+/*
+ * The index-th 32-byte entry of dir, pointing into vol->dir_cache (valid until the next read);
+ * EFI_NOT_FOUND past the end. Internal: shared by lib/storage/fat.c and lib/storage/fat_dir.c.
+ */
+EFI_STATUS fat_dir_entry(const struct fat_file *dir, UINT32 index, const UINT8 **ret_entry);
+/* Next entry of directory dir (skipping volume labels, deleted entries, "." and ".."); EFI_NOT_FOUND at the end. */
+EFI_STATUS fat_dir_next(const struct fat_file *dir, struct fat_dir_cursor *cursor,
+			struct fat_file *ret_entry);

@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: MIT */
+/* stage1's identity map: all RAM (above 4 GiB too) and the 32-bit PCI hole, in 2 MiB or 1 GiB pages. */
+#include "lib/drivers/io.h"
+#include "lib/string.h"
+#include "stage1/core/memory.h"
+#include "stage1/core/paging.h"
+
+#define LOG_PREFIX "paging: "
+#include "lib/log.h"
+
+#define PTE_PRESENT 0x001ull
+#define PTE_WRITE 0x002ull
+#define PTE_LARGE 0x080ull
+#define GIB (1ull << 30)
+#define FOUR_GIB (4 * GIB)
+/* Beyond this the map would need a second PML4 slot; QEMU guests of Strata's size never get there. */
+#define MAX_MAPPED (512 * GIB)
+
+static UINT64 *alloc_table(void)
+{
+	EFI_PHYSICAL_ADDRESS page;
+
+	if (EFI_ERROR(memory_allocate_pages(AllocateAnyPages, EfiBootServicesData, 1, &page)))
+		return NULL;
+	memset((void *)(UINTN)page, 0, EFI_PAGE_SIZE);
+	return (UINT64 *)(UINTN)page;
+}
+
+static BOOLEAN cpu_has_1g_pages(void)
+{
+	UINT32 a, b, c, d;
+
+	cpuid(0x80000000, 0, &a, &b, &c, &d);
+	if (a < 0x80000001)
+		return FALSE;
+	cpuid(0x80000001, 0, &a, &b, &c, &d);
+	return (d >> 26) & 1;
+}
+
+EFI_STATUS paging_init(const struct handoff *h)
+{
+	UINT64 top = FOUR_GIB, *pml4, *pdpt;
+	BOOLEAN huge = cpu_has_1g_pages();
+
+	/* RAM and ACPI ranges anywhere; the 32-bit hole (PCI, APICs, flash) is under 4 GiB. */
+	for (UINT32 i = 0; i < h->memory_count; i++) {
+		const struct handoff_memory_range *m = &h->memory[i];
+
+		if (m->type != HANDOFF_MEMORY_RAM && m->type != HANDOFF_MEMORY_ACPI &&
+		    m->type != HANDOFF_MEMORY_NVS)
+			continue;
+		if (m->base + m->length > top)
+			top = m->base + m->length;
+	}
+	top = (top + GIB - 1) & ~(GIB - 1);
+	if (top > MAX_MAPPED) {
+		log_warn("RAM above %llu GiB is left unmapped", MAX_MAPPED / GIB);
+		top = MAX_MAPPED;
+	}
+
+	pml4 = alloc_table();
+	pdpt = alloc_table();
+	if (!pml4 || !pdpt)
+		return log_error_status(EFI_OUT_OF_RESOURCES, "page tables");
+	pml4[0] = (UINTN)pdpt | PTE_PRESENT | PTE_WRITE;
+	for (UINT64 gib = 0; gib < top / GIB; gib++) {
+		UINT64 *pd;
+
+		if (huge) {
+			pdpt[gib] = (gib * GIB) | PTE_PRESENT | PTE_WRITE | PTE_LARGE;
+			continue;
+		}
+		pd = alloc_table();
+		if (!pd)
+			return log_error_status(EFI_OUT_OF_RESOURCES, "page directory %llu", gib);
+		for (UINT64 i = 0; i < 512; i++)
+			pd[i] = (gib * GIB + i * (2ull << 20)) | PTE_PRESENT | PTE_WRITE |
+				PTE_LARGE;
+		pdpt[gib] = (UINTN)pd | PTE_PRESENT | PTE_WRITE;
+	}
+	__asm__ volatile("mov %0, %%cr3" : : "r"((UINT64)(UINTN)pml4) : "memory");
+	log_debug("identity map up to %llu GiB in %s pages", top / GIB, huge ? "1 GiB" : "2 MiB");
+	return EFI_SUCCESS;
+}

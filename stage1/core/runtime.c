@@ -1,0 +1,217 @@
+/* SPDX-License-Identifier: MIT */
+/* stage1's side of the runtime blob: enter it, publish its tables, seed the standard variables. */
+#include "include/strata/runtime_abi.h"
+#include "lib/string.h"
+#include "stage1/core/memory.h"
+#include "stage1/core/system_table.h"
+#include "stage1/stage1.h"
+
+#define LOG_PREFIX "runtime: "
+#include "lib/log.h"
+
+static const EFI_GUID rt_properties_guid = EFI_RT_PROPERTIES_TABLE_GUID;
+static EFI_GUID global_variable = EFI_GLOBAL_VARIABLE;
+
+/* NULL until a blob is installed; then the ABI calls below reach it. */
+static struct runtime_exports *exports;
+
+#define BS EFI_VARIABLE_BOOTSERVICE_ACCESS
+#define RT EFI_VARIABLE_RUNTIME_ACCESS
+#define NV EFI_VARIABLE_NON_VOLATILE
+
+/*
+ * UEFI 2.10 §3.3's globally defined variables that exist from the start. The read-only ones
+ * (lock) are what OVMF reports with no keys enrolled: Secure Boot off, setup mode, no OS
+ * indications. BootOrder stays absent until a boot option exists; the boot manager sets
+ * BootCurrent.
+ */
+static const UINT8 zero8 = 0, one8 = 1;
+static const UINT16 timeout = 0;
+static const UINT64 os_indications_supported = 0;
+static const struct {
+	const CHAR16 *name;
+	UINT32 attributes;
+	const void *data;
+	UINTN size;
+	BOOLEAN lock;
+} standard_variables[] = {
+	{ u"PlatformLangCodes", BS | RT, "en-US", sizeof("en-US"), TRUE },
+	{ u"PlatformLang", NV | BS | RT, "en-US", sizeof("en-US"), FALSE },
+	{ u"LangCodes", BS | RT, "eng", sizeof("eng"), TRUE },
+	{ u"Lang", NV | BS | RT, "eng", sizeof("eng"), FALSE },
+	{ u"Timeout", NV | BS | RT, &timeout, sizeof(timeout), FALSE },
+	{ u"SecureBoot", BS | RT, &zero8, sizeof(zero8), TRUE },
+	{ u"SetupMode", BS | RT, &one8, sizeof(one8), TRUE },
+	{ u"OsIndicationsSupported", BS | RT, &os_indications_supported,
+	  sizeof(os_indications_supported), TRUE },
+};
+
+/*
+ * Without a blob the OS still needs a table whose functions outlive ExitBootServices, which
+ * stage1's own code does not. So the fallback is a page of EfiRuntimeServicesCode holding two
+ * position-independent stubs (hand-assembled, the one place stage1 carries machine code) and the
+ * tables pointing at them.
+ */
+static const UINT8 stub_unsupported[] = {
+	0x48, 0xb8, 0x03, 0, 0, 0, 0, 0, 0, 0x80,	/* movabs $EFI_UNSUPPORTED, %rax */
+	0xc3,						/* ret */
+};
+/* No ACPI facts without the blob, so no power-off: a shutdown request halts instead. */
+static const UINT8 stub_reset[] = {
+	0x83, 0xf9, 0x02,		/* cmp $EfiResetShutdown, %ecx */
+	0x74, 0x07,			/* je halt */
+	0xb0, 0x0e,			/* mov $0x0e, %al: cold reset via reset control */
+	0x66, 0xba, 0xf9, 0x0c,		/* mov $0xcf9, %dx */
+	0xee,				/* out %al, (%dx) */
+	0xfa,				/* halt: cli */
+	0xf4,				/* hlt */
+	0xeb, 0xfd,			/* jmp hlt */
+};
+
+#define FALLBACK_RESET_OFFSET 16
+#define FALLBACK_TABLE_OFFSET 64
+#define FALLBACK_PROPERTIES_OFFSET 256
+
+static EFI_STATUS install_fallback(void)
+{
+	EFI_PHYSICAL_ADDRESS page;
+	EFI_RUNTIME_SERVICES *rt;
+	EFI_RT_PROPERTIES_TABLE *properties;
+	void **fn;
+	EFI_STATUS status;
+
+	status = memory_allocate_pages(AllocateAnyPages, EfiRuntimeServicesCode, 1, &page);
+	if (EFI_ERROR(status))
+		return log_error_status(status, "no page for the fallback runtime table");
+	memset((void *)(UINTN)page, 0xcc, EFI_PAGE_SIZE);	/* int3 between the stubs */
+	memcpy((void *)(UINTN)page, stub_unsupported, sizeof(stub_unsupported));
+	memcpy((void *)(UINTN)(page + FALLBACK_RESET_OFFSET), stub_reset, sizeof(stub_reset));
+
+	rt = (EFI_RUNTIME_SERVICES *)(UINTN)(page + FALLBACK_TABLE_OFFSET);
+	memset(rt, 0, sizeof(*rt));
+	rt->Hdr.Signature = EFI_RUNTIME_SERVICES_SIGNATURE;
+	rt->Hdr.Revision = EFI_RUNTIME_SERVICES_REVISION;
+	rt->Hdr.HeaderSize = sizeof(*rt);
+	/* Every service has the same shape for this purpose: return EFI_UNSUPPORTED. */
+	for (fn = (void **)&rt->GetTime; fn <= (void **)&rt->QueryVariableInfo; fn++)
+		*fn = (void *)(UINTN)page;
+	rt->ResetSystem = (EFI_RESET_SYSTEM)(UINTN)(page + FALLBACK_RESET_OFFSET);
+	table_header_update_crc(&rt->Hdr, sizeof(*rt));
+
+	/* Nothing is supported, ResetSystem included: it may not power off as asked. */
+	properties = (EFI_RT_PROPERTIES_TABLE *)(UINTN)(page + FALLBACK_PROPERTIES_OFFSET);
+	*properties = (EFI_RT_PROPERTIES_TABLE){ EFI_RT_PROPERTIES_TABLE_VERSION,
+						 sizeof(*properties), 0 };
+	system_table_set_runtime(rt);
+	return config_table_install(&rt_properties_guid, properties);
+}
+
+/* The blob's boot-time log lines; it calls this only before ExitBootServices. */
+static void blob_log(const char *message)
+{
+	log_info("%s", message);
+}
+
+static void seed_variables(void)
+{
+	EFI_RUNTIME_SERVICES *rt = &exports->services;
+	EFI_STATUS status;
+
+	for (UINTN i = 0; i < sizeof(standard_variables) / sizeof(standard_variables[0]); i++) {
+		CHAR16 *name = (CHAR16 *)standard_variables[i].name;
+
+		status = rt->SetVariable(name, &global_variable, standard_variables[i].attributes,
+					 standard_variables[i].size,
+					 (VOID *)standard_variables[i].data);
+		if (!EFI_ERROR(status) && standard_variables[i].lock)
+			status = exports->lock_variable(name, &global_variable);
+		if (EFI_ERROR(status))
+			log_warn("variable %d not set: %s", (int)i, efi_status_name(status));
+	}
+}
+
+static struct runtime_exports *enter_blob(const struct handoff *h,
+					  const struct acpi_platform *acpi)
+{
+	runtime_entry_fn entry =
+		(runtime_entry_fn)(UINTN)(h->runtime_base + h->runtime_entry_offset);
+	struct runtime_boot_info info = {
+		.version = RUNTIME_ABI_VERSION,
+		.size = sizeof(info),
+		.image_base = h->runtime_base,
+		.image_size = h->runtime_memory_size,
+		.rela_offset = h->runtime_rela_offset,
+		.rela_size = h->runtime_rela_size,
+		.system_table = (UINT64)(UINTN)efi_st,
+		.log = blob_log,
+	};
+	struct runtime_exports *ex;
+
+	if (acpi) {
+		info.pm1a_control_port = acpi->pm1a_control_port;
+		info.s5_sleep_type = acpi->s5_sleep_type;
+		info.reset_space = acpi->reset_space;
+		info.reset_address = acpi->reset_address;
+		info.reset_value = acpi->reset_value;
+	}
+	if (h->runtime_entry_offset >= h->runtime_memory_size)
+		return NULL;
+	ex = entry(&info);
+	/* A blob of another ABI version would misread what we pass or return. */
+	if (!ex || ex->version != RUNTIME_ABI_VERSION || ex->size < sizeof(*ex))
+		return NULL;
+	return ex;
+}
+
+EFI_STATUS runtime_install(const struct handoff *h, const struct acpi_platform *acpi)
+{
+	EFI_STATUS status;
+
+	if (!(h->flags & HANDOFF_FLAG_RUNTIME_PRESENT)) {
+		install_fallback();
+		return log_error_status(EFI_NOT_FOUND, "no blob: no runtime service works");
+	}
+	exports = enter_blob(h, acpi);
+	if (!exports) {
+		install_fallback();
+		return log_error_status(EFI_INCOMPATIBLE_VERSION,
+					"blob at %llx refused its boot info or has another ABI",
+					h->runtime_base);
+	}
+	system_table_set_runtime(&exports->services);
+	status = config_table_install(&rt_properties_guid, &exports->properties);
+	if (EFI_ERROR(status))
+		log_warn_status(status, "RT properties table not installed");
+	seed_variables();
+	log_info("blob at %llx, %llu KiB", h->runtime_base, h->runtime_memory_size >> 10);
+	return EFI_SUCCESS;
+}
+
+/* Boot services' monotonic count, shared with the blob's high count; EFI_UNSUPPORTED without a blob. */
+EFI_STATUS runtime_next_monotonic_count(UINT64 *count)
+{
+	if (!exports ||
+	    exports->size < __builtin_offsetof(struct runtime_exports, next_monotonic_count) +
+				    sizeof(exports->next_monotonic_count))
+		return EFI_UNSUPPORTED;
+	return exports->next_monotonic_count(count);
+}
+
+/* ExitBootServices happened: the blob hides boot-time variables and stops logging. */
+void runtime_notify_exit_boot_services(void)
+{
+	if (exports)
+		exports->exit_boot_services();
+}
+
+/* An event of the virtual-address-change group: its notify runs inside SetVirtualAddressMap. */
+EFI_STATUS runtime_register_va_event(EFI_EVENT event, EFI_EVENT_NOTIFY notify, VOID *context)
+{
+	return exports ? exports->register_va_event(event, notify, context) : EFI_UNSUPPORTED;
+}
+
+/* That event was closed. */
+EFI_STATUS runtime_unregister_va_event(EFI_EVENT event)
+{
+	return exports ? exports->unregister_va_event(event) : EFI_NOT_FOUND;
+}

@@ -1,0 +1,204 @@
+/* SPDX-License-Identifier: MIT */
+/* DevicePathToText and DevicePathUtilities (UEFI 2.10 §10.5-10.6) over lib/formats/device_path.c. */
+#include "include/efi/protocol/device_path_to_text.h"
+#include "include/efi/protocol/device_path_utilities.h"
+#include "lib/formats/device_path.h"
+#include "lib/string.h"
+#include "stage1/core/handles.h"
+#include "stage1/core/memory.h"
+#include "stage1/protocols/device_path.h"
+
+#define LOG_PREFIX "device-path: "
+#include "lib/log.h"
+
+static void *alloc(UINTN size)
+{
+	return size ? pool_alloc(EfiBootServicesData, size) : NULL;
+}
+
+EFI_DEVICE_PATH_PROTOCOL *device_path_alloc_duplicate(const EFI_DEVICE_PATH_PROTOCOL *path)
+{
+	UINTN size = device_path_size(path);
+	void *copy = alloc(size);
+
+	if (copy)
+		memcpy(copy, path, size);
+	return copy;
+}
+
+EFI_DEVICE_PATH_PROTOCOL *device_path_alloc_append_node(const EFI_DEVICE_PATH_PROTOCOL *path,
+							const EFI_DEVICE_PATH_PROTOCOL *node)
+{
+	void *buf = alloc(device_path_append_node(path, node, NULL));
+
+	if (buf)
+		device_path_append_node(path, node, buf);
+	return buf;
+}
+
+EFI_DEVICE_PATH_PROTOCOL *device_path_alloc_file(const EFI_DEVICE_PATH_PROTOCOL *device,
+						 const CHAR16 *name)
+{
+	UINTN node_size = device_path_file_node(name, NULL);
+	void *node = alloc(node_size), *path;
+
+	if (!node)
+		return NULL;
+	device_path_file_node(name, node);
+	path = device_path_alloc_append_node(device, node);
+	pool_free(node);
+	return path;
+}
+
+/* The text form of path in pool memory: a sizing pass, then the real one. */
+static CHAR16 *alloc_path_text(const EFI_DEVICE_PATH_PROTOCOL *path, BOOLEAN display_only)
+{
+	UINTN len = device_path_to_text(path, display_only, NULL, 0);
+	CHAR16 *text = alloc((len + 1) * sizeof(CHAR16));
+
+	if (text)
+		device_path_to_text(path, display_only, text, len + 1);
+	return text;
+}
+
+CHAR16 *device_path_alloc_text(const EFI_DEVICE_PATH_PROTOCOL *path)
+{
+	return alloc_path_text(path, FALSE);
+}
+
+/* DisplayOnly picks the short forms where one exists; no node we print has shortcuts. */
+static CHAR16 *EFIAPI to_text_node(CONST EFI_DEVICE_PATH_PROTOCOL *DeviceNode, BOOLEAN DisplayOnly,
+				   BOOLEAN AllowShortcuts)
+{
+	UINTN len;
+	CHAR16 *text;
+
+	if (!DeviceNode)
+		return NULL;
+	len = device_path_node_to_text(DeviceNode, DisplayOnly, NULL, 0);
+	text = alloc((len + 1) * sizeof(CHAR16));
+	if (text)
+		device_path_node_to_text(DeviceNode, DisplayOnly, text, len + 1);
+	return text;
+}
+
+static CHAR16 *EFIAPI to_text_path(CONST EFI_DEVICE_PATH_PROTOCOL *DevicePath, BOOLEAN DisplayOnly,
+				   BOOLEAN AllowShortcuts)
+{
+	if (!device_path_size(DevicePath))
+		return NULL;
+	return alloc_path_text(DevicePath, DisplayOnly);
+}
+
+static UINTN EFIAPI utils_get_device_path_size(CONST EFI_DEVICE_PATH_PROTOCOL *DevicePath)
+{
+	return device_path_size(DevicePath);
+}
+
+static EFI_DEVICE_PATH_PROTOCOL *EFIAPI utils_duplicate(CONST EFI_DEVICE_PATH_PROTOCOL *DevicePath)
+{
+	return device_path_alloc_duplicate(DevicePath);
+}
+
+static EFI_DEVICE_PATH_PROTOCOL *EFIAPI utils_append_path(CONST EFI_DEVICE_PATH_PROTOCOL *Src1,
+							  CONST EFI_DEVICE_PATH_PROTOCOL *Src2)
+{
+	void *buf = alloc(device_path_append(Src1, Src2, NULL));
+
+	if (buf)
+		device_path_append(Src1, Src2, buf);
+	return buf;
+}
+
+static EFI_DEVICE_PATH_PROTOCOL *EFIAPI
+utils_append_node(CONST EFI_DEVICE_PATH_PROTOCOL *DevicePath,
+		  CONST EFI_DEVICE_PATH_PROTOCOL *DeviceNode)
+{
+	return device_path_alloc_append_node(DevicePath, DeviceNode);
+}
+
+static EFI_DEVICE_PATH_PROTOCOL *EFIAPI
+utils_append_instance(CONST EFI_DEVICE_PATH_PROTOCOL *DevicePath,
+		      CONST EFI_DEVICE_PATH_PROTOCOL *DevicePathInstance)
+{
+	void *buf = alloc(device_path_append_instance(DevicePath, DevicePathInstance, NULL));
+
+	if (buf)
+		device_path_append_instance(DevicePath, DevicePathInstance, buf);
+	return buf;
+}
+
+/* Returns a copy of the current instance and advances *DevicePathInstance (NULL after the last). */
+static EFI_DEVICE_PATH_PROTOCOL *EFIAPI
+utils_get_next_instance(EFI_DEVICE_PATH_PROTOCOL **DevicePathInstance,
+			UINTN *DevicePathInstanceSize)
+{
+	const EFI_DEVICE_PATH_PROTOCOL *next;
+	UINTN size;
+	void *buf;
+
+	if (DevicePathInstanceSize)
+		*DevicePathInstanceSize = 0;
+	if (!DevicePathInstance || !*DevicePathInstance)
+		return NULL;
+	size = device_path_next_instance(*DevicePathInstance, NULL, &next);
+	buf = alloc(size);
+	if (!buf)
+		return NULL;
+	device_path_next_instance(*DevicePathInstance, buf, &next);
+	*DevicePathInstance = (EFI_DEVICE_PATH_PROTOCOL *)next;
+	if (DevicePathInstanceSize)
+		*DevicePathInstanceSize = size;
+	return buf;
+}
+
+static BOOLEAN EFIAPI utils_is_multi_instance(CONST EFI_DEVICE_PATH_PROTOCOL *DevicePath)
+{
+	return device_path_is_multi_instance(DevicePath);
+}
+
+/* A zeroed node of NodeLength bytes with its header filled; NULL if shorter than a header. */
+static EFI_DEVICE_PATH_PROTOCOL *EFIAPI utils_create_node(UINT8 NodeType, UINT8 NodeSubType,
+							  UINT16 NodeLength)
+{
+	EFI_DEVICE_PATH_PROTOCOL *node;
+
+	if (NodeLength < END_DEVICE_PATH_LENGTH)
+		return NULL;
+	node = pool_zalloc(NodeLength);
+	if (node)
+		device_path_set_node(node, NodeType, NodeSubType, NodeLength);
+	return node;
+}
+
+static EFI_DEVICE_PATH_TO_TEXT_PROTOCOL to_text_protocol = {
+	.ConvertDeviceNodeToText = to_text_node,
+	.ConvertDevicePathToText = to_text_path,
+};
+
+static EFI_DEVICE_PATH_UTILITIES_PROTOCOL utilities_protocol = {
+	.GetDevicePathSize = utils_get_device_path_size,
+	.DuplicateDevicePath = utils_duplicate,
+	.AppendDevicePath = utils_append_path,
+	.AppendDeviceNode = utils_append_node,
+	.AppendDevicePathInstance = utils_append_instance,
+	.GetNextDevicePathInstance = utils_get_next_instance,
+	.IsDevicePathMultiInstance = utils_is_multi_instance,
+	.CreateDeviceNode = utils_create_node,
+};
+
+EFI_STATUS device_path_init(void)
+{
+	static const EFI_GUID to_text_guid = EFI_DEVICE_PATH_TO_TEXT_PROTOCOL_GUID;
+	static const EFI_GUID utilities_guid = EFI_DEVICE_PATH_UTILITIES_PROTOCOL_GUID;
+	EFI_HANDLE handle = NULL;
+	EFI_STATUS status;
+
+	status = handle_install(&handle, &to_text_guid, &to_text_protocol);
+	if (EFI_ERROR(status))
+		return log_error_status(status, "install DevicePathToText");
+	status = handle_install(&handle, &utilities_guid, &utilities_protocol);
+	if (EFI_ERROR(status))
+		return log_error_status(status, "install DevicePathUtilities");
+	return EFI_SUCCESS;
+}

@@ -1,0 +1,587 @@
+/* SPDX-License-Identifier: MIT */
+/* BlockIo(2) and DiskIo (UEFI 2.10 §13.7, §13.9-13.10) for virtio-blk disks and GPT partitions. */
+#include "include/efi/protocol/block_io.h"
+#include "include/efi/protocol/block_io2.h"
+#include "include/efi/protocol/disk_io.h"
+#include "lib/container_of.h"
+#include "lib/drivers/pci.h"
+#include "lib/drivers/virtio_blk.h"
+#include "lib/formats/device_path.h"
+#include "lib/storage/gpt.h"
+#include "lib/string.h"
+#include "stage1/core/events.h"
+#include "stage1/core/handles.h"
+#include "stage1/core/memory.h"
+#include "stage1/protocols/device_path.h"
+#include "stage1/protocols/filesystem.h"
+#include "stage1/stage1.h"
+
+#define LOG_PREFIX "disk: "
+#include "lib/log.h"
+
+#define PCI_SECONDARY_BUS 0x19
+/* Bridges between the root bus and a disk; QEMU machines nest a few at most. */
+#define PCI_MAX_DEPTH 16
+#define EFI_PART_TYPE_SYSTEM_PART_GUID GPT_ESP_TYPE_GUID
+
+/* One virtio-blk function. */
+struct disk {
+	struct virtio_blk blk;
+	struct pci_address pci;
+	struct disk *next;
+};
+
+/* What a BlockIo handle exposes: a whole disk, or a partition of one (first_lba > 0). */
+struct volume {
+	EFI_BLOCK_IO_PROTOCOL block_io;
+	EFI_BLOCK_IO_MEDIA media;
+	EFI_BLOCK_IO2_PROTOCOL block_io2;
+	EFI_DISK_IO_PROTOCOL disk_io;
+	struct disk *disk;
+	EFI_LBA first_lba;
+	UINT32 partition_number;	/* 0: the whole disk */
+	EFI_HANDLE handle;
+	EFI_DEVICE_PATH_PROTOCOL *path;
+	struct filesystem *fs;
+	struct volume *next;
+};
+
+static const EFI_GUID block_io_guid = EFI_BLOCK_IO_PROTOCOL_GUID;
+static const EFI_GUID block_io2_guid = EFI_BLOCK_IO2_PROTOCOL_GUID;
+static const EFI_GUID disk_io_guid = EFI_DISK_IO_PROTOCOL_GUID;
+static const EFI_GUID device_path_guid = EFI_DEVICE_PATH_PROTOCOL_GUID;
+
+static struct disk *disks;
+static struct volume *volumes;
+static struct handoff_boot_disk boot_disk;
+static UINT8 scratch[BLOCK_MAX_SIZE] __attribute__((aligned(16)));
+
+/* The virtqueue and request header are shared: no notification may start a request meanwhile. */
+static EFI_TPL lock(void)
+{
+	EFI_TPL old = tpl_current();
+
+	return old < TPL_NOTIFY ? efi_raise_tpl(TPL_NOTIFY) : old;
+}
+
+static void unlock(EFI_TPL old)
+{
+	if (old < TPL_NOTIFY)
+		efi_restore_tpl(old);
+}
+
+/* Blocks [lba, lba + count) of v, already checked against its size. */
+static EFI_STATUS volume_transfer(struct volume *v, EFI_LBA lba, UINTN count, void *buf,
+				  BOOLEAN write)
+{
+	EFI_TPL tpl = lock();
+	EFI_STATUS status;
+
+	if (write)
+		status = virtio_blk_write(&v->disk->blk, v->first_lba + lba, count, buf);
+	else
+		status = block_read(&v->disk->blk.block, v->first_lba + lba, count, buf);
+	unlock(tpl);
+	if (write && !EFI_ERROR(status)) {
+		/* File systems on this disk may have cached what was just overwritten. */
+		for (struct volume *o = volumes; o; o = o->next)
+			if (o->disk == v->disk && o->fs)
+				filesystem_invalidate(o->fs);
+	}
+	return status;
+}
+
+static EFI_STATUS block_request(struct volume *v, UINT32 media_id, EFI_LBA lba, UINTN size,
+				void *buf, BOOLEAN write)
+{
+	UINTN count;
+
+	if (media_id != v->media.MediaId)
+		return EFI_MEDIA_CHANGED;
+	if (write && v->media.ReadOnly)
+		return EFI_WRITE_PROTECTED;
+	if (size == 0)
+		return EFI_SUCCESS;
+	if (!buf)
+		return EFI_INVALID_PARAMETER;
+	if (size % v->media.BlockSize)
+		return EFI_BAD_BUFFER_SIZE;
+	count = size / v->media.BlockSize;
+	if (lba > v->media.LastBlock || count > v->media.LastBlock - lba + 1)
+		return EFI_INVALID_PARAMETER;
+	return volume_transfer(v, lba, count, buf, write);
+}
+
+static EFI_STATUS EFIAPI block_io_reset(EFI_BLOCK_IO_PROTOCOL *This, BOOLEAN ExtendedVerification)
+{
+	return This ? EFI_SUCCESS : EFI_INVALID_PARAMETER;
+}
+
+static EFI_STATUS EFIAPI block_io_read_blocks(EFI_BLOCK_IO_PROTOCOL *This, UINT32 MediaId,
+					      EFI_LBA LBA, UINTN BufferSize, VOID *Buffer)
+{
+	if (!This)
+		return EFI_INVALID_PARAMETER;
+	return block_request(container_of(This, struct volume, block_io), MediaId, LBA, BufferSize,
+			     Buffer, FALSE);
+}
+
+static EFI_STATUS EFIAPI block_io_write_blocks(EFI_BLOCK_IO_PROTOCOL *This, UINT32 MediaId,
+					       EFI_LBA LBA, UINTN BufferSize, VOID *Buffer)
+{
+	if (!This)
+		return EFI_INVALID_PARAMETER;
+	return block_request(container_of(This, struct volume, block_io), MediaId, LBA, BufferSize,
+			     Buffer, TRUE);
+}
+
+/* The device writes through (see virtio_blk_write): a completed write is already stable. */
+static EFI_STATUS EFIAPI block_io_flush_blocks(EFI_BLOCK_IO_PROTOCOL *This)
+{
+	return This ? EFI_SUCCESS : EFI_INVALID_PARAMETER;
+}
+
+/*
+ * BlockIo2: requests complete before the call returns. Errors found on the way are returned;
+ * success goes to the token and its event is signalled, as if the request had been queued.
+ */
+static EFI_STATUS token_complete(EFI_BLOCK_IO2_TOKEN *token, EFI_STATUS status)
+{
+	if (EFI_ERROR(status) || !token || !token->Event)
+		return status;
+	token->TransactionStatus = status;
+	efi_signal_event(token->Event);
+	return EFI_SUCCESS;
+}
+
+static EFI_STATUS EFIAPI block_io2_reset(EFI_BLOCK_IO2_PROTOCOL *This, BOOLEAN ExtendedVerification)
+{
+	return This ? EFI_SUCCESS : EFI_INVALID_PARAMETER;
+}
+
+static EFI_STATUS EFIAPI block_io2_read_blocks(EFI_BLOCK_IO2_PROTOCOL *This, UINT32 MediaId,
+					       EFI_LBA LBA, EFI_BLOCK_IO2_TOKEN *Token,
+					       UINTN BufferSize, VOID *Buffer)
+{
+	if (!This)
+		return EFI_INVALID_PARAMETER;
+	return token_complete(Token, block_request(container_of(This, struct volume, block_io2),
+						   MediaId, LBA, BufferSize, Buffer, FALSE));
+}
+
+static EFI_STATUS EFIAPI block_io2_write_blocks(EFI_BLOCK_IO2_PROTOCOL *This, UINT32 MediaId,
+						EFI_LBA LBA, EFI_BLOCK_IO2_TOKEN *Token,
+						UINTN BufferSize, VOID *Buffer)
+{
+	if (!This)
+		return EFI_INVALID_PARAMETER;
+	return token_complete(Token, block_request(container_of(This, struct volume, block_io2),
+						   MediaId, LBA, BufferSize, Buffer, TRUE));
+}
+
+static EFI_STATUS EFIAPI block_io2_flush_blocks(EFI_BLOCK_IO2_PROTOCOL *This,
+						EFI_BLOCK_IO2_TOKEN *Token)
+{
+	return token_complete(Token, This ? EFI_SUCCESS : EFI_INVALID_PARAMETER);
+}
+
+/* Byte ranges: whole blocks straight to or from buf, partial ones through a bounce block. */
+static EFI_STATUS disk_io_request(struct volume *v, UINT32 media_id, UINT64 offset, UINTN size,
+				  UINT8 *buf, BOOLEAN write)
+{
+	UINT32 bs = v->media.BlockSize;
+	UINT64 end = (v->media.LastBlock + 1) * bs;
+	UINT8 *bounce = NULL;
+	EFI_STATUS status = EFI_SUCCESS;
+
+	if (media_id != v->media.MediaId)
+		return EFI_MEDIA_CHANGED;
+	if (write && v->media.ReadOnly)
+		return EFI_WRITE_PROTECTED;
+	if (size == 0)
+		return EFI_SUCCESS;
+	if (!buf || offset > end || size > end - offset)
+		return EFI_INVALID_PARAMETER;
+	while (size && !EFI_ERROR(status)) {
+		EFI_LBA lba = offset / bs;
+		UINT32 within = (UINT32)(offset % bs);
+		UINTN n;
+
+		if (within == 0 && size >= bs) {
+			n = size / bs * bs;
+			status = volume_transfer(v, lba, n / bs, buf, write);
+		} else {
+			n = bs - within < size ? bs - within : size;
+			if (!bounce)
+				bounce = pool_alloc(EfiBootServicesData, bs);
+			if (!bounce)
+				return EFI_OUT_OF_RESOURCES;
+			status = volume_transfer(v, lba, 1, bounce, FALSE);
+			if (EFI_ERROR(status))
+				break;
+			if (write) {
+				memcpy(bounce + within, buf, n);
+				status = volume_transfer(v, lba, 1, bounce, TRUE);
+			} else {
+				memcpy(buf, bounce + within, n);
+			}
+		}
+		offset += n;
+		buf += n;
+		size -= n;
+	}
+	pool_free(bounce);
+	return status;
+}
+
+static EFI_STATUS EFIAPI disk_io_read(EFI_DISK_IO_PROTOCOL *This, UINT32 MediaId, UINT64 Offset,
+				      UINTN BufferSize, VOID *Buffer)
+{
+	if (!This)
+		return EFI_INVALID_PARAMETER;
+	return disk_io_request(container_of(This, struct volume, disk_io), MediaId, Offset,
+			       BufferSize, Buffer, FALSE);
+}
+
+static EFI_STATUS EFIAPI disk_io_write(EFI_DISK_IO_PROTOCOL *This, UINT32 MediaId, UINT64 Offset,
+				       UINTN BufferSize, VOID *Buffer)
+{
+	if (!This)
+		return EFI_INVALID_PARAMETER;
+	return disk_io_request(container_of(This, struct volume, disk_io), MediaId, Offset,
+			       BufferSize, Buffer, TRUE);
+}
+
+/* The bridge whose secondary bus is bus; FALSE if none (a root bus other than 0). */
+static BOOLEAN pci_parent_bridge(UINT8 bus, struct pci_address *ret_bridge)
+{
+	struct pci_address a;
+	UINT32 cursor = 0;
+
+	while (pci_next_function(&cursor, &a)) {
+		if ((pci_read8(a, PCI_HEADER_TYPE) & 0x7f) == 1 &&
+		    pci_read8(a, PCI_SECONDARY_BUS) == bus && a.bus < bus) {
+			*ret_bridge = a;
+			return TRUE;
+		}
+	}
+	return FALSE;
+}
+
+/* PciRoot(0x0)/Pci(bridge)/.../Pci(dev,fn), as OVMF writes it for a virtio-blk disk. */
+static EFI_DEVICE_PATH_PROTOCOL *pci_device_path(struct pci_address a)
+{
+	struct __attribute__((packed)) {
+		ACPI_HID_DEVICE_PATH root;
+		PCI_DEVICE_PATH pci[PCI_MAX_DEPTH];
+		EFI_DEVICE_PATH_PROTOCOL end;
+	} path;
+	PCI_DEVICE_PATH reversed[PCI_MAX_DEPTH];
+	UINTN depth = 0;
+
+	for (;;) {
+		device_path_set_node(&reversed[depth].Header, HARDWARE_DEVICE_PATH, HW_PCI_DP,
+				     sizeof(PCI_DEVICE_PATH));
+		reversed[depth].Device = a.device;
+		reversed[depth].Function = a.function;
+		depth++;
+		if (a.bus == 0)
+			break;
+		if (depth == PCI_MAX_DEPTH || !pci_parent_bridge(a.bus, &a))
+			return NULL;
+	}
+	device_path_set_node(&path.root.Header, ACPI_DEVICE_PATH, ACPI_DP, sizeof(path.root));
+	path.root.HID = EISA_PNP_ID(0x0a03);
+	path.root.UID = 0;
+	for (UINTN i = 0; i < depth; i++)
+		path.pci[i] = reversed[depth - 1 - i];
+	device_path_set_node(&path.pci[depth].Header, END_DEVICE_PATH_TYPE,
+			     END_ENTIRE_DEVICE_PATH_SUBTYPE, END_DEVICE_PATH_LENGTH);
+	return device_path_alloc_duplicate(&path.root.Header);
+}
+
+/* Create a handle with DevicePath, BlockIo and DiskIo for blocks [first, first + count) of disk. */
+static EFI_STATUS volume_install(struct disk *disk, EFI_LBA first, UINT64 count, UINT32 partition,
+				 EFI_DEVICE_PATH_PROTOCOL *path, struct volume **ret_volume)
+{
+	struct volume *v = pool_zalloc(sizeof(*v));
+	EFI_STATUS status;
+
+	if (!v)
+		return EFI_OUT_OF_RESOURCES;
+	v->disk = disk;
+	v->first_lba = first;
+	v->partition_number = partition;
+	v->path = path;
+	v->media = (EFI_BLOCK_IO_MEDIA){
+		.MediaId = 0,
+		.MediaPresent = TRUE,
+		.LogicalPartition = partition != 0,
+		.ReadOnly = disk->blk.read_only,
+		.BlockSize = disk->blk.block.block_size,
+		.IoAlign = 0,	/* virtio takes any buffer address */
+		.LastBlock = count - 1,
+		.LogicalBlocksPerPhysicalBlock = 1,
+	};
+	v->block_io = (EFI_BLOCK_IO_PROTOCOL){
+		.Revision = EFI_BLOCK_IO_PROTOCOL_REVISION3,
+		.Media = &v->media,
+		.Reset = block_io_reset,
+		.ReadBlocks = block_io_read_blocks,
+		.WriteBlocks = block_io_write_blocks,
+		.FlushBlocks = block_io_flush_blocks,
+	};
+	v->block_io2 = (EFI_BLOCK_IO2_PROTOCOL){
+		.Media = &v->media,
+		.Reset = block_io2_reset,
+		.ReadBlocksEx = block_io2_read_blocks,
+		.WriteBlocksEx = block_io2_write_blocks,
+		.FlushBlocksEx = block_io2_flush_blocks,
+	};
+	v->disk_io = (EFI_DISK_IO_PROTOCOL){
+		.Revision = EFI_DISK_IO_PROTOCOL_REVISION,
+		.ReadDisk = disk_io_read,
+		.WriteDisk = disk_io_write,
+	};
+	status = handle_install(&v->handle, &device_path_guid, path);
+	if (EFI_ERROR(status))
+		goto err_free;
+	status = handle_install(&v->handle, &block_io_guid, &v->block_io);
+	if (EFI_ERROR(status))
+		goto err_path;
+	status = handle_install(&v->handle, &block_io2_guid, &v->block_io2);
+	if (EFI_ERROR(status))
+		goto err_block_io;
+	status = handle_install(&v->handle, &disk_io_guid, &v->disk_io);
+	if (EFI_ERROR(status))
+		goto err_block_io2;
+	v->next = volumes;
+	volumes = v;
+	*ret_volume = v;
+	return EFI_SUCCESS;
+
+err_block_io2:
+	handle_uninstall(v->handle, &block_io2_guid, &v->block_io2);
+err_block_io:
+	handle_uninstall(v->handle, &block_io_guid, &v->block_io);
+err_path:
+	handle_uninstall(v->handle, &device_path_guid, path);
+err_free:
+	pool_free(v);
+	return log_error_status(status, "install protocols for partition %u", partition);
+}
+
+static EFI_STATUS partition_install(struct disk *disk, struct volume *whole,
+				    const struct gpt_partition *part)
+{
+	static const EFI_GUID esp_type = GPT_ESP_TYPE_GUID;
+	static const EFI_GUID system_part_guid = EFI_PART_TYPE_SYSTEM_PART_GUID;
+	HARDDRIVE_DEVICE_PATH hd = { 0 };
+	EFI_DEVICE_PATH_PROTOCOL *path;
+	struct volume *v;
+	UINT64 count = part->last_lba - part->first_lba + 1;
+	EFI_STATUS status;
+
+	device_path_set_node(&hd.Header, MEDIA_DEVICE_PATH, MEDIA_HARDDRIVE_DP, sizeof(hd));
+	hd.PartitionNumber = part->number;
+	hd.PartitionStart = part->first_lba;
+	hd.PartitionSize = count;
+	memcpy(hd.Signature, &part->unique_guid, sizeof(hd.Signature));
+	hd.MBRType = MBR_TYPE_EFI_PARTITION_TABLE_HEADER;
+	hd.SignatureType = SIGNATURE_TYPE_GUID;
+	path = device_path_alloc_append_node(whole->path, &hd.Header);
+	if (!path)
+		return log_error_status(EFI_OUT_OF_RESOURCES, "device path of partition %u",
+					part->number);
+	status = volume_install(disk, part->first_lba, count, part->number, path, &v);
+	if (EFI_ERROR(status)) {
+		pool_free(path);
+		return status;
+	}
+	/* EDK2's partition driver tags the ESP with its type GUID as a protocol; loaders look. */
+	if (guid_equal(&part->type_guid, &esp_type))
+		handle_install(&v->handle, &system_part_guid, NULL);
+	/* Any FAT partition gets a file system; anything else is not ours to read. */
+	status = filesystem_install(v->handle, &disk->blk.block, part->first_lba, count, &v->fs);
+	if (EFI_ERROR(status) && status != EFI_UNSUPPORTED)
+		log_debug("partition %u: no FAT file system (%s)", part->number,
+			  efi_status_name(status));
+	return EFI_SUCCESS;
+}
+
+/*
+ * The GPT entry array read in one request: gpt_get_partition reads a block per entry, which
+ * costs a virtio round trip each (128 of them on a usual disk) without this.
+ */
+struct entry_cache {
+	struct block_device dev;	/* first, so the read callback can cast */
+	struct block_device *disk;
+	EFI_LBA first;
+	UINT64 count;
+	UINT8 *blocks;
+};
+
+static EFI_STATUS entry_cache_read(struct block_device *dev, EFI_LBA lba, UINTN count, void *buf)
+{
+	struct entry_cache *c = (struct entry_cache *)dev;
+	UINTN bs = dev->block_size;
+	BOOLEAN cached = lba >= c->first && count <= c->count && lba - c->first <= c->count - count;
+
+	if (c->blocks && cached) {
+		memcpy(buf, c->blocks + (lba - c->first) * bs, count * bs);
+		return EFI_SUCCESS;
+	}
+	return block_read(c->disk, lba, count, buf);
+}
+
+static void entry_cache_fill(struct entry_cache *c, struct block_device *disk,
+			     const struct gpt_header *h)
+{
+	UINT64 bytes = (UINT64)h->number_of_partition_entries * h->size_of_partition_entry;
+
+	*c = (struct entry_cache){ .dev = *disk, .disk = disk, .first = h->partition_entry_lba };
+	c->dev.read = entry_cache_read;
+	c->count = (bytes + disk->block_size - 1) / disk->block_size;
+	/* gpt_read checked the array's CRC, so its size is sane; a huge one just goes uncached. */
+	if (c->count > 1024)
+		return;
+	c->blocks = pool_alloc(EfiBootServicesData, c->count * disk->block_size);
+	if (c->blocks && EFI_ERROR(block_read(disk, c->first, c->count, c->blocks))) {
+		pool_free(c->blocks);
+		c->blocks = NULL;
+	}
+}
+
+/* A handle per GPT partition in use; returns how many. */
+static UINT32 partitions_install(struct disk *disk, struct volume *whole)
+{
+	struct gpt_disk gpt;
+	struct gpt_partition part;
+	struct entry_cache cache;
+	UINT32 found = 0;
+	EFI_STATUS status;
+
+	status = gpt_read(&disk->blk.block, scratch, &gpt);
+	if (EFI_ERROR(status))
+		return 0;
+	if (gpt.used_backup)
+		log_warn("%02x:%02x.%x: primary GPT damaged, using the backup", disk->pci.bus,
+			 disk->pci.device, disk->pci.function);
+	entry_cache_fill(&cache, &disk->blk.block, &gpt.header);
+	for (UINT32 n = 1; n <= gpt.header.number_of_partition_entries; n++) {
+		status = gpt_get_partition(&cache.dev, &gpt, n, scratch, &part);
+		if (status == EFI_NOT_FOUND)
+			continue;
+		if (status == EFI_VOLUME_CORRUPTED) {
+			log_warn("%02x:%02x.%x: partition %u lies outside the disk, skipped",
+				 disk->pci.bus, disk->pci.device, disk->pci.function, n);
+			continue;
+		}
+		if (EFI_ERROR(status))
+			break;
+		if (!EFI_ERROR(partition_install(disk, whole, &part)))
+			found++;
+	}
+	pool_free(cache.blocks);
+	return found;
+}
+
+static EFI_STATUS disk_add(struct pci_address a)
+{
+	struct disk *disk = pool_zalloc(sizeof(*disk));
+	EFI_PHYSICAL_ADDRESS queue;
+	EFI_DEVICE_PATH_PROTOCOL *path;
+	struct volume *whole;
+	UINTN pages = (VIRTIO_BLK_QUEUE_MEMORY + 4095) / 4096;
+	UINT32 partitions;
+	EFI_STATUS status;
+
+	if (!disk)
+		return log_error_status(EFI_OUT_OF_RESOURCES, "disk state");
+	disk->pci = a;
+	status = memory_allocate_pages(AllocateAnyPages, EfiBootServicesData, pages, &queue);
+	if (EFI_ERROR(status)) {
+		log_error_status(status, "queue memory");
+		goto err_free;
+	}
+	memset((void *)(UINTN)queue, 0, pages * 4096);
+	status = virtio_blk_init(&disk->blk, a, (void *)(UINTN)queue);
+	if (EFI_ERROR(status)) {
+		log_error_status(status, "%02x:%02x.%x: virtio-blk init", a.bus, a.device,
+				 a.function);
+		goto err_pages;
+	}
+	path = pci_device_path(a);
+	if (!path) {
+		status = log_error_status(EFI_NOT_FOUND, "%02x:%02x.%x: no path from the root bus",
+					  a.bus, a.device, a.function);
+		goto err_shutdown;
+	}
+	status = volume_install(disk, 0, disk->blk.block.block_count, 0, path, &whole);
+	if (EFI_ERROR(status))
+		goto err_path;
+	disk->next = disks;
+	disks = disk;
+
+	partitions = partitions_install(disk, whole);
+	log_info("%02x:%02x.%x: virtio-blk %s%s, %llu MiB, %u partition%s", a.bus, a.device,
+		 a.function, disk->blk.transport.modern ? "modern" : "legacy",
+		 disk->blk.read_only ? " read-only" : "",
+		 disk->blk.block.block_count * disk->blk.block.block_size >> 20, partitions,
+		 partitions == 1 ? "" : "s");
+	return EFI_SUCCESS;
+
+err_path:
+	pool_free(path);
+err_shutdown:
+	virtio_blk_shutdown(&disk->blk);
+err_pages:
+	memory_free_pages(queue, pages);
+err_free:
+	pool_free(disk);
+	return status;
+}
+
+/* After ExitBootServices the payload owns memory: no device may keep reading rings in it. */
+static VOID EFIAPI disk_exit_boot_services(EFI_EVENT Event, VOID *Context)
+{
+	for (struct disk *d = disks; d; d = d->next)
+		virtio_blk_shutdown(&d->blk);
+}
+
+EFI_STATUS disk_init(const struct handoff *h)
+{
+	static const EFI_GUID exit_group = EFI_EVENT_GROUP_EXIT_BOOT_SERVICES;
+	struct pci_address a;
+	UINT32 cursor = 0;
+	EFI_EVENT event;
+	EFI_STATUS status;
+
+	boot_disk = h->boot_disk;
+	pci_scan_buses();
+	while (pci_next_function(&cursor, &a))
+		if (virtio_blk_match(a))
+			disk_add(a);
+	if (!disks) {
+		log_warn("no virtio-blk disks");
+		return EFI_SUCCESS;
+	}
+	status = event_create(EVT_NOTIFY_SIGNAL, TPL_CALLBACK, disk_exit_boot_services, NULL,
+			      &exit_group, &event);
+	if (EFI_ERROR(status))
+		return log_error_status(status, "ExitBootServices event");
+	return EFI_SUCCESS;
+}
+
+EFI_HANDLE disk_boot_partition(void)
+{
+	for (struct volume *v = volumes; v; v = v->next) {
+		struct pci_address a = v->disk->pci;
+
+		if (a.bus == boot_disk.pci_bus && a.device == boot_disk.pci_device &&
+		    a.function == boot_disk.pci_function &&
+		    v->partition_number == boot_disk.partition_number && v->partition_number)
+			return v->handle;
+	}
+	return NULL;
+}
