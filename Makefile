@@ -28,13 +28,14 @@ include mk/unit.mk
 include mk/unit-runtime.mk
 include mk/boot.mk
 include mk/dist.mk
+include mk/layout.mk
 
 .PHONY: all clean check check-all
 all: $(ALL_TARGETS)
 
 # Every test, after the Debian packages are in place. deps runs alone first so no rule of the
 # test run starts before the tools it needs exist.
-CHECK_TARGETS := unit-tests mkimage-tests fuzz-smoke efi-apps-tests boot-tests images-tests \
+CHECK_TARGETS := layout-check unit-tests mkimage-tests fuzz-smoke efi-apps-tests boot-tests images-tests \
 	dist-tests bench-test
 check: deps
 	$(Q)$(MAKE) --no-print-directory check-all
