@@ -34,11 +34,13 @@ include mk/layout.mk
 all: $(ALL_TARGETS)
 
 # Every test, after the Debian packages are in place. deps runs alone first so no rule of the
-# test run starts before the tools it needs exist.
-CHECK_TARGETS := layout-check unit-tests mkimage-tests fuzz-smoke efi-apps-tests boot-tests images-tests \
+# test run starts before the tools it needs exist. The KVM probe (dist/strata-accel) runs once
+# here; every QEMU test of the run then takes its answer from STRATA_ACCEL.
+CHECK_TARGETS := layout-check accel-tests unit-tests mkimage-tests fuzz-smoke efi-apps-tests boot-tests images-tests \
 	dist-tests bench-test
 check: deps
-	$(Q)$(MAKE) --no-print-directory check-all
+	$(Q)accel=$(or $(ACCEL),$$(dist/strata-accel)) && echo "  ACCEL   $$accel for QEMU tests" && \
+		STRATA_ACCEL=$$accel $(MAKE) --no-print-directory check-all
 
 check-all: all $(CHECK_TARGETS)
 

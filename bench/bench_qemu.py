@@ -12,10 +12,8 @@ OVMF_CODE = Path(os.environ.get("OVMF_CODE", "/usr/share/OVMF/OVMF_CODE_4M.fd"))
 OVMF_VARS = Path(os.environ.get("OVMF_VARS", "/usr/share/OVMF/OVMF_VARS_4M.fd"))
 QEMU = os.environ.get("QEMU", "qemu-system-x86_64")
 
-ROM_SIZE = 64 * 1024
-RESET_VECTOR = 0xFFF0  # offset of 0xFFFFFFF0 in a ROM mapped just below 4 GiB
-# mov al, 0; out 0xf4, al; then hlt in a loop should the exit device be missing.
-FLOOR_CODE = bytes([0xB0, 0x00, 0xE6, 0xF4, 0xF4, 0xEB, 0xFD])
+# The KVM probe: it decides the accelerator and writes the floor ROM (dist/strata-accel).
+STRATA_ACCEL = Path(__file__).resolve().parents[1] / "dist" / "strata-accel"
 
 BENCH_FILE_SIZE = 64 * 1024 * 1024
 BENCH_BLOCK = 4096
@@ -23,18 +21,16 @@ BENCH_FILE_ESP_PATH = "/BENCH/DATA.BIN"  # efi-apps/readbench/readbench.c reads 
 
 
 def accel(forced=None):
-    """KVM when /dev/kvm is usable by us, TCG otherwise; forced (or STRATA_ACCEL) picks one."""
-    forced = forced or os.environ.get("STRATA_ACCEL")
-    if forced:
-        return forced
-    return "kvm" if os.access("/dev/kvm", os.R_OK | os.W_OK) else "tcg"
+    """KVM when it really runs firmware here, TCG otherwise; forced (or STRATA_ACCEL) picks one."""
+    env = dict(os.environ, **({"STRATA_ACCEL": forced} if forced else {}))
+    return subprocess.run([str(STRATA_ACCEL)], env=env, check=True, stdout=subprocess.PIPE,
+                          text=True).stdout.strip()
 
 
 def write_floor_rom(path):
-    """A 64 KiB ROM whose reset vector exits QEMU at once: the cost of QEMU itself."""
-    rom = bytearray(b"\xF4" * ROM_SIZE)
-    rom[RESET_VECTOR:RESET_VECTOR + len(FLOOR_CODE)] = FLOOR_CODE
-    Path(path).write_bytes(rom)
+    """A 64 KiB ROM that exits QEMU from its reset vector at once: the cost of QEMU itself. It is
+    the KVM probe's ROM (real to protected mode, then isa-debug-exit with 0)."""
+    subprocess.run([str(STRATA_ACCEL), "--write-rom", str(path)], check=True)
     return Path(path)
 
 

@@ -277,7 +277,7 @@ def standard_notes(bench):
         "calibrated on the ACPI PM timer), only around the Read calls.",
     ]
     if a.accel == "tcg" and not a.quick:
-        notes.append(f"TCG (no usable /dev/kvm): Linux rows run {a.linux_runs} times per "
+        notes.append(f"TCG (KVM absent or unable to run firmware): Linux rows run {a.linux_runs} times per "
                      "firmware to keep make bench under 10 minutes on 2 cores; figures are "
                      "emulation speed, not what KVM users see.")
     load, cpus = float(bench.machine["loadavg"].split()[0]), bench.machine["nproc"] or 1

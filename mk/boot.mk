@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-# QEMU boot tests (pytest driving QEMU; KVM when /dev/kvm is usable, TCG otherwise).
+# QEMU boot tests (pytest driving QEMU; KVM when dist/strata-accel finds it runs firmware, else TCG).
 
 # Debian's pytest lives with Debian's python3; a python3 earlier on PATH may not have it.
 PYTEST := /usr/bin/python3 -m pytest

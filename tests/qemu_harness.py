@@ -4,6 +4,7 @@
 Disk images are made with sgdisk, mkfs.fat and mtools (no root, no loop mounts). Test folders add
 this folder to sys.path and import from here, so there is one copy of each helper.
 """
+import functools
 import os
 import shutil
 import subprocess
@@ -42,12 +43,12 @@ def ovmf_command(disk, vars_copy, machine="q35", memory="512"):
             "-device", "virtio-blk-pci,drive=boot,bootindex=1"]
 
 
+@functools.lru_cache(maxsize=None)
 def accel():
-    """KVM when /dev/kvm is usable by us, TCG otherwise; STRATA_ACCEL forces one."""
-    forced = os.environ.get("STRATA_ACCEL")
-    if forced:
-        return forced
-    return "kvm" if os.access("/dev/kvm", os.R_OK | os.W_OK) else "tcg"
+    """KVM when it really runs firmware here, TCG otherwise (dist/strata-accel, asked once per run;
+    STRATA_ACCEL forces one)."""
+    return subprocess.run([str(ROOT / "dist" / "strata-accel")], check=True, stdout=subprocess.PIPE,
+                          text=True).stdout.strip()
 
 
 def build_disk(path, files, size_mib=64):

@@ -73,10 +73,12 @@ def test_sizes_and_phases_come_from_the_build_and_strata_log(quick_report):
     assert started and started[0]["exit_on_entry"]["runs"] == 1
 
 
-def test_floor_rom_exits_at_its_reset_vector(tmp_path):
-    rom = bench_qemu.write_floor_rom(tmp_path / "floor.rom").read_bytes()
-    assert len(rom) == 64 * 1024
-    assert rom[0xFFF0:0xFFF4] == bytes([0xB0, 0x00, 0xE6, 0xF4])  # mov al,0; out 0xf4,al
+def test_floor_rom_is_the_kvm_probes_rom_and_exits_qemu(tmp_path):
+    rom = bench_qemu.write_floor_rom(tmp_path / "floor.rom")
+    assert rom.stat().st_size == 64 * 1024
+    run = subprocess.run([str(bench_qemu.STRATA_ACCEL), "--run", "tcg"],
+                         env=dict(os.environ, STRATA_KVM_PROBE_ROM=str(rom)))
+    assert run.returncode == 0
 
 
 def test_phases_are_parsed_in_boot_order_and_stop_at_exit_boot_services():

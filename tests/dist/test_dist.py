@@ -78,12 +78,18 @@ def readme_block(readme, start):
 
 
 def boot_command(readme):
-    """The README's boot command: the block after its boot-command marker, serial on a pipe."""
+    """The README's boot command: the block after its boot-command marker, serial on a pipe, with
+    the accelerator that the tarball's own strata-accel picks."""
     text = readme.read_text()
     marker = text.index("<!-- boot-command:")
     block = re.search(r"```sh\n(.*?)```", text[marker:], re.S)
     assert block, "no ```sh block after the boot-command marker"
-    args = shlex.split(block.group(1).replace("\\\n", " "))
+    command = block.group(1).replace("\\\n", " ")
+    assert "accel=$(./strata-accel)" in command
+    picked = subprocess.run(["./strata-accel"], cwd=readme.parent, check=True,
+                            stdout=subprocess.PIPE, text=True).stdout.strip()
+    assert picked in ("kvm", "tcg")
+    args = shlex.split(command.replace("$(./strata-accel)", picked))
     assert args[0] == "qemu-system-x86_64" and "-nographic" in args
     i = args.index("-nographic")
     return args[:i] + ["-display", "none", "-serial", "stdio"] + args[i + 1:]
@@ -114,8 +120,8 @@ def test_tarball_is_one_folder_owned_by_root_with_one_date_and_sorted_names():
     assert {(m.uid, m.gid) for m in members} == {(0, 0)}
     assert len({m.mtime for m in members}) == 1
     files = {n[len(NAME) + 1:] for n in names if n != NAME}
-    assert {"stage0.rom", "stage1.bin", "runtime.bin", "mkimage", "SHA256SUMS", "README.md",
-            "60-strata.json", "images/manifest.txt", "images/linux-uki.img"} <= files
+    assert {"stage0.rom", "stage1.bin", "runtime.bin", "mkimage", "strata-accel", "SHA256SUMS",
+            "README.md", "60-strata.json", "images/manifest.txt", "images/linux-uki.img"} <= files
 
 
 def test_sha256sums_cover_every_file_and_verify(unpacked):
@@ -159,7 +165,7 @@ def test_install_puts_the_tarball_files_where_the_descriptor_says(unpacked, tmp_
     assert Path(f"{destdir}{rom}").is_file()
     same = {"share/strata/stage0.rom": "stage0.rom", "share/strata/stage1.bin": "stage1.bin",
             "share/strata/runtime.bin": "runtime.bin", "bin/strata-mkimage": "mkimage",
-            "share/doc/strata/README.md": "README.md"}
+            "bin/strata-accel": "strata-accel", "share/doc/strata/README.md": "README.md"}
     same.update({f"share/strata/images/{p.name}": f"images/{p.name}"
                  for p in (unpacked / "images").iterdir()})
     for dest, src in same.items():
@@ -167,6 +173,7 @@ def test_install_puts_the_tarball_files_where_the_descriptor_says(unpacked, tmp_
     assert sorted(p.name for p in (root / "share/strata/images").iterdir()) == \
         sorted(p.name for p in (unpacked / "images").iterdir())
     assert os.access(root / "bin/strata-mkimage", os.X_OK)
+    assert os.access(root / "bin/strata-accel", os.X_OK)
 
 
 def test_readme_command_boots_an_image_with_only_the_tarball_files(unpacked):
