@@ -10,6 +10,7 @@
 #   images/*.img images/manifest.txt    $(PREFIX)/share/strata/images/
 #   mkimage                             $(PREFIX)/bin/strata-mkimage (U-Boot owns bin/mkimage)
 #   strata-accel                        $(PREFIX)/bin/strata-accel (the KVM probe: kvm or tcg)
+#   strata-run                          $(PREFIX)/bin/strata-run (the launcher)
 #   60-strata.json                      $(PREFIX)/share/qemu/firmware/60-strata.json
 #   README.md                           $(PREFIX)/share/doc/strata/README.md
 #   SHA256SUMS                          (tarball only: `sha256sum -c SHA256SUMS` in its folder)
@@ -28,7 +29,8 @@ DIST_TARBALL := $(DIST_BUILD)/$(DIST_NAME).tar.gz
 DIST_EPOCH := $(or $(SOURCE_DATE_EPOCH),$(shell git log -1 --format=%ct 2>/dev/null),0)
 DIST_ROM_PATH = $(PREFIX)/share/strata/stage0.rom
 DIST_INPUTS := $(BUILD)/stage0.rom $(BUILD)/stage1.bin $(BUILD)/runtime.bin $(MKIMAGE) \
-	$(IMAGES_BUILD)/manifest.txt dist/README.md dist/strata-accel mk/dist.mk
+	$(IMAGES_BUILD)/manifest.txt dist/README.md dist/strata-accel dist/strata-run \
+	mk/dist.mk
 
 # QEMU's docs/interop/firmware.json. Mapping "memory" is the schema's `-bios FILE`, the way the
 # README boots, and libvirt turns it into <loader type='rom'> with nothing else to ask of the
@@ -91,7 +93,7 @@ $(DIST_STAGE).stamp: $(DIST_INPUTS) $(DIST_BUILD)/dist.vars $(DIST_BUILD)/60-str
 	$(Q)rm -rf $(DIST_BUILD)/strata-*/ && install -d -m 0755 $(DIST_STAGE)/images
 	$(Q)install -m 0644 $(BUILD)/stage0.rom $(BUILD)/stage1.bin $(BUILD)/runtime.bin $(DIST_STAGE)/
 	$(Q)install -m 0755 $(MKIMAGE) $(DIST_STAGE)/mkimage
-	$(Q)install -m 0755 dist/strata-accel $(DIST_STAGE)/strata-accel
+	$(Q)install -m 0755 dist/strata-accel dist/strata-run $(DIST_STAGE)/
 	$(Q)for n in $(IMAGES_NAMES); do \
 		[ ! -f $(IMAGES_BUILD)/$$n.img ] || \
 			install -m 0644 $(IMAGES_BUILD)/$$n.img $(DIST_STAGE)/images/ || exit 1; \
@@ -126,7 +128,7 @@ install: $(DIST_STAGE).stamp
 		$(DIST_SHARE)/strata/
 	$(Q)install -m 0644 $(DIST_STAGE)/images/* $(DIST_SHARE)/strata/images/
 	$(Q)install -m 0755 $(DIST_STAGE)/mkimage $(DESTDIR)$(PREFIX)/bin/strata-mkimage
-	$(Q)install -m 0755 $(DIST_STAGE)/strata-accel $(DESTDIR)$(PREFIX)/bin/strata-accel
+	$(Q)install -m 0755 $(DIST_STAGE)/strata-accel $(DIST_STAGE)/strata-run $(DESTDIR)$(PREFIX)/bin/
 	$(Q)install -m 0644 $(DIST_STAGE)/60-strata.json $(DIST_SHARE)/qemu/firmware/
 	$(Q)install -m 0644 $(DIST_STAGE)/README.md $(DIST_SHARE)/doc/strata/
 

@@ -12,13 +12,11 @@ RUN_MEMORY ?= 1024
 run: deps
 	$(Q)$(MAKE) --no-print-directory run-image
 
-# snapshot=on: the guest's writes never reach the image file, so every run starts the same.
-# KVM passes the host CPU through; under TCG "max" still offers RDRAND for EFI_RNG_PROTOCOL.
+# The users' launcher (dist/strata-run) runs it: it asks dist/strata-accel for the accelerator
+# and prints the QEMU command. --snapshot: the guest's writes never reach the image file, so every
+# run starts the same.
 run-image: $(BUILD)/stage0.rom $(IMAGE_FILE)
-	$(Q)accel=$(or $(ACCEL),$$(dist/strata-accel)) && cpu=max && \
-		if [ "$$accel" = kvm ]; then cpu=host; fi && \
-		echo "Strata: booting $(IMAGE) ($(MACHINE), $$accel); quit QEMU with Ctrl-a x" && \
-		qemu-system-x86_64 -machine $(MACHINE),accel=$$accel -cpu $$cpu -m $(RUN_MEMORY) \
-		-bios $(BUILD)/stage0.rom -nographic -no-reboot \
-		-drive if=none,id=boot,format=raw,snapshot=on,file=$(IMAGE_FILE) \
-		-device virtio-blk-pci,drive=boot
+	@echo "Strata: booting $(IMAGE) ($(MACHINE)); quit QEMU with Ctrl-a x"
+	$(Q)$(if $(ACCEL),STRATA_ACCEL=$(ACCEL)) STRATA_ROM=$(abspath $(BUILD)/stage0.rom) \
+		dist/strata-run $(IMAGE_FILE) --snapshot --machine $(MACHINE) --memory $(RUN_MEMORY) \
+		-- -no-reboot

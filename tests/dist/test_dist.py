@@ -77,14 +77,26 @@ def readme_block(readme, start):
     pytest.fail(f"{readme}: no line starting with {start!r}")
 
 
-def boot_command(readme):
-    """The README's boot command: the block after its boot-command marker, serial on a pipe, with
-    the accelerator that the tarball's own strata-accel picks."""
+def readme_command(readme, marker):
+    """The ```sh block after the README's <!-- marker: ... --> line, continuations joined."""
     text = readme.read_text()
-    marker = text.index("<!-- boot-command:")
-    block = re.search(r"```sh\n(.*?)```", text[marker:], re.S)
-    assert block, "no ```sh block after the boot-command marker"
-    command = block.group(1).replace("\\\n", " ")
+    start = text.index(f"<!-- {marker}:")
+    block = re.search(r"```sh\n(.*?)```", text[start:], re.S)
+    assert block, f"no ```sh block after the {marker} marker"
+    return block.group(1).replace("\\\n", " ")
+
+
+def launcher_command(readme):
+    """The README's one boot command: the launcher."""
+    args = shlex.split(readme_command(readme, "boot-command"))
+    assert args[0] == "./strata-run"
+    return args
+
+
+def qemu_command(readme):
+    """The README's plain QEMU command, serial on a pipe, with the accelerator that the tarball's
+    own strata-accel picks."""
+    command = readme_command(readme, "qemu-command")
     assert "accel=$(./strata-accel)" in command
     picked = subprocess.run(["./strata-accel"], cwd=readme.parent, check=True,
                             stdout=subprocess.PIPE, text=True).stdout.strip()
@@ -120,8 +132,8 @@ def test_tarball_is_one_folder_owned_by_root_with_one_date_and_sorted_names():
     assert {(m.uid, m.gid) for m in members} == {(0, 0)}
     assert len({m.mtime for m in members}) == 1
     files = {n[len(NAME) + 1:] for n in names if n != NAME}
-    assert {"stage0.rom", "stage1.bin", "runtime.bin", "mkimage", "strata-accel", "SHA256SUMS",
-            "README.md", "60-strata.json", "images/manifest.txt", "images/linux-uki.img"} <= files
+    assert {"stage0.rom", "stage1.bin", "runtime.bin", "mkimage", "strata-accel", "strata-run",
+            "SHA256SUMS", "README.md", "60-strata.json", "images/manifest.txt", "images/linux-uki.img"} <= files
 
 
 def test_sha256sums_cover_every_file_and_verify(unpacked):
@@ -165,7 +177,8 @@ def test_install_puts_the_tarball_files_where_the_descriptor_says(unpacked, tmp_
     assert Path(f"{destdir}{rom}").is_file()
     same = {"share/strata/stage0.rom": "stage0.rom", "share/strata/stage1.bin": "stage1.bin",
             "share/strata/runtime.bin": "runtime.bin", "bin/strata-mkimage": "mkimage",
-            "bin/strata-accel": "strata-accel", "share/doc/strata/README.md": "README.md"}
+            "bin/strata-accel": "strata-accel", "bin/strata-run": "strata-run",
+            "share/doc/strata/README.md": "README.md"}
     same.update({f"share/strata/images/{p.name}": f"images/{p.name}"
                  for p in (unpacked / "images").iterdir()})
     for dest, src in same.items():
@@ -174,10 +187,21 @@ def test_install_puts_the_tarball_files_where_the_descriptor_says(unpacked, tmp_
         sorted(p.name for p in (unpacked / "images").iterdir())
     assert os.access(root / "bin/strata-mkimage", os.X_OK)
     assert os.access(root / "bin/strata-accel", os.X_OK)
+    # The installed launcher finds the installed ROM and the probe beside it.
+    dry = subprocess.run([str(root / "bin/strata-run"), str(unpacked / "images/hello.img"),
+                          "--dry-run"], capture_output=True, text=True, check=True)
+    assert f"-bios {destdir}{rom} " in dry.stderr
 
 
-def test_readme_command_boots_an_image_with_only_the_tarball_files(unpacked):
-    args = boot_command(unpacked / "README.md")
+def test_readme_launcher_boots_an_image_and_prints_its_qemu_command(unpacked):
+    args = launcher_command(unpacked / "README.md")
+    output = boot(args, unpacked, Path(args[1]).stem)
+    assert "strata-run: qemu-system-x86_64 -machine q35,accel=" in output
+    assert "stage0: Strata stage0" in output
+
+
+def test_readme_qemu_command_boots_an_image_with_only_the_tarball_files(unpacked):
+    args = qemu_command(unpacked / "README.md")
     files = [v.split("file=")[-1].split(",")[0] for v in args if "file=" in v]
     files += [args[args.index("-bios") + 1]] if "-bios" in args else []
     for f in files:
@@ -202,7 +226,7 @@ def test_readme_mkimage_commands_make_an_image_that_boots(unpacked, tmp_path):
                              capture_output=True, text=True).stdout
     assert "STAGE1.BAK: absent" not in inspect and "verifies: no" not in inspect, inspect
 
-    args = [a.replace("images/linux-uki.img", "my.img") for a in boot_command(readme)]
+    args = [a.replace("images/linux-uki.img", "my.img") for a in launcher_command(readme)]
     boot(args, work, "linux-uki")
 
 
@@ -224,3 +248,37 @@ def test_dist_built_again_gives_the_same_bytes(tmp_path):
         pytest.skip("inputs changed between the two builds: " + " ".join(
             sorted({line.split()[1] for line in changed})))
     assert sha256(second) == sha256(TARBALL)
+
+
+def launcher(unpacked, *args):
+    return subprocess.run(["./strata-run", *args], cwd=unpacked, capture_output=True, text=True)
+
+
+def test_launcher_attaches_what_it_is_asked_to_on_the_machine_asked_for(unpacked, tmp_path):
+    qcow2 = tmp_path / "disk.qcow2"
+    qcow2.write_bytes(b"QFI\xfb" + bytes(508))
+    run = launcher(unpacked, str(qcow2), "--machine", "pc", "--memory", "512", "--cdrom",
+                   "images/hello.img", "--display", "--dry-run", "--", "-no-reboot")
+    assert run.returncode == 0, run.stderr
+    command = run.stderr.splitlines()[-1]
+    assert command.startswith("strata-run: qemu-system-x86_64 -machine pc,accel=")
+    for part in ["-m 512", "-no-reboot", f"format=qcow2,file={qcow2}",
+                 "-device virtio-blk-pci,drive=disk0,bootindex=1", "media=cdrom",
+                 "file=images/hello.img", "-device ide-cd,drive=cd0,bus=ide.1",
+                 "-serial mon:stdio"]:
+        assert part in command, part
+    assert "-nographic" not in command and "snapshot=on" not in command
+
+
+@pytest.mark.parametrize("args,status,message", [
+    ([], 2, "usage: strata-run DISK"),
+    (["absent.img"], 1, "no disk image absent.img"),
+    (["images/hello.img", "--machine", "microvm"], 1, "--machine is q35 or pc"),
+    (["images/hello.img", "--memory", "1G"], 1, "--memory is a size in MiB"),
+    (["images/hello.img", "--bogus"], 2, "unknown option --bogus"),
+    (["images/hello.img", "--vars", "vm.fd"], 1, "keeps UEFI variables in memory only"),
+])
+def test_launcher_refuses_what_it_cannot_do_with_a_reason(unpacked, args, status, message):
+    run = launcher(unpacked, *args)
+    assert run.returncode == status and message in run.stderr, run.stderr
+    assert not (unpacked / "vm.fd").exists()
