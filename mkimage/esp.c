@@ -201,3 +201,29 @@ out:
 	free(a);
 	return r;
 }
+
+int esp_free_bytes(const char *spec, uint64_t *ret_bytes)
+{
+	const char *argv[] = { "mdir", "-i", spec, "::/", NULL };
+	char line[256];
+	int found = 0;
+	FILE *out;
+
+	if (mk_run_output(argv, &out) < 0)
+		return -1;
+	/* mdir's last line: "   64 881 152 bytes free", digits grouped by spaces. */
+	while (fgets(line, sizeof(line), out)) {
+		const char *end = strstr(line, "bytes free");
+		uint64_t bytes = 0;
+
+		if (!end)
+			continue;
+		for (const char *p = line; p < end; p++)
+			if (*p >= '0' && *p <= '9')
+				bytes = bytes * 10 + (uint64_t)(*p - '0');
+		*ret_bytes = bytes;
+		found = 1;
+	}
+	fclose(out);
+	return found ? 0 : mk_error("cannot read the free space of the ESP from mdir");
+}

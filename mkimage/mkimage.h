@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "include/strata/stage_image.h"
 
@@ -21,6 +22,8 @@ int mk_run(const char *const argv[]);
 int mk_run_quiet(const char *const argv[]);
 /* Run a command with all output discarded and no message on failure (probes: "does X exist?"). */
 int mk_run_quiet_silent(const char *const argv[]);
+/* Run a command and hand back its output (stdout and stderr), rewound; shown instead on failure. */
+int mk_run_output(const char *const argv[], FILE **ret_output);
 /* Create a private temporary directory; the caller removes it with mk_remove_tree. */
 int mk_temp_dir(char **ret_path);
 /* Remove a directory made by mk_temp_dir and everything in it. */
@@ -32,6 +35,16 @@ void mk_remove_tree(const char *path);
  */
 int mk_replace_file(const char *dest, int (*produce)(void *ctx, const char *work, const char *temp),
 		    void *ctx);
+
+/* Whether path is a qcow2 image ("QFI\xfb"): mtools and our GPT reader see only raw bytes. */
+int mk_is_qcow2(const char *path);
+
+/* Where the stages live on an ESP, and the largest stage file worth reading. */
+#define ESP_STAGE1_PATH "/STRATA/STAGE1.BIN"
+#define ESP_STAGE1_BACKUP_PATH "/STRATA/STAGE1.BAK"
+#define ESP_RUNTIME_PATH "/STRATA/RUNTIME.BIN"
+#define ESP_RUNTIME_BACKUP_PATH "/STRATA/RUNTIME.BAK"
+#define STAGE_FILE_MAX (STAGE_IMAGE_MAX_BODY + sizeof(struct stage_image_header) + 4096)
 
 /* A stage file read from disk and fully checked (header, kind, digest). */
 int mk_check_stage_file(const char *path, uint32_t kind, struct stage_image_header *ret_header);
@@ -62,6 +75,15 @@ int cmd_wrap(int argc, char **argv);
 int cmd_create(int argc, char **argv);
 int cmd_update(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
+int cmd_install(int argc, char **argv);
+
+/*
+ * update.c: move the stage at path (of kind) to backup before it is replaced; a current copy
+ * that does not verify is removed instead, so a good older backup is never overwritten by a
+ * broken file. 0 or -1.
+ */
+int update_keep_backup(const char *spec, const char *work, const char *path, const char *backup,
+		       uint32_t kind);
 
 /* disk.c: raw GPT disk images with one ESP (512-byte blocks, ESP from 1 MiB to the last usable). */
 #define DISK_BLOCK_SIZE 512u
@@ -92,6 +114,8 @@ int esp_get(const char *spec, const char *src, const char *dest);
 int esp_rename(const char *spec, const char *from, const char *to);
 /* Remove a FAT file if present. */
 int esp_remove(const char *spec, const char *path);
+/* Free bytes of the FAT (as mdir counts them). */
+int esp_free_bytes(const char *spec, uint64_t *ret_bytes);
 /* Set the environment mtools, mkfs.fat and xorriso read: reproducible dates, no geometry checks. */
 void esp_setup_environment(void);
 

@@ -10,10 +10,6 @@
 #include "lib/formats/stage_image.h"
 #include "mkimage/mkimage.h"
 
-#define STAGE1_PATH "/STRATA/STAGE1.BIN"
-#define BACKUP_PATH "/STRATA/STAGE1.BAK"
-#define RUNTIME_PATH "/STRATA/RUNTIME.BIN"
-#define STAGE_FILE_MAX (STAGE_IMAGE_MAX_BODY + sizeof(struct stage_image_header) + 4096)
 
 static const char update_usage[] =
 	"usage: mkimage update IMAGE --stage1 FILE\n"
@@ -22,8 +18,7 @@ static const char inspect_usage[] =
 	"usage: mkimage inspect IMAGE\n"
 	"  print the partition table and the ESP's Strata files; exit 1 if one fails to verify\n";
 
-/* qcow2 starts with "QFI\xfb"; mtools and our GPT reader only see raw bytes. */
-static int is_qcow2(const char *path)
+int mk_is_qcow2(const char *path)
 {
 	unsigned char magic[4] = { 0 };
 	FILE *f = fopen(path, "rb");
@@ -71,8 +66,8 @@ static int parse(int argc, char **argv, const char *usage, const char **ret_imag
 	return 0;
 }
 
-/* Move the current stage1 to STAGE1.BAK, unless it is itself broken: then keep the older backup. */
-static int keep_backup(const char *spec, const char *work)
+int update_keep_backup(const char *spec, const char *work, const char *path, const char *backup,
+		       uint32_t kind)
 {
 	char old[4096];
 	const char *problem;
@@ -80,25 +75,24 @@ static int keep_backup(const char *spec, const char *work)
 	size_t size;
 	int r;
 
-	snprintf(old, sizeof(old), "%s/old-stage1", work);
-	r = esp_get(spec, STAGE1_PATH, old);
+	snprintf(old, sizeof(old), "%s/old-stage", work);
+	r = esp_get(spec, path, old);
 	if (r < 0)
 		return -1;
 	if (r == 1) {
-		fprintf(stderr, "mkimage: note: the image had no %s\n", STAGE1_PATH);
+		fprintf(stderr, "mkimage: note: the image had no %s\n", path);
 		return 0;
 	}
 	if (mk_read_file(old, STAGE_FILE_MAX, &data, &size) < 0)
 		return -1;
-	problem = mk_stage_problem(data, size, STAGE_KIND_STAGE1, NULL);
+	problem = mk_stage_problem(data, size, kind, NULL);
 	free(data);
 	if (problem) {
-		fprintf(stderr,
-			"mkimage: warning: current %s is bad (%s); keeping the existing %s\n",
-			STAGE1_PATH, problem, BACKUP_PATH);
-		return esp_remove(spec, STAGE1_PATH);
+		fprintf(stderr, "mkimage: warning: current %s is bad (%s); keeping the existing %s\n",
+			path, problem, backup);
+		return esp_remove(spec, path);
 	}
-	return esp_rename(spec, STAGE1_PATH, BACKUP_PATH);
+	return esp_rename(spec, path, backup);
 }
 
 static int update(const char *image, const char *stage1, const char *temp, const char *work)
@@ -122,11 +116,13 @@ static int update(const char *image, const char *stage1, const char *temp, const
 	spec = esp_spec(temp, offset);
 	if (!spec)
 		return mk_error("out of memory");
-	if (keep_backup(spec, work) < 0 || esp_put(spec, stage1, STAGE1_PATH) < 0)
+	if (update_keep_backup(spec, work, ESP_STAGE1_PATH, ESP_STAGE1_BACKUP_PATH,
+			       STAGE_KIND_STAGE1) < 0 ||
+	    esp_put(spec, stage1, ESP_STAGE1_PATH) < 0)
 		goto out;
 	/* Read back what mtools wrote, as stage0 will. */
 	snprintf(back, sizeof(back), "%s/new-stage1", work);
-	if (esp_get(spec, STAGE1_PATH, back) != 0 ||
+	if (esp_get(spec, ESP_STAGE1_PATH, back) != 0 ||
 	    mk_check_stage_file(back, STAGE_KIND_STAGE1, &h) < 0) {
 		mk_error("%s: the stage1 written to the image does not read back intact", image);
 		goto out;
@@ -166,7 +162,7 @@ int cmd_update(int argc, char **argv)
 		mk_error("%s: %s", image, strerror(errno));
 		return 1;
 	}
-	if (is_qcow2(image)) {
+	if (mk_is_qcow2(image)) {
 		mk_error("%s: qcow2 images cannot be updated in place; update the raw image",
 			 image);
 		return 1;
@@ -222,7 +218,7 @@ static int inspect(const char *image, const char *work)
 	int bad = 0;
 	char *spec;
 
-	if (is_qcow2(image)) {
+	if (mk_is_qcow2(image)) {
 		static char raw[4096];
 		const char *argv[] = {
 			"qemu-img", "convert", "-q", "-f", "qcow2", "-O", "raw", image, raw, NULL,
@@ -241,9 +237,9 @@ static int inspect(const char *image, const char *work)
 	printf("ESP at byte %llu, %llu KiB\n", (unsigned long long)offset,
 	       (unsigned long long)(size >> 10));
 	fflush(stdout);
-	bad |= inspect_stage(spec, work, STAGE1_PATH, STAGE_KIND_STAGE1, 1);
-	bad |= inspect_stage(spec, work, BACKUP_PATH, STAGE_KIND_STAGE1, 0);
-	bad |= inspect_stage(spec, work, RUNTIME_PATH, STAGE_KIND_RUNTIME, 1);
+	bad |= inspect_stage(spec, work, ESP_STAGE1_PATH, STAGE_KIND_STAGE1, 1);
+	bad |= inspect_stage(spec, work, ESP_STAGE1_BACKUP_PATH, STAGE_KIND_STAGE1, 0);
+	bad |= inspect_stage(spec, work, ESP_RUNTIME_PATH, STAGE_KIND_RUNTIME, 1);
 	printf("ESP files:\n");
 	fflush(stdout);
 	{

@@ -152,8 +152,9 @@ err_unlink:
 /*
  * quiet: 0 passes output through; 1 keeps the tool's output in a log shown only if it fails (the
  * tools chatter on success); 2 discards it all and reports nothing (probes: "does X exist?").
+ * With ret_log (quiet 1), a successful run hands the log over, rewound, instead of dropping it.
  */
-static int run(const char *const argv[], int quiet)
+static int run(const char *const argv[], int quiet, FILE **ret_log)
 {
 	FILE *log = NULL;
 	int status;
@@ -195,8 +196,12 @@ static int run(const char *const argv[], int quiet)
 		}
 	}
 	if (status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
-		if (log)
+		if (ret_log && log) {
+			rewind(log);
+			*ret_log = log;
+		} else if (log) {
 			fclose(log);
+		}
 		return 0;
 	}
 	if (log) {
@@ -220,17 +225,27 @@ static int run(const char *const argv[], int quiet)
 
 int mk_run(const char *const argv[])
 {
-	return run(argv, 0);
+	return run(argv, 0, NULL);
 }
 
 int mk_run_quiet(const char *const argv[])
 {
-	return run(argv, 1);
+	return run(argv, 1, NULL);
 }
 
 int mk_run_quiet_silent(const char *const argv[])
 {
-	return run(argv, 2);
+	return run(argv, 2, NULL);
+}
+
+int mk_run_output(const char *const argv[], FILE **ret_output)
+{
+	*ret_output = NULL;
+	if (run(argv, 1, ret_output) < 0)
+		return -1;
+	if (!*ret_output)
+		return mk_error("%s: cannot keep its output", argv[0]);
+	return 0;
 }
 
 int mk_temp_dir(char **ret_path)

@@ -51,6 +51,44 @@ def accel():
                           text=True).stdout.strip()
 
 
+def fat_image(path, sectors, label, files, fat="32"):
+    """A FAT file system image of sectors sectors holding files ({"/DIR/NAME": bytes or Path})."""
+    path = Path(path)
+    with open(path, "wb") as f:
+        f.truncate(sectors * SECTOR)
+    subprocess.run(["mkfs.fat", "-F", fat, "-n", label, str(path)], check=True,
+                   capture_output=True)
+    dirs = set()
+    for dest in files:
+        parts = dest.strip("/").split("/")[:-1]
+        for i in range(1, len(parts) + 1):
+            dirs.add("/".join(parts[:i]))
+    for d in sorted(dirs):
+        subprocess.run(["mmd", "-i", str(path), "::/" + d], check=True, capture_output=True)
+    for n, (dest, src) in enumerate(files.items()):
+        if isinstance(src, (bytes, bytearray)):
+            tmp = path.with_suffix(f".tmp{n}")
+            tmp.write_bytes(src)
+            src = tmp
+        subprocess.run(["mcopy", "-i", str(path), str(src), "::" + dest], check=True,
+                       capture_output=True)
+    return path
+
+
+def partition_range(disk, number):
+    """(first, last) sector of a GPT partition, as sgdisk reads it."""
+    info = subprocess.run(["sgdisk", f"-i{number}", str(disk)], check=True, capture_output=True,
+                          text=True).stdout
+    return (int(info.split("First sector: ")[1].split()[0]),
+            int(info.split("Last sector: ")[1].split()[0]))
+
+
+def write_at(disk, sector, source):
+    with open(disk, "r+b") as f, open(source, "rb") as src:
+        f.seek(sector * SECTOR)
+        shutil.copyfileobj(src, f)
+
+
 def build_disk(path, files, size_mib=64):
     """A GPT disk with one FAT32 ESP (label STRATA) holding files ({"/DIR/NAME": bytes or Path})."""
     path = Path(path)
@@ -60,30 +98,30 @@ def build_disk(path, files, size_mib=64):
         f.truncate(total * SECTOR)
     subprocess.run(["sgdisk", f"-n1:{ESP_START}:0", "-t1:ef00", "-c1:ESP", str(path)],
                    check=True, capture_output=True)
-    end = int(subprocess.run(["sgdisk", "-i1", str(path)], check=True, capture_output=True,
-                             text=True).stdout.split("Last sector: ")[1].split()[0])
-    with open(esp, "wb") as f:
-        f.truncate((end - ESP_START + 1) * SECTOR)
-    subprocess.run(["mkfs.fat", "-F", "32", "-n", "STRATA", str(esp)], check=True,
-                   capture_output=True)
-    dirs = set()
-    for dest in files:
-        parts = dest.strip("/").split("/")[:-1]
-        for i in range(1, len(parts) + 1):
-            dirs.add("/".join(parts[:i]))
-    for d in sorted(dirs):
-        subprocess.run(["mmd", "-i", str(esp), "::/" + d], check=True, capture_output=True)
-    for n, (dest, src) in enumerate(files.items()):
-        if isinstance(src, (bytes, bytearray)):
-            tmp = path.with_suffix(f".tmp{n}")
-            tmp.write_bytes(src)
-            src = tmp
-        subprocess.run(["mcopy", "-i", str(esp), str(src), "::" + dest], check=True,
-                       capture_output=True)
-    with open(path, "r+b") as f, open(esp, "rb") as e:
-        f.seek(ESP_START * SECTOR)
-        shutil.copyfileobj(e, f)
+    first, last = partition_range(path, 1)
+    fat_image(esp, last - first + 1, "STRATA", files)
+    write_at(path, first, esp)
     esp.unlink()
+    return path
+
+
+def foreign_disk(path, esp_files, data, esp_mib=48, size_mib=80):
+    """A disk as an installer or a cloud image lays it out, not mkimage: GPT, a FAT32 ESP holding
+    esp_files, then a Linux partition starting with data."""
+    path = Path(path)
+    with open(path, "wb") as f:
+        f.truncate(size_mib * 1024 * 1024)
+    subprocess.run(["sgdisk", f"-n1:{ESP_START}:+{esp_mib}M", "-t1:ef00", "-c1:EFI System",
+                    "-n2:0:0", "-t2:8300", "-c2:root", str(path)], check=True,
+                   capture_output=True)
+    first, last = partition_range(path, 1)
+    esp = fat_image(path.with_suffix(".esp"), last - first + 1, "EFI", esp_files)
+    write_at(path, first, esp)
+    esp.unlink()
+    blob = path.with_suffix(".data")
+    blob.write_bytes(data)
+    write_at(path, partition_range(path, 2)[0], blob)
+    blob.unlink()
     return path
 
 

@@ -17,12 +17,12 @@ def qemu():
     runs = []
 
     def start(disk, machine="q35", virtio="", pflash=False, extra=(), memory="256",
-              device_bus=None, snapshot=False, reboot=False):
+              device_bus=None, snapshot=False, reboot=False, disk_format="raw"):
         rom = BUILD / "stage0.rom"
         args = ["qemu-system-x86_64", "-machine", f"{machine},accel={accel()}", "-m", memory,
                 "-display", "none", "-serial", "stdio", "-monitor", "none",
                 "-device", "isa-debug-exit,iobase=0xf4,iosize=4",
-                "-drive", f"if=none,id=boot,format=raw,file={disk}"
+                "-drive", f"if=none,id=boot,format={disk_format},file={disk}"
                 + (",snapshot=on" if snapshot else "")]
         if not reboot:
             args.append("-no-reboot")  # a reset ends QEMU, so a reboot loop cannot hide
