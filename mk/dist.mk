@@ -144,7 +144,8 @@ dist-tests: $(DIST_TARBALL)
 		STRATA_DIST_MAKE='$(MAKE) $(DIST_MAKE_FLAGS)' STRATA_BUILD=$(abspath $(BUILD)) \
 		$(DIST_PYTEST) -q -ra $(if $(filter 1,$(V)),-v) -p no:cacheprovider tests/dist
 
-# The KVM probe's own tests: its ROM runs, a KVM that cannot run firmware is simulated and refused.
-accel-tests:
+# The KVM probe's own tests: its ROM runs; a KVM that cannot run firmware is simulated, and the
+# probe and make run answer it with TCG.
+accel-tests: $(BUILD)/stage0.rom $(IMAGES_BUILD)/hello.img
 	$(call quiet,PYTEST,tests/accel)
-	$(Q)$(DIST_PYTEST) -q -ra $(if $(filter 1,$(V)),-v) -p no:cacheprovider tests/accel
+	$(Q)STRATA_BUILD=$(abspath $(BUILD)) $(DIST_PYTEST) -q -ra $(if $(filter 1,$(V)),-v) -p no:cacheprovider tests/accel

@@ -78,3 +78,36 @@ def test_the_answer_on_this_host_is_one_qemu_can_use():
     assert result.stdout.strip() in ("kvm", "tcg")
     if result.stdout.strip() == "kvm":
         assert probe("--run", "kvm").returncode == 0
+
+
+def test_make_run_on_a_kvm_that_cannot_run_firmware_boots_under_tcg_and_says_so(tmp_path):
+    """make run with the probe pointed at a never-exiting ROM and a device node that opens."""
+    root = PROBE.parents[1]
+    build = Path(os.environ.get("STRATA_BUILD", root / "build"))
+    if not (build / "images" / "hello.img").exists():
+        pytest.skip("build/images/hello.img not built (make images)")
+    device = tmp_path / "kvm"
+    device.write_bytes(b"")
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("STRATA_ACCEL", "MAKE", "MFLAGS"))}
+    env.update(STRATA_KVM_DEVICE=str(device), STRATA_KVM_PROBE_SECONDS="2",
+               STRATA_KVM_PROBE_ROM=str(hanging_rom(tmp_path / "hang.rom")))
+    proc = subprocess.Popen(["make", "-s", "-C", str(root), f"BUILD={build}", "run-image",
+                             "IMAGE=hello"], env=env, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            start_new_session=True)
+    output = b""
+    try:
+        deadline = time.monotonic() + 120
+        while b"Hello from Strata" not in output and time.monotonic() < deadline:
+            chunk = proc.stdout.read1(4096)
+            if not chunk:
+                break
+            output += chunk
+    finally:
+        os.killpg(proc.pid, 9)
+        proc.wait()
+    text = output.decode(errors="replace")
+    assert "did not run a test ROM" in text and "using TCG" in text, text
+    assert "-machine q35,accel=tcg" in text, text
+    assert "Hello from Strata" in text, text
