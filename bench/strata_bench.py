@@ -111,9 +111,10 @@ class Bench:
     def firmwares(self):
         return [("strata", self.strata)] + ([("ovmf", ("ovmf", None))] if self.ovmf else [])
 
-    def run(self, row, name, firmware, disk, timeout, check, marker=None, tag=""):
+    def run(self, row, name, firmware, disk, timeout, check, marker=None, tag="", extra=()):
         """One timed run; prints its figure, keeps the log, saves it when check(res) fails."""
-        args = q.qemu_command(self.args.accel, firmware, disk, self.work, f"{row}-{name}{tag}")
+        args = q.qemu_command(self.args.accel, firmware, disk, self.work, f"{row}-{name}{tag}",
+                              extra)
         res = q.run_qemu(args, timeout, marker)
         self.logs.setdefault(row, {}).setdefault(name, []).append(res.log)
         ok = bool(check(res))
@@ -179,6 +180,7 @@ def prepare(bench):
 def bench_exit_on_entry(bench):
     """Rows: the QEMU floor, QEMU start to the payload's first instruction, firmware time."""
     floor, totals = [], {"strata": [], "ovmf": []}
+    headless = {"strata": [], "ovmf": []}
     t = bench.timeouts["exit"]
     for i in bench.rounds("exit_on_entry", bench.args.runs):
         res, ok = bench.run("floor", "floor", ("bios", bench.floor), bench.exit_disk, t,
@@ -188,6 +190,10 @@ def bench_exit_on_entry(bench):
             res, ok = bench.run("exit_on_entry", name, fw, bench.exit_disk, t, exited_ok,
                                 tag=str(i + 1))
             totals[name].append(res.wall if ok else None)
+            # The same without a display: what finding and setting up the screen costs.
+            res, ok = bench.run("no_display", name, fw, bench.exit_disk, t, exited_ok,
+                                tag=str(i + 1), extra=("-vga", "none"))
+            headless[name].append(res.wall if ok else None)
     fs = r.stats(floor)
     bench.add_row("floor", "QEMU floor: a ROM that exits at its reset vector (same for both)",
                   "s", fs, fs if bench.ovmf else None)
@@ -201,6 +207,11 @@ def bench_exit_on_entry(bench):
                       for v, f in zip(totals[n], floor)]) for n in totals}
     bench.add_row("firmware_time", "firmware time: the row above − the floor run of the same "
                   "round", "s", fw["strata"], fw["ovmf"] if bench.ovmf else None)
+    nd = {n: r.stats([v - f if v is not None and f is not None else None
+                      for v, f in zip(headless[n], floor)]) for n in headless}
+    bench.add_row("firmware_time_no_display", "firmware time with -vga none (no display, so "
+                  "no GOP): compare with the row above", "s", nd["strata"],
+                  nd["ovmf"] if bench.ovmf else None)
 
 
 def bench_readbench(bench):

@@ -12,6 +12,6 @@ LIB_PURE := lib/crc32.c lib/sha256.c \
 # Console and hardware drivers (firmware only).
 LIB_DRIVERS := lib/string.c lib/printf.c lib/log.c \
 	lib/drivers/serial.c lib/drivers/fw_cfg.c lib/drivers/pci.c lib/drivers/virtio_pci.c \
-	lib/drivers/virtio_blk.c
+	lib/drivers/virtio_blk.c lib/drivers/bochs_vbe.c
 
 LIB_HOST_OBJS := $(LIB_PURE:%.c=$(BUILD)/host/%.o)

@@ -12,6 +12,7 @@
 #include "stage1/core/system_table.h"
 #include "stage1/protocols/console.h"
 #include "stage1/protocols/device_path.h"
+#include "stage1/protocols/gop.h"
 #include "stage1/stage1.h"
 
 #define LOG_PREFIX "stage1: "
@@ -43,6 +44,7 @@ static __attribute__((noreturn)) void stage1_main(void *arg)
 	require(system_table_init(), "system table");
 	require(image_init_firmware(h), "firmware image handle");
 	require(console_init(h->serial_port), "console");
+	optional(gop_init(), "graphics output");
 	require(device_path_init(), "device path protocols");
 	require(disk_init(h), "storage");
 	optional(acpi_init(), "ACPI tables");

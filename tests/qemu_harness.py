@@ -5,8 +5,10 @@ Disk images are made with sgdisk, mkfs.fat and mtools (no root, no loop mounts).
 this folder to sys.path and import from here, so there is one copy of each helper.
 """
 import functools
+import json
 import os
 import shutil
+import socket
 import subprocess
 import threading
 import time
@@ -192,6 +194,44 @@ GNUEFI_CFLAGS = ["-std=gnu11", "-O2", f"-I{GNUEFI_INC}", f"-I{GNUEFI_INC}/x86_64
                  "-ffreestanding", "-fno-stack-protector", "-fno-stack-check", "-mno-red-zone",
                  "-maccumulate-outgoing-args", "-fcf-protection=none", "-Wall", "-Werror",
                  "-Wno-pointer-sign"]
+
+
+def qmp_screendump(socket_path, out, timeout=20):
+    """Save QEMU's screen through its QMP socket as a PPM file; returns (width, height, rgb)."""
+    deadline = time.monotonic() + timeout
+    while not os.path.exists(socket_path) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    with socket.socket(socket.AF_UNIX) as sock:
+        sock.settimeout(timeout)
+        sock.connect(str(socket_path))
+        replies = sock.makefile("r")
+        json.loads(replies.readline())  # the greeting
+        for command in ({"execute": "qmp_capabilities"},
+                        {"execute": "screendump", "arguments": {"filename": str(out)}}):
+            sock.sendall(json.dumps(command).encode() + b"\n")
+            while True:
+                reply = json.loads(replies.readline())
+                if "return" in reply:
+                    break
+                assert "error" not in reply, reply
+    return read_ppm(out)
+
+
+def read_ppm(path):
+    """(width, height, rgb bytes) of a binary PPM (P6, maxval 255) as QEMU's screendump writes."""
+    data = Path(path).read_bytes()
+    fields, at = [], 0
+    while len(fields) < 4:
+        while data[at:at + 1].isspace():
+            at += 1
+        end = at
+        while not data[end:end + 1].isspace():
+            end += 1
+        fields.append(data[at:end])
+        at = end
+    assert fields[0] == b"P6" and fields[3] == b"255", fields
+    width, height = int(fields[1]), int(fields[2])
+    return width, height, data[at + 1:at + 1 + width * height * 3]
 
 
 def build_efi_app(source, workdir):

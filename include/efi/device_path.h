@@ -26,6 +26,7 @@ typedef struct {
 #define HW_MEMMAP_DP 0x03
 #define HW_VENDOR_DP 0x04
 #define ACPI_DP 0x01
+#define ACPI_ADR_DP 0x03
 #define MSG_SCSI_DP 0x02
 #define MSG_USB_DP 0x05
 #define MSG_VENDOR_DP 0x0a
@@ -46,6 +47,15 @@ typedef struct {
 	UINT32 HID;
 	UINT32 UID;
 } __attribute__((packed)) ACPI_HID_DEVICE_PATH;
+
+/* _ADR of a display output (UEFI 2.10 §10.3.3, ACPI 6.5 Table B.2). */
+typedef struct {
+	EFI_DEVICE_PATH_PROTOCOL Header;
+	UINT32 ADR;
+} __attribute__((packed)) ACPI_ADR_DEVICE_PATH;
+
+/* ACPI 6.5 §B.4.1 _DOD: device id scheme, VGA output type, as OVMF names its one display. */
+#define ACPI_DISPLAY_ADR_VGA 0x80010100u
 
 /* EISA ID of PNP0A03 (PCI root bridge) and PNP0A08 (PCI Express root bridge). */
 #define EISA_PNP_ID(id) ((UINT32)(((id) << 16) | 0x41d0))
@@ -145,6 +155,7 @@ _Static_assert(sizeof(EFI_DEVICE_PATH_PROTOCOL) == 4, "device path node header")
 _Static_assert(sizeof(HARDDRIVE_DEVICE_PATH) == 42, "HARDDRIVE_DEVICE_PATH layout");
 _Static_assert(sizeof(PCI_DEVICE_PATH) == 6, "PCI_DEVICE_PATH layout");
 _Static_assert(sizeof(ACPI_HID_DEVICE_PATH) == 12, "ACPI_HID_DEVICE_PATH layout");
+_Static_assert(sizeof(ACPI_ADR_DEVICE_PATH) == 8, "ACPI_ADR_DEVICE_PATH layout");
 _Static_assert(sizeof(MEMMAP_DEVICE_PATH) == 24, "MEMMAP_DEVICE_PATH layout");
 _Static_assert(sizeof(VENDOR_DEVICE_PATH) == 20, "VENDOR_DEVICE_PATH layout");
 _Static_assert(sizeof(SCSI_DEVICE_PATH) == 8, "SCSI_DEVICE_PATH layout");

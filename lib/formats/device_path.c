@@ -390,6 +390,11 @@ static void node_to_text(struct text *t, const EFI_DEVICE_PATH_PROTOCOL *node, B
 	} else if (key_type == ACPI_DEVICE_PATH && key_sub == ACPI_DP &&
 		   fits(node, sizeof(ACPI_HID_DEVICE_PATH))) {
 		acpi_to_text(t, n);
+	} else if (key_type == ACPI_DEVICE_PATH && key_sub == ACPI_ADR_DP &&
+		   fits(node, sizeof(ACPI_ADR_DEVICE_PATH))) {
+		const ACPI_ADR_DEVICE_PATH *adr = n;
+
+		put_args(t, "AcpiAdr", 1, (UINT64[]){ adr->ADR });
 	} else if (key_type == MESSAGING_DEVICE_PATH && key_sub == MSG_SCSI_DP &&
 		   fits(node, sizeof(SCSI_DEVICE_PATH))) {
 		const SCSI_DEVICE_PATH *s = n;

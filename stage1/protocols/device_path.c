@@ -2,6 +2,7 @@
 /* DevicePathToText and DevicePathUtilities (UEFI 2.10 §10.5-10.6) over lib/formats/device_path.c. */
 #include "include/efi/protocol/device_path_to_text.h"
 #include "include/efi/protocol/device_path_utilities.h"
+#include "lib/drivers/pci.h"
 #include "lib/formats/device_path.h"
 #include "lib/string.h"
 #include "stage1/core/handles.h"
@@ -10,6 +11,10 @@
 
 #define LOG_PREFIX "device-path: "
 #include "lib/log.h"
+
+#define PCI_SECONDARY_BUS 0x19
+/* Bridges between the root bus and a device; QEMU machines nest a few at most. */
+#define PCI_MAX_DEPTH 16
 
 static void *alloc(UINTN size)
 {
@@ -201,4 +206,51 @@ EFI_STATUS device_path_init(void)
 	if (EFI_ERROR(status))
 		return log_error_status(status, "install DevicePathUtilities");
 	return EFI_SUCCESS;
+}
+
+/* The bridge whose secondary bus is bus; FALSE if none (a root bus other than 0). */
+static BOOLEAN pci_parent_bridge(UINT8 bus, struct pci_address *ret_bridge)
+{
+	struct pci_address a;
+	UINT32 cursor = 0;
+
+	while (pci_next_function(&cursor, &a)) {
+		if ((pci_read8(a, PCI_HEADER_TYPE) & 0x7f) == 1 &&
+		    pci_read8(a, PCI_SECONDARY_BUS) == bus && a.bus < bus) {
+			*ret_bridge = a;
+			return TRUE;
+		}
+	}
+	return FALSE;
+}
+
+EFI_DEVICE_PATH_PROTOCOL *device_path_alloc_pci(struct pci_address a)
+{
+	struct __attribute__((packed)) {
+		ACPI_HID_DEVICE_PATH root;
+		PCI_DEVICE_PATH pci[PCI_MAX_DEPTH];
+		EFI_DEVICE_PATH_PROTOCOL end;
+	} path;
+	PCI_DEVICE_PATH reversed[PCI_MAX_DEPTH];
+	UINTN depth = 0;
+
+	for (;;) {
+		device_path_set_node(&reversed[depth].Header, HARDWARE_DEVICE_PATH, HW_PCI_DP,
+				     sizeof(PCI_DEVICE_PATH));
+		reversed[depth].Device = a.device;
+		reversed[depth].Function = a.function;
+		depth++;
+		if (a.bus == 0)
+			break;
+		if (depth == PCI_MAX_DEPTH || !pci_parent_bridge(a.bus, &a))
+			return NULL;
+	}
+	device_path_set_node(&path.root.Header, ACPI_DEVICE_PATH, ACPI_DP, sizeof(path.root));
+	path.root.HID = EISA_PNP_ID(0x0a03);
+	path.root.UID = 0;
+	for (UINTN i = 0; i < depth; i++)
+		path.pci[i] = reversed[depth - 1 - i];
+	device_path_set_node(&path.pci[depth].Header, END_DEVICE_PATH_TYPE,
+			     END_ENTIRE_DEVICE_PATH_SUBTYPE, END_DEVICE_PATH_LENGTH);
+	return device_path_alloc_duplicate(&path.root.Header);
 }

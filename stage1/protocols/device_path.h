@@ -4,6 +4,7 @@
 
 #include "include/efi/device_path.h"
 #include "include/efi/types.h"
+#include "lib/drivers/pci.h"
 
 /* Install the DevicePathToText and DevicePathUtilities protocols on a handle of their own. */
 EFI_STATUS device_path_init(void);
@@ -17,3 +18,5 @@ EFI_DEVICE_PATH_PROTOCOL *device_path_alloc_file(const EFI_DEVICE_PATH_PROTOCOL 
 						 const CHAR16 *name);
 /* The text form of path in pool memory (for logs: print with %ls); NULL if out of memory. */
 CHAR16 *device_path_alloc_text(const EFI_DEVICE_PATH_PROTOCOL *path);
+/* PciRoot(0x0)/Pci(bridge)/.../Pci(dev,fn) of a PCI function, as OVMF writes it; NULL if none. */
+EFI_DEVICE_PATH_PROTOCOL *device_path_alloc_pci(struct pci_address a);

@@ -19,9 +19,6 @@
 #define LOG_PREFIX "disk: "
 #include "lib/log.h"
 
-#define PCI_SECONDARY_BUS 0x19
-/* Bridges between the root bus and a disk; QEMU machines nest a few at most. */
-#define PCI_MAX_DEPTH 16
 #define EFI_PART_TYPE_SYSTEM_PART_GUID GPT_ESP_TYPE_GUID
 
 /* One virtio-blk function. */
@@ -252,54 +249,6 @@ static EFI_STATUS EFIAPI disk_io_write(EFI_DISK_IO_PROTOCOL *This, UINT32 MediaI
 			       BufferSize, Buffer, TRUE);
 }
 
-/* The bridge whose secondary bus is bus; FALSE if none (a root bus other than 0). */
-static BOOLEAN pci_parent_bridge(UINT8 bus, struct pci_address *ret_bridge)
-{
-	struct pci_address a;
-	UINT32 cursor = 0;
-
-	while (pci_next_function(&cursor, &a)) {
-		if ((pci_read8(a, PCI_HEADER_TYPE) & 0x7f) == 1 &&
-		    pci_read8(a, PCI_SECONDARY_BUS) == bus && a.bus < bus) {
-			*ret_bridge = a;
-			return TRUE;
-		}
-	}
-	return FALSE;
-}
-
-/* PciRoot(0x0)/Pci(bridge)/.../Pci(dev,fn), as OVMF writes it for a virtio-blk disk. */
-static EFI_DEVICE_PATH_PROTOCOL *pci_device_path(struct pci_address a)
-{
-	struct __attribute__((packed)) {
-		ACPI_HID_DEVICE_PATH root;
-		PCI_DEVICE_PATH pci[PCI_MAX_DEPTH];
-		EFI_DEVICE_PATH_PROTOCOL end;
-	} path;
-	PCI_DEVICE_PATH reversed[PCI_MAX_DEPTH];
-	UINTN depth = 0;
-
-	for (;;) {
-		device_path_set_node(&reversed[depth].Header, HARDWARE_DEVICE_PATH, HW_PCI_DP,
-				     sizeof(PCI_DEVICE_PATH));
-		reversed[depth].Device = a.device;
-		reversed[depth].Function = a.function;
-		depth++;
-		if (a.bus == 0)
-			break;
-		if (depth == PCI_MAX_DEPTH || !pci_parent_bridge(a.bus, &a))
-			return NULL;
-	}
-	device_path_set_node(&path.root.Header, ACPI_DEVICE_PATH, ACPI_DP, sizeof(path.root));
-	path.root.HID = EISA_PNP_ID(0x0a03);
-	path.root.UID = 0;
-	for (UINTN i = 0; i < depth; i++)
-		path.pci[i] = reversed[depth - 1 - i];
-	device_path_set_node(&path.pci[depth].Header, END_DEVICE_PATH_TYPE,
-			     END_ENTIRE_DEVICE_PATH_SUBTYPE, END_DEVICE_PATH_LENGTH);
-	return device_path_alloc_duplicate(&path.root.Header);
-}
-
 /* Create a handle with DevicePath, BlockIo and DiskIo for blocks [first, first + count) of disk. */
 static EFI_STATUS volume_install(struct disk *disk, EFI_LBA first, UINT64 count, UINT32 partition,
 				 EFI_DEVICE_PATH_PROTOCOL *path, struct volume **ret_volume)
@@ -511,7 +460,7 @@ static EFI_STATUS disk_add(struct pci_address a)
 				 a.function);
 		goto err_pages;
 	}
-	path = pci_device_path(a);
+	path = device_path_alloc_pci(a);
 	if (!path) {
 		status = log_error_status(EFI_NOT_FOUND, "%02x:%02x.%x: no path from the root bus",
 					  a.bus, a.device, a.function);

@@ -108,6 +108,24 @@ static void test_text_of_disk_path(void **state)
 				    "HD(1,GPT,4E3B4A8D-1C2F-4B5A-9E0A-123456789ABC,0x800,0x1F800)");
 }
 
+static void test_text_of_display_adr(void **state)
+{
+	UINT8 buf[16];
+	char *s;
+
+	memset(buf, 0, sizeof(buf));
+	node(buf, ACPI_DEVICE_PATH, ACPI_ADR_DP, sizeof(ACPI_ADR_DEVICE_PATH));
+	((ACPI_ADR_DEVICE_PATH *)buf)->ADR = ACPI_DISPLAY_ADR_VGA;
+	s = text_of((void *)buf, TRUE);
+	assert_string_equal(s, "AcpiAdr(0x80010100)");
+	free(s);
+	/* Too short for its ADR: shown generically, never read past the node. */
+	node(buf, ACPI_DEVICE_PATH, ACPI_ADR_DP, 6);
+	s = text_of((void *)buf, TRUE);
+	assert_null(strstr(s, "AcpiAdr("));
+	free(s);
+}
+
 static void test_text_of_common_nodes(void **state)
 {
 	UINT8 buf[64];
@@ -330,6 +348,7 @@ int main(void)
 		cmocka_unit_test(test_zero_length_node_is_malformed),
 		cmocka_unit_test(test_text_of_disk_path),
 		cmocka_unit_test(test_text_of_common_nodes),
+		cmocka_unit_test(test_text_of_display_adr),
 		cmocka_unit_test(test_file_node_and_append),
 		cmocka_unit_test(test_append_null_and_paths),
 		cmocka_unit_test(test_instances),

@@ -1,0 +1,263 @@
+/* SPDX-License-Identifier: MIT */
+/* EFI_GRAPHICS_OUTPUT_PROTOCOL (UEFI 2.10 §12.9) on QEMU's Bochs VBE displays. */
+#include "include/efi/protocol/graphics_output.h"
+#include "lib/container_of.h"
+#include "lib/drivers/bochs_vbe.h"
+#include "lib/string.h"
+#include "stage1/core/events.h"
+#include "stage1/core/handles.h"
+#include "stage1/core/memory.h"
+#include "stage1/protocols/device_path.h"
+#include "stage1/protocols/gop.h"
+
+#define LOG_PREFIX "gop: "
+#include "lib/log.h"
+
+/* The modes offered, smallest first; those that do not fit the video memory are left out. */
+static const struct {
+	UINT32 width, height;
+} mode_sizes[] = {
+	{ 640, 480 },	{ 800, 600 },	{ 1024, 768 },	{ 1280, 720 },
+	{ 1280, 800 },	{ 1280, 1024 }, { 1440, 900 },	{ 1600, 900 },
+	{ 1680, 1050 }, { 1920, 1080 },
+};
+#define DEFAULT_WIDTH 1024
+#define DEFAULT_HEIGHT 768
+#define MAX_MODES (sizeof(mode_sizes) / sizeof(mode_sizes[0]))
+
+struct display {
+	EFI_GRAPHICS_OUTPUT_PROTOCOL gop;
+	EFI_GRAPHICS_OUTPUT_PROTOCOL_MODE mode;
+	EFI_GRAPHICS_OUTPUT_MODE_INFORMATION info;
+	struct bochs_vbe vbe;
+	UINT32 modes[MAX_MODES];	/* indices into mode_sizes */
+	EFI_HANDLE handle;
+};
+
+static const EFI_GUID gop_guid = EFI_GRAPHICS_OUTPUT_PROTOCOL_GUID;
+static const EFI_GUID dp_guid = EFI_DEVICE_PATH_PROTOCOL_GUID;
+/* The display the console draws on: the first one found. */
+static struct display *primary;
+
+static void mode_info(const struct display *d, UINT32 number,
+		      EFI_GRAPHICS_OUTPUT_MODE_INFORMATION *ret_info)
+{
+	UINT32 i = d->modes[number];
+
+	*ret_info = (EFI_GRAPHICS_OUTPUT_MODE_INFORMATION){
+		.Version = 0,
+		.HorizontalResolution = mode_sizes[i].width,
+		.VerticalResolution = mode_sizes[i].height,
+		.PixelFormat = PixelBlueGreenRedReserved8BitPerColor,
+		.PixelsPerScanLine = mode_sizes[i].width,
+	};
+}
+
+static EFI_STATUS EFIAPI gop_query_mode(EFI_GRAPHICS_OUTPUT_PROTOCOL *This, UINT32 ModeNumber,
+					UINTN *SizeOfInfo, EFI_GRAPHICS_OUTPUT_MODE_INFORMATION **Info)
+{
+	struct display *d = container_of(This, struct display, gop);
+	EFI_GRAPHICS_OUTPUT_MODE_INFORMATION *info;
+
+	if (!This || !SizeOfInfo || !Info || ModeNumber >= d->mode.MaxMode)
+		return EFI_INVALID_PARAMETER;
+	/* The caller frees it with FreePool. */
+	info = pool_alloc(EfiBootServicesData, sizeof(*info));
+	if (!info)
+		return EFI_OUT_OF_RESOURCES;
+	mode_info(d, ModeNumber, info);
+	*SizeOfInfo = sizeof(*info);
+	*Info = info;
+	return EFI_SUCCESS;
+}
+
+static EFI_STATUS EFIAPI gop_set_mode(EFI_GRAPHICS_OUTPUT_PROTOCOL *This, UINT32 ModeNumber)
+{
+	struct display *d = container_of(This, struct display, gop);
+	EFI_GRAPHICS_OUTPUT_MODE_INFORMATION info;
+	EFI_STATUS status;
+
+	if (!This)
+		return EFI_INVALID_PARAMETER;
+	if (ModeNumber >= d->mode.MaxMode)
+		return EFI_UNSUPPORTED;
+	mode_info(d, ModeNumber, &info);
+	status = bochs_vbe_set_mode(&d->vbe, info.HorizontalResolution, info.VerticalResolution);
+	if (EFI_ERROR(status))
+		return EFI_DEVICE_ERROR;
+	d->info = info;
+	d->mode.Mode = ModeNumber;
+	d->mode.FrameBufferSize = (UINTN)info.PixelsPerScanLine * info.VerticalResolution * 4;
+	/* UEFI 2.10 §12.9: SetMode clears the visible screen to black. */
+	memset((void *)(UINTN)d->mode.FrameBufferBase, 0, d->mode.FrameBufferSize);
+	return EFI_SUCCESS;
+}
+
+/* Whether the rectangle at (x, y) of width x height lies on the screen. */
+static BOOLEAN on_screen(const struct display *d, UINTN x, UINTN y, UINTN width, UINTN height)
+{
+	return x < d->info.HorizontalResolution && y < d->info.VerticalResolution &&
+	       width <= d->info.HorizontalResolution - x &&
+	       height <= d->info.VerticalResolution - y;
+}
+
+static EFI_GRAPHICS_OUTPUT_BLT_PIXEL *pixel_at(const struct display *d, UINTN x, UINTN y)
+{
+	return (EFI_GRAPHICS_OUTPUT_BLT_PIXEL *)(UINTN)d->mode.FrameBufferBase +
+	       y * d->info.PixelsPerScanLine + x;
+}
+
+static EFI_STATUS EFIAPI gop_blt(EFI_GRAPHICS_OUTPUT_PROTOCOL *This,
+				 EFI_GRAPHICS_OUTPUT_BLT_PIXEL *BltBuffer,
+				 EFI_GRAPHICS_OUTPUT_BLT_OPERATION BltOperation, UINTN SourceX,
+				 UINTN SourceY, UINTN DestinationX, UINTN DestinationY, UINTN Width,
+				 UINTN Height, UINTN Delta)
+{
+	struct display *d = container_of(This, struct display, gop);
+	UINTN row_bytes = Width * sizeof(EFI_GRAPHICS_OUTPUT_BLT_PIXEL);
+	EFI_TPL old;
+
+	if (!This || (UINT32)BltOperation >= EfiGraphicsOutputBltOperationMax || !Width ||
+	    !Height || (BltOperation != EfiBltVideoToVideo && !BltBuffer))
+		return EFI_INVALID_PARAMETER;
+	/* Delta 0: the buffer's rows are exactly Width pixels apart. */
+	if (!Delta)
+		Delta = row_bytes;
+	switch (BltOperation) {
+	case EfiBltVideoFill:
+	case EfiBltBufferToVideo:
+		if (!on_screen(d, DestinationX, DestinationY, Width, Height))
+			return EFI_INVALID_PARAMETER;
+		break;
+	case EfiBltVideoToBltBuffer:
+		if (!on_screen(d, SourceX, SourceY, Width, Height))
+			return EFI_INVALID_PARAMETER;
+		break;
+	default:
+		if (!on_screen(d, SourceX, SourceY, Width, Height) ||
+		    !on_screen(d, DestinationX, DestinationY, Width, Height))
+			return EFI_INVALID_PARAMETER;
+		break;
+	}
+	/* As EDK2: no event may draw in the middle of a Blt. */
+	old = efi_raise_tpl(TPL_NOTIFY);
+	for (UINTN row = 0; row < Height; row++) {
+		/* Overlapping video-to-video copies downwards go bottom row first. */
+		UINTN r = BltOperation == EfiBltVideoToVideo && DestinationY > SourceY
+				  ? Height - 1 - row
+				  : row;
+		EFI_GRAPHICS_OUTPUT_BLT_PIXEL *buffer_row =
+			BltBuffer ? (EFI_GRAPHICS_OUTPUT_BLT_PIXEL *)((UINT8 *)BltBuffer +
+								      (SourceY + r) * Delta) +
+					    SourceX
+				  : NULL;
+
+		switch (BltOperation) {
+		case EfiBltVideoFill: {
+			EFI_GRAPHICS_OUTPUT_BLT_PIXEL *p = pixel_at(d, DestinationX, DestinationY + r);
+
+			for (UINTN x = 0; x < Width; x++)
+				p[x] = *BltBuffer;
+			break;
+		}
+		case EfiBltVideoToBltBuffer:
+			memcpy((UINT8 *)BltBuffer + (DestinationY + r) * Delta +
+				       DestinationX * sizeof(*BltBuffer),
+			       pixel_at(d, SourceX, SourceY + r), row_bytes);
+			break;
+		case EfiBltBufferToVideo:
+			memcpy(pixel_at(d, DestinationX, DestinationY + r), buffer_row, row_bytes);
+			break;
+		default:
+			memmove(pixel_at(d, DestinationX, DestinationY + r),
+				pixel_at(d, SourceX, SourceY + r), row_bytes);
+			break;
+		}
+	}
+	efi_restore_tpl(old);
+	return EFI_SUCCESS;
+}
+
+static EFI_STATUS display_install(struct pci_address a)
+{
+	struct display *d = pool_zalloc(sizeof(*d));
+	ACPI_ADR_DEVICE_PATH adr = {
+		.Header = { ACPI_DEVICE_PATH, ACPI_ADR_DP, { sizeof(adr), 0 } },
+		.ADR = ACPI_DISPLAY_ADR_VGA,
+	};
+	EFI_DEVICE_PATH_PROTOCOL *pci, *path;
+	UINT32 preferred = 0;
+	EFI_STATUS status;
+
+	if (!d)
+		return EFI_OUT_OF_RESOURCES;
+	status = bochs_vbe_init(&d->vbe, a);
+	if (EFI_ERROR(status))
+		goto err_free;
+	for (UINT32 i = 0; i < MAX_MODES; i++) {
+		if ((UINT64)mode_sizes[i].width * mode_sizes[i].height * 4 >
+		    d->vbe.framebuffer_size)
+			continue;
+		if (mode_sizes[i].width == DEFAULT_WIDTH && mode_sizes[i].height == DEFAULT_HEIGHT)
+			preferred = d->mode.MaxMode;
+		d->modes[d->mode.MaxMode++] = i;
+	}
+	if (!d->mode.MaxMode) {
+		status = log_warn_status(EFI_UNSUPPORTED, "%llu KiB of video memory: no mode fits",
+					 d->vbe.framebuffer_size >> 10);
+		goto err_free;
+	}
+	d->gop = (EFI_GRAPHICS_OUTPUT_PROTOCOL){
+		.QueryMode = gop_query_mode,
+		.SetMode = gop_set_mode,
+		.Blt = gop_blt,
+		.Mode = &d->mode,
+	};
+	d->mode.Info = &d->info;
+	d->mode.SizeOfInfo = sizeof(d->info);
+	d->mode.FrameBufferBase = d->vbe.framebuffer;
+	status = gop_set_mode(&d->gop, preferred);
+	if (EFI_ERROR(status))
+		goto err_free;
+	/* The display's output as a child of its PCI function, as OVMF's QemuVideoDxe names it. */
+	pci = device_path_alloc_pci(a);
+	path = pci ? device_path_alloc_append_node(pci, &adr.Header) : NULL;
+	pool_free(pci);
+	if (!path) {
+		status = EFI_OUT_OF_RESOURCES;
+		goto err_free;
+	}
+	status = handle_install(&d->handle, &dp_guid, path);
+	if (!EFI_ERROR(status))
+		status = handle_install(&d->handle, &gop_guid, &d->gop);
+	if (EFI_ERROR(status))
+		goto err_free;
+	log_info("%02x:%02x.%x: %ux%u, %u modes, frame buffer at %llx", a.bus, a.device, a.function,
+		 d->info.HorizontalResolution, d->info.VerticalResolution, d->mode.MaxMode,
+		 d->mode.FrameBufferBase);
+	if (!primary)
+		primary = d;
+	return EFI_SUCCESS;
+
+err_free:
+	pool_free(d);
+	return status;
+}
+
+EFI_STATUS gop_init(void)
+{
+	struct pci_address a;
+	UINT32 cursor = 0;
+	UINTN found = 0;
+
+	while (pci_next_function(&cursor, &a)) {
+		if (bochs_vbe_match(a) && !EFI_ERROR(display_install(a)))
+			found++;
+	}
+	return found ? EFI_SUCCESS : EFI_NOT_FOUND;
+}
+
+EFI_GRAPHICS_OUTPUT_PROTOCOL *gop_primary(void)
+{
+	return primary ? &primary->gop : NULL;
+}
