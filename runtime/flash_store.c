@@ -60,9 +60,9 @@ void flash_store_init(const struct runtime_boot_info *info)
 	if (EFI_ERROR(status)) {
 		/* Unusable (read-only, or too small): volatile, as without a flash. */
 		put(&l, " not usable (");
-		put(&l, status == EFI_WRITE_PROTECTED ? "read-only" : status == EFI_UNSUPPORTED ?
-			"too small" : "device error");
-		put(&l, "): non-volatile variables will not survive a power off");
+		/* QEMU's readonly=on answers an erase with the same error bit as a failed one. */
+		put(&l, status == EFI_UNSUPPORTED ? "too small" : "read-only or failing");
+		put(&l, ")");
 		runtime_log(l.text);
 		return;
 	}

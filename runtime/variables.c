@@ -396,8 +396,8 @@ static EFI_STATUS create(const CHAR16 *name, UINTN name_size, const EFI_GUID *gu
 		if (runtime_nv_lost)
 			return EFI_DEVICE_ERROR;
 		if (!volatile_warned)
-			runtime_log("variables: no store on pflash unit 1: non-volatile variables "
-				    "will not survive a power off");
+			runtime_log("variables: no usable store on pflash unit 1: non-volatile "
+				    "variables will not survive a power off");
 		volatile_warned = TRUE;
 	}
 
