@@ -91,3 +91,35 @@ def test_varcount_counts_the_same_way_on_ovmf(tmp_path):
             run.wait_exit(60)
         finally:
             run.kill()
+
+
+LINUX_TIMEOUT = 300
+
+
+def linux_image(name, tmp_path):
+    src = BUILD / "images" / f"{name}.img"
+    if not src.exists():
+        pytest.skip(f"{src} not built (make images)")
+    copy = tmp_path / f"{name}.img"
+    copy.write_bytes(src.read_bytes())
+    return copy
+
+
+def test_efivarfs_writes_from_linux_persist(tmp_path, qemu):
+    disk = linux_image("linux-uki", tmp_path)
+    store = tmp_path / "vars.fd"
+    store.write_bytes(b"\xff" * MIB)
+    run = qemu(disk, memory="512", vars_store=store)
+    assert run.wait_for("STRATA-DONE", LINUX_TIMEOUT), run.log()
+    # Written after SetVirtualAddressMap, through the flash mapping Linux made for the runtime.
+    assert "strata: efivar readback: strata-var-ok" in run.output, run.log()
+    assert run.wait_exit(60) == 0, run.log()
+    first = run.output
+    assert "StrataLinuxTest" not in first.split("strata: efivars names:")[1].split("\n")[0]
+
+    run = qemu(disk, memory="512", vars_store=store)
+    assert run.wait_for("STRATA-DONE", LINUX_TIMEOUT), run.log()
+    names = run.output.split("strata: efivars names:")[1].split("\n")[0]
+    # Listed before this boot's initramfs writes it again: it came from the flash.
+    assert "StrataLinuxTest" in names, run.log()
+    assert "[Firmware Bug]" not in run.output, run.log()
