@@ -17,6 +17,8 @@ static const char usage[] =
 	"      replace stage1 in an image, keeping the previous one as /STRATA/STAGE1.BAK\n"
 	"  inspect IMAGE\n"
 	"      print the partition table and the Strata files, and whether they verify\n"
+	"  vars create|list|get|set|delete|verify FILE ...\n"
+	"      make or change a variable store file (pflash unit 1), with the firmware's code\n"
 	"\n"
 	"Run 'mkimage COMMAND --help' for a command's options.\n";
 
@@ -30,6 +32,7 @@ static const struct command commands[] = {
 	{ "create", cmd_create },
 	{ "update", cmd_update },
 	{ "inspect", cmd_inspect },
+	{ "vars", cmd_vars },
 };
 
 int main(int argc, char **argv)

@@ -62,6 +62,7 @@ int cmd_wrap(int argc, char **argv);
 int cmd_create(int argc, char **argv);
 int cmd_update(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
+int cmd_vars(int argc, char **argv);
 
 /* disk.c: raw GPT disk images with one ESP (512-byte blocks, ESP from 1 MiB to the last usable). */
 #define DISK_BLOCK_SIZE 512u

@@ -9,6 +9,7 @@ from qemu_harness import OVMF_CODE, OVMF_VARS, QemuRun, ovmf_command
 APPS = BUILD / "efi-apps"
 TIMEOUT = 60
 MIB = 1024 * 1024
+VARCOUNT_GUID = "3f0b3e1c-7a54-4b1e-9d2c-5354524154a2"  # efi-apps/varcount
 
 
 def varcount_disk(tmp_path):
@@ -39,6 +40,10 @@ def test_variable_written_by_an_efi_app_survives_power_off(tmp_path, qemu):
         assert f"varcount: earlier runs {n}\n" in out.replace("\r", ""), out
         assert f"varcount: wrote {n + 1}" in out, out
         assert "DAMAGED" not in out and "formatted" not in out, out
+    # The host tool reads what the firmware wrote, with the same store code.
+    got = subprocess.run([str(BUILD / "mkimage"), "vars", "get", str(store), "StrataRunCount",
+                          "--guid", VARCOUNT_GUID], check=True, capture_output=True).stdout
+    assert got == (3).to_bytes(4, "little")
 
 
 def test_zeroed_store_is_formatted_and_damage_is_reported_not_fatal(tmp_path, qemu):
