@@ -152,6 +152,22 @@ def test_firmware_descriptor_follows_qemu_schema(unpacked):
     assert all(isinstance(t, str) for t in fw["tags"])
 
 
+def test_flash_descriptor_names_the_rom_and_the_nvram_template(unpacked):
+    fw = json.loads((unpacked / "60-strata-flash.json").read_text())
+    assert set(fw) == FIRMWARE_KEYS
+    mapping = fw["mapping"]
+    assert mapping["device"] == "flash" and mapping["mode"] == "split"
+    assert mapping["executable"] == {"filename": mapping["executable"]["filename"],
+                                     "format": "raw"}
+    assert mapping["executable"]["filename"].endswith("/share/strata/stage0.rom")
+    assert mapping["nvram-template"]["filename"].endswith("/share/strata/strata-vars.fd")
+    assert mapping["nvram-template"]["format"] == "raw"
+    # The template is an empty store the firmware mounts without formatting.
+    mkimage = subprocess.run([str(unpacked / "mkimage"), "vars", "verify",
+                              str(unpacked / "strata-vars.fd")], capture_output=True, text=True)
+    assert mkimage.returncode == 0 and "0 variables, verified" in mkimage.stdout, mkimage
+
+
 def test_install_puts_the_tarball_files_where_the_descriptor_says(unpacked, tmp_path):
     fw = json.loads((unpacked / "60-strata.json").read_text())
     rom = fw["mapping"]["filename"]
@@ -163,7 +179,10 @@ def test_install_puts_the_tarball_files_where_the_descriptor_says(unpacked, tmp_
     installed_fw = root / "share/qemu/firmware/60-strata.json"
     assert json.loads(installed_fw.read_text()) == fw
     assert Path(f"{destdir}{rom}").is_file()
+    assert json.loads((root / "share/qemu/firmware/60-strata-flash.json").read_text()) == \
+        json.loads((unpacked / "60-strata-flash.json").read_text())
     same = {"share/strata/stage0.rom": "stage0.rom", "share/strata/stage1.bin": "stage1.bin",
+            "share/strata/strata-vars.fd": "strata-vars.fd",
             "share/strata/runtime.bin": "runtime.bin", "bin/strata-mkimage": "mkimage",
             "bin/strata-accel": "strata-accel", "share/doc/strata/README.md": "README.md"}
     same.update({f"share/strata/images/{p.name}": f"images/{p.name}"
