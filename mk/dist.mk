@@ -11,7 +11,9 @@
 #   mkimage                             $(PREFIX)/bin/strata-mkimage (U-Boot owns bin/mkimage)
 #   strata-accel                        $(PREFIX)/bin/strata-accel (the KVM probe: kvm or tcg)
 #   strata-run                          $(PREFIX)/bin/strata-run (the launcher)
+#   strata-vars.fd                      $(PREFIX)/share/strata/strata-vars.fd (NVRAM template)
 #   60-strata.json                      $(PREFIX)/share/qemu/firmware/60-strata.json
+#   60-strata-flash.json                $(PREFIX)/share/qemu/firmware/60-strata-flash.json
 #   README.md                           $(PREFIX)/share/doc/strata/README.md
 #   SHA256SUMS                          (tarball only: `sha256sum -c SHA256SUMS` in its folder)
 # Include after mk/images.mk and mk/mkimage.mk (it reads IMAGES_NAMES, IMAGES_BUILD, MKIMAGE).
@@ -28,16 +30,16 @@ DIST_TARBALL := $(DIST_BUILD)/$(DIST_NAME).tar.gz
 # Every date in the tarball: SOURCE_DATE_EPOCH when the caller sets one, else the commit's date.
 DIST_EPOCH := $(or $(SOURCE_DATE_EPOCH),$(shell git log -1 --format=%ct 2>/dev/null),0)
 DIST_ROM_PATH = $(PREFIX)/share/strata/stage0.rom
+DIST_VARS_PATH = $(PREFIX)/share/strata/strata-vars.fd
 DIST_INPUTS := $(BUILD)/stage0.rom $(BUILD)/stage1.bin $(BUILD)/runtime.bin $(MKIMAGE) \
+	$(VARS_TEMPLATE) \
 	$(IMAGES_BUILD)/manifest.txt dist/README.md dist/strata-accel dist/strata-run \
 	mk/dist.mk
 
 # QEMU's docs/interop/firmware.json. Mapping "memory" is the schema's `-bios FILE`, the way the
 # README boots, and libvirt turns it into <loader type='rom'> with nothing else to ask of the
-# domain. ("flash" would need mode "stateless" -- the variable store lives in the runtime blob's
-# RAM, so there is no NVRAM template -- and libvirt picks a stateless flash loader only when the
-# domain says stateless='yes'.) Features: none is true yet -- no S3/S4 resume, no SMM, no Secure
-# Boot, no SEV, and the log goes to COM1, not the debugcon port "verbose-dynamic" means.
+# domain; variables are volatile then. Features: none is true yet -- no S3/S4 resume, no SMM, no
+# Secure Boot, no SEV, and the log goes to COM1, not the debugcon port "verbose-dynamic" means.
 # $(call dist_firmware_json,ROM_PATH)
 define dist_firmware_json
 {
@@ -66,6 +68,47 @@ define dist_firmware_json
 }
 endef
 
+# The second descriptor: "flash", mode "split" -- stage0.rom read-only as pflash unit 0, and a copy
+# of the NVRAM template (an empty variable store, mkimage vars create) per VM as unit 1, which
+# libvirt makes for each domain. Its name sorts before 60-strata.json, so a domain that asks for
+# firmware='efi' and Strata gets the one whose variables survive a power-off.
+# $(call dist_flash_json,ROM_PATH,VARS_PATH)
+define dist_flash_json
+{
+    "description": "Strata $(DIST_VERSION): staged UEFI firmware for QEMU, with a persistent variable store on pflash",
+    "interface-types": [
+        "uefi"
+    ],
+    "mapping": {
+        "device": "flash",
+        "mode": "split",
+        "executable": {
+            "filename": "$(1)",
+            "format": "raw"
+        },
+        "nvram-template": {
+            "filename": "$(2)",
+            "format": "raw"
+        }
+    },
+    "targets": [
+        {
+            "architecture": "x86_64",
+            "machines": [
+                "pc-i440fx-*",
+                "pc-q35-*"
+            ]
+        }
+    ],
+    "features": [],
+    "tags": [
+        "strata-$(DIST_VERSION)",
+        "rom-size=64KiB",
+        "nvram-size=1MiB"
+    ]
+}
+endef
+
 # The user README with this build's version and install prefix filled in.
 # $(call dist_readme,OUT)
 define dist_readme
@@ -85,13 +128,19 @@ $(DIST_BUILD)/60-strata.json: $(DIST_BUILD)/dist.vars mk/dist.mk
 	$(call quiet,GEN,$@)
 	$(file >$@,$(call dist_firmware_json,$(DIST_ROM_PATH)))
 
+$(DIST_BUILD)/60-strata-flash.json: $(DIST_BUILD)/dist.vars mk/dist.mk
+	$(call quiet,GEN,$@)
+	$(file >$@,$(call dist_flash_json,$(DIST_ROM_PATH),$(DIST_VARS_PATH)))
+
 # The staged tree, made from nothing each time so no stale image survives (other versions' trees
 # go too; their tarballs stay). Images are the recipes' names (not build/images/*.img:
 # initramfs.img lives there too); a recipe that skips its image (efi-app not built) leaves it out.
-$(DIST_STAGE).stamp: $(DIST_INPUTS) $(DIST_BUILD)/dist.vars $(DIST_BUILD)/60-strata.json
+$(DIST_STAGE).stamp: $(DIST_INPUTS) $(DIST_BUILD)/dist.vars $(DIST_BUILD)/60-strata.json \
+		$(DIST_BUILD)/60-strata-flash.json
 	$(call quiet,STAGE,$(DIST_STAGE))
 	$(Q)rm -rf $(DIST_BUILD)/strata-*/ && install -d -m 0755 $(DIST_STAGE)/images
-	$(Q)install -m 0644 $(BUILD)/stage0.rom $(BUILD)/stage1.bin $(BUILD)/runtime.bin $(DIST_STAGE)/
+	$(Q)install -m 0644 $(BUILD)/stage0.rom $(BUILD)/stage1.bin $(BUILD)/runtime.bin \
+		$(VARS_TEMPLATE) $(DIST_STAGE)/
 	$(Q)install -m 0755 $(MKIMAGE) $(DIST_STAGE)/mkimage
 	$(Q)install -m 0755 dist/strata-accel dist/strata-run $(DIST_STAGE)/
 	$(Q)for n in $(IMAGES_NAMES); do \
@@ -100,7 +149,8 @@ $(DIST_STAGE).stamp: $(DIST_INPUTS) $(DIST_BUILD)/dist.vars $(DIST_BUILD)/60-str
 	done
 	$(Q)install -m 0644 $(IMAGES_BUILD)/manifest.txt $(DIST_STAGE)/images/
 	$(call dist_readme,$(DIST_STAGE)/README.md)
-	$(Q)install -m 0644 $(DIST_BUILD)/60-strata.json $(DIST_STAGE)/
+	$(Q)install -m 0644 $(DIST_BUILD)/60-strata.json $(DIST_BUILD)/60-strata-flash.json \
+		$(DIST_STAGE)/
 	$(Q)chmod 0644 $(DIST_STAGE)/README.md
 	$(Q)cd $(DIST_STAGE) && find . -type f ! -name SHA256SUMS | sed 's|^\./||' | LC_ALL=C sort \
 		| xargs sha256sum > SHA256SUMS && chmod 0644 SHA256SUMS
@@ -124,12 +174,13 @@ install: $(DIST_STAGE).stamp
 	$(call quiet,INSTALL,$(DESTDIR)$(PREFIX))
 	$(Q)install -d -m 0755 $(DESTDIR)$(PREFIX)/bin $(DIST_SHARE)/strata/images \
 		$(DIST_SHARE)/qemu/firmware $(DIST_SHARE)/doc/strata
-	$(Q)install -m 0644 $(addprefix $(DIST_STAGE)/,stage0.rom stage1.bin runtime.bin) \
-		$(DIST_SHARE)/strata/
+	$(Q)install -m 0644 $(addprefix $(DIST_STAGE)/,stage0.rom stage1.bin runtime.bin \
+		strata-vars.fd) $(DIST_SHARE)/strata/
 	$(Q)install -m 0644 $(DIST_STAGE)/images/* $(DIST_SHARE)/strata/images/
 	$(Q)install -m 0755 $(DIST_STAGE)/mkimage $(DESTDIR)$(PREFIX)/bin/strata-mkimage
 	$(Q)install -m 0755 $(DIST_STAGE)/strata-accel $(DIST_STAGE)/strata-run $(DESTDIR)$(PREFIX)/bin/
-	$(Q)install -m 0644 $(DIST_STAGE)/60-strata.json $(DIST_SHARE)/qemu/firmware/
+	$(Q)install -m 0644 $(DIST_STAGE)/60-strata.json $(DIST_STAGE)/60-strata-flash.json \
+		$(DIST_SHARE)/qemu/firmware/
 	$(Q)install -m 0644 $(DIST_STAGE)/README.md $(DIST_SHARE)/doc/strata/
 
 # pytest from Debian's python3 (see mk/boot.mk). The tests call make again -- install into a temp

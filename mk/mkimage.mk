@@ -5,14 +5,22 @@
 MKIMAGE := $(BUILD)/mkimage
 MKIMAGE_SRCS := mkimage/main.c mkimage/util.c mkimage/elf_image.c mkimage/wrap.c \
 	mkimage/create.c mkimage/update.c mkimage/disk.c mkimage/esp.c mkimage/iso.c \
-	mkimage/payload.c mkimage/install.c
+	mkimage/payload.c mkimage/install.c mkimage/vars.c
 # The lib/ modules mkimage calls, a subset of $(LIB_HOST_OBJS) so it links before every lib/ part
 # of the tree exists.
 MKIMAGE_LIB_OBJS := $(addprefix $(BUILD)/host/lib/,crc32.o sha256.o storage/block.o storage/gpt.o \
-	formats/stage_image.o)
+	storage/var_store.o formats/stage_image.o)
 MKIMAGE_OBJS := $(MKIMAGE_SRCS:%.c=$(BUILD)/host/%.o) $(MKIMAGE_LIB_OBJS)
 
 ALL_TARGETS += $(MKIMAGE)
+
+# The NVRAM template: an empty variable store for pflash unit 1, which libvirt copies per VM.
+VARS_TEMPLATE := $(BUILD)/strata-vars.fd
+ALL_TARGETS += $(VARS_TEMPLATE)
+
+$(VARS_TEMPLATE): $(MKIMAGE)
+	$(call quiet,VARS,$@)
+	$(Q)$(MKIMAGE) vars create $@ --size 1M
 
 $(MKIMAGE): $(MKIMAGE_OBJS)
 	$(call quiet,HOSTLD,$@)

@@ -17,7 +17,7 @@ FUZZ_SECONDS ?= 60
 # the others' tests.
 UNIT_LIB_SRCS := $(wildcard $(LIB_PURE))
 UNIT_LIB_OBJS := $(UNIT_LIB_SRCS:%.c=$(BUILD)/host/%.o)
-UNIT_SUPPORT_OBJS := $(BUILD)/host/tests/unit/fake_disk.o
+UNIT_SUPPORT_OBJS := $(BUILD)/host/tests/unit/fake_disk.o $(BUILD)/host/tests/unit/fake_flash.o
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(UNIT_DIR)/%,$(wildcard tests/unit/test_*.c))
 FUZZERS := $(patsubst tests/fuzz/%.c,$(FUZZ_DIR)/%,$(wildcard tests/fuzz/fuzz_*.c))
@@ -51,7 +51,7 @@ FUZZ_CFLAGS := $(HOST_CFLAGS) -DSTRATA_FUZZ=1 -fsanitize=fuzzer,address,undefine
 	-fno-sanitize-recover=undefined
 FUZZ_RUN_FLAGS := -rss_limit_mb=2048 -timeout=10 -print_final_stats=1
 
-$(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c tests/unit/fake_disk.c $(UNIT_LIB_SRCS)
+$(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c tests/unit/fake_disk.c tests/unit/fake_flash.c $(UNIT_LIB_SRCS)
 	$(call quiet,FUZZCC,$@)
 	@mkdir -p $(dir $@)
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(filter %.c,$^) -o $@

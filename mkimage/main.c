@@ -19,6 +19,8 @@ static const char usage[] =
 	"      print the partition table and the Strata files, and whether they verify\n"
 	"  install IMAGE --stage1 FILE --runtime FILE\n"
 	"      add Strata's stages to the ESP of an existing raw or qcow2 disk image\n"
+	"  vars create|list|get|set|delete|verify FILE ...\n"
+	"      make or change a variable store file (pflash unit 1), with the firmware's code\n"
 	"\n"
 	"Run 'mkimage COMMAND --help' for a command's options.\n";
 
@@ -33,6 +35,7 @@ static const struct command commands[] = {
 	{ "update", cmd_update },
 	{ "inspect", cmd_inspect },
 	{ "install", cmd_install },
+	{ "vars", cmd_vars },
 };
 
 int main(int argc, char **argv)

@@ -76,6 +76,7 @@ int cmd_create(int argc, char **argv);
 int cmd_update(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int cmd_install(int argc, char **argv);
+int cmd_vars(int argc, char **argv);
 
 /*
  * update.c: move the stage at path (of kind) to backup before it is replaced; a current copy

@@ -31,6 +31,7 @@ struct runtime_exports *runtime_entry(const struct runtime_boot_info *info)
 	boot_log = info->log;
 	reset_init(info);
 	virtual_map_init(info);
+	flash_store_init(info);
 	services_update_crc();
 	runtime_log("services ready");
 	return &runtime_exports;

@@ -4,6 +4,7 @@
 
 #include "include/efi/runtime_services.h"
 #include "include/strata/runtime_abi.h"
+#include "lib/storage/var_store.h"
 
 /*
  * The ELF header sits at offset 0 of the loaded image (FILEHDR in the one PT_LOAD), so its
@@ -39,9 +40,17 @@ EFI_STATUS EFIAPI efi_set_time(EFI_TIME *Time);
 /* Range checks of UEFI 2.10 §8.3.1 (days per month, leap years, time zone, daylight bits). */
 BOOLEAN rtc_time_valid(const EFI_TIME *time);
 
+/* flash_store.c: non-volatile variables on pflash unit 1, when there is one. */
+extern struct var_store runtime_nv_store;	/* mounted: NON_VOLATILE variables live there */
+extern BOOLEAN runtime_nv_lost;			/* the OS left the flash out of its map */
+/* Mount the store the boot info describes (nothing when it describes none) and say how it is. */
+void flash_store_init(const struct runtime_boot_info *info);
+/* SetVirtualAddressMap: convert the flash's MMIO address with the map being applied. */
+void flash_store_virtual_map(EFI_STATUS (*convert)(UINT64 *address));
+
 /* variables.c */
-#define VARIABLE_STORE_SIZE (64u * 1024)	/* bytes of records, headers included */
-#define VARIABLE_MAX_SIZE (32u * 1024)		/* name (with its NUL) + data of a variable */
+#define VARIABLE_STORE_SIZE (64u * 1024)	/* bytes of records in memory, headers included */
+#define VARIABLE_MAX_SIZE (32u * 1024)		/* name (with its NUL) + data, in memory */
 EFI_STATUS EFIAPI efi_get_variable(CHAR16 *VariableName, EFI_GUID *VendorGuid, UINT32 *Attributes,
 				   UINTN *DataSize, VOID *Data);
 EFI_STATUS EFIAPI efi_get_next_variable_name(UINTN *VariableNameSize, CHAR16 *VariableName,

@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: MIT */
-/* The variable services (UEFI 2.10 §8.2) over a fixed-size store in the blob's own memory. */
+/* The variable services (UEFI 2.10 §8.2): volatile variables in memory, the others on flash. */
 #include "lib/string.h"
 #include "runtime/runtime.h"
 
 /*
- * The store is volatile for now: NON_VOLATILE is accepted and reported back, but the contents
- * live in the blob's bss and are gone at the next boot. Records are packed one after another in
- * creation order (which is also GetNextVariableName's order) and hold no pointers, so neither
- * self-relocation nor SetVirtualAddressMap has anything to convert here.
+ * Two stores. Volatile variables (and every variable when there is no flash store) live in the
+ * blob's bss: records packed one after another in creation order, holding no pointers, so
+ * neither self-relocation nor SetVirtualAddressMap has anything to convert here. NON_VOLATILE
+ * ones live in flash_store.c's store on pflash (lib/storage/var_store.c) and are read from the
+ * flash itself. A name lives in one store only: a variable's attributes never change.
+ * GetNextVariableName lists the memory store first, then the flash one.
  */
 struct variable_record {
 	UINT32 record_size;	/* header + name + data, rounded up to 8 */
@@ -31,6 +33,30 @@ struct variable_record {
 
 static UINT8 store[VARIABLE_STORE_SIZE] __attribute__((aligned(8)));
 static UINTN store_used;
+static BOOLEAN volatile_warned;
+
+/* Where a variable was found: a record in memory, or an entry of the flash store. */
+struct found {
+	BOOLEAN on_flash;
+	UINTN off;			/* memory: offset of its record */
+	struct var_store_entry e;	/* flash */
+	UINT32 attributes;
+	UINT32 name_size;
+	UINT32 data_size;
+};
+
+static BOOLEAN nv_on_flash(void)
+{
+	return runtime_nv_store.mounted;
+}
+
+/* Largest name + data of a variable with these attributes. */
+static UINTN max_size_for(UINT32 attributes)
+{
+	if ((attributes & EFI_VARIABLE_NON_VOLATILE) && nv_on_flash())
+		return VAR_STORE_MAX_VARIABLE;
+	return VARIABLE_MAX_SIZE;
+}
 
 static struct variable_record *record_at(UINTN offset)
 {
@@ -86,6 +112,34 @@ static UINTN find(const CHAR16 *name, UINTN name_size, const EFI_GUID *guid)
 	return NO_RECORD;
 }
 
+/* The variable (name, guid) in either store, visible or not; FALSE if none. */
+static BOOLEAN lookup(const CHAR16 *name, UINTN name_size, const EFI_GUID *guid, struct found *f)
+{
+	UINTN off = find(name, name_size, guid);
+
+	if (off != NO_RECORD) {
+		struct variable_record *r = record_at(off);
+
+		*f = (struct found){ .off = off, .attributes = r->attributes,
+				     .name_size = r->name_size, .data_size = r->data_size };
+		return TRUE;
+	}
+	if (!nv_on_flash() || EFI_ERROR(var_store_find(&runtime_nv_store, name, (UINT32)name_size,
+						       guid, &f->e)))
+		return FALSE;
+	f->on_flash = TRUE;
+	f->off = NO_RECORD;
+	f->attributes = f->e.attributes;
+	f->name_size = f->e.name_size;
+	f->data_size = f->e.data_size;
+	return TRUE;
+}
+
+static BOOLEAN attributes_visible(UINT32 attributes)
+{
+	return !runtime_at_runtime || (attributes & EFI_VARIABLE_RUNTIME_ACCESS);
+}
+
 /* Grow or shrink the record at off in place, moving the ones after it. */
 static EFI_STATUS resize(UINTN off, UINTN new_size)
 {
@@ -111,20 +165,24 @@ static void delete_record(UINTN off)
 void variables_reset(void)
 {
 	store_used = 0;
+	volatile_warned = FALSE;
 }
 
 EFI_STATUS variables_lock(const CHAR16 *name, const EFI_GUID *guid)
 {
 	UINTN name_size, off;
 
+	struct found f;
+
 	if (runtime_at_runtime)
 		return EFI_UNSUPPORTED;
-	name_size = name_size_of(name, VARIABLE_MAX_SIZE);
+	name_size = name_size_of(name, VAR_STORE_MAX_VARIABLE);
 	if (!name_size)
 		return EFI_INVALID_PARAMETER;
 	off = find(name, name_size, guid);
 	if (off == NO_RECORD)
-		return EFI_NOT_FOUND;
+		/* Locks are for the volatile variables stage1 seeds; the flash store has none. */
+		return lookup(name, name_size, guid, &f) ? EFI_UNSUPPORTED : EFI_NOT_FOUND;
 	record_at(off)->locked = 1;
 	return EFI_SUCCESS;
 }
@@ -132,39 +190,47 @@ EFI_STATUS variables_lock(const CHAR16 *name, const EFI_GUID *guid)
 EFI_STATUS EFIAPI efi_get_variable(CHAR16 *VariableName, EFI_GUID *VendorGuid, UINT32 *Attributes,
 				   UINTN *DataSize, VOID *Data)
 {
-	struct variable_record *r;
-	UINTN name_size, off;
+	struct found f;
+	UINTN name_size;
+	EFI_STATUS status;
 
 	if (!VariableName || !VendorGuid || !DataSize)
 		return EFI_INVALID_PARAMETER;
-	name_size = name_size_of(VariableName, VARIABLE_MAX_SIZE);
+	name_size = name_size_of(VariableName, VAR_STORE_MAX_VARIABLE);
 	/* An empty name or one longer than any stored one names no variable. */
 	if (name_size <= sizeof(CHAR16))
 		return EFI_NOT_FOUND;
-	off = find(VariableName, name_size, VendorGuid);
-	if (off == NO_RECORD || !record_visible(record_at(off)))
+	if (!lookup(VariableName, name_size, VendorGuid, &f) || !attributes_visible(f.attributes))
 		return EFI_NOT_FOUND;
 
-	r = record_at(off);
 	/* UEFI 2.10 §8.2.1: Attributes is returned with EFI_BUFFER_TOO_SMALL as well. */
 	if (Attributes)
-		*Attributes = r->attributes;
-	if (*DataSize < r->data_size) {
-		*DataSize = r->data_size;
+		*Attributes = f.attributes;
+	if (*DataSize < f.data_size) {
+		*DataSize = f.data_size;
 		return EFI_BUFFER_TOO_SMALL;
 	}
 	if (!Data)
 		return EFI_INVALID_PARAMETER;
-	memcpy(Data, record_data(r), r->data_size);
-	*DataSize = r->data_size;
+	if (f.on_flash) {
+		status = var_store_read_data(&runtime_nv_store, &f.e, 0, Data, f.data_size);
+		if (EFI_ERROR(status))
+			return EFI_DEVICE_ERROR;
+	} else {
+		memcpy(Data, record_data(record_at(f.off)), f.data_size);
+	}
+	*DataSize = f.data_size;
 	return EFI_SUCCESS;
 }
 
 EFI_STATUS EFIAPI efi_get_next_variable_name(UINTN *VariableNameSize, CHAR16 *VariableName,
 					     EFI_GUID *VendorGuid)
 {
+	struct var_store_entry e;
 	struct variable_record *r;
-	UINTN name_size, off;
+	UINTN name_size, off = 0;
+	UINT32 cursor = 0;
+	struct found f;
 
 	if (!VariableNameSize || !VariableName || !VendorGuid)
 		return EFI_INVALID_PARAMETER;
@@ -173,28 +239,46 @@ EFI_STATUS EFIAPI efi_get_next_variable_name(UINTN *VariableNameSize, CHAR16 *Va
 	if (!name_size)
 		return EFI_INVALID_PARAMETER;
 
-	if (name_size == sizeof(CHAR16)) {
-		off = 0;
-	} else {
-		off = find(VariableName, name_size, VendorGuid);
+	if (name_size != sizeof(CHAR16)) {
 		/* Not the name and GUID of a variable the caller sees: nowhere to go on from. */
-		if (off == NO_RECORD || !record_visible(record_at(off)))
+		if (!lookup(VariableName, name_size, VendorGuid, &f) ||
+		    !attributes_visible(f.attributes))
 			return EFI_INVALID_PARAMETER;
-		off += record_at(off)->record_size;
+		if (f.on_flash) {
+			off = store_used;
+			cursor = f.e.offset;
+		} else {
+			off = f.off + record_at(f.off)->record_size;
+		}
 	}
 	while (off < store_used && !record_visible(record_at(off)))
 		off += record_at(off)->record_size;
-	if (off >= store_used)
-		return EFI_NOT_FOUND;
-
-	r = record_at(off);
-	if (*VariableNameSize < r->name_size) {
+	if (off < store_used) {
+		r = record_at(off);
+		if (*VariableNameSize < r->name_size) {
+			*VariableNameSize = r->name_size;
+			return EFI_BUFFER_TOO_SMALL;
+		}
+		memcpy(VariableName, record_name(r), r->name_size);
+		memcpy(VendorGuid, &r->guid, sizeof(*VendorGuid));
 		*VariableNameSize = r->name_size;
+		return EFI_SUCCESS;
+	}
+
+	if (!nv_on_flash())
+		return EFI_NOT_FOUND;
+	do {
+		if (EFI_ERROR(var_store_next(&runtime_nv_store, &cursor, &e)))
+			return EFI_NOT_FOUND;
+	} while (!attributes_visible(e.attributes));
+	if (*VariableNameSize < e.name_size) {
+		*VariableNameSize = e.name_size;
 		return EFI_BUFFER_TOO_SMALL;
 	}
-	memcpy(VariableName, record_name(r), r->name_size);
-	memcpy(VendorGuid, &r->guid, sizeof(*VendorGuid));
-	*VariableNameSize = r->name_size;
+	if (EFI_ERROR(var_store_read_name(&runtime_nv_store, &e, VariableName)))
+		return EFI_DEVICE_ERROR;
+	memcpy(VendorGuid, &e.guid, sizeof(*VendorGuid));
+	*VariableNameSize = e.name_size;
 	return EFI_SUCCESS;
 }
 
@@ -254,6 +338,36 @@ static EFI_STATUS update(UINTN off, UINT32 attributes, UINTN data_size, const VO
 	return EFI_SUCCESS;
 }
 
+/* A flash store error as SetVariable reports it. */
+static EFI_STATUS flash_status(EFI_STATUS status)
+{
+	if (status == EFI_OUT_OF_RESOURCES || status == EFI_WRITE_PROTECTED ||
+	    status == EFI_INVALID_PARAMETER || !EFI_ERROR(status))
+		return status;
+	return EFI_DEVICE_ERROR;
+}
+
+/* update() for a variable of the flash store: the same rules, one atomic store operation. */
+static EFI_STATUS update_flash(const CHAR16 *name, const struct found *f, UINT32 attributes,
+			       UINTN data_size, const VOID *data)
+{
+	BOOLEAN append = (attributes & EFI_VARIABLE_APPEND_WRITE) != 0;
+	UINTN old_data = append ? f->data_size : 0;
+
+	if ((attributes & ~(UINT32)EFI_VARIABLE_APPEND_WRITE) != f->attributes &&
+	    (attributes & ACCESS_ATTRIBUTES))
+		return EFI_INVALID_PARAMETER;
+	if ((!append && data_size == 0) || !(attributes & ACCESS_ATTRIBUTES))
+		return flash_status(var_store_delete(&runtime_nv_store, name, f->name_size,
+						     &f->e.guid));
+	if (data_size == 0)
+		return EFI_SUCCESS;
+	if (data_size > VAR_STORE_MAX_VARIABLE - f->name_size - old_data)
+		return EFI_INVALID_PARAMETER;
+	return flash_status(var_store_set(&runtime_nv_store, name, f->name_size, &f->e.guid,
+					  f->attributes, data, (UINT32)data_size, append));
+}
+
 static EFI_STATUS create(const CHAR16 *name, UINTN name_size, const EFI_GUID *guid,
 			 UINT32 attributes, UINTN data_size, const VOID *data)
 {
@@ -269,8 +383,23 @@ static EFI_STATUS create(const CHAR16 *name, UINTN name_size, const EFI_GUID *gu
 	if (runtime_at_runtime && (!(attributes & EFI_VARIABLE_RUNTIME_ACCESS) ||
 				   !(attributes & EFI_VARIABLE_NON_VOLATILE)))
 		return EFI_INVALID_PARAMETER;
-	if (data_size > VARIABLE_MAX_SIZE - name_size)
+	if (data_size > max_size_for(attributes) - name_size)
 		return EFI_INVALID_PARAMETER;
+
+	if (attributes & EFI_VARIABLE_NON_VOLATILE) {
+		if (nv_on_flash())
+			return flash_status(var_store_set(
+				&runtime_nv_store, name, (UINT32)name_size, guid,
+				attributes & ~(UINT32)EFI_VARIABLE_APPEND_WRITE, data,
+				(UINT32)data_size, FALSE));
+		/* The OS unmapped the flash: better refused than silently forgotten. */
+		if (runtime_nv_lost)
+			return EFI_DEVICE_ERROR;
+		if (!volatile_warned)
+			runtime_log("variables: no usable store on pflash unit 1: non-volatile "
+				    "variables will not survive a power off");
+		volatile_warned = TRUE;
+	}
 
 	size = record_size_for(name_size, data_size);
 	if (size > VARIABLE_STORE_SIZE - store_used)
@@ -291,7 +420,8 @@ static EFI_STATUS create(const CHAR16 *name, UINTN name_size, const EFI_GUID *gu
 EFI_STATUS EFIAPI efi_set_variable(CHAR16 *VariableName, EFI_GUID *VendorGuid, UINT32 Attributes,
 				   UINTN DataSize, VOID *Data)
 {
-	UINTN name_size, off;
+	UINTN name_size;
+	struct found f;
 	EFI_STATUS status;
 
 	if (!VariableName || !VendorGuid || (DataSize && !Data))
@@ -300,20 +430,21 @@ EFI_STATUS EFIAPI efi_set_variable(CHAR16 *VariableName, EFI_GUID *VendorGuid, U
 	if (EFI_ERROR(status))
 		return status;
 	/* §8.2.3: a name and data beyond MaximumVariableSize is EFI_INVALID_PARAMETER. */
-	name_size = name_size_of(VariableName, VARIABLE_MAX_SIZE);
-	if (name_size <= sizeof(CHAR16) || DataSize > VARIABLE_MAX_SIZE - name_size)
+	name_size = name_size_of(VariableName, max_size_for(Attributes));
+	if (name_size <= sizeof(CHAR16) || DataSize > max_size_for(Attributes) - name_size)
 		return EFI_INVALID_PARAMETER;
 
-	off = find(VariableName, name_size, VendorGuid);
-	if (off == NO_RECORD)
+	if (!lookup(VariableName, name_size, VendorGuid, &f))
 		return create(VariableName, name_size, VendorGuid, Attributes, DataSize, Data);
-	if (!record_visible(record_at(off))) {
+	if (!attributes_visible(f.attributes)) {
 		/* A boot-time-only variable the OS cannot see, and may not shadow with its own. */
 		if (DataSize == 0 || !(Attributes & ACCESS_ATTRIBUTES))
 			return EFI_NOT_FOUND;
 		return EFI_INVALID_PARAMETER;
 	}
-	return update(off, Attributes, DataSize, Data);
+	if (f.on_flash)
+		return update_flash(VariableName, &f, Attributes, DataSize, Data);
+	return update(f.off, Attributes, DataSize, Data);
 }
 
 EFI_STATUS EFIAPI efi_query_variable_info(UINT32 Attributes, UINT64 *MaximumVariableStorageSize,
@@ -344,7 +475,13 @@ EFI_STATUS EFIAPI efi_query_variable_info(UINT32 Attributes, UINT64 *MaximumVari
 	if (Attributes & (AUTH_ATTRIBUTES | EFI_VARIABLE_HARDWARE_ERROR_RECORD))
 		return EFI_UNSUPPORTED;
 
-	/* One store holds volatile and non-volatile variables alike. */
+	/* The flash store's own figures for non-volatile variables, when there is one. */
+	if ((Attributes & EFI_VARIABLE_NON_VOLATILE) && nv_on_flash()) {
+		var_store_usage(&runtime_nv_store, MaximumVariableStorageSize,
+				RemainingVariableStorageSize, MaximumVariableSize);
+		return EFI_SUCCESS;
+	}
+	/* Otherwise one store in memory holds them all. */
 	*MaximumVariableStorageSize = VARIABLE_STORE_SIZE;
 	*RemainingVariableStorageSize = VARIABLE_STORE_SIZE - store_used;
 	*MaximumVariableSize = VARIABLE_MAX_SIZE;

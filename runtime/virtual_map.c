@@ -176,6 +176,7 @@ EFI_STATUS EFIAPI efi_set_virtual_address_map(UINTN MemoryMapSize, UINTN Descrip
 		if (va_events[i].notify)
 			va_events[i].notify(va_events[i].event, va_events[i].context);
 	convert_system_table();
+	flash_store_virtual_map(map_convert);
 	memset(va_events, 0, sizeof(va_events));
 	active_map = NULL;
 	virtual_mode = TRUE;

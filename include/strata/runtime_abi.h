@@ -47,6 +47,15 @@ struct runtime_boot_info {
 	UINT64 system_table;
 
 	runtime_log_fn log;	/* NULL: the blob stays silent */
+
+	/*
+	 * The variable store: QEMU's pflash unit 1 (CFI), found by stage1 and described in the
+	 * memory map as EfiMemoryMappedIO with EFI_MEMORY_RUNTIME. flash_size 0: no store, so
+	 * variables are volatile. Appended in ABI version 1: older callers' size ends before it.
+	 */
+	UINT64 flash_base;
+	UINT32 flash_size;
+	UINT32 flash_block_size;
 };
 
 /*

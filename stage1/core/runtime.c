@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* stage1's side of the runtime blob: enter it, publish its tables, seed the standard variables. */
 #include "include/strata/runtime_abi.h"
+#include "lib/drivers/cfi_flash.h"
 #include "lib/string.h"
 #include "stage1/core/memory.h"
 #include "stage1/core/system_table.h"
@@ -119,6 +120,13 @@ static void seed_variables(void)
 
 	for (UINTN i = 0; i < sizeof(standard_variables) / sizeof(standard_variables[0]); i++) {
 		CHAR16 *name = (CHAR16 *)standard_variables[i].name;
+		UINTN size = 0;
+
+		/* A non-volatile one kept from an earlier boot (an OS changed Timeout) stays. */
+		if ((standard_variables[i].attributes & NV) &&
+		    rt->GetVariable(name, &global_variable, NULL, &size, NULL) ==
+			    EFI_BUFFER_TOO_SMALL)
+			continue;
 
 		status = rt->SetVariable(name, &global_variable, standard_variables[i].attributes,
 					 standard_variables[i].size,
@@ -128,6 +136,36 @@ static void seed_variables(void)
 		if (EFI_ERROR(status))
 			log_warn("variable %d not set: %s", (int)i, efi_status_name(status));
 	}
+}
+
+/*
+ * The variable store is pflash unit 1. QEMU maps pflash units downward from 4 GiB in unit
+ * order (hw/i386/pc_sysfw.c): unit 0, stage0's flash, ends at 4 GiB and unit 1 ends where unit
+ * 0 starts. Under -bios there is no pflash at all (the ROM does not answer the CFI query), and
+ * stage1 runs from RAM, so putting unit 0 in query mode for a moment is harmless.
+ */
+static void find_variable_store(struct runtime_boot_info *info)
+{
+	UINT64 code_base, store_base;
+	UINT32 code_size, store_size, block;
+	EFI_STATUS status;
+
+	if (EFI_ERROR(cfi_flash_probe(1ull << 32, &code_base, &code_size, &block)))
+		return;
+	if (EFI_ERROR(cfi_flash_probe(code_base, &store_base, &store_size, &block))) {
+		log_info("pflash unit 0 only (%u KiB): no variable store", code_size >> 10);
+		return;
+	}
+	/* The runtime writes it after ExitBootServices: the OS must map it for the runtime. */
+	status = memory_add_range(store_base, store_size, EfiMemoryMappedIO,
+				  EFI_MEMORY_UC | EFI_MEMORY_RUNTIME);
+	if (EFI_ERROR(status)) {
+		log_warn_status(status, "pflash unit 1 at %llx not in the memory map", store_base);
+		return;
+	}
+	info->flash_base = store_base;
+	info->flash_size = store_size;
+	info->flash_block_size = block;
 }
 
 static struct runtime_exports *enter_blob(const struct handoff *h,
@@ -156,6 +194,7 @@ static struct runtime_exports *enter_blob(const struct handoff *h,
 	}
 	if (h->runtime_entry_offset >= h->runtime_memory_size)
 		return NULL;
+	find_variable_store(&info);
 	ex = entry(&info);
 	/* A blob of another ABI version would misread what we pass or return. */
 	if (!ex || ex->version != RUNTIME_ABI_VERSION || ex->size < sizeof(*ex))

@@ -17,7 +17,8 @@ def qemu():
     runs = []
 
     def start(disk, machine="q35", virtio="", pflash=False, extra=(), memory="256",
-              device_bus=None, snapshot=False, reboot=False, disk_format="raw"):
+              device_bus=None, snapshot=False, reboot=False, disk_format="raw",
+              vars_store=None):
         rom = BUILD / "stage0.rom"
         args = ["qemu-system-x86_64", "-machine", f"{machine},accel={accel()}", "-m", memory,
                 "-display", "none", "-serial", "stdio", "-monitor", "none",
@@ -30,7 +31,11 @@ def qemu():
         if device_bus:
             blk += f",bus={device_bus}"
         args += list(extra) + ["-device", blk]
-        if pflash:
+        if vars_store:
+            # As libvirt sets it up: the code read-only, the VM's own variable store writable.
+            args += ["-drive", f"if=pflash,format=raw,unit=0,readonly=on,file={rom}",
+                     "-drive", f"if=pflash,format=raw,unit=1,file={vars_store}"]
+        elif pflash:
             flash = Path(disk).with_suffix(".flash")
             shutil.copy(rom, flash)
             args += ["-drive", f"if=pflash,format=raw,readonly=on,file={flash}"]

@@ -164,6 +164,22 @@ def test_firmware_descriptor_follows_qemu_schema(unpacked):
     assert all(isinstance(t, str) for t in fw["tags"])
 
 
+def test_flash_descriptor_names_the_rom_and_the_nvram_template(unpacked):
+    fw = json.loads((unpacked / "60-strata-flash.json").read_text())
+    assert set(fw) == FIRMWARE_KEYS
+    mapping = fw["mapping"]
+    assert mapping["device"] == "flash" and mapping["mode"] == "split"
+    assert mapping["executable"] == {"filename": mapping["executable"]["filename"],
+                                     "format": "raw"}
+    assert mapping["executable"]["filename"].endswith("/share/strata/stage0.rom")
+    assert mapping["nvram-template"]["filename"].endswith("/share/strata/strata-vars.fd")
+    assert mapping["nvram-template"]["format"] == "raw"
+    # The template is an empty store the firmware mounts without formatting.
+    mkimage = subprocess.run([str(unpacked / "mkimage"), "vars", "verify",
+                              str(unpacked / "strata-vars.fd")], capture_output=True, text=True)
+    assert mkimage.returncode == 0 and "0 variables, verified" in mkimage.stdout, mkimage
+
+
 def test_install_puts_the_tarball_files_where_the_descriptor_says(unpacked, tmp_path):
     fw = json.loads((unpacked / "60-strata.json").read_text())
     rom = fw["mapping"]["filename"]
@@ -175,7 +191,10 @@ def test_install_puts_the_tarball_files_where_the_descriptor_says(unpacked, tmp_
     installed_fw = root / "share/qemu/firmware/60-strata.json"
     assert json.loads(installed_fw.read_text()) == fw
     assert Path(f"{destdir}{rom}").is_file()
+    assert json.loads((root / "share/qemu/firmware/60-strata-flash.json").read_text()) == \
+        json.loads((unpacked / "60-strata-flash.json").read_text())
     same = {"share/strata/stage0.rom": "stage0.rom", "share/strata/stage1.bin": "stage1.bin",
+            "share/strata/strata-vars.fd": "strata-vars.fd",
             "share/strata/runtime.bin": "runtime.bin", "bin/strata-mkimage": "mkimage",
             "bin/strata-accel": "strata-accel", "bin/strata-run": "strata-run",
             "share/doc/strata/README.md": "README.md"}
@@ -276,9 +295,25 @@ def test_launcher_attaches_what_it_is_asked_to_on_the_machine_asked_for(unpacked
     (["images/hello.img", "--machine", "microvm"], 1, "--machine is q35 or pc"),
     (["images/hello.img", "--memory", "1G"], 1, "--memory is a size in MiB"),
     (["images/hello.img", "--bogus"], 2, "unknown option --bogus"),
-    (["images/hello.img", "--vars", "vm.fd"], 1, "keeps UEFI variables in memory only"),
 ])
 def test_launcher_refuses_what_it_cannot_do_with_a_reason(unpacked, args, status, message):
     run = launcher(unpacked, *args)
     assert run.returncode == status and message in run.stderr, run.stderr
-    assert not (unpacked / "vm.fd").exists()
+
+
+def test_launcher_vars_makes_a_store_from_the_template_once_and_boots_from_pflash(unpacked,
+                                                                                 tmp_path):
+    store = tmp_path / "vm.fd"
+    run = launcher(unpacked, "images/hello.img", "--vars", str(store), "--dry-run")
+    assert run.returncode == 0, run.stderr
+    assert store.read_bytes() == (unpacked / "strata-vars.fd").read_bytes()
+    assert "new variable store" in run.stderr
+    command = run.stderr.splitlines()[-1]
+    assert "-drive if=pflash,format=raw,unit=0,readonly=on,file=" in command
+    assert f"-drive if=pflash,format=raw,unit=1,file={store}" in command
+    assert "-bios" not in command
+    # A store that exists is the VM's own: never replaced.
+    store.write_bytes(b"\x00" * len(store.read_bytes()))
+    run = launcher(unpacked, "images/hello.img", "--vars", str(store), "--dry-run")
+    assert run.returncode == 0 and "new variable store" not in run.stderr
+    assert store.read_bytes().count(0) == len(store.read_bytes())

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -12,15 +13,52 @@
  * test can look at the store the way the blob holds it.
  */
 #include "runtime/variables.c"
+#include "tests/unit/fake_flash.h"
 
-/* entry.c's state, which the blob keeps and variables.c reads. */
+/* entry.c's and flash_store.c's state, which the blob keeps and variables.c reads. */
 BOOLEAN runtime_at_runtime;
+struct var_store runtime_nv_store;
+BOOLEAN runtime_nv_lost;
+static unsigned log_lines;
+static char last_log[200];
+
+void runtime_log(const char *message)
+{
+	log_lines++;
+	snprintf(last_log, sizeof(last_log), "%s", message);
+}
+
+/* A flash store for the cases that have one: 128 KiB, QEMU's 4 KiB blocks. */
+#define FLASH_SIZE (128u * 1024)
+static UINT8 flash_mem[FLASH_SIZE];
+static struct fake_flash flash;
+
+/* Power on with the flash as it is: memory forgotten, the flash store mounted again. */
+static void power_cycle(void)
+{
+	struct var_store_report report;
+
+	variables_reset();
+	runtime_at_runtime = FALSE;
+	fake_flash_init(&flash, flash_mem, FLASH_SIZE, 4096);
+	memset(&runtime_nv_store, 0, sizeof(runtime_nv_store));
+	runtime_nv_store.flash = &flash.dev;
+	assert_int_equal(var_store_mount(&runtime_nv_store, &report), EFI_SUCCESS);
+}
+
+static int with_flash(void **state)
+{
+	memset(flash_mem, 0xff, sizeof(flash_mem));
+	power_cycle();
+	return 0;
+}
 
 #define NV EFI_VARIABLE_NON_VOLATILE
 #define BS EFI_VARIABLE_BOOTSERVICE_ACCESS
 #define RT EFI_VARIABLE_RUNTIME_ACCESS
 #define AW EFI_VARIABLE_APPEND_WRITE
 #define NV_BS_RT (NV | BS | RT)
+#define BS_RT (BS | RT)
 
 static EFI_GUID guid_a = { 0x8be4df61, 0x93ca, 0x11d2, { 0xaa, 0x0d, 0x00, 0xe0, 0x98, 0x03,
 							  0x2b, 0x8c } };
@@ -30,6 +68,8 @@ static int reset(void **state)
 {
 	variables_reset();
 	runtime_at_runtime = FALSE;
+	memset(&runtime_nv_store, 0, sizeof(runtime_nv_store));
+	runtime_nv_lost = FALSE;
 	return 0;
 }
 
@@ -397,6 +437,82 @@ static void test_lock(void **state)
 	assert_int_equal(variables_lock(u"Absent", &guid_a), EFI_NOT_FOUND);
 }
 
+static void test_non_volatile_variables_survive_a_power_cycle(void **state)
+{
+	static char big[40 * 1024];
+	UINT64 max_store, remaining, max_var;
+	CHAR16 name[32];
+	UINTN size = sizeof(name);
+	EFI_GUID guid;
+	unsigned listed = 0;
+
+	assert_int_equal(set(u"Kept", &guid_a, NV_BS_RT, "on flash"), EFI_SUCCESS);
+	assert_int_equal(set(u"Gone", &guid_a, BS | RT, "in memory"), EFI_SUCCESS);
+	assert_int_equal(set(u"Boot", &guid_b, NV | BS, "boot time only"), EFI_SUCCESS);
+	/* The flash store takes more than memory's 32 KiB in one variable. */
+	memset(big, 'b', sizeof(big));
+	assert_int_equal(efi_set_variable(u"Big", &guid_a, NV_BS_RT, sizeof(big), big),
+			 EFI_SUCCESS);
+	assert_int_equal(efi_set_variable(u"BigVolatile", &guid_a, BS_RT, sizeof(big), big),
+			 EFI_INVALID_PARAMETER);
+	assert_int_equal(efi_query_variable_info(NV_BS_RT, &max_store, &remaining, &max_var),
+			 EFI_SUCCESS);
+	assert_int_equal(max_store, FLASH_SIZE / 2 - 32);
+	assert_true(remaining < max_store - sizeof(big));
+	/* A 128 KiB device: a 64 KiB bank holds one variable of a little under 64 KiB. */
+	assert_int_equal(max_var, FLASH_SIZE / 2 - 32 - 40);
+	assert_int_equal(efi_query_variable_info(BS_RT, &max_store, &remaining, &max_var),
+			 EFI_SUCCESS);
+	assert_int_equal(max_store, VARIABLE_STORE_SIZE);
+
+	/* Both stores are listed: memory first, then flash. */
+	name[0] = 0;
+	while (size = sizeof(name), efi_get_next_variable_name(&size, name, &guid) == EFI_SUCCESS)
+		listed++;
+	assert_int_equal(listed, 4);
+	/* Attributes of a flash variable are fixed as for any other. */
+	assert_int_equal(set(u"Kept", &guid_a, BS | RT, "volatile now?"), EFI_INVALID_PARAMETER);
+
+	power_cycle();
+	assert_string_equal(value(u"Kept", &guid_a), "on flash");
+	assert_string_equal(value(u"Gone", &guid_a), "");
+	assert_string_equal(value(u"Boot", &guid_b), "boot time only");
+	assert_int_equal(set(u"Kept", &guid_a, NV_BS_RT | AW, ", appended"), EFI_SUCCESS);
+	assert_int_equal(set(u"Big", &guid_a, NV_BS_RT, NULL), EFI_SUCCESS);
+
+	/* The OS writes after ExitBootServices, and sees only runtime variables. */
+	runtime_at_runtime = TRUE;
+	assert_string_equal(value(u"Boot", &guid_b), "");
+	assert_int_equal(set(u"FromOs", &guid_b, NV_BS_RT, "efivarfs"), EFI_SUCCESS);
+	assert_int_equal(set(u"Boot", &guid_b, NV | BS, "x"), EFI_INVALID_PARAMETER);
+	listed = 0;
+	name[0] = 0;
+	while (size = sizeof(name), efi_get_next_variable_name(&size, name, &guid) == EFI_SUCCESS)
+		listed++;
+	assert_int_equal(listed, 2);
+
+	power_cycle();
+	assert_string_equal(value(u"Kept", &guid_a), "on flash, appended");
+	assert_string_equal(value(u"Big", &guid_a), "");
+	assert_string_equal(value(u"FromOs", &guid_b), "efivarfs");
+	assert_int_equal(flash.bit_sets, 0);
+}
+
+static void test_without_flash_says_once_that_nothing_survives(void **state)
+{
+	log_lines = 0;
+	assert_int_equal(set(u"Volatile", &guid_a, BS | RT, "x"), EFI_SUCCESS);
+	assert_int_equal(log_lines, 0);
+	assert_int_equal(set(u"Boot0000", &guid_a, NV_BS_RT, "x"), EFI_SUCCESS);
+	assert_int_equal(set(u"Boot0001", &guid_a, NV_BS_RT, "y"), EFI_SUCCESS);
+	assert_int_equal(log_lines, 1);
+	assert_non_null(strstr(last_log, "will not survive a power off"));
+	assert_string_equal(value(u"Boot0001", &guid_a), "y");
+	/* Flash lost at SetVirtualAddressMap: non-volatile writes fail rather than vanish. */
+	runtime_nv_lost = TRUE;
+	assert_int_equal(set(u"Boot0002", &guid_a, NV_BS_RT, "z"), EFI_DEVICE_ERROR);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -414,6 +530,8 @@ int main(void)
 		cmocka_unit_test_setup(test_after_exit_boot_services, reset),
 		cmocka_unit_test_setup(test_query_variable_info, reset),
 		cmocka_unit_test_setup(test_lock, reset),
+		cmocka_unit_test_setup(test_non_volatile_variables_survive_a_power_cycle, with_flash),
+		cmocka_unit_test_setup(test_without_flash_says_once_that_nothing_survives, reset),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,130 @@
+# SPDX-License-Identifier: MIT
+"""Variables that survive a power cycle: the store on pflash unit 1, as libvirt sets it up."""
+import subprocess
+
+import pytest
+from conftest import BUILD, build_disk
+from qemu_harness import OVMF_CODE, OVMF_VARS, QemuRun, ovmf_command
+
+APPS = BUILD / "efi-apps"
+TIMEOUT = 60
+MIB = 1024 * 1024
+VARCOUNT_GUID = "3f0b3e1c-7a54-4b1e-9d2c-5354524154a2"  # efi-apps/varcount
+
+
+def varcount_disk(tmp_path):
+    return build_disk(tmp_path / "disk.img", {
+        "/STRATA/STAGE1.BIN": BUILD / "stage1.bin",
+        "/STRATA/RUNTIME.BIN": BUILD / "runtime.bin",
+        "/EFI/BOOT/BOOTX64.EFI": APPS / "varcount.efi",
+    })
+
+
+def power_on(qemu, disk, vars_store):
+    """One boot of varcount to its power-off; the console."""
+    run = qemu(disk, vars_store=vars_store)
+    assert run.wait_for("varcount: wrote", TIMEOUT), run.log()
+    assert run.wait_exit(TIMEOUT) == 0, "varcount's ResetSystem did not power off\n" + run.log()
+    return run.output
+
+
+def test_variable_written_by_an_efi_app_survives_power_off(tmp_path, qemu):
+    disk = varcount_disk(tmp_path)
+    store = tmp_path / "vars.fd"
+    store.write_bytes(b"\xff" * MIB)
+    out = power_on(qemu, disk, store)
+    assert "variables: 1024 KiB store on pflash, 0 variables kept, blank: formatted" in out, out
+    assert "varcount: no earlier run" in out and "varcount: wrote 1" in out, out
+    for n in (1, 2):
+        out = power_on(qemu, disk, store)
+        assert f"varcount: earlier runs {n}\n" in out.replace("\r", ""), out
+        assert f"varcount: wrote {n + 1}" in out, out
+        assert "DAMAGED" not in out and "formatted" not in out, out
+    # The host tool reads what the firmware wrote, with the same store code.
+    got = subprocess.run([str(BUILD / "mkimage"), "vars", "get", str(store), "StrataRunCount",
+                          "--guid", VARCOUNT_GUID], check=True, capture_output=True).stdout
+    assert got == (3).to_bytes(4, "little")
+
+
+def test_zeroed_store_is_formatted_and_damage_is_reported_not_fatal(tmp_path, qemu):
+    disk = varcount_disk(tmp_path)
+    store = tmp_path / "vars.fd"
+    store.write_bytes(b"\x00" * (128 * 1024))  # the smallest size, all zeroes
+    out = power_on(qemu, disk, store)
+    assert "variables: 128 KiB store on pflash, 0 variables kept, blank: formatted" in out, out
+    power_on(qemu, disk, store)
+    # Garbage after the records of the bank in use: skipped, said so, and the boot goes on.
+    data = bytearray(store.read_bytes())
+    data[0x4000:0x4010] = b"\x5a" * 16
+    store.write_bytes(bytes(data))
+    out = power_on(qemu, disk, store)
+    assert "DAMAGED: 1 records or stretches skipped" in out, out
+    assert "varcount: earlier runs 2" in out, out
+
+
+def test_without_pflash_variables_are_volatile_and_the_console_says_so(tmp_path, qemu):
+    disk = varcount_disk(tmp_path)
+    run = qemu(disk)
+    assert run.wait_for("varcount: wrote 1", TIMEOUT), run.log()
+    assert run.output.count("non-volatile variables will not survive a power off") == 1, \
+        run.log()
+
+
+def test_read_only_store_boots_with_volatile_variables(tmp_path, qemu):
+    disk = varcount_disk(tmp_path)
+    store = tmp_path / "vars.fd"
+    store.write_bytes(b"\xff" * MIB)
+    rom = BUILD / "stage0.rom"
+    run = qemu(disk, extra=["-drive", f"if=pflash,format=raw,unit=0,readonly=on,file={rom}",
+                            "-drive", f"if=pflash,format=raw,unit=1,readonly=on,file={store}"])
+    assert run.wait_for("varcount: ", TIMEOUT), run.log()
+    assert "store on pflash not usable (read-only or failing)" in run.output, run.log()
+    assert "varcount: wrote 1" in run.output, run.log()
+
+
+@pytest.mark.skipif(not OVMF_CODE.exists(), reason="OVMF (Debian's ovmf) not installed")
+def test_varcount_counts_the_same_way_on_ovmf(tmp_path):
+    disk = build_disk(tmp_path / "disk.img", {"/EFI/BOOT/BOOTX64.EFI": APPS / "varcount.efi"})
+    store = tmp_path / "vars.fd"
+    subprocess.run(["cp", str(OVMF_VARS), str(store)], check=True)
+    for n in (0, 1):
+        run = QemuRun(ovmf_command(disk, store))
+        try:
+            assert run.wait_for("varcount: wrote", 180), run.log()
+            want = "varcount: no earlier run" if n == 0 else "varcount: earlier runs 1"
+            assert want in run.output, run.log()
+            run.wait_exit(60)
+        finally:
+            run.kill()
+
+
+LINUX_TIMEOUT = 300
+
+
+def linux_image(name, tmp_path):
+    src = BUILD / "images" / f"{name}.img"
+    if not src.exists():
+        pytest.skip(f"{src} not built (make images)")
+    copy = tmp_path / f"{name}.img"
+    copy.write_bytes(src.read_bytes())
+    return copy
+
+
+def test_efivarfs_writes_from_linux_persist(tmp_path, qemu):
+    disk = linux_image("linux-uki", tmp_path)
+    store = tmp_path / "vars.fd"
+    store.write_bytes(b"\xff" * MIB)
+    run = qemu(disk, memory="512", vars_store=store)
+    assert run.wait_for("STRATA-DONE", LINUX_TIMEOUT), run.log()
+    # Written after SetVirtualAddressMap, through the flash mapping Linux made for the runtime.
+    assert "strata: efivar readback: strata-var-ok" in run.output, run.log()
+    assert run.wait_exit(60) == 0, run.log()
+    first = run.output
+    assert "StrataLinuxTest" not in first.split("strata: efivars names:")[1].split("\n")[0]
+
+    run = qemu(disk, memory="512", vars_store=store)
+    assert run.wait_for("STRATA-DONE", LINUX_TIMEOUT), run.log()
+    names = run.output.split("strata: efivars names:")[1].split("\n")[0]
+    # Listed before this boot's initramfs writes it again: it came from the flash.
+    assert "StrataLinuxTest" in names, run.log()
+    assert "[Firmware Bug]" not in run.output, run.log()
