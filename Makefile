@@ -17,6 +17,7 @@ include mk/deps.mk
 include mk/lib.mk
 include mk/mkimage.mk
 include mk/runtime.mk
+include mk/symtab.mk
 include mk/stage0.mk
 include mk/stage1.mk
 include mk/probe.mk

@@ -82,3 +82,44 @@ EFI_STATUS paging_init(const struct handoff *h)
 	log_debug("identity map up to %llu GiB in %s pages", top / GIB, huge ? "1 GiB" : "2 MiB");
 	return EFI_SUCCESS;
 }
+
+/* The table an entry maps through, splitting a large page into 512 smaller ones first. */
+static UINT64 *split(UINT64 *entry, UINT64 small)
+{
+	UINT64 *table, base;
+
+	if (!(*entry & PTE_LARGE))
+		return (UINT64 *)(UINTN)(*entry & 0x000ffffffffff000ull);
+	table = alloc_table();
+	if (!table)
+		return NULL;
+	base = *entry & 0x000fffffffffe000ull;
+	for (UINT64 i = 0; i < 512; i++)
+		table[i] = (base + i * small) | PTE_PRESENT | PTE_WRITE |
+			   (small == EFI_PAGE_SIZE ? 0 : PTE_LARGE);
+	*entry = (UINTN)table | PTE_PRESENT | PTE_WRITE;
+	return table;
+}
+
+EFI_STATUS paging_unmap_page(UINT64 addr)
+{
+	UINT64 cr3, *pml4, *pdpt, *pd, *pt;
+
+	__asm__ volatile("mov %%cr3, %0" : "=r"(cr3));
+	pml4 = (UINT64 *)(UINTN)(cr3 & 0x000ffffffffff000ull);
+	if (!(pml4[(addr >> 39) & 511] & PTE_PRESENT))
+		return EFI_SUCCESS;
+	pdpt = (UINT64 *)(UINTN)(pml4[(addr >> 39) & 511] & 0x000ffffffffff000ull);
+	if (!(pdpt[(addr >> 30) & 511] & PTE_PRESENT))
+		return EFI_SUCCESS;
+	pd = split(&pdpt[(addr >> 30) & 511], 2ull << 20);
+	if (!pd)
+		return log_error_status(EFI_OUT_OF_RESOURCES, "page directory for %llx", addr);
+	pt = split(&pd[(addr >> 21) & 511], EFI_PAGE_SIZE);
+	if (!pt)
+		return log_error_status(EFI_OUT_OF_RESOURCES, "page table for %llx", addr);
+	pt[(addr >> 12) & 511] = 0;
+	/* Split entries changed too: flush the whole TLB, not one page. */
+	__asm__ volatile("mov %0, %%cr3" : : "r"(cr3) : "memory");
+	return EFI_SUCCESS;
+}

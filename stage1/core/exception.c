@@ -1,0 +1,186 @@
+/* SPDX-License-Identifier: MIT */
+/* stage1's CPU exceptions: GDT, TSS and IDT, and the report naming the code that faulted. */
+#include "lib/drivers/fw_cfg.h"
+#include "lib/drivers/io.h"
+#include "lib/formats/exception.h"
+#include "lib/printf.h"
+#include "lib/string.h"
+#include "stage1/core/cpu.h"
+#include "stage1/core/exception.h"
+#include "stage1/core/image.h"
+
+#define LOG_PREFIX "exception: "
+#include "lib/log.h"
+
+#define SEL_TSS	       0x20
+#define IST_STACK_SIZE 8192
+/* IST slots: 1 for #DF, 2 for NMI, 3 for #MC. */
+#define IST_DF	       1
+#define IST_NMI	       2
+#define IST_MC	       3
+
+struct tss {
+	UINT32 reserved0;
+	UINT64 rsp[3];
+	UINT64 reserved1;
+	UINT64 ist[7];
+	UINT64 reserved2;
+	UINT16 reserved3;
+	UINT16 iomap_base;
+} __attribute__((packed));
+
+struct idt_gate {
+	UINT16 offset_low;
+	UINT16 selector;
+	UINT8 ist;
+	UINT8 type; /* present, DPL 0, 64-bit interrupt gate: 0x8e */
+	UINT16 offset_mid;
+	UINT32 offset_high;
+	UINT32 reserved;
+} __attribute__((packed));
+
+/* The code and data segments of stage0's GDT at the same selectors, then a 16-byte TSS slot. */
+static UINT64 gdt[6] = {
+	0, 0x00cf9a000000ffffull, /* 0x08: 32-bit code */
+	0x00cf92000000ffffull,	  /* 0x10: data */
+	0x00af9a000000ffffull,	  /* 0x18: 64-bit code */
+};
+static struct tss tss;
+static struct idt_gate idt[EXCEPTION_VECTORS];
+static UINT8 ist_stacks[3][IST_STACK_SIZE] __attribute__((aligned(16)));
+
+extern const UINT8 strata_symbols[];
+
+static UINT64 stage1_base, stage1_size, runtime_base, runtime_size;
+static UINT64 stack_guard, stack_low, stack_high;
+
+void exception_init(const struct handoff *h)
+{
+	UINT64 t = (UINTN)&tss;
+	struct cpu_gdtr gdtr = { sizeof(gdt) - 1, (UINTN)gdt };
+	struct cpu_gdtr idtr = { sizeof(idt) - 1, (UINTN)idt };
+
+	stage1_base = h->stage1_base;
+	stage1_size = h->stage1_memory_size;
+	if (h->flags & HANDOFF_FLAG_RUNTIME_PRESENT) {
+		runtime_base = h->runtime_base;
+		runtime_size = h->runtime_memory_size;
+	}
+	tss.iomap_base = sizeof(tss);
+	for (int i = 0; i < 3; i++)
+		tss.ist[i] = (UINTN)&ist_stacks[i][IST_STACK_SIZE];
+	/* Available 64-bit TSS descriptor: limit, base 0..31, type 9, present; then base 32..63. */
+	gdt[SEL_TSS / 8] =
+		(sizeof(tss) - 1) | (t & 0xffffff) << 16 | 0x89ull << 40 | ((t >> 24) & 0xff) << 56;
+	gdt[SEL_TSS / 8 + 1] = t >> 32;
+	for (int v = 0; v < EXCEPTION_VECTORS; v++) {
+		UINT64 stub = (UINTN)cpu_exception_stubs + 16 * v;
+
+		idt[v] = (struct idt_gate){
+			.offset_low = stub & 0xffff,
+			.selector = 0x18,
+			.ist = v == EXCEPTION_DF ? IST_DF
+			       : v == 2		 ? IST_NMI
+			       : v == 18	 ? IST_MC
+						 : 0,
+			.type = 0x8e,
+			.offset_mid = (stub >> 16) & 0xffff,
+			.offset_high = stub >> 32,
+		};
+	}
+	cpu_load_descriptor_tables(&gdtr, &idtr, SEL_TSS);
+}
+
+void exception_set_stack(UINT64 guard, UINT64 low, UINT64 high)
+{
+	stack_guard = guard;
+	stack_low = low;
+	stack_high = high;
+}
+
+/* Strata's own code by symbol, then the runtime blob, then the loaded EFI images. */
+static BOOLEAN locate(void *ctx, UINT64 addr, char *buf, UINTN size)
+{
+	const char *name;
+	UINT64 delta;
+
+	if (addr >= stage1_base && addr - stage1_base < stage1_size) {
+		name = symtab_lookup(strata_symbols, addr - stage1_base, &delta);
+		if (name)
+			snprintf(buf, size, "stage1: %s+0x%llx", name, (unsigned long long)delta);
+		else
+			snprintf(buf, size, "stage1+0x%llx",
+				 (unsigned long long)(addr - stage1_base));
+		return TRUE;
+	}
+	if (runtime_size && addr >= runtime_base && addr - runtime_base < runtime_size) {
+		snprintf(buf, size, "runtime+0x%llx", (unsigned long long)(addr - runtime_base));
+		return TRUE;
+	}
+	return image_describe_address(addr, buf, size);
+}
+
+static void emit(void *ctx, const char *line)
+{
+	UINTN *lines = ctx;
+
+	/* The first line is the error; the rest are its details. */
+	log_printf((*lines)++ ? LOG_LEVEL_INFO : LOG_LEVEL_ERROR, LOG_PREFIX, "%s", line);
+}
+
+__attribute__((noreturn, used)) void exception_handler(struct exception_frame *f);
+__attribute__((noreturn, used)) void exception_handler(struct exception_frame *f)
+{
+	static BOOLEAN reporting;
+	UINT64 cr2, cr3;
+	UINTN lines = 0;
+	char at[96];
+	struct exception_report_ops ops = {
+		.locate = locate,
+		.emit = emit,
+		.ctx = &lines,
+		.stack_low = stack_low,
+		.stack_high = stack_high,
+	};
+
+	__asm__ volatile("mov %%cr2, %0" : "=r"(cr2));
+	__asm__ volatile("mov %%cr3, %0" : "=r"(cr3));
+	if (reporting) {
+		log_error("%s at RIP 0x%llx while reporting an exception; system halted",
+			  exception_mnemonic(f->vector), (unsigned long long)f->rip);
+		cpu_halt_forever();
+	}
+	reporting = TRUE;
+	/*
+	 * The stack the backtrace reads: the firmware stack when rsp is in it or in its guard
+	 * page (an overflow), else near rsp.
+	 */
+	if (f->rsp < stack_guard || f->rsp >= stack_high)
+		ops.stack_low = ops.stack_high = 0;
+	exception_report(f, cr2, cr3, stack_guard, &ops);
+	if (locate(NULL, f->rip, at, sizeof(at)) && !strncmp(at, "EFI image", 9))
+		log_error("the fault is in the code of an EFI image loaded by the firmware, not in "
+			  "Strata; system halted");
+	else
+		log_error("system halted");
+	cpu_halt_forever();
+}
+
+static __attribute__((noinline)) void exception_test_ud2(void)
+{
+	__asm__ volatile("ud2");
+}
+
+void exception_test_trigger(void)
+{
+	char what[8];
+	UINTN size;
+
+	if (EFI_ERROR(fw_cfg_read_file("opt/strata/test-fault", what, sizeof(what) - 1, &size)))
+		return;
+	what[size] = 0;
+	if (!strcmp(what, "ud2")) {
+		log_warn("opt/strata/test-fault: executing ud2 in stage1 as asked");
+		exception_test_ud2();
+	}
+}
