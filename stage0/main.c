@@ -79,6 +79,7 @@ void stage0_main(void)
 	EFI_STATUS status;
 
 	h->timestamps[HANDOFF_TS_RESET] = rdtsc();
+	exception_init();
 	if (serial_init(SERIAL_COM1))
 		h->serial_port = SERIAL_COM1;
 	log_init(h->serial_port);
@@ -88,6 +89,7 @@ void stage0_main(void)
 
 	if (!fw_cfg_init())
 		panic("QEMU fw_cfg device not found: Strata needs QEMU's firmware configuration");
+	exception_test_trigger();
 	if (fw_cfg_has_dma())
 		h->flags |= HANDOFF_FLAG_FW_CFG_DMA;
 	status = memory_init(h);

@@ -155,3 +155,16 @@ def test_fault_inside_stage1_is_reported_with_its_function_name(tmp_path, qemu):
     assert re.search(r"#1 +0x[0-9a-f]+  stage1: stage1_main\+0x", out), run.log()
     assert "FAULT: about to fault" not in out, run.log()
     assert "exception: ERROR: system halted" in out, run.log()
+
+
+def test_fault_inside_stage0_is_reported_with_its_function_name(tmp_path, qemu):
+    app = build_efi_app(APP_SOURCE, tmp_path)
+    run = run_fault(tmp_path, qemu, app,
+                    extra=["-fw_cfg", "name=opt/strata/test-fault,string=stage0-ud2"])
+    out = run.output
+    m = REPORT.search(out)
+    assert m, run.log()
+    assert m.group(1) == "#UD", run.log()
+    assert re.fullmatch(r"stage0: exception_test_ud2\+0x[0-9a-f]+", m.group(5)), run.log()
+    assert re.search(r"#1 +0x[0-9a-f]+  stage0: stage0_main\+0x", out), run.log()
+    assert "stage1: Strata stage1" not in out, run.log()
