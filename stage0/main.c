@@ -22,6 +22,27 @@ static void timestamp(struct handoff *h, enum handoff_timestamp ts)
 	h->timestamps[ts] = rdtsc();
 }
 
+/*
+ * STAGE1.BIN is good: verify STAGE1.BAK too (then free it), so a bad backup is known before it
+ * is needed. No backup at all is fine: `mkimage update` makes one.
+ */
+static void check_backup(struct handoff *h, struct fat_volume *esp)
+{
+	static const CHAR16 path[] = u"\\STRATA\\STAGE1.BAK";
+	struct loaded_stage backup;
+	struct fat_file file;
+
+	if (EFI_ERROR(fat_open(esp, NULL, path, &file)))
+		return;
+	if (EFI_ERROR(stage_load(h, esp, path, STAGE_KIND_STAGE1, &backup))) {
+		log_warn("STAGE1.BAK is unusable (see above): if STAGE1.BIN breaks, there is no "
+			 "backup to fall back to");
+		return;
+	}
+	log_info("backup stage1 %s in STAGE1.BAK verified", backup.header.version_string);
+	memory_free_last(h, backup.base);
+}
+
 static struct loaded_stage load_stage1(struct handoff *h, struct fat_volume *esp)
 {
 	struct loaded_stage stage;
@@ -30,6 +51,7 @@ static struct loaded_stage load_stage1(struct handoff *h, struct fat_volume *esp
 	status = stage_load(h, esp, u"\\STRATA\\STAGE1.BIN", STAGE_KIND_STAGE1, &stage);
 	if (!EFI_ERROR(status)) {
 		log_info("stage1 %s from STAGE1.BIN verified", stage.header.version_string);
+		check_backup(h, esp);
 		return stage;
 	}
 	log_error("STAGE1.BIN is unusable, falling back to the backup copy STAGE1.BAK");

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* CPU exception reports: vector names, symbol lookup and the report's lines, shared by both stages. */
+/* CPU exception reports: vector names, symbol lookup and the report's lines, for both stages. */
 #include "lib/formats/exception.h"
 #include "lib/printf.h"
 
