@@ -5,6 +5,7 @@
 #include "lib/string.h"
 #include "stage1/boot/boot_manager.h"
 #include "stage1/core/cpu.h"
+#include "stage1/core/debug_image.h"
 #include "stage1/core/events.h"
 #include "stage1/core/exception.h"
 #include "stage1/core/image.h"
@@ -43,6 +44,7 @@ static __attribute__((noreturn)) void stage1_main(void *arg)
 
 	require(system_table_init(), "system table");
 	require(image_init_firmware(h), "firmware image handle");
+	optional(debug_image_init(), "debug image table");
 	require(console_init(h->serial_port), "console");
 	exception_test_trigger();
 	require(device_path_init(), "device path protocols");

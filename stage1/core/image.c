@@ -6,6 +6,7 @@
 #include "lib/printf.h"
 #include "lib/string.h"
 #include "stage1/core/cpu.h"
+#include "stage1/core/debug_image.h"
 #include "stage1/core/events.h"
 #include "stage1/core/handles.h"
 #include "stage1/core/image.h"
@@ -82,6 +83,7 @@ EFI_STATUS image_init_firmware(const struct handoff *h)
 
 static void image_free(struct image *img)
 {
+	debug_image_remove(img->handle);
 	for (struct image **p = &images; *p; p = &(*p)->next) {
 		if (*p == img) {
 			*p = img->next;
@@ -189,6 +191,7 @@ static EFI_STATUS load_image(EFI_HANDLE parent, EFI_DEVICE_PATH_PROTOCOL *path, 
 		handle_install(&img->handle, &loaded_image_dp_guid, img->device_path);
 	img->next = images;
 	images = img;
+	debug_image_add(&img->loaded, img->handle);
 	pool_free(file);
 	log_debug("loaded %u bytes at %p, entry %p", info.size_of_image, img->loaded.ImageBase,
 		  (void *)img->entry);
