@@ -29,6 +29,7 @@ include mk/unit.mk
 include mk/unit-runtime.mk
 include mk/boot.mk
 include mk/dist.mk
+include mk/debug.mk
 include mk/layout.mk
 
 .PHONY: all clean check check-all

@@ -17,6 +17,12 @@ static struct boot_disk boot_disk;
 
 extern UINT8 stage0_pml4[], stage0_stack[], stage0_stack_top[];
 
+/* Where a debugger stops to load stage1's and the runtime's symbols (gdb/strata_gdb.py). */
+__attribute__((noinline, used)) void strata_gdb_stages_loaded(const struct handoff *h)
+{
+	__asm__ volatile("" : : "r"(h) : "memory");
+}
+
 static void timestamp(struct handoff *h, enum handoff_timestamp ts)
 {
 	h->timestamps[ts] = rdtsc();
@@ -157,6 +163,7 @@ void stage0_main(void)
 	memcpy(final, h, sizeof(*h));
 
 	log_info("entering stage1 at %p", stage1.base + stage1.header.entry_offset);
+	strata_gdb_stages_loaded(final);
 	((handoff_entry_fn)(stage1.base + stage1.header.entry_offset))(final);
 	panic("stage1 returned");
 }
