@@ -116,7 +116,7 @@ def device_path_text(addr):
         if kind == 4 and sub == 4:
             parts.append(read(addr + 4, length - 4).decode("utf-16-le").rstrip("\0"))
         addr += length
-    return "\\".join(p.strip("\\") for p in parts) if parts else "(no file path)"
+    return "\\" + "\\".join(p.strip("\\") for p in parts) if parts else "(no file path)"
 
 
 def debug_image_table():

@@ -87,3 +87,52 @@ kill
     # The helper names the part of Strata the stop is in.
     assert re.search(r"efi_get_variable(?: \+ \d+)? in section \.text of .*runtime\.elf\n.*"
                      r"efi_get_variable", out, re.S), log
+
+
+def test_gdb_loads_symbols_of_an_image_from_the_debug_image_table(tmp_path):
+    """A payload that executes ud2: stopped in stage1's exception handler, strata-images finds the
+    image in the debug image info table and loads its ELF, so GDB names the faulting function."""
+    if not shutil.which("gdb"):
+        pytest.skip("gdb missing (Debian package gdb; make deps installs it)")
+    from qemu_harness import build_disk, build_efi_app
+    from test_exceptions import APP_SOURCE
+    app = build_efi_app("#define FAULT_UD 1\n" + APP_SOURCE, tmp_path)
+    symbols = tmp_path / "symbols"
+    symbols.mkdir()
+    shutil.copy(app.with_suffix(".so"), symbols / "BOOTX64.so")
+    disk = build_disk(tmp_path / "disk.img", {
+        "/STRATA/STAGE1.BIN": BUILD / "stage1.bin",
+        "/STRATA/RUNTIME.BIN": BUILD / "runtime.bin",
+        "/EFI/BOOT/BOOTX64.EFI": app,
+    })
+    port = free_port()
+    qemu = QemuRun(["qemu-system-x86_64", "-machine", f"q35,accel={accel()}", "-m", "256",
+                    "-display", "none", "-serial", "stdio", "-monitor", "none", "-no-reboot",
+                    "-bios", str(BUILD / "stage0.rom"), "-gdb", f"tcp:127.0.0.1:{port}", "-S",
+                    "-drive", f"if=none,id=boot,format=raw,file={disk}",
+                    "-device", "virtio-blk-pci,drive=boot"])
+    script = tmp_path / "script.gdb"
+    script.write_text(f"""set pagination off
+set confirm off
+source {ROOT / "gdb" / "strata_gdb.py"}
+strata-symbols {BUILD}
+target remote 127.0.0.1:{port}
+break exception_handler
+continue
+echo GDB-STOPPED\\n
+strata-images {symbols}
+strata-where f->rip
+info symbol f->rip
+kill
+""")
+    try:
+        result = subprocess.run(["gdb", "-q", "-batch", "-nx", "-x", str(script)],
+                                capture_output=True, text=True, timeout=GDB_TIMEOUT)
+    finally:
+        qemu.kill()
+    out = result.stdout + result.stderr
+    log = out + "\n" + qemu.log()
+    assert "GDB-STOPPED" in out, log
+    assert re.search(r"0x[0-9a-f]+ +0x[0-9a-f]+  \\EFI\\BOOT\\BOOTX64\.EFI  symbols from "
+                     r".*BOOTX64\.so", out), log
+    assert re.search(r"fault_ud(?: \+ \d+)? in section \.text of .*BOOTX64\.so", out), log
