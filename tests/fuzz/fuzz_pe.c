@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* libFuzzer target: a PE file parsed (lib/formats/pe.c), loaded at two addresses, its PDB name read. */
+/* libFuzzer target: a PE file parsed by lib/formats/pe.c, loaded twice, its PDB name read. */
 #include <stdint.h>
 #include <stdlib.h>
 
