@@ -82,6 +82,7 @@ __attribute__((section(".text.entry"), noreturn)) void stage_entry(struct handof
 				      &stack),
 		"stack");
 	optional(paging_unmap_page(stack), "stack guard page");
+	optional(paging_protect_tables(), "read-only page tables");
 	exception_set_stack(stack, stack + EFI_PAGE_SIZE, stack + (STACK_PAGES + 1) * EFI_PAGE_SIZE);
 	cpu_switch_stack((void *)(UINTN)(stack + (STACK_PAGES + 1) * EFI_PAGE_SIZE), stage1_main,
 			 &handoff);

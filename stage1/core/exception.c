@@ -8,6 +8,7 @@
 #include "stage1/core/cpu.h"
 #include "stage1/core/exception.h"
 #include "stage1/core/image.h"
+#include "stage1/core/paging.h"
 
 #define LOG_PREFIX "exception: "
 #include "lib/log.h"
@@ -158,6 +159,9 @@ __attribute__((noreturn, used)) void exception_handler(struct exception_frame *f
 	if (f->rsp < stack_guard || f->rsp >= stack_high)
 		ops.stack_low = ops.stack_high = 0;
 	exception_report(f, cr2, cr3, stack_guard, &ops);
+	if (f->vector == EXCEPTION_PF && paging_is_table(cr2))
+		log_error("CR2 is in Strata's page tables (read-only): the code wrote to memory it "
+			  "does not own");
 	if (locate(NULL, f->rip, at, sizeof(at)) && !strncmp(at, "EFI image", 9))
 		log_error("the fault is in the code of an EFI image loaded by the firmware, not in "
 			  "Strata; system halted");

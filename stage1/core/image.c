@@ -306,15 +306,31 @@ BOOLEAN image_describe_address(UINT64 addr, char *buf, UINTN size)
 		if (addr < base || addr - base >= img->loaded.ImageSize)
 			continue;
 		if (img->loaded.FilePath)
-			device_path_to_text(img->loaded.FilePath, TRUE, path, sizeof(path) / sizeof(path[0]));
+			device_path_to_text(img->loaded.FilePath, TRUE, path,
+					    sizeof(path) / sizeof(path[0]));
 		else
 			path[0] = 0;
 		/* The log is ASCII: file names outside it show as '?'. */
 		for (n = 0; path[n] && n < sizeof(name) - 1; n++)
 			name[n] = path[n] < 0x80 ? (char)path[n] : '?';
 		name[n] = 0;
+		if (!n) {
+			/* From a buffer: name the image that loaded it, when it has a path. */
+			struct image *parent = image_record(img->loaded.ParentHandle);
+
+			path[0] = 0;
+			if (parent && parent->loaded.FilePath)
+				device_path_to_text(parent->loaded.FilePath, TRUE, path,
+						    sizeof(path) / sizeof(path[0]));
+			n = snprintf(name, sizeof(name), "(loaded from memory by %s",
+				     path[0] ? "" : "the firmware");
+			for (UINTN i = 0; path[i] && n < sizeof(name) - 2; i++)
+				name[n++] = path[i] < 0x80 ? (char)path[i] : '?';
+			name[n++] = ')';
+			name[n] = 0;
+		}
 		pdb = pe_debug_pdb_name(img->loaded.ImageBase, img->loaded.ImageSize);
-		snprintf(buf, size, "EFI image %s+0x%llx%s%s%s", n ? name : "(loaded from memory)",
+		snprintf(buf, size, "EFI image %s+0x%llx%s%s%s", name,
 			 (unsigned long long)(addr - base), pdb ? " (PDB " : "", pdb ? pdb : "",
 			 pdb ? ")" : "");
 		return TRUE;

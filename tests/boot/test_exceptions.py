@@ -168,3 +168,21 @@ def test_fault_inside_stage0_is_reported_with_its_function_name(tmp_path, qemu):
     assert re.fullmatch(r"stage0: exception_test_ud2\+0x[0-9a-f]+", m.group(5)), run.log()
     assert re.search(r"#1 +0x[0-9a-f]+  stage0: stage0_main\+0x", out), run.log()
     assert "stage1: Strata stage1" not in out, run.log()
+
+
+def test_debian_uki_in_64_mib_is_reported_as_the_kernel_images_fault(qemu):
+    """The issue's own case: the Debian UKI's kernel, at -m 64, writes past its memory over
+    Strata's page tables. They are read-only, so the write faults and is reported as the kernel
+    image's (loaded from memory by the UKI) instead of a silent triple fault."""
+    image = BUILD / "images" / "linux-uki.img"
+    if not image.exists():
+        pytest.skip("no linux-uki image (run `make images` first)")
+    run = qemu(image, memory="64", snapshot=True)
+    assert run.wait_for("system halted", BOOT_TIMEOUT), run.log()
+    out = run.output
+    m = REPORT.search(out)
+    assert m and m.group(1) == "#PF", run.log()
+    assert re.fullmatch(r"EFI image \(loaded from memory by \\EFI\\BOOT\\BOOTX64\.EFI\)"
+                        r"\+0x[0-9a-f]+", m.group(5)), run.log()
+    assert "CR2 is in Strata's page tables (read-only)" in out, run.log()
+    assert HALTED in out, run.log()

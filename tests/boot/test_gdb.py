@@ -81,8 +81,8 @@ kill
     pc = int(re.search(r"PC=(0x[0-9a-f]+)", out).group(1), 16)
     assert virt <= pc < virt + 0x100000, log
     # Frame 0 is the runtime's GetVariable at its virtual address, by name and source line.
-    frame0 = re.search(r"#0 +(?:(0x[0-9a-f]+) in )?efi_get_variable \(.*\) at runtime/variables\.c:\d+",
-                       out)
+    frame0 = re.search(r"#0 +(?:(0x[0-9a-f]+) in )?efi_get_variable \(.*\) at "
+                       r"runtime/variables\.c:\d+", out)
     assert frame0, log
     # The helper names the part of Strata the stop is in.
     assert re.search(r"efi_get_variable(?: \+ \d+)? in section \.text of .*runtime\.elf\n.*"
