@@ -13,12 +13,16 @@
 #define LOG_PREFIX "exception: "
 #include "lib/log.h"
 
-#define SEL_TSS	       0x20
-#define IST_STACK_SIZE 8192
+#define MSR_APIC_BASE	  0x1b
+#define APIC_ENABLED	  (1ull << 11)
+#define APIC_LVT_LINT1	  0x360
+#define APIC_DELIVERY_NMI 0x400 /* unmasked, edge-triggered */
+#define SEL_TSS		  0x20
+#define IST_STACK_SIZE	  8192
 /* IST slots: 1 for #DF, 2 for NMI, 3 for #MC. */
-#define IST_DF	       1
-#define IST_NMI	       2
-#define IST_MC	       3
+#define IST_DF		  1
+#define IST_NMI		  2
+#define IST_MC		  3
 
 struct tss {
 	UINT32 reserved0;
@@ -90,6 +94,13 @@ void exception_init(const struct handoff *h)
 		};
 	}
 	cpu_load_descriptor_tables(&gdtr, &idtr, SEL_TSS);
+	/*
+	 * LINT1 delivers NMIs, as the MP specification's virtual wire mode has it (and SeaBIOS and
+	 * OVMF set it): a board's or QEMU's NMI then reaches the NMI gate instead of nothing.
+	 */
+	if (rdmsr(MSR_APIC_BASE) & APIC_ENABLED)
+		mmio_write32((rdmsr(MSR_APIC_BASE) & ~0xfffull) + APIC_LVT_LINT1,
+			     APIC_DELIVERY_NMI);
 }
 
 void exception_set_stack(UINT64 guard, UINT64 low, UINT64 high)

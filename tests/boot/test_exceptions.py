@@ -71,7 +71,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 }
 """
 
-REPORT = re.compile(r"exception: ERROR: (#\w+) ([a-z -]+) \(vector (\d+)\) at RIP 0x([0-9a-f]+) "
+REPORT = re.compile(r"exception: ERROR: (#?\w+) ([a-z -]+) \(vector (\d+)\) at RIP 0x([0-9a-f]+) "
                     r"in (.+)")
 HALTED = "exception: ERROR: the fault is in the code of an EFI image"
 
@@ -186,3 +186,31 @@ def test_debian_uki_in_64_mib_is_reported_as_the_kernel_images_fault(qemu):
                         r"\+0x[0-9a-f]+", m.group(5)), run.log()
     assert "CR2 is in Strata's page tables (read-only)" in out, run.log()
     assert HALTED in out, run.log()
+
+
+def test_nmi_is_reported_on_its_own_stack(tmp_path, qemu):
+    """An NMI from QEMU's monitor while stage1 sits halted after its last boot option: the NMI
+    gate (IST 2) reports where the CPU was, in stage1, by function name."""
+    import socket
+    import time
+
+    monitor = tmp_path / "monitor.sock"
+    disk = build_disk(tmp_path / "disk.img", {
+        "/STRATA/STAGE1.BIN": BUILD / "stage1.bin",
+        "/STRATA/RUNTIME.BIN": BUILD / "runtime.bin",
+        "/EFI/BOOT/BOOTX64.EFI": BUILD / "efi-apps" / "hello.efi",
+    })
+    run = qemu(disk, extra=["-monitor", f"unix:{monitor},server=on,wait=off"])
+    assert run.wait_for("nothing more to boot", BOOT_TIMEOUT), run.log()
+    assert run.wait_for("system halted", 10), run.log()
+    with socket.socket(socket.AF_UNIX) as s:
+        s.connect(str(monitor))
+        s.sendall(b"nmi\n")
+        assert run.wait_for("exception: ERROR: NMI", 30), run.log()
+        time.sleep(0.5)
+    out = run.output
+    m = REPORT.search(out)
+    assert m and (m.group(1), m.group(3)) == ("NMI", "2"), run.log()
+    assert m.group(2) == "non-maskable interrupt", run.log()
+    assert re.fullmatch(r"stage1: \w+\+0x[0-9a-f]+", m.group(5)), run.log()
+    assert out.rstrip().endswith("exception: ERROR: system halted"), run.log()
