@@ -12,26 +12,6 @@
 
 #define IST_STACK_SIZE 4096
 
-struct tss {
-	UINT32 reserved0;
-	UINT64 rsp[3];
-	UINT64 reserved1;
-	UINT64 ist[7];
-	UINT64 reserved2;
-	UINT16 reserved3;
-	UINT16 iomap_base;
-} __attribute__((packed));
-
-struct idt_gate {
-	UINT16 offset_low;
-	UINT16 selector;
-	UINT8 ist;
-	UINT8 type;
-	UINT16 offset_mid;
-	UINT32 offset_high;
-	UINT32 reserved;
-} __attribute__((packed));
-
 struct idtr {
 	UINT16 limit;
 	UINT64 base;
@@ -42,37 +22,20 @@ extern const UINT8 stage0_exception_stubs[], strata_symbols[];
 extern UINT8 stage0_stack[], stage0_stack_top[];
 void stage0_load_exception_tables(const struct idtr *idtr);
 
-static struct tss tss;
-static struct idt_gate idt[EXCEPTION_VECTORS];
-/* IST 1: #DF, 2: NMI, 3: #MC. */
-static UINT8 ist_stacks[3][IST_STACK_SIZE] __attribute__((aligned(16)));
+static struct exception_tss tss;
+static struct exception_idt_gate idt[EXCEPTION_VECTORS];
+static UINT8 ist_stacks[EXCEPTION_IST_STACKS][IST_STACK_SIZE] __attribute__((aligned(16)));
 
 void exception_init(void)
 {
-	UINT64 t = (UINTN)&tss;
 	struct idtr idtr = { sizeof(idt) - 1, (UINTN)idt };
+	UINT64 tops[EXCEPTION_IST_STACKS];
 
-	tss.iomap_base = sizeof(tss);
-	for (int i = 0; i < 3; i++)
-		tss.ist[i] = (UINTN)&ist_stacks[i][IST_STACK_SIZE];
-	stage0_gdt[4] =
-		(sizeof(tss) - 1) | (t & 0xffffff) << 16 | 0x89ull << 40 | ((t >> 24) & 0xff) << 56;
-	stage0_gdt[5] = t >> 32;
-	for (int v = 0; v < EXCEPTION_VECTORS; v++) {
-		UINT64 stub = (UINTN)stage0_exception_stubs + 16 * v;
-
-		idt[v] = (struct idt_gate){
-			.offset_low = stub & 0xffff,
-			.selector = 0x18,
-			.ist = v == EXCEPTION_DF ? 1
-			       : v == 2		 ? 2
-			       : v == 18	 ? 3
-						 : 0,
-			.type = 0x8e,
-			.offset_mid = (stub >> 16) & 0xffff,
-			.offset_high = stub >> 32,
-		};
-	}
+	for (int i = 0; i < EXCEPTION_IST_STACKS; i++)
+		tops[i] = (UINTN)&ist_stacks[i][IST_STACK_SIZE];
+	exception_fill_tss(&tss, tops);
+	exception_tss_descriptor((UINTN)&tss, &stage0_gdt[4]);
+	exception_fill_idt(idt, (UINTN)stage0_exception_stubs, 0x18);
 	stage0_load_exception_tables(&idtr);
 }
 

@@ -54,6 +54,40 @@ BOOLEAN exception_has_error_code(UINT64 vector)
 	return vector < EXCEPTION_VECTORS && ((0x60227d00u >> vector) & 1);
 }
 
+void exception_fill_idt(struct exception_idt_gate idt[EXCEPTION_VECTORS], UINT64 stubs, UINT16 cs)
+{
+	for (UINT64 v = 0; v < EXCEPTION_VECTORS; v++) {
+		UINT64 stub = stubs + 16 * v;
+
+		idt[v] = (struct exception_idt_gate){
+			.offset_low = stub & 0xffff,
+			.selector = cs,
+			.ist = v == EXCEPTION_DF ? EXCEPTION_IST_DF
+			       : v == 2		 ? EXCEPTION_IST_NMI
+			       : v == 18	 ? EXCEPTION_IST_MC
+						 : 0,
+			.type = 0x8e, /* present, DPL 0, 64-bit interrupt gate */
+			.offset_mid = (stub >> 16) & 0xffff,
+			.offset_high = stub >> 32,
+		};
+	}
+}
+
+void exception_fill_tss(struct exception_tss *tss, const UINT64 tops[EXCEPTION_IST_STACKS])
+{
+	*tss = (struct exception_tss){ .iomap_base = sizeof(*tss) };
+	for (int i = 0; i < EXCEPTION_IST_STACKS; i++)
+		tss->ist[i] = tops[i];
+}
+
+void exception_tss_descriptor(UINT64 base, UINT64 ret[2])
+{
+	/* Limit, base 0..23, type 9 (available 64-bit TSS), present, base 24..31; base 32..63. */
+	ret[0] = (sizeof(struct exception_tss) - 1) | (base & 0xffffff) << 16 | 0x89ull << 40 |
+		 ((base >> 24) & 0xff) << 56;
+	ret[1] = base >> 32;
+}
+
 const char *symtab_lookup(const void *table, UINT64 offset, UINT64 *ret_delta)
 {
 	const struct symtab_header *h = table;

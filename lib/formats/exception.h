@@ -18,6 +18,44 @@ struct exception_frame {
 #define EXCEPTION_DF	  8
 #define EXCEPTION_PF	  14
 
+/* The 64-bit TSS (Intel SDM vol. 3 §8.7): Strata uses its IST slots only. */
+struct exception_tss {
+	UINT32 reserved0;
+	UINT64 rsp[3];
+	UINT64 reserved1;
+	UINT64 ist[7];
+	UINT64 reserved2;
+	UINT16 reserved3;
+	UINT16 iomap_base;
+} __attribute__((packed));
+
+/* A 64-bit IDT gate (SDM vol. 3 §6.14.1). */
+struct exception_idt_gate {
+	UINT16 offset_low;
+	UINT16 selector;
+	UINT8 ist;
+	UINT8 type;
+	UINT16 offset_mid;
+	UINT32 offset_high;
+	UINT32 reserved;
+} __attribute__((packed));
+
+/* IST slots: #DF, NMI and #MC run on stacks of their own, so a stack overflow reports too. */
+#define EXCEPTION_IST_DF     1
+#define EXCEPTION_IST_NMI    2
+#define EXCEPTION_IST_MC     3
+#define EXCEPTION_IST_STACKS 3
+
+/*
+ * Interrupt gates (present, DPL 0) for vectors 0..31 to stubs + 16 * vector in code segment cs,
+ * with the IST slots above.
+ */
+void exception_fill_idt(struct exception_idt_gate idt[EXCEPTION_VECTORS], UINT64 stubs, UINT16 cs);
+/* The TSS's IST pointers to the tops of stacks[0..2], and no I/O bitmap. */
+void exception_fill_tss(struct exception_tss *tss, const UINT64 tops[EXCEPTION_IST_STACKS]);
+/* The two GDT words of an available 64-bit TSS descriptor for the TSS at base. */
+void exception_tss_descriptor(UINT64 base, UINT64 ret[2]);
+
 /* "#PF", or "#32" style for a vector with no architectural name. */
 const char *exception_mnemonic(UINT64 vector);
 /* "page fault"; "reserved vector" for the reserved ones. */

@@ -19,40 +19,16 @@
 #define APIC_DELIVERY_NMI 0x400 /* unmasked, edge-triggered */
 #define SEL_TSS		  0x20
 #define IST_STACK_SIZE	  8192
-/* IST slots: 1 for #DF, 2 for NMI, 3 for #MC. */
-#define IST_DF		  1
-#define IST_NMI		  2
-#define IST_MC		  3
-
-struct tss {
-	UINT32 reserved0;
-	UINT64 rsp[3];
-	UINT64 reserved1;
-	UINT64 ist[7];
-	UINT64 reserved2;
-	UINT16 reserved3;
-	UINT16 iomap_base;
-} __attribute__((packed));
-
-struct idt_gate {
-	UINT16 offset_low;
-	UINT16 selector;
-	UINT8 ist;
-	UINT8 type; /* present, DPL 0, 64-bit interrupt gate: 0x8e */
-	UINT16 offset_mid;
-	UINT32 offset_high;
-	UINT32 reserved;
-} __attribute__((packed));
 
 /* The code and data segments of stage0's GDT at the same selectors, then a 16-byte TSS slot. */
 static UINT64 gdt[6] = {
-	0, 0x00cf9a000000ffffull, /* 0x08: 32-bit code */
-	0x00cf92000000ffffull,	  /* 0x10: data */
-	0x00af9a000000ffffull,	  /* 0x18: 64-bit code */
+	[1] = 0x00cf9a000000ffffull, /* 0x08: 32-bit code */
+	[2] = 0x00cf92000000ffffull, /* 0x10: data */
+	[3] = 0x00af9a000000ffffull, /* 0x18: 64-bit code */
 };
-static struct tss tss;
-static struct idt_gate idt[EXCEPTION_VECTORS];
-static UINT8 ist_stacks[3][IST_STACK_SIZE] __attribute__((aligned(16)));
+static struct exception_tss tss;
+static struct exception_idt_gate idt[EXCEPTION_VECTORS];
+static UINT8 ist_stacks[EXCEPTION_IST_STACKS][IST_STACK_SIZE] __attribute__((aligned(16)));
 
 extern const UINT8 strata_symbols[];
 
@@ -61,9 +37,9 @@ static UINT64 stack_guard, stack_low, stack_high;
 
 void exception_init(const struct handoff *h)
 {
-	UINT64 t = (UINTN)&tss;
 	struct cpu_gdtr gdtr = { sizeof(gdt) - 1, (UINTN)gdt };
 	struct cpu_gdtr idtr = { sizeof(idt) - 1, (UINTN)idt };
+	UINT64 tops[EXCEPTION_IST_STACKS];
 
 	stage1_base = h->stage1_base;
 	stage1_size = h->stage1_memory_size;
@@ -71,28 +47,11 @@ void exception_init(const struct handoff *h)
 		runtime_base = h->runtime_base;
 		runtime_size = h->runtime_memory_size;
 	}
-	tss.iomap_base = sizeof(tss);
-	for (int i = 0; i < 3; i++)
-		tss.ist[i] = (UINTN)&ist_stacks[i][IST_STACK_SIZE];
-	/* Available 64-bit TSS descriptor: limit, base 0..31, type 9, present; then base 32..63. */
-	gdt[SEL_TSS / 8] =
-		(sizeof(tss) - 1) | (t & 0xffffff) << 16 | 0x89ull << 40 | ((t >> 24) & 0xff) << 56;
-	gdt[SEL_TSS / 8 + 1] = t >> 32;
-	for (int v = 0; v < EXCEPTION_VECTORS; v++) {
-		UINT64 stub = (UINTN)cpu_exception_stubs + 16 * v;
-
-		idt[v] = (struct idt_gate){
-			.offset_low = stub & 0xffff,
-			.selector = 0x18,
-			.ist = v == EXCEPTION_DF ? IST_DF
-			       : v == 2		 ? IST_NMI
-			       : v == 18	 ? IST_MC
-						 : 0,
-			.type = 0x8e,
-			.offset_mid = (stub >> 16) & 0xffff,
-			.offset_high = stub >> 32,
-		};
-	}
+	for (int i = 0; i < EXCEPTION_IST_STACKS; i++)
+		tops[i] = (UINTN)&ist_stacks[i][IST_STACK_SIZE];
+	exception_fill_tss(&tss, tops);
+	exception_tss_descriptor((UINTN)&tss, &gdt[SEL_TSS / 8]);
+	exception_fill_idt(idt, (UINTN)cpu_exception_stubs, 0x18);
 	cpu_load_descriptor_tables(&gdtr, &idtr, SEL_TSS);
 	/*
 	 * LINT1 delivers NMIs, as the MP specification's virtual wire mode has it (and SeaBIOS and

@@ -36,6 +36,38 @@ static void test_vector_names_and_error_codes(void **state)
 	assert_int_equal(expected, 10);
 }
 
+static void test_idt_tss_and_descriptor(void **state)
+{
+	static struct exception_idt_gate idt[EXCEPTION_VECTORS];
+	struct exception_tss tss;
+	UINT64 tops[EXCEPTION_IST_STACKS] = { 0x1000, 0x2000, 0x3000 }, desc[2];
+	UINT64 stubs = 0x123456789abc0ull;
+
+	assert_int_equal(sizeof(struct exception_idt_gate), 16);
+	assert_int_equal(sizeof(struct exception_tss), 104);
+	exception_fill_idt(idt, stubs, 0x18);
+	for (int v = 0; v < EXCEPTION_VECTORS; v++) {
+		UINT64 target = idt[v].offset_low | (UINT64)idt[v].offset_mid << 16 |
+				(UINT64)idt[v].offset_high << 32;
+
+		assert_int_equal(target, stubs + 16 * v);
+		assert_int_equal(idt[v].selector, 0x18);
+		assert_int_equal(idt[v].type, 0x8e);
+		assert_int_equal(idt[v].ist, v == 8 ? 1 : v == 2 ? 2 : v == 18 ? 3 : 0);
+	}
+	memset(&tss, 0xff, sizeof(tss));
+	exception_fill_tss(&tss, tops);
+	assert_int_equal(tss.ist[0], 0x1000);
+	assert_int_equal(tss.ist[2], 0x3000);
+	assert_int_equal(tss.ist[3], 0);
+	assert_int_equal(tss.rsp[0], 0);
+	assert_int_equal(tss.iomap_base, 104);
+	exception_tss_descriptor(0xffffffff12345678ull, desc);
+	/* Limit 103, base 0x345678 | 0x12 << 24, type 9 + present; the high half of the base. */
+	assert_int_equal(desc[0], 0x1200893456780067ull);
+	assert_int_equal(desc[1], 0xffffffffull);
+}
+
 /* A table as mk/gen-symtab.sh lays it out: alpha [0x100, 0x120), beta 0x140 unsized, gamma. */
 static UINT8 table[256];
 
@@ -230,6 +262,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_vector_names_and_error_codes),
+		cmocka_unit_test(test_idt_tss_and_descriptor),
 		cmocka_unit_test(test_symtab_lookup),
 		cmocka_unit_test(test_symtab_refuses_malformed_tables),
 		cmocka_unit_test(test_report_names_everything_and_walks_frames),
