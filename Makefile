@@ -17,6 +17,7 @@ include mk/deps.mk
 include mk/lib.mk
 include mk/mkimage.mk
 include mk/runtime.mk
+include mk/symtab.mk
 include mk/stage0.mk
 include mk/stage1.mk
 include mk/probe.mk
@@ -28,6 +29,7 @@ include mk/unit.mk
 include mk/unit-runtime.mk
 include mk/boot.mk
 include mk/dist.mk
+include mk/debug.mk
 include mk/layout.mk
 
 .PHONY: all clean check check-all

@@ -25,12 +25,14 @@ WARN_FLAGS := -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-ini
 
 # Firmware code: no libc, no red zone (interrupts and our own handlers may use the stack below
 # rsp), no SSE (nothing saves those registers for us), no stack protector (no TLS canary exists),
-# sections split so the linker drops what a stage does not call.
+# sections split so the linker drops what a stage does not call. Frame pointers kept for the
+# exception report's backtrace (about 0.5 KiB of stage0's code, 2.5 KiB of stage1's).
 FW_CFLAGS := -std=c11 -O2 -g $(WARN_FLAGS) -I. \
 	-ffreestanding -fno-stack-protector -fno-stack-clash-protection -mno-red-zone \
 	-mgeneral-regs-only -fshort-wchar -fno-asynchronous-unwind-tables -fno-unwind-tables \
 	-ffunction-sections -fdata-sections -fno-common -fno-strict-aliasing \
-	-fcf-protection=none -fno-jump-tables -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
+	-fcf-protection=none -fno-jump-tables -fno-omit-frame-pointer \
+	-nostdinc -isystem $(shell $(CC) -print-file-name=include) \
 	-DSTRATA_VERSION='"$(VERSION)"' -DSTRATA_VERSION_CODE=$(STRATA_VERSION_CODE)
 
 # VERBOSE=1: firmware logs debug lines too (the level is fixed at build time).

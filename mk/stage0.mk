@@ -3,18 +3,28 @@
 
 # stage0 takes only the lib/ modules its steps use; the flash is 64 KiB.
 STAGE0_SRCS := stage0/main.c stage0/memory.c stage0/platform.c stage0/boot_disk.c \
-	stage0/stage1_loader.c lib/crc32.c lib/sha256.c \
+	stage0/stage1_loader.c stage0/exception.c lib/crc32.c lib/sha256.c \
 	lib/storage/block.c lib/storage/gpt.c lib/storage/fat.c lib/storage/fat_dir.c \
-	lib/formats/stage_image.c lib/formats/elf_reloc.c $(LIB_DRIVERS)
+	lib/formats/stage_image.c lib/formats/elf_reloc.c lib/formats/exception.c $(LIB_DRIVERS)
 STAGE0_OBJS := $(BUILD)/fixed/stage0/reset.o $(STAGE0_SRCS:%.c=$(BUILD)/fixed/%.o)
 STAGE0_ROM_SIZE := 65536
 
 ALL_TARGETS += $(BUILD)/stage0.rom
 
-$(BUILD)/stage0.elf: $(STAGE0_OBJS) stage0/stage0.ld
+# One RWX segment: the image is copied to RAM as a whole and runs there, GDT (written by ltr)
+# beside the code; stage0's page tables map it all read-write anyway.
+STAGE0_LDFLAGS := -nostdlib -static -no-pie --gc-sections --no-undefined -z noexecstack \
+	--no-warn-rwx-segments --build-id=none -T stage0/stage0.ld
+
+# Two links, as stage1's: an empty symbol table, then the first link's functions (mk/symtab.mk).
+$(BUILD)/stage0.pass1.elf: $(STAGE0_OBJS) $(BUILD)/symtab/empty.o stage0/stage0.ld
 	$(call quiet,LD,$@)
-	$(Q)$(LD) -nostdlib -static -no-pie --gc-sections --no-undefined -z noexecstack \
-		--build-id=none -T stage0/stage0.ld -o $@ $(STAGE0_OBJS)
+	$(Q)$(LD) $(STAGE0_LDFLAGS) -o $@ $(STAGE0_OBJS) $(BUILD)/symtab/empty.o
+
+$(BUILD)/stage0.elf: $(STAGE0_OBJS) $(BUILD)/symtab/stage0.o stage0/stage0.ld
+	$(call quiet,LD,$@)
+	$(Q)$(LD) $(STAGE0_LDFLAGS) -o $@ $(STAGE0_OBJS) $(BUILD)/symtab/stage0.o
+	$(call symtab_check,$(BUILD)/stage0.pass1.elf,$@)
 
 # Post-link check: the ROM is exactly the flash size QEMU maps under 4 GiB.
 $(BUILD)/stage0.rom: $(BUILD)/stage0.elf

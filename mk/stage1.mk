@@ -6,7 +6,7 @@
 STAGE1_CORE := stage1/core/memory.c stage1/core/paging.c stage1/core/pool.c \
 	stage1/core/handles.c stage1/core/open_protocol.c stage1/core/events.c \
 	stage1/core/system_table.c stage1/core/image.c stage1/core/exit_boot_services.c \
-	stage1/core/runtime.c
+	stage1/core/runtime.c stage1/core/exception.c stage1/core/debug_image.c
 STAGE1_PROTOCOLS := stage1/protocols/console.c stage1/protocols/device_path.c \
 	stage1/protocols/disk.c stage1/protocols/filesystem.c stage1/protocols/rng.c \
 	stage1/protocols/load_file2.c stage1/protocols/file_load.c stage1/protocols/gop.c
@@ -21,9 +21,16 @@ STAGE1_MAX_SIZE := 262144
 
 ALL_TARGETS += $(BUILD)/stage1.bin
 
-$(BUILD)/stage1.elf: $(STAGE1_OBJS) stage1/stage1.ld
+# Two links: the first with an empty symbol table, the second with the first's functions in it.
+# The table sits after the code and data, so no function moves; the build checks that.
+$(BUILD)/stage1.pass1.elf: $(STAGE1_OBJS) $(BUILD)/symtab/empty.o stage1/stage1.ld
 	$(call quiet,LD,$@)
-	$(Q)$(LD) $(FW_PIE_LDFLAGS) -T stage1/stage1.ld -o $@ $(STAGE1_OBJS)
+	$(Q)$(LD) $(FW_PIE_LDFLAGS) -T stage1/stage1.ld -o $@ $(STAGE1_OBJS) $(BUILD)/symtab/empty.o
+
+$(BUILD)/stage1.elf: $(STAGE1_OBJS) $(BUILD)/symtab/stage1.o stage1/stage1.ld
+	$(call quiet,LD,$@)
+	$(Q)$(LD) $(FW_PIE_LDFLAGS) -T stage1/stage1.ld -o $@ $(STAGE1_OBJS) $(BUILD)/symtab/stage1.o
+	$(call symtab_check,$(BUILD)/stage1.pass1.elf,$@)
 
 $(BUILD)/stage1.bin: $(BUILD)/stage1.elf $(MKIMAGE)
 	$(call stage_wrap,stage1,$<,$@)

@@ -142,6 +142,15 @@ static void convert_system_table(void)
 	st->Hdr.CRC32 = crc32(st, st->Hdr.HeaderSize);
 }
 
+/*
+ * Called once the blob has relocated itself to new_base (still running at old_base): an empty
+ * function where a debugger stops to move the runtime's symbols (gdb/strata_gdb.py).
+ */
+__attribute__((noinline, used)) void strata_gdb_runtime_relocated(UINT64 old_base, UINT64 new_base)
+{
+	__asm__ volatile("" : : "r"(old_base), "r"(new_base) : "memory");
+}
+
 EFI_STATUS EFIAPI efi_set_virtual_address_map(UINTN MemoryMapSize, UINTN DescriptorSize,
 					      UINT32 DescriptorVersion,
 					      EFI_MEMORY_DESCRIPTOR *VirtualMap)
@@ -182,6 +191,7 @@ EFI_STATUS EFIAPI efi_set_virtual_address_map(UINTN MemoryMapSize, UINTN Descrip
 	virtual_mode = TRUE;
 
 	elf_reloc_apply((void *)(UINTN)base, image_size, rela_offset, rela_size, new_base);
+	strata_gdb_runtime_relocated(base, new_base);
 	/*
 	 * From here every pointer in our data holds a virtual address that is not mapped yet:
 	 * only PC-relative accesses and direct calls until we return.

@@ -17,9 +17,36 @@ static struct boot_disk boot_disk;
 
 extern UINT8 stage0_pml4[], stage0_stack[], stage0_stack_top[];
 
+/* Where a debugger stops to load stage1's and the runtime's symbols (gdb/strata_gdb.py). */
+__attribute__((noinline, used)) void strata_gdb_stages_loaded(const struct handoff *h)
+{
+	__asm__ volatile("" : : "r"(h) : "memory");
+}
+
 static void timestamp(struct handoff *h, enum handoff_timestamp ts)
 {
 	h->timestamps[ts] = rdtsc();
+}
+
+/*
+ * STAGE1.BIN is good: verify STAGE1.BAK too (then free it), so a bad backup is known before it
+ * is needed. No backup at all is fine: `mkimage update` makes one.
+ */
+static void check_backup(struct handoff *h, struct fat_volume *esp)
+{
+	static const CHAR16 path[] = u"\\STRATA\\STAGE1.BAK";
+	struct loaded_stage backup;
+	struct fat_file file;
+
+	if (EFI_ERROR(fat_open(esp, NULL, path, &file)))
+		return;
+	if (EFI_ERROR(stage_load(h, esp, path, STAGE_KIND_STAGE1, &backup))) {
+		log_warn("STAGE1.BAK is unusable (see above): if STAGE1.BIN breaks, there is no "
+			 "backup to fall back to");
+		return;
+	}
+	log_info("backup stage1 %s in STAGE1.BAK verified", backup.header.version_string);
+	memory_free_last(h, backup.base);
 }
 
 static struct loaded_stage load_stage1(struct handoff *h, struct fat_volume *esp)
@@ -30,6 +57,7 @@ static struct loaded_stage load_stage1(struct handoff *h, struct fat_volume *esp
 	status = stage_load(h, esp, u"\\STRATA\\STAGE1.BIN", STAGE_KIND_STAGE1, &stage);
 	if (!EFI_ERROR(status)) {
 		log_info("stage1 %s from STAGE1.BIN verified", stage.header.version_string);
+		check_backup(h, esp);
 		return stage;
 	}
 	log_error("STAGE1.BIN is unusable, falling back to the backup copy STAGE1.BAK");
@@ -79,6 +107,7 @@ void stage0_main(void)
 	EFI_STATUS status;
 
 	h->timestamps[HANDOFF_TS_RESET] = rdtsc();
+	exception_init();
 	if (serial_init(SERIAL_COM1))
 		h->serial_port = SERIAL_COM1;
 	log_init(h->serial_port);
@@ -88,6 +117,7 @@ void stage0_main(void)
 
 	if (!fw_cfg_init())
 		panic("QEMU fw_cfg device not found: Strata needs QEMU's firmware configuration");
+	exception_test_trigger();
 	if (fw_cfg_has_dma())
 		h->flags |= HANDOFF_FLAG_FW_CFG_DMA;
 	status = memory_init(h);
@@ -133,6 +163,7 @@ void stage0_main(void)
 	memcpy(final, h, sizeof(*h));
 
 	log_info("entering stage1 at %p", stage1.base + stage1.header.entry_offset);
+	strata_gdb_stages_loaded(final);
 	((handoff_entry_fn)(stage1.base + stage1.header.entry_offset))(final);
 	panic("stage1 returned");
 }

@@ -25,9 +25,10 @@
 %define SEL_CODE64 0x18
 
 extern __rom_copy_lma, __rom_copy_vma, __rom_copy_size, __bss_start, __bss_size
-extern stage0_main
+extern stage0_main, stage0_exception_handler
 global reset16
 global stage0_gdt_descriptor, stage0_pml4, stage0_stack, stage0_stack_top
+global stage0_gdt, stage0_load_exception_tables, stage0_exception_stubs
 
 %define STACK_SIZE 0x8000
 
@@ -145,17 +146,73 @@ long64:
 	hlt
 	jmp .halt
 
-section .rodata.gdt progbits alloc
+; Writable: loading the task register marks the TSS descriptor (0x20, filled in by C) busy.
+section .data.gdt progbits alloc write
 align 8
 ram_gdt:
+stage0_gdt:
 	dq 0
 	dq 0x00CF9A000000FFFF
 	dq 0x00CF92000000FFFF
 	dq 0x00AF9A000000FFFF
+	dq 0, 0				; 0x20: the TSS, for the exception stacks
 ram_gdt_end:
 stage0_gdt_descriptor:
 	dw ram_gdt_end - ram_gdt - 1
 	dq ram_gdt
+
+; ---------------------------------------------------------------------------------------------
+; Exceptions (stage0/exception.c fills the TSS descriptor and the IDT).
+section .text
+BITS 64
+; void stage0_load_exception_tables(const void *idtr)  -- rdi
+stage0_load_exception_tables:
+	lgdt [stage0_gdt_descriptor]	; the TSS descriptor is new
+	mov ax, 0x20
+	ltr ax
+	lidt [rdi]
+	ret
+
+; One 16-byte stub per vector 0..31: a 0 error code where the CPU pushes none, the vector, then
+; the general registers (rax lowest) as struct exception_frame lays them out.
+%define ERROR_CODE_VECTORS 0x60227d00
+align 16
+stage0_exception_stubs:
+%assign v 0
+%rep 32
+%if ((ERROR_CODE_VECTORS >> v) & 1) == 0
+	push 0
+%endif
+	push v
+	jmp exception_common
+	align 16, db 0xcc
+%assign v v + 1
+%endrep
+
+exception_common:
+	push r15
+	push r14
+	push r13
+	push r12
+	push r11
+	push r10
+	push r9
+	push r8
+	push rbp
+	push rdi
+	push rsi
+	push rdx
+	push rcx
+	push rbx
+	push rax
+	cld
+	mov rdi, rsp
+	and rsp, -16
+	call stage0_exception_handler
+.halt:
+	cli
+	hlt
+	jmp .halt
 
 ; ---------------------------------------------------------------------------------------------
 ; Cleared by the copy loop above; stage1 keeps running on this stack until it has its own.

@@ -43,3 +43,8 @@ struct loaded_stage {
 /* Load, verify and relocate the stage image at path; every failure is logged with its reason. */
 EFI_STATUS stage_load(struct handoff *h, struct fat_volume *esp, const CHAR16 *path, UINT32 kind,
 		      struct loaded_stage *ret_stage);
+
+/* stage0/exception.c: a TSS (#DF, NMI and #MC stacks) and an IDT whose every vector reports. */
+void exception_init(void);
+/* Test hook: when QEMU's fw_cfg file opt/strata/test-fault says "stage0-ud2", fault and report. */
+void exception_test_trigger(void);

@@ -5,7 +5,9 @@
 #include "lib/string.h"
 #include "stage1/boot/boot_manager.h"
 #include "stage1/core/cpu.h"
+#include "stage1/core/debug_image.h"
 #include "stage1/core/events.h"
+#include "stage1/core/exception.h"
 #include "stage1/core/image.h"
 #include "stage1/core/memory.h"
 #include "stage1/core/paging.h"
@@ -43,7 +45,9 @@ static __attribute__((noreturn)) void stage1_main(void *arg)
 
 	require(system_table_init(), "system table");
 	require(image_init_firmware(h), "firmware image handle");
+	optional(debug_image_init(), "debug image table");
 	require(console_init(h->serial_port), "console");
+	exception_test_trigger();
 	optional(gop_init(), "graphics output");
 	require(device_path_init(), "device path protocols");
 	require(disk_init(h), "storage");
@@ -67,6 +71,7 @@ __attribute__((section(".text.entry"), noreturn)) void stage_entry(struct handof
 		panic("stage1: bad hand-off block at %p (stage0 and stage1 versions differ?)", h);
 	/* Trust nothing else stage0 left behind: keep our own copy of the block. */
 	memcpy(&handoff, h, sizeof(handoff));
+	exception_init(&handoff);
 	log_set_tsc_hz(handoff.tsc_hz);
 	log_set_epoch(handoff.timestamps[HANDOFF_TS_RESET]);
 	log_info("Strata stage1 %s%s", STRATA_VERSION,
@@ -74,8 +79,13 @@ __attribute__((section(".text.entry"), noreturn)) void stage_entry(struct handof
 	events_init(handoff.tsc_hz);
 	require(memory_init(&handoff), "memory map");
 	require(paging_init(&handoff), "page tables");
-	require(memory_allocate_pages(AllocateAnyPages, EfiBootServicesData, STACK_PAGES, &stack),
+	/* One more page below the stack, left unmapped: an overflow faults instead of spilling. */
+	require(memory_allocate_pages(AllocateAnyPages, EfiBootServicesData, STACK_PAGES + 1,
+				      &stack),
 		"stack");
-	cpu_switch_stack((void *)(UINTN)(stack + STACK_PAGES * EFI_PAGE_SIZE), stage1_main,
+	optional(paging_unmap_page(stack), "stack guard page");
+	optional(paging_protect_tables(), "read-only page tables");
+	exception_set_stack(stack, stack + EFI_PAGE_SIZE, stack + (STACK_PAGES + 1) * EFI_PAGE_SIZE);
+	cpu_switch_stack((void *)(UINTN)(stack + (STACK_PAGES + 1) * EFI_PAGE_SIZE), stage1_main,
 			 &handoff);
 }

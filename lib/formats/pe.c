@@ -205,3 +205,43 @@ EFI_STATUS pe_find_section(const void *file, UINTN file_size, const struct pe_im
 	}
 	return EFI_NOT_FOUND;
 }
+
+const char *pe_debug_pdb_name(const void *image, UINTN image_size)
+{
+	const UINT8 *m = image;
+	UINT32 pe, opt, count, dir, dir_size;
+
+	if (!m || image_size < 0x40 || get_le16(m) != DOS_MAGIC)
+		return NULL;
+	pe = get_le32(m + 0x3c);
+	if (!in_range(pe, 24 + 112, image_size) || get_le32(m + pe) != 0x00004550)
+		return NULL;
+	opt = pe + 24;
+	if (get_le16(m + opt) != 0x20b)
+		return NULL;
+	count = get_le32(m + opt + 108);
+	if (count <= 6 || !in_range(opt + 112 + 7 * 8, 0, image_size))
+		return NULL;
+	dir = get_le32(m + opt + 112 + 6 * 8);
+	dir_size = get_le32(m + opt + 112 + 6 * 8 + 4);
+	if (!dir || !in_range(dir, dir_size, image_size))
+		return NULL;
+	for (UINT32 e = dir; e + 28 <= dir + dir_size; e += 28) {
+		UINT32 size = get_le32(m + e + 16), rva = get_le32(m + e + 20), name;
+
+		if (get_le32(m + e + 12) != 2 /* IMAGE_DEBUG_TYPE_CODEVIEW */ || !rva ||
+		    !in_range(rva, size, image_size) || size < 16)
+			continue;
+		if (!memcmp(m + rva, "RSDS", 4) && size > 24)
+			name = rva + 24;
+		else if (!memcmp(m + rva, "NB10", 4))
+			name = rva + 16;
+		else
+			continue;
+		/* The name must end inside the entry's data. */
+		for (UINT32 i = name; i < rva + size; i++)
+			if (!m[i])
+				return i > name ? (const char *)m + name : NULL;
+	}
+	return NULL;
+}

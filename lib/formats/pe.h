@@ -39,3 +39,8 @@ EFI_STATUS pe_load(const void *file, UINTN file_size, const struct pe_image_info
 /* Find a section by name (up to 8 bytes): its RVA and virtual size. EFI_NOT_FOUND if absent. */
 EFI_STATUS pe_find_section(const void *file, UINTN file_size, const struct pe_image_info *info,
 			   const char *name, UINT32 *ret_rva, UINT32 *ret_size);
+/*
+ * The PDB path a loaded image (image_size bytes as placed in memory, RVAs as offsets) names in
+ * its CodeView debug entry (RSDS or NB10), NUL-terminated inside the image; NULL if it has none.
+ */
+const char *pe_debug_pdb_name(const void *image, UINTN image_size);

@@ -15,6 +15,18 @@
 static const EFI_GUID loaded_image_guid = EFI_LOADED_IMAGE_PROTOCOL_GUID;
 static const EFI_GUID ready_to_boot = EFI_EVENT_GROUP_READY_TO_BOOT;
 
+/* What the last started image was and returned, for the boot manager's closing message. */
+static UINTN started;
+static CHAR16 last_name[80];
+static EFI_STATUS last_status;
+
+UINTN boot_image_last(const CHAR16 **ret_name, EFI_STATUS *ret_status)
+{
+	*ret_name = last_name;
+	*ret_status = last_status;
+	return started;
+}
+
 EFI_STATUS boot_image(EFI_DEVICE_PATH_PROTOCOL *path, void *buffer, UINTN buffer_size,
 		      const CHAR16 *name, const void *options, UINTN options_size)
 {
@@ -42,12 +54,19 @@ EFI_STATUS boot_image(EFI_DEVICE_PATH_PROTOCOL *path, void *buffer, UINTN buffer
 	}
 	log_info("starting %ls", name);
 	events_signal_group(&ready_to_boot);
+	started++;
 	status = efi_start_image(image, &exit_data_size, &exit_data);
+	last_status = status;
+	last_name[0] = 0;
+	for (UINTN i = 0; name[i] && i + 1 < sizeof(last_name) / sizeof(last_name[0]); i++) {
+		last_name[i] = name[i];
+		last_name[i + 1] = 0;
+	}
 	if (EFI_ERROR(status))
 		log_warn_status(status, "%ls returned an error%s%ls", name, exit_data ? ": " : "",
 				exit_data ? exit_data : u"");
 	else
-		log_info("%ls returned", name);
+		log_info("%ls returned EFI_SUCCESS", name);
 	pool_free(exit_data);
 	pool_free(copy);
 	return status;

@@ -11,3 +11,5 @@
  */
 EFI_STATUS boot_image(EFI_DEVICE_PATH_PROTOCOL *path, void *buffer, UINTN buffer_size,
 		      const CHAR16 *name, const void *options, UINTN options_size);
+/* How many images were started; the last one's name and what it returned (if any started). */
+UINTN boot_image_last(const CHAR16 **ret_name, EFI_STATUS *ret_status);

@@ -300,6 +300,9 @@ void boot_manager_run(void)
 	/* One bit per option number: each Boot#### of BootOrder is tried once. */
 	UINT8 *tried = pool_zalloc(0x10000 / 8);
 	BOOLEAN fallbacks_done = FALSE;
+	const CHAR16 *last;
+	EFI_STATUS status;
+	UINTN started;
 	UINT16 number;
 
 	if (!tried)
@@ -310,15 +313,27 @@ void boot_manager_run(void)
 			log_info("BootNext: Boot%04X", number);
 			boot_option(number);
 		} else if (next_in_boot_order(tried, &number)) {
+			if (boot_image_last(&last, &status))
+				log_info("trying next: Boot%04X of BootOrder", number);
 			boot_option(number);
 		} else if (!fallbacks_done) {
 			fallbacks_done = TRUE;
+			if (boot_image_last(&last, &status))
+				log_info("trying next: %ls and Boot Loader Specification entries",
+					 REMOVABLE_PATH);
 			boot_fallbacks();
 		} else {
 			break;
 		}
 	}
-	log_error("no boot option is left to try (an EFI application belongs at %ls on the ESP)",
-		  REMOVABLE_PATH);
+	started = boot_image_last(&last, &status);
+	if (started)
+		log_error("no boot option is left to try (%llu started and returned; "
+			  "the last, %ls, returned %s)",
+			  (UINT64)started, last, efi_status_name(status));
+	else
+		log_error("no boot option is left to try: no boot option worked, and no file "
+			  "system has %ls or a Boot Loader Specification entry that loads",
+			  REMOVABLE_PATH);
 	panic("nothing more to boot");
 }

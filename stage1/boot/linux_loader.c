@@ -26,6 +26,7 @@
 #define BP_E820_TABLE 0x2d0
 #define HDR_START 0x1f1		/* setup_sects: the setup header starts here, in both */
 #define HDR_JUMP_LENGTH 0x201	/* the header ends at 0x202 + this byte */
+#define HDR_SYSSIZE 0x1f4	/* protected-mode code, in 16-byte units (boot protocol 2.04+) */
 #define HDR_MAGIC 0x202
 #define HDR_VERSION 0x206
 #define HDR_TYPE_OF_LOADER 0x210
@@ -311,9 +312,39 @@ static EFI_STATUS boot_protocol(const struct linux_image *li, const CHAR16 *labe
 	jump_to_kernel(load + STARTUP_64_OFFSET, bp);
 }
 
+/*
+ * A bzImage (with an EFI stub or not) shorter than its setup header says: a truncated copy, which
+ * would crash once started. EFI_SUCCESS for anything else.
+ */
+static EFI_STATUS check_bzimage_size(const struct linux_image *li, const CHAR16 *label)
+{
+	const UINT8 *k = li->kernel;
+	UINT64 setup_sects, expected;
+	UINT16 version;
+
+	if (li->kernel_size < HDR_MIN_FILE_SIZE || get_le32(k + HDR_MAGIC) != BZIMAGE_MAGIC)
+		return EFI_SUCCESS;
+	memcpy(&version, k + HDR_VERSION, sizeof(version));
+	if (version < 0x204)
+		return EFI_SUCCESS;
+	setup_sects = k[HDR_START] ? k[HDR_START] : 4;
+	expected = (setup_sects + 1) * 512 + (UINT64)get_le32(k + HDR_SYSSIZE) * 16;
+	if (li->kernel_size >= expected)
+		return EFI_SUCCESS;
+	return log_warn_status(EFI_LOAD_ERROR,
+			       "%ls: truncated bzImage: the file has %llu bytes, its setup header "
+			       "says %llu; not started",
+			       label, (UINT64)li->kernel_size, expected);
+}
+
 EFI_STATUS linux_boot(const struct linux_image *li, const CHAR16 *label)
 {
 	struct pe_image_info info;
+	EFI_STATUS status;
+
+	status = check_bzimage_size(li, label);
+	if (EFI_ERROR(status))
+		return status;
 
 	/* A bzImage that is no PE image was built without CONFIG_EFI_STUB. */
 	if (EFI_ERROR(pe_parse(li->kernel, li->kernel_size, &info)) &&

@@ -1,10 +1,13 @@
 ; SPDX-License-Identifier: MIT
-; Context save/restore for StartImage/Exit, and the switch to stage1's own stack.
+; Context save/restore for StartImage/Exit, the switch to stage1's own stack, the descriptor
+; tables and the exception entry stubs.
 BITS 64
 default rel
 section .text
 
 global cpu_context_save, cpu_context_restore, cpu_switch_stack, cpu_enter_linux
+global cpu_load_descriptor_tables, cpu_exception_stubs
+extern exception_handler
 
 ; UINTN cpu_context_save(struct cpu_context *ctx)  -- rdi = ctx
 cpu_context_save:
@@ -67,5 +70,68 @@ cpu_enter_linux:
 	o64 retf
 .reloaded:
 	jmp rcx
+
+; void cpu_load_descriptor_tables(const struct cpu_gdtr *gdt, const struct cpu_gdtr *idt,
+;                                 UINT16 tss)  -- rdi, rsi, dx
+; Load stage1's GDT (the same selectors as stage0's: code 0x18, data 0x10), its TSS and IDT.
+cpu_load_descriptor_tables:
+	lgdt [rdi]
+	push 0x18
+	lea rax, [rel .reloaded]
+	push rax
+	o64 retf
+.reloaded:
+	mov eax, 0x10
+	mov ds, eax
+	mov es, eax
+	mov ss, eax
+	mov fs, eax
+	mov gs, eax
+	ltr dx
+	lidt [rsi]
+	ret
+
+; One 16-byte stub per vector 0..31 (cpu_exception_stubs + 16 * vector): a 0 error code where
+; the CPU pushes none, then the vector, so every frame has the layout of struct exception_frame.
+%define ERROR_CODE_VECTORS 0x60227d00
+align 16
+cpu_exception_stubs:
+%assign v 0
+%rep 32
+%if ((ERROR_CODE_VECTORS >> v) & 1) == 0
+	push 0
+%endif
+	push v
+	jmp exception_common
+	align 16, db 0xcc
+%assign v v + 1
+%endrep
+
+; The general registers below the vector (rax lowest), then exception_handler(frame) on a
+; 16-byte aligned stack; it reports and halts, never returns.
+exception_common:
+	push r15
+	push r14
+	push r13
+	push r12
+	push r11
+	push r10
+	push r9
+	push r8
+	push rbp
+	push rdi
+	push rsi
+	push rdx
+	push rcx
+	push rbx
+	push rax
+	cld
+	mov rdi, rsp
+	and rsp, -16
+	call exception_handler
+.halt:
+	cli
+	hlt
+	jmp .halt
 
 section .note.GNU-stack noalloc noexec nowrite progbits

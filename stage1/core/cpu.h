@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The few CPU-level helpers stage1 writes in NASM (stage1/core/cpu.asm): context save and stack switch. */
+/* The CPU-level helpers stage1 writes in NASM (stage1/core/cpu.asm): contexts, stacks, tables, stubs. */
 #pragma once
 
 #include "include/efi/types.h"
@@ -26,3 +26,8 @@ __attribute__((noreturn)) void cpu_enter_linux(const struct cpu_gdtr *gdtr, UINT
 					       void *boot_params);
 /* Run fn(arg) on a new stack (top 16-byte aligned); fn must not return. */
 __attribute__((noreturn)) void cpu_switch_stack(void *top, void (*fn)(void *), void *arg);
+
+/* Load gdt, the task register with tss and idt; code selector 0x18 and data 0x10, as stage0's. */
+void cpu_load_descriptor_tables(const struct cpu_gdtr *gdt, const struct cpu_gdtr *idt, UINT16 tss);
+/* The entry stubs of vectors 0..31, 16 bytes apart; each calls exception_handler(frame). */
+extern const UINT8 cpu_exception_stubs[];

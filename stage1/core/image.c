@@ -3,8 +3,10 @@
 #include "include/efi/protocol/loaded_image.h"
 #include "lib/formats/device_path.h"
 #include "lib/formats/pe.h"
+#include "lib/printf.h"
 #include "lib/string.h"
 #include "stage1/core/cpu.h"
+#include "stage1/core/debug_image.h"
 #include "stage1/core/events.h"
 #include "stage1/core/handles.h"
 #include "stage1/core/image.h"
@@ -33,6 +35,7 @@ struct image {
 	EFI_STATUS exit_status;
 	UINTN exit_data_size;
 	CHAR16 *exit_data;
+	struct image *next;			/* every loaded image, for exception reports */
 };
 
 static const EFI_GUID loaded_image_guid = EFI_LOADED_IMAGE_PROTOCOL_GUID;
@@ -40,6 +43,7 @@ static const EFI_GUID loaded_image_dp_guid = EFI_LOADED_IMAGE_DEVICE_PATH_PROTOC
 static const EFI_GUID device_path_guid = EFI_DEVICE_PATH_PROTOCOL_GUID;
 
 static struct image *running;	/* the image whose code is executing, NULL for the firmware */
+static struct image *images;	/* loaded images, newest first */
 
 /* The image record behind an image handle, NULL if it is not one of ours. */
 static struct image *image_record(EFI_HANDLE handle)
@@ -79,6 +83,13 @@ EFI_STATUS image_init_firmware(const struct handoff *h)
 
 static void image_free(struct image *img)
 {
+	debug_image_remove(img->handle);
+	for (struct image **p = &images; *p; p = &(*p)->next) {
+		if (*p == img) {
+			*p = img->next;
+			break;
+		}
+	}
 	handle_close_all_opened_by(img->handle);
 	if (img->device_path)
 		handle_uninstall(img->handle, &loaded_image_dp_guid, img->device_path);
@@ -178,6 +189,9 @@ static EFI_STATUS load_image(EFI_HANDLE parent, EFI_DEVICE_PATH_PROTOCOL *path, 
 		goto err_image;
 	if (img->device_path)
 		handle_install(&img->handle, &loaded_image_dp_guid, img->device_path);
+	img->next = images;
+	images = img;
+	debug_image_add(&img->loaded, img->handle);
 	pool_free(file);
 	log_debug("loaded %u bytes at %p, entry %p", info.size_of_image, img->loaded.ImageBase,
 		  (void *)img->entry);
@@ -277,4 +291,49 @@ EFI_STATUS EFIAPI efi_unload_image(EFI_HANDLE ImageHandle)
 	}
 	image_free(img);
 	return EFI_SUCCESS;
+}
+
+BOOLEAN image_describe_address(UINT64 addr, char *buf, UINTN size)
+{
+	CHAR16 path[96];
+	char name[96];
+	UINTN n = 0;
+
+	for (struct image *img = images; img; img = img->next) {
+		UINT64 base = (UINTN)img->loaded.ImageBase;
+		const char *pdb;
+
+		if (addr < base || addr - base >= img->loaded.ImageSize)
+			continue;
+		if (img->loaded.FilePath)
+			device_path_to_text(img->loaded.FilePath, TRUE, path,
+					    sizeof(path) / sizeof(path[0]));
+		else
+			path[0] = 0;
+		/* The log is ASCII: file names outside it show as '?'. */
+		for (n = 0; path[n] && n < sizeof(name) - 1; n++)
+			name[n] = path[n] < 0x80 ? (char)path[n] : '?';
+		name[n] = 0;
+		if (!n) {
+			/* From a buffer: name the image that loaded it, when it has a path. */
+			struct image *parent = image_record(img->loaded.ParentHandle);
+
+			path[0] = 0;
+			if (parent && parent->loaded.FilePath)
+				device_path_to_text(parent->loaded.FilePath, TRUE, path,
+						    sizeof(path) / sizeof(path[0]));
+			n = snprintf(name, sizeof(name), "(loaded from memory by %s",
+				     path[0] ? "" : "the firmware");
+			for (UINTN i = 0; path[i] && n < sizeof(name) - 2; i++)
+				name[n++] = path[i] < 0x80 ? (char)path[i] : '?';
+			name[n++] = ')';
+			name[n] = 0;
+		}
+		pdb = pe_debug_pdb_name(img->loaded.ImageBase, img->loaded.ImageSize);
+		snprintf(buf, size, "EFI image %s+0x%llx%s%s%s", name,
+			 (unsigned long long)(addr - base), pdb ? " (PDB " : "", pdb ? pdb : "",
+			 pdb ? ")" : "");
+		return TRUE;
+	}
+	return FALSE;
 }

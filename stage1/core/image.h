@@ -16,3 +16,8 @@ EFI_STATUS EFIAPI efi_exit(EFI_HANDLE ImageHandle, EFI_STATUS ExitStatus, UINTN 
 			   CHAR16 *ExitData);
 EFI_STATUS EFIAPI efi_unload_image(EFI_HANDLE ImageHandle);
 EFI_STATUS EFIAPI efi_exit_boot_services(EFI_HANDLE ImageHandle, UINTN MapKey);
+/*
+ * Where addr is among the loaded EFI images: EFI image \EFI\BOOT\BOOTX64.EFI+0x1f3 (PDB x.pdb)
+ * in buf; FALSE when no image holds it. Allocates nothing: exception reports call it.
+ */
+BOOLEAN image_describe_address(UINT64 addr, char *buf, UINTN size);

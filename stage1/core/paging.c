@@ -16,12 +16,19 @@
 /* Beyond this the map would need a second PML4 slot; QEMU guests of Strata's size never get there. */
 #define MAX_MAPPED (512 * GIB)
 
+/* Every table page, so paging_protect_tables can map them read-only. */
+#define MAX_TRACKED_TABLES 64
+static UINT64 tables[MAX_TRACKED_TABLES];
+static UINTN table_count;
+
 static UINT64 *alloc_table(void)
 {
 	EFI_PHYSICAL_ADDRESS page;
 
 	if (EFI_ERROR(memory_allocate_pages(AllocateAnyPages, EfiBootServicesData, 1, &page)))
 		return NULL;
+	if (table_count < MAX_TRACKED_TABLES)
+		tables[table_count++] = page;
 	memset((void *)(UINTN)page, 0, EFI_PAGE_SIZE);
 	return (UINT64 *)(UINTN)page;
 }
@@ -81,4 +88,77 @@ EFI_STATUS paging_init(const struct handoff *h)
 	__asm__ volatile("mov %0, %%cr3" : : "r"((UINT64)(UINTN)pml4) : "memory");
 	log_debug("identity map up to %llu GiB in %s pages", top / GIB, huge ? "1 GiB" : "2 MiB");
 	return EFI_SUCCESS;
+}
+
+/* The table an entry maps through, splitting a large page into 512 smaller ones first. */
+static UINT64 *split(UINT64 *entry, UINT64 small)
+{
+	UINT64 *table, base;
+
+	if (!(*entry & PTE_LARGE))
+		return (UINT64 *)(UINTN)(*entry & 0x000ffffffffff000ull);
+	table = alloc_table();
+	if (!table)
+		return NULL;
+	base = *entry & 0x000fffffffffe000ull;
+	for (UINT64 i = 0; i < 512; i++)
+		table[i] = (base + i * small) | PTE_PRESENT | PTE_WRITE |
+			   (small == EFI_PAGE_SIZE ? 0 : PTE_LARGE);
+	*entry = (UINTN)table | PTE_PRESENT | PTE_WRITE;
+	return table;
+}
+
+/* Clear bits of the 4 KiB mapping of addr, splitting large pages on the way. */
+static EFI_STATUS page_clear(UINT64 addr, UINT64 bits)
+{
+	UINT64 cr3, *pml4, *pdpt, *pd, *pt;
+
+	__asm__ volatile("mov %%cr3, %0" : "=r"(cr3));
+	pml4 = (UINT64 *)(UINTN)(cr3 & 0x000ffffffffff000ull);
+	if (!(pml4[(addr >> 39) & 511] & PTE_PRESENT))
+		return EFI_SUCCESS;
+	pdpt = (UINT64 *)(UINTN)(pml4[(addr >> 39) & 511] & 0x000ffffffffff000ull);
+	if (!(pdpt[(addr >> 30) & 511] & PTE_PRESENT))
+		return EFI_SUCCESS;
+	pd = split(&pdpt[(addr >> 30) & 511], 2ull << 20);
+	if (!pd)
+		return log_error_status(EFI_OUT_OF_RESOURCES, "page directory for %llx", addr);
+	pt = split(&pd[(addr >> 21) & 511], EFI_PAGE_SIZE);
+	if (!pt)
+		return log_error_status(EFI_OUT_OF_RESOURCES, "page table for %llx", addr);
+	pt[(addr >> 12) & 511] &= ~bits;
+	/* Split entries changed too: flush the whole TLB, not one page. */
+	__asm__ volatile("mov %0, %%cr3" : : "r"(cr3) : "memory");
+	return EFI_SUCCESS;
+}
+
+EFI_STATUS paging_unmap_page(UINT64 addr)
+{
+	return page_clear(addr, PTE_PRESENT);
+}
+
+EFI_STATUS paging_protect_tables(void)
+{
+	UINT64 cr0;
+	EFI_STATUS status;
+
+	/* Splitting allocates tables too: the loop protects those as well. */
+	for (UINTN i = 0; i < table_count; i++) {
+		status = page_clear(tables[i], PTE_WRITE);
+		if (EFI_ERROR(status))
+			return status;
+	}
+	/* CR0.WP: read-only pages bind firmware and payloads at CPL 0 too, as under OVMF. */
+	__asm__ volatile("mov %%cr0, %0" : "=r"(cr0));
+	__asm__ volatile("mov %0, %%cr0" : : "r"(cr0 | (1ull << 16)) : "memory");
+	log_debug("%llu page-table pages mapped read-only", (UINT64)table_count);
+	return EFI_SUCCESS;
+}
+
+BOOLEAN paging_is_table(UINT64 addr)
+{
+	for (UINTN i = 0; i < table_count; i++)
+		if (addr >= tables[i] && addr - tables[i] < EFI_PAGE_SIZE)
+			return TRUE;
+	return FALSE;
 }

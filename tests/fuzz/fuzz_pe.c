@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* libFuzzer target: the input is a PE file parsed by lib/formats/pe.c and loaded at two addresses. */
+/* libFuzzer target: a PE file parsed by lib/formats/pe.c, loaded twice, its PDB name read. */
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -16,6 +16,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	UINT32 rva, vsize;
 	UINT8 *a, *b;
 
+	/* The debug directory walk takes any bytes as a loaded image. */
+	pe_debug_pdb_name(data, size);
 	if (pe_parse(data, size, &info) != EFI_SUCCESS)
 		return 0;
 	pe_find_section(data, size, &info, ".text", &rva, &vsize);
@@ -31,7 +33,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	a = malloc(info.size_of_image);
 	b = malloc(info.size_of_image);
 	if (a && b) {
-		pe_load(data, size, &info, a);
+		if (pe_load(data, size, &info, a) == EFI_SUCCESS)
+			pe_debug_pdb_name(a, info.size_of_image);
 		pe_load(data, size, &info, b);
 	}
 	free(a);
