@@ -90,9 +90,13 @@ EFI_STATUS fat_alloc_chain(struct fat_volume *vol, UINT32 count, UINT32 *ret_fir
 
 EFI_STATUS fat_free_chain(struct fat_volume *vol, UINT32 first)
 {
-	UINT32 c = first, next;
+	UINT32 c = first, next, free_count;
 	EFI_STATUS status;
 
+	/* Counted before, so FSInfo can be kept right. */
+	status = fat_count_free(vol, &free_count);
+	if (EFI_ERROR(status))
+		return status;
 	for (UINT32 n = 0; fat_cluster_valid(vol, c); n++) {
 		if (n > vol->cluster_count)
 			return EFI_VOLUME_CORRUPTED;
@@ -105,8 +109,7 @@ EFI_STATUS fat_free_chain(struct fat_volume *vol, UINT32 first)
 		status = fat_set_raw(vol, c, 0);
 		if (EFI_ERROR(status))
 			return status;
-		if (vol->free_count != FAT_UNKNOWN)
-			vol->free_count++;
+		vol->free_count++;
 		if (c < vol->next_free)
 			vol->next_free = c;
 		c = next;

@@ -227,10 +227,15 @@ static EFI_STATUS dir_grow(const struct fat_file *dir)
 	return fat_table_writeback(vol);
 }
 
-/* The first index of count free consecutive entries in dir, growing it if need be. */
+/*
+ * The first index of count free consecutive entries in dir, growing it if need be. A run that
+ * fits in a sector stays within one, so the entries of a name are written at once: a cut cannot
+ * leave part of a long name (only names over 195 characters on 512-byte sectors span two).
+ */
 static EFI_STATUS find_slots(const struct fat_file *dir, UINT32 count, UINT32 *ret_index)
 {
-	UINT32 run = 0, i;
+	UINT32 per_sector = dir->vol->bytes_per_sector / FAT_DIRENT_SIZE, run = 0, i;
+	UINT32 end_at = FAT_UNKNOWN;
 	BOOLEAN is_free, end;
 	EFI_STATUS status;
 
@@ -246,12 +251,31 @@ static EFI_STATUS find_slots(const struct fat_file *dir, UINT32 count, UINT32 *r
 		}
 		if (EFI_ERROR(status))
 			return status;
+		if (end && end_at == FAT_UNKNOWN)
+			end_at = i;
+		if (i % per_sector == 0 && count <= per_sector)
+			run = 0;
 		run = is_free ? run + 1 : 0;
-		if (run == count) {
-			*ret_index = i + 1 - count;
-			return EFI_SUCCESS;
-		}
+		if (run == count)
+			break;
 	}
+	*ret_index = i + 1 - count;
+	/* End marks skipped over would hide the new entries from readers: mark them deleted. */
+	for (i = end_at; i < *ret_index; i++) {
+		UINT64 lba;
+		UINT8 *e;
+
+		status = fat_dir_locate(dir, i, &lba, &e);
+		if (EFI_ERROR(status))
+			return status;
+		e[DIR_NAME] = DIR_DELETED;
+		if (i + 1 != *ret_index && (i + 1) % per_sector != 0)
+			continue;
+		status = fat_write_blocks(dir->vol, lba, 1, dir->vol->dir_cache);
+		if (EFI_ERROR(status))
+			return status;
+	}
+	return EFI_SUCCESS;
 }
 
 /* Long-name entry seq (1-based, last flagged) holding name's characters from (seq-1)*13. */
@@ -288,11 +312,42 @@ static EFI_STATUS put_entry(const struct fat_file *dir, UINT32 index, const UINT
 	return fat_write_blocks(dir->vol, lba, 1, dir->vol->dir_cache);
 }
 
+/*
+ * Entries [index, index + count) of dir, a sector a write, the short entry's (the last) first:
+ * alone it is a valid file, while long-name parts without it would be orphans.
+ */
+static EFI_STATUS put_entries(const struct fat_file *dir, UINT32 index, UINT32 count,
+			      UINT8 entries[][32])
+{
+	UINT32 per_sector = dir->vol->bytes_per_sector / FAT_DIRENT_SIZE;
+	UINT32 end = index + count, start;
+	UINT64 lba;
+	UINT8 *slot;
+	EFI_STATUS status;
+
+	while (end > index) {
+		start = (end - 1) - (end - 1) % per_sector;
+		if (start < index)
+			start = index;
+		for (UINT32 i = start; i < end; i++) {
+			status = fat_dir_locate(dir, i, &lba, &slot);
+			if (EFI_ERROR(status))
+				return status;
+			memcpy(slot, entries[i - index], 32);
+		}
+		status = fat_write_blocks(dir->vol, lba, 1, dir->vol->dir_cache);
+		if (EFI_ERROR(status))
+			return status;
+		end = start;
+	}
+	return EFI_SUCCESS;
+}
+
 EFI_STATUS fat_dirent_add(const struct fat_file *dir, const CHAR16 *name, const UINT8 raw[32],
 			  struct fat_file *ret_file)
 {
 	struct fat_volume *vol = dir->vol;
-	UINT8 e[32], flags, checksum;
+	UINT8 e[32], entries[FAT_LFN_MAX_ENTRIES + 1][32], flags, checksum;
 	UINT32 index = 0, count;
 	UINTN len = 0;
 	BOOLEAN lossy, exact, taken;
@@ -318,19 +373,13 @@ EFI_STATUS fat_dirent_add(const struct fat_file *dir, const CHAR16 *name, const 
 	status = find_slots(dir, count + 1, &index);
 	if (EFI_ERROR(status))
 		return status;
-	/* The short entry first: alone it is a valid file; long-name parts alone would be orphans. */
-	status = put_entry(dir, index + count, e);
+	checksum = fat_short_name_checksum(e);
+	for (UINT32 i = 0; i < count; i++)
+		lfn_entry(entries[i], name, len, (UINT8)(count - i), i == 0, checksum);
+	memcpy(entries[count], e, 32);
+	status = put_entries(dir, index, count + 1, entries);
 	if (EFI_ERROR(status))
 		return status;
-	checksum = fat_short_name_checksum(e);
-	for (UINT32 i = 0; i < count; i++) {
-		UINT8 l[32];
-
-		lfn_entry(l, name, len, (UINT8)(count - i), i == 0, checksum);
-		status = put_entry(dir, index + i, l);
-		if (EFI_ERROR(status))
-			return status;
-	}
 	memset(ret_file, 0, sizeof(*ret_file));
 	ret_file->vol = vol;
 	ret_file->dir_cluster = dir->first_cluster;

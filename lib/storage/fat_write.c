@@ -416,12 +416,34 @@ static EFI_STATUS below(const struct fat_file *dir, UINT32 cluster, BOOLEAN *ret
 	return EFI_VOLUME_CORRUPTED;
 }
 
+/* Point the ".." entry of directory dir at the directory whose first cluster is parent. */
+static EFI_STATUS set_parent(const struct fat_file *dir, UINT32 parent)
+{
+	struct fat_volume *vol = dir->vol;
+	struct fat_file self = { .vol = vol, .first_cluster = dir->first_cluster,
+				 .attributes = FAT_ATTR_DIRECTORY };
+	UINT64 lba;
+	UINT8 *dotdot;
+	EFI_STATUS status;
+
+	if (parent == vol->root_cluster)
+		parent = 0;
+	status = fat_dir_locate(&self, 1, &lba, &dotdot);
+	if (EFI_ERROR(status))
+		return status;
+	if (memcmp(dotdot, "..         ", 11))
+		return EFI_SUCCESS;
+	put_le16(dotdot + DIR_CLUSTER_LO, (UINT16)parent);
+	put_le16(dotdot + DIR_CLUSTER_HI, vol->fat_type == 32 ? (UINT16)(parent >> 16) : 0);
+	return fat_write_blocks(vol, lba, 1, vol->dir_cache);
+}
+
 EFI_STATUS fat_rename(struct fat_file *file, const struct fat_file *new_dir,
 		      const CHAR16 *new_name)
 {
 	struct fat_volume *vol = file->vol;
 	struct fat_file moved, found;
-	BOOLEAN is_below, is_dir = (file->attributes & FAT_ATTR_DIRECTORY) != 0;
+	BOOLEAN is_below, moving, is_dir = (file->attributes & FAT_ATTR_DIRECTORY) != 0;
 	UINT8 e[32];
 	EFI_STATUS status;
 
@@ -449,28 +471,32 @@ EFI_STATUS fat_rename(struct fat_file *file, const struct fat_file *new_dir,
 	status = fat_dirent_read(file, e);
 	if (EFI_ERROR(status))
 		return status;
-	/* Old name first: a cut before the new one is written loses the file, never shares it. */
+	/*
+	 * Old name first, then a moved directory's "..", then the new name: a cut in between
+	 * leaves the file unnamed (lost clusters), never named twice or with a wrong parent.
+	 */
 	status = fat_dirent_remove(file);
 	if (EFI_ERROR(status))
 		return status;
+	moving = is_dir && new_dir->first_cluster != file->dir_cluster;
+	if (moving) {
+		status = set_parent(file, new_dir->first_cluster);
+		if (EFI_ERROR(status))
+			return status;
+	}
 	status = fat_dirent_add(new_dir, new_name, e, &moved);
-	if (EFI_ERROR(status))
-		return status;
-	if (is_dir && new_dir->first_cluster != file->dir_cluster) {
-		struct fat_file self = moved;
-		UINT32 parent = new_dir->first_cluster == vol->root_cluster ? 0 : new_dir->first_cluster;
-		UINT64 lba;
-		UINT8 *dotdot;
+	if (EFI_ERROR(status)) {
+		/* No room under the new name: the old one again, in the slots just freed. */
+		struct fat_file old_dir = { .vol = vol, .first_cluster = file->dir_cluster,
+					    .attributes = FAT_ATTR_DIRECTORY };
 
-		self.first_cluster = file->first_cluster;
-		status = fat_dir_locate(&self, 1, &lba, &dotdot);
-		if (EFI_ERROR(status))
-			return status;
-		put_le16(dotdot + DIR_CLUSTER_LO, (UINT16)parent);
-		put_le16(dotdot + DIR_CLUSTER_HI, vol->fat_type == 32 ? (UINT16)(parent >> 16) : 0);
-		status = fat_write_blocks(vol, lba, 1, vol->dir_cache);
-		if (EFI_ERROR(status))
-			return status;
+		if (moving)
+			set_parent(file, file->dir_cluster);
+		fat_dirent_add(&old_dir, file->name, e, &moved);
+		file->dir_index = moved.dir_index;
+		file->lfn_count = moved.lfn_count;
+		fat_flush(vol);
+		return status;
 	}
 	file->dir_cluster = moved.dir_cluster;
 	file->dir_index = moved.dir_index;
