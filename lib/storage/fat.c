@@ -113,6 +113,8 @@ static EFI_STATUS check_bpb(struct fat_volume *vol, const UINT8 *bs)
 		return EFI_VOLUME_CORRUPTED;
 
 	vol->bytes_per_sector = bps;
+	while ((1u << vol->sector_shift) < bps)
+		vol->sector_shift++;
 	vol->sectors_per_cluster = spc;
 	vol->cluster_size = bps * spc;
 	vol->fat_lba = reserved;
@@ -232,10 +234,16 @@ EFI_STATUS fat_table_writeback(struct fat_volume *vol)
 static EFI_STATUS fat_bytes(struct fat_volume *vol, UINT64 offset, UINT8 **ret_bytes)
 {
 	UINT32 window_sectors = FAT_CACHE_BYTES / vol->bytes_per_sector;
-	UINT64 sector = offset / vol->bytes_per_sector;
-	UINT64 first = sector - sector % window_sectors;
+	UINT64 sector, first;
 	EFI_STATUS status;
 
+	/* The common case, an entry in the window held: no division (this runs per cluster). */
+	if (vol->fat_cache_lba != FAT_NO_LBA && offset - vol->fat_cache_offset < vol->fat_cache_bytes) {
+		*ret_bytes = vol->fat_cache + (offset - vol->fat_cache_offset);
+		return EFI_SUCCESS;
+	}
+	sector = offset / vol->bytes_per_sector;
+	first = sector - sector % window_sectors;
 	if (sector >= vol->fat_sectors)
 		return EFI_VOLUME_CORRUPTED;
 	if (vol->fat_cache_lba != vol->fat_lba + first) {
@@ -251,6 +259,8 @@ static EFI_STATUS fat_bytes(struct fat_volume *vol, UINT64 offset, UINT8 **ret_b
 			return status;
 		vol->fat_cache_lba = vol->fat_lba + first;
 		vol->fat_cache_sectors = (UINT32)count;
+		vol->fat_cache_offset = first * vol->bytes_per_sector;
+		vol->fat_cache_bytes = (UINT32)count * vol->bytes_per_sector;
 	}
 	*ret_bytes = vol->fat_cache + (offset - first * vol->bytes_per_sector);
 	return EFI_SUCCESS;
@@ -288,9 +298,9 @@ EFI_STATUS fat_get_raw(struct fat_volume *vol, UINT32 cluster, UINT32 *ret_value
 }
 
 /* Mark the window sector holding FAT byte offset as changed. */
-static void fat_dirty(struct fat_volume *vol, UINT64 offset)
+void fat_dirty(struct fat_volume *vol, UINT64 offset)
 {
-	UINT32 sector = (UINT32)(offset / vol->bytes_per_sector - (vol->fat_cache_lba - vol->fat_lba));
+	UINT32 sector = (UINT32)(offset - vol->fat_cache_offset) >> vol->sector_shift;
 
 	if (vol->fat_dirty_first == vol->fat_dirty_end) {
 		vol->fat_dirty_first = sector;
@@ -338,6 +348,20 @@ EFI_STATUS fat_set_raw(struct fat_volume *vol, UINT32 cluster, UINT32 value)
 		offset++;
 	}
 	fat_dirty(vol, offset);
+	return EFI_SUCCESS;
+}
+
+EFI_STATUS fat_window_entries(struct fat_volume *vol, UINT32 cluster, UINT8 **ret_entry,
+			      UINT32 *ret_count)
+{
+	UINT32 size = vol->fat_type / 8;
+	UINT64 offset = (UINT64)cluster * size;
+	EFI_STATUS status;
+
+	status = fat_bytes(vol, offset, ret_entry);
+	if (EFI_ERROR(status))
+		return status;
+	*ret_count = (UINT32)((vol->fat_cache_offset + vol->fat_cache_bytes - offset) / size);
 	return EFI_SUCCESS;
 }
 

@@ -47,6 +47,7 @@ struct fat_volume {
 	UINT64 lba_count;	/* partition length in blocks */
 	UINT8 fat_type;		/* 12, 16 or 32 */
 	UINT32 bytes_per_sector;
+	UINT32 sector_shift;	/* log2(bytes_per_sector) */
 	UINT32 sectors_per_cluster;
 	UINT32 cluster_size;	/* bytes */
 	UINT64 fat_lba;		/* first FAT, relative to first_lba */
@@ -62,6 +63,7 @@ struct fat_volume {
 	UINT64 fsinfo_lba;	/* FAT32 FSInfo sector; 0: none */
 	UINT32 free_count;	/* free clusters, FAT_UNKNOWN until counted */
 	UINT32 next_free;	/* where the next allocation starts looking */
+	UINT32 last_alloc;	/* the end of the chain fat_alloc_chain made last */
 	BOOLEAN fsinfo_dirty;
 	/* The time for new and changed entries, in FAT format; NULL stamps 1980-01-01 00:00. */
 	void (*clock)(UINT16 *ret_date, UINT16 *ret_time);
@@ -70,6 +72,8 @@ struct fat_volume {
 	/* One-sector caches so FAT walks and directory scans do not re-read the same block. */
 	UINT64 fat_cache_lba;		/* first sector of the FAT window held in fat_cache */
 	UINT32 fat_cache_sectors;	/* sectors in that window */
+	UINT64 fat_cache_offset;	/* its first byte within the FAT */
+	UINT32 fat_cache_bytes;		/* its length */
 	UINT32 fat_dirty_first, fat_dirty_end;	/* window sectors changed and not yet written */
 	UINT8 fat_cache[FAT_CACHE_BYTES];
 	UINT64 dir_cache_lba;

@@ -45,6 +45,14 @@ UINT64 fat_cluster_lba(const struct fat_volume *vol, UINT32 cluster);
 EFI_STATUS fat_get_raw(struct fat_volume *vol, UINT32 cluster, UINT32 *ret_value);
 /* Change an entry in the window cache; fat_table_writeback puts it on the disk. */
 EFI_STATUS fat_set_raw(struct fat_volume *vol, UINT32 cluster, UINT32 value);
+/* Mark the window sector holding FAT byte offset as changed (it must be in the window). */
+void fat_dirty(struct fat_volume *vol, UINT64 offset);
+/*
+ * FAT16/32 only: the entry of cluster in the window (loaded if need be) and how many entries
+ * the window holds from it on, itself included. For loops that would cost a call per cluster.
+ */
+EFI_STATUS fat_window_entries(struct fat_volume *vol, UINT32 cluster, UINT8 **ret_entry,
+			      UINT32 *ret_count);
 /* Write the changed window sectors to every FAT copy. */
 EFI_STATUS fat_table_writeback(struct fat_volume *vol);
 /* The smallest end-of-chain value of the volume's FAT type. */

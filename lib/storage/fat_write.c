@@ -6,6 +6,10 @@
 #include "lib/string.h"
 
 #define FAT_MAX_FILE_SIZE 0xffffffffull
+#define ZERO_BYTES (16u * 1024)
+
+/* What gaps and extensions are filled from: never written, so it costs no image bytes. */
+static UINT8 zeros[ZERO_BYTES];
 
 BOOLEAN fat_writable(const struct fat_volume *vol)
 {
@@ -36,8 +40,8 @@ static EFI_STATUS chain_write(struct fat_volume *vol, UINT32 first, UINT64 offse
 		in_cluster = offset % vol->cluster_size;
 		lba = fat_cluster_lba(vol, chain->cluster) + in_cluster / bps;
 		in_sector = in_cluster % bps;
-		if (in_sector || len < bps || !buf) {
-			/* Part of a sector, or zeros: through the sector cache. */
+		if (in_sector || len < bps) {
+			/* Part of a sector: through the sector cache. */
 			n = bps - in_sector < len ? bps - in_sector : len;
 			if (n < bps) {
 				status = fat_cache_sector(vol, lba, vol->dir_cache, &vol->dir_cache_lba);
@@ -53,28 +57,33 @@ static EFI_STATUS chain_write(struct fat_volume *vol, UINT32 first, UINT64 offse
 			status = fat_write_blocks(vol, lba, 1, vol->dir_cache);
 		} else {
 			/* Whole sectors of contiguous clusters straight from the caller, one request. */
-			UINT64 run = vol->sectors_per_cluster - in_cluster / bps, max = len / bps;
-			struct fat_chain saved;
+			UINT32 spc = vol->sectors_per_cluster, at = in_cluster / bps, k, used;
+			UINT64 run = spc - at, max = len / bps;
 
-			while (run < max) {
-				saved = *chain;
-				status = fat_chain_step(vol, chain);
-				if (status == EFI_END_OF_FILE)
-					return EFI_VOLUME_CORRUPTED;
+			if (!buf && max > ZERO_BYTES / bps)
+				max = ZERO_BYTES / bps;
+			if (run < max) {
+				status = fat_contiguous(vol, chain->cluster,
+							(UINT32)(1 + (max - run + spc - 1) / spc), &k);
 				if (EFI_ERROR(status))
 					return status;
-				if (chain->cluster != saved.cluster + 1) {
-					*chain = saved;
-					break;
-				}
-				run += vol->sectors_per_cluster;
+				run += (UINT64)(k - 1) * spc;
 			}
 			if (run > max)
 				run = max;
+			/* The hint moves to the last cluster written; a run in a row cannot loop. */
+			used = (UINT32)((at + run - 1) / spc);
+			if (used) {
+				chain->cluster += used;
+				chain->index += used;
+				chain->saved = chain->cluster;
+				chain->power = 1;
+				chain->steps = 0;
+			}
 			n = run * bps;
 			if (vol->dir_cache_lba >= lba && vol->dir_cache_lba < lba + run)
 				vol->dir_cache_lba = FAT_NO_LBA;
-			status = fat_write_blocks(vol, lba, run, buf);
+			status = fat_write_blocks(vol, lba, run, buf ? buf : zeros);
 		}
 		if (EFI_ERROR(status))
 			return status;
@@ -213,6 +222,12 @@ EFI_STATUS fat_write(struct fat_file *file, UINT64 offset, const void *buf, UINT
 			return status;
 	} else if (first_new) {
 		file->first_cluster = first_new;
+	}
+	if (first_new) {
+		/* The next sequential write finds the chain's end here, not by walking it all. */
+		fat_chain_start(&vol->read_hint, vol->last_alloc);
+		vol->read_hint.first = file->first_cluster;
+		vol->read_hint.index = need - 1;
 	}
 	file->size = (UINT32)end;
 	touch(file);

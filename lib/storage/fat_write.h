@@ -46,6 +46,8 @@ BOOLEAN fat_name_valid(const CHAR16 *name);
 /* Internal, shared by the lib/storage/fat_*.c writers. */
 EFI_STATUS fat_alloc_chain(struct fat_volume *vol, UINT32 count, UINT32 *ret_first);
 EFI_STATUS fat_free_chain(struct fat_volume *vol, UINT32 first);
+/* How many clusters from c on (1..max) follow each other on disk in c's chain. */
+EFI_STATUS fat_contiguous(struct fat_volume *vol, UINT32 c, UINT32 max, UINT32 *ret_count);
 void fat_stamp(struct fat_volume *vol, UINT16 *ret_date, UINT16 *ret_time);
 /* Write the entries of a new name (long-name ones and the short one built from raw) into dir. */
 EFI_STATUS fat_dirent_add(const struct fat_file *dir, const CHAR16 *name, const UINT8 raw[32],
