@@ -60,7 +60,7 @@ $(eval $(call efi_app_rules,selftest-child,$(CHILD_SRCS)))
 $(eval $(call efi_app_rules,hello,$(HELLO_SRCS)))
 # exit-on-entry's entry point is its own, ahead of crt0's _start (see its source).
 $(eval $(call efi_app_rules,exit-on-entry,$(EXIT_ON_ENTRY_SRCS),-e exit_on_entry_start))
-$(eval $(call efi_app_rules,readbench,$(addprefix efi-apps/readbench/,readbench.c clock.c)))
+$(eval $(call efi_app_rules,readbench,$(addprefix efi-apps/readbench/,readbench.c clock.c write.c)))
 
 PYTEST ?= /usr/bin/python3 -m pytest
 PYTEST_FLAGS ?= -q -ra
