@@ -4,7 +4,7 @@
 
 #define WRITE_FILE L"\\BENCH\\WRITE.BIN"
 #define WRITE_SIZE (64ull * 1024 * 1024)
-#define CHUNK (1024 * 1024)
+#define CHUNK	   (1024 * 1024)
 
 /*
  * Write and Flush are timed together: a firmware may keep data in a cache until Flush, and the
@@ -24,7 +24,8 @@ EFI_STATUS write_bench_file(EFI_HANDLE image)
 
 	status = BS->HandleProtocol(image, &LoadedImageProtocol, (void **)&loaded);
 	if (!EFI_ERROR(status))
-		status = BS->HandleProtocol(loaded->DeviceHandle, &FileSystemProtocol, (void **)&fs);
+		status =
+			BS->HandleProtocol(loaded->DeviceHandle, &FileSystemProtocol, (void **)&fs);
 	if (!EFI_ERROR(status))
 		status = fs->OpenVolume(fs, &root);
 	if (EFI_ERROR(status))

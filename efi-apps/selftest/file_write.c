@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
-/* File protocol writes on the boot volume: create, write, read back, resize, rename, delete, full. */
+/* File protocol writes on the boot volume: create, write, resize, rename, delete, volume full. */
 #include "efi-apps/selftest/selftest.h"
 
 /* A scratch directory of our own, emptied and removed by every teardown. */
-#define SCRATCH L"\\selftest-write"
+#define SCRATCH	 L"\\selftest-write"
 #define BUF_SIZE (256 * 1024)
 
 static EFI_FILE_HANDLE root, dir, file;
@@ -60,7 +60,8 @@ static void remove_scratch(void)
 {
 	EFI_FILE_HANDLE h;
 
-	if (root->Open(root, &h, SCRATCH, EFI_FILE_MODE_READ | EFI_FILE_MODE_WRITE, 0) != EFI_SUCCESS)
+	if (root->Open(root, &h, SCRATCH, EFI_FILE_MODE_READ | EFI_FILE_MODE_WRITE, 0) !=
+	    EFI_SUCCESS)
 		return;
 	empty_dir(h, 0);
 	h->Delete(h);
@@ -137,12 +138,12 @@ static EFI_STATUS read_back(const CHAR16 *name, const UINT8 *want, UINTN size)
 	CHECK(status == EFI_SUCCESS && n == size, "read back %s: %r, %ld bytes of %ld", name,
 	      status, (INT64)n, (INT64)size);
 	for (UINTN i = 0; i < size; i++)
-		CHECK(back[i] == want[i], "%s byte %ld is 0x%x, wrote 0x%x", name, (INT64)i, back[i],
-		      want[i]);
+		CHECK(back[i] == want[i], "%s byte %ld is 0x%x, wrote 0x%x", name, (INT64)i,
+		      back[i], want[i]);
 	return EFI_SUCCESS;
 }
 
-/* Writes of sizes that cross sectors and clusters at odd offsets, read back through a new handle. */
+/* Writes of sizes that cross sectors and clusters at odd offsets, read back by a new handle. */
 static EFI_STATUS write_odd_sizes(void)
 {
 	static const UINTN sizes[] = { 1, 511, 513, 4097, 3, 70001, 512, 8192 };
@@ -194,8 +195,8 @@ static EFI_STATUS read_range(const CHAR16 *name, UINT64 offset, const UINT8 *wan
 	h->Close(h);
 	CHECK(status == EFI_SUCCESS && got_size == want_size, "%s: %r, %ld bytes, expected %ld",
 	      name, status, got_size, want_size);
-	CHECK(n == size && !CompareMem(back + 4096, (void *)want, size),
-	      "%s: other bytes at %ld", name, offset);
+	CHECK(n == size && !CompareMem(back + 4096, (void *)want, size), "%s: other bytes at %ld",
+	      name, offset);
 	return EFI_SUCCESS;
 }
 
@@ -254,13 +255,14 @@ static EFI_STATUS rename(void)
 	CHECK_STATUS(dir->Open(dir, &h, L"before.txt", EFI_FILE_MODE_READ, 0), EFI_NOT_FOUND);
 	CHECK_OK(read_back(L"after rename with a long name.txt", (UINT8 *)"rename test", 11));
 	CHECK_OK(set_name(file, SCRATCH L"\\sub\\moved.txt"));
-	CHECK_STATUS(dir->Open(dir, &h, L"After Rename With A Long Name.txt", EFI_FILE_MODE_READ, 0),
-		     EFI_NOT_FOUND);
+	CHECK_STATUS(
+		dir->Open(dir, &h, L"After Rename With A Long Name.txt", EFI_FILE_MODE_READ, 0),
+		EFI_NOT_FOUND);
 	return read_back(L"sub\\moved.txt", (UINT8 *)"rename test", 11);
 }
 
 /* Delete removes files and empty directories; the handle is closed either way. */
-static EFI_STATUS delete(void)
+static EFI_STATUS delete (void)
 {
 	EFI_FILE_HANDLE sub, h;
 	UINTN n = 4;
@@ -368,8 +370,7 @@ static EFI_STATUS volume_full(void)
 	return EFI_SUCCESS;
 }
 
-SELFTEST_SUITE(file_write,
-	       { "file_write.odd_sizes", setup, write_odd_sizes, teardown },
+SELFTEST_SUITE(file_write, { "file_write.odd_sizes", setup, write_odd_sizes, teardown },
 	       { "file_write.gap_and_resize", setup, gap_and_resize, teardown },
 	       { "file_write.rename", setup, rename, teardown },
 	       { "file_write.delete", setup, delete, teardown },

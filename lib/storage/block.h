@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The sector interface parsers and file systems use disks through, so they run on the host as well. */
+/* The sector interface parsers and file systems use disks through, so they run on the host too. */
 #pragma once
 
 #include "include/efi/types.h"
@@ -20,5 +20,5 @@ struct block_device {
 
 /* Read count blocks at lba, refusing a range beyond the end of the device (EFI_INVALID_PARAMETER). */
 EFI_STATUS block_read(struct block_device *dev, EFI_LBA lba, UINTN count, void *buf);
-/* Write count blocks at lba, bounds-checked like block_read; EFI_WRITE_PROTECTED without a write op. */
+/* Write count blocks at lba, bounds-checked like block_read; EFI_WRITE_PROTECTED if no write op. */
 EFI_STATUS block_write(struct block_device *dev, EFI_LBA lba, UINTN count, const void *buf);

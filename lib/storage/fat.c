@@ -36,7 +36,7 @@ static BOOLEAN is_power_of_two(UINT32 x)
 	return x && !(x & (x - 1));
 }
 
-/* Every access of the file system goes through these, so nothing outside the partition is touched. */
+/* Every access of the file system goes through these: nothing outside the partition is touched. */
 EFI_STATUS fat_read_blocks(struct fat_volume *vol, UINT64 lba, UINT64 count, void *buf)
 {
 	if (lba >= vol->lba_count || count > vol->lba_count - lba)

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* FAT12/16/32 file system: mount, open by path, read, enumerate directories (writing: fat_write.h). */
+/* FAT12/16/32 file system: mount, open by path, read, list directories (writing: fat_write.h). */
 #pragma once
 
 #include "include/efi/types.h"

@@ -244,8 +244,8 @@ static EFI_STATUS fsinfo_write(struct fat_volume *vol)
 	status = fat_cache_sector(vol, vol->fsinfo_lba, vol->dir_cache, &vol->dir_cache_lba);
 	if (EFI_ERROR(status))
 		return status;
-	if (get_le32(s + FSI_LEAD_SIG) != 0x41615252 || get_le32(s + FSI_STRUCT_SIG) != 0x61417272 ||
-	    get_le32(s + FSI_TRAIL_SIG) != 0xaa550000)
+	if (get_le32(s + FSI_LEAD_SIG) != 0x41615252 ||
+	    get_le32(s + FSI_STRUCT_SIG) != 0x61417272 || get_le32(s + FSI_TRAIL_SIG) != 0xaa550000)
 		return EFI_SUCCESS;
 	put_le32(s + FSI_FREE_COUNT, vol->free_count);
 	put_le32(s + FSI_NEXT_FREE, fat_cluster_valid(vol, vol->next_free) ? vol->next_free : 2);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* FAT writing, directory entries: long names, 8.3 aliases as Windows makes them, growing directories. */
+/* FAT writing, directory entries: long names, Windows-style 8.3 aliases, growing directories. */
 #include "lib/endian.h"
 #include "lib/storage/fat_internal.h"
 #include "lib/storage/fat_write.h"
@@ -282,7 +282,9 @@ static EFI_STATUS find_slots(const struct fat_file *dir, UINT32 count, UINT32 *r
 static void lfn_entry(UINT8 e[32], const CHAR16 *name, UINTN len, UINT8 seq, BOOLEAN last,
 		      UINT8 checksum)
 {
-	static const UINT8 offsets[FAT_LFN_CHARS] = { 1, 3, 5, 7, 9, 14, 16, 18, 20, 22, 24, 28, 30 };
+	static const UINT8 offsets[FAT_LFN_CHARS] = {
+		1, 3, 5, 7, 9, 14, 16, 18, 20, 22, 24, 28, 30
+	};
 
 	memset(e, 0, 32);
 	e[LFN_ORDER] = (UINT8)(seq | (last ? LFN_LAST : 0));
@@ -386,8 +388,8 @@ EFI_STATUS fat_dirent_add(const struct fat_file *dir, const CHAR16 *name, const 
 	ret_file->dir_index = index + count;
 	ret_file->lfn_count = (UINT8)count;
 	ret_file->attributes = e[DIR_ATTR];
-	ret_file->first_cluster = get_le16(e + DIR_CLUSTER_LO) | (UINT32)get_le16(e + DIR_CLUSTER_HI)
-									 << 16;
+	ret_file->first_cluster =
+		get_le16(e + DIR_CLUSTER_LO) | (UINT32)get_le16(e + DIR_CLUSTER_HI) << 16;
 	if (ret_file->attributes & FAT_ATTR_DIRECTORY)
 		ret_file->size = 0;
 	else

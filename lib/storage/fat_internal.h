@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: MIT */
-/* What the FAT modules share among themselves: block access, the FAT table, chains, entry layout. */
+/* What the FAT modules share: block access, the FAT table, chains, the entry layout. */
 #pragma once
 
 #include "lib/storage/fat.h"
 
-#define FAT_NO_LBA ((UINT64)-1)
+#define FAT_NO_LBA	    ((UINT64)-1)
 #define FAT_LFN_MAX_ENTRIES 20
-#define FAT_LFN_CHARS 13
+#define FAT_LFN_CHARS	    13
 
 /* Byte offsets in a 32-byte directory entry (fatgen103 §6, §7). */
 enum {

@@ -6,7 +6,7 @@
 #include "lib/string.h"
 
 #define FAT_MAX_FILE_SIZE 0xffffffffull
-#define ZERO_BYTES (16u * 1024)
+#define ZERO_BYTES	  (16u * 1024)
 
 /* What gaps and extensions are filled from: never written, so it costs no image bytes. */
 static UINT8 zeros[ZERO_BYTES];
@@ -44,7 +44,8 @@ static EFI_STATUS chain_write(struct fat_volume *vol, UINT32 first, UINT64 offse
 			/* Part of a sector: through the sector cache. */
 			n = bps - in_sector < len ? bps - in_sector : len;
 			if (n < bps) {
-				status = fat_cache_sector(vol, lba, vol->dir_cache, &vol->dir_cache_lba);
+				status = fat_cache_sector(vol, lba, vol->dir_cache,
+							  &vol->dir_cache_lba);
 				if (EFI_ERROR(status))
 					return status;
 			} else {
@@ -64,7 +65,8 @@ static EFI_STATUS chain_write(struct fat_volume *vol, UINT32 first, UINT64 offse
 				max = ZERO_BYTES / bps;
 			if (run < max) {
 				status = fat_contiguous(vol, chain->cluster,
-							(UINT32)(1 + (max - run + spc - 1) / spc), &k);
+							(UINT32)(1 + (max - run + spc - 1) / spc),
+							&k);
 				if (EFI_ERROR(status))
 					return status;
 				run += (UINT64)(k - 1) * spc;
@@ -131,7 +133,8 @@ EFI_STATUS fat_update_entry(struct fat_file *file)
 		return status;
 	e[DIR_ATTR] = file->attributes;
 	put_le16(e + DIR_CLUSTER_LO, (UINT16)file->first_cluster);
-	put_le16(e + DIR_CLUSTER_HI, file->vol->fat_type == 32 ? (UINT16)(file->first_cluster >> 16) : 0);
+	put_le16(e + DIR_CLUSTER_HI,
+		 file->vol->fat_type == 32 ? (UINT16)(file->first_cluster >> 16) : 0);
 	put_le32(e + DIR_FILE_SIZE, file->attributes & FAT_ATTR_DIRECTORY ? 0 : file->size);
 	put_le16(e + DIR_CREATE_TIME, file->create_time);
 	put_le16(e + DIR_CREATE_DATE, file->create_date);
@@ -435,7 +438,8 @@ static EFI_STATUS below(const struct fat_file *dir, UINT32 cluster, BOOLEAN *ret
 static EFI_STATUS set_parent(const struct fat_file *dir, UINT32 parent)
 {
 	struct fat_volume *vol = dir->vol;
-	struct fat_file self = { .vol = vol, .first_cluster = dir->first_cluster,
+	struct fat_file self = { .vol = vol,
+				 .first_cluster = dir->first_cluster,
 				 .attributes = FAT_ATTR_DIRECTORY };
 	UINT64 lba;
 	UINT8 *dotdot;
@@ -453,8 +457,7 @@ static EFI_STATUS set_parent(const struct fat_file *dir, UINT32 parent)
 	return fat_write_blocks(vol, lba, 1, vol->dir_cache);
 }
 
-EFI_STATUS fat_rename(struct fat_file *file, const struct fat_file *new_dir,
-		      const CHAR16 *new_name)
+EFI_STATUS fat_rename(struct fat_file *file, const struct fat_file *new_dir, const CHAR16 *new_name)
 {
 	struct fat_volume *vol = file->vol;
 	struct fat_file moved, found;
@@ -502,7 +505,8 @@ EFI_STATUS fat_rename(struct fat_file *file, const struct fat_file *new_dir,
 	status = fat_dirent_add(new_dir, new_name, e, &moved);
 	if (EFI_ERROR(status)) {
 		/* No room under the new name: the old one again, in the slots just freed. */
-		struct fat_file old_dir = { .vol = vol, .first_cluster = file->dir_cluster,
+		struct fat_file old_dir = { .vol = vol,
+					    .first_cluster = file->dir_cluster,
 					    .attributes = FAT_ATTR_DIRECTORY };
 
 		if (moving)

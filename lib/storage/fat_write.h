@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* FAT12/16/32 writing: create, write, resize, rename, delete, in an order a power cut cannot corrupt. */
+/* FAT12/16/32 writing: create, write, resize, rename, delete, in a power-cut-safe order. */
 #pragma once
 
 #include "lib/storage/fat.h"

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* File protocol writes (UEFI 2.10 §13.5): Open with CREATE, Write, SetInfo, Delete, Flush on FAT. */
+/* File protocol writes (UEFI 2.10 §13.5): Open with CREATE, Write, SetInfo, Delete, Flush. */
 #include "include/efi/runtime_services.h"
 #include "lib/container_of.h"
 #include "lib/storage/fat_write.h"
@@ -176,8 +176,10 @@ static BOOLEAN time_set(const EFI_TIME *t)
 static EFI_STATUS rename_to(struct file *f, const CHAR16 *path)
 {
 	struct fat_volume *vol = &f->fs->vol;
-	struct fat_file parent = { .vol = vol, .first_cluster = f->fat.dir_cluster,
-				   .attributes = FAT_ATTR_DIRECTORY, .dir_index = FAT_UNKNOWN };
+	struct fat_file parent = { .vol = vol,
+				   .first_cluster = f->fat.dir_cluster,
+				   .attributes = FAT_ATTR_DIRECTORY,
+				   .dir_index = FAT_UNKNOWN };
 	struct fat_file new_dir;
 	const CHAR16 *name;
 	CHAR16 *dir_path, *leaf = NULL;

@@ -10,16 +10,16 @@ struct file;
 struct filesystem {
 	EFI_SIMPLE_FILE_SYSTEM_PROTOCOL sfs;
 	struct fat_volume vol;
-	struct file *files;	/* open handles, so a change reaches every handle of its file */
+	struct file *files; /* open handles, so a change reaches every handle of its file */
 };
 
 struct file {
 	EFI_FILE_PROTOCOL proto;
 	struct filesystem *fs;
 	struct fat_file fat;
-	BOOLEAN writable;		/* opened with EFI_FILE_MODE_WRITE */
-	UINT64 position;		/* files */
-	struct fat_dir_cursor cursor;	/* directories: the next entry Read returns */
+	BOOLEAN writable;	      /* opened with EFI_FILE_MODE_WRITE */
+	UINT64 position;	      /* files */
+	struct fat_dir_cursor cursor; /* directories: the next entry Read returns */
 	struct file *next;
 };
 

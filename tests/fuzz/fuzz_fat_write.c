@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* libFuzzer target: random sequences of FAT writes on small volumes, against a model, fsck-checked. */
+/* libFuzzer target: random FAT write sequences on small volumes against a model, fsck-checked. */
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -17,8 +17,8 @@
  * must contain; after the run the volume is mounted again and compared, and fsck.fat -n must
  * find it clean (set FUZZ_FAT_WRITE_NO_FSCK=1 to skip that and go faster).
  */
-#define NAMES 6
-#define MAX_FILE 40000
+#define NAMES	   6
+#define MAX_FILE   40000
 #define MAX_RANGES 4096
 
 struct volume {
@@ -36,8 +36,12 @@ static struct volume volumes[] = {
 };
 
 static const CHAR16 *const names[NAMES] = {
-	u"a.txt", u"B.TXT", u"Long Name Number One.dat", u"long name number two.dat",
-	u"Mixed.Case", u"with space and.many.dots",
+	u"a.txt",
+	u"B.TXT",
+	u"Long Name Number One.dat",
+	u"long name number two.dat",
+	u"Mixed.Case",
+	u"with space and.many.dots",
 };
 
 struct model {
@@ -48,7 +52,9 @@ struct model {
 };
 
 static struct model model[NAMES];
-static struct { UINT64 lba, count; } ranges[MAX_RANGES];
+static struct {
+	UINT64 lba, count;
+} ranges[MAX_RANGES];
 static unsigned range_count;
 static BOOLEAN ranges_overflow;
 static EFI_STATUS (*disk_write)(struct block_device *, EFI_LBA, UINTN, const void *);
@@ -84,8 +90,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		char args[128];
 		int fd;
 
-		snprintf(v->path, sizeof(v->path), "/tmp/strata-fuzz-fatw-%d-%zu.img", (int)getpid(),
-			 i);
+		snprintf(v->path, sizeof(v->path), "/tmp/strata-fuzz-fatw-%d-%zu.img",
+			 (int)getpid(), i);
 		snprintf(args, sizeof(args), v->mkfs, v->path);
 		snprintf(cmd, sizeof(cmd), "mkfs.fat %s >/dev/null", args);
 		if (system(cmd) != 0)

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* FAT12/16/32 writing on images made by mkfs.fat, checked with fsck.fat -n, mtools, and power cuts. */
+/* FAT writing on mkfs.fat images, checked with fsck.fat -n and mtools, and with power cuts. */
 #include <regex.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -47,10 +47,10 @@ static int run_status(const char *fmt, ...)
 	return system(cmd);
 }
 
-#define run(...)                                                                   \
-	do {                                                                       \
-		if (run_status(__VA_ARGS__) != 0)                                  \
-			fail_msg("command failed: %s", #__VA_ARGS__);              \
+#define run(...)                                                      \
+	do {                                                          \
+		if (run_status(__VA_ARGS__) != 0)                     \
+			fail_msg("command failed: %s", #__VA_ARGS__); \
 	} while (0)
 
 static int setup_images(void **state)
@@ -71,9 +71,10 @@ static int setup_images(void **state)
 	for (size_t i = 0; i < sizeof(fixtures) / sizeof(fixtures[0]); i++) {
 		snprintf(mkfs, sizeof(mkfs), fixtures[i]->mkfs_args, fixtures[i]->file);
 		if (run_status("mkfs.fat %s >/dev/null", mkfs) ||
-		    run_status("mmd -i %1$s ::/Old ::/Old/Inner && mcopy -i %1$s keep.bin ::/keep.bin"
-			       " && mcopy -i %1$s keep.bin '::/Old/Kept Long Name.bin'",
-			       fixtures[i]->file))
+		    run_status(
+			    "mmd -i %1$s ::/Old ::/Old/Inner && mcopy -i %1$s keep.bin ::/keep.bin"
+			    " && mcopy -i %1$s keep.bin '::/Old/Kept Long Name.bin'",
+			    fixtures[i]->file))
 			return -1;
 	}
 	return 0;
@@ -144,9 +145,17 @@ static void fsck_clean(struct mounted *m)
 static void fsck_after_cut(struct mounted *m, const char *what, UINT64 cut)
 {
 	static const char *const allowed[] = {
-		"^fsck\\.fat ", "^$", "^Leaving filesystem unchanged", "^check\\.img: [0-9]+ files",
-		"^Reclaimed [0-9]+ unused clusters? ", "^Free cluster summary wrong",
-		"^FATs differ", "^  Using first FAT", "^  Auto-correcting", "^/", "^  File size is [0-9]+ bytes, cluster chain length is > ",
+		"^fsck\\.fat ",
+		"^$",
+		"^Leaving filesystem unchanged",
+		"^check\\.img: [0-9]+ files",
+		"^Reclaimed [0-9]+ unused clusters? ",
+		"^Free cluster summary wrong",
+		"^FATs differ",
+		"^  Using first FAT",
+		"^  Auto-correcting",
+		"^/",
+		"^  File size is [0-9]+ bytes, cluster chain length is > ",
 		"^  Truncating file to ",
 	};
 	char line[512];
@@ -299,8 +308,9 @@ static void test_long_names_and_aliases(void **state)
 	create_ok(&m.root, u"lower", 0, &f);
 	create_ok(&m.root, u"many.dots.in.name", 0, &f);
 	create_ok(&m.root, u"a+b=c;[x].txt", 0, &f);
-	create_ok(&m.root, u"\u00e9t\u00e9 \u00e0 Paris with a name longer than twenty-six chars.txt",
-		  0, &f);
+	create_ok(&m.root,
+		  u"\u00e9t\u00e9 \u00e0 Paris with a name longer than twenty-six chars.txt", 0,
+		  &f);
 	fsck_clean(&m);
 	run("mdir -i check.img ::/ >mdir.log");
 	run("grep -q '^ALONGF~1 TXT .* A Long File Name.txt$' mdir.log");
@@ -336,7 +346,8 @@ static void test_directories_grow(void **state)
 	for (int i = 0; i < 60; i++) {
 		char ascii_name[64];
 
-		snprintf(ascii_name, sizeof(ascii_name), "entry number %02d with a long name.txt", i);
+		snprintf(ascii_name, sizeof(ascii_name), "entry number %02d with a long name.txt",
+			 i);
 		for (size_t j = 0; j <= strlen(ascii_name); j++)
 			name[j] = (CHAR16)ascii_name[j];
 		create_ok(&sub, name, 0, &f);
@@ -494,9 +505,17 @@ static void test_read_only(void **state)
 	fake_disk_free(m.disk);
 }
 
-enum cut_op { CUT_CREATE_WRITE, CUT_APPEND, CUT_TRUNCATE, CUT_RENAME, CUT_MOVE_DIR, CUT_DELETE,
-	      CUT_MKDIR_GROW, CUT_COUNT };
-static const char *const cut_names[] = { "create+write", "append", "truncate", "rename",
+enum cut_op {
+	CUT_CREATE_WRITE,
+	CUT_APPEND,
+	CUT_TRUNCATE,
+	CUT_RENAME,
+	CUT_MOVE_DIR,
+	CUT_DELETE,
+	CUT_MKDIR_GROW,
+	CUT_COUNT
+};
+static const char *const cut_names[] = { "create+write",   "append", "truncate",  "rename",
 					 "move directory", "delete", "mkdir+grow" };
 
 /* One operation of the power-cut test, on a volume that holds keep.bin and /Old. */
@@ -573,16 +592,16 @@ static void test_power_cut(void **state)
 	}
 }
 
-#define FAT_TESTS(fx)                                                                          \
-	cmocka_unit_test_prestate(test_create_write_read, (void *)&fx),                        \
-		cmocka_unit_test_prestate(test_gap_truncate_extend, (void *)&fx),              \
-		cmocka_unit_test_prestate(test_long_names_and_aliases, (void *)&fx),           \
-		cmocka_unit_test_prestate(test_directories_grow, (void *)&fx),                 \
-		cmocka_unit_test_prestate(test_root_full, (void *)&fx),                        \
-		cmocka_unit_test_prestate(test_volume_full, (void *)&fx),                      \
-		cmocka_unit_test_prestate(test_rename_and_move, (void *)&fx),                  \
-		cmocka_unit_test_prestate(test_delete, (void *)&fx),                           \
-		cmocka_unit_test_prestate(test_read_only, (void *)&fx),                        \
+#define FAT_TESTS(fx)                                                                \
+	cmocka_unit_test_prestate(test_create_write_read, (void *)&fx),              \
+		cmocka_unit_test_prestate(test_gap_truncate_extend, (void *)&fx),    \
+		cmocka_unit_test_prestate(test_long_names_and_aliases, (void *)&fx), \
+		cmocka_unit_test_prestate(test_directories_grow, (void *)&fx),       \
+		cmocka_unit_test_prestate(test_root_full, (void *)&fx),              \
+		cmocka_unit_test_prestate(test_volume_full, (void *)&fx),            \
+		cmocka_unit_test_prestate(test_rename_and_move, (void *)&fx),        \
+		cmocka_unit_test_prestate(test_delete, (void *)&fx),                 \
+		cmocka_unit_test_prestate(test_read_only, (void *)&fx),              \
 		cmocka_unit_test_prestate(test_power_cut, (void *)&fx)
 
 int main(void)
