@@ -102,6 +102,12 @@ def parse_readbench(log):
         out.update(bytes=int(m.group(1)), us=int(m.group(2)), chunk=int(m.group(3)),
                    open_us=int(m.group(4)))
         out["mbps"] = out["bytes"] / out["us"] if out["us"] else None
+    m = re.search(r"readbench: write bytes=(\d+) us=(\d+) chunk=(\d+) flush_us=(\d+)", log)
+    if m:
+        out["write"] = {"bytes": int(m.group(1)), "us": int(m.group(2)),
+                        "chunk": int(m.group(3)), "flush_us": int(m.group(4))}
+        out["write_mbps"] = out["write"]["bytes"] / out["write"]["us"] if out["write"]["us"] \
+            else None
     for t, pages, name in re.findall(r"readbench: memmap type=(\d+) pages=(\d+) name=(\w+)", log):
         out["pages"][name] = int(pages)
     m = re.search(r"readbench: runtime-reserved pages=(\d+) kib=(\d+)", log)

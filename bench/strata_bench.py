@@ -156,8 +156,9 @@ def exited_ok(res):
 
 
 def readbench_ok(res):
-    return exited_ok(res) and "READBENCH-DONE Success" in res.log and \
-        r.parse_readbench(res.log).get("mbps")
+    parsed = r.parse_readbench(res.log)
+    return exited_ok(res) and "READBENCH-DONE Success" in res.log and parsed.get("mbps") and \
+        parsed.get("write_mbps")
 
 
 def prepare(bench):
@@ -172,7 +173,7 @@ def prepare(bench):
     if not bench.args.quick:
         data = q.write_bench_file(bench.work / "data.bin")
         bench.read_disk = q.make_disk(b / "mkimage", bench.work / "readbench.img",
-                                      b / "efi-apps/readbench.efi", size="128M",
+                                      b / "efi-apps/readbench.efi", size="192M",
                                       files=[(data, q.BENCH_FILE_ESP_PATH)], **stages)
         data.unlink()
 
@@ -217,6 +218,7 @@ def bench_exit_on_entry(bench):
 def bench_readbench(bench):
     """Row: MB/s reading a 64 MiB file through EFI_FILE_PROTOCOL; also the memory map totals."""
     mbps = {"strata": [], "ovmf": []}
+    write_mbps = {"strata": [], "ovmf": []}
     bench.readbench = {}
     for i in bench.rounds("readbench", bench.args.runs):
         for name, fw in bench.firmwares():
@@ -224,11 +226,16 @@ def bench_readbench(bench):
                                 bench.timeouts["readbench"], readbench_ok, tag=str(i + 1))
             parsed = r.parse_readbench(res.log)
             mbps[name].append(parsed["mbps"] if ok else None)
+            write_mbps[name].append(parsed.get("write_mbps") if ok else None)
             if ok and name not in bench.readbench:
                 bench.readbench[name] = parsed
     st = {n: r.stats(mbps[n]) for n in mbps}
     bench.add_row("readbench_mbps", "read a 64 MiB file through EFI_FILE_PROTOCOL, 1 MiB reads "
                   "(MB/s, higher is better)", "MB/s", st["strata"],
+                  st["ovmf"] if bench.ovmf else None)
+    st = {n: r.stats(write_mbps[n]) for n in write_mbps}
+    bench.add_row("writebench_mbps", "write a new 64 MiB file through EFI_FILE_PROTOCOL, 1 MiB "
+                  "writes and a Flush (MB/s, higher is better)", "MB/s", st["strata"],
                   st["ovmf"] if bench.ovmf else None)
 
 

@@ -19,6 +19,12 @@ static inline UINT64 get_le64(const UINT8 *p)
 	return get_le32(p) | (UINT64)get_le32(p + 4) << 32;
 }
 
+static inline void put_le16(UINT8 *p, UINT16 v)
+{
+	p[0] = (UINT8)v;
+	p[1] = (UINT8)(v >> 8);
+}
+
 static inline void put_le32(UINT8 *p, UINT32 v)
 {
 	p[0] = (UINT8)v;

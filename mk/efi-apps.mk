@@ -28,6 +28,7 @@ EFI_APP_SECTIONS := -j .text -j .sdata -j .data -j .rodata -j .dynamic -j .dynsy
 
 SELFTEST_SRCS := $(addprefix efi-apps/selftest/,main.c report.c clock.c helpers.c system_table.c \
 	memory.c memory_map.c events.c timers.c protocols.c open_protocol.c images.c filesystem.c \
+	file_write.c \
 	block_io.c runtime.c variables.c config_tables.c console.c)
 HELLO_SRCS := efi-apps/hello/hello.c
 CHILD_SRCS := efi-apps/selftest-child/child.c
@@ -62,7 +63,7 @@ $(eval $(call efi_app_rules,gop-pattern,$(GOP_PATTERN_SRCS)))
 $(eval $(call efi_app_rules,varcount,efi-apps/varcount/varcount.c))
 # exit-on-entry's entry point is its own, ahead of crt0's _start (see its source).
 $(eval $(call efi_app_rules,exit-on-entry,$(EXIT_ON_ENTRY_SRCS),-e exit_on_entry_start))
-$(eval $(call efi_app_rules,readbench,$(addprefix efi-apps/readbench/,readbench.c clock.c)))
+$(eval $(call efi_app_rules,readbench,$(addprefix efi-apps/readbench/,readbench.c clock.c write.c)))
 
 PYTEST ?= /usr/bin/python3 -m pytest
 PYTEST_FLAGS ?= -q -ra

@@ -8,8 +8,8 @@ EFI_LOADED_IMAGE *selftest_loaded_image;
 /* Order matters only for reading the log: cheap table checks first, images and files last. */
 static const struct selftest_suite *const suites[] = {
 	&system_table_suite, &memory_suite, &memory_map_suite, &events_suite, &timers_suite,
-	&protocols_suite, &open_protocol_suite, &images_suite, &filesystem_suite, &block_io_suite,
-	&runtime_suite, &variables_suite, &config_tables_suite, &console_suite,
+	&protocols_suite, &open_protocol_suite, &images_suite, &filesystem_suite, &file_write_suite,
+	&block_io_suite, &runtime_suite, &variables_suite, &config_tables_suite, &console_suite,
 };
 
 static CHAR16 load_options[256];

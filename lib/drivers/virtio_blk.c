@@ -81,6 +81,12 @@ static EFI_STATUS virtio_blk_read(struct block_device *dev, EFI_LBA lba, UINTN c
 	return virtio_blk_transfer((struct virtio_blk *)dev, VIRTIO_BLK_T_IN, lba, count, buf);
 }
 
+static EFI_STATUS virtio_blk_block_write(struct block_device *dev, EFI_LBA lba, UINTN count,
+					 const void *buf)
+{
+	return virtio_blk_write((struct virtio_blk *)dev, lba, count, buf);
+}
+
 /*
  * Without VIRTIO_BLK_F_FLUSH negotiated a device writes through (virtio 1.0, virtio-blk device
  * initialization; QEMU turns its write cache off), so a completed write is on the disk.
@@ -126,6 +132,7 @@ EFI_STATUS virtio_blk_init(struct virtio_blk *blk, struct pci_address a, void *q
 		virtio_pci_config_read64(&blk->transport, VIRTIO_BLK_CFG_CAPACITY) /
 		(blk->block.block_size / 512);
 	blk->read_only = (features & VIRTIO_BLK_F_RO) != 0;
+	blk->block.write = blk->read_only ? NULL : virtio_blk_block_write;
 	blk->max_request = VIRTIO_BLK_MAX_REQUEST;
 	if (features & VIRTIO_BLK_F_SIZE_MAX) {
 		UINT32 size_max =

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The sector-reader interface parsers read disks through, so they run on the host as well. */
+/* The sector interface parsers and file systems use disks through, so they run on the host too. */
 #pragma once
 
 #include "include/efi/types.h"
@@ -9,9 +9,16 @@
 struct block_device {
 	/* Read count blocks starting at lba into buf; the driver may split the request. */
 	EFI_STATUS (*read)(struct block_device *dev, EFI_LBA lba, UINTN count, void *buf);
+	/*
+	 * Write count blocks from buf; NULL on read-only media. A completed write is stable (the
+	 * file system's crash-safe ordering relies on it).
+	 */
+	EFI_STATUS (*write)(struct block_device *dev, EFI_LBA lba, UINTN count, const void *buf);
 	UINT32 block_size;	/* bytes per block, 512..BLOCK_MAX_SIZE, a power of two */
 	UINT64 block_count;
 };
 
 /* Read count blocks at lba, refusing a range beyond the end of the device (EFI_INVALID_PARAMETER). */
 EFI_STATUS block_read(struct block_device *dev, EFI_LBA lba, UINTN count, void *buf);
+/* Write count blocks at lba, bounds-checked like block_read; EFI_WRITE_PROTECTED if no write op. */
+EFI_STATUS block_write(struct block_device *dev, EFI_LBA lba, UINTN count, const void *buf);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* FAT12/16/32 read-only: boot sector checks, cluster chains, file reads (names: fat_dir.c). */
+/* FAT12/16/32: boot sector checks, the FAT and its write-back, cluster chains, file reads. */
 #include "lib/endian.h"
 #include "lib/storage/fat.h"
+#include "lib/storage/fat_internal.h"
 #include "lib/string.h"
 
 /* Microsoft FAT specification (fatgen103) §3.5: only the cluster count decides the FAT type. */
@@ -9,7 +10,6 @@
 #define FAT16_MAX_CLUSTERS 65524
 /* FAT32 cluster numbers are 28 bits; 0x0ffffff7 and up are "bad" and end-of-chain marks. */
 #define FAT32_MAX_CLUSTERS 0x0ffffff5
-#define FAT_NO_LBA ((UINT64)-1)
 
 /* Byte offsets in the boot sector (fatgen103 §3.1-3.3). */
 enum {
@@ -27,6 +27,7 @@ enum {
 	BPB32_EXT_FLAGS = 40,
 	BPB32_FS_VERSION = 42,
 	BPB32_ROOT_CLUSTER = 44,
+	BPB32_FSINFO = 48,
 	BPB32_BOOT_SIGNATURE = 66,
 };
 
@@ -35,22 +36,29 @@ static BOOLEAN is_power_of_two(UINT32 x)
 	return x && !(x & (x - 1));
 }
 
-/* Every read of the file system goes through here, so nothing outside the partition is touched. */
-static EFI_STATUS read_blocks(struct fat_volume *vol, UINT64 lba, UINT64 count, void *buf)
+/* Every access of the file system goes through these: nothing outside the partition is touched. */
+EFI_STATUS fat_read_blocks(struct fat_volume *vol, UINT64 lba, UINT64 count, void *buf)
 {
 	if (lba >= vol->lba_count || count > vol->lba_count - lba)
 		return EFI_VOLUME_CORRUPTED;
 	return block_read(vol->dev, vol->first_lba + lba, (UINTN)count, buf);
 }
 
-static EFI_STATUS cache_sector(struct fat_volume *vol, UINT64 lba, UINT8 *cache, UINT64 *cache_lba)
+EFI_STATUS fat_write_blocks(struct fat_volume *vol, UINT64 lba, UINT64 count, const void *buf)
+{
+	if (lba >= vol->lba_count || count > vol->lba_count - lba)
+		return EFI_VOLUME_CORRUPTED;
+	return block_write(vol->dev, vol->first_lba + lba, (UINTN)count, buf);
+}
+
+EFI_STATUS fat_cache_sector(struct fat_volume *vol, UINT64 lba, UINT8 *cache, UINT64 *cache_lba)
 {
 	EFI_STATUS status;
 
 	if (*cache_lba == lba)
 		return EFI_SUCCESS;
 	*cache_lba = FAT_NO_LBA;
-	status = read_blocks(vol, lba, 1, cache);
+	status = fat_read_blocks(vol, lba, 1, cache);
 	if (EFI_ERROR(status))
 		return status;
 	*cache_lba = lba;
@@ -105,6 +113,8 @@ static EFI_STATUS check_bpb(struct fat_volume *vol, const UINT8 *bs)
 		return EFI_VOLUME_CORRUPTED;
 
 	vol->bytes_per_sector = bps;
+	while ((1u << vol->sector_shift) < bps)
+		vol->sector_shift++;
 	vol->sectors_per_cluster = spc;
 	vol->cluster_size = bps * spc;
 	vol->fat_lba = reserved;
@@ -114,6 +124,11 @@ static EFI_STATUS check_bpb(struct fat_volume *vol, const UINT8 *bs)
 	vol->data_lba = data_start;
 	vol->cluster_count = (UINT32)clusters;
 	vol->root_cluster = 0;
+	vol->num_fats = num_fats;
+	vol->fat_mirrored = TRUE;
+	vol->fat1_lba = reserved;
+	vol->free_count = FAT_UNKNOWN;
+	vol->next_free = 2;
 	ext = bs + BPB16_BOOT_SIGNATURE;
 	if (vol->fat_type == 32) {
 		vol->root_cluster = get_le32(bs + BPB32_ROOT_CLUSTER);
@@ -128,7 +143,11 @@ static EFI_STATUS check_bpb(struct fat_volume *vol, const UINT8 *bs)
 			if (active >= num_fats)
 				return EFI_VOLUME_CORRUPTED;
 			vol->fat_lba += active * fat_size;
+			vol->fat_mirrored = FALSE;
 		}
+		/* FSInfo (fatgen103 §5): a hint only, checked for its signatures when written. */
+		if (get_le16(bs + BPB32_FSINFO) > 0 && get_le16(bs + BPB32_FSINFO) < reserved)
+			vol->fsinfo_lba = get_le16(bs + BPB32_FSINFO);
 		ext = bs + BPB32_BOOT_SIGNATURE;
 	}
 	/* Extended boot signature 0x29: serial number and label follow. */
@@ -158,7 +177,7 @@ EFI_STATUS fat_mount(struct fat_volume *vol, struct block_device *dev, EFI_LBA f
 	vol->lba_count = lba_count;
 	vol->fat_cache_lba = FAT_NO_LBA;
 	vol->dir_cache_lba = FAT_NO_LBA;
-	status = cache_sector(vol, 0, vol->dir_cache, &vol->dir_cache_lba);
+	status = fat_cache_sector(vol, 0, vol->dir_cache, &vol->dir_cache_lba);
 	if (EFI_ERROR(status))
 		return status;
 	return check_bpb(vol, vol->dir_cache);
@@ -170,49 +189,88 @@ void fat_open_root(struct fat_volume *vol, struct fat_file *ret_dir)
 	ret_dir->vol = vol;
 	ret_dir->first_cluster = vol->root_cluster;
 	ret_dir->attributes = FAT_ATTR_DIRECTORY;
+	ret_dir->dir_index = FAT_UNKNOWN;
 }
 
-static BOOLEAN cluster_valid(const struct fat_volume *vol, UINT32 cluster)
+BOOLEAN fat_cluster_valid(const struct fat_volume *vol, UINT32 cluster)
 {
 	return cluster >= 2 && cluster <= vol->cluster_count + 1;
 }
 
-static UINT64 cluster_lba(const struct fat_volume *vol, UINT32 cluster)
+UINT64 fat_cluster_lba(const struct fat_volume *vol, UINT32 cluster)
 {
 	return vol->data_lba + (UINT64)(cluster - 2) * vol->sectors_per_cluster;
 }
 
-/* The FAT's bytes at offset (within the first FAT), through the FAT window cache. */
-static EFI_STATUS fat_bytes(struct fat_volume *vol, UINT64 offset, const UINT8 **ret_bytes)
+/*
+ * Write the changed sectors of the FAT window to every copy (only the active one when mirroring
+ * is off), the first copy first: a cut in between leaves copies that differ, each consistent.
+ */
+EFI_STATUS fat_table_writeback(struct fat_volume *vol)
 {
-	UINT32 window_sectors = FAT_CACHE_BYTES / vol->bytes_per_sector;
-	UINT64 sector = offset / vol->bytes_per_sector;
-	UINT64 first = sector - sector % window_sectors;
+	UINT32 bps = vol->bytes_per_sector, first = vol->fat_dirty_first;
+	UINT32 count = vol->fat_dirty_end - first;
+	UINT64 window = vol->fat_cache_lba - vol->fat_lba;
 	EFI_STATUS status;
 
+	if (count == 0)
+		return EFI_SUCCESS;
+	for (UINT32 i = 0; i < vol->num_fats; i++) {
+		UINT64 base = vol->fat_mirrored ? vol->fat1_lba + (UINT64)i * vol->fat_sectors :
+						  vol->fat_lba;
+
+		status = fat_write_blocks(vol, base + window + first, count,
+					  vol->fat_cache + (UINTN)first * bps);
+		if (EFI_ERROR(status))
+			return status;
+		if (!vol->fat_mirrored)
+			break;
+	}
+	vol->fat_dirty_first = vol->fat_dirty_end = 0;
+	return EFI_SUCCESS;
+}
+
+/* The FAT's bytes at offset (within the active FAT), through the FAT window cache. */
+static EFI_STATUS fat_bytes(struct fat_volume *vol, UINT64 offset, UINT8 **ret_bytes)
+{
+	UINT32 window_sectors = FAT_CACHE_BYTES / vol->bytes_per_sector;
+	UINT64 sector, first;
+	EFI_STATUS status;
+
+	/* The common case, an entry in the window held: no division (this runs per cluster). */
+	if (vol->fat_cache_lba != FAT_NO_LBA && offset - vol->fat_cache_offset < vol->fat_cache_bytes) {
+		*ret_bytes = vol->fat_cache + (offset - vol->fat_cache_offset);
+		return EFI_SUCCESS;
+	}
+	sector = offset / vol->bytes_per_sector;
+	first = sector - sector % window_sectors;
 	if (sector >= vol->fat_sectors)
 		return EFI_VOLUME_CORRUPTED;
 	if (vol->fat_cache_lba != vol->fat_lba + first) {
 		UINT64 count = vol->fat_sectors - first < window_sectors ? vol->fat_sectors - first
 									 : window_sectors;
 
+		status = fat_table_writeback(vol);
+		if (EFI_ERROR(status))
+			return status;
 		vol->fat_cache_lba = FAT_NO_LBA;
-		status = read_blocks(vol, vol->fat_lba + first, count, vol->fat_cache);
+		status = fat_read_blocks(vol, vol->fat_lba + first, count, vol->fat_cache);
 		if (EFI_ERROR(status))
 			return status;
 		vol->fat_cache_lba = vol->fat_lba + first;
 		vol->fat_cache_sectors = (UINT32)count;
+		vol->fat_cache_offset = first * vol->bytes_per_sector;
+		vol->fat_cache_bytes = (UINT32)count * vol->bytes_per_sector;
 	}
 	*ret_bytes = vol->fat_cache + (offset - first * vol->bytes_per_sector);
 	return EFI_SUCCESS;
 }
 
-/* The FAT entry of cluster: EFI_SUCCESS with the next cluster, EFI_END_OF_FILE at end of chain. */
-static EFI_STATUS fat_entry(struct fat_volume *vol, UINT32 cluster, UINT32 *ret_next)
+EFI_STATUS fat_get_raw(struct fat_volume *vol, UINT32 cluster, UINT32 *ret_value)
 {
-	const UINT8 *p;
+	UINT8 *p;
 	UINT64 offset;
-	UINT32 value, eoc;
+	UINT32 value;
 	EFI_STATUS status;
 
 	if (vol->fat_type == 12)
@@ -224,10 +282,8 @@ static EFI_STATUS fat_entry(struct fat_volume *vol, UINT32 cluster, UINT32 *ret_
 		return status;
 	if (vol->fat_type == 32) {
 		value = get_le32(p) & 0x0fffffff;
-		eoc = 0x0ffffff8;
 	} else if (vol->fat_type == 16) {
 		value = get_le16(p);
-		eoc = 0xfff8;
 	} else {
 		value = p[0];
 		/* A FAT12 entry may straddle two windows: fetch its second byte on its own. */
@@ -236,18 +292,103 @@ static EFI_STATUS fat_entry(struct fat_volume *vol, UINT32 cluster, UINT32 *ret_
 			return status;
 		value |= (UINT32)p[0] << 8;
 		value = cluster & 1 ? value >> 4 : value & 0xfff;
-		eoc = 0xff8;
 	}
-	if (value >= eoc)
+	*ret_value = value;
+	return EFI_SUCCESS;
+}
+
+/* Mark the window sector holding FAT byte offset as changed. */
+void fat_dirty(struct fat_volume *vol, UINT64 offset)
+{
+	UINT32 sector = (UINT32)(offset - vol->fat_cache_offset) >> vol->sector_shift;
+
+	if (vol->fat_dirty_first == vol->fat_dirty_end) {
+		vol->fat_dirty_first = sector;
+		vol->fat_dirty_end = sector + 1;
+	} else if (sector < vol->fat_dirty_first) {
+		vol->fat_dirty_first = sector;
+	} else if (sector >= vol->fat_dirty_end) {
+		vol->fat_dirty_end = sector + 1;
+	}
+}
+
+EFI_STATUS fat_set_raw(struct fat_volume *vol, UINT32 cluster, UINT32 value)
+{
+	UINT8 *p;
+	UINT64 offset;
+	EFI_STATUS status;
+
+	if (vol->fat_type == 12)
+		offset = cluster + cluster / 2;
+	else
+		offset = (UINT64)cluster * (vol->fat_type / 8);
+	status = fat_bytes(vol, offset, &p);
+	if (EFI_ERROR(status))
+		return status;
+	if (vol->fat_type == 32) {
+		/* The top four bits are reserved and kept (fatgen103 §4). */
+		put_le32(p, (get_le32(p) & 0xf0000000) | (value & 0x0fffffff));
+	} else if (vol->fat_type == 16) {
+		p[0] = (UINT8)value;
+		p[1] = (UINT8)(value >> 8);
+	} else {
+		/* Odd clusters take the high nibble of the first byte, even ones the low of the second. */
+		if (cluster & 1)
+			p[0] = (UINT8)((p[0] & 0x0f) | (value & 0x0f) << 4);
+		else
+			p[0] = (UINT8)value;
+		fat_dirty(vol, offset);
+		status = fat_bytes(vol, offset + 1, &p);
+		if (EFI_ERROR(status))
+			return status;
+		if (cluster & 1)
+			p[0] = (UINT8)(value >> 4);
+		else
+			p[0] = (UINT8)((p[0] & 0xf0) | ((value >> 8) & 0x0f));
+		offset++;
+	}
+	fat_dirty(vol, offset);
+	return EFI_SUCCESS;
+}
+
+EFI_STATUS fat_window_entries(struct fat_volume *vol, UINT32 cluster, UINT8 **ret_entry,
+			      UINT32 *ret_count)
+{
+	UINT32 size = vol->fat_type / 8;
+	UINT64 offset = (UINT64)cluster * size;
+	EFI_STATUS status;
+
+	status = fat_bytes(vol, offset, ret_entry);
+	if (EFI_ERROR(status))
+		return status;
+	*ret_count = (UINT32)((vol->fat_cache_offset + vol->fat_cache_bytes - offset) / size);
+	return EFI_SUCCESS;
+}
+
+UINT32 fat_eoc(const struct fat_volume *vol)
+{
+	return vol->fat_type == 32 ? 0x0ffffff8 : vol->fat_type == 16 ? 0xfff8 : 0xff8;
+}
+
+/* The FAT entry of cluster: EFI_SUCCESS with the next cluster, EFI_END_OF_FILE at end of chain. */
+static EFI_STATUS fat_entry(struct fat_volume *vol, UINT32 cluster, UINT32 *ret_next)
+{
+	UINT32 value;
+	EFI_STATUS status;
+
+	status = fat_get_raw(vol, cluster, &value);
+	if (EFI_ERROR(status))
+		return status;
+	if (value >= fat_eoc(vol))
 		return EFI_END_OF_FILE;
 	/* Free (0), reserved (1), bad (eoc - 1) or beyond the volume: the chain is broken. */
-	if (!cluster_valid(vol, value))
+	if (!fat_cluster_valid(vol, value))
 		return EFI_VOLUME_CORRUPTED;
 	*ret_next = value;
 	return EFI_SUCCESS;
 }
 
-static void chain_start(struct fat_chain *chain, UINT32 first)
+void fat_chain_start(struct fat_chain *chain, UINT32 first)
 {
 	chain->first = first;
 	chain->cluster = first;
@@ -258,7 +399,7 @@ static void chain_start(struct fat_chain *chain, UINT32 first)
 }
 
 /* Advance to the next cluster; EFI_END_OF_FILE at the end, EFI_VOLUME_CORRUPTED on a loop. */
-static EFI_STATUS chain_step(struct fat_volume *vol, struct fat_chain *chain)
+EFI_STATUS fat_chain_step(struct fat_volume *vol, struct fat_chain *chain)
 {
 	UINT32 next;
 	EFI_STATUS status;
@@ -280,19 +421,19 @@ static EFI_STATUS chain_step(struct fat_volume *vol, struct fat_chain *chain)
 }
 
 /* Move chain (a hint, possibly for another chain) to the index-th cluster of the chain at first. */
-static EFI_STATUS chain_seek(struct fat_volume *vol, struct fat_chain *chain, UINT32 first,
+EFI_STATUS fat_chain_seek(struct fat_volume *vol, struct fat_chain *chain, UINT32 first,
 			     UINT32 index)
 {
 	EFI_STATUS status;
 
-	if (!cluster_valid(vol, first))
+	if (!fat_cluster_valid(vol, first))
 		return EFI_VOLUME_CORRUPTED;
-	if (chain->first != first || chain->index > index || !cluster_valid(vol, chain->cluster))
-		chain_start(chain, first);
+	if (chain->first != first || chain->index > index || !fat_cluster_valid(vol, chain->cluster))
+		fat_chain_start(chain, first);
 	while (chain->index < index) {
-		status = chain_step(vol, chain);
+		status = fat_chain_step(vol, chain);
 		if (EFI_ERROR(status)) {
-			chain_start(chain, first);
+			fat_chain_start(chain, first);
 			return status;
 		}
 	}
@@ -309,7 +450,7 @@ static EFI_STATUS contiguous_run(struct fat_volume *vol, struct fat_chain *chain
 
 	while (run < max) {
 		saved = *chain;
-		status = chain_step(vol, chain);
+		status = fat_chain_step(vol, chain);
 		if (status == EFI_END_OF_FILE)
 			return EFI_VOLUME_CORRUPTED; /* the file is larger than its chain */
 		if (EFI_ERROR(status))
@@ -342,17 +483,17 @@ EFI_STATUS fat_read(const struct fat_file *file, UINT64 offset, void *buf, UINTN
 	if (remaining > size)
 		remaining = size;
 	while (remaining) {
-		status = chain_seek(vol, chain, file->first_cluster, offset / vol->cluster_size);
+		status = fat_chain_seek(vol, chain, file->first_cluster, offset / vol->cluster_size);
 		if (status == EFI_END_OF_FILE)
 			return EFI_VOLUME_CORRUPTED; /* the file is larger than its chain */
 		if (EFI_ERROR(status))
 			return status;
 		in_cluster = offset % vol->cluster_size;
-		lba = cluster_lba(vol, chain->cluster) + in_cluster / bps;
+		lba = fat_cluster_lba(vol, chain->cluster) + in_cluster / bps;
 		in_sector = in_cluster % bps;
 		if (in_sector || remaining < bps) {
 			/* Head or tail of the request: through the cache, copy the part wanted. */
-			status = cache_sector(vol, lba, vol->dir_cache, &vol->dir_cache_lba);
+			status = fat_cache_sector(vol, lba, vol->dir_cache, &vol->dir_cache_lba);
 			if (EFI_ERROR(status))
 				return status;
 			n = bps - in_sector;
@@ -366,7 +507,7 @@ EFI_STATUS fat_read(const struct fat_file *file, UINT64 offset, void *buf, UINTN
 						&sectors);
 			if (EFI_ERROR(status))
 				return status;
-			status = read_blocks(vol, lba, sectors, out);
+			status = fat_read_blocks(vol, lba, sectors, out);
 			if (EFI_ERROR(status))
 				return status;
 			n = 0;
@@ -381,7 +522,8 @@ EFI_STATUS fat_read(const struct fat_file *file, UINT64 offset, void *buf, UINTN
 }
 
 /* A directory is the fixed root region of FAT12/16 (first_cluster 0) or a cluster chain. */
-EFI_STATUS fat_dir_entry(const struct fat_file *dir, UINT32 index, const UINT8 **ret_entry)
+EFI_STATUS fat_dir_locate(const struct fat_file *dir, UINT32 index, UINT64 *ret_lba,
+			  UINT8 **ret_entry)
 {
 	struct fat_volume *vol = dir->vol;
 	UINT64 byte = (UINT64)index * FAT_DIRENT_SIZE, lba;
@@ -394,18 +536,26 @@ EFI_STATUS fat_dir_entry(const struct fat_file *dir, UINT32 index, const UINT8 *
 			return EFI_NOT_FOUND;
 		lba = vol->root_lba + byte / vol->bytes_per_sector;
 	} else {
-		status = chain_seek(vol, &vol->dir_hint, dir->first_cluster,
+		status = fat_chain_seek(vol, &vol->dir_hint, dir->first_cluster,
 				    (UINT32)(byte / vol->cluster_size));
 		if (status == EFI_END_OF_FILE)
 			return EFI_NOT_FOUND;
 		if (EFI_ERROR(status))
 			return status;
-		lba = cluster_lba(vol, vol->dir_hint.cluster) +
+		lba = fat_cluster_lba(vol, vol->dir_hint.cluster) +
 		      byte % vol->cluster_size / vol->bytes_per_sector;
 	}
-	status = cache_sector(vol, lba, vol->dir_cache, &vol->dir_cache_lba);
+	status = fat_cache_sector(vol, lba, vol->dir_cache, &vol->dir_cache_lba);
 	if (EFI_ERROR(status))
 		return status;
+	*ret_lba = lba;
 	*ret_entry = vol->dir_cache + byte % vol->bytes_per_sector;
 	return EFI_SUCCESS;
+}
+
+EFI_STATUS fat_dir_entry(const struct fat_file *dir, UINT32 index, const UINT8 **ret_entry)
+{
+	UINT64 lba;
+
+	return fat_dir_locate(dir, index, &lba, (UINT8 **)ret_entry);
 }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* FAT12/16/32 read-only file system: mount, open by path, read, enumerate directories with long names. */
+/* FAT12/16/32 file system: mount, open by path, read, list directories (writing: fat_write.h). */
 #pragma once
 
 #include "include/efi/types.h"
@@ -14,6 +14,8 @@
 #define FAT_DIRENT_SIZE 32
 /* fatgen103 §6: a directory holds at most 65536 entries; also bounds scans of broken ones. */
 #define FAT_DIR_MAX_ENTRIES 65536
+/* A count or index not known, or no entry (the root has no directory entry of its own). */
+#define FAT_UNKNOWN 0xffffffffu
 
 enum fat_attributes {
 	FAT_ATTR_READ_ONLY = 0x01,
@@ -45,6 +47,7 @@ struct fat_volume {
 	UINT64 lba_count;	/* partition length in blocks */
 	UINT8 fat_type;		/* 12, 16 or 32 */
 	UINT32 bytes_per_sector;
+	UINT32 sector_shift;	/* log2(bytes_per_sector) */
 	UINT32 sectors_per_cluster;
 	UINT32 cluster_size;	/* bytes */
 	UINT64 fat_lba;		/* first FAT, relative to first_lba */
@@ -54,11 +57,24 @@ struct fat_volume {
 	UINT32 root_cluster;	/* FAT32 */
 	UINT64 data_lba;	/* cluster 2, relative to first_lba */
 	UINT32 cluster_count;	/* data clusters; valid cluster numbers are 2..cluster_count+1 */
+	UINT32 num_fats;
+	BOOLEAN fat_mirrored;	/* writes go to every FAT copy, else to the active one only */
+	UINT64 fat1_lba;	/* first FAT copy, relative to first_lba */
+	UINT64 fsinfo_lba;	/* FAT32 FSInfo sector; 0: none */
+	UINT32 free_count;	/* free clusters, FAT_UNKNOWN until counted */
+	UINT32 next_free;	/* where the next allocation starts looking */
+	UINT32 last_alloc;	/* the end of the chain fat_alloc_chain made last */
+	BOOLEAN fsinfo_dirty;
+	/* The time for new and changed entries, in FAT format; NULL stamps 1980-01-01 00:00. */
+	void (*clock)(UINT16 *ret_date, UINT16 *ret_time);
 	UINT32 serial;
 	char label[12]; /* volume label from the boot sector, NUL-terminated, trailing spaces cut */
 	/* One-sector caches so FAT walks and directory scans do not re-read the same block. */
 	UINT64 fat_cache_lba;		/* first sector of the FAT window held in fat_cache */
 	UINT32 fat_cache_sectors;	/* sectors in that window */
+	UINT64 fat_cache_offset;	/* its first byte within the FAT */
+	UINT32 fat_cache_bytes;		/* its length */
+	UINT32 fat_dirty_first, fat_dirty_end;	/* window sectors changed and not yet written */
 	UINT8 fat_cache[FAT_CACHE_BYTES];
 	UINT64 dir_cache_lba;
 	UINT8 dir_cache[BLOCK_MAX_SIZE];	/* also fat_read's partial sectors */
@@ -75,6 +91,10 @@ struct fat_file {
 	UINT8 attributes;
 	UINT16 write_time, write_date, create_time, create_date, access_date;
 	CHAR16 name[FAT_NAME_MAX + 1]; /* long name if present, else the 8.3 name */
+	/* Where the entry lives: FAT_UNKNOWN dir_index for the root and for "." and "..". */
+	UINT32 dir_cluster;	/* first cluster of the directory holding it; 0: FAT12/16 root */
+	UINT32 dir_index;	/* its short entry */
+	UINT8 lfn_count;	/* long-name entries just before it */
 };
 
 /* Position in a directory for fat_dir_next; start zeroed. */

@@ -2,34 +2,10 @@
 /* FAT directories: long and 8.3 names, enumeration and path lookup. */
 #include "lib/endian.h"
 #include "lib/storage/fat.h"
+#include "lib/storage/fat_internal.h"
 #include "lib/string.h"
 
-#define FAT_LFN_MAX_ENTRIES 20
-#define FAT_LFN_CHARS 13
-
-/* Byte offsets in a 32-byte directory entry (fatgen103 §6, §7). */
-enum {
-	DIR_NAME = 0,
-	DIR_ATTR = 11,
-	DIR_NT_FLAGS = 12,
-	DIR_CREATE_TIME = 14,
-	DIR_CREATE_DATE = 16,
-	DIR_ACCESS_DATE = 18,
-	DIR_CLUSTER_HI = 20,
-	DIR_WRITE_TIME = 22,
-	DIR_WRITE_DATE = 24,
-	DIR_CLUSTER_LO = 26,
-	DIR_FILE_SIZE = 28,
-	LFN_ORDER = 0,
-	LFN_CHECKSUM = 13,
-	LFN_LAST = 0x40,
-	DIR_DELETED = 0xe5,
-	/* Windows NT keeps the case of all-lower-case 8.3 names in these bits instead of an LFN. */
-	NT_LOWER_BASE = 0x08,
-	NT_LOWER_EXT = 0x10,
-};
-
-static UINT8 short_name_checksum(const UINT8 *name)
+UINT8 fat_short_name_checksum(const UINT8 *name)
 {
 	UINT8 sum = 0;
 	int i;
@@ -102,6 +78,7 @@ static EFI_STATUS dir_next_raw(const struct fat_file *dir, struct fat_dir_cursor
 {
 	struct lfn_state lfn = { 0 };
 	const UINT8 *e;
+	UINT32 lfn_first = 0;
 	UINTN len;
 	EFI_STATUS status;
 
@@ -119,6 +96,8 @@ static EFI_STATUS dir_next_raw(const struct fat_file *dir, struct fat_dir_cursor
 			continue;
 		}
 		if ((e[DIR_ATTR] & 0x3f) == FAT_ATTR_LONG_NAME) {
+			if (e[LFN_ORDER] & LFN_LAST)
+				lfn_first = cursor->index;
 			lfn_add(&lfn, e);
 			continue;
 		}
@@ -128,10 +107,10 @@ static EFI_STATUS dir_next_raw(const struct fat_file *dir, struct fat_dir_cursor
 		}
 		break;
 	}
-	cursor->index++;
-
 	memset(ret_entry, 0, sizeof(*ret_entry));
 	ret_entry->vol = dir->vol;
+	ret_entry->dir_cluster = dir->first_cluster;
+	ret_entry->dir_index = cursor->index++;
 	ret_entry->attributes = e[DIR_ATTR];
 	ret_entry->first_cluster = get_le16(e + DIR_CLUSTER_LO);
 	if (dir->vol->fat_type == 32)
@@ -150,11 +129,12 @@ static EFI_STATUS dir_next_raw(const struct fat_file *dir, struct fat_dir_cursor
 	}
 	short_name(e, ret_short);
 
-	if (lfn.complete && lfn.checksum == short_name_checksum(e)) {
+	if (lfn.complete && lfn.checksum == fat_short_name_checksum(e)) {
 		for (len = 0; len < FAT_LFN_MAX_ENTRIES * FAT_LFN_CHARS && lfn.name[len]; len++)
 			;
 		if (len > 0 && len <= FAT_NAME_MAX) {
 			memcpy(ret_entry->name, lfn.name, len * sizeof(CHAR16));
+			ret_entry->lfn_count = (UINT8)(ret_entry->dir_index - lfn_first);
 			return EFI_SUCCESS;
 		}
 	}
@@ -254,6 +234,9 @@ EFI_STATUS fat_open(struct fat_volume *vol, const struct fat_file *dir, const CH
 		status = dir_lookup(&cur, path, len, &next);
 		if (EFI_ERROR(status))
 			return status;
+		/* ".." names the parent by an entry of the child: not one to rename or delete. */
+		if (path[0] == '.' && (len == 1 || (len == 2 && path[1] == '.')))
+			next.dir_index = FAT_UNKNOWN;
 		cur = next;
 		if (cur.attributes & FAT_ATTR_DIRECTORY && cur.first_cluster == vol->root_cluster)
 			fat_open_root(vol, &cur);

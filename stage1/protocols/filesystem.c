@@ -1,21 +1,21 @@
 /* SPDX-License-Identifier: MIT */
-/* SimpleFileSystem and File protocols (UEFI 2.10 §13.4-13.5), read-only, over lib/storage/fat.c. */
+/* SimpleFileSystem and File protocols (UEFI 2.10 §13.4-13.5) over lib/storage/fat.c: open, read, info. */
 #include "include/efi/protocol/simple_file_system.h"
 #include "lib/container_of.h"
 #include "lib/formats/device_path.h"
-#include "lib/storage/fat.h"
+#include "lib/storage/fat_write.h"
 #include "lib/string.h"
 #include "stage1/core/events.h"
 #include "stage1/core/handles.h"
 #include "stage1/core/memory.h"
+#include "stage1/core/system_table.h"
 #include "stage1/protocols/filesystem.h"
+#include "stage1/protocols/filesystem_internal.h"
 #include "stage1/stage1.h"
 
 #define LOG_PREFIX "fs: "
 #include "lib/log.h"
 
-/* FAT sectors read at a time when counting free clusters; a FAT12 FAT always fits in one go. */
-#define FREE_SCAN_BYTES (64u * 1024)
 #define POSITION_END 0xffffffffffffffffull
 
 static const EFI_GUID sfs_guid = EFI_SIMPLE_FILE_SYSTEM_PROTOCOL_GUID;
@@ -23,35 +23,20 @@ static const EFI_GUID file_info_guid = EFI_FILE_INFO_ID;
 static const EFI_GUID fs_info_guid = EFI_FILE_SYSTEM_INFO_ID;
 static const EFI_GUID fs_label_guid = EFI_FILE_SYSTEM_VOLUME_LABEL_ID;
 
-struct filesystem {
-	EFI_SIMPLE_FILE_SYSTEM_PROTOCOL sfs;
-	struct fat_volume vol;
-	BOOLEAN free_known;
-	UINT64 free_clusters;
-};
-
-struct file {
-	EFI_FILE_PROTOCOL proto;
-	struct filesystem *fs;
-	struct fat_file fat;
-	UINT64 position;		/* files */
-	struct fat_dir_cursor cursor;	/* directories: the next entry Read returns */
-};
-
-static BOOLEAN is_dir(const struct file *f)
+BOOLEAN is_dir(const struct file *f)
 {
 	return (f->fat.attributes & FAT_ATTR_DIRECTORY) != 0;
 }
 
 /* The FAT code keeps one-sector caches per volume: callbacks must not interleave with a caller. */
-static EFI_TPL lock(void)
+EFI_TPL fs_lock(void)
 {
 	EFI_TPL old = tpl_current();
 
 	return old < TPL_CALLBACK ? efi_raise_tpl(TPL_CALLBACK) : old;
 }
 
-static void unlock(EFI_TPL old)
+void fs_unlock(EFI_TPL old)
 {
 	if (old < TPL_CALLBACK)
 		efi_restore_tpl(old);
@@ -110,61 +95,9 @@ static void volume_label(const struct fat_volume *vol, CHAR16 ret_label[12])
 		ret_label[0] = 0;
 }
 
-/* Count free clusters by reading the FAT once; the result is cached until the disk is written. */
-static EFI_STATUS free_clusters(struct filesystem *fs, UINT64 *ret_free)
-{
-	struct fat_volume *vol = &fs->vol;
-	UINT32 bps = vol->bytes_per_sector, entry_bits = vol->fat_type;
-	UINT64 entries = (UINT64)vol->cluster_count + 2;
-	UINT64 bytes = entries * entry_bits / 8 + (entry_bits == 12);
-	UINT64 sectors = (bytes + bps - 1) / bps, done = 0, index = 0, count = 0;
-	UINT32 chunk = FREE_SCAN_BYTES / bps;
-	UINT8 *buf;
-	EFI_STATUS status = EFI_SUCCESS;
-
-	if (fs->free_known) {
-		*ret_free = fs->free_clusters;
-		return EFI_SUCCESS;
-	}
-	buf = pool_alloc(EfiBootServicesData, FREE_SCAN_BYTES);
-	if (!buf)
-		return EFI_OUT_OF_RESOURCES;
-	while (done < sectors) {
-		UINT64 n = sectors - done < chunk ? sectors - done : chunk;
-		UINT64 per_chunk = n * bps * 8 / entry_bits;
-
-		status = block_read(vol->dev, vol->first_lba + vol->fat_lba + done, (UINTN)n, buf);
-		if (EFI_ERROR(status))
-			break;
-		/* FAT12 entries straddle bytes, but its whole FAT is smaller than one chunk. */
-		for (UINT64 i = 0; i < per_chunk && index < entries; i++, index++) {
-			UINT32 v;
-
-			if (entry_bits == 32)
-				v = (buf[4 * i] | buf[4 * i + 1] << 8 | buf[4 * i + 2] << 16 |
-				     (UINT32)(buf[4 * i + 3] & 0x0f) << 24);
-			else if (entry_bits == 16)
-				v = buf[2 * i] | buf[2 * i + 1] << 8;
-			else
-				v = index & 1 ? (buf[i + i / 2] >> 4 | buf[i + i / 2 + 1] << 4)
-					      : (buf[i + i / 2] | (buf[i + i / 2 + 1] & 0x0f) << 8);
-			if (index >= 2 && v == 0)
-				count++;
-		}
-		done += n;
-	}
-	pool_free(buf);
-	if (EFI_ERROR(status))
-		return log_error_status(status, "read the FAT");
-	fs->free_clusters = count;
-	fs->free_known = TRUE;
-	*ret_free = count;
-	return EFI_SUCCESS;
-}
-
 static EFI_FILE_PROTOCOL file_template;
 
-static EFI_STATUS file_new(struct filesystem *fs, const struct fat_file *fat,
+static EFI_STATUS file_new(struct filesystem *fs, const struct fat_file *fat, BOOLEAN writable,
 			   EFI_FILE_PROTOCOL **ret)
 {
 	struct file *f = pool_zalloc(sizeof(*f));
@@ -174,14 +107,21 @@ static EFI_STATUS file_new(struct filesystem *fs, const struct fat_file *fat,
 	f->proto = file_template;
 	f->fs = fs;
 	f->fat = *fat;
+	f->writable = writable;
+	f->next = fs->files;
+	fs->files = f;
 	*ret = &f->proto;
 	return EFI_SUCCESS;
 }
 
-/* Writes of any kind find a write-protected volume, checked first as EDK2's FAT driver does. */
+/*
+ * Writes of any kind find a write-protected volume first, as EDK2's FAT driver checks; then a
+ * read-only file refuses a handle that may write (EFI_ACCESS_DENIED).
+ */
 static EFI_STATUS EFIAPI file_open(EFI_FILE_PROTOCOL *This, EFI_FILE_PROTOCOL **NewHandle,
 				   CHAR16 *FileName, UINT64 OpenMode, UINT64 Attributes)
 {
+	BOOLEAN writable = (OpenMode & EFI_FILE_MODE_WRITE) != 0;
 	struct file *dir;
 	struct fat_file found;
 	EFI_STATUS status;
@@ -193,31 +133,41 @@ static EFI_STATUS EFIAPI file_open(EFI_FILE_PROTOCOL *This, EFI_FILE_PROTOCOL **
 	    OpenMode != (EFI_FILE_MODE_READ | EFI_FILE_MODE_WRITE) &&
 	    OpenMode != (EFI_FILE_MODE_READ | EFI_FILE_MODE_WRITE | EFI_FILE_MODE_CREATE))
 		return EFI_INVALID_PARAMETER;
-	if (OpenMode & EFI_FILE_MODE_WRITE)
-		return EFI_WRITE_PROTECTED;
+	if ((OpenMode & EFI_FILE_MODE_CREATE) && (Attributes & ~EFI_FILE_VALID_ATTR))
+		return EFI_INVALID_PARAMETER;
 	dir = container_of(This, struct file, proto);
-	tpl = lock();
+	if (writable && !fat_writable(&dir->fs->vol))
+		return EFI_WRITE_PROTECTED;
+	tpl = fs_lock();
 	status = fat_open(&dir->fs->vol, &dir->fat, FileName, &found);
-	unlock(tpl);
+	if (status == EFI_NOT_FOUND && (OpenMode & EFI_FILE_MODE_CREATE))
+		status = file_create(dir, FileName, Attributes, &found);
+	fs_unlock(tpl);
 	if (EFI_ERROR(status)) {
 		log_debug("open %ls: %s", FileName, efi_status_name(status));
 		return status;
 	}
-	return file_new(dir->fs, &found, NewHandle);
+	if (writable && (found.attributes & FAT_ATTR_READ_ONLY) && !(OpenMode & EFI_FILE_MODE_CREATE))
+		return EFI_ACCESS_DENIED;
+	return file_new(dir->fs, &found, writable, NewHandle);
 }
 
-static EFI_STATUS EFIAPI file_close(EFI_FILE_PROTOCOL *This)
+/* Every change is on the disk when its call returns (lib/storage/fat_write.h): nothing to flush. */
+EFI_STATUS EFIAPI file_close(EFI_FILE_PROTOCOL *This)
 {
+	struct file *f, **p;
+
 	if (!This)
 		return EFI_INVALID_PARAMETER;
-	pool_free(container_of(This, struct file, proto));
+	f = container_of(This, struct file, proto);
+	for (p = &f->fs->files; *p; p = &(*p)->next) {
+		if (*p == f) {
+			*p = f->next;
+			break;
+		}
+	}
+	pool_free(f);
 	return EFI_SUCCESS;
-}
-
-static EFI_STATUS EFIAPI file_delete(EFI_FILE_PROTOCOL *This)
-{
-	file_close(This);
-	return EFI_WARN_DELETE_FAILURE;
 }
 
 /* Directories return one EFI_FILE_INFO per call, 0 bytes at the end (§13.5.5). */
@@ -260,32 +210,23 @@ static EFI_STATUS EFIAPI file_read(EFI_FILE_PROTOCOL *This, UINTN *BufferSize, V
 	/* A directory answers a NULL buffer with the size it needs; a file needs a buffer. */
 	if (*BufferSize && !Buffer && !is_dir(f))
 		return EFI_INVALID_PARAMETER;
-	tpl = lock();
+	tpl = fs_lock();
 	if (is_dir(f)) {
 		status = dir_read(f, BufferSize, Buffer);
-		unlock(tpl);
+		fs_unlock(tpl);
 		return status;
 	}
 	if (f->position > f->fat.size) {
-		unlock(tpl);
+		fs_unlock(tpl);
 		return EFI_DEVICE_ERROR;
 	}
 	status = fat_read(&f->fat, f->position, Buffer, *BufferSize, &n);
-	unlock(tpl);
+	fs_unlock(tpl);
 	if (EFI_ERROR(status))
 		return log_error_status(status, "read %ls at %llu", f->fat.name, f->position);
 	f->position += n;
 	*BufferSize = n;
 	return EFI_SUCCESS;
-}
-
-static EFI_STATUS EFIAPI file_write(EFI_FILE_PROTOCOL *This, UINTN *BufferSize, VOID *Buffer)
-{
-	if (!This || !BufferSize)
-		return EFI_INVALID_PARAMETER;
-	if (is_dir(container_of(This, struct file, proto)))
-		return EFI_UNSUPPORTED;
-	return EFI_WRITE_PROTECTED;
 }
 
 static EFI_STATUS EFIAPI file_get_position(EFI_FILE_PROTOCOL *This, UINT64 *Position)
@@ -334,7 +275,7 @@ static EFI_STATUS fs_info(struct filesystem *fs, UINTN *BufferSize, VOID *Buffer
 {
 	EFI_FILE_SYSTEM_INFO *info = Buffer;
 	CHAR16 label[12];
-	UINT64 free_count = 0;
+	UINT32 free_count = 0;
 	UINTN need;
 	EFI_STATUS status;
 
@@ -343,13 +284,13 @@ static EFI_STATUS fs_info(struct filesystem *fs, UINTN *BufferSize, VOID *Buffer
 	status = info_result(need, BufferSize, Buffer);
 	if (EFI_ERROR(status))
 		return status;
-	status = free_clusters(fs, &free_count);
+	status = fat_count_free(&fs->vol, &free_count);
 	if (EFI_ERROR(status))
-		return status;
+		return log_error_status(status, "read the FAT");
 	info->Size = need;
-	info->ReadOnly = TRUE;
+	info->ReadOnly = !fat_writable(&fs->vol);
 	info->VolumeSize = (UINT64)fs->vol.cluster_count * fs->vol.cluster_size;
-	info->FreeSpace = free_count * fs->vol.cluster_size;
+	info->FreeSpace = (UINT64)free_count * fs->vol.cluster_size;
 	info->BlockSize = fs->vol.cluster_size;
 	memcpy(info->VolumeLabel, label, (name_chars(label) + 1) * sizeof(CHAR16));
 	return EFI_SUCCESS;
@@ -373,9 +314,9 @@ static EFI_STATUS EFIAPI file_get_info(EFI_FILE_PROTOCOL *This, EFI_GUID *Inform
 		return status;
 	}
 	if (guid_equal(InformationType, &fs_info_guid)) {
-		tpl = lock();
+		tpl = fs_lock();
 		status = fs_info(f->fs, BufferSize, Buffer);
-		unlock(tpl);
+		fs_unlock(tpl);
 		return status;
 	}
 	if (guid_equal(InformationType, &fs_label_guid)) {
@@ -386,20 +327,6 @@ static EFI_STATUS EFIAPI file_get_info(EFI_FILE_PROTOCOL *This, EFI_GUID *Inform
 		return status;
 	}
 	return EFI_UNSUPPORTED;
-}
-
-static EFI_STATUS EFIAPI file_set_info(EFI_FILE_PROTOCOL *This, EFI_GUID *InformationType,
-				       UINTN BufferSize, VOID *Buffer)
-{
-	if (!This || !InformationType || !Buffer)
-		return EFI_INVALID_PARAMETER;
-	return EFI_WRITE_PROTECTED;
-}
-
-/* Nothing is ever dirty on a read-only volume. */
-static EFI_STATUS EFIAPI file_flush(EFI_FILE_PROTOCOL *This)
-{
-	return This ? EFI_SUCCESS : EFI_INVALID_PARAMETER;
 }
 
 /*
@@ -473,7 +400,7 @@ static EFI_STATUS EFIAPI fs_open_volume(EFI_SIMPLE_FILE_SYSTEM_PROTOCOL *This,
 		return EFI_INVALID_PARAMETER;
 	fs = container_of(This, struct filesystem, sfs);
 	fat_open_root(&fs->vol, &root);
-	return file_new(fs, &root, Root);
+	return file_new(fs, &root, fat_writable(&fs->vol), Root);
 }
 
 EFI_STATUS filesystem_install(EFI_HANDLE handle, struct block_device *dev, EFI_LBA first_lba,
@@ -487,6 +414,7 @@ EFI_STATUS filesystem_install(EFI_HANDLE handle, struct block_device *dev, EFI_L
 	status = fat_mount(&fs->vol, dev, first_lba, lba_count);
 	if (EFI_ERROR(status))
 		goto err_free;
+	fs->vol.clock = fs_clock;
 	fs->sfs.Revision = EFI_SIMPLE_FILE_SYSTEM_PROTOCOL_REVISION;
 	fs->sfs.OpenVolume = fs_open_volume;
 	status = handle_install(&handle, &sfs_guid, &fs->sfs);
@@ -510,5 +438,6 @@ void filesystem_invalidate(struct filesystem *fs)
 	/* A zeroed chain names no valid first cluster, so the next walk starts over. */
 	fs->vol.read_hint = (struct fat_chain){ 0 };
 	fs->vol.dir_hint = (struct fat_chain){ 0 };
-	fs->free_known = FALSE;
+	fs->vol.fat_dirty_first = fs->vol.fat_dirty_end = 0;
+	fs->vol.free_count = FAT_UNKNOWN;
 }

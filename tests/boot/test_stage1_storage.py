@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: MIT
 """stage1 storage end to end: BlockIo/DiskIo handles, device paths and their text, FAT file
 systems on every partition, writes, read-only disks, bridges, and the self-test's file cases."""
+import os
 import shutil
 import subprocess
 
@@ -272,10 +273,10 @@ def test_handles_paths_file_systems_and_writes(tmp_path, qemu, storage_app):
         f"STORAGE: blockio {hd(3, root)} blocks={LAYOUT[2][1]} bs=512 part=1 ro=0 diskio=1 fs=0",
         "STORAGE: blockio PciRoot(0x0)/Pci(0x7,0x0) blocks=2048 bs=512 part=0 ro=0",
         "STORAGE: blockio PciRoot(0x0)/Pci(0x8,0x0) blocks=4096 bs=512 part=0 ro=1",
-        f"STORAGE: volume {hd(1, root)} label=STRATA ro=1",
-        f"STORAGE: volume {hd(2, root)} label=DATA16 ro=1",
+        f"STORAGE: volume {hd(1, root)} label=STRATA ro=0",
+        f"STORAGE: volume {hd(2, root)} label=DATA16 ro=0",
         f"STORAGE: note {hd(2, root)} {NOTE.decode().strip()}",
-        "STORAGE: open-write Write Protected",
+        "STORAGE: open-write Success",
         "STORAGE: write-blocks Success",
         "STORAGE: read-back Success same=1",
         "STORAGE: write-disk Success",
@@ -301,6 +302,19 @@ def test_handles_paths_file_systems_and_writes(tmp_path, qemu, storage_app):
     assert data[10 * SECTOR:10 * SECTOR + 100] == bytes(100)
     assert data[10 * SECTOR + 1100:13 * SECTOR] == bytes(3 * SECTOR - 1100)
     assert ro.read_bytes() == bytes(READONLY_BLOCKS * SECTOR)
+
+    # Open with CREATE made \new.txt on each FAT volume, and left them consistent.
+    for n in (1, 2):
+        start, sectors, _ = LAYOUT[n - 1]
+        part = tmp_path / f"part{n}.img"
+        with open(disk, "rb") as f:
+            f.seek(start * SECTOR)
+            part.write_bytes(f.read(sectors * SECTOR))
+        fsck = subprocess.run(["fsck.fat", "-n", str(part)], capture_output=True, text=True)
+        assert fsck.returncode == 0, fsck.stdout + fsck.stderr
+        listing = subprocess.run(["mdir", "-b", "-i", str(part), "::/"], capture_output=True,
+                                 text=True, env={**os.environ, "MTOOLS_SKIP_CHECK": "1"})
+        assert "::/new.txt" in listing.stdout.lower(), listing.stdout
 
 
 def run_log(out):

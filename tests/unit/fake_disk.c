@@ -29,6 +29,32 @@ static EFI_STATUS fake_disk_read(struct block_device *dev, EFI_LBA lba, UINTN co
 	return EFI_SUCCESS;
 }
 
+/* Blocks are stored one at a time, so a cut may fall inside a multi-block request. */
+static EFI_STATUS fake_disk_write(struct block_device *dev, EFI_LBA lba, UINTN count,
+				  const void *buf)
+{
+	struct fake_disk *disk = (struct fake_disk *)dev;
+	UINT64 bs = dev->block_size;
+
+	disk->write_calls++;
+	if (lba >= dev->block_count || count > dev->block_count - lba)
+		return EFI_INVALID_PARAMETER;
+	for (UINTN i = 0; i < count; i++) {
+		UINT64 start = (lba + i) * bs;
+
+		if (disk->write_budget == 0) {
+			disk->power_cut = true;
+			return EFI_DEVICE_ERROR;
+		}
+		disk->write_budget--;
+		if (start < disk->size)
+			memcpy(disk->data + start, (const UINT8 *)buf + i * bs,
+			       disk->size - start < bs ? disk->size - start : bs);
+		disk->blocks_written++;
+	}
+	return EFI_SUCCESS;
+}
+
 struct fake_disk *fake_disk_from_buffer(void *buf, size_t size, UINT32 block_size)
 {
 	struct fake_disk *disk = calloc(1, sizeof(*disk));
@@ -36,6 +62,8 @@ struct fake_disk *fake_disk_from_buffer(void *buf, size_t size, UINT32 block_siz
 	if (!disk)
 		return NULL;
 	disk->dev.read = fake_disk_read;
+	disk->dev.write = fake_disk_write;
+	disk->write_budget = (UINT64)-1;
 	disk->dev.block_size = block_size;
 	disk->dev.block_count = size / block_size;
 	disk->data = buf;
@@ -69,6 +97,17 @@ err_free:
 err_close:
 	fclose(f);
 	return NULL;
+}
+
+void fake_disk_set_read_only(struct fake_disk *disk)
+{
+	disk->dev.write = NULL;
+}
+
+void fake_disk_cut_after(struct fake_disk *disk, UINT64 blocks)
+{
+	disk->write_budget = blocks;
+	disk->power_cut = false;
 }
 
 void fake_disk_fail_at(struct fake_disk *disk, EFI_LBA lba)

@@ -17,12 +17,21 @@ struct fake_disk {
 	UINT64 largest_read;		/* most blocks returned by one call */
 	bool fail_enabled;		/* if set, reads touching fail_lba give EFI_DEVICE_ERROR */
 	EFI_LBA fail_lba;
+	unsigned write_calls;		/* dev.write calls so far */
+	UINT64 blocks_written;		/* blocks those calls stored */
+	/* Blocks stored before the "power is cut": later ones are dropped, the write fails. */
+	UINT64 write_budget;
+	bool power_cut;			/* the budget ran out */
 };
 
 /* Load a whole image file into memory (so tests can patch it); NULL if it cannot be read. */
 struct fake_disk *fake_disk_open_file(const char *path, UINT32 block_size);
 /* A disk over buf, not copied; blocks past size (block_count may be raised) read as zeroes. */
 struct fake_disk *fake_disk_from_buffer(void *buf, size_t size, UINT32 block_size);
+/* Refuse writes from now on (dev.write NULL), as read-only media do. */
+void fake_disk_set_read_only(struct fake_disk *disk);
+/* Store only the next blocks blocks written, block by block, then fail every write. */
+void fake_disk_cut_after(struct fake_disk *disk, UINT64 blocks);
 /* Make every read that covers lba fail with EFI_DEVICE_ERROR. */
 void fake_disk_fail_at(struct fake_disk *disk, EFI_LBA lba);
 /* Reset read_calls, blocks_read and largest_read. */

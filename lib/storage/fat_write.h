@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: MIT */
+/* FAT12/16/32 writing: create, write, resize, rename, delete, in a power-cut-safe order. */
+#pragma once
+
+#include "lib/storage/fat.h"
+
+/*
+ * Every call below leaves the disk complete when it returns (the FAT window, both FAT copies and
+ * FSInfo written): nothing stays dirty in memory, so a flush is only needed after the internal
+ * helpers. A power cut in the middle of a call leaves at worst lost clusters: data before the
+ * FAT, new chain entries before the link to them, the link before the size that covers it, a
+ * size cut before its clusters are freed, long-name entries deleted before their short entry.
+ *
+ * EFI_WRITE_PROTECTED on a device without a write op; EFI_VOLUME_FULL when clusters or root
+ * entries run out; EFI_ACCESS_DENIED on what the FAT cannot do (a directory's size, a
+ * non-empty directory's deletion, a directory moved below itself, a name already taken).
+ */
+
+/* Whether dev can be written at all. */
+BOOLEAN fat_writable(const struct fat_volume *vol);
+/* Create the file or directory name (one component) in dir; attributes as FAT_ATTR_*. */
+EFI_STATUS fat_create(struct fat_file *dir, const CHAR16 *name, UINT8 attributes,
+		      struct fat_file *ret_file);
+/*
+ * Write size bytes at offset, extending the file (zeros fill a gap between its end and offset);
+ * file->size follows. EFI_VOLUME_FULL if the space or the 4 GiB FAT limit is exceeded, before
+ * any byte changes.
+ */
+EFI_STATUS fat_write(struct fat_file *file, UINT64 offset, const void *buf, UINTN size);
+/* Cut or extend (with zeros) the file to size bytes. */
+EFI_STATUS fat_set_size(struct fat_file *file, UINT64 size);
+/* Write file's attributes and times to its directory entry. */
+EFI_STATUS fat_update_entry(struct fat_file *file);
+/* Give file the name new_name in directory new_dir (which may be its own). */
+EFI_STATUS fat_rename(struct fat_file *file, const struct fat_file *new_dir,
+		      const CHAR16 *new_name);
+/* Remove the file or empty directory and free its clusters. */
+EFI_STATUS fat_delete(struct fat_file *file);
+/* Write what the helpers left in memory (FAT window, FSInfo). */
+EFI_STATUS fat_flush(struct fat_volume *vol);
+/* Free clusters, counted once by reading the FAT, then kept up to date. */
+EFI_STATUS fat_count_free(struct fat_volume *vol, UINT32 *ret_free);
+/* Whether name can be created on FAT: no control or reserved characters, not "." or "..". */
+BOOLEAN fat_name_valid(const CHAR16 *name);
+
+/* Internal, shared by the lib/storage/fat_*.c writers. */
+EFI_STATUS fat_alloc_chain(struct fat_volume *vol, UINT32 count, UINT32 *ret_first);
+EFI_STATUS fat_free_chain(struct fat_volume *vol, UINT32 first);
+/* How many clusters from c on (1..max) follow each other on disk in c's chain. */
+EFI_STATUS fat_contiguous(struct fat_volume *vol, UINT32 c, UINT32 max, UINT32 *ret_count);
+void fat_stamp(struct fat_volume *vol, UINT16 *ret_date, UINT16 *ret_time);
+/* Write the entries of a new name (long-name ones and the short one built from raw) into dir. */
+EFI_STATUS fat_dirent_add(const struct fat_file *dir, const CHAR16 *name, const UINT8 raw[32],
+			  struct fat_file *ret_file);
+/* Mark file's entries deleted: long-name ones first, so no orphaned part is ever left. */
+EFI_STATUS fat_dirent_remove(const struct fat_file *file);
+/* Copy file's 32-byte short entry into ret_raw. */
+EFI_STATUS fat_dirent_read(const struct fat_file *file, UINT8 ret_raw[32]);
+/* Write a 32-byte short entry back at file's place. */
+EFI_STATUS fat_dirent_write(const struct fat_file *file, const UINT8 raw[32]);
