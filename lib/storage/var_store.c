@@ -497,6 +497,7 @@ static EFI_STATUS scan(struct var_store *vs, struct var_store_report *r, BOOLEAN
 	struct record_header h;
 	UINT32 pos = BANK_HEADER_SIZE, end = BANK_HEADER_SIZE;
 	BOOLEAN in_garbage = FALSE;
+	UINT32 pending = 0;	/* stretches of garbage since the last record */
 	UINT8 tail[sizeof(h)];
 	EFI_STATUS status;
 
@@ -510,6 +511,9 @@ static EFI_STATUS scan(struct var_store *vs, struct var_store_report *r, BOOLEAN
 			UINT32 size = var_store_record_size(h.name_size, h.data_size);
 			UINT32 crc = 0;
 
+			/* Garbage with records after it is damage, not an interrupted last write. */
+			r->damaged += pending;
+			pending = 0;
 			in_garbage = FALSE;
 			if (record_live(&h)) {
 				status = flash_crc(vs, vs->active + pos + sizeof(h),
@@ -532,12 +536,18 @@ static EFI_STATUS scan(struct var_store *vs, struct var_store_report *r, BOOLEAN
 		}
 		if (!all_bytes((const UINT8 *)&h, ALIGN, 0xff)) {
 			if (!in_garbage)
-				r->damaged++;
+				pending++;
 			in_garbage = TRUE;
 			end = pos + ALIGN;
+		} else {
+			in_garbage = FALSE;
 		}
 		pos += ALIGN;
 	}
+	/*
+	 * Garbage after the last record is what a power loss while a header was being written
+	 * leaves (its erased bytes may split it in stretches): not damage.
+	 */
 	/* The few bytes after the last whole header: no record fits there, but they must be erased. */
 	if (pos < vs->bank_size) {
 		status = flash_read(vs, vs->active + pos, tail, vs->bank_size - pos);

@@ -53,9 +53,10 @@ def test_zeroed_store_is_formatted_and_damage_is_reported_not_fatal(tmp_path, qe
     out = power_on(qemu, disk, store)
     assert "variables: 128 KiB store on pflash, 0 variables kept, blank: formatted" in out, out
     power_on(qemu, disk, store)
-    # Garbage after the records of the bank in use: skipped, said so, and the boot goes on.
+    # A flipped byte in the first record's data (PlatformLang, seeded on the first boot):
+    # skipped, said so, and the boot goes on.
     data = bytearray(store.read_bytes())
-    data[0x4000:0x4010] = b"\x5a" * 16
+    data[32 + 40 + 26] ^= 0x01
     store.write_bytes(bytes(data))
     out = power_on(qemu, disk, store)
     assert "DAMAGED: 1 records or stretches skipped" in out, out
