@@ -497,6 +497,8 @@ static EFI_STATUS scan(struct var_store *vs, struct var_store_report *r, BOOLEAN
 	struct record_header h;
 	UINT32 pos = BANK_HEADER_SIZE, end = BANK_HEADER_SIZE;
 	BOOLEAN in_garbage = FALSE;
+	UINT32 pending = 0;	/* stretches of garbage since the last record */
+	UINT32 garbage_start = 0;
 	UINT8 tail[sizeof(h)];
 	EFI_STATUS status;
 
@@ -510,6 +512,9 @@ static EFI_STATUS scan(struct var_store *vs, struct var_store_report *r, BOOLEAN
 			UINT32 size = var_store_record_size(h.name_size, h.data_size);
 			UINT32 crc = 0;
 
+			/* Garbage with records after it is damage, not an interrupted last write. */
+			r->damaged += pending;
+			pending = 0;
 			in_garbage = FALSE;
 			if (record_live(&h)) {
 				status = flash_crc(vs, vs->active + pos + sizeof(h),
@@ -530,14 +535,26 @@ static EFI_STATUS scan(struct var_store *vs, struct var_store_report *r, BOOLEAN
 			end = pos;
 			continue;
 		}
-		if (!all_bytes((const UINT8 *)&h, ALIGN, 0xff)) {
+		if (all_bytes((const UINT8 *)&h, ALIGN, 0x00)) {
+			/* Cleared: an interrupted write that an earlier mount zeroed. */
+			in_garbage = FALSE;
+			end = pos + ALIGN;
+		} else if (!all_bytes((const UINT8 *)&h, ALIGN, 0xff)) {
+			if (!pending)
+				garbage_start = pos;
 			if (!in_garbage)
-				r->damaged++;
+				pending++;
 			in_garbage = TRUE;
 			end = pos + ALIGN;
+		} else {
+			in_garbage = FALSE;
 		}
 		pos += ALIGN;
 	}
+	/*
+	 * Garbage after the last record is what a power loss while a header was being written
+	 * leaves (its erased bytes may split it in stretches): not damage.
+	 */
 	/* The few bytes after the last whole header: no record fits there, but they must be erased. */
 	if (pos < vs->bank_size) {
 		status = flash_read(vs, vs->active + pos, tail, vs->bank_size - pos);
@@ -547,6 +564,22 @@ static EFI_STATUS scan(struct var_store *vs, struct var_store_report *r, BOOLEAN
 			end = vs->bank_size;
 	}
 	vs->end = end;
+	/*
+	 * Zero what the interrupted write left (bits only go 1 -> 0), so that once records follow
+	 * it the next mount sees a cleared stretch, not damage. No header starts with 8 zeroes.
+	 */
+	if (fix && pending) {
+		static const UINT8 zeroes[CHUNK];
+
+		for (UINT32 off = garbage_start; off < end && off + ALIGN <= vs->bank_size;) {
+			UINT32 n = end - off < CHUNK ? end - off : CHUNK;
+
+			status = flash_program(vs, vs->active + off, zeroes, n);
+			if (EFI_ERROR(status))
+				return status;
+			off += n;
+		}
+	}
 	return EFI_SUCCESS;
 }
 

@@ -53,9 +53,10 @@ def test_zeroed_store_is_formatted_and_damage_is_reported_not_fatal(tmp_path, qe
     out = power_on(qemu, disk, store)
     assert "variables: 128 KiB store on pflash, 0 variables kept, blank: formatted" in out, out
     power_on(qemu, disk, store)
-    # Garbage after the records of the bank in use: skipped, said so, and the boot goes on.
+    # A flipped byte in the first record's data (PlatformLang, seeded on the first boot):
+    # skipped, said so, and the boot goes on.
     data = bytearray(store.read_bytes())
-    data[0x4000:0x4010] = b"\x5a" * 16
+    data[32 + 40 + 26] ^= 0x01
     store.write_bytes(bytes(data))
     out = power_on(qemu, disk, store)
     assert "DAMAGED: 1 records or stretches skipped" in out, out
@@ -128,3 +129,59 @@ def test_efivarfs_writes_from_linux_persist(tmp_path, qemu):
     # Listed before this boot's initramfs writes it again: it came from the flash.
     assert "StrataLinuxTest" in names, run.log()
     assert "[Firmware Bug]" not in run.output, run.log()
+
+
+LOOP_GUID = "3f0b3e1c-7a54-4b1e-9d2c-5354524154a1"  # images/initramfs/init, strata.action=varloop
+LOOP_PAD = b"-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+
+
+def mkimage_vars(*args):
+    return subprocess.run([str(BUILD / "mkimage"), "vars", *map(str, args)], capture_output=True)
+
+
+def test_sigkill_during_a_write_loop_from_linux_loses_nothing(tmp_path, qemu):
+    """QEMU killed twenty times at random moments while Linux writes variables in a loop: each
+    time the store verifies, every write that returned is there whole, and the one in flight is
+    there whole or not at all."""
+    import random
+    import re
+    import time
+
+    disk = linux_image("systemd-boot", tmp_path)
+    entry = tmp_path / "varloop.conf"
+    entry.write_text("title Strata varloop\nlinux /linux/vmlinuz\ninitrd /linux/initrd.img\n"
+                     "options console=ttyS0 panic=-1 strata.action=varloop\n")
+    loader = tmp_path / "loader.conf"
+    loader.write_text("timeout 0\ndefault varloop.conf\n")
+    for src, dest in ((entry, "::/loader/entries/varloop.conf"),
+                      (loader, "::/loader/loader.conf")):
+        subprocess.run(["mcopy", "-o", "-i", f"{disk}@@1M", str(src), dest], check=True)
+    store = tmp_path / "vars.fd"
+    store.write_bytes(b"\xff" * MIB)
+    rng = random.Random(16)
+    returned = {}  # run -> writes that returned
+    for kill in range(20):
+        run = qemu(disk, memory="512", vars_store=store)
+        assert run.wait_for("strata: varloop started", LINUX_TIMEOUT), run.log()
+        time.sleep(rng.uniform(0.0, 1.5))
+        run.kill()  # SIGKILL
+        assert "varloop write failed" not in run.output, run.log()
+        for r, i in re.findall(r"strata: varloop ([0-9a-f]{8}) (\d+)", run.output):
+            returned[r] = max(returned.get(r, 0), int(i))
+        verify = mkimage_vars("verify", store)
+        assert verify.returncode == 0, (kill, verify.stdout, verify.stderr)
+        names = re.findall(rb"StrataLoop_([0-9a-f]{8})_(\d+) attrs=0x7 size=(\d+)",
+                           mkimage_vars("list", store).stdout)
+        found = {}
+        for r, i, size in names:
+            found.setdefault(r.decode(), set()).add(int(i))
+        for r, last in returned.items():
+            # Every write that returned survived; at most the one in flight besides.
+            assert set(range(1, last + 1)) <= found.get(r, set()), (kill, r, last)
+            assert found[r] <= set(range(1, last + 2)), (kill, r, last, max(found[r]))
+        # Each is whole: its own name's value, never a mix.
+        for r, i, size in names[-3:]:
+            got = mkimage_vars("get", store, f"StrataLoop_{r.decode()}_{i.decode()}", "--guid",
+                               LOOP_GUID).stdout
+            assert got == b"value-" + r + b"-" + i + LOOP_PAD, (kill, got[:40])
+    assert sum(returned.values()) > 20

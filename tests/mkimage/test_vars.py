@@ -51,7 +51,7 @@ def test_blank_and_damaged_files(tmp_path):
     store.write_bytes(b"\x00" * (128 * 1024))
     ok("set", store, "A", "--data", "1")  # a blank file is formatted first
     data = bytearray(store.read_bytes())
-    data[40:44] = b"\x5a\x5a\x5a\x5a"  # the only record's header
+    data[32 + 40 + 4] ^= 0x01  # the only record's data (after its header and name "A")
     store.write_bytes(bytes(data))
     r = vars_("verify", store)
     assert r.returncode == 1 and b"DAMAGED" in r.stdout
