@@ -8,9 +8,9 @@ STAGE1_CORE := stage1/core/memory.c stage1/core/paging.c stage1/core/pool.c \
 	stage1/core/system_table.c stage1/core/image.c stage1/core/exit_boot_services.c \
 	stage1/core/runtime.c stage1/core/exception.c stage1/core/debug_image.c
 STAGE1_PROTOCOLS := stage1/protocols/console.c stage1/protocols/device_path.c \
-	stage1/protocols/disk.c stage1/protocols/filesystem.c stage1/protocols/file_write.c \
-	stage1/protocols/rng.c stage1/protocols/load_file2.c stage1/protocols/file_load.c \
-	stage1/protocols/gop.c
+	stage1/protocols/disk.c stage1/protocols/disk_controllers.c stage1/protocols/filesystem.c \
+	stage1/protocols/file_write.c stage1/protocols/rng.c stage1/protocols/load_file2.c \
+	stage1/protocols/file_load.c stage1/protocols/gop.c
 STAGE1_PLATFORM := stage1/platform/acpi.c stage1/platform/smbios.c
 STAGE1_BOOT := stage1/boot/boot_manager.c stage1/boot/boot_image.c stage1/boot/bls.c \
 	stage1/boot/linux_loader.c

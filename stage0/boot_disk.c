@@ -1,90 +1,264 @@
 /* SPDX-License-Identifier: MIT */
-/* Finding the boot disk: each virtio-blk disk in PCI order, its GPT, its ESP, a /STRATA directory. */
+/* Finding the boot disk: every virtio-blk disk and AHCI port, bootorder first, each ESP's /STRATA. */
+#include "lib/drivers/fw_cfg.h"
+#include "lib/drivers/io.h"
 #include "lib/drivers/pci.h"
+#include "lib/platform/bootorder.h"
+#include "lib/printf.h"
 #include "lib/storage/gpt.h"
+#include "lib/string.h"
 #include "stage0/stage0.h"
 
 #define LOG_PREFIX "disk: "
 #include "lib/log.h"
 
-static UINT8 queue_memory[VIRTIO_BLK_QUEUE_MEMORY] __attribute__((aligned(4096)));
+#define MAX_CANDIDATES 32
+#define MAX_HBAS 4
+#define BOOTORDER_SIZE 2048
+#define PCI_SECONDARY_BUS 0x19
+/* Ranks of disks no bootorder line names: after every named one, in PCI order. */
+#define RANK_UNNAMED 0x10000
+
+struct candidate {
+	struct pci_address pci;
+	UINT8 transport;	/* enum handoff_disk_controller; AHCI until virtio is probed */
+	UINT8 port;
+	UINT8 hba;		/* index in hbas[] for AHCI */
+	INT32 rank;
+};
+
+static UINT8 device_memory[AHCI_PORT_MEMORY > VIRTIO_BLK_QUEUE_MEMORY ? AHCI_PORT_MEMORY
+									: VIRTIO_BLK_QUEUE_MEMORY]
+	__attribute__((aligned(4096)));
 static UINT8 scratch[BLOCK_MAX_SIZE] __attribute__((aligned(16)));
+static struct ahci_hba hbas[MAX_HBAS];
+static struct candidate candidates[MAX_CANDIDATES];
+static char bootorder[BOOTORDER_SIZE];
 
-/* Mount the ESP of one disk and check it is a Strata boot disk. */
-static EFI_STATUS boot_disk_probe(struct handoff *h, struct boot_disk *disk, struct pci_address a)
-{
-	static const EFI_GUID esp_type = GPT_ESP_TYPE_GUID;
-	struct gpt_disk gpt;
-	struct gpt_partition esp;
-	struct fat_file dir;
-	EFI_STATUS status;
-
-	status = virtio_blk_init(&disk->blk, a, queue_memory);
-	if (EFI_ERROR(status))
-		return status;
-	status = gpt_read(&disk->blk.block, scratch, &gpt);
-	if (EFI_ERROR(status)) {
-		log_warn_status(status, "%02x:%02x.%x: no usable GPT", a.bus, a.device, a.function);
-		goto err_shutdown;
-	}
-	if (gpt.used_backup)
-		log_warn("%02x:%02x.%x: primary GPT damaged, using the backup", a.bus, a.device,
-			 a.function);
-	status = gpt_find_partition(&disk->blk.block, &gpt, &esp_type, scratch, &esp);
-	if (EFI_ERROR(status)) {
-		log_warn_status(status, "%02x:%02x.%x: no EFI system partition", a.bus, a.device,
-				a.function);
-		goto err_shutdown;
-	}
-	status = fat_mount(&disk->esp, &disk->blk.block, esp.first_lba,
-			   esp.last_lba - esp.first_lba + 1);
-	if (EFI_ERROR(status)) {
-		log_warn_status(status, "%02x:%02x.%x: ESP is not a FAT file system", a.bus,
-				a.device, a.function);
-		goto err_shutdown;
-	}
-	status = fat_open(&disk->esp, NULL, u"\\STRATA", &dir);
-	if (EFI_ERROR(status) || !(dir.attributes & FAT_ATTR_DIRECTORY)) {
-		status = EFI_NOT_FOUND;
-		log_warn("%02x:%02x.%x: ESP has no /STRATA directory", a.bus, a.device, a.function);
-		goto err_shutdown;
-	}
-
-	h->boot_disk = (struct handoff_boot_disk){
-		.pci_bus = a.bus,
-		.pci_device = a.device,
-		.pci_function = a.function,
-		.transport =
-			disk->blk.transport.modern ? HANDOFF_VIRTIO_MODERN : HANDOFF_VIRTIO_LEGACY,
-		.partition_number = esp.number,
-		.partition_first_lba = esp.first_lba,
-		.partition_last_lba = esp.last_lba,
-		.partition_guid = esp.unique_guid,
-		.disk_guid = gpt.header.disk_guid,
-		.block_size = disk->blk.block.block_size,
-		.block_count = disk->blk.block.block_count,
-	};
-	log_info("boot disk %02x:%02x.%x (virtio-blk %s, %llu MiB), ESP is partition %u, FAT%u",
-		 a.bus, a.device, a.function, disk->blk.transport.modern ? "modern" : "legacy",
-		 disk->blk.block.block_count * disk->blk.block.block_size >> 20, esp.number,
-		 disk->esp.fat_type);
-	return EFI_SUCCESS;
-
-err_shutdown:
-	virtio_blk_shutdown(&disk->blk);
-	return status;
-}
-
-EFI_STATUS boot_disk_find(struct handoff *h, struct boot_disk *ret_disk)
+/* The bridge whose secondary bus is bus, as pci_setup numbered them. */
+static BOOLEAN parent_bridge(UINT8 bus, struct pci_address *ret_bridge)
 {
 	struct pci_address a;
 	UINT32 cursor = 0;
 
-	while (pci_next_function(&cursor, &a)) {
-		if (!virtio_blk_match(a))
+	while (pci_next_function(&cursor, &a))
+		if ((pci_read8(a, PCI_HEADER_TYPE) & 0x7f) == 1 &&
+		    pci_read8(a, PCI_SECONDARY_BUS) == bus && a.bus < bus) {
+			*ret_bridge = a;
+			return TRUE;
+		}
+	return FALSE;
+}
+
+/* The candidate's line in QEMU's bootorder, or RANK_UNNAMED + its PCI order. */
+static INT32 candidate_rank(const struct candidate *c, UINTN bootorder_size, UINT32 order)
+{
+	struct bootorder_device dev = { .drive = c->transport == HANDOFF_DISK_AHCI ? c->port : -1 };
+	struct pci_address a = c->pci, reversed[BOOTORDER_MAX_DEPTH];
+	INT32 rank;
+
+	for (;;) {
+		if (dev.depth == BOOTORDER_MAX_DEPTH)
+			return RANK_UNNAMED + (INT32)order;
+		reversed[dev.depth++] = a;
+		if (a.bus == 0)
+			break;
+		if (!parent_bridge(a.bus, &a))
+			return RANK_UNNAMED + (INT32)order;
+	}
+	for (UINT32 i = 0; i < dev.depth; i++) {
+		dev.pci[i].device = reversed[dev.depth - 1 - i].device;
+		dev.pci[i].function = reversed[dev.depth - 1 - i].function;
+	}
+	rank = bootorder_size ? bootorder_rank(bootorder, bootorder_size, &dev) : -1;
+	return rank >= 0 ? rank : RANK_UNNAMED + (INT32)order;
+}
+
+static void describe(const struct candidate *c, char *buf, UINTN size)
+{
+	if (c->transport == HANDOFF_DISK_AHCI)
+		snprintf(buf, size, "%02x:%02x.%x port %u", c->pci.bus, c->pci.device,
+			 c->pci.function, c->port);
+	else
+		snprintf(buf, size, "%02x:%02x.%x", c->pci.bus, c->pci.device, c->pci.function);
+}
+
+/* Every disk on every controller stage0 drives, sorted by rank; returns how many. */
+static UINT32 candidates_collect(void)
+{
+	UINTN bootorder_size = 0;
+	struct pci_address a;
+	UINT32 cursor = 0, count = 0, hba_count = 0;
+
+	if (EFI_ERROR(fw_cfg_read_file("bootorder", bootorder, sizeof(bootorder) - 1,
+				       &bootorder_size)))
+		bootorder_size = 0;
+	bootorder[bootorder_size] = 0;
+	while (pci_next_function(&cursor, &a) && count < MAX_CANDIDATES) {
+		if (virtio_blk_match(a)) {
+			candidates[count++] = (struct candidate){ .pci = a,
+								  .transport = HANDOFF_VIRTIO_MODERN };
 			continue;
-		if (!EFI_ERROR(boot_disk_probe(h, ret_disk, a)))
+		}
+		if (!ahci_match(a) || hba_count == MAX_HBAS ||
+		    EFI_ERROR(ahci_hba_init(&hbas[hba_count], a)))
+			continue;
+		for (UINT8 port = 0; port < AHCI_MAX_PORTS && count < MAX_CANDIDATES; port++) {
+			enum ahci_device_kind kind = ahci_port_probe(&hbas[hba_count], port);
+
+			if (kind == AHCI_DEVICE_ATAPI)
+				log_info("%02x:%02x.%x port %u: CD-ROM, not read by stage0 yet", a.bus,
+					 a.device, a.function, port);
+			if (kind != AHCI_DEVICE_ATA)
+				continue;
+			candidates[count++] = (struct candidate){ .pci = a,
+								  .transport = HANDOFF_DISK_AHCI,
+								  .port = port,
+								  .hba = (UINT8)hba_count };
+		}
+		hba_count++;
+	}
+	for (UINT32 i = 0; i < count; i++)
+		candidates[i].rank = candidate_rank(&candidates[i], bootorder_size, i);
+	/* Insertion sort: a handful of disks, and equal ranks keep PCI order. */
+	for (UINT32 i = 1; i < count; i++) {
+		struct candidate c = candidates[i];
+		UINT32 j = i;
+
+		for (; j > 0 && candidates[j - 1].rank > c.rank; j--)
+			candidates[j] = candidates[j - 1];
+		candidates[j] = c;
+	}
+	return count;
+}
+
+static EFI_STATUS disk_open(struct boot_disk *disk, const struct candidate *c)
+{
+	EFI_STATUS status;
+
+	disk->transport = c->transport;
+	disk->pci = c->pci;
+	disk->port = c->port;
+	if (c->transport == HANDOFF_DISK_AHCI) {
+		status = ahci_disk_init(&disk->ahci, &hbas[c->hba], c->port, device_memory);
+		disk->block = &disk->ahci.block;
+		return status;
+	}
+	status = virtio_blk_init(&disk->virtio, c->pci, device_memory);
+	if (!EFI_ERROR(status) && !disk->virtio.transport.modern)
+		disk->transport = HANDOFF_VIRTIO_LEGACY;
+	disk->block = &disk->virtio.block;
+	return status;
+}
+
+void boot_disk_shutdown(struct boot_disk *disk)
+{
+	if (disk->transport == HANDOFF_DISK_AHCI)
+		ahci_disk_shutdown(&disk->ahci);
+	else
+		virtio_blk_shutdown(&disk->virtio);
+}
+
+/* Mount one ESP and ask accept whether its /STRATA holds usable stages. */
+static EFI_STATUS esp_try(struct handoff *h, struct boot_disk *disk, const char *name,
+			  const struct gpt_partition *esp, boot_disk_accept_fn accept)
+{
+	struct fat_file dir;
+	EFI_STATUS status;
+
+	status = fat_mount(&disk->esp, disk->block, esp->first_lba,
+			   esp->last_lba - esp->first_lba + 1);
+	if (EFI_ERROR(status))
+		return log_warn_status(status, "%s: ESP %u is not a FAT file system", name,
+				       esp->number);
+	status = fat_open(&disk->esp, NULL, u"\\STRATA", &dir);
+	if (EFI_ERROR(status) || !(dir.attributes & FAT_ATTR_DIRECTORY)) {
+		log_warn("%s: ESP %u has no /STRATA directory", name, esp->number);
+		return EFI_NOT_FOUND;
+	}
+	h->timestamps[HANDOFF_TS_DISK] = rdtsc();
+	status = accept(h, &disk->esp);
+	if (EFI_ERROR(status))
+		return log_warn_status(status, "%s: ESP %u holds no usable stage1", name,
+				       esp->number);
+	return EFI_SUCCESS;
+}
+
+/* Every ESP of one disk in entry order, until one is accepted. */
+static EFI_STATUS disk_try(struct handoff *h, struct boot_disk *disk, const char *name,
+			   boot_disk_accept_fn accept, struct gpt_disk *gpt,
+			   struct gpt_partition *ret_esp)
+{
+	static const EFI_GUID esp_type = GPT_ESP_TYPE_GUID;
+	EFI_STATUS status;
+	BOOLEAN any = FALSE;
+
+	status = gpt_read(disk->block, scratch, gpt);
+	if (EFI_ERROR(status))
+		return log_warn_status(status, "%s: no usable GPT", name);
+	if (gpt->used_backup)
+		log_warn("%s: primary GPT damaged, using the backup", name);
+	for (UINT32 n = 1; n <= gpt->header.number_of_partition_entries; n++) {
+		status = gpt_get_partition(disk->block, gpt, n, scratch, ret_esp);
+		if (status == EFI_NOT_FOUND)
+			continue;
+		if (EFI_ERROR(status))
+			break;
+		if (memcmp(&ret_esp->type_guid, &esp_type, sizeof(esp_type)))
+			continue;
+		any = TRUE;
+		if (!EFI_ERROR(esp_try(h, disk, name, ret_esp, accept)))
 			return EFI_SUCCESS;
+	}
+	if (!any)
+		log_warn("%s: no EFI system partition", name);
+	return EFI_NOT_FOUND;
+}
+
+EFI_STATUS boot_disk_find(struct handoff *h, struct boot_disk *disk, boot_disk_accept_fn accept)
+{
+	UINT32 count = candidates_collect();
+
+	for (UINT32 i = 0; i < count; i++) {
+		const struct candidate *c = &candidates[i];
+		struct gpt_disk gpt;
+		struct gpt_partition esp;
+		char name[32];
+		EFI_STATUS status;
+
+		describe(c, name, sizeof(name));
+		status = disk_open(disk, c);
+		if (EFI_ERROR(status)) {
+			log_warn_status(status, "%s: cannot be read", name);
+			continue;
+		}
+		status = disk_try(h, disk, name, accept, &gpt, &esp);
+		if (EFI_ERROR(status)) {
+			boot_disk_shutdown(disk);
+			continue;
+		}
+		h->boot_disk = (struct handoff_boot_disk){
+			.pci_bus = c->pci.bus,
+			.pci_device = c->pci.device,
+			.pci_function = c->pci.function,
+			.transport = disk->transport,
+			.port = c->port,
+			.partition_number = esp.number,
+			.partition_first_lba = esp.first_lba,
+			.partition_last_lba = esp.last_lba,
+			.partition_guid = esp.unique_guid,
+			.disk_guid = gpt.header.disk_guid,
+			.block_size = disk->block->block_size,
+			.block_count = disk->block->block_count,
+		};
+		log_info("boot disk %s (%s, %llu MiB, %s), ESP is partition %u, FAT%u", name,
+			 disk->transport == HANDOFF_DISK_AHCI	   ? "AHCI"
+			 : disk->transport == HANDOFF_VIRTIO_MODERN ? "virtio-blk modern"
+								    : "virtio-blk legacy",
+			 disk->block->block_count * disk->block->block_size >> 20,
+			 c->rank < RANK_UNNAMED ? "bootindex" : "PCI order",
+			 esp.number, disk->esp.fat_type);
+		return EFI_SUCCESS;
 	}
 	return EFI_NOT_FOUND;
 }

@@ -5,6 +5,7 @@
 #include "lib/drivers/io.h"
 #include "lib/drivers/pci.h"
 #include "lib/drivers/serial.h"
+#include "lib/drivers/timer.h"
 #include "lib/formats/stage_image.h"
 #include "lib/string.h"
 #include "stage0/stage0.h"
@@ -49,25 +50,30 @@ static void check_backup(struct handoff *h, struct fat_volume *esp)
 	memory_free_last(h, backup.base);
 }
 
-static struct loaded_stage load_stage1(struct handoff *h, struct fat_volume *esp)
+static struct loaded_stage stage1;
+
+/* STAGE1.BIN, else STAGE1.BAK; an ESP with neither usable is passed over for the next one. */
+static EFI_STATUS load_stage1(struct handoff *h, struct fat_volume *esp)
 {
-	struct loaded_stage stage;
 	EFI_STATUS status;
 
-	status = stage_load(h, esp, u"\\STRATA\\STAGE1.BIN", STAGE_KIND_STAGE1, &stage);
+	status = stage_load(h, esp, u"\\STRATA\\STAGE1.BIN", STAGE_KIND_STAGE1, &stage1);
 	if (!EFI_ERROR(status)) {
-		log_info("stage1 %s from STAGE1.BIN verified", stage.header.version_string);
+		h->flags &= ~HANDOFF_FLAG_STAGE1_BACKUP;
+		log_info("stage1 %s from STAGE1.BIN verified", stage1.header.version_string);
 		check_backup(h, esp);
-		return stage;
+		return EFI_SUCCESS;
 	}
 	log_error("STAGE1.BIN is unusable, falling back to the backup copy STAGE1.BAK");
-	status = stage_load(h, esp, u"\\STRATA\\STAGE1.BAK", STAGE_KIND_STAGE1, &stage);
-	if (EFI_ERROR(status))
-		panic("no usable stage1: STAGE1.BIN and STAGE1.BAK both failed; "
-		      "write a good one with 'mkimage update IMAGE --stage1 FILE'");
-	log_warn("booting the BACKUP stage1 %s from STAGE1.BAK", stage.header.version_string);
+	status = stage_load(h, esp, u"\\STRATA\\STAGE1.BAK", STAGE_KIND_STAGE1, &stage1);
+	if (EFI_ERROR(status)) {
+		log_error("no usable stage1: STAGE1.BIN and STAGE1.BAK both failed on this ESP; "
+			  "write a good one with 'mkimage update IMAGE --stage1 FILE'");
+		return EFI_LOAD_ERROR;
+	}
+	log_warn("booting the BACKUP stage1 %s from STAGE1.BAK", stage1.header.version_string);
 	h->flags |= HANDOFF_FLAG_STAGE1_BACKUP;
-	return stage;
+	return EFI_SUCCESS;
 }
 
 static void load_runtime(struct handoff *h, struct fat_volume *esp)
@@ -102,7 +108,6 @@ void stage0_main(void)
 {
 	struct handoff *h = &stage0_handoff, *final;
 	struct pci_windows windows;
-	struct loaded_stage stage1;
 	UINT32 functions;
 	EFI_STATUS status;
 
@@ -113,6 +118,7 @@ void stage0_main(void)
 	log_init(h->serial_port);
 	h->tsc_hz = platform_calibrate_tsc();
 	log_set_tsc_hz(h->tsc_hz);
+	timer_set_tsc_hz(h->tsc_hz);
 	log_info("Strata stage0 %s", STRATA_VERSION);
 
 	if (!fw_cfg_init())
@@ -134,13 +140,11 @@ void stage0_main(void)
 	log_info("PCI: %u functions, MMIO %llx..%llx", functions, h->pci_mmio32_base,
 		 windows.mmio_base);
 
-	status = boot_disk_find(h, &boot_disk);
+	status = boot_disk_find(h, &boot_disk, load_stage1);
 	if (EFI_ERROR(status))
-		panic("no boot disk: no virtio-blk disk with an EFI system partition holding "
-		      "/STRATA");
-	timestamp(h, HANDOFF_TS_DISK);
+		panic("no boot disk: no virtio-blk or AHCI disk has an EFI system partition "
+		      "holding a usable /STRATA/STAGE1.BIN or STAGE1.BAK");
 
-	stage1 = load_stage1(h, &boot_disk.esp);
 	h->stage1_base = (UINTN)stage1.base;
 	h->stage1_memory_size = stage1.header.memory_size;
 	h->stage1_version = stage1.header.image_version;
@@ -149,7 +153,7 @@ void stage0_main(void)
 	timestamp(h, HANDOFF_TS_RUNTIME);
 
 	/* The device must stop before stage1 owns its queue memory; stage1 brings it up again. */
-	virtio_blk_shutdown(&boot_disk.blk);
+	boot_disk_shutdown(&boot_disk);
 
 	final = memory_alloc(h, sizeof(*h), HANDOFF_RESERVED_HANDOFF);
 	if (!final)

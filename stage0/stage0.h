@@ -4,6 +4,7 @@
 
 #include "include/strata/handoff.h"
 #include "include/strata/stage_image.h"
+#include "lib/drivers/ahci.h"
 #include "lib/drivers/virtio_blk.h"
 #include "lib/storage/fat.h"
 
@@ -29,11 +30,25 @@ void memory_free_last(struct handoff *h, void *p);
 
 /* boot_disk.c */
 struct boot_disk {
-	struct virtio_blk blk;
+	UINT8 transport;	/* enum handoff_disk_controller */
+	UINT8 port;
+	struct pci_address pci;
+	union {
+		struct virtio_blk virtio;
+		struct ahci_disk ahci;
+	};
+	struct block_device *block;
 	struct fat_volume esp;
 };
-/* Find the first virtio-blk disk whose ESP holds a /STRATA directory and mount that ESP. */
-EFI_STATUS boot_disk_find(struct handoff *h, struct boot_disk *ret_disk);
+/* Whether an ESP with /STRATA holds usable stages (loads them); an error passes the ESP over. */
+typedef EFI_STATUS (*boot_disk_accept_fn)(struct handoff *h, struct fat_volume *esp);
+/*
+ * Try the ESPs of every virtio-blk disk and AHCI port, those QEMU's bootorder names first, then
+ * in PCI order, until accept takes one; the disk stays open with that ESP mounted.
+ */
+EFI_STATUS boot_disk_find(struct handoff *h, struct boot_disk *disk, boot_disk_accept_fn accept);
+/* Stop the disk so it no longer touches stage0's memory. */
+void boot_disk_shutdown(struct boot_disk *disk);
 
 /* stage1_loader.c */
 struct loaded_stage {

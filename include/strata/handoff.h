@@ -5,7 +5,7 @@
 #include "include/efi/types.h"
 
 #define HANDOFF_MAGIC 0x46464f4841525453ull /* "STRAHOFF" read as little-endian bytes */
-#define HANDOFF_VERSION 1
+#define HANDOFF_VERSION 2 /* 2: the boot disk may be an AHCI port */
 
 #define HANDOFF_MAX_MEMORY 64
 #define HANDOFF_MAX_RESERVED 16
@@ -48,23 +48,26 @@ struct handoff_memory_range {
 	UINT32 reserved;
 };
 
-enum handoff_virtio_transport {
+/* Which controller the boot disk hangs off; with the PCI address and port it names the disk. */
+enum handoff_disk_controller {
 	HANDOFF_VIRTIO_LEGACY = 1,
 	HANDOFF_VIRTIO_MODERN = 2,
+	HANDOFF_DISK_AHCI = 3,	/* port is the HBA port number */
 };
 
 struct handoff_boot_disk {
 	UINT8 pci_bus;
 	UINT8 pci_device;
 	UINT8 pci_function;
-	UINT8 transport;	/* enum handoff_virtio_transport */
+	UINT8 transport;	/* enum handoff_disk_controller */
 	UINT32 partition_number; /* 1-based GPT entry index of the ESP */
 	UINT64 partition_first_lba;
 	UINT64 partition_last_lba;
 	EFI_GUID partition_guid; /* unique partition GUID of the ESP */
 	EFI_GUID disk_guid;
 	UINT32 block_size;
-	UINT32 reserved;
+	UINT16 port;		/* AHCI port; 0 for virtio-blk */
+	UINT16 reserved;
 	UINT64 block_count;
 };
 

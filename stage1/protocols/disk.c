@@ -1,11 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* BlockIo(2) and DiskIo (UEFI 2.10 §13.7, §13.9-13.10) for virtio-blk disks and GPT partitions. */
+/* BlockIo(2) and DiskIo (UEFI 2.10 §13.7, §13.9-13.10) on every disk and its GPT partitions. */
 #include "include/efi/protocol/block_io.h"
 #include "include/efi/protocol/block_io2.h"
 #include "include/efi/protocol/disk_io.h"
 #include "lib/container_of.h"
-#include "lib/drivers/pci.h"
-#include "lib/drivers/virtio_blk.h"
 #include "lib/formats/device_path.h"
 #include "lib/storage/gpt.h"
 #include "lib/string.h"
@@ -13,20 +11,13 @@
 #include "stage1/core/handles.h"
 #include "stage1/core/memory.h"
 #include "stage1/protocols/device_path.h"
+#include "stage1/protocols/disk.h"
 #include "stage1/protocols/filesystem.h"
-#include "stage1/stage1.h"
 
 #define LOG_PREFIX "disk: "
 #include "lib/log.h"
 
 #define EFI_PART_TYPE_SYSTEM_PART_GUID GPT_ESP_TYPE_GUID
-
-/* One virtio-blk function. */
-struct disk {
-	struct virtio_blk blk;
-	struct pci_address pci;
-	struct disk *next;
-};
 
 /* What a BlockIo handle exposes: a whole disk, or a partition of one (first_lba > 0). */
 struct volume {
@@ -48,12 +39,10 @@ static const EFI_GUID block_io2_guid = EFI_BLOCK_IO2_PROTOCOL_GUID;
 static const EFI_GUID disk_io_guid = EFI_DISK_IO_PROTOCOL_GUID;
 static const EFI_GUID device_path_guid = EFI_DEVICE_PATH_PROTOCOL_GUID;
 
-static struct disk *disks;
 static struct volume *volumes;
-static struct handoff_boot_disk boot_disk;
 static UINT8 scratch[BLOCK_MAX_SIZE] __attribute__((aligned(16)));
 
-/* The virtqueue and request header are shared: no notification may start a request meanwhile. */
+/* A driver's request state is shared: no notification may start a request meanwhile. */
 static EFI_TPL lock(void)
 {
 	EFI_TPL old = tpl_current();
@@ -75,9 +64,9 @@ static EFI_STATUS volume_transfer(struct volume *v, EFI_LBA lba, UINTN count, vo
 	EFI_STATUS status;
 
 	if (write)
-		status = virtio_blk_write(&v->disk->blk, v->first_lba + lba, count, buf);
+		status = v->disk->write(v->disk, v->first_lba + lba, count, buf);
 	else
-		status = block_read(&v->disk->blk.block, v->first_lba + lba, count, buf);
+		status = block_read(v->disk->block, v->first_lba + lba, count, buf);
 	unlock(tpl);
 	if (write && !EFI_ERROR(status)) {
 		/* File systems on this disk may have cached what was just overwritten. */
@@ -132,10 +121,24 @@ static EFI_STATUS EFIAPI block_io_write_blocks(EFI_BLOCK_IO_PROTOCOL *This, UINT
 			     Buffer, TRUE);
 }
 
-/* The device writes through (see virtio_blk_write): a completed write is already stable. */
+static EFI_STATUS volume_flush(struct volume *v)
+{
+	EFI_TPL tpl;
+	EFI_STATUS status;
+
+	if (v->media.ReadOnly)
+		return EFI_SUCCESS;
+	tpl = lock();
+	status = v->disk->flush(v->disk);
+	unlock(tpl);
+	return status;
+}
+
 static EFI_STATUS EFIAPI block_io_flush_blocks(EFI_BLOCK_IO_PROTOCOL *This)
 {
-	return This ? EFI_SUCCESS : EFI_INVALID_PARAMETER;
+	if (!This)
+		return EFI_INVALID_PARAMETER;
+	return volume_flush(container_of(This, struct volume, block_io));
 }
 
 /*
@@ -179,7 +182,9 @@ static EFI_STATUS EFIAPI block_io2_write_blocks(EFI_BLOCK_IO2_PROTOCOL *This, UI
 static EFI_STATUS EFIAPI block_io2_flush_blocks(EFI_BLOCK_IO2_PROTOCOL *This,
 						EFI_BLOCK_IO2_TOKEN *Token)
 {
-	return token_complete(Token, This ? EFI_SUCCESS : EFI_INVALID_PARAMETER);
+	if (!This)
+		return EFI_INVALID_PARAMETER;
+	return token_complete(Token, volume_flush(container_of(This, struct volume, block_io2)));
 }
 
 /* Byte ranges: whole blocks straight to or from buf, partial ones through a bounce block. */
@@ -266,9 +271,9 @@ static EFI_STATUS volume_install(struct disk *disk, EFI_LBA first, UINT64 count,
 		.MediaId = 0,
 		.MediaPresent = TRUE,
 		.LogicalPartition = partition != 0,
-		.ReadOnly = disk->blk.read_only,
-		.BlockSize = disk->blk.block.block_size,
-		.IoAlign = 0,	/* virtio takes any buffer address */
+		.ReadOnly = disk->read_only,
+		.BlockSize = disk->block->block_size,
+		.IoAlign = 0,	/* every driver takes any buffer address (AHCI bounces odd ones) */
 		.LastBlock = count - 1,
 		.LogicalBlocksPerPhysicalBlock = 1,
 	};
@@ -351,7 +356,7 @@ static EFI_STATUS partition_install(struct disk *disk, struct volume *whole,
 	if (guid_equal(&part->type_guid, &esp_type))
 		handle_install(&v->handle, &system_part_guid, NULL);
 	/* Any FAT partition gets a file system; anything else is not ours to read. */
-	status = filesystem_install(v->handle, &disk->blk.block, part->first_lba, count, &v->fs);
+	status = filesystem_install(v->handle, disk->block, part->first_lba, count, &v->fs);
 	if (EFI_ERROR(status) && status != EFI_UNSUPPORTED)
 		log_debug("partition %u: no FAT file system (%s)", part->number,
 			  efi_status_name(status));
@@ -410,20 +415,18 @@ static UINT32 partitions_install(struct disk *disk, struct volume *whole)
 	UINT32 found = 0;
 	EFI_STATUS status;
 
-	status = gpt_read(&disk->blk.block, scratch, &gpt);
+	status = gpt_read(disk->block, scratch, &gpt);
 	if (EFI_ERROR(status))
 		return 0;
 	if (gpt.used_backup)
-		log_warn("%02x:%02x.%x: primary GPT damaged, using the backup", disk->pci.bus,
-			 disk->pci.device, disk->pci.function);
-	entry_cache_fill(&cache, &disk->blk.block, &gpt.header);
+		log_warn("%s: primary GPT damaged, using the backup", disk->name);
+	entry_cache_fill(&cache, disk->block, &gpt.header);
 	for (UINT32 n = 1; n <= gpt.header.number_of_partition_entries; n++) {
 		status = gpt_get_partition(&cache.dev, &gpt, n, scratch, &part);
 		if (status == EFI_NOT_FOUND)
 			continue;
 		if (status == EFI_VOLUME_CORRUPTED) {
-			log_warn("%02x:%02x.%x: partition %u lies outside the disk, skipped",
-				 disk->pci.bus, disk->pci.device, disk->pci.function, n);
+			log_warn("%s: partition %u lies outside the disk, skipped", disk->name, n);
 			continue;
 		}
 		if (EFI_ERROR(status))
@@ -435,102 +438,23 @@ static UINT32 partitions_install(struct disk *disk, struct volume *whole)
 	return found;
 }
 
-static EFI_STATUS disk_add(struct pci_address a)
+EFI_STATUS disk_publish(struct disk *disk, EFI_DEVICE_PATH_PROTOCOL *path,
+			UINT32 *ret_partitions)
 {
-	struct disk *disk = pool_zalloc(sizeof(*disk));
-	EFI_PHYSICAL_ADDRESS queue;
-	EFI_DEVICE_PATH_PROTOCOL *path;
 	struct volume *whole;
-	UINTN pages = (VIRTIO_BLK_QUEUE_MEMORY + 4095) / 4096;
-	UINT32 partitions;
 	EFI_STATUS status;
 
-	if (!disk)
-		return log_error_status(EFI_OUT_OF_RESOURCES, "disk state");
-	disk->pci = a;
-	status = memory_allocate_pages(AllocateAnyPages, EfiBootServicesData, pages, &queue);
-	if (EFI_ERROR(status)) {
-		log_error_status(status, "queue memory");
-		goto err_free;
-	}
-	memset((void *)(UINTN)queue, 0, pages * 4096);
-	status = virtio_blk_init(&disk->blk, a, (void *)(UINTN)queue);
-	if (EFI_ERROR(status)) {
-		log_error_status(status, "%02x:%02x.%x: virtio-blk init", a.bus, a.device,
-				 a.function);
-		goto err_pages;
-	}
-	path = device_path_alloc_pci(a);
-	if (!path) {
-		status = log_error_status(EFI_NOT_FOUND, "%02x:%02x.%x: no path from the root bus",
-					  a.bus, a.device, a.function);
-		goto err_shutdown;
-	}
-	status = volume_install(disk, 0, disk->blk.block.block_count, 0, path, &whole);
+	status = volume_install(disk, 0, disk->block->block_count, 0, path, &whole);
 	if (EFI_ERROR(status))
-		goto err_path;
-	disk->next = disks;
-	disks = disk;
-
-	partitions = partitions_install(disk, whole);
-	log_info("%02x:%02x.%x: virtio-blk %s%s, %llu MiB, %u partition%s", a.bus, a.device,
-		 a.function, disk->blk.transport.modern ? "modern" : "legacy",
-		 disk->blk.read_only ? " read-only" : "",
-		 disk->blk.block.block_count * disk->blk.block.block_size >> 20, partitions,
-		 partitions == 1 ? "" : "s");
-	return EFI_SUCCESS;
-
-err_path:
-	pool_free(path);
-err_shutdown:
-	virtio_blk_shutdown(&disk->blk);
-err_pages:
-	memory_free_pages(queue, pages);
-err_free:
-	pool_free(disk);
-	return status;
-}
-
-/* After ExitBootServices the payload owns memory: no device may keep reading rings in it. */
-static VOID EFIAPI disk_exit_boot_services(EFI_EVENT Event, VOID *Context)
-{
-	for (struct disk *d = disks; d; d = d->next)
-		virtio_blk_shutdown(&d->blk);
-}
-
-EFI_STATUS disk_init(const struct handoff *h)
-{
-	static const EFI_GUID exit_group = EFI_EVENT_GROUP_EXIT_BOOT_SERVICES;
-	struct pci_address a;
-	UINT32 cursor = 0;
-	EFI_EVENT event;
-	EFI_STATUS status;
-
-	boot_disk = h->boot_disk;
-	pci_scan_buses();
-	while (pci_next_function(&cursor, &a))
-		if (virtio_blk_match(a))
-			disk_add(a);
-	if (!disks) {
-		log_warn("no virtio-blk disks");
-		return EFI_SUCCESS;
-	}
-	status = event_create(EVT_NOTIFY_SIGNAL, TPL_CALLBACK, disk_exit_boot_services, NULL,
-			      &exit_group, &event);
-	if (EFI_ERROR(status))
-		return log_error_status(status, "ExitBootServices event");
+		return status;
+	*ret_partitions = partitions_install(disk, whole);
 	return EFI_SUCCESS;
 }
 
-EFI_HANDLE disk_boot_partition(void)
+EFI_HANDLE disk_partition_handle(const struct disk *disk, UINT32 number)
 {
-	for (struct volume *v = volumes; v; v = v->next) {
-		struct pci_address a = v->disk->pci;
-
-		if (a.bus == boot_disk.pci_bus && a.device == boot_disk.pci_device &&
-		    a.function == boot_disk.pci_function &&
-		    v->partition_number == boot_disk.partition_number && v->partition_number)
+	for (struct volume *v = volumes; v; v = v->next)
+		if (v->disk == disk && v->partition_number == number && number)
 			return v->handle;
-	}
 	return NULL;
 }

@@ -18,7 +18,7 @@ def qemu():
 
     def start(disk, machine="q35", virtio="", pflash=False, extra=(), memory="256",
               device_bus=None, snapshot=False, reboot=False, disk_format="raw",
-              vars_store=None):
+              vars_store=None, disk_device=None):
         rom = BUILD / "stage0.rom"
         args = ["qemu-system-x86_64", "-machine", f"{machine},accel={accel()}", "-m", memory,
                 "-display", "none", "-serial", "stdio", "-monitor", "none",
@@ -27,7 +27,9 @@ def qemu():
                 + (",snapshot=on" if snapshot else "")]
         if not reboot:
             args.append("-no-reboot")  # a reset ends QEMU, so a reboot loop cannot hide
-        blk = "virtio-blk-pci,drive=boot" + (f",{virtio}" if virtio else "")
+        # disk_device: another controller for the boot disk, e.g. "ide-hd,bus=ide.0" (q35: AHCI).
+        blk = (f"{disk_device},drive=boot" if disk_device else
+               "virtio-blk-pci,drive=boot" + (f",{virtio}" if virtio else ""))
         if device_bus:
             blk += f",bus={device_bus}"
         args += list(extra) + ["-device", blk]

@@ -94,3 +94,17 @@ def test_systemd_boot_second_entry_chosen_by_keys_on_serial(qemu):
     assert run.wait_for("STRATA-DONE", 120), run.log()
     # systemd-boot's Loader* variables reach Linux through the runtime blob.
     assert re.search(r"strata: efivars names: .*\bLoaderEntrySelected\b", run.output), run.log()
+
+
+def test_linux_uki_boots_from_ahci_disk(qemu):
+    """q35 with the image on the ICH9 AHCI port 0 (as -hda attaches it): stage0 and stage1 read it."""
+    image = IMAGES / "linux-uki.img"
+    if not image.exists():
+        pytest.skip(f"{image} not built (make images)")
+    run = qemu(image, machine="q35", memory="512", extra=["-cpu", "max"], snapshot=True,
+               disk_device="ide-hd,bus=ide.0")
+    assert run.wait_for("STRATA-DONE", LINUX_TIMEOUT), run.log()
+    out = run.output
+    assert "disk: boot disk 00:1f.2 port 0 (AHCI" in out, run.log()
+    assert "disk: 00:1f.2 port 0: AHCI SATA disk, 64 MiB, 1 partition" in out, run.log()
+    assert "ExitBootServices: handing over to the OS" in out

@@ -33,7 +33,7 @@ def test_stage1_receives_handoff_block(tmp_path, qemu, probe_image, machine, vir
     disk = build_disk(tmp_path / "disk.img", {"/STRATA/STAGE1.BIN": probe_image})
     out = boot_to_probe(qemu, disk, machine=machine, virtio=virtio)
     transport = "legacy" if "modern=on" in virtio else "modern"
-    assert "probe: handoff magic ok, version 1" in out
+    assert "probe: handoff magic ok, version 2" in out
     assert f"probe: machine {machine}" in out
     assert f"(virtio-blk {transport}" in out
     assert "ESP partition 1 lba 2048-" in out
@@ -133,3 +133,51 @@ def test_damaged_primary_gpt_uses_backup(tmp_path, qemu, probe_image):
         f.write(struct.pack("<I", crc ^ 0xFFFFFFFF))
     out = boot_to_probe(qemu, disk)
     assert "primary GPT damaged, using the backup" in out
+
+
+def test_boot_disk_on_ahci_port(tmp_path, qemu, probe_image):
+    """q35's built-in ICH9 AHCI at 00:1f.2: the disk on port 2 is found and named in the hand-off."""
+    disk = build_disk(tmp_path / "disk.img", {"/STRATA/STAGE1.BIN": probe_image})
+    out = boot_to_probe(qemu, disk, disk_device="ide-hd,bus=ide.2")
+    assert "disk: boot disk 00:1f.2 port 2 (AHCI, 64 MiB, PCI order), ESP is partition 1" in out
+    assert "probe: boot disk pci 00:1f.2 ahci, ESP partition 1 lba 2048-" in out
+
+
+def test_ahci_disk_without_stages_passes_over_to_virtio_disk(tmp_path, qemu, probe_image):
+    """An AHCI disk first in the boot order whose ESP has no /STRATA: the virtio disk boots."""
+    other = build_disk(tmp_path / "other.img", {"/EFI/BOOT/README.TXT": b"no stages here\n"})
+    disk = build_disk(tmp_path / "disk.img", {"/STRATA/STAGE1.BIN": probe_image})
+    extra = ["-drive", f"if=none,id=other,format=raw,file={other}",
+             "-device", "ide-hd,drive=other,bus=ide.0,bootindex=1"]
+    out = boot_to_probe(qemu, disk, extra=extra, virtio="addr=6")
+    assert "disk: warning: 00:1f.2 port 0: ESP 1 has no /STRATA directory" in out
+    assert "disk: boot disk 00:06.0 (virtio-blk modern, 64 MiB, PCI order)" in out
+    assert "probe: boot disk pci 00:06.0" in out
+
+
+def test_disk_with_unusable_stages_passes_over_to_a_good_copy(tmp_path, qemu, probe_image):
+    """Both stage1 copies bad on the first disk in the boot order: the second disk's boot."""
+    bad = build_disk(tmp_path / "bad.img", {"/STRATA/STAGE1.BIN": corrupt_body(probe_image),
+                                            "/STRATA/STAGE1.BAK": probe_image[:200]})
+    disk = build_disk(tmp_path / "disk.img", {"/STRATA/STAGE1.BIN": probe_image})
+    extra = ["-drive", f"if=none,id=bad,format=raw,file={bad}",
+             "-device", "ide-hd,drive=bad,bus=ide.0,bootindex=1"]
+    out = boot_to_probe(qemu, disk, extra=extra, virtio="addr=6")
+    assert "no usable stage1: STAGE1.BIN and STAGE1.BAK both failed" in out, out
+    assert "disk: warning: 00:1f.2 port 0: ESP 1 holds no usable stage1" in out
+    assert "probe: boot disk pci 00:06.0" in out
+
+
+def test_bootindex_chooses_between_two_bootable_disks(tmp_path, qemu, probe_image):
+    """Two disks that would both boot: QEMU's bootorder (bootindex) decides, not PCI order."""
+    first = build_disk(tmp_path / "first.img", {"/STRATA/STAGE1.BIN": probe_image})
+    disk = build_disk(tmp_path / "disk.img", {"/STRATA/STAGE1.BIN": probe_image})
+    extra = ["-drive", f"if=none,id=ahci,format=raw,file={first}",
+             "-device", "ide-hd,drive=ahci,bus=ide.1,bootindex=1"]
+    out = boot_to_probe(qemu, disk, extra=extra, virtio="addr=6,bootindex=2")
+    assert "disk: boot disk 00:1f.2 port 1 (AHCI, 64 MiB, bootindex)" in out
+    assert "probe: boot disk pci 00:1f.2 ahci" in out
+    out = boot_to_probe(qemu, disk, extra=[
+        "-drive", f"if=none,id=ahci,format=raw,file={first}",
+        "-device", "ide-hd,drive=ahci,bus=ide.1,bootindex=2"], virtio="addr=6,bootindex=1")
+    assert "probe: boot disk pci 00:06.0" in out

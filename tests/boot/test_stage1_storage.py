@@ -337,10 +337,12 @@ def test_device_paths_name_the_bridges(tmp_path, qemu, storage_app, machine, bri
     assert f"STORAGE: appended {hd(1, prefix)}/a.efi" in out, run_log(out)
 
 
-@pytest.mark.parametrize("machine,virtio", [("q35", "disable-legacy=on"),
-                                            ("pc", "disable-modern=on")],
-                         ids=["q35-modern", "pc-legacy"])
-def test_selftest_file_system_and_block_io_cases_pass(tmp_path, qemu, machine, virtio):
+@pytest.mark.parametrize("machine,virtio,disk_device", [("q35", "disable-legacy=on", None),
+                                                        ("pc", "disable-modern=on", None),
+                                                        ("q35", "", "ide-hd,bus=ide.0")],
+                         ids=["q35-modern", "pc-legacy", "q35-ahci"])
+def test_selftest_file_system_and_block_io_cases_pass(tmp_path, qemu, machine, virtio,
+                                                      disk_device):
     pattern = bytes((i * 31 + (i >> 8)) & 0xFF for i in range(20000))
     disk = build_disk(tmp_path / "disk.img", {
         "/STRATA/STAGE1.BIN": BUILD / "stage1.bin",
@@ -351,7 +353,7 @@ def test_selftest_file_system_and_block_io_cases_pass(tmp_path, qemu, machine, v
             b"Strata self-test: long file name fixture.\n",
         "/selftest/subdir/pattern.bin": pattern,
     })
-    run_ = qemu(disk, machine=machine, virtio=virtio, memory="512")
+    run_ = qemu(disk, machine=machine, virtio=virtio, memory="512", disk_device=disk_device)
     assert run_.wait_for(" failed", BOOT_TIMEOUT), run_.log()
     out = run_.output
     for area in ("filesystem.", "block_io.", "images.load_from_file_path", "images.missing_file"):

@@ -1,0 +1,253 @@
+/* SPDX-License-Identifier: MIT */
+/* The disk controllers stage1 drives (virtio-blk, AHCI): bring-up, device paths, shutdown. */
+#include "include/strata/handoff.h"
+#include "lib/drivers/ahci.h"
+#include "lib/drivers/pci.h"
+#include "lib/drivers/timer.h"
+#include "lib/drivers/virtio_blk.h"
+#include "lib/formats/device_path.h"
+#include "lib/printf.h"
+#include "lib/string.h"
+#include "stage1/core/events.h"
+#include "stage1/core/memory.h"
+#include "stage1/protocols/device_path.h"
+#include "stage1/protocols/disk.h"
+#include "stage1/stage1.h"
+
+#define LOG_PREFIX "disk: "
+#include "lib/log.h"
+
+/* OVMF's Sata() node for a port without a multiplier (EDK2 AtaAtapiPassThru). */
+#define SATA_NO_PORT_MULTIPLIER 0xffff
+
+static struct disk *disks;
+static struct handoff_boot_disk boot_disk;
+
+/* Device memory a driver shares with its device: pages that stay below the payload's view. */
+static void *device_memory(UINTN bytes)
+{
+	EFI_PHYSICAL_ADDRESS memory;
+	UINTN pages = (bytes + 4095) / 4096;
+
+	if (EFI_ERROR(memory_allocate_pages(AllocateAnyPages, EfiBootServicesData, pages, &memory)))
+		return NULL;
+	memset((void *)(UINTN)memory, 0, pages * 4096);
+	return (void *)(UINTN)memory;
+}
+
+static EFI_STATUS virtio_write(struct disk *disk, EFI_LBA lba, UINTN count, const void *buf)
+{
+	return virtio_blk_write(&disk->virtio, lba, count, buf);
+}
+
+/* The device writes through (see virtio_blk_write): a completed write is already stable. */
+static EFI_STATUS virtio_flush(struct disk *disk)
+{
+	return EFI_SUCCESS;
+}
+
+static EFI_STATUS ahci_write(struct disk *disk, EFI_LBA lba, UINTN count, const void *buf)
+{
+	return ahci_disk_write(&disk->ahci, lba, count, buf);
+}
+
+static EFI_STATUS ahci_flush(struct disk *disk)
+{
+	return ahci_disk_flush(&disk->ahci);
+}
+
+static void disk_shutdown(struct disk *disk)
+{
+	if (disk->transport == HANDOFF_DISK_AHCI)
+		ahci_disk_shutdown(&disk->ahci);
+	else
+		virtio_blk_shutdown(&disk->virtio);
+}
+
+/* Publish a disk the driver brought up, under path; on failure the caller shuts it down. */
+static EFI_STATUS disk_register(struct disk *disk, EFI_DEVICE_PATH_PROTOCOL *path,
+				const char *what)
+{
+	UINT32 partitions;
+	EFI_STATUS status;
+
+	if (!path)
+		return log_error_status(EFI_OUT_OF_RESOURCES, "%s: no device path", disk->name);
+	status = disk_publish(disk, path, &partitions);
+	if (EFI_ERROR(status)) {
+		pool_free(path);
+		return status;
+	}
+	disk->next = disks;
+	disks = disk;
+	log_info("%s: %s%s, %llu MiB, %u partition%s", disk->name, what,
+		 disk->read_only ? " read-only" : "",
+		 disk->block->block_count * disk->block->block_size >> 20, partitions,
+		 partitions == 1 ? "" : "s");
+	return EFI_SUCCESS;
+}
+
+static EFI_STATUS virtio_add(struct pci_address a)
+{
+	struct disk *disk = pool_zalloc(sizeof(*disk));
+	void *queue;
+	EFI_STATUS status;
+
+	if (!disk)
+		return log_error_status(EFI_OUT_OF_RESOURCES, "disk state");
+	*disk = (struct disk){ .pci = a, .write = virtio_write, .flush = virtio_flush };
+	snprintf(disk->name, sizeof(disk->name), "%02x:%02x.%x", a.bus, a.device, a.function);
+	queue = device_memory(VIRTIO_BLK_QUEUE_MEMORY);
+	if (!queue) {
+		status = log_error_status(EFI_OUT_OF_RESOURCES, "%s: queue memory", disk->name);
+		goto err_free;
+	}
+	status = virtio_blk_init(&disk->virtio, a, queue);
+	if (EFI_ERROR(status)) {
+		log_error_status(status, "%s: virtio-blk init", disk->name);
+		goto err_pages;
+	}
+	disk->block = &disk->virtio.block;
+	disk->read_only = disk->virtio.read_only;
+	disk->transport =
+		disk->virtio.transport.modern ? HANDOFF_VIRTIO_MODERN : HANDOFF_VIRTIO_LEGACY;
+	status = disk_register(disk, device_path_alloc_pci(a),
+			       disk->virtio.transport.modern ? "virtio-blk modern"
+							     : "virtio-blk legacy");
+	if (EFI_ERROR(status))
+		goto err_shutdown;
+	return EFI_SUCCESS;
+
+err_shutdown:
+	virtio_blk_shutdown(&disk->virtio);
+err_pages:
+	memory_free_pages((UINTN)queue, (VIRTIO_BLK_QUEUE_MEMORY + 4095) / 4096);
+err_free:
+	pool_free(disk);
+	return status;
+}
+
+/* PciRoot(0x0)/Pci(0x1F,0x2)/Sata(port,0xFFFF,0x0), as OVMF names a disk on an AHCI port. */
+static EFI_DEVICE_PATH_PROTOCOL *sata_device_path(struct pci_address a, UINT8 port)
+{
+	EFI_DEVICE_PATH_PROTOCOL *pci = device_path_alloc_pci(a), *path;
+	SATA_DEVICE_PATH sata;
+
+	if (!pci)
+		return NULL;
+	device_path_set_node(&sata.Header, MESSAGING_DEVICE_PATH, MSG_SATA_DP, sizeof(sata));
+	sata.HBAPortNumber = port;
+	sata.PortMultiplierPortNumber = SATA_NO_PORT_MULTIPLIER;
+	sata.Lun = 0;
+	path = device_path_alloc_append_node(pci, &sata.Header);
+	pool_free(pci);
+	return path;
+}
+
+static EFI_STATUS ahci_port_add(struct ahci_hba *hba, UINT8 port)
+{
+	struct pci_address a = hba->pci;
+	struct disk *disk = pool_zalloc(sizeof(*disk));
+	void *memory;
+	EFI_STATUS status;
+
+	if (!disk)
+		return log_error_status(EFI_OUT_OF_RESOURCES, "disk state");
+	*disk = (struct disk){
+		.pci = a, .port = port, .transport = HANDOFF_DISK_AHCI,
+		.write = ahci_write, .flush = ahci_flush,
+	};
+	snprintf(disk->name, sizeof(disk->name), "%02x:%02x.%x port %u", a.bus, a.device,
+		 a.function, port);
+	memory = device_memory(AHCI_PORT_MEMORY);
+	if (!memory) {
+		status = log_error_status(EFI_OUT_OF_RESOURCES, "%s: port memory", disk->name);
+		goto err_free;
+	}
+	status = ahci_disk_init(&disk->ahci, hba, port, memory);
+	if (EFI_ERROR(status))
+		goto err_pages;
+	disk->block = &disk->ahci.block;
+	status = disk_register(disk, sata_device_path(a, port), "AHCI SATA disk");
+	if (EFI_ERROR(status))
+		goto err_shutdown;
+	log_debug("%s: %s, serial %s", disk->name, disk->ahci.id.model, disk->ahci.id.serial);
+	return EFI_SUCCESS;
+
+err_shutdown:
+	ahci_disk_shutdown(&disk->ahci);
+err_pages:
+	memory_free_pages((UINTN)memory, (AHCI_PORT_MEMORY + 4095) / 4096);
+err_free:
+	pool_free(disk);
+	return status;
+}
+
+static void ahci_add(struct pci_address a)
+{
+	struct ahci_hba *hba = pool_zalloc(sizeof(*hba));
+
+	if (!hba || EFI_ERROR(ahci_hba_init(hba, a))) {
+		pool_free(hba);
+		return;
+	}
+	for (UINT8 port = 0; port < AHCI_MAX_PORTS; port++) {
+		enum ahci_device_kind kind = ahci_port_probe(hba, port);
+
+		if (kind == AHCI_DEVICE_ATA)
+			ahci_port_add(hba, port);
+		else if (kind == AHCI_DEVICE_ATAPI)
+			log_info("%02x:%02x.%x port %u: ATAPI CD-ROM, not supported yet", a.bus,
+				 a.device, a.function, port);
+	}
+}
+
+/* After ExitBootServices the payload owns memory: no device may keep reading rings in it. */
+static VOID EFIAPI disk_exit_boot_services(EFI_EVENT Event, VOID *Context)
+{
+	for (struct disk *d = disks; d; d = d->next)
+		disk_shutdown(d);
+}
+
+EFI_STATUS disk_init(const struct handoff *h)
+{
+	static const EFI_GUID exit_group = EFI_EVENT_GROUP_EXIT_BOOT_SERVICES;
+	struct pci_address a;
+	UINT32 cursor = 0;
+	EFI_EVENT event;
+	EFI_STATUS status;
+
+	boot_disk = h->boot_disk;
+	timer_set_tsc_hz(h->tsc_hz);
+	pci_scan_buses();
+	while (pci_next_function(&cursor, &a)) {
+		if (virtio_blk_match(a))
+			virtio_add(a);
+		else if (ahci_match(a))
+			ahci_add(a);
+	}
+	if (!disks) {
+		log_warn("no disks");
+		return EFI_SUCCESS;
+	}
+	status = event_create(EVT_NOTIFY_SIGNAL, TPL_CALLBACK, disk_exit_boot_services, NULL,
+			      &exit_group, &event);
+	if (EFI_ERROR(status))
+		return log_error_status(status, "ExitBootServices event");
+	return EFI_SUCCESS;
+}
+
+EFI_HANDLE disk_boot_partition(void)
+{
+	BOOLEAN ahci = boot_disk.transport == HANDOFF_DISK_AHCI;
+
+	for (struct disk *d = disks; d; d = d->next) {
+		if (d->pci.bus != boot_disk.pci_bus || d->pci.device != boot_disk.pci_device ||
+		    d->pci.function != boot_disk.pci_function)
+			continue;
+		if ((d->transport == HANDOFF_DISK_AHCI) != ahci || (ahci && d->port != boot_disk.port))
+			continue;
+		return disk_partition_handle(d, boot_disk.partition_number);
+	}
+	return NULL;
+}
