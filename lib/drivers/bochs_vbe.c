@@ -117,8 +117,3 @@ EFI_STATUS bochs_vbe_set_mode(struct bochs_vbe *vbe, UINT32 width, UINT32 height
 		return log_warn_status(EFI_DEVICE_ERROR, "mode %ux%u not taken", width, height);
 	return EFI_SUCCESS;
 }
-
-void bochs_vbe_disable(struct bochs_vbe *vbe)
-{
-	dispi_write(vbe, DISPI_ENABLE, 0);
-}

@@ -22,5 +22,3 @@ BOOLEAN bochs_vbe_match(struct pci_address a);
 EFI_STATUS bochs_vbe_init(struct bochs_vbe *vbe, struct pci_address a);
 /* Switch to a width x height, 32 bits per pixel linear mode; EFI_UNSUPPORTED if it does not fit. */
 EFI_STATUS bochs_vbe_set_mode(struct bochs_vbe *vbe, UINT32 width, UINT32 height);
-/* Turn the linear mode off (the OS finds the device as the firmware found it). */
-void bochs_vbe_disable(struct bochs_vbe *vbe);

@@ -36,8 +36,6 @@ struct display {
 
 static const EFI_GUID gop_guid = EFI_GRAPHICS_OUTPUT_PROTOCOL_GUID;
 static const EFI_GUID dp_guid = EFI_DEVICE_PATH_PROTOCOL_GUID;
-/* The display the console draws on: the first one found. */
-static struct display *primary;
 
 static void mode_info(const struct display *d, UINT32 number,
 		      EFI_GRAPHICS_OUTPUT_MODE_INFORMATION *ret_info)
@@ -235,8 +233,6 @@ static EFI_STATUS display_install(struct pci_address a)
 	log_info("%02x:%02x.%x: %ux%u, %u modes, frame buffer at %llx", a.bus, a.device, a.function,
 		 d->info.HorizontalResolution, d->info.VerticalResolution, d->mode.MaxMode,
 		 d->mode.FrameBufferBase);
-	if (!primary)
-		primary = d;
 	return EFI_SUCCESS;
 
 err_free:
@@ -255,9 +251,4 @@ EFI_STATUS gop_init(void)
 			found++;
 	}
 	return found ? EFI_SUCCESS : EFI_NOT_FOUND;
-}
-
-EFI_GRAPHICS_OUTPUT_PROTOCOL *gop_primary(void)
-{
-	return primary ? &primary->gop : NULL;
 }
