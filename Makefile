@@ -19,6 +19,7 @@ include mk/mkimage.mk
 include mk/runtime.mk
 include mk/symtab.mk
 include mk/stage0.mk
+include mk/font.mk
 include mk/stage1.mk
 include mk/probe.mk
 include mk/efi-apps.mk

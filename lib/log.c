@@ -8,12 +8,18 @@
 static UINT16 log_port;
 static UINT64 log_tsc_start;
 static UINT64 log_tsc_hz;
+static void (*log_mirror)(const char *line, UINTN length);
 
 void log_init(UINT16 port)
 {
 	log_port = port;
 	if (!log_tsc_start)
 		log_tsc_start = rdtsc();
+}
+
+void log_set_mirror(void (*fn)(const char *line, UINTN length))
+{
+	log_mirror = fn;
 }
 
 void log_set_tsc_hz(UINT64 hz)
@@ -53,6 +59,8 @@ static void log_vprintf(enum log_level level, const char *prefix, const char *fm
 		n = sizeof(line) - 2;
 	line[n++] = '\n';
 	serial_write(log_port, line, n);
+	if (log_mirror)
+		log_mirror(line, n);
 }
 
 void log_printf(enum log_level level, const char *prefix, const char *fmt, ...)

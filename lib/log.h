@@ -17,6 +17,8 @@ enum log_level { LOG_LEVEL_ERROR = 0, LOG_LEVEL_WARN, LOG_LEVEL_INFO, LOG_LEVEL_
 
 /* Send log output to the UART at port (0: nowhere). */
 void log_init(UINT16 port);
+/* Also hand every log line (with its newline) to fn, e.g. the screen's console; NULL stops it. */
+void log_set_mirror(void (*fn)(const char *line, UINTN length));
 /* Tell the log the TSC frequency so it prints milliseconds since the first log_init. */
 void log_set_tsc_hz(UINT64 hz);
 /* Count time from this TSC value (stage0's reset), so every stage logs on one clock. */

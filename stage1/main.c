@@ -13,6 +13,7 @@
 #include "stage1/core/paging.h"
 #include "stage1/core/system_table.h"
 #include "stage1/protocols/console.h"
+#include "stage1/protocols/console_splitter.h"
 #include "stage1/protocols/device_path.h"
 #include "stage1/protocols/gop.h"
 #include "stage1/stage1.h"
@@ -42,13 +43,17 @@ static void optional(EFI_STATUS status, const char *what)
 static __attribute__((noreturn)) void stage1_main(void *arg)
 {
 	const struct handoff *h = arg;
+	EFI_STATUS status;
 
 	require(system_table_init(), "system table");
 	require(image_init_firmware(h), "firmware image handle");
 	optional(debug_image_init(), "debug image table");
 	require(console_init(h->serial_port), "console");
 	exception_test_trigger();
-	optional(gop_init(), "graphics output");
+	status = gop_init();
+	optional(status, "graphics output");
+	if (!EFI_ERROR(status))
+		optional(console_splitter_add_screen(), "text console on the screen");
 	require(device_path_init(), "device path protocols");
 	require(disk_init(h), "storage");
 	optional(acpi_init(), "ACPI tables");
@@ -66,6 +71,7 @@ __attribute__((section(".text.entry"), noreturn)) void stage_entry(struct handof
 	EFI_PHYSICAL_ADDRESS stack;
 
 	log_init(h ? h->serial_port : 0);
+	console_splitter_keep_log();
 	if (!h || h->magic != HANDOFF_MAGIC || h->version != HANDOFF_VERSION ||
 	    h->size != sizeof(*h))
 		panic("stage1: bad hand-off block at %p (stage0 and stage1 versions differ?)", h);

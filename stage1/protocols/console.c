@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The console on the serial port: text output with ANSI escapes, text input decoding VT100 keys (UEFI 2.10 §12). */
+/* The serial console (ConOut's serial half, ConIn): ANSI escapes out, VT100 keys in (UEFI 2.10 §12). */
 #include "include/efi/device_path.h"
 #include "include/efi/protocol/simple_text_in.h"
 #include "include/efi/protocol/simple_text_out.h"
@@ -10,12 +10,11 @@
 #include "stage1/core/memory.h"
 #include "stage1/core/system_table.h"
 #include "stage1/protocols/console.h"
+#include "stage1/protocols/console_splitter.h"
 
 #define LOG_PREFIX "console: "
 #include "lib/log.h"
 
-#define COLUMNS 80
-#define ROWS 25
 #define KEY_QUEUE 32
 #define ESC_TIMEOUT_US 20000	/* a lone ESC byte is the Esc key once this passes */
 #define MAX_KEY_NOTIFY 8
@@ -25,6 +24,8 @@
 	{ 0x1c9e2f4a, 0x8f2b, 0x4a8e, { 0x9b, 0x57, 0x53, 0x54, 0x52, 0x41, 0x54, 0x41 } }
 
 static UINT16 port;
+/* The terminal's size: 80x25, or the screen's text mode when ConOut also draws there. */
+static UINTN columns = 80, rows = 25;
 static SIMPLE_TEXT_OUTPUT_MODE mode;
 static EFI_INPUT_KEY keys[KEY_QUEUE];
 static UINTN key_head, key_count;
@@ -77,7 +78,7 @@ static EFI_STATUS EFIAPI text_output_string(EFI_SIMPLE_TEXT_OUTPUT_PROTOCOL *Thi
 		case CHAR_LINEFEED:
 			/* Serial terminals want CR LF; EFI text already sends both, so no translation. */
 			put_bytes("\n", 1);
-			if (mode.CursorRow < ROWS - 1)
+			if (mode.CursorRow < (INT32)rows - 1)
 				mode.CursorRow++;
 			break;
 		case CHAR_CARRIAGE_RETURN:
@@ -92,9 +93,9 @@ static EFI_STATUS EFIAPI text_output_string(EFI_SIMPLE_TEXT_OUTPUT_PROTOCOL *Thi
 			break;
 		default:
 			put_utf8(c);
-			if (++mode.CursorColumn >= COLUMNS) {
+			if (++mode.CursorColumn >= (INT32)columns) {
 				mode.CursorColumn = 0;
-				if (mode.CursorRow < ROWS - 1)
+				if (mode.CursorRow < (INT32)rows - 1)
 					mode.CursorRow++;
 			}
 		}
@@ -114,8 +115,8 @@ static EFI_STATUS EFIAPI text_query_mode(EFI_SIMPLE_TEXT_OUTPUT_PROTOCOL *This, 
 		return EFI_INVALID_PARAMETER;
 	if (ModeNumber >= (UINTN)mode.MaxMode)
 		return EFI_UNSUPPORTED;
-	*Columns = COLUMNS;
-	*Rows = ROWS;
+	*Columns = columns;
+	*Rows = rows;
 	return EFI_SUCCESS;
 }
 
@@ -152,24 +153,30 @@ static EFI_STATUS EFIAPI text_set_attribute(EFI_SIMPLE_TEXT_OUTPUT_PROTOCOL *Thi
 	return EFI_SUCCESS;
 }
 
+/* n (1..999) in decimal at s; the number of digits. */
+static int put_decimal(char *s, UINTN n)
+{
+	int digits = n >= 100 ? 3 : n >= 10 ? 2 : 1;
+
+	for (int i = digits - 1; i >= 0; i--, n /= 10)
+		s[i] = (char)('0' + n % 10);
+	return digits;
+}
+
 static EFI_STATUS EFIAPI text_set_cursor_position(EFI_SIMPLE_TEXT_OUTPUT_PROTOCOL *This,
 						  UINTN Column, UINTN Row)
 {
 	char seq[24];
 	int n = 0;
 
-	if (Column >= COLUMNS || Row >= ROWS)
+	if (Column >= columns || Row >= rows)
 		return EFI_UNSUPPORTED;
 	/* Hand-made to keep printf out of the hot path of full-screen menus. */
 	seq[n++] = '\x1b';
 	seq[n++] = '[';
-	if (Row + 1 >= 10)
-		seq[n++] = (char)('0' + (Row + 1) / 10);
-	seq[n++] = (char)('0' + (Row + 1) % 10);
+	n += put_decimal(seq + n, Row + 1);
 	seq[n++] = ';';
-	if (Column + 1 >= 10)
-		seq[n++] = (char)('0' + (Column + 1) / 10);
-	seq[n++] = (char)('0' + (Column + 1) % 10);
+	n += put_decimal(seq + n, Column + 1);
 	seq[n++] = 'H';
 	put_bytes(seq, n);
 	mode.CursorColumn = (INT32)Column;
@@ -191,7 +198,7 @@ static EFI_STATUS EFIAPI text_reset(EFI_SIMPLE_TEXT_OUTPUT_PROTOCOL *This,
 	return text_clear_screen(This);
 }
 
-static EFI_SIMPLE_TEXT_OUTPUT_PROTOCOL text_out = {
+static EFI_SIMPLE_TEXT_OUTPUT_PROTOCOL serial_out = {
 	.Reset = text_reset,
 	.OutputString = text_output_string,
 	.TestString = text_test_string,
@@ -428,6 +435,12 @@ static struct {
 	{ END_DEVICE_PATH_TYPE, END_ENTIRE_DEVICE_PATH_SUBTYPE, { 4, 0 } },
 };
 
+void console_serial_resize(UINTN new_columns, UINTN new_rows)
+{
+	columns = new_columns;
+	rows = new_rows;
+}
+
 void console_publish_variables(void)
 {
 	/* UEFI 2.10 §3.3: ConIn/ConOut/ErrOut name the consoles in use, *Dev the ones present. */
@@ -464,6 +477,7 @@ EFI_STATUS console_init(UINT16 serial_port)
 	static const EFI_GUID in_guid = EFI_SIMPLE_TEXT_INPUT_PROTOCOL_GUID;
 	static const EFI_GUID in_ex_guid = EFI_SIMPLE_TEXT_INPUT_EX_PROTOCOL_GUID;
 	static const EFI_GUID dp_guid = EFI_DEVICE_PATH_PROTOCOL_GUID;
+	EFI_SIMPLE_TEXT_OUTPUT_PROTOCOL *con_out;
 	EFI_HANDLE handle = NULL;
 	EFI_STATUS status;
 
@@ -476,17 +490,19 @@ EFI_STATUS console_init(UINT16 serial_port)
 	if (EFI_ERROR(status))
 		return status;
 	text_in_ex.WaitForKeyEx = text_in.WaitForKey;
+	/* ConOut is the splitter over this terminal; the screen joins it once a GOP exists. */
+	con_out = console_splitter_init(&serial_out);
 	status = efi_install_multiple_protocol_interfaces(&handle, &dp_guid, &console_path,
-							  &out_guid, &text_out, &in_guid, &text_in,
+							  &out_guid, con_out, &in_guid, &text_in,
 							  &in_ex_guid, &text_in_ex, NULL);
 	if (EFI_ERROR(status))
 		return log_error_status(status, "installing console protocols");
 	efi_st->ConsoleInHandle = handle;
 	efi_st->ConIn = &text_in;
 	efi_st->ConsoleOutHandle = handle;
-	efi_st->ConOut = &text_out;
+	efi_st->ConOut = con_out;
 	efi_st->StandardErrorHandle = handle;
-	efi_st->StdErr = &text_out;
+	efi_st->StdErr = con_out;
 	table_header_update_crc(&efi_st->Hdr, sizeof(*efi_st));
 	return EFI_SUCCESS;
 }

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: MIT */
+/* Bitmap console fonts: glyphs and the Unicode table that maps UCS-2 characters onto them. */
+#pragma once
+
+#include "include/efi/types.h"
+
+struct font_map_entry {
+	UINT16 code;	/* UCS-2 code point */
+	UINT16 glyph;	/* index into the glyphs */
+};
+
+struct font {
+	UINT32 width, height;	/* pixels of one glyph */
+	UINT32 bytes_per_row;	/* rows are bit-packed, most significant bit leftmost */
+	UINT32 glyph_count;
+	UINT16 fallback;	/* the glyph of characters the font lacks (U+FFFD or '?') */
+	const UINT8 *glyphs;	/* glyph_count * height * bytes_per_row bytes */
+	const struct font_map_entry *map;	/* sorted by code */
+	UINTN map_count;
+};
+
+/* The bitmap of character c, or of the font's fallback glyph when it has none for c. */
+const UINT8 *font_glyph(const struct font *f, CHAR16 c);
+/* Whether the font has a glyph of its own for c. */
+BOOLEAN font_has_glyph(const struct font *f, CHAR16 c);
+
+/* The console font built into stage1 (generated at build time from a Debian PSF). */
+extern const struct font font_console;

@@ -1,0 +1,306 @@
+/* SPDX-License-Identifier: MIT */
+/* A text console drawn on a GOP with the built-in PSF font, as EDK2's GraphicsConsole (UEFI 2.10 §12.4). */
+#include "include/efi/protocol/graphics_output.h"
+#include "include/efi/protocol/simple_text_in.h"
+#include "lib/formats/font.h"
+#include "lib/string.h"
+#include "stage1/protocols/text_gop.h"
+
+#define LOG_PREFIX "text_gop: "
+#include "lib/log.h"
+
+/* EDK2's text modes: 0 is 80x25, 1 is 80x50, 2 is 100x31 where they fit, 3 the whole screen. */
+#define TEXT_MODES 4
+#define MAX_CELL_PIXELS (16 * 32)
+
+static const struct {
+	UINT32 columns, rows;
+} fixed_modes[TEXT_MODES - 1] = { { 80, 25 }, { 80, 50 }, { 100, 31 } };
+
+/* The 16 colours of the EFI attribute, as the VGA palette has them (blue, green, red). */
+static const EFI_GRAPHICS_OUTPUT_BLT_PIXEL palette[16] = {
+	{ 0x00, 0x00, 0x00 }, { 0xaa, 0x00, 0x00 }, { 0x00, 0xaa, 0x00 }, { 0xaa, 0xaa, 0x00 },
+	{ 0x00, 0x00, 0xaa }, { 0xaa, 0x00, 0xaa }, { 0x00, 0x55, 0xaa }, { 0xaa, 0xaa, 0xaa },
+	{ 0x55, 0x55, 0x55 }, { 0xff, 0x55, 0x55 }, { 0x55, 0xff, 0x55 }, { 0xff, 0xff, 0x55 },
+	{ 0x55, 0x55, 0xff }, { 0xff, 0x55, 0xff }, { 0x55, 0xff, 0xff }, { 0xff, 0xff, 0xff },
+};
+
+static EFI_GRAPHICS_OUTPUT_PROTOCOL *gop;
+static const struct font *font = &font_console;
+static SIMPLE_TEXT_OUTPUT_MODE mode;
+static UINT32 columns, rows, origin_x, origin_y;	/* of the mode set */
+static BOOLEAN cursor_shown;	/* whether the cursor is drawn on the screen now */
+static EFI_GRAPHICS_OUTPUT_BLT_PIXEL cell[MAX_CELL_PIXELS];
+
+/* Columns and rows of text mode number, or FALSE if it does not fit the screen. */
+static BOOLEAN mode_size(UINTN number, UINT32 *ret_columns, UINT32 *ret_rows)
+{
+	UINT32 max_columns = gop->Mode->Info->HorizontalResolution / font->width;
+	UINT32 max_rows = gop->Mode->Info->VerticalResolution / font->height;
+	UINT32 c, r;
+
+	if (number >= TEXT_MODES)
+		return FALSE;
+	if (number < TEXT_MODES - 1) {
+		c = fixed_modes[number].columns;
+		r = fixed_modes[number].rows;
+	} else {
+		/* The whole screen, only when it is more than 100x31 (else it repeats a mode). */
+		c = max_columns;
+		r = max_rows;
+		if (c * r <= 100 * 31)
+			return FALSE;
+	}
+	if (c > max_columns || r > max_rows)
+		return FALSE;
+	*ret_columns = c;
+	*ret_rows = r;
+	return TRUE;
+}
+
+static EFI_GRAPHICS_OUTPUT_BLT_PIXEL foreground(void)
+{
+	return palette[mode.Attribute & 0x0f];
+}
+
+static EFI_GRAPHICS_OUTPUT_BLT_PIXEL background(void)
+{
+	return palette[(mode.Attribute >> 4) & 0x07];
+}
+
+static void fill(EFI_GRAPHICS_OUTPUT_BLT_PIXEL colour, UINTN x, UINTN y, UINTN w, UINTN h)
+{
+	gop->Blt(gop, &colour, EfiBltVideoFill, 0, 0, x, y, w, h, 0);
+}
+
+/* Invert the cell's two bottom pixel rows, as EDK2 draws its cursor: the same call removes it. */
+static void toggle_cursor(void)
+{
+	UINTN x = origin_x + (UINTN)mode.CursorColumn * font->width;
+	UINTN y = origin_y + ((UINTN)mode.CursorRow + 1) * font->height - 2;
+	UINTN n = font->width * 2;
+
+	gop->Blt(gop, cell, EfiBltVideoToBltBuffer, x, y, 0, 0, font->width, 2, 0);
+	for (UINTN i = 0; i < n; i++) {
+		cell[i].Blue ^= 0xff;
+		cell[i].Green ^= 0xff;
+		cell[i].Red ^= 0xff;
+	}
+	gop->Blt(gop, cell, EfiBltBufferToVideo, 0, 0, x, y, font->width, 2, 0);
+	cursor_shown = !cursor_shown;
+}
+
+static void hide_cursor(void)
+{
+	if (cursor_shown)
+		toggle_cursor();
+}
+
+static void show_cursor(void)
+{
+	if (mode.CursorVisible && !cursor_shown)
+		toggle_cursor();
+}
+
+static void draw_char(CHAR16 c)
+{
+	const UINT8 *glyph = font_glyph(font, c);
+	EFI_GRAPHICS_OUTPUT_BLT_PIXEL fg = foreground(), bg = background();
+
+	for (UINT32 y = 0; y < font->height; y++) {
+		const UINT8 *bits = glyph + y * font->bytes_per_row;
+
+		for (UINT32 x = 0; x < font->width; x++)
+			cell[y * font->width + x] = bits[x / 8] & (0x80 >> (x % 8)) ? fg : bg;
+	}
+	gop->Blt(gop, cell, EfiBltBufferToVideo, 0, 0,
+		 origin_x + (UINTN)mode.CursorColumn * font->width,
+		 origin_y + (UINTN)mode.CursorRow * font->height, font->width, font->height, 0);
+}
+
+/* Move the text up one row, with a blank last row in the current background. */
+static void scroll(void)
+{
+	UINTN w = (UINTN)columns * font->width, h = (UINTN)(rows - 1) * font->height;
+
+	if (h)
+		gop->Blt(gop, NULL, EfiBltVideoToVideo, origin_x, origin_y + font->height,
+			 origin_x, origin_y, w, h, 0);
+	fill(background(), origin_x, origin_y + h, w, font->height);
+}
+
+static void line_feed(void)
+{
+	if (mode.CursorRow + 1 < (INT32)rows)
+		mode.CursorRow++;
+	else
+		scroll();
+}
+
+static EFI_STATUS EFIAPI text_gop_output_string(EFI_SIMPLE_TEXT_OUTPUT_PROTOCOL *This,
+						CHAR16 *String)
+{
+	if (!String)
+		return EFI_INVALID_PARAMETER;
+	hide_cursor();
+	for (; *String; String++) {
+		switch (*String) {
+		case CHAR_LINEFEED:
+			line_feed();
+			break;
+		case CHAR_CARRIAGE_RETURN:
+			mode.CursorColumn = 0;
+			break;
+		case CHAR_BACKSPACE:
+			if (mode.CursorColumn > 0) {
+				mode.CursorColumn--;
+			} else if (mode.CursorRow > 0) {
+				mode.CursorRow--;
+				mode.CursorColumn = (INT32)columns - 1;
+			}
+			break;
+		default:
+			/* Other control characters have no glyph; tabs and bells are the caller's. */
+			if (*String < 0x20)
+				break;
+			draw_char(*String);
+			if (++mode.CursorColumn >= (INT32)columns) {
+				mode.CursorColumn = 0;
+				line_feed();
+			}
+		}
+	}
+	show_cursor();
+	return EFI_SUCCESS;
+}
+
+static EFI_STATUS EFIAPI text_gop_test_string(EFI_SIMPLE_TEXT_OUTPUT_PROTOCOL *This,
+					      CHAR16 *String)
+{
+	if (!String)
+		return EFI_INVALID_PARAMETER;
+	for (; *String; String++) {
+		if (*String >= 0x20 && !font_has_glyph(font, *String))
+			return EFI_UNSUPPORTED;
+	}
+	return EFI_SUCCESS;
+}
+
+static EFI_STATUS EFIAPI text_gop_query_mode(EFI_SIMPLE_TEXT_OUTPUT_PROTOCOL *This,
+					     UINTN ModeNumber, UINTN *Columns, UINTN *Rows)
+{
+	UINT32 c, r;
+
+	if (!Columns || !Rows)
+		return EFI_INVALID_PARAMETER;
+	if (!mode_size(ModeNumber, &c, &r))
+		return EFI_UNSUPPORTED;
+	*Columns = c;
+	*Rows = r;
+	return EFI_SUCCESS;
+}
+
+static EFI_STATUS EFIAPI text_gop_clear_screen(EFI_SIMPLE_TEXT_OUTPUT_PROTOCOL *This)
+{
+	/* The whole screen, borders around a small mode included, as GraphicsConsole does. */
+	fill(background(), 0, 0, gop->Mode->Info->HorizontalResolution,
+	     gop->Mode->Info->VerticalResolution);
+	cursor_shown = FALSE;
+	mode.CursorColumn = 0;
+	mode.CursorRow = 0;
+	show_cursor();
+	return EFI_SUCCESS;
+}
+
+static EFI_STATUS EFIAPI text_gop_set_mode(EFI_SIMPLE_TEXT_OUTPUT_PROTOCOL *This,
+					   UINTN ModeNumber)
+{
+	UINT32 c, r;
+
+	if (!mode_size(ModeNumber, &c, &r))
+		return EFI_UNSUPPORTED;
+	columns = c;
+	rows = r;
+	/* A mode smaller than the screen sits in its middle. */
+	origin_x = (gop->Mode->Info->HorizontalResolution - c * font->width) / 2;
+	origin_y = (gop->Mode->Info->VerticalResolution - r * font->height) / 2;
+	mode.Mode = (INT32)ModeNumber;
+	return text_gop_clear_screen(This);
+}
+
+static EFI_STATUS EFIAPI text_gop_set_attribute(EFI_SIMPLE_TEXT_OUTPUT_PROTOCOL *This,
+						UINTN Attribute)
+{
+	if (Attribute & ~0x7full)
+		return EFI_UNSUPPORTED;
+	mode.Attribute = (INT32)Attribute;
+	return EFI_SUCCESS;
+}
+
+static EFI_STATUS EFIAPI text_gop_set_cursor_position(EFI_SIMPLE_TEXT_OUTPUT_PROTOCOL *This,
+						      UINTN Column, UINTN Row)
+{
+	if (Column >= columns || Row >= rows)
+		return EFI_UNSUPPORTED;
+	hide_cursor();
+	mode.CursorColumn = (INT32)Column;
+	mode.CursorRow = (INT32)Row;
+	show_cursor();
+	return EFI_SUCCESS;
+}
+
+static EFI_STATUS EFIAPI text_gop_enable_cursor(EFI_SIMPLE_TEXT_OUTPUT_PROTOCOL *This,
+						BOOLEAN Visible)
+{
+	hide_cursor();
+	mode.CursorVisible = Visible;
+	show_cursor();
+	return EFI_SUCCESS;
+}
+
+static EFI_STATUS EFIAPI text_gop_reset(EFI_SIMPLE_TEXT_OUTPUT_PROTOCOL *This,
+				       BOOLEAN ExtendedVerification)
+{
+	text_gop_set_attribute(This, EFI_TEXT_ATTR(EFI_LIGHTGRAY, EFI_BLACK));
+	return text_gop_set_mode(This, 0);
+}
+
+static EFI_SIMPLE_TEXT_OUTPUT_PROTOCOL text_gop_out = {
+	.Reset = text_gop_reset,
+	.OutputString = text_gop_output_string,
+	.TestString = text_gop_test_string,
+	.QueryMode = text_gop_query_mode,
+	.SetMode = text_gop_set_mode,
+	.SetAttribute = text_gop_set_attribute,
+	.ClearScreen = text_gop_clear_screen,
+	.SetCursorPosition = text_gop_set_cursor_position,
+	.EnableCursor = text_gop_enable_cursor,
+	.Mode = &mode,
+};
+
+EFI_STATUS text_gop_init(EFI_GRAPHICS_OUTPUT_PROTOCOL *screen,
+			 EFI_SIMPLE_TEXT_OUTPUT_PROTOCOL **ret_out)
+{
+	UINT32 c, r;
+	INT32 largest = -1;
+
+	if (font->width * font->height > MAX_CELL_PIXELS)
+		return log_error_status(EFI_UNSUPPORTED, "a %ux%u font is too large", font->width,
+					font->height);
+	gop = screen;
+	mode = (SIMPLE_TEXT_OUTPUT_MODE){ .MaxMode = TEXT_MODES,
+					  .Attribute = EFI_TEXT_ATTR(EFI_LIGHTGRAY, EFI_BLACK),
+					  .CursorVisible = TRUE };
+	for (INT32 i = 0; i < TEXT_MODES; i++) {
+		if (mode_size((UINTN)i, &c, &r))
+			largest = i;
+	}
+	if (largest < 0)
+		return log_warn_status(EFI_UNSUPPORTED, "%ux%u is too small for 80x25 text",
+				       gop->Mode->Info->HorizontalResolution,
+				       gop->Mode->Info->VerticalResolution);
+	/* The largest mode: boot lines of 100 columns fit, and the screen has no idle border. */
+	text_gop_set_mode(&text_gop_out, (UINTN)largest);
+	*ret_out = &text_gop_out;
+	return EFI_SUCCESS;
+}
