@@ -207,7 +207,7 @@ def bench_exit_on_entry(bench):
     fw = {n: r.stats([v - f if v is not None and f is not None else None
                       for v, f in zip(totals[n], floor)]) for n in totals}
     bench.add_row("firmware_time", "firmware time: the row above − the floor run of the same "
-                  "round", "s", fw["strata"], fw["ovmf"] if bench.ovmf else None)
+                  "round (std VGA: GOP, the text console and the boot lines drawn on it)", "s", fw["strata"], fw["ovmf"] if bench.ovmf else None)
     nd = {n: r.stats([v - f if v is not None and f is not None else None
                       for v, f in zip(headless[n], floor)]) for n in headless}
     bench.add_row("firmware_time_no_display", "firmware time with -vga none (no display, so "
