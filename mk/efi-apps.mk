@@ -36,7 +36,7 @@ EXIT_ON_ENTRY_SRCS := efi-apps/exit-on-entry/exit_on_entry.c
 GOP_PATTERN_SRCS := efi-apps/gop-pattern/gop_pattern.c
 
 EFI_APPS := $(addprefix $(EFI_APPS_DIR)/,selftest.efi selftest-child.efi hello.efi \
-	exit-on-entry.efi gop-pattern.efi varcount.efi console-text.efi)
+	exit-on-entry.efi gop-pattern.efi varcount.efi console-text.efi keys.efi)
 ALL_TARGETS += $(EFI_APPS)
 
 $(BUILD)/efi/%.o: %.c
@@ -62,6 +62,7 @@ $(eval $(call efi_app_rules,hello,$(HELLO_SRCS)))
 $(eval $(call efi_app_rules,gop-pattern,$(GOP_PATTERN_SRCS)))
 $(eval $(call efi_app_rules,varcount,efi-apps/varcount/varcount.c))
 $(eval $(call efi_app_rules,console-text,efi-apps/console-text/console_text.c))
+$(eval $(call efi_app_rules,keys,efi-apps/keys/keys.c))
 # exit-on-entry's entry point is its own, ahead of crt0's _start (see its source).
 $(eval $(call efi_app_rules,exit-on-entry,$(EXIT_ON_ENTRY_SRCS),-e exit_on_entry_start))
 $(eval $(call efi_app_rules,readbench,$(addprefix efi-apps/readbench/,readbench.c clock.c write.c)))

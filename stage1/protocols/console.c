@@ -3,7 +3,9 @@
 #include "include/efi/device_path.h"
 #include "include/efi/protocol/simple_text_in.h"
 #include "include/efi/protocol/simple_text_out.h"
+#include "lib/drivers/ps2.h"
 #include "lib/drivers/serial.h"
+#include "lib/formats/ps2_keymap.h"
 #include "lib/string.h"
 #include "stage1/core/events.h"
 #include "stage1/core/handles.h"
@@ -27,7 +29,9 @@ static UINT16 port;
 /* The terminal's size: 80x25, or the screen's text mode when ConOut also draws there. */
 static UINTN columns = 80, rows = 25;
 static SIMPLE_TEXT_OUTPUT_MODE mode;
-static EFI_INPUT_KEY keys[KEY_QUEUE];
+static EFI_KEY_DATA keys[KEY_QUEUE];
+static struct ps2_keymap keymap;
+static BOOLEAN keyboard;	/* a PS/2 keyboard answered */
 static UINTN key_head, key_count;
 
 static struct {
@@ -223,11 +227,19 @@ static int read_byte_within(UINTN microseconds)
 	return c;
 }
 
-static void queue_key(UINT16 scan, CHAR16 unicode)
+static void queue_key_data(const EFI_KEY_DATA *key)
 {
 	if (key_count == KEY_QUEUE)
 		return;
-	keys[(key_head + key_count++) % KEY_QUEUE] = (EFI_INPUT_KEY){ scan, unicode };
+	keys[(key_head + key_count++) % KEY_QUEUE] = *key;
+}
+
+/* A key from the serial line, which carries no modifier state: "valid, none pressed". */
+static void queue_key(UINT16 scan, CHAR16 unicode)
+{
+	EFI_KEY_DATA key = { { scan, unicode }, { EFI_SHIFT_STATE_VALID, EFI_TOGGLE_STATE_VALID } };
+
+	queue_key_data(&key);
 }
 
 /* VT100/xterm: ESC [ A..D, ESC [ H/F, ESC [ n ~, ESC O P..S. */
@@ -288,22 +300,35 @@ static void decode_utf8(int first)
 		queue_key(SCAN_NULL, (CHAR16)c);
 }
 
-static void run_key_notifies(const EFI_INPUT_KEY *key)
+static void run_key_notifies(const EFI_KEY_DATA *key)
 {
 	for (UINTN i = 0; i < MAX_KEY_NOTIFY; i++) {
-		EFI_KEY_DATA data = { *key, { EFI_SHIFT_STATE_VALID, EFI_TOGGLE_STATE_VALID } };
+		EFI_KEY_DATA data = *key;
+		const EFI_KEY_DATA *want = &key_notifies[i].key;
 
-		if (key_notifies[i].fn && key_notifies[i].key.Key.ScanCode == key->ScanCode &&
-		    key_notifies[i].key.Key.UnicodeChar == key->UnicodeChar)
-			key_notifies[i].fn(&data);
+		if (!key_notifies[i].fn || want->Key.ScanCode != key->Key.ScanCode ||
+		    want->Key.UnicodeChar != key->Key.UnicodeChar)
+			continue;
+		/* A registration with a valid shift state matches that state only (as EDK2). */
+		if ((want->KeyState.KeyShiftState & EFI_SHIFT_STATE_VALID) &&
+		    want->KeyState.KeyShiftState != key->KeyState.KeyShiftState)
+			continue;
+		key_notifies[i].fn(&data);
 	}
 }
 
-/* Move whatever the UART holds into the key queue. */
+/* Move whatever the keyboard and the UART hold into the key queue. */
 static void poll_input(void)
 {
+	EFI_KEY_DATA key;
 	int c;
 
+	while (keyboard && key_count < KEY_QUEUE && (c = ps2_read()) >= 0) {
+		if (ps2_keymap_feed(&keymap, (UINT8)c, &key)) {
+			queue_key_data(&key);
+			run_key_notifies(&key);
+		}
+	}
 	if (!port)
 		return;
 	while (key_count < KEY_QUEUE && (c = serial_getc(port)) >= 0) {
@@ -324,7 +349,7 @@ static void poll_input(void)
 	}
 }
 
-static EFI_STATUS read_key(EFI_INPUT_KEY *key)
+static EFI_STATUS read_key(EFI_KEY_DATA *key)
 {
 	if (!key)
 		return EFI_INVALID_PARAMETER;
@@ -347,7 +372,22 @@ static EFI_STATUS EFIAPI text_in_reset(EFI_SIMPLE_TEXT_INPUT_PROTOCOL *This,
 
 static EFI_STATUS EFIAPI text_in_read_key(EFI_SIMPLE_TEXT_INPUT_PROTOCOL *This, EFI_INPUT_KEY *Key)
 {
-	return read_key(Key);
+	EFI_KEY_DATA data;
+	EFI_STATUS status;
+
+	if (!Key)
+		return EFI_INVALID_PARAMETER;
+	status = read_key(&data);
+	if (EFI_ERROR(status))
+		return status;
+	/* As EDK2's keyboard drivers: without the Ex protocol, Ctrl+letter is its control code. */
+	if ((data.KeyState.KeyShiftState &
+	     (EFI_LEFT_CONTROL_PRESSED | EFI_RIGHT_CONTROL_PRESSED)) &&
+	    ((data.Key.UnicodeChar >= 'a' && data.Key.UnicodeChar <= 'z') ||
+	     (data.Key.UnicodeChar >= 'A' && data.Key.UnicodeChar <= 'Z')))
+		data.Key.UnicodeChar = (CHAR16)((data.Key.UnicodeChar & 0x1f));
+	*Key = data.Key;
+	return EFI_SUCCESS;
 }
 
 static EFI_SIMPLE_TEXT_INPUT_PROTOCOL text_in = {
@@ -368,17 +408,27 @@ static EFI_STATUS EFIAPI text_in_ex_read_key(EFI_SIMPLE_TEXT_INPUT_EX_PROTOCOL *
 
 	if (!KeyData)
 		return EFI_INVALID_PARAMETER;
-	status = read_key(&KeyData->Key);
-	/* A serial line carries no modifier state: report "valid, none pressed". */
-	KeyData->KeyState.KeyShiftState = EFI_SHIFT_STATE_VALID;
-	KeyData->KeyState.KeyToggleState = EFI_TOGGLE_STATE_VALID;
+	status = read_key(KeyData);
+	if (EFI_ERROR(status)) {
+		KeyData->KeyState.KeyShiftState = EFI_SHIFT_STATE_VALID | keymap.shift_state;
+		KeyData->KeyState.KeyToggleState = EFI_TOGGLE_STATE_VALID | keymap.toggle_state;
+	}
 	return status;
 }
 
 static EFI_STATUS EFIAPI text_in_ex_set_state(EFI_SIMPLE_TEXT_INPUT_EX_PROTOCOL *This,
 					      EFI_KEY_TOGGLE_STATE *KeyToggleState)
 {
-	return KeyToggleState ? EFI_SUCCESS : EFI_INVALID_PARAMETER;
+	if (!KeyToggleState)
+		return EFI_INVALID_PARAMETER;
+	if (!(*KeyToggleState & EFI_TOGGLE_STATE_VALID))
+		return EFI_UNSUPPORTED;
+	keymap.toggle_state = *KeyToggleState &
+			      (EFI_SCROLL_LOCK_ACTIVE | EFI_NUM_LOCK_ACTIVE | EFI_CAPS_LOCK_ACTIVE);
+	/* The LEDs follow when there is a keyboard; the state counts for serial keys either way. */
+	if (keyboard)
+		ps2_set_leds(ps2_keymap_leds(&keymap));
+	return EFI_SUCCESS;
 }
 
 static EFI_STATUS EFIAPI text_in_ex_register(EFI_SIMPLE_TEXT_INPUT_EX_PROTOCOL *This,
@@ -482,6 +532,9 @@ EFI_STATUS console_init(UINT16 serial_port)
 	EFI_STATUS status;
 
 	port = serial_port;
+	keyboard = !EFI_ERROR(ps2_init());
+	if (keyboard)
+		log_info("PS/2 keyboard on the i8042");
 	mode = (SIMPLE_TEXT_OUTPUT_MODE){ .MaxMode = 1,
 					  .Attribute = EFI_TEXT_ATTR(EFI_LIGHTGRAY, EFI_BLACK),
 					  .CursorVisible = TRUE };
