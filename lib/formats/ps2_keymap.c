@@ -113,6 +113,11 @@ BOOLEAN ps2_keymap_feed(struct ps2_keymap *m, UINT8 byte, EFI_KEY_DATA *ret_key)
 	if (!key_of(m, code, extended, &ret_key->Key))
 		return FALSE;
 	ret_key->KeyState.KeyShiftState = EFI_SHIFT_STATE_VALID | m->shift_state;
+	/* A character Shift chose ('A', '!') does not report Shift, as EDK2's keyboard drivers. */
+	if (!extended && code < sizeof(plain) && plain[code] != shifted[code] &&
+	    ret_key->Key.UnicodeChar)
+		ret_key->KeyState.KeyShiftState &= ~(UINT32)(EFI_LEFT_SHIFT_PRESSED |
+							    EFI_RIGHT_SHIFT_PRESSED);
 	ret_key->KeyState.KeyToggleState = EFI_TOGGLE_STATE_VALID | m->toggle_state;
 	return TRUE;
 }

@@ -59,6 +59,13 @@ static void test_shift_ctrl_alt_are_held_and_released(void **state)
 	/* Left shift down, '2', left shift up (0xaa, not a self-test reply), '2'. */
 	assert_int_equal(FEED(&m, &k, 0x2a, 0x03), 1);
 	assert_int_equal(k.Key.UnicodeChar, '@');
+	/* Shift chose the character: not reported (EDK2 does the same). */
+	assert_int_equal(k.KeyState.KeyShiftState, EFI_SHIFT_STATE_VALID);
+	assert_int_equal(m.shift_state, EFI_LEFT_SHIFT_PRESSED);
+	/* A key Shift does not change keeps it: Shift+Space, Shift+F1. */
+	assert_int_equal(FEED(&m, &k, 0x39), 1);
+	assert_int_equal(k.KeyState.KeyShiftState, EFI_SHIFT_STATE_VALID | EFI_LEFT_SHIFT_PRESSED);
+	assert_int_equal(FEED(&m, &k, 0x3b), 1);
 	assert_int_equal(k.KeyState.KeyShiftState, EFI_SHIFT_STATE_VALID | EFI_LEFT_SHIFT_PRESSED);
 	assert_int_equal(FEED(&m, &k, 0xaa, 0x03), 1);
 	assert_int_equal(k.Key.UnicodeChar, '2');
