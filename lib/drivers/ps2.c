@@ -6,22 +6,22 @@
 #define LOG_PREFIX "ps2: "
 #include "lib/log.h"
 
-#define PS2_DATA 0x60
-#define PS2_STATUS 0x64	/* read: status; write: controller command */
-#define STATUS_OUTPUT_FULL 0x01
-#define STATUS_INPUT_FULL 0x02
-#define STATUS_AUX_DATA 0x20	/* the waiting byte is the mouse's */
-#define CMD_READ_CONFIG 0x20
-#define CMD_WRITE_CONFIG 0x60
-#define CMD_ENABLE_KEYBOARD 0xae
-#define CONFIG_KEYBOARD_IRQ 0x01
+#define PS2_DATA		  0x60
+#define PS2_STATUS		  0x64 /* read: status; write: controller command */
+#define STATUS_OUTPUT_FULL	  0x01
+#define STATUS_INPUT_FULL	  0x02
+#define STATUS_AUX_DATA		  0x20 /* the waiting byte is the mouse's */
+#define CMD_READ_CONFIG		  0x20
+#define CMD_WRITE_CONFIG	  0x60
+#define CMD_ENABLE_KEYBOARD	  0xae
+#define CONFIG_KEYBOARD_IRQ	  0x01
 #define CONFIG_KEYBOARD_CLOCK_OFF 0x10
-#define CONFIG_TRANSLATE 0x40
-#define KBD_SET_LEDS 0xed
-#define KBD_ENABLE_SCANNING 0xf4
-#define KBD_ACK 0xfa
+#define CONFIG_TRANSLATE	  0x40
+#define KBD_SET_LEDS		  0xed
+#define KBD_ENABLE_SCANNING	  0xf4
+#define KBD_ACK			  0xfa
 /* Polls of the status port before a wait gives up: milliseconds on real hardware or TCG. */
-#define POLLS 100000
+#define POLLS			  100000
 
 static BOOLEAN present;
 

@@ -5,17 +5,17 @@
 #include "include/efi/types.h"
 
 struct font_map_entry {
-	UINT16 code;	/* UCS-2 code point */
-	UINT16 glyph;	/* index into the glyphs */
+	UINT16 code;  /* UCS-2 code point */
+	UINT16 glyph; /* index into the glyphs */
 };
 
 struct font {
-	UINT32 width, height;	/* pixels of one glyph */
-	UINT32 bytes_per_row;	/* rows are bit-packed, most significant bit leftmost */
+	UINT32 width, height; /* pixels of one glyph */
+	UINT32 bytes_per_row; /* rows are bit-packed, most significant bit leftmost */
 	UINT32 glyph_count;
-	UINT16 fallback;	/* the glyph of characters the font lacks (U+FFFD or '?') */
-	const UINT8 *glyphs;	/* glyph_count * height * bytes_per_row bytes */
-	const struct font_map_entry *map;	/* sorted by code */
+	UINT16 fallback;     /* the glyph of characters the font lacks (U+FFFD or '?') */
+	const UINT8 *glyphs; /* glyph_count * height * bytes_per_row bytes */
+	const struct font_map_entry *map; /* sorted by code */
 	UINTN map_count;
 };
 

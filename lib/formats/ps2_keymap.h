@@ -5,10 +5,10 @@
 #include "include/efi/protocol/simple_text_in.h"
 
 struct ps2_keymap {
-	UINT32 shift_state;	/* EFI_*_PRESSED bits of the modifiers held down */
-	UINT8 toggle_state;	/* EFI_*_LOCK_ACTIVE bits */
-	UINT8 prefix;		/* 0xe0 after an extended-key prefix, else 0 */
-	UINT8 skip;		/* bytes of a Pause sequence (e1 ...) still to swallow */
+	UINT32 shift_state; /* EFI_*_PRESSED bits of the modifiers held down */
+	UINT8 toggle_state; /* EFI_*_LOCK_ACTIVE bits */
+	UINT8 prefix;	    /* 0xe0 after an extended-key prefix, else 0 */
+	UINT8 skip;	    /* bytes of a Pause sequence (e1 ...) still to swallow */
 };
 
 /*

@@ -56,8 +56,7 @@ static EFI_STATUS EFIAPI splitter_output_string(EFI_SIMPLE_TEXT_OUTPUT_PROTOCOL 
 	return status;
 }
 
-static EFI_STATUS EFIAPI splitter_test_string(EFI_SIMPLE_TEXT_OUTPUT_PROTOCOL *This,
-					      CHAR16 *String)
+static EFI_STATUS EFIAPI splitter_test_string(EFI_SIMPLE_TEXT_OUTPUT_PROTOCOL *This, CHAR16 *String)
 {
 	return primary()->TestString(primary(), String);
 }

@@ -10,7 +10,7 @@
 #include "lib/log.h"
 
 /* EDK2's text modes: 0 is 80x25, 1 is 80x50, 2 is 100x31 where they fit, 3 the whole screen. */
-#define TEXT_MODES 4
+#define TEXT_MODES	4
 #define MAX_CELL_PIXELS (16 * 32)
 
 static const struct {
@@ -28,8 +28,8 @@ static const EFI_GRAPHICS_OUTPUT_BLT_PIXEL palette[16] = {
 static EFI_GRAPHICS_OUTPUT_PROTOCOL *gop;
 static const struct font *font = &font_console;
 static SIMPLE_TEXT_OUTPUT_MODE mode;
-static UINT32 columns, rows, origin_x, origin_y;	/* of the mode set */
-static BOOLEAN cursor_shown;	/* whether the cursor is drawn on the screen now */
+static UINT32 columns, rows, origin_x, origin_y; /* of the mode set */
+static BOOLEAN cursor_shown;			 /* whether the cursor is drawn on the screen now */
 static EFI_GRAPHICS_OUTPUT_BLT_PIXEL cell[MAX_CELL_PIXELS];
 
 /* Columns and rows of text mode number, or FALSE if it does not fit the screen. */
@@ -124,8 +124,8 @@ static void scroll(void)
 	UINTN w = (UINTN)columns * font->width, h = (UINTN)(rows - 1) * font->height;
 
 	if (h)
-		gop->Blt(gop, NULL, EfiBltVideoToVideo, origin_x, origin_y + font->height,
-			 origin_x, origin_y, w, h, 0);
+		gop->Blt(gop, NULL, EfiBltVideoToVideo, origin_x, origin_y + font->height, origin_x,
+			 origin_y, w, h, 0);
 	fill(background(), origin_x, origin_y + h, w, font->height);
 }
 
@@ -174,8 +174,7 @@ static EFI_STATUS EFIAPI text_gop_output_string(EFI_SIMPLE_TEXT_OUTPUT_PROTOCOL 
 	return EFI_SUCCESS;
 }
 
-static EFI_STATUS EFIAPI text_gop_test_string(EFI_SIMPLE_TEXT_OUTPUT_PROTOCOL *This,
-					      CHAR16 *String)
+static EFI_STATUS EFIAPI text_gop_test_string(EFI_SIMPLE_TEXT_OUTPUT_PROTOCOL *This, CHAR16 *String)
 {
 	if (!String)
 		return EFI_INVALID_PARAMETER;
@@ -223,8 +222,7 @@ static void use_mode(UINTN number, UINT32 c, UINT32 r)
 	mode.Mode = (INT32)number;
 }
 
-static EFI_STATUS EFIAPI text_gop_set_mode(EFI_SIMPLE_TEXT_OUTPUT_PROTOCOL *This,
-					   UINTN ModeNumber)
+static EFI_STATUS EFIAPI text_gop_set_mode(EFI_SIMPLE_TEXT_OUTPUT_PROTOCOL *This, UINTN ModeNumber)
 {
 	UINT32 c, r;
 
@@ -265,7 +263,7 @@ static EFI_STATUS EFIAPI text_gop_enable_cursor(EFI_SIMPLE_TEXT_OUTPUT_PROTOCOL 
 }
 
 static EFI_STATUS EFIAPI text_gop_reset(EFI_SIMPLE_TEXT_OUTPUT_PROTOCOL *This,
-				       BOOLEAN ExtendedVerification)
+					BOOLEAN ExtendedVerification)
 {
 	text_gop_set_attribute(This, EFI_TEXT_ATTR(EFI_LIGHTGRAY, EFI_BLACK));
 	return text_gop_set_mode(This, 0);

@@ -9,9 +9,11 @@ from test_stage1 import strata_files
 
 APPS = BUILD / "efi-apps"
 
+
 @pytest.mark.parametrize("machine", ["q35", "pc"])
 def test_ps2_keys_arrive_with_their_modifiers(tmp_path, qemu, machine):
-    disk = build_disk(tmp_path / "keys.img", strata_files({"/EFI/BOOT/BOOTX64.EFI": APPS / "keys.efi"}))
+    disk = build_disk(tmp_path / "keys.img",
+                      strata_files({"/EFI/BOOT/BOOTX64.EFI": APPS / "keys.efi"}))
     qmp = tmp_path / "qmp.sock"
     run = qemu(disk, machine=machine, extra=["-qmp", f"unix:{qmp},server=on,wait=off"])
     type_and_check(run, qmp)

@@ -14,9 +14,14 @@ static const UINT8 glyphs[] = { 0, 0, 1, 1, 2, 2, 3, 3 };
 static const struct font_map_entry map[] = {
 	{ 0x003f, 0 }, { 0x0041, 1 }, { 0x00c4, 2 }, { 0x2500, 3 }, { 0x2501, 9 },
 };
-const struct font font_console = { .width = 8, .height = 2, .bytes_per_row = 1,
-				   .glyph_count = 4, .fallback = 0, .glyphs = glyphs,
-				   .map = map, .map_count = 5 };
+const struct font font_console = { .width = 8,
+				   .height = 2,
+				   .bytes_per_row = 1,
+				   .glyph_count = 4,
+				   .fallback = 0,
+				   .glyphs = glyphs,
+				   .map = map,
+				   .map_count = 5 };
 
 static void test_mapped_characters(void **state)
 {

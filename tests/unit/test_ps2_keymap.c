@@ -25,7 +25,7 @@ static int feed(struct ps2_keymap *m, const UINT8 *bytes, size_t n, EFI_KEY_DATA
 	return keys;
 }
 
-#define FEED(m, ret, ...)                                                                        \
+#define FEED(m, ret, ...) \
 	feed((m), (const UINT8[]){ __VA_ARGS__ }, sizeof((const UINT8[]){ __VA_ARGS__ }), (ret))
 
 static void test_letters_digits_and_controls(void **state)
@@ -108,8 +108,7 @@ static void test_locks_toggle_and_shape_keys(void **state)
 	assert_int_equal(ps2_keymap_leds(&m), 4);
 	assert_int_equal(FEED(&m, &k, 0x30), 1);
 	assert_int_equal(k.Key.UnicodeChar, 'B');
-	assert_int_equal(k.KeyState.KeyToggleState,
-			 EFI_TOGGLE_STATE_VALID | EFI_CAPS_LOCK_ACTIVE);
+	assert_int_equal(k.KeyState.KeyToggleState, EFI_TOGGLE_STATE_VALID | EFI_CAPS_LOCK_ACTIVE);
 	assert_int_equal(FEED(&m, &k, 0x02), 1);
 	assert_int_equal(k.Key.UnicodeChar, '1');
 	assert_int_equal(FEED(&m, &k, 0x36, 0x30, 0xb6), 1);
