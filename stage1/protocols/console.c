@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The serial console (ConOut's serial half, ConIn): ANSI escapes out, VT100 keys in (UEFI 2.10 §12). */
+/* The serial console (ConOut's serial half) and ConIn: serial VT100 keys and the PS/2 keyboard. */
 #include "include/efi/device_path.h"
 #include "include/efi/protocol/simple_text_in.h"
 #include "include/efi/protocol/simple_text_out.h"

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* ConOut as EDK2's ConSplitter: one SimpleTextOutput that writes to the serial terminal and the screen. */
+/* ConOut as EDK2's ConSplitter: one SimpleTextOutput over the serial terminal and the screen. */
 #include "include/efi/protocol/graphics_output.h"
 #include "include/efi/protocol/simple_text_in.h"
 #include "lib/string.h"

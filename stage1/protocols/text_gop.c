@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* A text console drawn on a GOP with the built-in PSF font, as EDK2's GraphicsConsole (UEFI 2.10 §12.4). */
+/* A text console drawn on a GOP with the built-in font, as EDK2's GraphicsConsole (UEFI §12.4). */
 #include "include/efi/protocol/graphics_output.h"
 #include "include/efi/protocol/simple_text_in.h"
 #include "lib/formats/font.h"
