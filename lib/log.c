@@ -43,7 +43,7 @@ static void log_vprintf(enum log_level level, const char *prefix, const char *fm
 	char line[256];
 	int n;
 
-	if (!log_port)
+	if (!log_port && !log_mirror)
 		return;
 	if (log_tsc_hz) {
 		UINT64 ms = log_uptime_ms();
@@ -58,7 +58,8 @@ static void log_vprintf(enum log_level level, const char *prefix, const char *fm
 	if (n >= (int)sizeof(line) - 1)
 		n = sizeof(line) - 2;
 	line[n++] = '\n';
-	serial_write(log_port, line, n);
+	if (log_port)
+		serial_write(log_port, line, n);
 	if (log_mirror)
 		log_mirror(line, n);
 }

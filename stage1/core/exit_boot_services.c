@@ -32,8 +32,9 @@ EFI_STATUS EFIAPI efi_exit_boot_services(EFI_HANDLE ImageHandle, UINTN MapKey)
 	events_signal_group(&exit_group);
 	events_shutdown();
 	runtime_notify_exit_boot_services();
-	/* Nothing of stage1 may write to the UART once the OS owns it. */
+	/* Nothing of stage1 may write to the UART or the screen once the OS owns them. */
 	log_init(0);
+	log_set_mirror(NULL);
 
 	/* §7.4.6: these fields are no longer valid; the OS finds them NULL. */
 	efi_st->ConsoleInHandle = NULL;
