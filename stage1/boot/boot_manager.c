@@ -9,6 +9,7 @@
 #include "stage1/boot/bls.h"
 #include "stage1/boot/boot_image.h"
 #include "stage1/boot/boot_manager.h"
+#include "stage1/boot/boot_menu.h"
 #include "stage1/core/events.h"
 #include "stage1/core/handles.h"
 #include "stage1/core/image.h"
@@ -31,7 +32,7 @@ static const EFI_GUID dp_guid = EFI_DEVICE_PATH_PROTOCOL_GUID;
 static const EFI_GUID global_guid = EFI_GLOBAL_VARIABLE;
 
 /* A whole global variable in pool memory; EFI_NOT_FOUND when it does not exist. */
-static EFI_STATUS variable_read(const CHAR16 *name, void **ret_data, UINTN *ret_size)
+EFI_STATUS boot_variable_read(const CHAR16 *name, void **ret_data, UINTN *ret_size)
 {
 	EFI_RUNTIME_SERVICES *rt = efi_st->RuntimeServices;
 	UINTN size = 0;
@@ -168,7 +169,7 @@ static EFI_STATUS boot_option(UINT16 number)
 	void *data;
 
 	load_option_variable_name(u"Boot", number, name);
-	status = variable_read(name, &data, &size);
+	status = boot_variable_read(name, &data, &size);
 	if (EFI_ERROR(status))
 		return log_warn_status(status, "%ls is in the boot order but cannot be read", name);
 	status = load_option_parse(data, size, &lo);
@@ -217,7 +218,7 @@ static BOOLEAN take_boot_next(UINT16 *ret_number)
 	UINTN size;
 	void *data;
 
-	if (EFI_ERROR(variable_read(u"BootNext", &data, &size)))
+	if (EFI_ERROR(boot_variable_read(u"BootNext", &data, &size)))
 		return FALSE;
 	/* A BootNext that cannot be deleted would be booted again after every return. */
 	status = variable_write(u"BootNext", 0, 0, NULL);
@@ -247,7 +248,7 @@ static BOOLEAN next_in_boot_order(UINT8 *tried, UINT16 *ret_number)
 	UINTN size;
 	UINT8 *data;
 
-	if (EFI_ERROR(variable_read(u"BootOrder", (void **)&data, &size)))
+	if (EFI_ERROR(boot_variable_read(u"BootOrder", (void **)&data, &size)))
 		return FALSE;
 	for (UINTN i = 0; i + 1 < size && !found; i += 2) {
 		number = (UINT16)(data[i] | data[i + 1] << 8);
@@ -307,6 +308,7 @@ void boot_manager_run(void)
 
 	if (!tried)
 		panic("no memory for the boot manager");
+	boot_menu_offer();
 	for (;;) {
 		/* After anything returns, look again: it may have set BootNext or new options. */
 		if (take_boot_next(&number)) {
