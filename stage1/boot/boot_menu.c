@@ -14,12 +14,12 @@
 #define LOG_PREFIX "boot: "
 #include "lib/log.h"
 
-#define MAX_ENTRIES 16
+#define MAX_ENTRIES	  16
 #define DESCRIPTION_CHARS 60
 
 struct menu_entry {
 	UINT16 number;
-	CHAR16 text[DESCRIPTION_CHARS + 12];	/* "Boot0001  description" */
+	CHAR16 text[DESCRIPTION_CHARS + 12]; /* "Boot0001  description" */
 };
 
 static BOOLEAN is_hotkey(const EFI_INPUT_KEY *key)
@@ -65,7 +65,7 @@ static UINTN collect_entries(struct menu_entry *entries)
 			memcpy(e->text, name, 8 * sizeof(CHAR16));
 			e->text[8] = e->text[9] = ' ';
 			n = option.description_chars < DESCRIPTION_CHARS ? option.description_chars
-									  : DESCRIPTION_CHARS;
+									 : DESCRIPTION_CHARS;
 			memcpy(e->text + 10, option.description, n * sizeof(CHAR16));
 			e->text[10 + n] = 0;
 			e->number = order[i];
@@ -83,13 +83,14 @@ static void draw(const struct menu_entry *entries, UINTN count, UINTN selected)
 
 	out->SetAttribute(out, EFI_TEXT_ATTR(EFI_LIGHTGRAY, EFI_BLACK));
 	out->ClearScreen(out);
-	out->OutputString(out, u"Strata boot menu: Up and Down choose, Enter boots, Esc goes on\r\n\r\n");
+	out->OutputString(
+		out, u"Strata boot menu: Up and Down choose, Enter boots, Esc goes on\r\n\r\n");
 	for (UINTN i = 0; i <= count; i++) {
 		out->SetAttribute(out, i == selected ? EFI_TEXT_ATTR(EFI_BLACK, EFI_LIGHTGRAY)
 						     : EFI_TEXT_ATTR(EFI_LIGHTGRAY, EFI_BLACK));
 		out->OutputString(out, i == selected ? u"> " : u"  ");
-		out->OutputString(out, i < count ? (CHAR16 *)entries[i].text
-						 : u"the usual boot order");
+		out->OutputString(out,
+				  i < count ? (CHAR16 *)entries[i].text : u"the usual boot order");
 		out->SetAttribute(out, EFI_TEXT_ATTR(EFI_LIGHTGRAY, EFI_BLACK));
 		out->OutputString(out, u"\r\n");
 	}
