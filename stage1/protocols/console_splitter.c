@@ -30,7 +30,12 @@ static EFI_SIMPLE_TEXT_OUTPUT_PROTOCOL *primary(void)
 static void sync_mode(void)
 {
 	const SIMPLE_TEXT_OUTPUT_MODE *m = primary()->Mode;
+	UINTN columns, rows;
 
+	/* The screen changed its text mode by itself (it follows GOP mode changes): so does serial. */
+	if (screen_out && m->Mode != mode.Mode &&
+	    !EFI_ERROR(screen_out->QueryMode(screen_out, (UINTN)m->Mode, &columns, &rows)))
+		console_serial_resize(columns, rows);
 	mode.MaxMode = m->MaxMode;
 	mode.Mode = m->Mode;
 	mode.Attribute = m->Attribute;

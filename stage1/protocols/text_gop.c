@@ -29,8 +29,11 @@ static EFI_GRAPHICS_OUTPUT_PROTOCOL *gop;
 static const struct font *font = &font_console;
 static SIMPLE_TEXT_OUTPUT_MODE mode;
 static UINT32 columns, rows, origin_x, origin_y; /* of the mode set */
+static UINT32 laid_out_width, laid_out_height;	 /* the screen's resolution when it was set */
 static BOOLEAN cursor_shown;			 /* whether the cursor is drawn on the screen now */
 static EFI_GRAPHICS_OUTPUT_BLT_PIXEL cell[MAX_CELL_PIXELS];
+
+static void follow_screen(void);
 
 /* Columns and rows of text mode number, or FALSE if it does not fit the screen. */
 static BOOLEAN mode_size(UINTN number, UINT32 *ret_columns, UINT32 *ret_rows)
@@ -142,6 +145,9 @@ static EFI_STATUS EFIAPI text_gop_output_string(EFI_SIMPLE_TEXT_OUTPUT_PROTOCOL 
 {
 	if (!String)
 		return EFI_INVALID_PARAMETER;
+	follow_screen();
+	if (!columns)
+		return EFI_DEVICE_ERROR;
 	hide_cursor();
 	for (; *String; String++) {
 		switch (*String) {
@@ -201,6 +207,7 @@ static EFI_STATUS EFIAPI text_gop_query_mode(EFI_SIMPLE_TEXT_OUTPUT_PROTOCOL *Th
 
 static EFI_STATUS EFIAPI text_gop_clear_screen(EFI_SIMPLE_TEXT_OUTPUT_PROTOCOL *This)
 {
+	follow_screen();
 	/* The whole screen, borders around a small mode included, as GraphicsConsole does. */
 	fill(background(), 0, 0, gop->Mode->Info->HorizontalResolution,
 	     gop->Mode->Info->VerticalResolution);
@@ -220,6 +227,48 @@ static void use_mode(UINTN number, UINT32 c, UINT32 r)
 	origin_x = (gop->Mode->Info->HorizontalResolution - c * font->width) / 2;
 	origin_y = (gop->Mode->Info->VerticalResolution - r * font->height) / 2;
 	mode.Mode = (INT32)number;
+	laid_out_width = gop->Mode->Info->HorizontalResolution;
+	laid_out_height = gop->Mode->Info->VerticalResolution;
+}
+
+/* The largest text mode of the screen now, and its size; FALSE if none fits. */
+static BOOLEAN largest_mode(UINTN *ret_number, UINT32 *ret_columns, UINT32 *ret_rows)
+{
+	BOOLEAN found = FALSE;
+	UINT32 c, r;
+
+	for (UINTN i = 0; i < TEXT_MODES; i++) {
+		if (mode_size(i, &c, &r)) {
+			*ret_number = i;
+			*ret_columns = c;
+			*ret_rows = r;
+			found = TRUE;
+		}
+	}
+	return found;
+}
+
+/*
+ * A payload set another GOP mode (which cleared the screen): lay the text out again in the new
+ * resolution's largest mode, from the top left, as GraphicsConsole does on a mode change.
+ */
+static void follow_screen(void)
+{
+	UINTN number;
+	UINT32 c, r;
+
+	if (gop->Mode->Info->HorizontalResolution == laid_out_width &&
+	    gop->Mode->Info->VerticalResolution == laid_out_height)
+		return;
+	if (!largest_mode(&number, &c, &r)) {
+		/* Too small for 80x25: draw nothing rather than off the screen. */
+		columns = rows = 0;
+		return;
+	}
+	use_mode(number, c, r);
+	cursor_shown = FALSE;
+	mode.CursorColumn = 0;
+	mode.CursorRow = 0;
 }
 
 static EFI_STATUS EFIAPI text_gop_set_mode(EFI_SIMPLE_TEXT_OUTPUT_PROTOCOL *This, UINTN ModeNumber)
@@ -244,6 +293,7 @@ static EFI_STATUS EFIAPI text_gop_set_attribute(EFI_SIMPLE_TEXT_OUTPUT_PROTOCOL 
 static EFI_STATUS EFIAPI text_gop_set_cursor_position(EFI_SIMPLE_TEXT_OUTPUT_PROTOCOL *This,
 						      UINTN Column, UINTN Row)
 {
+	follow_screen();
 	if (Column >= columns || Row >= rows)
 		return EFI_UNSUPPORTED;
 	hide_cursor();
@@ -256,6 +306,7 @@ static EFI_STATUS EFIAPI text_gop_set_cursor_position(EFI_SIMPLE_TEXT_OUTPUT_PRO
 static EFI_STATUS EFIAPI text_gop_enable_cursor(EFI_SIMPLE_TEXT_OUTPUT_PROTOCOL *This,
 						BOOLEAN Visible)
 {
+	follow_screen();
 	hide_cursor();
 	mode.CursorVisible = Visible;
 	show_cursor();
@@ -285,8 +336,8 @@ static EFI_SIMPLE_TEXT_OUTPUT_PROTOCOL text_gop_out = {
 EFI_STATUS text_gop_init(EFI_GRAPHICS_OUTPUT_PROTOCOL *screen,
 			 EFI_SIMPLE_TEXT_OUTPUT_PROTOCOL **ret_out)
 {
-	UINT32 c, r, largest_columns = 0, largest_rows = 0;
-	INT32 largest = -1;
+	UINTN largest;
+	UINT32 c, r;
 
 	if (font->width * font->height > MAX_CELL_PIXELS)
 		return log_error_status(EFI_UNSUPPORTED, "a %ux%u font is too large", font->width,
@@ -295,14 +346,7 @@ EFI_STATUS text_gop_init(EFI_GRAPHICS_OUTPUT_PROTOCOL *screen,
 	mode = (SIMPLE_TEXT_OUTPUT_MODE){ .MaxMode = TEXT_MODES,
 					  .Attribute = EFI_TEXT_ATTR(EFI_LIGHTGRAY, EFI_BLACK),
 					  .CursorVisible = TRUE };
-	for (INT32 i = 0; i < TEXT_MODES; i++) {
-		if (mode_size((UINTN)i, &c, &r)) {
-			largest = i;
-			largest_columns = c;
-			largest_rows = r;
-		}
-	}
-	if (largest < 0)
+	if (!largest_mode(&largest, &c, &r))
 		return log_warn_status(EFI_UNSUPPORTED, "%ux%u is too small for 80x25 text",
 				       gop->Mode->Info->HorizontalResolution,
 				       gop->Mode->Info->VerticalResolution);
@@ -311,7 +355,7 @@ EFI_STATUS text_gop_init(EFI_GRAPHICS_OUTPUT_PROTOCOL *screen,
 	 * SetMode has just cleared the screen to black, the background of the start attribute:
 	 * a second clear would only cost time (3 MiB of writes at 1024x768).
 	 */
-	use_mode((UINTN)largest, largest_columns, largest_rows);
+	use_mode(largest, c, r);
 	show_cursor();
 	*ret_out = &text_gop_out;
 	return EFI_SUCCESS;

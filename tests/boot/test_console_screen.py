@@ -9,7 +9,7 @@ import time
 
 import pytest
 from conftest import BUILD, ROOT, build_disk
-from qemu_harness import qmp_screendump
+from qemu_harness import build_efi_app, qmp_screendump
 from test_stage1 import strata_files
 
 APPS = BUILD / "efi-apps"
@@ -149,3 +149,46 @@ def test_boot_lines_are_on_the_screen(tmp_path, qemu):
                  "boot: starting \\EFI\\BOOT\\BOOTX64.EFI", "Hello from Strata efi-apps/hello",
                  "boot: ERROR: nothing more to boot", "boot: ERROR: system halted"):
         assert line in text, f"{line!r} not on the screen:\n{text}\n" + run.log()
+
+
+# Sets the GOP's first mode (640x480) itself, then prints through ConOut: the console must lay
+# its text out again for the new screen rather than draw where 1024x768 had it.
+MODE_CHANGE_APP = r"""
+#include <efi.h>
+#include <efilib.h>
+
+EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
+{
+	EFI_GUID gop_guid = EFI_GRAPHICS_OUTPUT_PROTOCOL_GUID;
+	EFI_GRAPHICS_OUTPUT_PROTOCOL *gop;
+	UINTN cols = 0, rows = 0;
+
+	InitializeLib(image, st);
+	st->BootServices->LocateProtocol(&gop_guid, NULL, (void **)&gop);
+	gop->SetMode(gop, 0);
+	st->ConOut->EnableCursor(st->ConOut, FALSE);
+	st->ConOut->QueryMode(st->ConOut, st->ConOut->Mode->Mode, &cols, &rows);
+	Print(L"AFTER-GOP-MODE %ux%u text %lux%lu mode %d\r\n",
+	      gop->Mode->Info->HorizontalResolution, gop->Mode->Info->VerticalResolution, cols, rows,
+	      st->ConOut->Mode->Mode);
+	for (;;)
+		st->BootServices->Stall(100000);
+}
+"""
+
+
+def test_text_follows_a_gop_mode_set_by_the_payload(tmp_path, qemu):
+    (tmp_path / "app").mkdir()
+    app = build_efi_app(MODE_CHANGE_APP, tmp_path / "app")
+    disk = build_disk(tmp_path / "mode.img", strata_files({"/EFI/BOOT/BOOTX64.EFI": app}))
+    qmp = tmp_path / "qmp.sock"
+    run = qemu(disk, extra=["-qmp", f"unix:{qmp},server=on,wait=off"])
+    line = "AFTER-GOP-MODE 640x480 text 80x25 mode 0"
+    assert run.wait_for(line, 240), run.log()
+    for _ in range(10):
+        width, height, rgb = qmp_screendump(qmp, tmp_path / "screen.ppm")
+        text = screen_text(width, height, rgb, 80, 25)
+        if (width, height) == (640, 480) and text[0] == line:
+            return
+        time.sleep(0.5)
+    assert (width, height) == (640, 480) and text[0] == line, "\n".join(text) + run.log()
