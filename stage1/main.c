@@ -4,7 +4,9 @@
 #include "lib/drivers/io.h"
 #include "lib/string.h"
 #include "stage1/boot/boot_manager.h"
+#include "stage1/boot/stage1_update.h"
 #include "stage1/core/cpu.h"
+#include "stage1/core/boot_status.h"
 #include "stage1/core/debug_image.h"
 #include "stage1/core/events.h"
 #include "stage1/core/exception.h"
@@ -42,6 +44,7 @@ static void optional(EFI_STATUS status, const char *what)
 static __attribute__((noreturn)) void stage1_main(void *arg)
 {
 	const struct handoff *h = arg;
+	struct boot_record *record;
 
 	require(system_table_init(), "system table");
 	require(image_init_firmware(h), "firmware image handle");
@@ -58,6 +61,9 @@ static __attribute__((noreturn)) void stage1_main(void *arg)
 	console_publish_variables();
 	log_info("UEFI environment ready, %llu MiB free",
 		 memory_pages_of_type(EfiConventionalMemory) >> 8);
+	exception_test_late(h);
+	record = boot_status_ready();
+	boot_status_publish(record ? stage1_update_apply(record) : "none");
 	boot_manager_run();
 }
 
@@ -71,6 +77,7 @@ __attribute__((section(".text.entry"), noreturn)) void stage_entry(struct handof
 		panic("stage1: bad hand-off block at %p (stage0 and stage1 versions differ?)", h);
 	/* Trust nothing else stage0 left behind: keep our own copy of the block. */
 	memcpy(&handoff, h, sizeof(handoff));
+	boot_status_init();
 	exception_init(&handoff);
 	log_set_tsc_hz(handoff.tsc_hz);
 	log_set_epoch(handoff.timestamps[HANDOFF_TS_RESET]);

@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: MIT */
+/* Which stage1 copy stage0 starts: STAGE1.NEW, .BIN, .BAK, each counted in CMOS until it proves good. */
+#include "lib/drivers/cmos.h"
+#include "lib/drivers/fw_cfg.h"
+#include "lib/drivers/reset.h"
+#include "lib/drivers/watchdog.h"
+#include "lib/formats/boot_record.h"
+#include "stage0/stage0.h"
+
+#define LOG_PREFIX "stage0: "
+#include "lib/log.h"
+
+/* Long enough for stage1 on a busy host under TCG; opt/strata/watchdog-seconds overrides it. */
+#define WATCHDOG_SECONDS 60
+
+static const CHAR16 *const paths[BOOT_COPY_COUNT] = {
+	u"\\STRATA\\STAGE1.NEW",
+	u"\\STRATA\\STAGE1.BIN",
+	u"\\STRATA\\STAGE1.BAK",
+};
+
+static struct boot_record record;
+static BOOLEAN on_trial;
+
+static void save(void)
+{
+	UINT8 raw[BOOT_RECORD_SIZE];
+
+	boot_record_encode(&record, raw);
+	cmos_write(BOOT_RECORD_CMOS_OFFSET, raw, sizeof(raw));
+}
+
+static UINT32 watchdog_seconds(void)
+{
+	char text[8];
+	UINTN size;
+	UINT32 s = 0;
+
+	if (EFI_ERROR(fw_cfg_read_file("opt/strata/watchdog-seconds", text, sizeof(text), &size)))
+		return WATCHDOG_SECONDS;
+	for (UINTN i = 0; i < size && text[i] >= '0' && text[i] <= '9'; i++)
+		s = s * 10 + (text[i] - '0');
+	return s ? s : WATCHDOG_SECONDS;
+}
+
+/* STAGE1.BIN is good: verify STAGE1.BAK too (then free it), so a bad backup is known early. */
+static void check_backup(struct handoff *h, struct fat_volume *esp)
+{
+	struct loaded_stage backup;
+	struct fat_file file;
+
+	if (EFI_ERROR(fat_open(esp, NULL, paths[BOOT_COPY_BAK], &file)))
+		return;
+	if (EFI_ERROR(stage_load(h, esp, paths[BOOT_COPY_BAK], STAGE_KIND_STAGE1, &backup))) {
+		log_warn("STAGE1.BAK is unusable (see above): if STAGE1.BIN breaks, there is no "
+			 "backup to fall back to");
+		return;
+	}
+	log_info("backup stage1 %s in STAGE1.BAK verified", backup.header.version_string);
+	memory_free_last(h, backup.base);
+}
+
+/* Start copy c, loaded in stage: record it, and watch it when it is not yet known good. */
+static void start(struct handoff *h, struct fat_volume *esp, UINT32 c, BOOLEAN trial,
+		  const struct loaded_stage *stage)
+{
+	const char *name = boot_record_copy_name(c);
+	UINT32 seconds;
+
+	boot_record_start(&record, c, trial);
+	record.watchdog = 0;
+	if (c == BOOT_COPY_BAK) {
+		log_warn("booting the BACKUP stage1 %s from STAGE1.BAK", stage->header.version_string);
+		h->flags |= HANDOFF_FLAG_STAGE1_BACKUP;
+	} else {
+		log_info("stage1 %s from %s verified", stage->header.version_string, name);
+		if (c == BOOT_COPY_BIN)
+			check_backup(h, esp);
+	}
+	if (trial) {
+		seconds = watchdog_seconds();
+		record.watchdog = watchdog_arm(seconds);
+		log_info("%s is not yet known good: try %u of %u, %s", name,
+			 record.copy[c].tries, BOOT_RECORD_MAX_TRIES,
+			 record.watchdog ? "i6300esb watchdog armed" :
+					   "no watchdog: a hang needs a reset from outside");
+		if (record.watchdog)
+			log_info("the watchdog resets the machine in about %u s unless stage1 stops it",
+				 seconds);
+	}
+	save();
+	on_trial = trial;
+}
+
+EFI_STATUS boot_count_load_stage1(struct handoff *h, struct fat_volume *esp,
+				  struct loaded_stage *ret_stage)
+{
+	UINT8 raw[BOOT_RECORD_SIZE];
+	struct fat_file file;
+	enum boot_record_verdict verdict;
+	EFI_STATUS status;
+
+	cmos_read(BOOT_RECORD_CMOS_OFFSET, raw, sizeof(raw));
+	boot_record_decode(raw, &record);
+	record.passed = 0;
+	h->flags &= ~HANDOFF_FLAG_STAGE1_BACKUP;
+	for (UINT32 c = 0; c < BOOT_COPY_COUNT; c++) {
+		/* No STAGE1.NEW is the normal case: say nothing. */
+		if (c == BOOT_COPY_NEW && EFI_ERROR(fat_open(esp, NULL, paths[c], &file)))
+			continue;
+		status = stage_load(h, esp, paths[c], STAGE_KIND_STAGE1, ret_stage);
+		if (EFI_ERROR(status)) {
+			if (c == BOOT_COPY_BIN)
+				log_error("STAGE1.BIN is unusable, falling back to the backup copy "
+					  "STAGE1.BAK");
+			else if (c == BOOT_COPY_NEW)
+				log_error("STAGE1.NEW is unusable: booting STAGE1.BIN");
+			continue;
+		}
+		verdict = boot_record_consider(
+			&record, c, boot_record_fingerprint(ret_stage->header.body_sha256));
+		if (verdict == BOOT_RECORD_EXHAUSTED) {
+			log_error("%s %s failed %u tries in a row (it crashed, hung or reset before "
+				  "reaching the boot manager): passing over it",
+				  boot_record_copy_name(c), ret_stage->header.version_string,
+				  record.copy[c].tries);
+			record.passed |= 1u << c;
+			memory_free_last(h, ret_stage->base);
+			continue;
+		}
+		start(h, esp, c, verdict == BOOT_RECORD_TRY, ret_stage);
+		return EFI_SUCCESS;
+	}
+	if (record.passed) {
+		save();
+		log_error("no stage1 left to try: every copy on this ESP is unusable or failed %u "
+			  "tries; write a good one with 'mkimage update IMAGE --stage1 FILE'",
+			  BOOT_RECORD_MAX_TRIES);
+	} else {
+		log_error("no usable stage1: STAGE1.BIN and STAGE1.BAK both failed on this ESP; "
+			  "write a good one with 'mkimage update IMAGE --stage1 FILE'");
+	}
+	return EFI_LOAD_ERROR;
+}
+
+void boot_count_crashed(void)
+{
+	if (!on_trial)
+		return;
+	log_error("the stage1 being tried crashed before it was known good: resetting for "
+		  "the next try");
+	reset_warm();
+}
