@@ -77,12 +77,12 @@ __attribute__((section(".text.entry"), noreturn)) void stage_entry(struct handof
 		panic("stage1: bad hand-off block at %p (stage0 and stage1 versions differ?)", h);
 	/* Trust nothing else stage0 left behind: keep our own copy of the block. */
 	memcpy(&handoff, h, sizeof(handoff));
-	boot_status_init();
 	exception_init(&handoff);
 	log_set_tsc_hz(handoff.tsc_hz);
 	log_set_epoch(handoff.timestamps[HANDOFF_TS_RESET]);
 	log_info("Strata stage1 %s%s", STRATA_VERSION,
 		 handoff.flags & HANDOFF_FLAG_STAGE1_BACKUP ? " (backup copy)" : "");
+	boot_status_init();
 	events_init(handoff.tsc_hz);
 	require(memory_init(&handoff), "memory map");
 	require(paging_init(&handoff), "page tables");

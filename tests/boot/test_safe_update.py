@@ -2,6 +2,7 @@
 """Safe stage1 updates (docs/updates.md): a stage1 that verifies but crashes, panics or hangs is
 tried three times, then stage0 boots STAGE1.BAK and says so; QEMU runs without -no-reboot."""
 import hashlib
+import re
 import struct
 import zlib
 
@@ -92,3 +93,29 @@ def test_panic_of_a_known_good_stage1_halts_instead_of_resetting(tmp_path, qemu)
     assert "nothing more to boot" in out, out
     assert "resetting for another try" not in out, out
     assert out.count("Strata stage0") == 1, out
+
+
+def test_debian_uki_reaches_userspace_through_backup_when_stage1_crashes(tmp_path, qemu):
+    """The issue's case end to end: `mkimage update` puts a crashing STAGE1.BIN in the shipped
+    Debian UKI image (the good one becomes STAGE1.BAK); Linux still reaches userspace."""
+    import shutil
+    import subprocess
+    image = BUILD / "images" / "linux-uki.img"
+    if not image.exists():
+        pytest.skip(f"{image} not built (make images)")
+    disk = tmp_path / "uki.img"
+    shutil.copy(image, disk)
+    broken = tmp_path / "broken.bin"
+    broken.write_bytes(patched_stage1(UD2))
+    for stage1 in (BUILD / "stage1.bin", broken):
+        subprocess.run([str(BUILD / "mkimage"), "update", str(disk), "--stage1", str(stage1)],
+                       check=True, capture_output=True)
+    run = qemu(disk, memory="512", reboot=True, extra=["-cpu", "max"])
+    assert run.wait_for("STRATA-DONE", BOOT_TIMEOUT), run.log()
+    out = run.output
+    assert "STAGE1.BIN is not yet known good: try 3 of 3" in out, run.log()
+    assert "booting the BACKUP stage1" in out, run.log()
+    assert "copy=STAGE1.BAK try=1 passed=STAGE1.BIN" in out, run.log()
+    assert "strata: efi: yes, 64-bit" in out, run.log()  # printed by the initramfs
+    # The OS sees the boot status (docs/updates.md).
+    assert re.search(r"strata: efivars names: .*\bStrataBootStatus\b", out), run.log()
