@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* STAGE1.NEW promotion in a power-safe order, and the removal of a STAGE1.NEW that failed its tries. */
 #include "include/efi/protocol/simple_file_system.h"
+#include "lib/drivers/fw_cfg.h"
+#include "lib/drivers/io.h"
 #include "lib/string.h"
 #include "stage1/boot/stage1_update.h"
 #include "stage1/core/handles.h"
@@ -95,6 +97,20 @@ err_close:
 	return EFI_SUCCESS;
 }
 
+/* Test hook: opt/strata/test-update-stop "N" halts after step N, for the power-cut tests. */
+static void test_stop(char step)
+{
+	char what[2];
+	UINTN size;
+
+	if (EFI_ERROR(fw_cfg_read_file("opt/strata/test-update-stop", what, 1, &size)) || size != 1 ||
+	    what[0] != step)
+		return;
+	log_warn("opt/strata/test-update-stop: halting after step %c of the promotion as asked",
+		 step);
+	cpu_halt_forever();
+}
+
 /*
  * Each step leaves a bootable ESP (docs/updates.md): BAK goes only while BIN is there to become
  * the new BAK; BIN becomes BAK while NEW is there to boot; NEW becomes BIN while BAK is there.
@@ -107,11 +123,16 @@ static EFI_STATUS promote(EFI_FILE_PROTOCOL *root)
 		status = esp_remove(root, u"\\STRATA\\STAGE1.BAK");
 		if (EFI_ERROR(status))
 			return status;
+		test_stop('1');
 		status = esp_rename(root, u"\\STRATA\\STAGE1.BIN", u"STAGE1.BAK");
 		if (EFI_ERROR(status))
 			return status;
+		test_stop('2');
 	}
-	return esp_rename(root, u"\\STRATA\\STAGE1.NEW", u"STAGE1.BIN");
+	status = esp_rename(root, u"\\STRATA\\STAGE1.NEW", u"STAGE1.BIN");
+	if (!EFI_ERROR(status))
+		test_stop('3');
+	return status;
 }
 
 const char *stage1_update_apply(struct boot_record *r)
