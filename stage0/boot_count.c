@@ -24,10 +24,7 @@ static BOOLEAN on_trial;
 
 static void save(void)
 {
-	UINT8 raw[BOOT_RECORD_SIZE];
-
-	boot_record_encode(&record, raw);
-	cmos_write(BOOT_RECORD_CMOS_OFFSET, raw, sizeof(raw));
+	cmos_save_boot_record(&record);
 }
 
 static UINT32 watchdog_seconds(void)
@@ -80,13 +77,15 @@ static void start(struct handoff *h, struct fat_volume *esp, UINT32 c, BOOLEAN t
 	if (trial) {
 		seconds = watchdog_seconds();
 		record.watchdog = watchdog_arm(seconds);
-		log_info("%s is not yet known good: try %u of %u, %s", name,
+		log_info("%s is not yet known good: try %u of %u, %s%s", name,
 			 record.copy[c].tries, BOOT_RECORD_MAX_TRIES,
-			 record.watchdog ? "i6300esb watchdog armed" :
-					   "no watchdog: a hang needs a reset from outside");
+			 record.watchdog ? watchdog_name(record.watchdog) : "no",
+			 record.watchdog ? " watchdog armed" :
+					   " watchdog: a hang needs a reset from outside");
 		if (record.watchdog)
-			log_info("the watchdog resets the machine in about %u s unless stage1 stops it",
-				 seconds);
+			log_info("the watchdog resets the machine in about %u s unless stage1 stops it%s",
+				 seconds, record.watchdog == WATCHDOG_ICH9_TCO ?
+						  " (TCO: if QEMU allows, -global ICH9-LPC.noreboot=off)" : "");
 	}
 	save();
 	on_trial = trial;
@@ -95,13 +94,11 @@ static void start(struct handoff *h, struct fat_volume *esp, UINT32 c, BOOLEAN t
 EFI_STATUS boot_count_load_stage1(struct handoff *h, struct fat_volume *esp,
 				  struct loaded_stage *ret_stage)
 {
-	UINT8 raw[BOOT_RECORD_SIZE];
 	struct fat_file file;
 	enum boot_record_verdict verdict;
 	EFI_STATUS status;
 
-	cmos_read(BOOT_RECORD_CMOS_OFFSET, raw, sizeof(raw));
-	boot_record_decode(raw, &record);
+	cmos_load_boot_record(&record);
 	record.passed = 0;
 	h->flags &= ~HANDOFF_FLAG_STAGE1_BACKUP;
 	for (UINT32 c = 0; c < BOOT_COPY_COUNT; c++) {

@@ -29,7 +29,7 @@ void boot_record_decode(const UINT8 raw[BOOT_RECORD_SIZE], struct boot_record *r
 		return;
 	r->current = raw[3] < BOOT_COPY_COUNT ? raw[3] : BOOT_COPY_NONE;
 	r->trial = raw[4] & 1;
-	r->watchdog = (raw[4] >> 1) & 1;
+	r->watchdog = raw[4] >> 1;
 	r->passed = raw[5] & ((1u << BOOT_COPY_COUNT) - 1);
 	for (UINTN i = 0; i < BOOT_COPY_COUNT; i++) {
 		const UINT8 *c = raw + COPIES + 6 * i;
@@ -47,7 +47,7 @@ void boot_record_encode(const struct boot_record *r, UINT8 ret_raw[BOOT_RECORD_S
 	ret_raw[1] = MAGIC1;
 	ret_raw[2] = VERSION;
 	ret_raw[3] = r->current;
-	ret_raw[4] = (r->trial ? 1 : 0) | (r->watchdog ? 2 : 0);
+	ret_raw[4] = (r->trial ? 1 : 0) | (UINT8)(r->watchdog << 1);
 	ret_raw[5] = r->passed;
 	for (UINTN i = 0; i < BOOT_COPY_COUNT; i++) {
 		UINT8 *c = ret_raw + COPIES + 6 * i;

@@ -31,7 +31,7 @@ struct boot_record {
 	UINT8 current;	/* enum boot_copy stage0 started last */
 	UINT8 trial;	/* that start was a try: the copy was not yet known good */
 	UINT8 passed;	/* bit per enum boot_copy: passed over by the last boot for failed tries */
-	UINT8 watchdog; /* the last start armed a watchdog */
+	UINT8 watchdog; /* enum watchdog_kind the last start armed, 0 for none */
 	struct boot_record_copy copy[BOOT_COPY_COUNT];
 };
 

@@ -18,10 +18,7 @@ static BOOLEAN on_trial;
 
 static void save(void)
 {
-	UINT8 raw[BOOT_RECORD_SIZE];
-
-	boot_record_encode(&record, raw);
-	cmos_write(BOOT_RECORD_CMOS_OFFSET, raw, sizeof(raw));
+	cmos_save_boot_record(&record);
 }
 
 static void panic_hook(void)
@@ -31,10 +28,7 @@ static void panic_hook(void)
 
 void boot_status_init(void)
 {
-	UINT8 raw[BOOT_RECORD_SIZE];
-
-	cmos_read(BOOT_RECORD_CMOS_OFFSET, raw, sizeof(raw));
-	boot_record_decode(raw, &record);
+	cmos_load_boot_record(&record);
 	on_trial = record.trial && record.current < BOOT_COPY_COUNT;
 	log_panic_hook = panic_hook;
 	if (on_trial)
@@ -55,7 +49,7 @@ void boot_status_crashed(void)
 }
 
 /* StrataBootStatus: one line of key=value words (include/strata/boot_status.h). */
-static void publish(UINT32 copy, UINT32 tries, UINT8 passed, BOOLEAN watchdog, const char *update)
+static void publish(UINT32 copy, UINT32 tries, UINT8 passed, UINT8 watchdog, const char *update)
 {
 	static EFI_GUID guid = STRATA_BOOT_STATUS_GUID;
 	char text[160], list[48] = "";
@@ -68,7 +62,7 @@ static void publish(UINT32 copy, UINT32 tries, UINT8 passed, BOOLEAN watchdog, c
 				 list[0] ? "," : "", boot_record_copy_name(c));
 	n = snprintf(text, sizeof(text), "copy=%s try=%u passed=%s watchdog=%s update=%s",
 		     boot_record_copy_name(copy), tries, list[0] ? list : "none",
-		     watchdog ? "i6300esb" : "none", update);
+		     watchdog_name(watchdog), update);
 	log_info("%s", text);
 	status = efi_st->RuntimeServices->SetVariable(
 		STRATA_BOOT_STATUS_NAME, &guid,
@@ -79,7 +73,7 @@ static void publish(UINT32 copy, UINT32 tries, UINT8 passed, BOOLEAN watchdog, c
 
 static UINT32 ready_copy, ready_tries;
 static UINT8 ready_passed;
-static BOOLEAN ready_watchdog;
+static UINT8 ready_watchdog;
 
 struct boot_record *boot_status_ready(void)
 {

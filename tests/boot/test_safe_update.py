@@ -74,11 +74,13 @@ def test_hanging_stage1_is_reset_by_the_i6300esb_watchdog_and_falls_back(tmp_pat
 
 
 def test_good_stage1_is_tried_once_and_known_good_after(tmp_path, qemu):
+    """On pc (i440FX) without an i6300esb there is no watchdog, and the console says so."""
     good = (BUILD / "stage1.bin").read_bytes()
-    run = qemu(hello_disk(tmp_path, good), reboot=True)
+    run = qemu(hello_disk(tmp_path, good), machine="pc", reboot=True)
     assert run.wait_for(HELLO, BOOT_TIMEOUT), run.log()
     out = run.output
-    assert "STAGE1.BIN is not yet known good: try 1 of 3, no watchdog" in out, out
+    assert "STAGE1.BIN is not yet known good: try 1 of 3, no watchdog: a hang needs a reset " \
+        "from outside" in out, out
     assert "copy=STAGE1.BIN try=1 passed=none watchdog=none update=none" in out, out
     assert out.count("Strata stage0") == 1, out
 
@@ -119,3 +121,14 @@ def test_debian_uki_reaches_userspace_through_backup_when_stage1_crashes(tmp_pat
     assert "strata: efi: yes, 64-bit" in out, run.log()  # printed by the initramfs
     # The OS sees the boot status (docs/updates.md).
     assert re.search(r"strata: efivars names: .*\bStrataBootStatus\b", out), run.log()
+
+
+def test_hanging_stage1_is_reset_by_the_ich9_tco_timer_on_q35(tmp_path, qemu):
+    """No i6300esb: on q35 stage0 arms ICH9's TCO timer, which QEMU lets reset the machine when
+    its noreboot pin strap is off."""
+    out = boot_through_backup(qemu, hello_disk(tmp_path, patched_stage1(CLI_HLT)), extra=[
+        "-global", "ICH9-LPC.noreboot=off",
+        "-fw_cfg", "name=opt/strata/watchdog-seconds,string=20"])
+    assert "ICH9 TCO watchdog armed" in out, out
+    assert out.count("Strata stage0") == 4, out
+    assert "watchdog=ICH9 TCO" in out, out

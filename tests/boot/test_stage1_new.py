@@ -63,7 +63,7 @@ def test_good_stage1_new_is_promoted_and_the_old_bin_becomes_bak(tmp_path, qemu)
     out = boot_hello(qemu, disk)
     assert f"stage1 {NEW_VERSION} from STAGE1.NEW verified" in out, out
     assert "STAGE1.NEW promoted: it is STAGE1.BIN now" in out, out
-    assert "copy=STAGE1.NEW try=1 passed=none watchdog=none update=promoted" in out, out
+    assert "copy=STAGE1.NEW try=1 passed=none watchdog=ICH9 TCO update=promoted" in out, out
     files = strata_files(disk)
     assert "STAGE1.NEW" not in files
     assert files["STAGE1.BIN"] == new and files["STAGE1.BAK"] == old
@@ -79,7 +79,8 @@ def test_broken_stage1_new_is_tried_three_times_then_removed(tmp_path, qemu):
     assert "STAGE1.NEW is not yet known good: try 3 of 3" in out, out
     assert "STAGE1.NEW" in out and "failed 3 tries in a row" in out, out
     assert "STAGE1.NEW failed its tries and was removed" in out, out
-    assert "copy=STAGE1.BIN try=1 passed=STAGE1.NEW watchdog=none update=discarded" in out, out
+    assert "copy=STAGE1.BIN try=1 passed=STAGE1.NEW watchdog=ICH9 TCO update=discarded" in out, \
+        out
     files = strata_files(disk)
     assert set(files) == {"STAGE1.BIN", "RUNTIME.BIN"} and files["STAGE1.BIN"] == old
     assert fsck(disk, tmp_path)[0] == 0, fsck(disk, tmp_path)[1]
