@@ -121,6 +121,8 @@ def test_debian_uki_reaches_userspace_through_backup_when_stage1_crashes(tmp_pat
     assert "strata: efi: yes, 64-bit" in out, run.log()  # printed by the initramfs
     # The OS sees the boot status (docs/updates.md).
     assert re.search(r"strata: efivars names: .*\bStrataBootStatus\b", out), run.log()
+    assert "strata: boot status: copy=STAGE1.BAK try=1 passed=STAGE1.BIN watchdog=ICH9 TCO " \
+        "update=none" in out, run.log()
 
 
 def test_hanging_stage1_is_reset_by_the_ich9_tco_timer_on_q35(tmp_path, qemu):
