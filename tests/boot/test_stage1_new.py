@@ -119,3 +119,59 @@ def test_power_cut_inside_a_rename_leaves_a_disk_that_boots(tmp_path, qemu, left
     else:
         assert "booting the BACKUP stage1" in out, out
         assert files["STAGE1.BAK"] == old
+
+
+def uki_disk(tmp_path, new):
+    """The Debian UKI image with this build's stage1 as BIN and BAK, and new where the test
+    initramfs's hook copies it from (to /STRATA/STAGE1.NEW, from Linux)."""
+    import shutil
+    image = BUILD / "images" / "linux-uki.img"
+    if not image.exists():
+        pytest.skip(f"{image} not built (make images)")
+    disk = tmp_path / "uki.img"
+    shutil.copy(image, disk)
+    for _ in range(2):
+        subprocess.run([str(BUILD / "mkimage"), "update", str(disk), "--stage1",
+                        str(BUILD / "stage1.bin")], check=True, capture_output=True)
+    src = tmp_path / "new.bin"
+    src.write_bytes(new)
+    first, _ = partition_range(disk, 1)
+    subprocess.run(["mcopy", "-i", f"{disk}@@{first * SECTOR}", str(src),
+                    "::/STRATA-TEST-NEW.BIN"], check=True)
+    return disk
+
+
+def boot_linux_twice(qemu, disk):
+    """Linux writes STAGE1.NEW and reboots; the second Linux reports the firmware's status."""
+    run = qemu(disk, memory="512", reboot=True,
+               extra=["-cpu", "max", "-smbios", "type=1,serial=strata-install-new"])
+    assert run.wait_for("STRATA-DONE", BOOT_TIMEOUT), run.log()
+    run.kill()
+    out = run.output
+    assert "strata: install-new: STAGE1.NEW written, rebooting" in out, run.log()
+    assert out.count("STRATA-USERSPACE-OK") == 1, run.log()  # the first Linux rebooted earlier
+    return out
+
+
+def test_stage1_new_written_from_linux_is_promoted(tmp_path, qemu):
+    old, new = (BUILD / "stage1.bin").read_bytes(), new_stage1(tmp_path)
+    disk = uki_disk(tmp_path, new)
+    out = boot_linux_twice(qemu, disk)
+    assert f"stage1 {NEW_VERSION} from STAGE1.NEW verified" in out, out
+    assert "strata: boot status: copy=STAGE1.NEW try=1 passed=none" in out, out
+    assert "update=promoted" in out.split("strata: boot status:")[1].split("\n")[0], out
+    files = strata_files(disk)
+    assert "STAGE1.NEW" not in files
+    assert files["STAGE1.BIN"] == new and files["STAGE1.BAK"] == old
+
+
+def test_broken_stage1_new_written_from_linux_is_discarded(tmp_path, qemu):
+    old = (BUILD / "stage1.bin").read_bytes()
+    disk = uki_disk(tmp_path, patched_stage1(UD2))
+    out = boot_linux_twice(qemu, disk)
+    assert "STAGE1.NEW is not yet known good: try 3 of 3" in out, out
+    assert "strata: boot status: copy=STAGE1.BIN try=0 passed=STAGE1.NEW" in out, out
+    assert "update=discarded" in out.split("strata: boot status:")[1].split("\n")[0], out
+    files = strata_files(disk)
+    assert "STAGE1.NEW" not in files
+    assert files["STAGE1.BIN"] == old and files["STAGE1.BAK"] == old
