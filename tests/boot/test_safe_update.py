@@ -97,8 +97,9 @@ def test_panic_of_a_known_good_stage1_halts_instead_of_resetting(tmp_path, qemu)
     assert out.count("Strata stage0") == 1, out
 
 
-def test_debian_uki_reaches_userspace_through_backup_when_stage1_crashes(tmp_path, qemu):
-    """The issue's case end to end: `mkimage update` puts a crashing STAGE1.BIN in the shipped
+@pytest.mark.parametrize("failure", ["ud2-at-entry", "panic-late", "hang-i6300esb"])
+def test_debian_uki_reaches_userspace_through_backup_when_stage1_fails(tmp_path, qemu, failure):
+    """The issue's cases end to end: `mkimage update` puts a failing STAGE1.BIN in the shipped
     Debian UKI image (the good one becomes STAGE1.BAK); Linux still reaches userspace."""
     import shutil
     import subprocess
@@ -108,21 +109,31 @@ def test_debian_uki_reaches_userspace_through_backup_when_stage1_crashes(tmp_pat
     disk = tmp_path / "uki.img"
     shutil.copy(image, disk)
     broken = tmp_path / "broken.bin"
-    broken.write_bytes(patched_stage1(UD2))
+    extra = ["-cpu", "max"]
+    if failure == "ud2-at-entry":
+        broken.write_bytes(patched_stage1(UD2))
+    elif failure == "panic-late":
+        broken.write_bytes((BUILD / "stage1.bin").read_bytes())
+        extra += ["-fw_cfg", "name=opt/strata/test-fault,string=panic-late"]
+    else:
+        broken.write_bytes(patched_stage1(CLI_HLT))
+        extra += ["-device", "i6300esb", "-fw_cfg", "name=opt/strata/watchdog-seconds,string=20"]
     for stage1 in (BUILD / "stage1.bin", broken):
         subprocess.run([str(BUILD / "mkimage"), "update", str(disk), "--stage1", str(stage1)],
                        check=True, capture_output=True)
-    run = qemu(disk, memory="512", reboot=True, extra=["-cpu", "max"])
+    run = qemu(disk, memory="512", reboot=True, extra=extra)
     assert run.wait_for("STRATA-DONE", BOOT_TIMEOUT), run.log()
     out = run.output
     assert "STAGE1.BIN is not yet known good: try 3 of 3" in out, run.log()
+    assert "failed 3 tries in a row" in out, run.log()
     assert "booting the BACKUP stage1" in out, run.log()
-    assert "copy=STAGE1.BAK try=1 passed=STAGE1.BIN" in out, run.log()
+    assert out.count("Strata stage0") == 4, run.log()
     assert "strata: efi: yes, 64-bit" in out, run.log()  # printed by the initramfs
     # The OS sees the boot status (docs/updates.md).
     assert re.search(r"strata: efivars names: .*\bStrataBootStatus\b", out), run.log()
-    assert "strata: boot status: copy=STAGE1.BAK try=1 passed=STAGE1.BIN watchdog=ICH9 TCO " \
-        "update=none" in out, run.log()
+    watchdog = "i6300esb" if failure == "hang-i6300esb" else "ICH9 TCO"
+    assert "strata: boot status: copy=STAGE1.BAK try=1 passed=STAGE1.BIN " \
+        f"watchdog={watchdog} update=none" in out, run.log()
 
 
 def test_hanging_stage1_is_reset_by_the_ich9_tco_timer_on_q35(tmp_path, qemu):
