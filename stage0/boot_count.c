@@ -57,15 +57,36 @@ static void check_backup(struct handoff *h, struct fat_volume *esp)
 	memory_free_last(h, backup.base);
 }
 
+/* Copy c (a stage1 copy or RUNTIME.NEW) is on trial: say so and arm a watchdog once. */
+static void watch(UINT32 c)
+{
+	UINT32 seconds;
+
+	on_trial = TRUE;
+	record.trial = 1;
+	if (!record.watchdog) {
+		seconds = watchdog_seconds();
+		record.watchdog = watchdog_arm(seconds);
+		if (record.watchdog)
+			log_info("the watchdog resets the machine in about %u s unless stage1 stops "
+				 "it%s", seconds, record.watchdog == WATCHDOG_ICH9_TCO ?
+				 " (TCO: if QEMU allows, -global ICH9-LPC.noreboot=off)" : "");
+	}
+	log_info("%s is not yet known good: try %u of %u, %s%s", boot_record_copy_name(c),
+		 record.copy[c].tries, BOOT_RECORD_MAX_TRIES,
+		 record.watchdog ? watchdog_name(record.watchdog) : "no",
+		 record.watchdog ? " watchdog armed" : " watchdog: a hang needs a reset from outside");
+}
+
 /* Start copy c, loaded in stage: record it, and watch it when it is not yet known good. */
 static void start(struct handoff *h, struct fat_volume *esp, UINT32 c, BOOLEAN trial,
 		  const struct loaded_stage *stage)
 {
 	const char *name = boot_record_copy_name(c);
-	UINT32 seconds;
 
 	boot_record_start(&record, c, trial);
 	record.watchdog = 0;
+	record.runtime = BOOT_RUNTIME_NONE;
 	if (c == BOOT_COPY_BAK) {
 		log_warn("booting the BACKUP stage1 %s from STAGE1.BAK", stage->header.version_string);
 		h->flags |= HANDOFF_FLAG_STAGE1_BACKUP;
@@ -74,21 +95,9 @@ static void start(struct handoff *h, struct fat_volume *esp, UINT32 c, BOOLEAN t
 		if (c == BOOT_COPY_BIN)
 			check_backup(h, esp);
 	}
-	if (trial) {
-		seconds = watchdog_seconds();
-		record.watchdog = watchdog_arm(seconds);
-		log_info("%s is not yet known good: try %u of %u, %s%s", name,
-			 record.copy[c].tries, BOOT_RECORD_MAX_TRIES,
-			 record.watchdog ? watchdog_name(record.watchdog) : "no",
-			 record.watchdog ? " watchdog armed" :
-					   " watchdog: a hang needs a reset from outside");
-		if (record.watchdog)
-			log_info("the watchdog resets the machine in about %u s unless stage1 stops it%s",
-				 seconds, record.watchdog == WATCHDOG_ICH9_TCO ?
-						  " (TCO: if QEMU allows, -global ICH9-LPC.noreboot=off)" : "");
-	}
+	if (trial)
+		watch(c);
 	save();
-	on_trial = trial;
 }
 
 EFI_STATUS boot_count_load_stage1(struct handoff *h, struct fat_volume *esp,
@@ -100,6 +109,7 @@ EFI_STATUS boot_count_load_stage1(struct handoff *h, struct fat_volume *esp,
 
 	cmos_load_boot_record(&record);
 	record.passed = 0;
+	on_trial = FALSE;
 	h->flags &= ~HANDOFF_FLAG_STAGE1_BACKUP;
 	for (UINT32 c = 0; c < BOOT_COPY_COUNT; c++) {
 		/* No STAGE1.NEW is the normal case: say nothing. */
@@ -138,6 +148,64 @@ EFI_STATUS boot_count_load_stage1(struct handoff *h, struct fat_volume *esp,
 			  "write a good one with 'mkimage update IMAGE --stage1 FILE'");
 	}
 	return EFI_LOAD_ERROR;
+}
+
+static const CHAR16 *const runtime_paths[] = {
+	[BOOT_RUNTIME_NEW] = u"\\STRATA\\RUNTIME.NEW",
+	[BOOT_RUNTIME_BIN] = u"\\STRATA\\RUNTIME.BIN",
+	[BOOT_RUNTIME_BAK] = u"\\STRATA\\RUNTIME.BAK",
+};
+
+EFI_STATUS boot_count_load_runtime(struct handoff *h, struct fat_volume *esp,
+				   struct loaded_stage *ret_stage)
+{
+	const UINT32 c = BOOT_COPY_RUNTIME_NEW;
+	struct fat_file file;
+	EFI_STATUS status = EFI_NOT_FOUND;
+
+	for (UINT32 r = BOOT_RUNTIME_NEW; r <= BOOT_RUNTIME_BAK && EFI_ERROR(status); r++) {
+		/* NEW and BAK are optional: no word when they are not there. */
+		if (r != BOOT_RUNTIME_BIN && EFI_ERROR(fat_open(esp, NULL, runtime_paths[r], &file)))
+			continue;
+		status = stage_load(h, esp, runtime_paths[r], STAGE_KIND_RUNTIME, ret_stage);
+		if (EFI_ERROR(status)) {
+			if (r == BOOT_RUNTIME_NEW)
+				record.passed |= 1u << c;
+			continue;
+		}
+		record.runtime = r;
+		if (r == BOOT_RUNTIME_BAK)
+			log_warn("RUNTIME.BIN is unusable: booting the BACKUP runtime RUNTIME.BAK");
+		if (r != BOOT_RUNTIME_NEW)
+			break;
+		switch (boot_record_consider(&record, c,
+					     boot_record_fingerprint(ret_stage->header.body_sha256))) {
+		case BOOT_RECORD_EXHAUSTED:
+			log_error("RUNTIME.NEW %s failed %u tries in a row: passing over it",
+				  ret_stage->header.version_string, record.copy[c].tries);
+			record.passed |= 1u << c;
+			memory_free_last(h, ret_stage->base);
+			status = EFI_NOT_FOUND;
+			break;
+		case BOOT_RECORD_TRY:
+			/*
+			 * One suspect a boot, the newer one first: a failure now is RUNTIME.NEW's,
+			 * not the stage1 copy's, whose try is given back.
+			 */
+			if (on_trial && record.copy[record.current].tries) {
+				record.copy[record.current].tries--;
+				log_info("this try counts against RUNTIME.NEW, not %s",
+					 boot_record_copy_name(record.current));
+			}
+			record.copy[c].tries++;
+			watch(c);
+			break;
+		case BOOT_RECORD_GOOD:
+			break;
+		}
+	}
+	save();
+	return status;
 }
 
 void boot_count_crashed(void)

@@ -40,18 +40,9 @@ static EFI_STATUS load_stage1(struct handoff *h, struct fat_volume *esp)
 static void load_runtime(struct handoff *h, struct fat_volume *esp)
 {
 	struct loaded_stage rt;
-	struct fat_file file;
 	EFI_STATUS status;
 
-	status = stage_load(h, esp, u"\\STRATA\\RUNTIME.BIN", STAGE_KIND_RUNTIME, &rt);
-	if (EFI_ERROR(status)) {
-		/* `mkimage update --runtime` keeps the previous blob as RUNTIME.BAK. */
-		if (!EFI_ERROR(fat_open(esp, NULL, u"\\STRATA\\RUNTIME.BAK", &file)))
-			status = stage_load(h, esp, u"\\STRATA\\RUNTIME.BAK", STAGE_KIND_RUNTIME,
-					    &rt);
-		if (!EFI_ERROR(status))
-			log_warn("RUNTIME.BIN is unusable: booting the BACKUP runtime RUNTIME.BAK");
-	}
+	status = boot_count_load_runtime(h, esp, &rt);
 	if (EFI_ERROR(status)) {
 		log_warn(
 			"no usable runtime blob: EFI runtime services will report EFI_UNSUPPORTED");

@@ -66,6 +66,12 @@ EFI_STATUS stage_load(struct handoff *h, struct fat_volume *esp, const CHAR16 *p
  */
 EFI_STATUS boot_count_load_stage1(struct handoff *h, struct fat_volume *esp,
 				  struct loaded_stage *ret_stage);
+/*
+ * Load the runtime blob: RUNTIME.NEW counted like a stage1 copy (a try of the whole boot), else
+ * RUNTIME.BIN, else RUNTIME.BAK.
+ */
+EFI_STATUS boot_count_load_runtime(struct handoff *h, struct fat_volume *esp,
+				   struct loaded_stage *ret_stage);
 /* An exception report ends here: reset for the next try when a not-yet-good stage1 runs. */
 void boot_count_crashed(void);
 

@@ -44,6 +44,7 @@ static void optional(EFI_STATUS status, const char *what)
 static __attribute__((noreturn)) void stage1_main(void *arg)
 {
 	const struct handoff *h = arg;
+	const char *stage1_update = "none", *runtime_update = "none";
 	struct boot_record *record;
 
 	require(system_table_init(), "system table");
@@ -63,7 +64,9 @@ static __attribute__((noreturn)) void stage1_main(void *arg)
 		 memory_pages_of_type(EfiConventionalMemory) >> 8);
 	exception_test_late(h);
 	record = boot_status_ready();
-	boot_status_publish(record ? stage1_update_apply(record) : "none");
+	if (record)
+		stage1_update_apply(record, &stage1_update, &runtime_update);
+	boot_status_publish(stage1_update, runtime_update);
 	boot_manager_run();
 }
 

@@ -5,8 +5,8 @@
 
 #define MAGIC0	 'S'
 #define MAGIC1	 'b'
-#define VERSION	 1
-#define COPIES	 8 /* byte offset of the first copy: fingerprint (LE32), tries, good */
+#define VERSION	 2
+#define COPIES	 7 /* byte offset of the first copy: fingerprint (LE32), tries, good */
 #define CHECKSUM (BOOT_RECORD_SIZE - 1)
 
 static UINT8 sum(const UINT8 *raw)
@@ -30,8 +30,9 @@ void boot_record_decode(const UINT8 raw[BOOT_RECORD_SIZE], struct boot_record *r
 	r->current = raw[3] < BOOT_COPY_COUNT ? raw[3] : BOOT_COPY_NONE;
 	r->trial = raw[4] & 1;
 	r->watchdog = raw[4] >> 1;
-	r->passed = raw[5] & ((1u << BOOT_COPY_COUNT) - 1);
-	for (UINTN i = 0; i < BOOT_COPY_COUNT; i++) {
+	r->passed = raw[5] & ((1u << BOOT_RECORD_COPIES) - 1);
+	r->runtime = raw[6] <= BOOT_RUNTIME_BAK ? raw[6] : BOOT_RUNTIME_NONE;
+	for (UINTN i = 0; i < BOOT_RECORD_COPIES; i++) {
 		const UINT8 *c = raw + COPIES + 6 * i;
 
 		r->copy[i].fingerprint = c[0] | c[1] << 8 | c[2] << 16 | (UINT32)c[3] << 24;
@@ -49,7 +50,8 @@ void boot_record_encode(const struct boot_record *r, UINT8 ret_raw[BOOT_RECORD_S
 	ret_raw[3] = r->current;
 	ret_raw[4] = (r->trial ? 1 : 0) | (UINT8)(r->watchdog << 1);
 	ret_raw[5] = r->passed;
-	for (UINTN i = 0; i < BOOT_COPY_COUNT; i++) {
+	ret_raw[6] = r->runtime;
+	for (UINTN i = 0; i < BOOT_RECORD_COPIES; i++) {
 		UINT8 *c = ret_raw + COPIES + 6 * i;
 		UINT32 fp = r->copy[i].fingerprint;
 
@@ -98,6 +100,10 @@ void boot_record_mark_good(struct boot_record *r)
 		r->copy[r->current].good = 1;
 		r->copy[r->current].tries = 0;
 	}
+	if (r->runtime == BOOT_RUNTIME_NEW) {
+		r->copy[BOOT_COPY_RUNTIME_NEW].good = 1;
+		r->copy[BOOT_COPY_RUNTIME_NEW].tries = 0;
+	}
 	r->trial = 0;
 }
 
@@ -108,7 +114,7 @@ void boot_record_promote(struct boot_record *r)
 	r->copy[BOOT_COPY_NEW] = (struct boot_record_copy){ 0 };
 	if (r->current == BOOT_COPY_NEW)
 		r->current = BOOT_COPY_BIN;
-	r->passed = 0;
+	r->passed &= ~((1u << BOOT_COPY_COUNT) - 1);
 }
 
 void boot_record_forget(struct boot_record *r, UINT32 copy)
@@ -119,7 +125,8 @@ void boot_record_forget(struct boot_record *r, UINT32 copy)
 
 const char *boot_record_copy_name(UINT32 copy)
 {
-	static const char *const names[] = { "STAGE1.NEW", "STAGE1.BIN", "STAGE1.BAK" };
+	static const char *const names[] = { "STAGE1.NEW", "STAGE1.BIN", "STAGE1.BAK",
+					      "RUNTIME.NEW" };
 
-	return copy < BOOT_COPY_COUNT ? names[copy] : "STAGE1.???";
+	return copy < BOOT_RECORD_COPIES ? names[copy] : "STAGE1.???";
 }

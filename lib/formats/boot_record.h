@@ -18,7 +18,18 @@ enum boot_copy {
 	BOOT_COPY_BIN = 1, /* /STRATA/STAGE1.BIN */
 	BOOT_COPY_BAK = 2, /* /STRATA/STAGE1.BAK */
 	BOOT_COPY_COUNT,
+	/* /STRATA/RUNTIME.NEW: counted like a stage1 copy; a try of it is a try of the boot */
+	BOOT_COPY_RUNTIME_NEW = BOOT_COPY_COUNT,
+	BOOT_RECORD_COPIES,
 	BOOT_COPY_NONE = 0xff,
+};
+
+/* Which runtime blob stage0 loaded. */
+enum boot_runtime {
+	BOOT_RUNTIME_NONE = 0,
+	BOOT_RUNTIME_NEW = 1,
+	BOOT_RUNTIME_BIN = 2,
+	BOOT_RUNTIME_BAK = 3,
 };
 
 struct boot_record_copy {
@@ -29,10 +40,11 @@ struct boot_record_copy {
 
 struct boot_record {
 	UINT8 current;	/* enum boot_copy stage0 started last */
-	UINT8 trial;	/* that start was a try: the copy was not yet known good */
+	UINT8 trial;	/* that start was a try: the copy (or RUNTIME.NEW) was not yet known good */
 	UINT8 passed;	/* bit per enum boot_copy: passed over by the last boot for failed tries */
 	UINT8 watchdog; /* enum watchdog_kind the last start armed, 0 for none */
-	struct boot_record_copy copy[BOOT_COPY_COUNT];
+	UINT8 runtime;	/* enum boot_runtime stage0 loaded */
+	struct boot_record_copy copy[BOOT_RECORD_COPIES];
 };
 
 /* What stage0 does with a copy that verified. */
@@ -52,11 +64,11 @@ UINT32 boot_record_fingerprint(const UINT8 sha256[32]);
 enum boot_record_verdict boot_record_consider(struct boot_record *r, UINT32 copy, UINT32 fingerprint);
 /* stage0 starts copy: current, and one more try when it is a trial. */
 void boot_record_start(struct boot_record *r, UINT32 copy, BOOLEAN trial);
-/* stage1 reached the boot manager: the current copy is known good. */
+/* stage1 reached the boot manager: the current copy, and RUNTIME.NEW if loaded, are known good. */
 void boot_record_mark_good(struct boot_record *r);
 /* STAGE1.NEW was promoted: its counts move to BIN, BIN's to BAK; NEW is empty. */
 void boot_record_promote(struct boot_record *r);
 /* Forget copy's counts (its file was removed). */
 void boot_record_forget(struct boot_record *r, UINT32 copy);
-/* "STAGE1.BIN" for a copy; "STAGE1.???" for an unknown one. */
+/* "STAGE1.BIN" (or "RUNTIME.NEW") for a copy; "STAGE1.???" for an unknown one. */
 const char *boot_record_copy_name(UINT32 copy);

@@ -111,63 +111,93 @@ static void test_stop(char step)
 	cpu_halt_forever();
 }
 
+/* The three names of one stage: what promotion renames. */
+struct stage_files {
+	const char *what; /* "STAGE1" or "RUNTIME", for the log */
+	const CHAR16 *new_path, *bin_path, *bak_path, *bin_name, *bak_name;
+};
+
+static const struct stage_files stage1_files = {
+	"STAGE1", u"\\STRATA\\STAGE1.NEW", u"\\STRATA\\STAGE1.BIN", u"\\STRATA\\STAGE1.BAK",
+	u"STAGE1.BIN", u"STAGE1.BAK",
+};
+static const struct stage_files runtime_files = {
+	"RUNTIME", u"\\STRATA\\RUNTIME.NEW", u"\\STRATA\\RUNTIME.BIN", u"\\STRATA\\RUNTIME.BAK",
+	u"RUNTIME.BIN", u"RUNTIME.BAK",
+};
+
 /*
  * Each step leaves a bootable ESP (docs/updates.md): BAK goes only while BIN is there to become
  * the new BAK; BIN becomes BAK while NEW is there to boot; NEW becomes BIN while BAK is there.
  */
-static EFI_STATUS promote(EFI_FILE_PROTOCOL *root)
+static EFI_STATUS promote(EFI_FILE_PROTOCOL *root, const struct stage_files *f)
 {
 	EFI_STATUS status;
 
-	if (exists(root, u"\\STRATA\\STAGE1.BIN")) {
-		status = esp_remove(root, u"\\STRATA\\STAGE1.BAK");
+	if (exists(root, f->bin_path)) {
+		status = esp_remove(root, f->bak_path);
 		if (EFI_ERROR(status))
 			return status;
 		test_stop('1');
-		status = esp_rename(root, u"\\STRATA\\STAGE1.BIN", u"STAGE1.BAK");
+		status = esp_rename(root, f->bin_path, f->bak_name);
 		if (EFI_ERROR(status))
 			return status;
 		test_stop('2');
 	}
-	status = esp_rename(root, u"\\STRATA\\STAGE1.NEW", u"STAGE1.BIN");
+	status = esp_rename(root, f->new_path, f->bin_name);
 	if (!EFI_ERROR(status))
 		test_stop('3');
 	return status;
 }
 
-const char *stage1_update_apply(struct boot_record *r)
+/* Promote f's NEW when it ran good, remove it when it failed; returns the outcome's word. */
+static const char *settle(EFI_FILE_PROTOCOL *root, const struct stage_files *f, BOOLEAN ran,
+			  BOOLEAN failed)
 {
-	EFI_FILE_PROTOCOL *root;
-	const char *outcome = "none";
-	EFI_STATUS status;
-
-	if (r->current != BOOT_COPY_NEW && !(r->passed & (1u << BOOT_COPY_NEW)))
-		return outcome;
-	if (EFI_ERROR(open_root(&root)))
+	if (ran) {
+		if (EFI_ERROR(promote(root, f))) {
+			log_error("promoting %s.NEW failed: it stays and is tried again at the next "
+				  "boot", f->what);
+			return "failed";
+		}
+		log_info("%s.NEW promoted: it is %s.BIN now, the previous %s.BIN is %s.BAK",
+			 f->what, f->what, f->what, f->what);
+		return "promoted";
+	}
+	if (!failed)
+		return "none";
+	if (EFI_ERROR(esp_remove(root, f->new_path)))
 		return "failed";
-	if (r->current == BOOT_COPY_NEW) {
-		status = promote(root);
-		if (EFI_ERROR(status)) {
-			log_error("promoting STAGE1.NEW failed: it stays and is tried again at the "
-				  "next boot");
-			outcome = "failed";
-		} else {
-			boot_record_promote(r);
-			log_info("STAGE1.NEW promoted: it is STAGE1.BIN now, the previous "
-				 "STAGE1.BIN is STAGE1.BAK");
-			outcome = "promoted";
-		}
-	} else {
-		status = esp_remove(root, u"\\STRATA\\STAGE1.NEW");
-		if (EFI_ERROR(status)) {
-			outcome = "failed";
-		} else {
-			boot_record_forget(r, BOOT_COPY_NEW);
-			log_warn("STAGE1.NEW failed its tries and was removed; STAGE1.BIN and "
-				 "STAGE1.BAK are unchanged");
-			outcome = "discarded";
-		}
+	log_warn("%s.NEW failed its tries and was removed; %s.BIN and %s.BAK are unchanged",
+		 f->what, f->what, f->what);
+	return "discarded";
+}
+
+void stage1_update_apply(struct boot_record *r, const char **ret_stage1, const char **ret_runtime)
+{
+	BOOLEAN stage1_ran = r->current == BOOT_COPY_NEW;
+	BOOLEAN stage1_failed = (r->passed & (1u << BOOT_COPY_NEW)) != 0;
+	BOOLEAN runtime_ran = r->runtime == BOOT_RUNTIME_NEW;
+	BOOLEAN runtime_failed = (r->passed & (1u << BOOT_COPY_RUNTIME_NEW)) != 0;
+	EFI_FILE_PROTOCOL *root;
+
+	*ret_stage1 = *ret_runtime = "none";
+	if (!stage1_ran && !stage1_failed && !runtime_ran && !runtime_failed)
+		return;
+	if (EFI_ERROR(open_root(&root))) {
+		*ret_stage1 = *ret_runtime = "failed";
+		return;
+	}
+	*ret_stage1 = settle(root, &stage1_files, stage1_ran, stage1_failed);
+	if (!strcmp(*ret_stage1, "promoted"))
+		boot_record_promote(r);
+	else if (!strcmp(*ret_stage1, "discarded"))
+		boot_record_forget(r, BOOT_COPY_NEW);
+	*ret_runtime = settle(root, &runtime_files, runtime_ran, runtime_failed);
+	if (!strcmp(*ret_runtime, "promoted") || !strcmp(*ret_runtime, "discarded")) {
+		boot_record_forget(r, BOOT_COPY_RUNTIME_NEW);
+		if (runtime_ran)
+			r->runtime = BOOT_RUNTIME_BIN;
 	}
 	root->Close(root);
-	return outcome;
 }

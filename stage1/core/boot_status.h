@@ -14,5 +14,5 @@ void boot_status_crashed(void);
  * stage1_update_apply to change with the files, NULL without one.
  */
 struct boot_record *boot_status_ready(void);
-/* Save the record and publish StrataBootStatus with update's outcome ("none", "promoted", ...). */
-void boot_status_publish(const char *update);
+/* Save the record; publish StrataBootStatus with the updates' outcomes ("none", "promoted", ...). */
+void boot_status_publish(const char *stage1_update, const char *runtime_update);

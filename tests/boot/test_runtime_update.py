@@ -48,3 +48,48 @@ def test_update_runtime_keeps_backup_and_stage0_falls_back_to_it(tmp_path, qemu)
     out = run.output
     assert "RUNTIME.BIN is unusable: booting the BACKUP runtime RUNTIME.BAK" in out, run.log()
     assert "runtime rt-1.0 verified" in out, run.log()
+
+
+def runtime_new_disk(tmp_path, new):
+    from conftest import build_disk
+    return build_disk(tmp_path / "disk.img", {
+        "/STRATA/STAGE1.BIN": (BUILD / "stage1.bin").read_bytes(),
+        "/STRATA/RUNTIME.BIN": (BUILD / "runtime.bin").read_bytes(),
+        "/STRATA/RUNTIME.NEW": new,
+        "/EFI/BOOT/BOOTX64.EFI": (BUILD / "efi-apps" / "hello.efi").read_bytes()})
+
+
+def test_good_runtime_new_is_promoted_and_the_old_bin_becomes_bak(tmp_path, qemu):
+    from test_stage1_new import strata_files
+    new = wrap_runtime(tmp_path, "rt-new").read_bytes()
+    disk = runtime_new_disk(tmp_path, new)
+    run = qemu(disk, reboot=True)
+    assert run.wait_for(HELLO, BOOT_TIMEOUT), run.log()
+    run.kill()
+    out = run.output
+    assert "RUNTIME.NEW is not yet known good: try 1 of 3" in out, out
+    assert "runtime rt-new verified" in out, out
+    assert "RUNTIME.NEW promoted: it is RUNTIME.BIN now" in out, out
+    assert "runtime=RUNTIME.NEW runtime_update=promoted" in out, out
+    files = strata_files(disk)
+    assert "RUNTIME.NEW" not in files
+    assert files["RUNTIME.BIN"] == new
+    assert files["RUNTIME.BAK"] == (BUILD / "runtime.bin").read_bytes()
+
+
+def test_runtime_new_that_crashes_stage1_is_tried_three_times_then_removed(tmp_path, qemu):
+    from test_safe_update import UD2, patched_stage1
+    from test_stage1_new import strata_files
+    disk = runtime_new_disk(tmp_path, patched_stage1(UD2, "runtime.bin"))
+    run = qemu(disk, reboot=True)
+    assert run.wait_for(HELLO, BOOT_TIMEOUT), run.log()
+    run.kill()
+    out = run.output
+    assert "RUNTIME.NEW is not yet known good: try 3 of 3" in out, out
+    assert out.count("RUNTIME.NEW is not yet known good: resetting for another try") == 3, out
+    assert "RUNTIME.NEW" in out and "failed 3 tries in a row: passing over it" in out, out
+    assert "RUNTIME.NEW failed its tries and was removed" in out, out
+    assert "runtime=RUNTIME.BIN runtime_update=discarded" in out, out
+    files = strata_files(disk)
+    assert "RUNTIME.NEW" not in files
+    assert files["RUNTIME.BIN"] == (BUILD / "runtime.bin").read_bytes()

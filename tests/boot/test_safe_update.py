@@ -16,9 +16,10 @@ UD2 = b"\x0f\x0b"
 CLI_HLT = b"\xfa\xf4\xeb\xfd"  # cli; hlt; jmp back to the hlt
 
 
-def patched_stage1(code):
-    """build/stage1.bin with code at its entry point, header digest and CRC made valid again."""
-    data = bytearray((BUILD / "stage1.bin").read_bytes())
+def patched_stage1(code, name="stage1.bin"):
+    """build/stage1.bin (or another stage image) with code at its entry point, header digest and
+    CRC made valid again."""
+    data = bytearray((BUILD / name).read_bytes())
     entry = struct.unpack_from("<Q", data, 32)[0]
     data[HEADER + entry:HEADER + entry + len(code)] = code
     data[88:120] = hashlib.sha256(data[HEADER:]).digest()

@@ -14,12 +14,14 @@ static const UINT8 digest_b[32] = { 0x55, 0x66, 0x77, 0x88 };
 
 static void test_round_trip(void **state)
 {
-	struct boot_record r = { .current = BOOT_COPY_BAK, .trial = 1, .passed = 2, .watchdog = 1 };
+	struct boot_record r = { .current = BOOT_COPY_BAK, .trial = 1, .passed = 10, .watchdog = 1,
+				 .runtime = BOOT_RUNTIME_NEW };
 	struct boot_record back;
 	UINT8 raw[BOOT_RECORD_SIZE];
 
 	r.copy[BOOT_COPY_BIN] = (struct boot_record_copy){ 0xdeadbeef, 3, 0 };
 	r.copy[BOOT_COPY_BAK] = (struct boot_record_copy){ 0x01020304, 1, 1 };
+	r.copy[BOOT_COPY_RUNTIME_NEW] = (struct boot_record_copy){ 0x0a0b0c0d, 2, 0 };
 	boot_record_encode(&r, raw);
 	boot_record_decode(raw, &back);
 	assert_memory_equal(&r, &back, sizeof(r));
@@ -88,6 +90,17 @@ static void test_good_copy_is_not_counted(void **state)
 	assert_int_equal(boot_record_consider(&r, BOOT_COPY_BIN, fp), BOOT_RECORD_GOOD);
 }
 
+static void test_good_boot_marks_a_loaded_runtime_new_good(void **state)
+{
+	struct boot_record r = { .current = BOOT_COPY_BIN, .trial = 1, .runtime = BOOT_RUNTIME_NEW };
+
+	r.copy[BOOT_COPY_RUNTIME_NEW] = (struct boot_record_copy){ 5, 2, 0 };
+	boot_record_mark_good(&r);
+	assert_int_equal(r.copy[BOOT_COPY_RUNTIME_NEW].good, 1);
+	assert_int_equal(r.copy[BOOT_COPY_RUNTIME_NEW].tries, 0);
+	assert_string_equal(boot_record_copy_name(BOOT_COPY_RUNTIME_NEW), "RUNTIME.NEW");
+}
+
 static void test_promote_moves_counts_with_the_files(void **state)
 {
 	struct boot_record r = { .current = BOOT_COPY_NEW, .passed = 4 };
@@ -123,6 +136,7 @@ int main(void)
 		cmocka_unit_test(test_any_flipped_bit_reads_as_empty),
 		cmocka_unit_test(test_three_failed_tries_exhaust_a_copy),
 		cmocka_unit_test(test_good_copy_is_not_counted),
+		cmocka_unit_test(test_good_boot_marks_a_loaded_runtime_new_good),
 		cmocka_unit_test(test_promote_moves_counts_with_the_files),
 		cmocka_unit_test(test_fingerprint_is_never_zero),
 	};
