@@ -4,7 +4,8 @@
 
 /*
  * Volatile, BootService and Runtime access: an ASCII line (no NUL) of space-separated key=value
- * words, for example "copy=STAGE1.BAK try=1 passed=STAGE1.BIN watchdog=i6300esb update=none".
+ * words, for example "copy=STAGE1.BAK try=1 passed=STAGE1.BIN watchdog=i6300esb update=none
+ * runtime=RUNTIME.BIN runtime_update=none".
  * docs/updates.md lists the keys and values.
  */
 #define STRATA_BOOT_STATUS_GUID \
