@@ -41,7 +41,7 @@ void boot_status_init(void)
 	log_panic_hook = panic_hook;
 	if (on_trial)
 		log_info("%s on trial: try %u of %u; a crash or hang before the boot manager "
-			 "counts as a failed try",
+			 "counts against it",
 			 boot_record_copy_name(tried()), record.copy[tried()].tries,
 			 BOOT_RECORD_MAX_TRIES);
 }
