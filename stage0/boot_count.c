@@ -68,14 +68,19 @@ static void watch(UINT32 c)
 		seconds = watchdog_seconds();
 		record.watchdog = watchdog_arm(seconds);
 		if (record.watchdog)
-			log_info("the watchdog resets the machine in about %u s unless stage1 stops "
-				 "it%s", seconds, record.watchdog == WATCHDOG_ICH9_TCO ?
-				 " (TCO: if QEMU allows, -global ICH9-LPC.noreboot=off)" : "");
+			log_info(
+				"the watchdog resets the machine in about %u s unless stage1 stops "
+				"it%s",
+				seconds,
+				record.watchdog == WATCHDOG_ICH9_TCO
+					? " (TCO: if QEMU allows, -global ICH9-LPC.noreboot=off)"
+					: "");
 	}
 	log_info("%s is not yet known good: try %u of %u, %s%s", boot_record_copy_name(c),
 		 record.copy[c].tries, BOOT_RECORD_MAX_TRIES,
 		 record.watchdog ? watchdog_name(record.watchdog) : "no",
-		 record.watchdog ? " watchdog armed" : " watchdog: a hang needs a reset from outside");
+		 record.watchdog ? " watchdog armed"
+				 : " watchdog: a hang needs a reset from outside");
 }
 
 /* Start copy c, loaded in stage: record it, and watch it when it is not yet known good. */
@@ -88,7 +93,8 @@ static void start(struct handoff *h, struct fat_volume *esp, UINT32 c, BOOLEAN t
 	record.watchdog = 0;
 	record.runtime = BOOT_RUNTIME_NONE;
 	if (c == BOOT_COPY_BAK) {
-		log_warn("booting the BACKUP stage1 %s from STAGE1.BAK", stage->header.version_string);
+		log_warn("booting the BACKUP stage1 %s from STAGE1.BAK",
+			 stage->header.version_string);
 		h->flags |= HANDOFF_FLAG_STAGE1_BACKUP;
 	} else {
 		log_info("stage1 %s from %s verified", stage->header.version_string, name);
@@ -127,10 +133,11 @@ EFI_STATUS boot_count_load_stage1(struct handoff *h, struct fat_volume *esp,
 		verdict = boot_record_consider(
 			&record, c, boot_record_fingerprint(ret_stage->header.body_sha256));
 		if (verdict == BOOT_RECORD_EXHAUSTED) {
-			log_error("%s %s failed %u tries in a row (it crashed, hung or reset before "
-				  "reaching the boot manager): passing over it",
-				  boot_record_copy_name(c), ret_stage->header.version_string,
-				  record.copy[c].tries);
+			log_error(
+				"%s %s failed %u tries in a row (it crashed, hung or reset before "
+				"reaching the boot manager): passing over it",
+				boot_record_copy_name(c), ret_stage->header.version_string,
+				record.copy[c].tries);
 			record.passed |= 1u << c;
 			memory_free_last(h, ret_stage->base);
 			continue;
@@ -165,7 +172,8 @@ EFI_STATUS boot_count_load_runtime(struct handoff *h, struct fat_volume *esp,
 
 	for (UINT32 r = BOOT_RUNTIME_NEW; r <= BOOT_RUNTIME_BAK && EFI_ERROR(status); r++) {
 		/* NEW and BAK are optional: no word when they are not there. */
-		if (r != BOOT_RUNTIME_BIN && EFI_ERROR(fat_open(esp, NULL, runtime_paths[r], &file)))
+		if (r != BOOT_RUNTIME_BIN &&
+		    EFI_ERROR(fat_open(esp, NULL, runtime_paths[r], &file)))
 			continue;
 		status = stage_load(h, esp, runtime_paths[r], STAGE_KIND_RUNTIME, ret_stage);
 		if (EFI_ERROR(status)) {
@@ -178,8 +186,8 @@ EFI_STATUS boot_count_load_runtime(struct handoff *h, struct fat_volume *esp,
 			log_warn("RUNTIME.BIN is unusable: booting the BACKUP runtime RUNTIME.BAK");
 		if (r != BOOT_RUNTIME_NEW)
 			break;
-		switch (boot_record_consider(&record, c,
-					     boot_record_fingerprint(ret_stage->header.body_sha256))) {
+		switch (boot_record_consider(
+			&record, c, boot_record_fingerprint(ret_stage->header.body_sha256))) {
 		case BOOT_RECORD_EXHAUSTED:
 			log_error("RUNTIME.NEW %s failed %u tries in a row: passing over it",
 				  ret_stage->header.version_string, record.copy[c].tries);

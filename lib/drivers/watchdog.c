@@ -7,10 +7,10 @@
 #define ESB_VENDOR_DEVICE 0x25ab8086u
 
 /* Configuration space (6300ESB datasheet §13; QEMU hw/watchdog/wdt_i6300esb.c). */
-#define ESB_CONFIG	 0x60 /* 16-bit: bit 5 set disables the reset, bit 2 1 MHz clock, 1:0 irq */
+#define ESB_CONFIG	  0x60 /* 16-bit: bit 5 set disables the reset, bit 2 1 MHz clock, 1:0 irq */
 #define ESB_CONFIG_NO_IRQ 0x03
-#define ESB_LOCK	 0x68 /* 8-bit: bit 1 enables the timer, bit 0 locks it until reset */
-#define ESB_LOCK_ENABLE	 0x02
+#define ESB_LOCK	  0x68 /* 8-bit: bit 1 enables the timer, bit 0 locks it until reset */
+#define ESB_LOCK_ENABLE	  0x02
 
 /* Memory BAR 0: the preload and reload registers, each write after the 0x80, 0x86 unlock. */
 #define ESB_TIMER1	0x00
@@ -26,23 +26,23 @@
  * on its second expiry unless GCS.NO_REBOOT (chipset configuration at RCBA + 0x3410) is set, and
  * QEMU's noreboot pin strap (on by default) blocks it as well.
  */
-#define ICH9_LPC	 ((struct pci_address){ 0, 0x1f, 0 })
-#define ICH9_LPC_ID	 0x29188086u
-#define ICH9_PMBASE	 0x40
-#define ICH9_RCBA	 0xf0
-#define ICH9_RCBA_EN	 1u
-#define ICH9_RCBA_BASE	 0xfed1c000u /* where chipset vendors and OVMF put it */
-#define ICH9_GCS	 0x3410
+#define ICH9_LPC	   ((struct pci_address){ 0, 0x1f, 0 })
+#define ICH9_LPC_ID	   0x29188086u
+#define ICH9_PMBASE	   0x40
+#define ICH9_RCBA	   0xf0
+#define ICH9_RCBA_EN	   1u
+#define ICH9_RCBA_BASE	   0xfed1c000u /* where chipset vendors and OVMF put it */
+#define ICH9_GCS	   0x3410
 #define ICH9_GCS_NO_REBOOT (1u << 5)
-#define TCO_OFFSET	 0x60
-#define TCO_RLD		 0x00
-#define TCO1_STS	 0x04
-#define TCO2_STS	 0x06
-#define TCO1_CNT	 0x08
-#define TCO1_CNT_TMR_HLT (1u << 11)
-#define TCO_TMR		 0x12
-#define TCO_TICK_MS	 600
-#define TCO_TMR_MAX	 0x3ff
+#define TCO_OFFSET	   0x60
+#define TCO_RLD		   0x00
+#define TCO1_STS	   0x04
+#define TCO2_STS	   0x06
+#define TCO1_CNT	   0x08
+#define TCO1_CNT_TMR_HLT   (1u << 11)
+#define TCO_TMR		   0x12
+#define TCO_TICK_MS	   600
+#define TCO_TMR_MAX	   0x3ff
 
 static UINT16 tco_port(void)
 {
@@ -165,5 +165,7 @@ void watchdog_disarm(void)
 
 const char *watchdog_name(UINT32 kind)
 {
-	return kind == WATCHDOG_I6300ESB ? "i6300esb" : kind == WATCHDOG_ICH9_TCO ? "ICH9 TCO" : "none";
+	return kind == WATCHDOG_I6300ESB   ? "i6300esb"
+	       : kind == WATCHDOG_ICH9_TCO ? "ICH9 TCO"
+					   : "none";
 }

@@ -73,7 +73,8 @@ UINT32 boot_record_fingerprint(const UINT8 sha256[32])
 	return fp ? fp : 1;
 }
 
-enum boot_record_verdict boot_record_consider(struct boot_record *r, UINT32 copy, UINT32 fingerprint)
+enum boot_record_verdict boot_record_consider(struct boot_record *r, UINT32 copy,
+					      UINT32 fingerprint)
 {
 	struct boot_record_copy *c = &r->copy[copy];
 
@@ -126,7 +127,7 @@ void boot_record_forget(struct boot_record *r, UINT32 copy)
 const char *boot_record_copy_name(UINT32 copy)
 {
 	static const char *const names[] = { "STAGE1.NEW", "STAGE1.BIN", "STAGE1.BAK",
-					      "RUNTIME.NEW" };
+					     "RUNTIME.NEW" };
 
 	return copy < BOOT_RECORD_COPIES ? names[copy] : "STAGE1.???";
 }

@@ -61,7 +61,8 @@ void boot_record_encode(const struct boot_record *record, UINT8 ret_raw[BOOT_REC
 /* The fingerprint of a stage image from its body's SHA-256. */
 UINT32 boot_record_fingerprint(const UINT8 sha256[32]);
 /* Judge copy with this fingerprint; a fingerprint not seen before starts the copy's counts over. */
-enum boot_record_verdict boot_record_consider(struct boot_record *r, UINT32 copy, UINT32 fingerprint);
+enum boot_record_verdict boot_record_consider(struct boot_record *r, UINT32 copy,
+					      UINT32 fingerprint);
 /* stage0 starts copy: current, and one more try when it is a trial. */
 void boot_record_start(struct boot_record *r, UINT32 copy, BOOLEAN trial);
 /* stage1 reached the boot manager: the current copy, and RUNTIME.NEW if loaded, are known good. */

@@ -103,8 +103,8 @@ static void test_stop(char step)
 	char what[2];
 	UINTN size;
 
-	if (EFI_ERROR(fw_cfg_read_file("opt/strata/test-update-stop", what, 1, &size)) || size != 1 ||
-	    what[0] != step)
+	if (EFI_ERROR(fw_cfg_read_file("opt/strata/test-update-stop", what, 1, &size)) ||
+	    size != 1 || what[0] != step)
 		return;
 	log_warn("opt/strata/test-update-stop: halting after step %c of the promotion as asked",
 		 step);
@@ -118,12 +118,16 @@ struct stage_files {
 };
 
 static const struct stage_files stage1_files = {
-	"STAGE1", u"\\STRATA\\STAGE1.NEW", u"\\STRATA\\STAGE1.BIN", u"\\STRATA\\STAGE1.BAK",
+	"STAGE1",      u"\\STRATA\\STAGE1.NEW", u"\\STRATA\\STAGE1.BIN", u"\\STRATA\\STAGE1.BAK",
 	u"STAGE1.BIN", u"STAGE1.BAK",
 };
 static const struct stage_files runtime_files = {
-	"RUNTIME", u"\\STRATA\\RUNTIME.NEW", u"\\STRATA\\RUNTIME.BIN", u"\\STRATA\\RUNTIME.BAK",
-	u"RUNTIME.BIN", u"RUNTIME.BAK",
+	"RUNTIME",
+	u"\\STRATA\\RUNTIME.NEW",
+	u"\\STRATA\\RUNTIME.BIN",
+	u"\\STRATA\\RUNTIME.BAK",
+	u"RUNTIME.BIN",
+	u"RUNTIME.BAK",
 };
 
 /*
@@ -156,8 +160,10 @@ static const char *settle(EFI_FILE_PROTOCOL *root, const struct stage_files *f, 
 {
 	if (ran) {
 		if (EFI_ERROR(promote(root, f))) {
-			log_error("promoting %s.NEW failed: it stays and is tried again at the next "
-				  "boot", f->what);
+			log_error(
+				"promoting %s.NEW failed: it stays and is tried again at the next "
+				"boot",
+				f->what);
 			return "failed";
 		}
 		log_info("%s.NEW promoted: it is %s.BIN now, the previous %s.BIN is %s.BAK",
