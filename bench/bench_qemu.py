@@ -1,11 +1,13 @@
 # SPDX-License-Identifier: MIT
 """make bench fixtures and QEMU runs: the floor ROM, the bench disks, one timed QEMU process."""
+import hashlib
 import os
 import shutil
 import struct
 import subprocess
 import threading
 import time
+import zlib
 from pathlib import Path
 
 OVMF_CODE = Path(os.environ.get("OVMF_CODE", "/usr/share/OVMF/OVMF_CODE_4M.fd"))
@@ -53,14 +55,27 @@ def make_disk(mkimage, out, payload, stage1, runtime, size="32M", files=()):
     return Path(out)
 
 
-def qemu_command(accel_name, firmware, disk, workdir, tag, extra=()):
+def write_crashing_stage1(good, out):
+    """good with ud2 at its entry and its digest and CRC sealed again: it verifies, then faults
+    (the recovery row; docs/updates.md)."""
+    data = bytearray(Path(good).read_bytes())
+    entry = struct.unpack_from("<Q", data, 32)[0]
+    data[128 + entry:128 + entry + 2] = b"\x0f\x0b"
+    data[88:120] = hashlib.sha256(data[128:]).digest()
+    struct.pack_into("<I", data, 120, 0)
+    struct.pack_into("<I", data, 120, zlib.crc32(bytes(data[:128])))
+    Path(out).write_bytes(bytes(data))
+    return Path(out)
+
+
+def qemu_command(accel_name, firmware, disk, workdir, tag, extra=(), reboot=False):
     """The one QEMU command line every row uses; only the firmware options differ.
 
     firmware is ("bios", rom) or ("ovmf", None); OVMF gets a fresh copy of the vars store each
     run (made here, before the clock starts), so every run starts from the same state.
     """
     args = [QEMU, "-machine", f"q35,accel={accel_name}", "-m", "512", "-display", "none",
-            "-serial", "stdio", "-monitor", "none", "-no-reboot",
+            "-serial", "stdio", "-monitor", "none", *([] if reboot else ["-no-reboot"]),
             "-device", "isa-debug-exit,iobase=0xf4,iosize=4",
             "-drive", f"if=none,id=d0,file={disk},format=raw",
             "-device", "virtio-blk-pci,drive=d0", *extra]

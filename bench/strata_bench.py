@@ -111,10 +111,11 @@ class Bench:
     def firmwares(self):
         return [("strata", self.strata)] + ([("ovmf", ("ovmf", None))] if self.ovmf else [])
 
-    def run(self, row, name, firmware, disk, timeout, check, marker=None, tag="", extra=()):
+    def run(self, row, name, firmware, disk, timeout, check, marker=None, tag="", extra=(),
+            reboot=False):
         """One timed run; prints its figure, keeps the log, saves it when check(res) fails."""
         args = q.qemu_command(self.args.accel, firmware, disk, self.work, f"{row}-{name}{tag}",
-                              extra)
+                              extra, reboot)
         res = q.run_qemu(args, timeout, marker)
         self.logs.setdefault(row, {}).setdefault(name, []).append(res.log)
         ok = bool(check(res))
@@ -176,6 +177,11 @@ def prepare(bench):
                                       b / "efi-apps/readbench.efi", size="192M",
                                       files=[(data, q.BENCH_FILE_ESP_PATH)], **stages)
         data.unlink()
+        crashing = q.write_crashing_stage1(b / "stage1.bin", bench.work / "crashing-stage1.bin")
+        bench.recovery_disk = q.make_disk(b / "mkimage", bench.work / "recovery.img",
+                                          b / "efi-apps/exit-on-entry.efi", stage1=crashing,
+                                          runtime=b / "runtime.bin",
+                                          files=[(b / "stage1.bin", "/STRATA/STAGE1.BAK")])
 
 
 def bench_exit_on_entry(bench):
@@ -237,6 +243,20 @@ def bench_readbench(bench):
     bench.add_row("writebench_mbps", "write a new 64 MiB file through EFI_FILE_PROTOCOL, 1 MiB "
                   "writes and a Flush (MB/s, higher is better)", "MB/s", st["strata"],
                   st["ovmf"] if bench.ovmf else None)
+
+
+def bench_recovery(bench):
+    """Row (Strata only): a STAGE1.BIN that verifies and faults at its entry, three tries with a
+    reset each, then STAGE1.BAK to the payload's first instruction (docs/updates.md)."""
+    times = []
+    for i in bench.rounds("recovery", bench.args.runs):
+        res, ok = bench.run("recovery", "strata", bench.strata, bench.recovery_disk,
+                            bench.timeouts["exit"] * 4, exited_ok, tag=str(i + 1), reboot=True)
+        ok = ok and "booting the BACKUP stage1" in res.log
+        times.append(res.wall if ok else None)
+    bench.add_row("recovery", "QEMU start → payload through STAGE1.BAK after 3 crashes of "
+                  "STAGE1.BIN (3 resets)", "s", r.stats(times), None,
+                  note="Strata only: OVMF has no stage to fall back to")
 
 
 def bench_linux(bench):
@@ -352,6 +372,7 @@ def main(argv=None):
     bench_exit_on_entry(bench)
     if not args.quick:
         bench_readbench(bench)
+        bench_recovery(bench)
         bench_linux(bench)
     bench.machine["loadavg_end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
     report = build_report(bench)

@@ -131,6 +131,13 @@ cmd_initramfs() {
 	cp "$ROOT/bin/busybox" "$stage/bin/busybox"
 	cp "$IMAGES_DIR/initramfs/init" "$stage/init"
 	cp "$ROOT/lib/modules/$kver/kernel/fs/efivarfs/efivarfs.ko" "$stage/lib/modules/"
+	# For the STAGE1.NEW test hook of init (docs/updates.md): the ESP on virtio-blk, read-write.
+	local m
+	for m in drivers/virtio/virtio drivers/virtio/virtio_ring drivers/virtio/virtio_pci_legacy_dev \
+		drivers/virtio/virtio_pci_modern_dev drivers/virtio/virtio_pci drivers/block/virtio_blk \
+		fs/fat/fat fs/fat/vfat fs/nls/nls_cp437 fs/nls/nls_ascii; do
+		cp "$ROOT/lib/modules/$kver/kernel/$m.ko" "$stage/lib/modules/"
+	done
 	chmod 0755 "$stage/init" "$stage/bin/busybox"
 	find "$stage" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
 	(cd "$stage" && find . -mindepth 1 | sort |

@@ -88,6 +88,8 @@ EFI_STATUS log_status(enum log_level level, EFI_STATUS status, const char *prefi
 	return status;
 }
 
+void (*log_panic_hook)(void);
+
 void log_panic(const char *prefix, const char *fmt, ...)
 {
 	va_list ap;
@@ -95,6 +97,8 @@ void log_panic(const char *prefix, const char *fmt, ...)
 	va_start(ap, fmt);
 	log_vprintf(LOG_LEVEL_ERROR, prefix, fmt, ap);
 	va_end(ap);
+	if (log_panic_hook)
+		log_panic_hook();
 	log_printf(LOG_LEVEL_ERROR, prefix, "system halted");
 	cpu_halt_forever();
 }

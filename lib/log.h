@@ -33,6 +33,8 @@ EFI_STATUS log_status(enum log_level level, EFI_STATUS status, const char *prefi
 /* Print the message and stop the machine; never returns. */
 __attribute__((noreturn, format(printf, 2, 3))) void log_panic(const char *prefix, const char *fmt,
 							       ...);
+/* Called by log_panic before it halts (stage1: reset when a not-yet-good stage1 is on trial). */
+extern void (*log_panic_hook)(void);
 /* Short name of an EFI status ("EFI_NOT_FOUND"), or "EFI_STATUS(n)" style hex. */
 const char *efi_status_name(EFI_STATUS status);
 

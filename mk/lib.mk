@@ -16,5 +16,8 @@ LIB_DRIVERS := lib/string.c lib/printf.c lib/log.c \
 	lib/drivers/serial.c lib/drivers/fw_cfg.c lib/drivers/pci.c lib/drivers/virtio_pci.c \
 	lib/drivers/virtio_blk.c lib/drivers/timer.c lib/drivers/ahci.c lib/drivers/bochs_vbe.c \
 	lib/drivers/ps2.c
+# Safe stage1 updates (docs/updates.md): the CMOS boot-count record, reset, the watchdog.
+LIB_PURE += lib/formats/boot_record.c
+LIB_DRIVERS += lib/drivers/cmos.c lib/drivers/reset.c lib/drivers/watchdog.c
 
 LIB_HOST_OBJS := $(LIB_PURE:%.c=$(BUILD)/host/%.o)

@@ -15,6 +15,9 @@ STAGE1_PROTOCOLS := stage1/protocols/console.c stage1/protocols/device_path.c \
 STAGE1_PLATFORM := stage1/platform/acpi.c stage1/platform/smbios.c
 STAGE1_BOOT := stage1/boot/boot_manager.c stage1/boot/boot_image.c stage1/boot/bls.c \
 	stage1/boot/linux_loader.c stage1/boot/boot_menu.c
+# Safe stage1 updates (docs/updates.md).
+STAGE1_CORE += stage1/core/boot_status.c
+STAGE1_BOOT += stage1/boot/stage1_update.c
 STAGE1_SRCS := stage1/main.c $(STAGE1_CORE) $(STAGE1_PROTOCOLS) $(STAGE1_PLATFORM) \
 	$(STAGE1_BOOT) $(LIB_PURE) $(LIB_DRIVERS) lib/drivers/cfi_flash.c
 STAGE1_OBJS := $(BUILD)/pie/stage1/core/cpu.o $(sort $(STAGE1_SRCS:%.c=$(BUILD)/pie/%.o)) \

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* `mkimage update` swaps stage1 in an image, keeping STAGE1.BAK; `mkimage inspect` reports. */
+/* `mkimage update` swaps stage1 and/or the runtime in an image, keeping .BAK; `mkimage inspect` reports. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -12,8 +12,9 @@
 
 
 static const char update_usage[] =
-	"usage: mkimage update IMAGE --stage1 FILE\n"
-	"  replace /STRATA/STAGE1.BIN in a raw or ISO image; the old one becomes STAGE1.BAK\n";
+	"usage: mkimage update IMAGE [--stage1 FILE] [--runtime FILE]\n"
+	"  replace /STRATA/STAGE1.BIN and/or /STRATA/RUNTIME.BIN in a raw or ISO image; the old\n"
+	"  one becomes STAGE1.BAK / RUNTIME.BAK\n";
 static const char inspect_usage[] =
 	"usage: mkimage inspect IMAGE\n"
 	"  print the partition table and the ESP's Strata files; exit 1 if one fails to verify\n";
@@ -33,10 +34,11 @@ int mk_is_qcow2(const char *path)
 
 /* Parse "IMAGE --stage1 FILE" style arguments: one image, the listed options. */
 static int parse(int argc, char **argv, const char *usage, const char **ret_image,
-		 const char **ret_stage1)
+		 const char **ret_stage1, const char **ret_runtime)
 {
 	static const struct option options[] = {
 		{ "stage1", required_argument, NULL, '1' },
+		{ "runtime", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -48,6 +50,11 @@ static int parse(int argc, char **argv, const char *usage, const char **ret_imag
 			if (!ret_stage1)
 				return mk_error("%s: unknown option '--stage1'", argv[0]);
 			*ret_stage1 = optarg;
+			break;
+		case 'r':
+			if (!ret_runtime)
+				return mk_error("%s: unknown option '--runtime'", argv[0]);
+			*ret_runtime = optarg;
 			break;
 		case 'h':
 			fputs(usage, stdout);
@@ -95,11 +102,29 @@ int update_keep_backup(const char *spec, const char *work, const char *path, con
 	return esp_rename(spec, path, backup);
 }
 
-static int update(const char *image, const char *stage1, const char *temp, const char *work)
+/* Swap one stage file: the old one becomes the backup, the new one must read back intact. */
+static int update_one(const char *image, const char *spec, const char *work, const char *file,
+		      const char *path, const char *backup, uint32_t kind)
 {
 	struct stage_image_header h;
-	uint64_t offset, size;
 	char back[4096];
+
+	if (update_keep_backup(spec, work, path, backup, kind) < 0 || esp_put(spec, file, path) < 0)
+		return -1;
+	/* Read back what mtools wrote, as stage0 will. */
+	snprintf(back, sizeof(back), "%s/new-stage", work);
+	if (esp_get(spec, path, back) != 0 || mk_check_stage_file(back, kind, &h) < 0)
+		return mk_error("%s: the %s written to the image does not read back intact", image,
+				path);
+	printf("%s: %s is now %s (0x%06x)\n", image, stage_image_kind_name(kind),
+	       h.version_string, h.image_version);
+	return 0;
+}
+
+static int update(const char *image, const char *stage1, const char *runtime, const char *temp,
+		  const char *work)
+{
+	uint64_t offset, size;
 	char *spec;
 	int r = -1;
 
@@ -116,18 +141,12 @@ static int update(const char *image, const char *stage1, const char *temp, const
 	spec = esp_spec(temp, offset);
 	if (!spec)
 		return mk_error("out of memory");
-	if (update_keep_backup(spec, work, ESP_STAGE1_PATH, ESP_STAGE1_BACKUP_PATH,
-			       STAGE_KIND_STAGE1) < 0 ||
-	    esp_put(spec, stage1, ESP_STAGE1_PATH) < 0)
+	if (stage1 && update_one(image, spec, work, stage1, ESP_STAGE1_PATH,
+				 ESP_STAGE1_BACKUP_PATH, STAGE_KIND_STAGE1) < 0)
 		goto out;
-	/* Read back what mtools wrote, as stage0 will. */
-	snprintf(back, sizeof(back), "%s/new-stage1", work);
-	if (esp_get(spec, ESP_STAGE1_PATH, back) != 0 ||
-	    mk_check_stage_file(back, STAGE_KIND_STAGE1, &h) < 0) {
-		mk_error("%s: the stage1 written to the image does not read back intact", image);
+	if (runtime && update_one(image, spec, work, runtime, ESP_RUNTIME_PATH,
+				  ESP_RUNTIME_BACKUP_PATH, STAGE_KIND_RUNTIME) < 0)
 		goto out;
-	}
-	printf("%s: stage1 is now %s (0x%06x)\n", image, h.version_string, h.image_version);
 	r = 0;
 out:
 	free(spec);
@@ -137,26 +156,29 @@ out:
 struct update_job {
 	const char *image;
 	const char *stage1;
+	const char *runtime;
 };
 
 static int produce_update(void *ctx, const char *work, const char *temp)
 {
 	const struct update_job *job = ctx;
 
-	return update(job->image, job->stage1, temp, work);
+	return update(job->image, job->stage1, job->runtime, temp, work);
 }
 
 int cmd_update(int argc, char **argv)
 {
-	const char *image = NULL, *stage1 = NULL;
+	const char *image = NULL, *stage1 = NULL, *runtime = NULL;
 
-	if (parse(argc, argv, update_usage, &image, &stage1) < 0)
+	if (parse(argc, argv, update_usage, &image, &stage1, &runtime) < 0)
 		return 1;
-	if (!stage1) {
-		mk_error("update: --stage1 FILE is required");
+	if (!stage1 && !runtime) {
+		mk_error("update: --stage1 FILE or --runtime FILE is required");
 		return 1;
 	}
-	if (mk_check_stage_file(stage1, STAGE_KIND_STAGE1, NULL) < 0)
+	if (stage1 && mk_check_stage_file(stage1, STAGE_KIND_STAGE1, NULL) < 0)
+		return 1;
+	if (runtime && mk_check_stage_file(runtime, STAGE_KIND_RUNTIME, NULL) < 0)
 		return 1;
 	if (access(image, R_OK | W_OK) < 0) {
 		mk_error("%s: %s", image, strerror(errno));
@@ -169,7 +191,7 @@ int cmd_update(int argc, char **argv)
 	}
 	esp_setup_environment();
 	/* Work on a copy and rename it over the image: a failure leaves the image as it was. */
-	struct update_job job = { image, stage1 };
+	struct update_job job = { image, stage1, runtime };
 
 	return mk_replace_file(image, produce_update, &job) < 0 ? 1 : 0;
 }
@@ -240,6 +262,7 @@ static int inspect(const char *image, const char *work)
 	bad |= inspect_stage(spec, work, ESP_STAGE1_PATH, STAGE_KIND_STAGE1, 1);
 	bad |= inspect_stage(spec, work, ESP_STAGE1_BACKUP_PATH, STAGE_KIND_STAGE1, 0);
 	bad |= inspect_stage(spec, work, ESP_RUNTIME_PATH, STAGE_KIND_RUNTIME, 1);
+	bad |= inspect_stage(spec, work, ESP_RUNTIME_BACKUP_PATH, STAGE_KIND_RUNTIME, 0);
 	printf("ESP files:\n");
 	fflush(stdout);
 	{
@@ -258,7 +281,7 @@ int cmd_inspect(int argc, char **argv)
 	char *work;
 	int r;
 
-	if (parse(argc, argv, inspect_usage, &image, NULL) < 0)
+	if (parse(argc, argv, inspect_usage, &image, NULL, NULL) < 0)
 		return 1;
 	esp_setup_environment();
 	if (mk_temp_dir(&work) < 0)

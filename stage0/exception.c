@@ -82,6 +82,7 @@ __attribute__((noreturn, used)) void stage0_exception_handler(struct exception_f
 	if (f->rsp < ops.stack_low || f->rsp >= ops.stack_high)
 		ops.stack_low = ops.stack_high = 0;
 	exception_report(f, cr2, cr3, 0, &ops);
+	boot_count_crashed();
 	log_error("system halted");
 	cpu_halt_forever();
 }

@@ -29,51 +29,12 @@ static void timestamp(struct handoff *h, enum handoff_timestamp ts)
 	h->timestamps[ts] = rdtsc();
 }
 
-/*
- * STAGE1.BIN is good: verify STAGE1.BAK too (then free it), so a bad backup is known before it
- * is needed. No backup at all is fine: `mkimage update` makes one.
- */
-static void check_backup(struct handoff *h, struct fat_volume *esp)
-{
-	static const CHAR16 path[] = u"\\STRATA\\STAGE1.BAK";
-	struct loaded_stage backup;
-	struct fat_file file;
-
-	if (EFI_ERROR(fat_open(esp, NULL, path, &file)))
-		return;
-	if (EFI_ERROR(stage_load(h, esp, path, STAGE_KIND_STAGE1, &backup))) {
-		log_warn("STAGE1.BAK is unusable (see above): if STAGE1.BIN breaks, there is no "
-			 "backup to fall back to");
-		return;
-	}
-	log_info("backup stage1 %s in STAGE1.BAK verified", backup.header.version_string);
-	memory_free_last(h, backup.base);
-}
-
 static struct loaded_stage stage1;
 
-/* STAGE1.BIN, else STAGE1.BAK; an ESP with neither usable is passed over for the next one. */
+/* STAGE1.NEW, .BIN or .BAK by their tries (boot_count.c); an ESP with none usable is passed over. */
 static EFI_STATUS load_stage1(struct handoff *h, struct fat_volume *esp)
 {
-	EFI_STATUS status;
-
-	status = stage_load(h, esp, u"\\STRATA\\STAGE1.BIN", STAGE_KIND_STAGE1, &stage1);
-	if (!EFI_ERROR(status)) {
-		h->flags &= ~HANDOFF_FLAG_STAGE1_BACKUP;
-		log_info("stage1 %s from STAGE1.BIN verified", stage1.header.version_string);
-		check_backup(h, esp);
-		return EFI_SUCCESS;
-	}
-	log_error("STAGE1.BIN is unusable, falling back to the backup copy STAGE1.BAK");
-	status = stage_load(h, esp, u"\\STRATA\\STAGE1.BAK", STAGE_KIND_STAGE1, &stage1);
-	if (EFI_ERROR(status)) {
-		log_error("no usable stage1: STAGE1.BIN and STAGE1.BAK both failed on this ESP; "
-			  "write a good one with 'mkimage update IMAGE --stage1 FILE'");
-		return EFI_LOAD_ERROR;
-	}
-	log_warn("booting the BACKUP stage1 %s from STAGE1.BAK", stage1.header.version_string);
-	h->flags |= HANDOFF_FLAG_STAGE1_BACKUP;
-	return EFI_SUCCESS;
+	return boot_count_load_stage1(h, esp, &stage1);
 }
 
 static void load_runtime(struct handoff *h, struct fat_volume *esp)
@@ -81,7 +42,7 @@ static void load_runtime(struct handoff *h, struct fat_volume *esp)
 	struct loaded_stage rt;
 	EFI_STATUS status;
 
-	status = stage_load(h, esp, u"\\STRATA\\RUNTIME.BIN", STAGE_KIND_RUNTIME, &rt);
+	status = boot_count_load_runtime(h, esp, &rt);
 	if (EFI_ERROR(status)) {
 		log_warn(
 			"no usable runtime blob: EFI runtime services will report EFI_UNSUPPORTED");

@@ -59,6 +59,22 @@ struct loaded_stage {
 EFI_STATUS stage_load(struct handoff *h, struct fat_volume *esp, const CHAR16 *path, UINT32 kind,
 		      struct loaded_stage *ret_stage);
 
+/* boot_count.c */
+/*
+ * Load the stage1 copy to start from esp: STAGE1.NEW, STAGE1.BIN, STAGE1.BAK in that order,
+ * passing over a copy that failed its tries (CMOS record), arming the watchdog for a try.
+ */
+EFI_STATUS boot_count_load_stage1(struct handoff *h, struct fat_volume *esp,
+				  struct loaded_stage *ret_stage);
+/*
+ * Load the runtime blob: RUNTIME.NEW counted like a stage1 copy (a try of the whole boot), else
+ * RUNTIME.BIN, else RUNTIME.BAK.
+ */
+EFI_STATUS boot_count_load_runtime(struct handoff *h, struct fat_volume *esp,
+				   struct loaded_stage *ret_stage);
+/* An exception report ends here: reset for the next try when a not-yet-good stage1 runs. */
+void boot_count_crashed(void);
+
 /* stage0/exception.c: a TSS (#DF, NMI and #MC stacks) and an IDT whose every vector reports. */
 void exception_init(void);
 /* Test hook: when QEMU's fw_cfg file opt/strata/test-fault says "stage0-ud2", fault and report. */

@@ -4,7 +4,9 @@
 #include "lib/drivers/io.h"
 #include "lib/string.h"
 #include "stage1/boot/boot_manager.h"
+#include "stage1/boot/stage1_update.h"
 #include "stage1/core/cpu.h"
+#include "stage1/core/boot_status.h"
 #include "stage1/core/debug_image.h"
 #include "stage1/core/events.h"
 #include "stage1/core/exception.h"
@@ -44,6 +46,8 @@ static __attribute__((noreturn)) void stage1_main(void *arg)
 {
 	const struct handoff *h = arg;
 	EFI_STATUS status;
+	const char *stage1_update = "none", *runtime_update = "none";
+	struct boot_record *record;
 
 	require(system_table_init(), "system table");
 	require(image_init_firmware(h), "firmware image handle");
@@ -63,6 +67,11 @@ static __attribute__((noreturn)) void stage1_main(void *arg)
 	console_publish_variables();
 	log_info("UEFI environment ready, %llu MiB free",
 		 memory_pages_of_type(EfiConventionalMemory) >> 8);
+	exception_test_late(h);
+	record = boot_status_ready();
+	if (record)
+		stage1_update_apply(record, &stage1_update, &runtime_update);
+	boot_status_publish(stage1_update, runtime_update);
 	boot_manager_run();
 }
 
@@ -82,6 +91,7 @@ __attribute__((section(".text.entry"), noreturn)) void stage_entry(struct handof
 	log_set_epoch(handoff.timestamps[HANDOFF_TS_RESET]);
 	log_info("Strata stage1 %s%s", STRATA_VERSION,
 		 handoff.flags & HANDOFF_FLAG_STAGE1_BACKUP ? " (backup copy)" : "");
+	boot_status_init();
 	events_init(handoff.tsc_hz);
 	require(memory_init(&handoff), "memory map");
 	require(paging_init(&handoff), "page tables");

@@ -5,6 +5,7 @@
 #include "lib/formats/exception.h"
 #include "lib/printf.h"
 #include "lib/string.h"
+#include "stage1/core/boot_status.h"
 #include "stage1/core/cpu.h"
 #include "stage1/core/exception.h"
 #include "stage1/core/image.h"
@@ -132,6 +133,7 @@ __attribute__((noreturn, used)) void exception_handler(struct exception_frame *f
 	if (f->vector == EXCEPTION_PF && paging_is_table(cr2))
 		log_error("CR2 is in Strata's page tables (read-only): the code wrote to memory it "
 			  "does not own");
+	boot_status_crashed();
 	if (locate(NULL, f->rip, at, sizeof(at)) && !strncmp(at, "EFI image", 9))
 		log_error("the fault is in the code of an EFI image loaded by the firmware, not in "
 			  "Strata; system halted");
@@ -157,4 +159,17 @@ void exception_test_trigger(void)
 		log_warn("opt/strata/test-fault: executing ud2 in stage1 as asked");
 		exception_test_ud2();
 	}
+}
+
+void exception_test_late(const struct handoff *h)
+{
+	char what[16];
+	UINTN size;
+
+	if (EFI_ERROR(fw_cfg_read_file("opt/strata/test-fault", what, sizeof(what) - 1, &size)))
+		return;
+	what[size] = 0;
+	/* Only the copy under test breaks: the backup, the same build, boots. */
+	if (!strcmp(what, "panic-late") && !(h->flags & HANDOFF_FLAG_STAGE1_BACKUP))
+		panic("opt/strata/test-fault: panicking late in stage1's start-up as asked");
 }

@@ -14,3 +14,5 @@ void exception_init(const struct handoff *h);
 void exception_set_stack(UINT64 guard, UINT64 low, UINT64 high);
 /* Test hook: when QEMU's fw_cfg file opt/strata/test-fault says "ud2", fault here and report. */
 void exception_test_trigger(void);
+/* Test hook: "panic-late" panics just before the boot manager unless stage1 is STAGE1.BAK. */
+void exception_test_late(const struct handoff *h);

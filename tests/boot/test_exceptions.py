@@ -88,14 +88,14 @@ def functions(elf):
     return table
 
 
-def run_fault(tmp_path, qemu, payload, extra=()):
+def run_fault(tmp_path, qemu, payload, extra=(), end="system halted"):
     disk = build_disk(tmp_path / "disk.img", {
         "/STRATA/STAGE1.BIN": BUILD / "stage1.bin",
         "/STRATA/RUNTIME.BIN": BUILD / "runtime.bin",
         "/EFI/BOOT/BOOTX64.EFI": payload,
     })
     run = qemu(disk, extra=extra)
-    assert run.wait_for("system halted", BOOT_TIMEOUT), run.log()
+    assert run.wait_for(end, BOOT_TIMEOUT), run.log()
     return run
 
 
@@ -142,8 +142,10 @@ def test_payload_fault_report_names_vector_image_and_offset(tmp_path, qemu, faul
 
 def test_fault_inside_stage1_is_reported_with_its_function_name(tmp_path, qemu):
     app = build_efi_app(APP_SOURCE, tmp_path)
+    # Before the boot manager, stage1 is on trial (docs/updates.md): the report resets.
     run = run_fault(tmp_path, qemu, app,
-                    extra=["-fw_cfg", "name=opt/strata/test-fault,string=ud2"])
+                    extra=["-fw_cfg", "name=opt/strata/test-fault,string=ud2"],
+                    end="resetting for another try")
     out = run.output
     m = REPORT.search(out)
     assert m, run.log()
@@ -154,7 +156,8 @@ def test_fault_inside_stage1_is_reported_with_its_function_name(tmp_path, qemu):
     assert re.search(r"\? +0x[0-9a-f]+  stage1: exception_test_trigger\+0x", out), run.log()
     assert re.search(r"#1 +0x[0-9a-f]+  stage1: stage1_main\+0x", out), run.log()
     assert "FAULT: about to fault" not in out, run.log()
-    assert "exception: ERROR: system halted" in out, run.log()
+    assert "STAGE1.BIN is not yet known good: resetting for another try (try 1 of 3 failed)" \
+        in out, run.log()
 
 
 def test_fault_inside_stage0_is_reported_with_its_function_name(tmp_path, qemu):
