@@ -6,13 +6,14 @@
 LIB_PURE := lib/crc32.c lib/sha256.c lib/storage/var_store.c \
 	lib/storage/block.c lib/storage/gpt.c lib/storage/fat.c lib/storage/fat_dir.c \
 	lib/storage/fat_alloc.c lib/storage/fat_dirent.c lib/storage/fat_write.c lib/storage/ata.c \
-	lib/formats/stage_image.c lib/formats/elf_reloc.c lib/formats/pe.c lib/formats/device_path.c \
+	lib/storage/nvme_cmd.c lib/formats/stage_image.c lib/formats/elf_reloc.c lib/formats/pe.c lib/formats/device_path.c \
 	lib/formats/load_option.c lib/formats/bls.c lib/formats/exception.c \
 	lib/platform/acpi_loader.c lib/platform/smbios.c lib/platform/bootorder.c
 
 # Console and hardware drivers (firmware only).
 LIB_DRIVERS := lib/string.c lib/printf.c lib/log.c \
 	lib/drivers/serial.c lib/drivers/fw_cfg.c lib/drivers/pci.c lib/drivers/virtio_pci.c \
-	lib/drivers/virtio_blk.c lib/drivers/timer.c lib/drivers/ahci.c lib/drivers/bochs_vbe.c
+	lib/drivers/virtio_blk.c lib/drivers/timer.c lib/drivers/ahci.c lib/drivers/bochs_vbe.c \
+	lib/drivers/nvme.c
 
 LIB_HOST_OBJS := $(LIB_PURE:%.c=$(BUILD)/host/%.o)
