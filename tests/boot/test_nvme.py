@@ -3,6 +3,8 @@
 stage1 publishes BlockIo on every namespace with OVMF's NVMe() device path node."""
 import pytest
 from conftest import build_disk
+from test_stage1_storage import (SCRATCH_BLOCKS, SECTOR, hd, run_log,  # noqa: F401
+                                 storage_app, storage_disk)
 
 PROBE_OK = "HANDOFF-PROBE-OK"
 BOOT_TIMEOUT = 60
@@ -41,3 +43,49 @@ def test_nvme_second_namespace_and_bootindex(tmp_path, qemu, probe_image):
     assert "disk: warning: 00:05.0 nsid 2: ESP 1 has no /STRATA directory" in out
     assert "disk: boot disk 00:05.0 nsid 3 (NVMe, 64 MiB, PCI order)" in out
     assert "probe: boot disk pci 00:05.0 nvme" in out
+
+
+def test_stage1_block_io_on_every_namespace(tmp_path, qemu, storage_app):
+    """stage1 on an NVMe controller with three namespaces: the storage disk (nsid 1, booted),
+    a 1 MiB scratch one written through BlockIo/DiskIo and flushed (nsid 2), and a 4096-byte LBA
+    one (nsid 3); each with OVMF's NVMe(nsid,EUI-64) node. QEMU reports eui64=0x0011..01 as the
+    bytes 00 11 .. 01, OVMF copies them into NamespaceUuid as read and EDK2's text prints them
+    last first: 01-..-00."""
+    disk = storage_disk(tmp_path, storage_app)
+    rw, big = tmp_path / "scratch.img", tmp_path / "4k.img"
+    rw.write_bytes(bytes(SCRATCH_BLOCKS * SECTOR))
+    big.write_bytes(bytes(1024 * 4096))
+    extra = ["-device", "nvme,id=nvme0,serial=strata3,addr=5",
+             "-drive", f"if=none,id=scratch,format=raw,file={rw}",
+             "-device", "nvme-ns,drive=scratch,bus=nvme0,nsid=2,eui64=0x0011223344556602",
+             "-drive", f"if=none,id=big,format=raw,file={big}",
+             "-device", "nvme-ns,drive=big,bus=nvme0,nsid=3,logical_block_size=4096,"
+                        "physical_block_size=4096,eui64=0x0011223344556603"]
+    run_ = qemu(disk, extra=extra, memory="512",
+                disk_device="nvme-ns,bus=nvme0,nsid=1,eui64=0x0011223344556601")
+    assert run_.wait_for("STORAGE-TEST-DONE", 120), run_.log()
+    out = run_.output
+    root = "PciRoot(0x0)/Pci(0x5,0x0)/NVMe(0x1,01-66-55-44-33-22-11-00)"
+    lines = [
+        f"STORAGE: blockio {root} blocks={64 * 2048} bs=512 part=0 ro=0 diskio=1 fs=0",
+        f"STORAGE: blockio {hd(1, root)} blocks=81920 bs=512 part=1 ro=0 diskio=1 fs=1",
+        f"STORAGE: note {hd(2, root)} a note on the FAT16 data partition",
+        "STORAGE: blockio PciRoot(0x0)/Pci(0x5,0x0)/NVMe(0x2,02-66-55-44-33-22-11-00) "
+        "blocks=2048 bs=512 part=0 ro=0 diskio=1 fs=0",
+        "STORAGE: blockio PciRoot(0x0)/Pci(0x5,0x0)/NVMe(0x3,03-66-55-44-33-22-11-00) "
+        "blocks=1024 bs=4096 part=0 ro=0 diskio=1 fs=0",
+        "STORAGE: write-blocks Success",
+        "STORAGE: read-back Success same=1",
+        "STORAGE: write-disk Success",
+        "STORAGE: read-disk Success same=1",
+        "STORAGE: flush Success",
+        "STORAGE: read-ex Success transaction Success signalled Success same=1",
+    ]
+    missing = [line for line in lines if line not in out]
+    assert not missing, "missing:\n" + "\n".join(missing) + "\n" + run_log(out)
+    assert "disk: boot disk 00:05.0 nsid 1 (NVMe, 64 MiB, PCI order)" in out
+    assert "disk: 00:05.0 nsid 3: NVMe namespace, 4 MiB, 0 partitions" in out, run_log(out)
+    pattern = bytes((i * 7 + 3) & 0xFF for i in range(1024))
+    data = rw.read_bytes()
+    assert data[5 * SECTOR:5 * SECTOR + 1024] == pattern
+    assert data[10 * SECTOR + 100:10 * SECTOR + 1100] == pattern[24:1024]
