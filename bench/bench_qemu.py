@@ -53,7 +53,7 @@ def make_disk(mkimage, out, payload, stage1, runtime, size="32M", files=()):
     return Path(out)
 
 
-def qemu_command(accel_name, firmware, disk, workdir, tag, extra=()):
+def qemu_command(accel_name, firmware, disk, workdir, tag, extra=(), disk_device="virtio-blk-pci"):
     """The one QEMU command line every row uses; only the firmware options differ.
 
     firmware is ("bios", rom) or ("ovmf", None); OVMF gets a fresh copy of the vars store each
@@ -63,7 +63,7 @@ def qemu_command(accel_name, firmware, disk, workdir, tag, extra=()):
             "-serial", "stdio", "-monitor", "none", "-no-reboot",
             "-device", "isa-debug-exit,iobase=0xf4,iosize=4",
             "-drive", f"if=none,id=d0,file={disk},format=raw",
-            "-device", "virtio-blk-pci,drive=d0", *extra]
+            "-device", f"{disk_device},drive=d0", *extra]
     kind, rom = firmware
     if kind == "bios":
         return args + ["-bios", str(rom)]
