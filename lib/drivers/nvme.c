@@ -55,8 +55,7 @@
 
 BOOLEAN nvme_match(struct pci_address a)
 {
-	return pci_read16(a, PCI_VENDOR_ID) != 0xffff &&
-	       pci_read32(a, PCI_CLASS_REVISION) >> 8 == NVME_CLASS;
+	return pci_class_is(a, NVME_CLASS);
 }
 
 static UINT32 reg_read(struct nvme_controller *c, UINT32 reg)

@@ -3,19 +3,9 @@
 stage1 publishes BlockIo on every namespace with OVMF's NVMe() device path node."""
 import pytest
 from conftest import build_disk
+from test_stage0 import boot_to_probe
 from test_stage1_storage import (SCRATCH_BLOCKS, SECTOR, hd, run_log,  # noqa: F401
                                  storage_app, storage_disk)
-
-PROBE_OK = "HANDOFF-PROBE-OK"
-BOOT_TIMEOUT = 60
-PROBE_EXIT = 1  # isa-debug-exit: (0 << 1) | 1
-
-
-def boot_to_probe(qemu, disk, **kw):
-    run = qemu(disk, **kw)
-    assert run.wait_for(PROBE_OK, BOOT_TIMEOUT), run.log()
-    assert run.wait_exit(10) == PROBE_EXIT, run.log()
-    return run.output
 
 
 @pytest.mark.parametrize("machine", ["q35", "pc"])
@@ -27,9 +17,8 @@ def test_boot_disk_on_nvme(tmp_path, qemu, probe_image, machine):
     assert "probe: boot disk pci 00:05.0 nvme, ESP partition 1 lba 2048-" in out
 
 
-def test_nvme_second_namespace_and_bootindex(tmp_path, qemu, probe_image):
-    """Three namespaces on one controller: the first has no stages, the third boots; then a
-    bootindex on a virtio disk wins over PCI order."""
+def test_nvme_namespaces_without_stages_are_passed_over(tmp_path, qemu, probe_image):
+    """Three namespaces on one controller: the first two have no stages, the third boots."""
     empty = build_disk(tmp_path / "empty.img", {"/EFI/BOOT/README.TXT": b"no stages here\n"})
     other = build_disk(tmp_path / "other.img", {"/README.TXT": b"nor here\n"})
     disk = build_disk(tmp_path / "disk.img", {"/STRATA/STAGE1.BIN": probe_image})
@@ -89,3 +78,16 @@ def test_stage1_block_io_on_every_namespace(tmp_path, qemu, storage_app):
     data = rw.read_bytes()
     assert data[5 * SECTOR:5 * SECTOR + 1024] == pattern
     assert data[10 * SECTOR + 100:10 * SECTOR + 1100] == pattern[24:1024]
+
+
+def test_bootindex_chooses_between_nvme_and_virtio(tmp_path, qemu, probe_image):
+    """Both disks bootable: bootindex on the NVMe namespace or on the virtio disk decides."""
+    first = build_disk(tmp_path / "first.img", {"/STRATA/STAGE1.BIN": probe_image})
+    disk = build_disk(tmp_path / "disk.img", {"/STRATA/STAGE1.BIN": probe_image})
+    for nvme_index, virtio_index, expected in ((2, 1, "00:03.0"), (1, 2, "00:06.0")):
+        extra = ["-drive", f"if=none,id=nv,format=raw,file={first}",
+                 "-device", f"nvme,drive=nv,serial=strata4,addr=6,bootindex={nvme_index}"]
+        out = boot_to_probe(qemu, disk, extra=extra, virtio=f"addr=3,bootindex={virtio_index}")
+        assert f"probe: boot disk pci {expected}" in out, out
+        if expected == "00:06.0":
+            assert "disk: boot disk 00:06.0 nsid 1 (NVMe, 64 MiB, bootindex)" in out, out
