@@ -208,5 +208,5 @@ int main(void)
 		cmocka_unit_test(test_statuses),
 	};
 
-	return cmocka_run_group_tests_name("nvme", tests, NULL, NULL);
+	return cmocka_run_group_tests_name("nvme_cmd", tests, NULL, NULL);
 }
