@@ -1,6 +1,11 @@
 # SPDX-License-Identifier: MIT
 """NVMe disks: stage0 finds the stages on a namespace (q35 and pc, several namespaces, bootindex),
 stage1 publishes BlockIo on every namespace with OVMF's NVMe() device path node."""
+import struct
+import subprocess
+import uuid
+import zlib
+
 import pytest
 from conftest import build_disk
 from test_stage0 import boot_to_probe
@@ -91,3 +96,79 @@ def test_bootindex_chooses_between_nvme_and_virtio(tmp_path, qemu, probe_image):
         assert f"probe: boot disk pci {expected}" in out, out
         if expected == "00:06.0":
             assert "disk: boot disk 00:06.0 nsid 1 (NVMe, 64 MiB, bootindex)" in out, out
+
+
+ESP_TYPE = uuid.UUID("C12A7328-F81F-11D2-BA4B-00A0C93EC93B")
+
+
+def gpt_4k_disk(path, files, size_mib=64):
+    """A disk of 4096-byte sectors (sgdisk and mkimage write 512-byte GPTs only): protective
+    MBR, GPT with 128 entries (4 blocks), one FAT16 ESP with 4096-byte sectors from 1 MiB."""
+    bs, count = 4096, size_mib * 1024 * 1024 // 4096
+    first, last = 256, count - 7
+    esp = path.with_suffix(".esp")
+    esp.write_bytes(bytes((last - first + 1) * bs))
+    subprocess.run(["mkfs.fat", "-F", "16", "-S", "4096", "-s", "1", "-n", "STRATA", str(esp)],
+                   check=True, capture_output=True)
+    for dest, data in files.items():
+        parts = dest.strip("/").split("/")
+        for i in range(1, len(parts)):
+            subprocess.run(["mmd", "-D", "s", "-i", str(esp), "::/" + "/".join(parts[:i])],
+                           capture_output=True)
+        src = path.with_suffix(".src")
+        src.write_bytes(data)
+        subprocess.run(["mcopy", "-i", str(esp), str(src), "::" + dest], check=True,
+                       capture_output=True)
+    entries = bytearray(128 * 128)
+    entries[0:128] = (ESP_TYPE.bytes_le + uuid.uuid4().bytes_le
+                      + struct.pack("<QQQ", first, last, 0)
+                      + "ESP".encode("utf-16-le").ljust(72, b"\0"))
+
+    def header(mine, other, entries_lba):
+        h = bytearray(struct.pack("<8sIIIIQQQQ16sQIII", b"EFI PART", 0x10000, 92, 0, 0, mine,
+                                  other, 6, count - 6, disk_guid, entries_lba, 128, 128,
+                                  zlib.crc32(entries)))
+        h[16:20] = struct.pack("<I", zlib.crc32(h))
+        return bytes(h).ljust(bs, b"\0")
+
+    disk_guid = uuid.uuid4().bytes_le
+    mbr = bytearray(bs)
+    mbr[446:462] = struct.pack("<B3sB3sII", 0, b"\x00\x02\x00", 0xEE, b"\xff\xff\xff", 1,
+                               count - 1)
+    mbr[510:512] = b"\x55\xaa"
+    with open(path, "wb") as f:
+        f.truncate(count * bs)
+        f.write(mbr + header(1, count - 1, 2) + entries)
+        f.seek(first * bs)
+        f.write(esp.read_bytes())
+        f.seek((count - 5) * bs)
+        f.write(entries + header(count - 1, 1, count - 5))
+    esp.unlink()
+    return path
+
+
+def test_boot_disk_on_4096_byte_lba_namespace(tmp_path, qemu, probe_image):
+    """A namespace formatted with 4096-byte LBAs holding a 4096-byte-sector GPT and FAT: stage0
+    reads both and boots the stages from it."""
+    disk = gpt_4k_disk(tmp_path / "4k.img", {"/STRATA/STAGE1.BIN": probe_image})
+    extra = ["-device", "nvme,id=nvme0,serial=strata5,addr=5"]
+    out = boot_to_probe(qemu, disk, extra=extra,
+                        disk_device="nvme-ns,bus=nvme0,nsid=1,logical_block_size=4096,"
+                                    "physical_block_size=4096")
+    assert "disk: boot disk 00:05.0 nsid 1 (NVMe, 64 MiB, PCI order), ESP is partition 1, FAT16" \
+        in out, out
+    assert "probe: boot disk pci 00:05.0 nvme, ESP partition 1 lba 256-16377" in out, out
+
+
+def test_512_byte_gpt_on_4096_byte_namespace_is_passed_over(tmp_path, qemu, probe_image):
+    """A 512-byte-sector image (as mkimage and sgdisk write) on a 4096-byte LBA namespace has no
+    GPT at LBA 1 there: stage0 says so and boots the virtio disk."""
+    wrong = build_disk(tmp_path / "wrong.img", {"/STRATA/STAGE1.BIN": probe_image})
+    disk = build_disk(tmp_path / "disk.img", {"/STRATA/STAGE1.BIN": probe_image})
+    extra = ["-device", "nvme,id=nvme0,serial=strata6,addr=5",
+             "-drive", f"if=none,id=wrong,format=raw,file={wrong}",
+             "-device", "nvme-ns,drive=wrong,bus=nvme0,nsid=1,logical_block_size=4096,"
+                        "physical_block_size=4096"]
+    out = boot_to_probe(qemu, disk, extra=extra, virtio="addr=6")
+    assert "disk: warning: 00:05.0 nsid 1: no usable GPT" in out, out
+    assert "probe: boot disk pci 00:06.0" in out, out
