@@ -310,6 +310,8 @@ static EFI_STATUS transfer(struct nvme_namespace *ns, EFI_LBA lba, UINTN count, 
 
 	if (per_command > MAX_BLOCKS_PER_COMMAND)
 		per_command = MAX_BLOCKS_PER_COMMAND;
+	if (!per_command)	/* MDTS is at least a page, but never loop on a wild one */
+		per_command = 1;
 	while (count) {
 		UINT32 n = !aligned ? 1 : count < per_command ? (UINT32)count : per_command;
 		UINT8 *data = aligned ? buf : bounce;
