@@ -1,10 +1,13 @@
 # SPDX-License-Identifier: MIT
 """NVMe disks: stage0 finds the stages on a namespace (q35 and pc, several namespaces, bootindex),
 stage1 publishes BlockIo on every namespace with OVMF's NVMe() device path node."""
+import shutil
 import struct
 import subprocess
+import sys
 import uuid
 import zlib
+from pathlib import Path
 
 import pytest
 from conftest import build_disk
@@ -172,3 +175,36 @@ def test_512_byte_gpt_on_4096_byte_namespace_is_passed_over(tmp_path, qemu, prob
     out = boot_to_probe(qemu, disk, extra=extra, virtio="addr=6")
     assert "disk: warning: 00:05.0 nsid 1: no usable GPT" in out, out
     assert "probe: boot disk pci 00:06.0" in out, out
+
+
+def test_ovmf_names_nvme_namespaces_as_strata_does(tmp_path, storage_app):
+    """The reference: OVMF lists the same NVMe namespaces with the same NVMe() texts (the EUI-64
+    bytes last first) and block sizes as stage1 does in the test above. OVMF connects only the
+    devices QEMU's bootorder names, hence the bootindex on each namespace."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "efi-apps"))
+    from ovmf_boot import OVMF_CODE, OVMF_VARS, QemuRun, ovmf_command
+    if not OVMF_CODE.exists():
+        pytest.skip(f"{OVMF_CODE} missing (Debian package ovmf)")
+    disk = storage_disk(tmp_path, storage_app)
+    rw, big = tmp_path / "scratch.img", tmp_path / "4k.img"
+    rw.write_bytes(bytes(SCRATCH_BLOCKS * SECTOR))
+    big.write_bytes(bytes(1024 * 4096))
+    vars_copy = tmp_path / "vars.fd"
+    shutil.copy(OVMF_VARS, vars_copy)
+    run_ = QemuRun(ovmf_command(disk, vars_copy) + [
+        "-device", "nvme,id=nvme0,serial=strata7,addr=5",
+        "-drive", f"if=none,id=scratch,format=raw,file={rw}",
+        "-device", "nvme-ns,drive=scratch,bus=nvme0,nsid=2,eui64=0x0011223344556602,bootindex=2",
+        "-drive", f"if=none,id=big,format=raw,file={big}",
+        "-device", "nvme-ns,drive=big,bus=nvme0,nsid=3,logical_block_size=4096,"
+                   "physical_block_size=4096,eui64=0x0011223344556603,bootindex=3"])
+    try:
+        assert run_.wait_for("STORAGE-TEST-DONE", 180), run_.log()
+        out = run_.output
+    finally:
+        run_.kill()
+    for line in ("STORAGE: blockio PciRoot(0x0)/Pci(0x5,0x0)/NVMe(0x2,02-66-55-44-33-22-11-00) "
+                 "blocks=2048 bs=512 part=0 ro=0 diskio=1 fs=0",
+                 "STORAGE: blockio PciRoot(0x0)/Pci(0x5,0x0)/NVMe(0x3,03-66-55-44-33-22-11-00) "
+                 "blocks=1024 bs=4096 part=0 ro=0 diskio=1 fs=0"):
+        assert line in out, run_log(out)
