@@ -68,7 +68,8 @@ def write_crashing_stage1(good, out):
     return Path(out)
 
 
-def qemu_command(accel_name, firmware, disk, workdir, tag, extra=(), reboot=False):
+def qemu_command(accel_name, firmware, disk, workdir, tag, extra=(), reboot=False,
+                 disk_device="virtio-blk-pci"):
     """The one QEMU command line every row uses; only the firmware options differ.
 
     firmware is ("bios", rom) or ("ovmf", None); OVMF gets a fresh copy of the vars store each
@@ -78,7 +79,7 @@ def qemu_command(accel_name, firmware, disk, workdir, tag, extra=(), reboot=Fals
             "-serial", "stdio", "-monitor", "none", *([] if reboot else ["-no-reboot"]),
             "-device", "isa-debug-exit,iobase=0xf4,iosize=4",
             "-drive", f"if=none,id=d0,file={disk},format=raw",
-            "-device", "virtio-blk-pci,drive=d0", *extra]
+            "-device", f"{disk_device},drive=d0", *extra]
     kind, rom = firmware
     if kind == "bios":
         return args + ["-bios", str(rom)]

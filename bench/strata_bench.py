@@ -112,10 +112,10 @@ class Bench:
         return [("strata", self.strata)] + ([("ovmf", ("ovmf", None))] if self.ovmf else [])
 
     def run(self, row, name, firmware, disk, timeout, check, marker=None, tag="", extra=(),
-            reboot=False):
+            reboot=False, disk_device="virtio-blk-pci"):
         """One timed run; prints its figure, keeps the log, saves it when check(res) fails."""
         args = q.qemu_command(self.args.accel, firmware, disk, self.work, f"{row}-{name}{tag}",
-                              extra, reboot)
+                              extra, reboot, disk_device)
         res = q.run_qemu(args, timeout, marker)
         self.logs.setdefault(row, {}).setdefault(name, []).append(res.log)
         ok = bool(check(res))
@@ -219,6 +219,31 @@ def bench_exit_on_entry(bench):
     bench.add_row("firmware_time_no_display", "firmware time with -vga none (no display, so "
                   "no GOP): compare with the row above", "s", nd["strata"],
                   nd["ovmf"] if bench.ovmf else None)
+
+
+# The exit-on-entry disk on another controller: what its driver costs beside virtio-blk's.
+DISK_CONTROLLER_ROWS = [
+    ("firmware_time_nvme", "firmware time, the disk on NVMe (-device nvme)", "nvme,serial=bench"),
+    ("firmware_time_ahci", "firmware time, the disk on q35's AHCI port 0 (-hda)",
+     "ide-hd,bus=ide.0"),
+]
+
+
+def bench_disk_controllers(bench):
+    """Rows: firmware time (less the floor run of the same round) booting from each controller."""
+    t = bench.timeouts["exit"]
+    for row_id, label, device in DISK_CONTROLLER_ROWS:
+        totals = {"strata": [], "ovmf": []}
+        for i in bench.rounds(row_id, bench.args.runs):
+            res, ok = bench.run("floor", "floor", ("bios", bench.floor), bench.exit_disk, t,
+                                exited_ok, tag=f"{row_id}-{i + 1}")
+            floor = res.wall if ok else None
+            for name, fw in bench.firmwares():
+                res, ok = bench.run(row_id, name, fw, bench.exit_disk, t, exited_ok,
+                                    tag=str(i + 1), disk_device=device)
+                totals[name].append(res.wall - floor if ok and floor is not None else None)
+        st = {n: r.stats(totals[n]) for n in totals}
+        bench.add_row(row_id, label, "s", st["strata"], st["ovmf"] if bench.ovmf else None)
 
 
 def bench_readbench(bench):
@@ -373,6 +398,7 @@ def main(argv=None):
     if not args.quick:
         bench_readbench(bench)
         bench_recovery(bench)
+        bench_disk_controllers(bench)
         bench_linux(bench)
     bench.machine["loadavg_end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
     report = build_report(bench)

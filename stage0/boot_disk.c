@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Finding the boot disk: every virtio-blk disk and AHCI port, bootorder first, each ESP's /STRATA. */
+/* Finding the boot disk: every virtio-blk, AHCI and NVMe disk, bootorder first, each ESP's /STRATA. */
 #include "lib/drivers/fw_cfg.h"
 #include "lib/drivers/io.h"
 #include "lib/drivers/pci.h"
@@ -22,14 +22,18 @@
 struct candidate {
 	struct pci_address pci;
 	UINT8 transport;	/* enum handoff_disk_controller; AHCI until virtio is probed */
-	UINT8 port;
+	UINT16 port;		/* AHCI port, NVMe namespace ID */
 	UINT8 hba;		/* index in hbas[] for AHCI */
 	INT32 rank;
 };
 
-static UINT8 device_memory[AHCI_PORT_MEMORY > VIRTIO_BLK_QUEUE_MEMORY ? AHCI_PORT_MEMORY
-									: VIRTIO_BLK_QUEUE_MEMORY]
-	__attribute__((aligned(4096)));
+#define MAX3(a, b, c) ((a) > (b) ? ((a) > (c) ? (a) : (c)) : ((b) > (c) ? (b) : (c)))
+
+/* The open disk's device memory: one disk at a time is open. */
+static UINT8 device_memory[MAX3(AHCI_PORT_MEMORY, VIRTIO_BLK_QUEUE_MEMORY,
+				NVME_CONTROLLER_MEMORY)] __attribute__((aligned(4096)));
+/* The controller of the NVMe namespace open (its namespaces share it). */
+static struct nvme_controller nvme;
 static UINT8 scratch[BLOCK_MAX_SIZE] __attribute__((aligned(16)));
 static struct ahci_hba hbas[MAX_HBAS];
 static struct candidate candidates[MAX_CANDIDATES];
@@ -76,11 +80,37 @@ static INT32 candidate_rank(const struct candidate *c, UINTN bootorder_size, UIN
 
 static void describe(const struct candidate *c, char *buf, UINTN size)
 {
-	if (c->transport == HANDOFF_DISK_AHCI)
+	if (c->transport == HANDOFF_DISK_NVME)
+		snprintf(buf, size, "%02x:%02x.%x nsid %u", c->pci.bus, c->pci.device,
+			 c->pci.function, c->port);
+	else if (c->transport == HANDOFF_DISK_AHCI)
 		snprintf(buf, size, "%02x:%02x.%x port %u", c->pci.bus, c->pci.device,
 			 c->pci.function, c->port);
 	else
 		snprintf(buf, size, "%02x:%02x.%x", c->pci.bus, c->pci.device, c->pci.function);
+}
+
+/*
+ * A candidate for each active namespace of the NVMe controller at a, added from *count. Listing
+ * them needs the admin queue, so the controller runs on device_memory until they are known.
+ */
+static void nvme_collect(struct pci_address a, UINT32 *count)
+{
+	UINT32 nsid = 0;
+
+	if (EFI_ERROR(nvme_controller_init(&nvme, a, device_memory)))
+		return;
+	while (*count < MAX_CANDIDATES && !EFI_ERROR(nvme_next_namespace(&nvme, &nsid))) {
+		if (nsid > 0xffff) {
+			log_info("%02x:%02x.%x nsid %u: beyond what the hand-off names", a.bus,
+				 a.device, a.function, nsid);
+			break;
+		}
+		candidates[(*count)++] = (struct candidate){
+			.pci = a, .transport = HANDOFF_DISK_NVME, .port = (UINT16)nsid
+		};
+	}
+	nvme_controller_shutdown(&nvme);
 }
 
 /* Every disk on every controller stage0 drives, sorted by rank; returns how many. */
@@ -98,6 +128,10 @@ static UINT32 candidates_collect(void)
 		if (virtio_blk_match(a)) {
 			candidates[count++] = (struct candidate){ .pci = a,
 								  .transport = HANDOFF_VIRTIO_MODERN };
+			continue;
+		}
+		if (nvme_match(a)) {
+			nvme_collect(a, &count);
 			continue;
 		}
 		if (!ahci_match(a) || hba_count == MAX_HBAS ||
@@ -138,7 +172,16 @@ static EFI_STATUS disk_open(struct boot_disk *disk, const struct candidate *c)
 
 	disk->transport = c->transport;
 	disk->pci = c->pci;
-	disk->port = c->port;
+	disk->port = (UINT8)c->port;
+	if (c->transport == HANDOFF_DISK_NVME) {
+		disk->block = &disk->nvme.block;
+		status = nvme_controller_init(&nvme, c->pci, device_memory);
+		if (!EFI_ERROR(status))
+			status = nvme_namespace_init(&disk->nvme, &nvme, c->port);
+		if (EFI_ERROR(status))
+			nvme_controller_shutdown(&nvme);
+		return status;
+	}
 	if (c->transport == HANDOFF_DISK_AHCI) {
 		status = ahci_disk_init(&disk->ahci, &hbas[c->hba], c->port, device_memory);
 		disk->block = &disk->ahci.block;
@@ -153,7 +196,9 @@ static EFI_STATUS disk_open(struct boot_disk *disk, const struct candidate *c)
 
 void boot_disk_shutdown(struct boot_disk *disk)
 {
-	if (disk->transport == HANDOFF_DISK_AHCI)
+	if (disk->transport == HANDOFF_DISK_NVME)
+		nvme_controller_shutdown(&nvme);
+	else if (disk->transport == HANDOFF_DISK_AHCI)
 		ahci_disk_shutdown(&disk->ahci);
 	else
 		virtio_blk_shutdown(&disk->virtio);
@@ -252,7 +297,8 @@ EFI_STATUS boot_disk_find(struct handoff *h, struct boot_disk *disk, boot_disk_a
 			.block_count = disk->block->block_count,
 		};
 		log_info("boot disk %s (%s, %llu MiB, %s), ESP is partition %u, FAT%u", name,
-			 disk->transport == HANDOFF_DISK_AHCI	   ? "AHCI"
+			 disk->transport == HANDOFF_DISK_NVME	   ? "NVMe"
+			 : disk->transport == HANDOFF_DISK_AHCI	   ? "AHCI"
 			 : disk->transport == HANDOFF_VIRTIO_MODERN ? "virtio-blk modern"
 								    : "virtio-blk legacy",
 			 disk->block->block_count * disk->block->block_size >> 20,

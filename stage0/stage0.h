@@ -5,6 +5,7 @@
 #include "include/strata/handoff.h"
 #include "include/strata/stage_image.h"
 #include "lib/drivers/ahci.h"
+#include "lib/drivers/nvme.h"
 #include "lib/drivers/virtio_blk.h"
 #include "lib/storage/fat.h"
 
@@ -36,6 +37,7 @@ struct boot_disk {
 	union {
 		struct virtio_blk virtio;
 		struct ahci_disk ahci;
+		struct nvme_namespace nvme;
 	};
 	struct block_device *block;
 	struct fat_volume esp;
@@ -43,8 +45,9 @@ struct boot_disk {
 /* Whether an ESP with /STRATA holds usable stages (loads them); an error passes the ESP over. */
 typedef EFI_STATUS (*boot_disk_accept_fn)(struct handoff *h, struct fat_volume *esp);
 /*
- * Try the ESPs of every virtio-blk disk and AHCI port, those QEMU's bootorder names first, then
- * in PCI order, until accept takes one; the disk stays open with that ESP mounted.
+ * Try the ESPs of every virtio-blk disk, AHCI port and NVMe namespace, those QEMU's bootorder
+ * names first, then in PCI order, until accept takes one; the disk stays open with that ESP
+ * mounted.
  */
 EFI_STATUS boot_disk_find(struct handoff *h, struct boot_disk *disk, boot_disk_accept_fn accept);
 /* Stop the disk so it no longer touches stage0's memory. */

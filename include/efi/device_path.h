@@ -31,6 +31,7 @@ typedef struct {
 #define MSG_USB_DP 0x05
 #define MSG_VENDOR_DP 0x0a
 #define MSG_SATA_DP 0x12
+#define MSG_NVME_NAMESPACE_DP 0x17
 #define MEDIA_HARDDRIVE_DP 0x01
 #define MEDIA_CDROM_DP 0x02
 #define MEDIA_VENDOR_DP 0x03
@@ -104,6 +105,13 @@ typedef struct {
 	UINT16 Lun;
 } __attribute__((packed)) SATA_DEVICE_PATH;
 
+/* UEFI 2.10 §10.3.4.22; OVMF puts the namespace's IEEE EUI-64 bytes in NamespaceUuid as read. */
+typedef struct {
+	EFI_DEVICE_PATH_PROTOCOL Header;
+	UINT32 NamespaceId;
+	UINT64 NamespaceUuid;
+} __attribute__((packed)) NVME_NAMESPACE_DEVICE_PATH;
+
 #define MBR_TYPE_PCAT 0x01
 #define MBR_TYPE_EFI_PARTITION_TABLE_HEADER 0x02
 #define NO_DISK_SIGNATURE 0x00
@@ -161,6 +169,7 @@ _Static_assert(sizeof(VENDOR_DEVICE_PATH) == 20, "VENDOR_DEVICE_PATH layout");
 _Static_assert(sizeof(SCSI_DEVICE_PATH) == 8, "SCSI_DEVICE_PATH layout");
 _Static_assert(sizeof(USB_DEVICE_PATH) == 6, "USB_DEVICE_PATH layout");
 _Static_assert(sizeof(SATA_DEVICE_PATH) == 10, "SATA_DEVICE_PATH layout");
+_Static_assert(sizeof(NVME_NAMESPACE_DEVICE_PATH) == 16, "NVME_NAMESPACE_DEVICE_PATH layout");
 _Static_assert(sizeof(FILEPATH_DEVICE_PATH) == 4, "FILEPATH_DEVICE_PATH header");
 _Static_assert(sizeof(CDROM_DEVICE_PATH) == 24, "CDROM_DEVICE_PATH layout");
 _Static_assert(sizeof(MEDIA_FW_VOL_FILEPATH_DEVICE_PATH) == 20, "PIWG firmware file layout");

@@ -53,6 +53,7 @@ enum handoff_disk_controller {
 	HANDOFF_VIRTIO_LEGACY = 1,
 	HANDOFF_VIRTIO_MODERN = 2,
 	HANDOFF_DISK_AHCI = 3,	/* port is the HBA port number */
+	HANDOFF_DISK_NVME = 4,	/* port is the namespace ID */
 };
 
 struct handoff_boot_disk {
@@ -66,7 +67,7 @@ struct handoff_boot_disk {
 	EFI_GUID partition_guid; /* unique partition GUID of the ESP */
 	EFI_GUID disk_guid;
 	UINT32 block_size;
-	UINT16 port;		/* AHCI port; 0 for virtio-blk */
+	UINT16 port;		/* AHCI port, NVMe namespace ID; 0 for virtio-blk */
 	UINT16 reserved;
 	UINT64 block_count;
 };

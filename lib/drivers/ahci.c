@@ -106,8 +106,7 @@ _Static_assert(sizeof(struct prd) == 16, "AHCI PRD entry");
 
 BOOLEAN ahci_match(struct pci_address a)
 {
-	return pci_read16(a, PCI_VENDOR_ID) != 0xffff &&
-	       pci_read32(a, PCI_CLASS_REVISION) >> 8 == AHCI_CLASS;
+	return pci_class_is(a, AHCI_CLASS);
 }
 
 static UINT32 port_read(struct ahci_disk *d, UINT32 reg)

@@ -274,6 +274,12 @@ UINT8 pci_scan_buses(void)
 	return pci_last_bus;
 }
 
+BOOLEAN pci_class_is(struct pci_address a, UINT32 class_code)
+{
+	return pci_read16(a, PCI_VENDOR_ID) != 0xffff &&
+	       pci_read32(a, PCI_CLASS_REVISION) >> 8 == class_code;
+}
+
 BOOLEAN pci_next_function(UINT32 *cursor, struct pci_address *ret_addr)
 {
 	/* cursor = bus << 8 | device << 3 | function, of the next function to look at */

@@ -60,6 +60,8 @@ UINT32 pci_setup(struct pci_windows *windows);
 UINT8 pci_scan_buses(void);
 /* Iterate functions on buses 0..last assigned: start with *cursor = 0; FALSE at the end. */
 BOOLEAN pci_next_function(UINT32 *cursor, struct pci_address *ret_addr);
+/* Whether a present function has class code class_code (base class, subclass, interface). */
+BOOLEAN pci_class_is(struct pci_address a, UINT32 class_code);
 /* Decode BAR index (0..5) of a function as currently programmed. */
 void pci_get_bar(struct pci_address a, UINT32 index, struct pci_bar *ret_bar);
 /* Offset of the first capability with id at or after offset start (0: from the list head); 0 if none. */

@@ -411,6 +411,19 @@ static void node_to_text(struct text *t, const EFI_DEVICE_PATH_PROTOCOL *node, B
 
 		put_args(t, "Sata", 3,
 			 (UINT64[]){ s->HBAPortNumber, s->PortMultiplierPortNumber, s->Lun });
+	} else if (key_type == MESSAGING_DEVICE_PATH && key_sub == MSG_NVME_NAMESPACE_DP &&
+		   fits(node, sizeof(NVME_NAMESPACE_DEVICE_PATH))) {
+		const NVME_NAMESPACE_DEVICE_PATH *nv = n;
+		UINT64 eui = nv->NamespaceUuid;
+
+		/* EDK2 prints the EUI-64 bytes last first: NVMe(0x1,00-11-...-77). */
+		put_s(t, "NVMe(");
+		put_hex(t, nv->NamespaceId);
+		for (int i = 7; i >= 0; i--) {
+			put_c(t, i == 7 ? ',' : '-');
+			put_hex_digits(t, eui >> (8 * i), 2);
+		}
+		put_c(t, ')');
 	} else if (key_type == MESSAGING_DEVICE_PATH && key_sub == MSG_VENDOR_DP &&
 		   fits(node, sizeof(VENDOR_DEVICE_PATH))) {
 		vendor_to_text(t, "VenMsg", node);

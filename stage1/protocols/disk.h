@@ -4,6 +4,7 @@
 
 #include "include/efi/device_path.h"
 #include "lib/drivers/ahci.h"
+#include "lib/drivers/nvme.h"
 #include "lib/drivers/pci.h"
 #include "lib/drivers/virtio_blk.h"
 
@@ -12,7 +13,7 @@ struct disk {
 	struct block_device *block;
 	BOOLEAN read_only;
 	UINT8 transport;	/* enum handoff_disk_controller */
-	UINT8 port;		/* AHCI port */
+	UINT16 port;		/* AHCI port, NVMe namespace ID */
 	struct pci_address pci;
 	char name[24];		/* for the log: "00:1f.2 port 0" */
 	/* Write count blocks at lba, already checked against the disk's size. */
@@ -23,6 +24,7 @@ struct disk {
 	union {
 		struct virtio_blk virtio;
 		struct ahci_disk ahci;
+		struct nvme_namespace nvme;	/* its controller is shared */
 	};
 };
 

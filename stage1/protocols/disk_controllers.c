@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The disk controllers stage1 drives (virtio-blk, AHCI): bring-up, device paths, shutdown. */
+/* The disk controllers stage1 drives (virtio-blk, AHCI, NVMe): bring-up, device paths, shutdown. */
 #include "include/strata/handoff.h"
 #include "lib/drivers/ahci.h"
 #include "lib/drivers/pci.h"
@@ -56,9 +56,21 @@ static EFI_STATUS ahci_flush(struct disk *disk)
 	return ahci_disk_flush(&disk->ahci);
 }
 
+static EFI_STATUS nvme_write(struct disk *disk, EFI_LBA lba, UINTN count, const void *buf)
+{
+	return nvme_namespace_write(&disk->nvme, lba, count, buf);
+}
+
+static EFI_STATUS nvme_flush(struct disk *disk)
+{
+	return nvme_namespace_flush(&disk->nvme);
+}
+
 static void disk_shutdown(struct disk *disk)
 {
-	if (disk->transport == HANDOFF_DISK_AHCI)
+	if (disk->transport == HANDOFF_DISK_NVME)
+		nvme_controller_shutdown(disk->nvme.ctrl);	/* once for all its namespaces */
+	else if (disk->transport == HANDOFF_DISK_AHCI)
 		ahci_disk_shutdown(&disk->ahci);
 	else
 		virtio_blk_shutdown(&disk->virtio);
@@ -202,6 +214,80 @@ static void ahci_add(struct pci_address a)
 	}
 }
 
+/* PciRoot(0x0)/Pci(0x4,0x0)/NVMe(0x1,EUI-64), as OVMF's NvmExpressDxe names a namespace. */
+static EFI_DEVICE_PATH_PROTOCOL *nvme_device_path(const struct nvme_namespace *ns)
+{
+	EFI_DEVICE_PATH_PROTOCOL *pci = device_path_alloc_pci(ns->ctrl->pci), *path;
+	NVME_NAMESPACE_DEVICE_PATH node;
+
+	if (!pci)
+		return NULL;
+	device_path_set_node(&node.Header, MESSAGING_DEVICE_PATH, MSG_NVME_NAMESPACE_DP,
+			     sizeof(node));
+	node.NamespaceId = ns->nsid;
+	memcpy(&node.NamespaceUuid, ns->id.eui64, sizeof(node.NamespaceUuid));
+	path = device_path_alloc_append_node(pci, &node.Header);
+	pool_free(pci);
+	return path;
+}
+
+static EFI_STATUS nvme_namespace_add(struct nvme_controller *ctrl, UINT32 nsid)
+{
+	struct pci_address a = ctrl->pci;
+	struct disk *disk = pool_zalloc(sizeof(*disk));
+	EFI_STATUS status;
+
+	if (!disk)
+		return log_error_status(EFI_OUT_OF_RESOURCES, "disk state");
+	*disk = (struct disk){
+		.pci = a, .port = (UINT16)nsid, .transport = HANDOFF_DISK_NVME,
+		.write = nvme_write, .flush = nvme_flush,
+	};
+	snprintf(disk->name, sizeof(disk->name), "%02x:%02x.%x nsid %u", a.bus, a.device,
+		 a.function, nsid);
+	status = nvme_namespace_init(&disk->nvme, ctrl, nsid);
+	if (EFI_ERROR(status))
+		goto err_free;
+	disk->block = &disk->nvme.block;
+	status = disk_register(disk, nvme_device_path(&disk->nvme), "NVMe namespace");
+	if (EFI_ERROR(status))
+		goto err_free;
+	return EFI_SUCCESS;
+
+err_free:
+	pool_free(disk);
+	return status;
+}
+
+/* Every active namespace of the controller at a, sharing its queues. */
+static void nvme_add(struct pci_address a)
+{
+	struct nvme_controller *ctrl = pool_zalloc(sizeof(*ctrl));
+	void *memory = device_memory(NVME_CONTROLLER_MEMORY);
+	UINT32 nsid = 0, added = 0;
+
+	if (!ctrl || !memory || EFI_ERROR(nvme_controller_init(ctrl, a, memory)))
+		goto err_free;
+	while (!EFI_ERROR(nvme_next_namespace(ctrl, &nsid))) {
+		if (nsid > 0xffff) {
+			log_info("%02x:%02x.%x nsid %u: beyond the namespace IDs driven", a.bus,
+				 a.device, a.function, nsid);
+			break;
+		}
+		if (!EFI_ERROR(nvme_namespace_add(ctrl, nsid)))
+			added++;
+	}
+	if (added)
+		return;
+	log_info("%02x:%02x.%x: NVMe controller without a usable namespace", a.bus, a.device,
+		 a.function);
+	nvme_controller_shutdown(ctrl);
+err_free:
+	if (memory)
+		memory_free_pages((UINTN)memory, NVME_CONTROLLER_MEMORY / 4096);
+	pool_free(ctrl);
+}
+
 /* After ExitBootServices the payload owns memory: no device may keep reading rings in it. */
 static VOID EFIAPI disk_exit_boot_services(EFI_EVENT Event, VOID *Context)
 {
@@ -225,6 +311,8 @@ EFI_STATUS disk_init(const struct handoff *h)
 			virtio_add(a);
 		else if (ahci_match(a))
 			ahci_add(a);
+		else if (nvme_match(a))
+			nvme_add(a);
 	}
 	if (!disks) {
 		log_warn("no disks");
@@ -239,13 +327,12 @@ EFI_STATUS disk_init(const struct handoff *h)
 
 EFI_HANDLE disk_boot_partition(void)
 {
-	BOOLEAN ahci = boot_disk.transport == HANDOFF_DISK_AHCI;
-
 	for (struct disk *d = disks; d; d = d->next) {
 		if (d->pci.bus != boot_disk.pci_bus || d->pci.device != boot_disk.pci_device ||
 		    d->pci.function != boot_disk.pci_function)
 			continue;
-		if ((d->transport == HANDOFF_DISK_AHCI) != ahci || (ahci && d->port != boot_disk.port))
+		/* A PCI function is one controller; its disks differ by AHCI port or NVMe NSID. */
+		if (d->port != boot_disk.port)
 			continue;
 		return disk_partition_handle(d, boot_disk.partition_number);
 	}

@@ -108,3 +108,18 @@ def test_linux_uki_boots_from_ahci_disk(qemu):
     assert "disk: boot disk 00:1f.2 port 0 (AHCI" in out, run.log()
     assert "disk: 00:1f.2 port 0: AHCI SATA disk, 64 MiB, 1 partition" in out, run.log()
     assert "ExitBootServices: handing over to the OS" in out
+
+
+def test_linux_uki_boots_from_nvme_disk(qemu):
+    """The image on an NVMe namespace (`-device nvme,serial=...,drive=...`): Linux's own nvme
+    driver takes the controller over after stage1 shut it down at ExitBootServices."""
+    image = IMAGES / "linux-uki.img"
+    if not image.exists():
+        pytest.skip(f"{image} not built (make images)")
+    run = qemu(image, machine="q35", memory="512", extra=["-cpu", "max"], snapshot=True,
+               disk_device="nvme,serial=strata-uki,addr=5")
+    assert run.wait_for("STRATA-DONE", LINUX_TIMEOUT), run.log()
+    out = run.output
+    assert "disk: boot disk 00:05.0 nsid 1 (NVMe" in out, run.log()
+    assert "disk: 00:05.0 nsid 1: NVMe namespace, 64 MiB, 1 partition" in out, run.log()
+    assert "ExitBootServices: handing over to the OS" in out

@@ -172,6 +172,16 @@ static void test_text_of_common_nodes(void **state)
 	assert_string_equal(s, "HD(2,MBR,0x12345678,0x3F,0x3E8)");
 	free(s);
 
+	/* NVMe: the EUI-64 bytes as OVMF stores them, printed last first as EDK2 does. */
+	memset(buf, 0, sizeof(buf));
+	node(buf, MESSAGING_DEVICE_PATH, MSG_NVME_NAMESPACE_DP, sizeof(NVME_NAMESPACE_DEVICE_PATH));
+	((NVME_NAMESPACE_DEVICE_PATH *)buf)->NamespaceId = 0x12;
+	for (int i = 0; i < 8; i++)
+		buf[8 + i] = (UINT8)(0xa0 + i);
+	s = text_of((void *)buf, TRUE);
+	assert_string_equal(s, "NVMe(0x12,A7-A6-A5-A4-A3-A2-A1-A0)");
+	free(s);
+
 	/* An unknown messaging node: its sub-type and bytes. */
 	memset(buf, 0, sizeof(buf));
 	node(buf, MESSAGING_DEVICE_PATH, 0x7e, 6);
