@@ -36,7 +36,16 @@ enum {
 
 /* Blocks [lba, lba + count) of the partition; EFI_VOLUME_CORRUPTED outside it. */
 EFI_STATUS fat_read_blocks(struct fat_volume *vol, UINT64 lba, UINT64 count, void *buf);
+/* Metadata blocks (FAT, directory, FSInfo, told apart by lba), in the crash-safe order. */
 EFI_STATUS fat_write_blocks(struct fat_volume *vol, UINT64 lba, UINT64 count, const void *buf);
+/* What fat_write_blocks writes; a file's own data is FAT_WRITE_DATA. */
+#define FAT_WRITE_DATA 1
+#define FAT_WRITE_FAT 2
+#define FAT_WRITE_DIR 4
+#define FAT_WRITE_FSINFO 8
+/* count blocks of kind at lba, after a device flush if an earlier write must land first. */
+EFI_STATUS fat_write_kind(struct fat_volume *vol, UINT8 kind, UINT64 lba, UINT64 count,
+			  const void *buf);
 /* Load sector lba into a one-sector cache unless *cache_lba says it is there. */
 EFI_STATUS fat_cache_sector(struct fat_volume *vol, UINT64 lba, UINT8 *cache, UINT64 *cache_lba);
 BOOLEAN fat_cluster_valid(const struct fat_volume *vol, UINT32 cluster);

@@ -38,6 +38,8 @@ EFI_STATUS fat_rename(struct fat_file *file, const struct fat_file *new_dir,
 EFI_STATUS fat_delete(struct fat_file *file);
 /* Write what the helpers left in memory (FAT window, FSInfo). */
 EFI_STATUS fat_flush(struct fat_volume *vol);
+/* fat_flush, then the device's flush: everything written is stable (EFI Flush and Close). */
+EFI_STATUS fat_sync(struct fat_volume *vol);
 /* Free clusters, counted once by reading the FAT, then kept up to date. */
 EFI_STATUS fat_count_free(struct fat_volume *vol, UINT32 *ret_free);
 /* Whether name can be created on FAT: no control or reserved characters, not "." or "..". */
