@@ -5,11 +5,13 @@
 #include "lib/storage/fat.h"
 
 /*
- * Every call below leaves the disk complete when it returns (the FAT window, both FAT copies and
+ * Every call below leaves the disk written when it returns (the FAT window, both FAT copies and
  * FSInfo written): nothing stays dirty in memory, so a flush is only needed after the internal
  * helpers. A power cut in the middle of a call leaves at worst lost clusters: data before the
  * FAT, new chain entries before the link to them, the link before the size that covers it, a
  * size cut before its clusters are freed, long-name entries deleted before their short entry.
+ * On a device with a flush op (a write cache) the writes that need that order are separated by
+ * flushes (fat_write_kind); fat_sync flushes the rest.
  *
  * EFI_WRITE_PROTECTED on a device without a write op; EFI_VOLUME_FULL when clusters or root
  * entries run out; EFI_ACCESS_DENIED on what the FAT cannot do (a directory's size, a
