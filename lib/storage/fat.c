@@ -49,7 +49,8 @@ EFI_STATUS fat_read_blocks(struct fat_volume *vol, UINT64 lba, UINT64 count, voi
  * kept on a caching device by a flush wherever a write must not overtake earlier ones: data
  * after a FAT change (clusters just freed), a FAT change after data or a directory change, a
  * directory change after anything but the FSInfo hint. Writes of one kind in a row (a file's
- * data runs, both FAT copies) go out together.
+ * data runs, both FAT copies) go out together. Entries of a chain nothing refers to yet
+ * (FAT_WRITE_FAT_NEW) need no order but after frees: a cut leaves them lost clusters.
  */
 static BOOLEAN fat_needs_barrier(UINT8 kind, UINT8 pending)
 {
@@ -57,9 +58,12 @@ static BOOLEAN fat_needs_barrier(UINT8 kind, UINT8 pending)
 	case FAT_WRITE_DATA:
 		return (pending & FAT_WRITE_FAT) != 0;
 	case FAT_WRITE_FAT:
-		return (pending & (FAT_WRITE_DATA | FAT_WRITE_DIR)) != 0;
+		return (pending & (FAT_WRITE_DATA | FAT_WRITE_DIR | FAT_WRITE_FAT_NEW)) != 0;
 	case FAT_WRITE_DIR:
 		return (pending & ~FAT_WRITE_FSINFO) != 0;
+	case FAT_WRITE_FAT_NEW:
+		/* Clusters a pending FAT write freed must be free on the disk before they are reused. */
+		return (pending & FAT_WRITE_FAT) != 0;
 	default:
 		return FALSE;
 	}
@@ -252,6 +256,11 @@ UINT64 fat_cluster_lba(const struct fat_volume *vol, UINT32 cluster)
  */
 EFI_STATUS fat_table_writeback(struct fat_volume *vol)
 {
+	return fat_table_writeback_kind(vol, FAT_WRITE_FAT);
+}
+
+EFI_STATUS fat_table_writeback_kind(struct fat_volume *vol, UINT8 kind)
+{
 	UINT32 bps = vol->bytes_per_sector, first = vol->fat_dirty_first;
 	UINT32 count = vol->fat_dirty_end - first;
 	UINT64 window = vol->fat_cache_lba - vol->fat_lba;
@@ -260,7 +269,7 @@ EFI_STATUS fat_table_writeback(struct fat_volume *vol)
 	if (count == 0)
 		return EFI_SUCCESS;
 	/* One writeback's copies go out together; an earlier writeback lands first. */
-	if (vol->write_pending & FAT_WRITE_FAT) {
+	if (kind == FAT_WRITE_FAT && (vol->write_pending & (FAT_WRITE_FAT | FAT_WRITE_FAT_NEW))) {
 		status = block_flush(vol->dev);
 		if (EFI_ERROR(status))
 			return status;
@@ -270,8 +279,8 @@ EFI_STATUS fat_table_writeback(struct fat_volume *vol)
 		UINT64 base = vol->fat_mirrored ? vol->fat1_lba + (UINT64)i * vol->fat_sectors :
 						  vol->fat_lba;
 
-		status = fat_write_blocks(vol, base + window + first, count,
-					  vol->fat_cache + (UINTN)first * bps);
+		status = fat_write_kind(vol, kind, base + window + first, count,
+					vol->fat_cache + (UINTN)first * bps);
 		if (EFI_ERROR(status))
 			return status;
 		if (!vol->fat_mirrored)

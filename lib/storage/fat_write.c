@@ -199,6 +199,10 @@ EFI_STATUS fat_write(struct fat_file *file, UINT64 offset, const void *buf, UINT
 		status = fat_alloc_chain(vol, need - count, &first_new);
 		if (EFI_ERROR(status))
 			return status;
+		/* Unlinked yet: out with the data, no flush needed between them. */
+		status = fat_table_writeback_kind(vol, FAT_WRITE_FAT_NEW);
+		if (EFI_ERROR(status))
+			return status;
 	}
 	/*
 	 * Data first, into clusters either the file owns or nothing refers to yet; then the new
