@@ -208,7 +208,7 @@ pe_clear_date() {
 # links against libefivar/libefiboot, which the unpacked packages do not bring. (An early config
 # given with -c would not do: GRUB runs it with the rescue parser, which knows no comments.)
 GRUB_MODULES="part_gpt part_msdos fat memdisk tar normal linux echo search search_fs_file test
-	ls cat configfile serial terminal sleep efi_gop efi_uga all_video"
+	ls cat configfile serial terminal sleep efi_gop efi_uga all_video loadenv reboot"
 make_grub() {
 	local out=$1 cfg=$2 dir=$ROOT/usr/lib/grub/x86_64-efi memdisk=$WORK/grub-memdisk
 	if [ ! -x "$ROOT/usr/bin/grub-mkimage" ] || [ ! -d "$dir" ]; then

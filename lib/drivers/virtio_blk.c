@@ -10,6 +10,7 @@
 #define VIRTIO_BLK_F_SEG_MAX (1ull << 2)
 #define VIRTIO_BLK_F_RO (1ull << 5)
 #define VIRTIO_BLK_F_BLK_SIZE (1ull << 6)
+#define VIRTIO_BLK_F_FLUSH (1ull << 9)
 
 #define VIRTIO_BLK_CFG_CAPACITY 0
 #define VIRTIO_BLK_CFG_SIZE_MAX 8
@@ -17,6 +18,7 @@
 
 #define VIRTIO_BLK_T_IN 0
 #define VIRTIO_BLK_T_OUT 1
+#define VIRTIO_BLK_T_FLUSH 4
 #define VIRTIO_BLK_S_OK 0
 
 /* Upper bound per request: large enough to stream, small enough for any backend. */
@@ -88,8 +90,8 @@ static EFI_STATUS virtio_blk_block_write(struct block_device *dev, EFI_LBA lba, 
 }
 
 /*
- * Without VIRTIO_BLK_F_FLUSH negotiated a device writes through (virtio 1.0, virtio-blk device
- * initialization; QEMU turns its write cache off), so a completed write is on the disk.
+ * With VIRTIO_BLK_F_FLUSH negotiated the device may cache writes (QEMU then skips its flush after
+ * every write): virtio_blk_flush makes them stable. Without it the device writes through.
  */
 EFI_STATUS virtio_blk_write(struct virtio_blk *blk, EFI_LBA lba, UINTN count, const void *buf)
 {
@@ -99,6 +101,33 @@ EFI_STATUS virtio_blk_write(struct virtio_blk *blk, EFI_LBA lba, UINTN count, co
 		return EFI_INVALID_PARAMETER;
 	/* The device only reads the buffer of an OUT request. */
 	return virtio_blk_transfer(blk, VIRTIO_BLK_T_OUT, lba, count, (UINT8 *)buf);
+}
+
+EFI_STATUS virtio_blk_flush(struct virtio_blk *blk)
+{
+	UINT32 len = 0;
+	EFI_STATUS status;
+
+	if (!blk->flush || blk->read_only)
+		return EFI_SUCCESS;
+	blk->header.type = VIRTIO_BLK_T_FLUSH;
+	blk->header.reserved = 0;
+	blk->header.sector = 0;
+	blk->status = 0xff;
+	blk->queue.desc[0] = (struct virtq_desc){ (UINTN)&blk->header, sizeof(blk->header),
+						  VIRTQ_DESC_F_NEXT, 1 };
+	blk->queue.desc[1] = (struct virtq_desc){ (UINTN)&blk->status, 1, VIRTQ_DESC_F_WRITE, 0 };
+	status = virtio_pci_submit_and_wait(&blk->transport, &blk->queue, 0, &len);
+	if (EFI_ERROR(status))
+		return log_error_status(status, "flush");
+	if (blk->status != VIRTIO_BLK_S_OK)
+		return log_error_status(EFI_DEVICE_ERROR, "flush: device status %u", blk->status);
+	return EFI_SUCCESS;
+}
+
+static EFI_STATUS virtio_blk_block_flush(struct block_device *dev)
+{
+	return virtio_blk_flush((struct virtio_blk *)dev);
 }
 
 EFI_STATUS virtio_blk_init(struct virtio_blk *blk, struct pci_address a, void *queue_memory)
@@ -111,7 +140,8 @@ EFI_STATUS virtio_blk_init(struct virtio_blk *blk, struct pci_address a, void *q
 	if (EFI_ERROR(status))
 		return status;
 	status = virtio_pci_negotiate(
-		&blk->transport, VIRTIO_BLK_F_SIZE_MAX | VIRTIO_BLK_F_RO | VIRTIO_BLK_F_BLK_SIZE,
+		&blk->transport,
+		VIRTIO_BLK_F_SIZE_MAX | VIRTIO_BLK_F_RO | VIRTIO_BLK_F_BLK_SIZE | VIRTIO_BLK_F_FLUSH,
 		&features);
 	if (EFI_ERROR(status))
 		goto err_reset;
@@ -133,6 +163,8 @@ EFI_STATUS virtio_blk_init(struct virtio_blk *blk, struct pci_address a, void *q
 		(blk->block.block_size / 512);
 	blk->read_only = (features & VIRTIO_BLK_F_RO) != 0;
 	blk->block.write = blk->read_only ? NULL : virtio_blk_block_write;
+	blk->flush = (features & VIRTIO_BLK_F_FLUSH) != 0;
+	blk->block.flush = blk->flush ? virtio_blk_block_flush : NULL;
 	blk->max_request = VIRTIO_BLK_MAX_REQUEST;
 	if (features & VIRTIO_BLK_F_SIZE_MAX) {
 		UINT32 size_max =
@@ -155,5 +187,6 @@ err_reset:
 
 void virtio_blk_shutdown(struct virtio_blk *blk)
 {
+	virtio_blk_flush(blk);
 	virtio_pci_reset(&blk->transport);
 }

@@ -16,6 +16,7 @@ struct virtio_blk {
 	struct virtio_pci transport;
 	struct virtq queue;
 	BOOLEAN read_only;
+	BOOLEAN flush;			/* VIRTIO_BLK_F_FLUSH: writes may be cached until a flush */
 	UINT32 max_request;		/* bytes per request */
 	/* Request header and status byte, which the device reads and writes by DMA. */
 	struct {
@@ -32,5 +33,7 @@ BOOLEAN virtio_blk_match(struct pci_address a);
 EFI_STATUS virtio_blk_init(struct virtio_blk *blk, struct pci_address a, void *queue_memory);
 /* Write count blocks at lba from buf; EFI_WRITE_PROTECTED on a read-only device. */
 EFI_STATUS virtio_blk_write(struct virtio_blk *blk, EFI_LBA lba, UINTN count, const void *buf);
-/* Reset the device so it no longer touches its queue memory. */
+/* Make completed writes stable (VIRTIO_BLK_T_FLUSH); nothing to do on a write-through device. */
+EFI_STATUS virtio_blk_flush(struct virtio_blk *blk);
+/* Flush cached writes, then reset the device so it no longer touches its queue memory. */
 void virtio_blk_shutdown(struct virtio_blk *blk);

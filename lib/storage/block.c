@@ -21,3 +21,8 @@ EFI_STATUS block_write(struct block_device *dev, EFI_LBA lba, UINTN count, const
 		return EFI_SUCCESS;
 	return dev->write(dev, lba, count, buf);
 }
+
+EFI_STATUS block_flush(struct block_device *dev)
+{
+	return dev->flush ? dev->flush(dev) : EFI_SUCCESS;
+}

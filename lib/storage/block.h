@@ -14,6 +14,11 @@ struct block_device {
 	 * file system's crash-safe ordering relies on it).
 	 */
 	EFI_STATUS (*write)(struct block_device *dev, EFI_LBA lba, UINTN count, const void *buf);
+	/*
+	 * Make every completed write stable (a device with a volatile write cache); NULL when a
+	 * completed write already is. The file system calls it where its write order matters.
+	 */
+	EFI_STATUS (*flush)(struct block_device *dev);
 	UINT32 block_size;	/* bytes per block, 512..BLOCK_MAX_SIZE, a power of two */
 	UINT64 block_count;
 };
@@ -22,3 +27,5 @@ struct block_device {
 EFI_STATUS block_read(struct block_device *dev, EFI_LBA lba, UINTN count, void *buf);
 /* Write count blocks at lba, bounds-checked like block_read; EFI_WRITE_PROTECTED if no write op. */
 EFI_STATUS block_write(struct block_device *dev, EFI_LBA lba, UINTN count, const void *buf);
+/* The device's flush; EFI_SUCCESS without one (its writes are stable when they complete). */
+EFI_STATUS block_flush(struct block_device *dev);

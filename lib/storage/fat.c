@@ -44,11 +44,59 @@ EFI_STATUS fat_read_blocks(struct fat_volume *vol, UINT64 lba, UINT64 count, voi
 	return block_read(vol->dev, vol->first_lba + lba, (UINTN)count, buf);
 }
 
-EFI_STATUS fat_write_blocks(struct fat_volume *vol, UINT64 lba, UINT64 count, const void *buf)
+/*
+ * The write order that keeps a cut harmless (data, then FAT entries, then directory entries) is
+ * kept on a caching device by a flush wherever a write must not overtake earlier ones: data
+ * after a FAT change (clusters just freed), a FAT change after data or a directory change, a
+ * directory change after anything but the FSInfo hint. Writes of one kind in a row (a file's
+ * data runs, both FAT copies) go out together. Entries of a chain nothing refers to yet
+ * (FAT_WRITE_FAT_NEW) need no order but after frees: a cut leaves them lost clusters.
+ */
+static BOOLEAN fat_needs_barrier(UINT8 kind, UINT8 pending)
 {
+	switch (kind) {
+	case FAT_WRITE_DATA:
+		return (pending & FAT_WRITE_FAT) != 0;
+	case FAT_WRITE_FAT:
+		return (pending & (FAT_WRITE_DATA | FAT_WRITE_DIR | FAT_WRITE_FAT_NEW)) != 0;
+	case FAT_WRITE_DIR:
+		return (pending & ~FAT_WRITE_FSINFO) != 0;
+	case FAT_WRITE_FAT_NEW:
+		/* Clusters a pending FAT write freed must be free on the disk before they are reused. */
+		return (pending & FAT_WRITE_FAT) != 0;
+	default:
+		return FALSE;
+	}
+}
+
+EFI_STATUS fat_write_kind(struct fat_volume *vol, UINT8 kind, UINT64 lba, UINT64 count,
+			  const void *buf)
+{
+	EFI_STATUS status;
+
 	if (lba >= vol->lba_count || count > vol->lba_count - lba)
 		return EFI_VOLUME_CORRUPTED;
-	return block_write(vol->dev, vol->first_lba + lba, (UINTN)count, buf);
+	if (fat_needs_barrier(kind, vol->write_pending)) {
+		status = block_flush(vol->dev);
+		if (EFI_ERROR(status))
+			return status;
+		vol->write_pending = 0;
+	}
+	status = block_write(vol->dev, vol->first_lba + lba, (UINTN)count, buf);
+	vol->write_pending |= kind;
+	return status;
+}
+
+/* Metadata by where it lies: FSInfo, the reserved area and FATs, else a directory. */
+EFI_STATUS fat_write_blocks(struct fat_volume *vol, UINT64 lba, UINT64 count, const void *buf)
+{
+	UINT8 kind = FAT_WRITE_DIR;
+
+	if (vol->fsinfo_lba && lba == vol->fsinfo_lba)
+		kind = FAT_WRITE_FSINFO;
+	else if (lba < (vol->fat_type == 32 ? vol->data_lba : vol->root_lba))
+		kind = FAT_WRITE_FAT;
+	return fat_write_kind(vol, kind, lba, count, buf);
 }
 
 EFI_STATUS fat_cache_sector(struct fat_volume *vol, UINT64 lba, UINT8 *cache, UINT64 *cache_lba)
@@ -208,6 +256,11 @@ UINT64 fat_cluster_lba(const struct fat_volume *vol, UINT32 cluster)
  */
 EFI_STATUS fat_table_writeback(struct fat_volume *vol)
 {
+	return fat_table_writeback_kind(vol, FAT_WRITE_FAT);
+}
+
+EFI_STATUS fat_table_writeback_kind(struct fat_volume *vol, UINT8 kind)
+{
 	UINT32 bps = vol->bytes_per_sector, first = vol->fat_dirty_first;
 	UINT32 count = vol->fat_dirty_end - first;
 	UINT64 window = vol->fat_cache_lba - vol->fat_lba;
@@ -215,12 +268,19 @@ EFI_STATUS fat_table_writeback(struct fat_volume *vol)
 
 	if (count == 0)
 		return EFI_SUCCESS;
+	/* One writeback's copies go out together; an earlier writeback lands first. */
+	if (kind == FAT_WRITE_FAT && (vol->write_pending & (FAT_WRITE_FAT | FAT_WRITE_FAT_NEW))) {
+		status = block_flush(vol->dev);
+		if (EFI_ERROR(status))
+			return status;
+		vol->write_pending = 0;
+	}
 	for (UINT32 i = 0; i < vol->num_fats; i++) {
 		UINT64 base = vol->fat_mirrored ? vol->fat1_lba + (UINT64)i * vol->fat_sectors :
 						  vol->fat_lba;
 
-		status = fat_write_blocks(vol, base + window + first, count,
-					  vol->fat_cache + (UINTN)first * bps);
+		status = fat_write_kind(vol, kind, base + window + first, count,
+					vol->fat_cache + (UINTN)first * bps);
 		if (EFI_ERROR(status))
 			return status;
 		if (!vol->fat_mirrored)

@@ -65,6 +65,7 @@ struct fat_volume {
 	UINT32 next_free;	/* where the next allocation starts looking */
 	UINT32 last_alloc;	/* the end of the chain fat_alloc_chain made last */
 	BOOLEAN fsinfo_dirty;
+	UINT8 write_pending;	/* FAT_WRITE_* kinds written since the device's last flush */
 	/* The time for new and changed entries, in FAT format; NULL stamps 1980-01-01 00:00. */
 	void (*clock)(UINT16 *ret_date, UINT16 *ret_time);
 	UINT32 serial;

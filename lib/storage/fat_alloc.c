@@ -270,6 +270,20 @@ EFI_STATUS fat_flush(struct fat_volume *vol)
 	return EFI_SUCCESS;
 }
 
+EFI_STATUS fat_sync(struct fat_volume *vol)
+{
+	EFI_STATUS status;
+
+	status = fat_flush(vol);
+	if (EFI_ERROR(status))
+		return status;
+	status = block_flush(vol->dev);
+	if (EFI_ERROR(status))
+		return status;
+	vol->write_pending = 0;
+	return EFI_SUCCESS;
+}
+
 void fat_stamp(struct fat_volume *vol, UINT16 *ret_date, UINT16 *ret_time)
 {
 	*ret_date = 1 << 5 | 1; /* 1980-01-01 */

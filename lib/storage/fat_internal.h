@@ -36,7 +36,17 @@ enum {
 
 /* Blocks [lba, lba + count) of the partition; EFI_VOLUME_CORRUPTED outside it. */
 EFI_STATUS fat_read_blocks(struct fat_volume *vol, UINT64 lba, UINT64 count, void *buf);
+/* Metadata blocks (FAT, directory, FSInfo, told apart by lba), in the crash-safe order. */
 EFI_STATUS fat_write_blocks(struct fat_volume *vol, UINT64 lba, UINT64 count, const void *buf);
+/* What fat_write_blocks writes; a file's own data is FAT_WRITE_DATA. */
+#define FAT_WRITE_DATA 1
+#define FAT_WRITE_FAT 2
+#define FAT_WRITE_DIR 4
+#define FAT_WRITE_FSINFO 8
+#define FAT_WRITE_FAT_NEW 16	/* entries of a new chain nothing links to yet */
+/* count blocks of kind at lba, after a device flush if an earlier write must land first. */
+EFI_STATUS fat_write_kind(struct fat_volume *vol, UINT8 kind, UINT64 lba, UINT64 count,
+			  const void *buf);
 /* Load sector lba into a one-sector cache unless *cache_lba says it is there. */
 EFI_STATUS fat_cache_sector(struct fat_volume *vol, UINT64 lba, UINT8 *cache, UINT64 *cache_lba);
 BOOLEAN fat_cluster_valid(const struct fat_volume *vol, UINT32 cluster);
@@ -55,6 +65,8 @@ EFI_STATUS fat_window_entries(struct fat_volume *vol, UINT32 cluster, UINT8 **re
 			      UINT32 *ret_count);
 /* Write the changed window sectors to every FAT copy. */
 EFI_STATUS fat_table_writeback(struct fat_volume *vol);
+/* The same, as kind: FAT_WRITE_FAT_NEW when the window's changes are a chain nothing links to. */
+EFI_STATUS fat_table_writeback_kind(struct fat_volume *vol, UINT8 kind);
 /* The smallest end-of-chain value of the volume's FAT type. */
 UINT32 fat_eoc(const struct fat_volume *vol);
 void fat_chain_start(struct fat_chain *chain, UINT32 first);

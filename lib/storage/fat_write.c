@@ -55,7 +55,7 @@ static EFI_STATUS chain_write(struct fat_volume *vol, UINT32 first, UINT64 offse
 				memcpy(vol->dir_cache + in_sector, buf, n);
 			else
 				memset(vol->dir_cache + in_sector, 0, n);
-			status = fat_write_blocks(vol, lba, 1, vol->dir_cache);
+			status = fat_write_kind(vol, FAT_WRITE_DATA, lba, 1, vol->dir_cache);
 		} else {
 			/* Whole sectors of contiguous clusters straight from the caller, one request. */
 			UINT32 spc = vol->sectors_per_cluster, at = in_cluster / bps, k, used;
@@ -85,7 +85,7 @@ static EFI_STATUS chain_write(struct fat_volume *vol, UINT32 first, UINT64 offse
 			n = run * bps;
 			if (vol->dir_cache_lba >= lba && vol->dir_cache_lba < lba + run)
 				vol->dir_cache_lba = FAT_NO_LBA;
-			status = fat_write_blocks(vol, lba, run, buf ? buf : zeros);
+			status = fat_write_kind(vol, FAT_WRITE_DATA, lba, run, buf ? buf : zeros);
 		}
 		if (EFI_ERROR(status))
 			return status;
@@ -197,6 +197,10 @@ EFI_STATUS fat_write(struct fat_file *file, UINT64 offset, const void *buf, UINT
 	need = clusters_for(vol, end);
 	if (need > count) {
 		status = fat_alloc_chain(vol, need - count, &first_new);
+		if (EFI_ERROR(status))
+			return status;
+		/* Unlinked yet: out with the data, no flush needed between them. */
+		status = fat_table_writeback_kind(vol, FAT_WRITE_FAT_NEW);
 		if (EFI_ERROR(status))
 			return status;
 	}

@@ -5,11 +5,13 @@
 #include "lib/storage/fat.h"
 
 /*
- * Every call below leaves the disk complete when it returns (the FAT window, both FAT copies and
+ * Every call below leaves the disk written when it returns (the FAT window, both FAT copies and
  * FSInfo written): nothing stays dirty in memory, so a flush is only needed after the internal
  * helpers. A power cut in the middle of a call leaves at worst lost clusters: data before the
  * FAT, new chain entries before the link to them, the link before the size that covers it, a
  * size cut before its clusters are freed, long-name entries deleted before their short entry.
+ * On a device with a flush op (a write cache) the writes that need that order are separated by
+ * flushes (fat_write_kind); fat_sync flushes the rest.
  *
  * EFI_WRITE_PROTECTED on a device without a write op; EFI_VOLUME_FULL when clusters or root
  * entries run out; EFI_ACCESS_DENIED on what the FAT cannot do (a directory's size, a
@@ -38,6 +40,8 @@ EFI_STATUS fat_rename(struct fat_file *file, const struct fat_file *new_dir,
 EFI_STATUS fat_delete(struct fat_file *file);
 /* Write what the helpers left in memory (FAT window, FSInfo). */
 EFI_STATUS fat_flush(struct fat_volume *vol);
+/* fat_flush, then the device's flush: everything written is stable (EFI Flush and Close). */
+EFI_STATUS fat_sync(struct fat_volume *vol);
 /* Free clusters, counted once by reading the FAT, then kept up to date. */
 EFI_STATUS fat_count_free(struct fat_volume *vol, UINT32 *ret_free);
 /* Whether name can be created on FAT: no control or reserved characters, not "." or "..". */

@@ -40,10 +40,9 @@ static EFI_STATUS virtio_write(struct disk *disk, EFI_LBA lba, UINTN count, cons
 	return virtio_blk_write(&disk->virtio, lba, count, buf);
 }
 
-/* The device writes through (see virtio_blk_write): a completed write is already stable. */
 static EFI_STATUS virtio_flush(struct disk *disk)
 {
-	return EFI_SUCCESS;
+	return virtio_blk_flush(&disk->virtio);
 }
 
 static EFI_STATUS ahci_write(struct disk *disk, EFI_LBA lba, UINTN count, const void *buf)

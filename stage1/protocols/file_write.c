@@ -318,7 +318,7 @@ EFI_STATUS EFIAPI file_delete(EFI_FILE_PROTOCOL *This)
 	return EFI_ERROR(status) ? EFI_WARN_DELETE_FAILURE : EFI_SUCCESS;
 }
 
-/* Writes are complete when they return; Flush only checks the handle may write. */
+/* Writes are complete when they return; Flush makes them stable on a caching disk. */
 EFI_STATUS EFIAPI file_flush(EFI_FILE_PROTOCOL *This)
 {
 	struct file *f;
@@ -332,7 +332,7 @@ EFI_STATUS EFIAPI file_flush(EFI_FILE_PROTOCOL *This)
 	if (EFI_ERROR(status))
 		return status;
 	tpl = fs_lock();
-	status = fat_flush(&f->fs->vol);
+	status = fat_sync(&f->fs->vol);
 	fs_unlock(tpl);
 	return status;
 }

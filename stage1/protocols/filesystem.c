@@ -152,14 +152,20 @@ static EFI_STATUS EFIAPI file_open(EFI_FILE_PROTOCOL *This, EFI_FILE_PROTOCOL **
 	return file_new(dir->fs, &found, writable, NewHandle);
 }
 
-/* Every change is on the disk when its call returns (lib/storage/fat_write.h): nothing to flush. */
+/* Every change is written when its call returns; a handle that may write flushes the disk. */
 EFI_STATUS EFIAPI file_close(EFI_FILE_PROTOCOL *This)
 {
 	struct file *f, **p;
+	EFI_TPL tpl;
 
 	if (!This)
 		return EFI_INVALID_PARAMETER;
 	f = container_of(This, struct file, proto);
+	if (f->writable && fat_writable(&f->fs->vol)) {
+		tpl = fs_lock();
+		fat_sync(&f->fs->vol);
+		fs_unlock(tpl);
+	}
 	for (p = &f->fs->files; *p; p = &(*p)->next) {
 		if (*p == f) {
 			*p = f->next;

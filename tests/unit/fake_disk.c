@@ -47,6 +47,20 @@ static EFI_STATUS fake_disk_write(struct block_device *dev, EFI_LBA lba, UINTN c
 			return EFI_DEVICE_ERROR;
 		}
 		disk->write_budget--;
+		if (disk->dev.flush && start < disk->size) {
+			if (disk->undo_count == disk->undo_cap) {
+				size_t cap = disk->undo_cap ? disk->undo_cap * 2 : 64;
+				void *p = realloc(disk->undo, cap * sizeof(*disk->undo));
+
+				if (!p)
+					return EFI_OUT_OF_RESOURCES;
+				disk->undo = p;
+				disk->undo_cap = cap;
+			}
+			disk->undo[disk->undo_count].start = start;
+			memcpy(disk->undo[disk->undo_count++].old, disk->data + start,
+			       disk->size - start < bs ? disk->size - start : bs);
+		}
 		if (start < disk->size)
 			memcpy(disk->data + start, (const UINT8 *)buf + i * bs,
 			       disk->size - start < bs ? disk->size - start : bs);
@@ -110,6 +124,38 @@ void fake_disk_cut_after(struct fake_disk *disk, UINT64 blocks)
 	disk->power_cut = false;
 }
 
+static EFI_STATUS fake_disk_flush(struct block_device *dev)
+{
+	struct fake_disk *disk = (struct fake_disk *)dev;
+
+	disk->flush_calls++;
+	if (disk->power_cut)
+		return EFI_DEVICE_ERROR;
+	disk->undo_count = 0;
+	return EFI_SUCCESS;
+}
+
+void fake_disk_cache_writes(struct fake_disk *disk)
+{
+	disk->dev.flush = fake_disk_flush;
+	disk->undo_count = 0;
+}
+
+void fake_disk_lose_unflushed_but_last(struct fake_disk *disk)
+{
+	UINT64 bs = disk->dev.block_size, last;
+
+	if (disk->undo_count < 2)
+		return;
+	last = disk->undo[disk->undo_count - 1].start;
+	/* Newest first, so a block written twice ends with the bytes before the first write. */
+	for (size_t i = disk->undo_count - 1; i-- > 0;)
+		if (disk->undo[i].start != last)
+			memcpy(disk->data + disk->undo[i].start, disk->undo[i].old,
+			       disk->size - disk->undo[i].start < bs ? disk->size - disk->undo[i].start : bs);
+	disk->undo_count = 0;
+}
+
 void fake_disk_fail_at(struct fake_disk *disk, EFI_LBA lba)
 {
 	disk->fail_enabled = true;
@@ -129,5 +175,6 @@ void fake_disk_free(struct fake_disk *disk)
 		return;
 	if (disk->owned)
 		free(disk->data);
+	free(disk->undo);
 	free(disk);
 }

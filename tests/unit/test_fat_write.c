@@ -566,10 +566,13 @@ static void cut_run(struct mounted *m, enum cut_op op)
 	}
 }
 
-/* Stop the disk after every block write of each operation: fsck finds lost clusters at worst. */
-static void test_power_cut(void **state)
+/*
+ * Stop the disk after every block write of each operation: fsck finds lost clusters at worst.
+ * cached: the disk has a write cache, and at the cut every block written since the last flush
+ * but the newest is lost (the file system's flushes must order what needs ordering).
+ */
+static void power_cut(const struct fixture *fx, bool cached)
 {
-	const struct fixture *fx = *state;
 	struct mounted m;
 
 	for (int op = 0; op < CUT_COUNT; op++) {
@@ -583,13 +586,27 @@ static void test_power_cut(void **state)
 		fake_disk_free(m.disk);
 		for (UINT64 cut = 0; cut < total; cut++) {
 			mount(fx, &m);
+			if (cached)
+				fake_disk_cache_writes(m.disk);
 			fake_disk_cut_after(m.disk, cut);
 			cut_run(&m, op);
 			assert_true(m.disk->power_cut);
+			if (cached)
+				fake_disk_lose_unflushed_but_last(m.disk);
 			fsck_after_cut(&m, cut_names[op], cut);
 			fake_disk_free(m.disk);
 		}
 	}
+}
+
+static void test_power_cut(void **state)
+{
+	power_cut(*state, false);
+}
+
+static void test_power_cut_write_cache(void **state)
+{
+	power_cut(*state, true);
 }
 
 #define FAT_TESTS(fx)                                                                \
@@ -602,7 +619,8 @@ static void test_power_cut(void **state)
 		cmocka_unit_test_prestate(test_rename_and_move, (void *)&fx),        \
 		cmocka_unit_test_prestate(test_delete, (void *)&fx),                 \
 		cmocka_unit_test_prestate(test_read_only, (void *)&fx),              \
-		cmocka_unit_test_prestate(test_power_cut, (void *)&fx)
+		cmocka_unit_test_prestate(test_power_cut, (void *)&fx),              \
+		cmocka_unit_test_prestate(test_power_cut_write_cache, (void *)&fx)
 
 int main(void)
 {
