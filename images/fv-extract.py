@@ -46,10 +46,9 @@ def sections(data):
             if guid == LZMA_GUID:
                 yield from sections(lzma.decompress(payload, format=lzma.FORMAT_ALONE))
         elif kind == SECTION_COMPRESSION:
-            if body[4] == 0:  # not compressed
+            # Only "not compressed"; EFI standard compression is not used by Debian's OVMF.
+            if body[4] == 0:
                 yield from sections(body[5:])
-        elif kind == SECTION_FV_IMAGE:
-            yield kind, body
         else:
             yield kind, body
         off = align(off + size, 4)
