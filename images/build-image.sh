@@ -262,6 +262,10 @@ cmd_build() {
 		grub) make_grub "$(expand "$a")" "$b" ;;
 		pattern) make_pattern "$(expand "$a")" "$b" ;;
 		text) printf '%s\n' "$b" >"$(expand "$a")" ;;
+		fvfile)
+			read -r a b c <<<"$args"
+			/usr/bin/python3 "$(dirname "$0")/fv-extract.py" "$(expand "$b")" "$c" "$(expand "$a")"
+			;;
 		template)
 			render "$a" "$WORK/tmpl.$((${#files[@]}))"
 			files+=("$WORK/tmpl.$((${#files[@]})):$b")

@@ -1,0 +1,5 @@
+@echo -off
+ver
+map -r
+echo STRATA-SHELL-OK
+reset -s
