@@ -72,8 +72,9 @@ def qemu_command(accel_name, firmware, disk, workdir, tag, extra=(), reboot=Fals
                  disk_device="virtio-blk-pci"):
     """The one QEMU command line every row uses; only the firmware options differ.
 
-    firmware is ("bios", rom) or ("ovmf", None); OVMF gets a fresh copy of the vars store each
-    run (made here, before the clock starts), so every run starts from the same state.
+    firmware is ("bios", rom), ("pflash", (rom, vars_template)) or ("ovmf", None); OVMF and
+    Strata from pflash get a fresh copy of their vars store each run (made here, before the
+    clock starts), so every run starts from the same state.
     """
     args = [QEMU, "-machine", f"q35,accel={accel_name}", "-m", "512", "-display", "none",
             "-serial", "stdio", "-monitor", "none", *([] if reboot else ["-no-reboot"]),
@@ -83,6 +84,12 @@ def qemu_command(accel_name, firmware, disk, workdir, tag, extra=(), reboot=Fals
     kind, rom = firmware
     if kind == "bios":
         return args + ["-bios", str(rom)]
+    if kind == "pflash":
+        code, template = rom
+        vars_copy = Path(workdir) / f"strata-vars-{tag}.fd"
+        shutil.copyfile(template, vars_copy)
+        return args + ["-drive", f"if=pflash,format=raw,unit=0,readonly=on,file={code}",
+                       "-drive", f"if=pflash,format=raw,unit=1,file={vars_copy}"]
     vars_copy = Path(workdir) / f"ovmf-vars-{tag}.fd"
     shutil.copyfile(OVMF_VARS, vars_copy)
     return args + ["-drive", f"if=pflash,format=raw,unit=0,readonly=on,file={OVMF_CODE}",
@@ -148,6 +155,14 @@ def run_qemu(args, timeout, marker=None):
     reader.join(5)
     log = b"".join(chunks).decode("utf-8", "replace").replace("\r", "")
     return RunResult(wall, marker_at[0], rc, log, timed_out)
+
+
+def add_esp_files(disk, files):
+    """Put (host path, ESP path) files on a copy of a shipped image's ESP (at 1 MiB), through
+    mtools, overwriting what is there."""
+    for src, dest in files:
+        subprocess.run(["mcopy", "-o", "-i", f"{disk}@@1M", str(src), f"::{dest}"],
+                       check=True, capture_output=True)
 
 
 def copy_disk(src, workdir, tag):

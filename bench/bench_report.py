@@ -118,6 +118,19 @@ def parse_readbench(log):
     return out
 
 
+def parse_varbench(log):
+    """varbench.efi's figure: milliseconds of 100 SetVariable calls of 1 KiB, or None."""
+    m = re.search(r"varbench: set count=100 bytes=1024 us=(\d+)", log)
+    return int(m.group(1)) / 1000 if m and "VARBENCH-DONE Success" in log else None
+
+
+def parse_linux_varbench(log):
+    """The initramfs's figure (strata.action=varbench): milliseconds of 100 efivarfs writes of
+    1 KiB, or None when one failed."""
+    m = re.search(r"strata: varbench: 100 writes of 1024 bytes in (\d+) us", log)
+    return int(m.group(1)) / 1000 if m and "varbench write" not in log else None
+
+
 def fmt(value, unit):
     if value is None:
         return "—"
@@ -125,6 +138,8 @@ def fmt(value, unit):
         return f"{value:.3f} s"
     if unit == "MB/s":
         return f"{value:.0f} MB/s"
+    if unit == "ms":
+        return f"{value:.1f} ms"
     return f"{value} {unit}"
 
 

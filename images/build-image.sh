@@ -120,9 +120,53 @@ find_kernel() {
 	echo "$kernels"
 }
 
+# The shared library a dynamic ELF names (NEEDED), from the unpacked packages.
+find_lib() {
+	local dir
+	for dir in lib/x86_64-linux-gnu usr/lib/x86_64-linux-gnu lib64; do
+		if [ -e "$ROOT/$dir/$1" ]; then
+			echo "$ROOT/$dir/$1"
+			return 0
+		fi
+	done
+	die "initramfs: no $1 in the unpacked packages (a recipe lacks its package)"
+}
+
+# A dynamic program from the unpacked packages into the initramfs, with every library it needs
+# (recursively) and the dynamic loader in /lib/x86_64-linux-gnu, /lib64 linking to the latter
+# (the PT_INTERP of x86-64 programs).
+copy_program() {
+	local src=$1 stage=$2 lib path todo=() copied=" "
+	cp "$src" "$stage/bin/"
+	mkdir -p "$stage/lib/x86_64-linux-gnu" "$stage/lib64"
+	ln -sf /lib/x86_64-linux-gnu/ld-linux-x86-64.so.2 "$stage/lib64/ld-linux-x86-64.so.2"
+	mapfile -t todo < <(needed_libs "$src")
+	todo+=(ld-linux-x86-64.so.2)
+	while [ ${#todo[@]} -gt 0 ]; do
+		lib=${todo[0]}
+		todo=("${todo[@]:1}")
+		case "$copied" in *" $lib "*) continue ;; esac
+		copied="$copied$lib "
+		path=$(find_lib "$lib") || exit 1
+		cp -L "$path" "$stage/lib/x86_64-linux-gnu/$lib"
+		mapfile -t -O ${#todo[@]} todo < <(needed_libs "$path")
+	done
+}
+
+needed_libs() {
+	objdump -p "$1" | awk '$1 == "NEEDED" { print $2 }'
+}
+
+# virtio-blk is a module in Debian's cloud kernel: what efibootmgr needs to see the boot disk, and
+# with FAT what init's STAGE1.NEW test hook needs to write the ESP (docs/updates.md).
+INITRAMFS_MODULES="drivers/virtio/virtio drivers/virtio/virtio_ring
+	drivers/virtio/virtio_pci_legacy_dev drivers/virtio/virtio_pci_modern_dev
+	drivers/virtio/virtio_pci drivers/block/virtio_blk fs/fat/fat fs/fat/vfat fs/nls/nls_cp437
+	fs/nls/nls_ascii"
+
 # A newc cpio with fixed owners, dates and inode numbers, gzip without a name or time stamp.
 cmd_initramfs() {
-	local out=$1 stage kernel kver
+	local out=$1 stage kernel kver m
 	kernel=$(find_kernel)
 	kver=${kernel##*/vmlinuz-}
 	stage=$IMAGES_BUILD/initramfs.tree
@@ -131,11 +175,10 @@ cmd_initramfs() {
 	cp "$ROOT/bin/busybox" "$stage/bin/busybox"
 	cp "$IMAGES_DIR/initramfs/init" "$stage/init"
 	cp "$ROOT/lib/modules/$kver/kernel/fs/efivarfs/efivarfs.ko" "$stage/lib/modules/"
-	# For the STAGE1.NEW test hook of init (docs/updates.md): the ESP on virtio-blk, read-write.
-	local m
-	for m in drivers/virtio/virtio drivers/virtio/virtio_ring drivers/virtio/virtio_pci_legacy_dev \
-		drivers/virtio/virtio_pci_modern_dev drivers/virtio/virtio_pci drivers/block/virtio_blk \
-		fs/fat/fat fs/fat/vfat fs/nls/nls_cp437 fs/nls/nls_ascii; do
+	# Debian's efibootmgr (package efibootmgr and its libraries) for tests/boot's Boot#### test.
+	[ -x "$ROOT/bin/efibootmgr" ] || die "initramfs: no bin/efibootmgr (package efibootmgr)"
+	copy_program "$ROOT/bin/efibootmgr" "$stage"
+	for m in $INITRAMFS_MODULES; do
 		cp "$ROOT/lib/modules/$kver/kernel/$m.ko" "$stage/lib/modules/"
 	done
 	chmod 0755 "$stage/init" "$stage/bin/busybox"

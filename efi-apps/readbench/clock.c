@@ -94,7 +94,7 @@ static UINT16 pm_timer_port(UINT32 *ret_mask)
  * A port that does not count (PM block not enabled) falls back to Stall, which is the firmware's
  * own idea of time and is said to be so.
  */
-EFI_STATUS clock_init(void)
+EFI_STATUS clock_init(const CHAR16 *app)
 {
 	UINT32 mask = 0xffffff, last, now, ticks = 0;
 	UINT16 port = pm_timer_port(&mask);
@@ -111,8 +111,8 @@ EFI_STATUS clock_init(void)
 		t1 = clock_now();
 		if (ticks >= CALIBRATE_TICKS) {
 			tsc_hz = (t1 - t0) * PM_TIMER_HZ / ticks;
-			Print(L"readbench: clock TSC %ld kHz, calibrated on the ACPI PM timer "
-			      L"at 0x%x\n", tsc_hz / 1000, port);
+			Print(L"%s: clock TSC %ld kHz, calibrated on the ACPI PM timer "
+			      L"at 0x%x\n", app, tsc_hz / 1000, port);
 			return tsc_hz ? EFI_SUCCESS : EFI_NOT_READY;
 		}
 	}
@@ -120,6 +120,7 @@ EFI_STATUS clock_init(void)
 	BS->Stall(100000);
 	t1 = clock_now();
 	tsc_hz = (t1 - t0) * 10;
-	Print(L"readbench: clock TSC %ld kHz, calibrated on Stall (no PM timer)\n", tsc_hz / 1000);
+	Print(L"%s: clock TSC %ld kHz, calibrated on Stall (no PM timer)\n", app,
+	      tsc_hz / 1000);
 	return tsc_hz ? EFI_SUCCESS : EFI_NOT_READY;
 }

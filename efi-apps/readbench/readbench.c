@@ -148,7 +148,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 
 	InitializeLib(image, st);
 	Print(L"readbench: start\n");
-	status = clock_init();
+	status = clock_init(L"readbench");
 	if (!EFI_ERROR(status))
 		status = read_bench_file(image);
 	if (!EFI_ERROR(status))

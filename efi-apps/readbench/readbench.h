@@ -5,8 +5,8 @@
 #include <efi.h>
 #include <efilib.h>
 
-/* Pick and calibrate a clock; prints which one. Returns EFI_NOT_READY if none works. */
-EFI_STATUS clock_init(void);
+/* Pick and calibrate a clock; prints which one after "app: ". EFI_NOT_READY if none works. */
+EFI_STATUS clock_init(const CHAR16 *app);
 
 /* TSC now; clock_us() turns a TSC difference into microseconds. */
 UINT64 clock_now(void);

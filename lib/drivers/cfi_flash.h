@@ -7,6 +7,7 @@
 struct cfi_flash {
 	struct flash_device dev;	/* first: the store hands this back to us */
 	UINT64 base;			/* MMIO address of the device's first byte */
+	UINT32 write_buffer;		/* bytes per write-to-buffer, 1: none; 0 until asked */
 };
 
 /*

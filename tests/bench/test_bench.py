@@ -106,3 +106,25 @@ def test_readbench_output_is_parsed():
     assert round(out["mbps"]) == 559
     assert out["runtime_reserved_kib"] == 276
     assert out["pages"] == {"RuntimeServicesCode": 19}
+
+
+def test_variable_rows_output_is_parsed():
+    log = "varbench: set count=100 bytes=1024 us=5560412\nVARBENCH-DONE Success\n"
+    assert bench_report.parse_varbench(log) == 5560.412
+    assert bench_report.parse_varbench(log.replace("Success", "Device Error")) is None
+    linux = "strata: varbench: 100 writes of 1024 bytes in 4760123 us\n"
+    assert bench_report.parse_linux_varbench(linux) == 4760.123
+    assert bench_report.parse_linux_varbench("strata: varbench write 7 failed\n" + linux) is None
+    assert bench_report.parse_linux_varbench(linux.replace("1024", "1000")) is None
+    assert bench_report.fmt(5560.412, "ms") == "5560.4 ms"
+
+
+def test_pflash_firmware_gets_a_fresh_vars_copy(tmp_path):
+    template = tmp_path / "template.fd"
+    template.write_bytes(b"\xff" * 4096)
+    args = bench_qemu.qemu_command("tcg", ("pflash", (tmp_path / "code.rom", template)),
+                                   tmp_path / "disk.img", tmp_path, "varbench-strata1")
+    copy = tmp_path / "strata-vars-varbench-strata1.fd"
+    assert copy.read_bytes() == template.read_bytes()
+    assert f"if=pflash,format=raw,unit=1,file={copy}" in args
+    assert "-bios" not in args

@@ -131,6 +131,113 @@ def test_efivarfs_writes_from_linux_persist(tmp_path, qemu):
     assert "[Firmware Bug]" not in run.output, run.log()
 
 
+def systemd_boot_action(tmp_path, action, files=()):
+    """A copy of the systemd-boot image whose one entry, booted at once, passes
+    strata.action=ACTION to the initramfs; files: (host path, ESP path) pairs added."""
+    disk = linux_image("systemd-boot", tmp_path)
+    entry = tmp_path / f"{action}.conf"
+    entry.write_text(f"title Strata {action}\nlinux /linux/vmlinuz\ninitrd /linux/initrd.img\n"
+                     f"options console=ttyS0 panic=-1 strata.action={action}\n")
+    loader = tmp_path / "loader.conf"
+    loader.write_text(f"timeout 0\ndefault {action}.conf\n")
+    image = f"{disk}@@1M"
+    for src, dest in ((entry, f"/loader/entries/{action}.conf"),
+                      (loader, "/loader/loader.conf"), *files):
+        folder = dest.rsplit("/", 1)[0]
+        if folder and subprocess.run(["mdir", "-i", image, f"::{folder}"],
+                                     capture_output=True).returncode:
+            subprocess.run(["mmd", "-D", "s", "-i", image, f"::{folder}"], check=True)
+        subprocess.run(["mcopy", "-o", "-i", image, str(src), f"::{dest}"], check=True)
+    return disk
+
+
+HELLO = "Hello from Strata efi-apps/hello"
+EFIBOOTMGR_LABEL = "Strata efibootmgr test"  # images/initramfs/init, strata.action=efibootmgr
+
+
+def efibootmgr_boot_entry(out):
+    """The number of the Boot entry efibootmgr created, checked first in its BootOrder."""
+    import re
+
+    assert "strata: efibootmgr status: 0" in out, out
+    created = re.search(r"strata: efibootmgr: Boot([0-9A-F]{4})\* " + EFIBOOTMGR_LABEL, out)
+    order = re.search(r"strata: efibootmgr: BootOrder: ([0-9A-F,]+)", out)
+    assert created and order, out
+    assert order.group(1).split(",")[0] == created.group(1), out
+    # A partition and a file: HD(1,GPT,...)/File(\EFI\STRATA\HELLO.EFI), as efibootmgr writes.
+    assert re.search(r"strata: efibootmgr -v: Boot" + created.group(1) + r"\* " +
+                     EFIBOOTMGR_LABEL + r"\s+HD\(1,GPT,.*File\(\\EFI\\STRATA\\HELLO.EFI\)",
+                     out), out
+    return created.group(1)
+
+
+def load_option(description, file_path):
+    """An EFI_LOAD_OPTION (UEFI 2.10 §3.1.3): active, a File() path alone, no optional data."""
+    import struct
+
+    name = (file_path + "\0").encode("utf-16-le")
+    path = struct.pack("<BBH", 4, 4, 4 + len(name)) + name + bytes((0x7f, 0xff, 4, 0))
+    return struct.pack("<IH", 1, len(path)) + (description + "\0").encode("utf-16-le") + path
+
+
+def efibootmgr_disk(tmp_path):
+    return systemd_boot_action(tmp_path, "efibootmgr",
+                               files=[(APPS / "hello.efi", "/EFI/STRATA/HELLO.EFI")])
+
+
+def test_efibootmgr_from_linux_adds_the_entry_the_next_boot_runs(tmp_path, qemu):
+    """Debian's efibootmgr creates a Boot entry first in BootOrder; the VM powers off; at the
+    next power on Strata's boot manager runs that entry (hello.efi, not systemd-boot)."""
+    disk = efibootmgr_disk(tmp_path)
+    store = tmp_path / "vars.fd"
+    assert mkimage_vars("create", store).returncode == 0
+    # An installed system's state: Boot0000 runs systemd-boot and is all of BootOrder.
+    option = tmp_path / "boot0000"
+    option.write_bytes(load_option("Linux (systemd-boot)", "\\EFI\\BOOT\\BOOTX64.EFI"))
+    order = tmp_path / "bootorder"
+    order.write_bytes(b"\x00\x00")
+    for name, data in (("Boot0000", option), ("BootOrder", order)):
+        assert mkimage_vars("set", store, name, "--data-file", data).returncode == 0
+    run = qemu(disk, memory="512", vars_store=store)
+    assert run.wait_for("STRATA-DONE", LINUX_TIMEOUT), run.log()
+    assert run.wait_exit(60) == 0, run.log()
+    assert "Boot0000 (Linux (systemd-boot))" in run.output, run.log()
+    number = efibootmgr_boot_entry(run.output)
+    assert number != "0000" and f"BootOrder: {number},0000\n" in run.output, run.log()
+    listed = mkimage_vars("list", store).stdout.decode()
+    assert f"Boot{number} " in listed, listed
+    assert mkimage_vars("get", store, "BootOrder").stdout == bytes.fromhex(number)[::-1] + \
+        b"\x00\x00"
+
+    run = qemu(disk, memory="512", vars_store=store)
+    assert run.wait_for(HELLO, TIMEOUT * 3), run.log()
+    before = run.output.split(HELLO)[0]
+    assert f"Boot{number} ({EFIBOOTMGR_LABEL})" in before, run.log()
+    assert "STRATA-USERSPACE-OK" not in before and "systemd-boot" not in before.lower(), \
+        run.log()
+
+
+@pytest.mark.skipif(not OVMF_CODE.exists(), reason="OVMF (Debian's ovmf) not installed")
+def test_efibootmgr_entry_runs_the_same_way_on_ovmf(tmp_path):
+    """The reference: the same efibootmgr run and power cycle under OVMF, its own pflash vars."""
+    disk = efibootmgr_disk(tmp_path)
+    store = tmp_path / "vars.fd"
+    subprocess.run(["cp", str(OVMF_VARS), str(store)], check=True)
+    run = QemuRun(ovmf_command(disk, store))
+    try:
+        assert run.wait_for("STRATA-DONE", LINUX_TIMEOUT), run.log()
+        run.wait_exit(60)
+    finally:
+        run.kill()
+    efibootmgr_boot_entry(run.output)
+    run = QemuRun(ovmf_command(disk, store))
+    try:
+        assert run.wait_for(HELLO, 180), run.log()
+        assert "STRATA-USERSPACE-OK" not in run.output, run.log()
+    finally:
+        run.kill()
+
+
 LOOP_GUID = "3f0b3e1c-7a54-4b1e-9d2c-5354524154a1"  # images/initramfs/init, strata.action=varloop
 LOOP_PAD = b"-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 
@@ -147,15 +254,7 @@ def test_sigkill_during_a_write_loop_from_linux_loses_nothing(tmp_path, qemu):
     import re
     import time
 
-    disk = linux_image("systemd-boot", tmp_path)
-    entry = tmp_path / "varloop.conf"
-    entry.write_text("title Strata varloop\nlinux /linux/vmlinuz\ninitrd /linux/initrd.img\n"
-                     "options console=ttyS0 panic=-1 strata.action=varloop\n")
-    loader = tmp_path / "loader.conf"
-    loader.write_text("timeout 0\ndefault varloop.conf\n")
-    for src, dest in ((entry, "::/loader/entries/varloop.conf"),
-                      (loader, "::/loader/loader.conf")):
-        subprocess.run(["mcopy", "-o", "-i", f"{disk}@@1M", str(src), dest], check=True)
+    disk = systemd_boot_action(tmp_path, "varloop")
     store = tmp_path / "vars.fd"
     store.write_bytes(b"\xff" * MIB)
     rng = random.Random(16)
