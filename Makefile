@@ -14,6 +14,7 @@
 
 include mk/config.mk
 include mk/deps.mk
+include mk/mbedtls.mk
 include mk/lib.mk
 include mk/mkimage.mk
 include mk/runtime.mk

@@ -4,6 +4,7 @@
 DEB_PACKAGES := gcc make binutils git nasm clang qemu-system-x86 qemu-utils mtools dosfstools \
 	gdisk xorriso gnu-efi ovmf libcmocka-dev python3 python3-pytest \
 	libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients
+DEB_PACKAGES += bzip2
 
 .PHONY: deps
 deps:
