@@ -57,7 +57,7 @@ def make_disk(mkimage, out, payload, stage1, runtime, size="32M", files=()):
 
 def write_crashing_stage1(good, out):
     """good with ud2 at its entry and its digest and CRC sealed again: it verifies, then faults
-    (the recovery row; docs/updates.md)."""
+    (the recovery row; docs/updating.md)."""
     data = bytearray(Path(good).read_bytes())
     entry = struct.unpack_from("<Q", data, 32)[0]
     data[128 + entry:128 + entry + 2] = b"\x0f\x0b"

@@ -300,7 +300,7 @@ def bench_readbench(bench):
 
 def bench_recovery(bench):
     """Row (Strata only): a STAGE1.BIN that verifies and faults at its entry, three tries with a
-    reset each, then STAGE1.BAK to the payload's first instruction (docs/updates.md)."""
+    reset each, then STAGE1.BAK to the payload's first instruction (docs/updating.md)."""
     times = []
     for i in bench.rounds("recovery", bench.args.runs):
         res, ok = bench.run("recovery", "strata", bench.strata, bench.recovery_disk,

@@ -158,7 +158,7 @@ needed_libs() {
 }
 
 # virtio-blk is a module in Debian's cloud kernel: what efibootmgr needs to see the boot disk, and
-# with FAT what init's STAGE1.NEW test hook needs to write the ESP (docs/updates.md).
+# with FAT what init's STAGE1.NEW test hook needs to write the ESP (docs/updating.md).
 INITRAMFS_MODULES="drivers/virtio/virtio drivers/virtio/virtio_ring
 	drivers/virtio/virtio_pci_legacy_dev drivers/virtio/virtio_pci_modern_dev
 	drivers/virtio/virtio_pci drivers/block/virtio_blk fs/fat/fat fs/fat/vfat fs/nls/nls_cp437

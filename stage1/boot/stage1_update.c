@@ -131,7 +131,7 @@ static const struct stage_files runtime_files = {
 };
 
 /*
- * Each step leaves a bootable ESP (docs/updates.md): BAK goes only while BIN is there to become
+ * Each step leaves a bootable ESP (docs/updating.md): BAK goes only while BIN is there to become
  * the new BAK; BIN becomes BAK while NEW is there to boot; NEW becomes BIN while BAK is there.
  */
 static EFI_STATUS promote(EFI_FILE_PROTOCOL *root, const struct stage_files *f)

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* stage1's side of the boot count (docs/updates.md): a try ends good at the boot manager or resets. */
+/* stage1's side of the boot count (docs/updating.md): a try ends good at the boot manager or resets. */
 #include "include/strata/boot_status.h"
 #include "lib/drivers/cmos.h"
 #include "lib/drivers/reset.h"

@@ -142,7 +142,7 @@ def test_payload_fault_report_names_vector_image_and_offset(tmp_path, qemu, faul
 
 def test_fault_inside_stage1_is_reported_with_its_function_name(tmp_path, qemu):
     app = build_efi_app(APP_SOURCE, tmp_path)
-    # Before the boot manager, stage1 is on trial (docs/updates.md): the report resets.
+    # Before the boot manager, stage1 is on trial (docs/updating.md): the report resets.
     run = run_fault(tmp_path, qemu, app,
                     extra=["-fw_cfg", "name=opt/strata/test-fault,string=ud2"],
                     end="resetting for another try")

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-"""`mkimage update --runtime` (docs/updates.md): the old RUNTIME.BIN becomes RUNTIME.BAK, and
+"""`mkimage update --runtime` (docs/updating.md): the old RUNTIME.BIN becomes RUNTIME.BAK, and
 stage0 boots the backup when RUNTIME.BIN does not verify."""
 import subprocess
 

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-"""Safe stage1 updates (docs/updates.md): a stage1 that verifies but crashes, panics or hangs is
+"""Safe stage1 updates (docs/updating.md): a stage1 that verifies but crashes, panics or hangs is
 tried three times, then stage0 boots STAGE1.BAK and says so; QEMU runs without -no-reboot."""
 import hashlib
 import re
@@ -130,7 +130,7 @@ def test_debian_uki_reaches_userspace_through_backup_when_stage1_fails(tmp_path,
     assert "booting the BACKUP stage1" in out, run.log()
     assert out.count("Strata stage0") == 4, run.log()
     assert "strata: efi: yes, 64-bit" in out, run.log()  # printed by the initramfs
-    # The OS sees the boot status (docs/updates.md).
+    # The OS sees the boot status (docs/updating.md).
     assert re.search(r"strata: efivars names: .*\bStrataBootStatus\b", out), run.log()
     watchdog = "i6300esb" if failure == "hang-i6300esb" else "ICH9 TCO"
     assert "strata: boot status: copy=STAGE1.BAK try=1 passed=STAGE1.BIN " \

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-"""STAGE1.NEW (docs/updates.md): stage0 tries it, stage1 promotes it at the boot manager or removes
+"""STAGE1.NEW (docs/updating.md): stage0 tries it, stage1 promotes it at the boot manager or removes
 it after three failed tries; a power cut at each step of a promotion leaves a disk that boots."""
 import subprocess
 
