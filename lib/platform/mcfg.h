@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* ACPI MCFG (PCI Firmware Spec §4.1.2): the ECAM window for hosts without CF8/CFC (Cloud Hypervisor). */
+/* ACPI MCFG (PCI Firmware Spec §4.1.2): the ECAM window, for PCI reached through ECAM (Cloud Hypervisor). */
 #pragma once
 
 #include "include/efi/types.h"
