@@ -410,6 +410,16 @@ EFI_STATUS ahci_disk_init(struct ahci_disk *disk, struct ahci_hba *hba, UINT8 po
 		log_error_status(status, "port %u: device stays busy", port);
 		goto err_stop;
 	}
+	/*
+	 * After an HBA reset the probe saw all ones; the device's first FIS, which port_start
+	 * waited for, has set the real signature by now. IDENTIFY DEVICE would only be aborted
+	 * by a packet device.
+	 */
+	if (port_read(disk, PX_SIG) == SIG_ATAPI) {
+		log_info("port %u: ATAPI CD-ROM, not supported yet", port);
+		status = EFI_UNSUPPORTED;
+		goto err_stop;
+	}
 	/* IDENTIFY goes through the 28-bit form of the FIS: lba48 is still FALSE here. */
 	status = ahci_command(disk, ATA_IDENTIFY, 0, 0, memory + MEM_BOUNCE, ATA_IDENTIFY_WORDS * 2,
 			      FALSE, COMMAND_MS);

@@ -8,7 +8,8 @@ import subprocess
 import pytest
 
 from conftest import BUILD, build_disk
-from qemu_harness import build_efi_app
+from qemu_harness import build_efi_app, qmp_screendump
+from test_console_screen import screen_text
 
 BOOT_TIMEOUT = 120
 PF_ADDRESS = 0x00007F0000001000  # beyond every identity-mapped byte: PML4 slot 254 is empty
@@ -138,6 +139,20 @@ def test_payload_fault_report_names_vector_image_and_offset(tmp_path, qemu, faul
     if fault == "STACK":
         assert "stack overflow: CR2 0x" in out and "guard page below the firmware stack" in out, \
             run.log()
+
+
+def test_payload_fault_report_is_on_the_screen(tmp_path, qemu):
+    """A user without a serial console reads the report on the display: the text console
+    draws it as it draws every log line (std VGA, 128x48 at 1024x768)."""
+    app = build_efi_app("#define FAULT_UD 1\n" + APP_SOURCE, tmp_path)
+    qmp = tmp_path / "qmp.sock"
+    run = run_fault(tmp_path, qemu, app, extra=["-qmp", f"unix:{qmp},server=on,wait=off"])
+    width, height, rgb = qmp_screendump(qmp, tmp_path / "screen.ppm")
+    # Long report lines wrap at the right edge: read the screen as one run of text.
+    text = "".join(line.ljust(128) for line in screen_text(width, height, rgb, 128, 48))
+    for piece in ("#UD invalid opcode (vector 6) at RIP 0x", "EFI image \\EFI\\BOOT\\BOOTX64.EFI+0x",
+                  "backtrace (frame pointers):", "system halted"):
+        assert piece in text, f"{piece!r} not on the screen:\n{text}\n" + run.log()
 
 
 def test_fault_inside_stage1_is_reported_with_its_function_name(tmp_path, qemu):
