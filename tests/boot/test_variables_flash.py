@@ -311,18 +311,25 @@ def varinfo_lines(out):
     return got
 
 
-def test_query_variable_info_tells_the_truth_about_the_flash_store(tmp_path, qemu):
+def varinfo_boot(tmp_path, qemu, store_bytes):
+    """One boot of efi-apps/varinfo on a store holding store_bytes; (its lines, the run)."""
     disk = build_disk(tmp_path / "disk.img", {
         "/STRATA/STAGE1.BIN": BUILD / "stage1.bin",
         "/STRATA/RUNTIME.BIN": BUILD / "runtime.bin",
         "/EFI/BOOT/BOOTX64.EFI": APPS / "varinfo.efi",
     })
     store = tmp_path / "vars.fd"
-    store.write_bytes((BUILD / "strata-vars.fd").read_bytes())  # the NVRAM template, 1 MiB
+    store.write_bytes(store_bytes)
     run = qemu(disk, vars_store=store)
     assert run.wait_for("varinfo: done", TIMEOUT), run.log()
     assert run.wait_exit(TIMEOUT) == 0, run.log()
-    lines = varinfo_lines(run.output)
+    return varinfo_lines(run.output), run
+
+
+def test_query_variable_info_tells_the_truth_about_the_flash_store(tmp_path, qemu):
+    # The NVRAM template, 1 MiB.
+    lines, run = varinfo_boot(tmp_path, qemu, (BUILD / "strata-vars.fd").read_bytes())
+    store = tmp_path / "vars.fd"
     f = dict(lines)  # the last line of each label
     usable = store.stat().st_size // 2 - BANK_HEADER
     assert usable == 524256  # the figure docs/variables.md gives for the template
@@ -378,3 +385,28 @@ def test_query_variable_info_tells_the_truth_about_the_flash_store(tmp_path, qem
         _, name, _, size = line.split()
         costs += record_cost(name, int(size.removeprefix("size=")))
     assert f["final"]["remaining"] == usable - costs, listing
+
+
+def test_query_variable_info_on_the_smallest_store(tmp_path, qemu):
+    # 128 KiB: a bank is smaller than 64 KiB plus a header, so the largest variable is less.
+    lines, run = varinfo_boot(tmp_path, qemu, b"\xff" * (128 * 1024))
+    f = dict(lines)
+    usable = 64 * 1024 - BANK_HEADER
+    assert usable == 65504  # docs/variables.md, Limits
+    for fields in (fields for _, fields in lines if "max" in fields):
+        assert fields["status"] == 0, run.log()
+        assert fields["max"] == usable and fields["maxvar"] == usable - RECORD_HEADER, run.log()
+    before = f["before"]["remaining"]
+    assert f["after-write"]["remaining"] == before - record_cost("StrataQviTest", 10000)
+    assert f["after-delete"]["remaining"] == before, run.log()
+    # Exactly the maximum would fit an empty store, but stage1's seeded variables take room.
+    assert f["at-max"]["status"] == EFI_OUT_OF_RESOURCES, run.log()
+    # Over this store's maximum but within the format's 64 KiB: it does not fit.
+    assert f["over-max"]["status"] in (EFI_INVALID_PARAMETER, EFI_OUT_OF_RESOURCES), run.log()
+    assert f["after-over-max"]["remaining"] == before, run.log()
+    assert f["full"]["remaining"] == 0, run.log()
+    assert f["over-full"]["status"] == EFI_OUT_OF_RESOURCES, run.log()
+    assert f["emptied"]["remaining"] == before, run.log()
+    listing = subprocess.run([str(BUILD / "mkimage"), "vars", "list", str(tmp_path / "vars.fd")],
+                             check=True, capture_output=True, text=True).stdout
+    assert f"{f['final']['remaining']} of {usable} bytes free" in listing, listing
