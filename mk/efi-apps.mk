@@ -77,3 +77,6 @@ efi-apps: $(EFI_APPS)
 efi-apps-tests: $(EFI_APPS)
 	$(call quiet,PYTEST,tests/efi-apps)
 	$(Q)STRATA_BUILD=$(BUILD) $(PYTEST) $(PYTEST_FLAGS) -p no:cacheprovider tests/efi-apps
+# varinfo: QueryVariableInfo around a write (tests/boot/test_variables_flash.py).
+ALL_TARGETS += $(EFI_APPS_DIR)/varinfo.efi
+$(eval $(call efi_app_rules,varinfo,efi-apps/varinfo/varinfo.c))

@@ -284,3 +284,129 @@ def test_sigkill_during_a_write_loop_from_linux_loses_nothing(tmp_path, qemu):
                                LOOP_GUID).stdout
             assert got == b"value-" + r + b"-" + i + LOOP_PAD, (kill, got[:40])
     assert sum(returned.values()) > 20
+
+
+# docs/variables.md, Limits: usable = a bank (half the device) less its 32-byte header; each
+# variable costs a 40-byte header, its name (UTF-16, NUL included) and data, rounded up to 8.
+BANK_HEADER = 32
+RECORD_HEADER = 40
+EFI_INVALID_PARAMETER = 0x8000000000000002
+EFI_OUT_OF_RESOURCES = 0x8000000000000009
+
+
+def record_cost(name, data_size):
+    return (RECORD_HEADER + 2 * (len(name) + 1) + data_size + 7) & ~7
+
+
+def varinfo_lines(out):
+    """varinfo's lines in order as (label, {field: int}) (statuses hex, figures decimal)."""
+    got = []
+    for line in out.replace("\r", "").splitlines():
+        if not line.startswith("varinfo: ") or "=" not in line:
+            continue
+        words = line[len("varinfo: "):].split()
+        got.append((" ".join(w for w in words if "=" not in w),
+                    {k: int(v, 16 if k == "status" else 10)
+                     for k, v in (w.split("=") for w in words if "=" in w)}))
+    return got
+
+
+def varinfo_boot(tmp_path, qemu, store_bytes):
+    """One boot of efi-apps/varinfo on a store holding store_bytes; (its lines, the run)."""
+    disk = build_disk(tmp_path / "disk.img", {
+        "/STRATA/STAGE1.BIN": BUILD / "stage1.bin",
+        "/STRATA/RUNTIME.BIN": BUILD / "runtime.bin",
+        "/EFI/BOOT/BOOTX64.EFI": APPS / "varinfo.efi",
+    })
+    store = tmp_path / "vars.fd"
+    store.write_bytes(store_bytes)
+    run = qemu(disk, vars_store=store)
+    assert run.wait_for("varinfo: done", TIMEOUT), run.log()
+    assert run.wait_exit(TIMEOUT) == 0, run.log()
+    return varinfo_lines(run.output), run
+
+
+def test_query_variable_info_tells_the_truth_about_the_flash_store(tmp_path, qemu):
+    # The NVRAM template, 1 MiB.
+    lines, run = varinfo_boot(tmp_path, qemu, (BUILD / "strata-vars.fd").read_bytes())
+    store = tmp_path / "vars.fd"
+    f = dict(lines)  # the last line of each label
+    usable = store.stat().st_size // 2 - BANK_HEADER
+    assert usable == 524256  # the figure docs/variables.md gives for the template
+    queries = [fields for _, fields in lines if "max" in fields]
+    assert len(queries) > 10, run.log()
+    for fields in queries:
+        assert fields["status"] == 0, run.log()
+        assert fields["max"] == usable, run.log()
+        assert fields["maxvar"] == 64 * 1024, run.log()
+    before = f["before"]["remaining"]
+    assert 0 < before < usable, run.log()  # stage1 seeded a few variables
+    # The write costs exactly what the format says, and a delete gives it back at once
+    # (a dead record counts as free: the next reclaim recovers it).
+    assert f["write"]["status"] == 0 and f["readback"]["status"] == 0, run.log()
+    cost = record_cost("StrataQviTest", 10000)
+    assert cost >= 10000 + RECORD_HEADER
+    assert f["after-write"]["remaining"] == before - cost, run.log()
+    assert f["delete"]["status"] == 0, run.log()
+    assert f["after-delete"]["remaining"] == before, run.log()
+    # A variable of exactly MaximumVariableSize (name and data) fits; one byte more does not,
+    # and the spec's answer to a DataSize over the maximum is EFI_INVALID_PARAMETER (or
+    # EFI_OUT_OF_RESOURCES); nothing of it is kept.
+    assert f["at-max"]["status"] == 0, run.log()
+    assert f["after-at-max"]["remaining"] == before - record_cost("StrataQviBig", 64 * 1024
+                                                                  - 2 * len("StrataQviBig\0")), \
+        run.log()
+    assert f["at-max-delete"]["status"] == 0, run.log()
+    assert f["over-max"]["status"] in (EFI_INVALID_PARAMETER, EFI_OUT_OF_RESOURCES), run.log()
+    assert f["after-over-max"]["remaining"] == before, run.log()
+    # Exactly what it says remains can be filled, across reclaims of the dead records written
+    # so far (the last fill is sized to the rest); then not one byte more; deleting gives it all
+    # back.
+    fills = [fields["status"] for label, fields in lines if label == "fill"]
+    assert len(fills) >= 8 and set(fills) == {0}, run.log()
+    assert f["full"]["remaining"] == 0, run.log()
+    assert f["over-full"]["status"] == EFI_OUT_OF_RESOURCES, run.log()
+    unfills = [fields["status"] for label, fields in lines if label == "unfill"]
+    assert unfills == fills, run.log()
+    assert f["emptied"]["remaining"] == before, run.log()
+    assert f["rewrite"]["status"] == 0, run.log()
+    assert f["final"]["remaining"] == before - cost, run.log()
+    # The host tool, with the same store code, reads the same figures off the file.
+    listing = subprocess.run([str(BUILD / "mkimage"), "vars", "list", str(store)], check=True,
+                             capture_output=True, text=True).stdout
+    head = listing.splitlines()[0]
+    assert f"{f['final']['remaining']} of {usable} bytes free" in head, listing
+    assert "StrataQviTest" in listing and "StrataQviBig" not in listing, listing
+    assert "StrataQviFill" not in listing, listing
+    assert "generation 1," not in head, listing  # the fill went through a reclaim
+    # And the remaining figure is the usable size less what the listed variables cost.
+    costs = 0
+    for line in listing.splitlines()[1:]:
+        _, name, _, size = line.split()
+        costs += record_cost(name, int(size.removeprefix("size=")))
+    assert f["final"]["remaining"] == usable - costs, listing
+
+
+def test_query_variable_info_on_the_smallest_store(tmp_path, qemu):
+    # 128 KiB: a bank is smaller than 64 KiB plus a header, so the largest variable is less.
+    lines, run = varinfo_boot(tmp_path, qemu, b"\xff" * (128 * 1024))
+    f = dict(lines)
+    usable = 64 * 1024 - BANK_HEADER
+    assert usable == 65504  # docs/variables.md, Limits
+    for fields in (fields for _, fields in lines if "max" in fields):
+        assert fields["status"] == 0, run.log()
+        assert fields["max"] == usable and fields["maxvar"] == usable - RECORD_HEADER, run.log()
+    before = f["before"]["remaining"]
+    assert f["after-write"]["remaining"] == before - record_cost("StrataQviTest", 10000)
+    assert f["after-delete"]["remaining"] == before, run.log()
+    # Exactly the maximum would fit an empty store, but stage1's seeded variables take room.
+    assert f["at-max"]["status"] == EFI_OUT_OF_RESOURCES, run.log()
+    # Over this store's maximum but within the format's 64 KiB: it does not fit.
+    assert f["over-max"]["status"] in (EFI_INVALID_PARAMETER, EFI_OUT_OF_RESOURCES), run.log()
+    assert f["after-over-max"]["remaining"] == before, run.log()
+    assert f["full"]["remaining"] == 0, run.log()
+    assert f["over-full"]["status"] == EFI_OUT_OF_RESOURCES, run.log()
+    assert f["emptied"]["remaining"] == before, run.log()
+    listing = subprocess.run([str(BUILD / "mkimage"), "vars", "list", str(tmp_path / "vars.fd")],
+                             check=True, capture_output=True, text=True).stdout
+    assert f"{f['final']['remaining']} of {usable} bytes free" in listing, listing
