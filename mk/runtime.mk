@@ -16,11 +16,18 @@ ALL_TARGETS += $(BUILD)/runtime.bin
 
 # stage1's layout (one PT_LOAD from the ELF header on, .rela.dyn inside) with our own entry; the
 # one segment is RWX on purpose (the OS maps runtime memory itself), hence no warning for it.
-$(BUILD)/runtime.elf: $(RUNTIME_OBJS) stage1/stage1.ld
+# Two links, as the stages: the second carries the first one's function table (mk/symtab.mk).
+RUNTIME_LD = $(LD) $(FW_PIE_LDFLAGS) --no-warn-rwx-segments -T stage1/stage1.ld --entry=runtime_entry
+
+$(BUILD)/runtime.pass1.elf: $(RUNTIME_OBJS) $(BUILD)/symtab/empty.o stage1/stage1.ld
 	$(call quiet,LD,$@)
 	@mkdir -p $(dir $@)
-	$(Q)$(LD) $(FW_PIE_LDFLAGS) --no-warn-rwx-segments -T stage1/stage1.ld \
-		--entry=runtime_entry -o $@ $(filter %.o,$^)
+	$(Q)$(RUNTIME_LD) -o $@ $(filter %.o,$^)
+
+$(BUILD)/runtime.elf: $(RUNTIME_OBJS) $(BUILD)/symtab/runtime.o stage1/stage1.ld
+	$(call quiet,LD,$@)
+	$(Q)$(RUNTIME_LD) -o $@ $(filter %.o,$^)
+	$(call symtab_check,$(BUILD)/runtime.pass1.elf,$@)
 
 # Post-link checks: only runtime/ and allow-listed lib/ objects, nothing undefined, no
 # relocation but R_X86_64_RELATIVE (the only kind stage0 and SetVirtualAddressMap apply),
@@ -30,7 +37,7 @@ $(BUILD)/runtime.checked: $(BUILD)/runtime.elf $(RUNTIME_OBJS)
 	$(Q)bad='$(filter-out $(RUNTIME_ALLOWED_OBJS),$(RUNTIME_OBJS))'; \
 		if [ -n "$$bad" ]; then echo "runtime links non-runtime objects: $$bad"; exit 1; fi
 	$(Q)for f in $$(readelf -sW $< | awk '$$4 == "FILE" { print $$8 }'); do \
-		case " $(notdir $(RUNTIME_SRCS) $(RUNTIME_LIB_ALLOWED)) " in *" $$f "*) ;; \
+		case " $(notdir $(RUNTIME_SRCS) $(RUNTIME_LIB_ALLOWED)) $(BUILD)/symtab/runtime.asm " in *" $$f "*) ;; \
 		*) echo "runtime.elf holds code from $$f, not allow-listed"; exit 1;; esac; done
 	$(Q)undef=$$(nm -u $<); if [ -n "$$undef" ]; then \
 		echo "runtime.elf has undefined symbols:"; echo "$$undef"; exit 1; fi

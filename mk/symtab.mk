@@ -28,4 +28,5 @@ define symtab_check
 endef
 
 # Kept for reading: which functions a stage's table holds.
-.SECONDARY: $(BUILD)/symtab/empty.asm $(BUILD)/symtab/stage0.asm $(BUILD)/symtab/stage1.asm
+.SECONDARY: $(BUILD)/symtab/empty.asm $(BUILD)/symtab/stage0.asm $(BUILD)/symtab/stage1.asm \
+	$(BUILD)/symtab/runtime.asm

@@ -16,6 +16,8 @@ static UINT32 high_count;
 static UINT32 low_count;
 
 static EFI_STATUS next_monotonic_count(UINT64 *count);
+/* The table the second link puts in .strata_symbols (mk/symtab.mk). */
+extern const UINT8 strata_symbols[];
 
 /*
  * Every pointer here is a link-time constant, so each has an R_X86_64_RELATIVE entry: the loader
@@ -55,6 +57,7 @@ struct runtime_exports runtime_exports = {
 	.unregister_va_event = virtual_map_unregister_event,
 	.lock_variable = variables_lock,
 	.next_monotonic_count = next_monotonic_count,
+	.symbols = strata_symbols,
 };
 
 /* Reads the table only (no pointer is followed), so it is safe right after self-relocation. */

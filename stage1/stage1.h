@@ -39,6 +39,8 @@ EFI_STATUS rng_init(void);
 EFI_STATUS runtime_install(const struct handoff *h, const struct acpi_platform *acpi);
 /* GetNextMonotonicCount from the blob, whose high half GetNextHighMonotonicCount advances. */
 EFI_STATUS runtime_next_monotonic_count(UINT64 *count);
+/* The runtime blob's function table (lib/formats/exception.h), or NULL. */
+const void *runtime_symbols(void);
 /* Tell the runtime blob boot services are over (variable visibility, SetVirtualAddressMap). */
 void runtime_notify_exit_boot_services(void);
 /* Have the blob call notify(event, context) during SetVirtualAddressMap. */

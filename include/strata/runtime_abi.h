@@ -86,6 +86,11 @@ struct runtime_exports {
 	 * GetNextHighMonotonicCount advances, as UEFI 2.10 §7.5.2 and §8.5.2 tie them together.
 	 */
 	EFI_STATUS (*next_monotonic_count)(UINT64 *count);
+	/*
+	 * The blob's function table (lib/formats/exception.h, offsets from the image base), so
+	 * stage1's exception reports name runtime functions; read during boot services only.
+	 */
+	const void *symbols;
 };
 
 /* The entry point at image_base + entry_offset: NULL if info is unusable (version, base). */

@@ -10,6 +10,7 @@
 #include "stage1/core/exception.h"
 #include "stage1/core/image.h"
 #include "stage1/core/paging.h"
+#include "stage1/stage1.h"
 
 #define LOG_PREFIX "exception: "
 #include "lib/log.h"
@@ -86,7 +87,14 @@ static BOOLEAN locate(void *ctx, UINT64 addr, char *buf, UINTN size)
 		return TRUE;
 	}
 	if (runtime_size && addr >= runtime_base && addr - runtime_base < runtime_size) {
-		snprintf(buf, size, "runtime+0x%llx", (unsigned long long)(addr - runtime_base));
+		const void *symbols = runtime_symbols();
+
+		name = symbols ? symtab_lookup(symbols, addr - runtime_base, &delta) : NULL;
+		if (name)
+			snprintf(buf, size, "runtime: %s+0x%llx", name, (unsigned long long)delta);
+		else
+			snprintf(buf, size, "runtime+0x%llx",
+				 (unsigned long long)(addr - runtime_base));
 		return TRUE;
 	}
 	return image_describe_address(addr, buf, size);

@@ -236,6 +236,15 @@ EFI_STATUS runtime_next_monotonic_count(UINT64 *count)
 	return exports->next_monotonic_count(count);
 }
 
+/* The blob's function table for exception reports; NULL without a blob or from an older one. */
+const void *runtime_symbols(void)
+{
+	if (!exports || exports->size < __builtin_offsetof(struct runtime_exports, symbols) +
+						sizeof(exports->symbols))
+		return NULL;
+	return exports->symbols;
+}
+
 /* ExitBootServices happened: the blob hides boot-time variables and stops logging. */
 void runtime_notify_exit_boot_services(void)
 {

@@ -155,6 +155,47 @@ def test_payload_fault_report_is_on_the_screen(tmp_path, qemu):
         assert piece in text, f"{piece!r} not on the screen:\n{text}\n" + run.log()
 
 
+# GetVariable with a name in unmapped memory: the runtime blob faults reading it, at boot time,
+# where stage1's handler still owns the IDT.
+RUNTIME_FAULT_APP = r"""
+#include <efi.h>
+#include <efilib.h>
+
+EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
+{
+	EFI_GUID guid = EFI_GLOBAL_VARIABLE;
+	UINT8 data[16];
+	UINTN size = sizeof(data);
+
+	InitializeLib(image, st);
+	Print(L"FAULT: about to fault\n");
+	uefi_call_wrapper(st->RuntimeServices->GetVariable, 5, (CHAR16 *)0x00007F0000001000ull,
+			  &guid, NULL, &size, data);
+	Print(L"FAULT: still running\n");
+	return EFI_SUCCESS;
+}
+"""
+
+
+def test_fault_inside_the_runtime_is_reported_with_its_function_name(tmp_path, qemu):
+    app = build_efi_app(RUNTIME_FAULT_APP, tmp_path)
+    run = run_fault(tmp_path, qemu, app)
+    out = run.output
+    assert "FAULT: about to fault" in out and "FAULT: still running" not in out, run.log()
+    m = REPORT.search(out)
+    assert m, run.log()
+    assert m.group(1) == "#PF", run.log()
+    where = re.fullmatch(r"runtime: (\w+)\+0x([0-9a-f]+)", m.group(5))
+    assert where, run.log()
+    # The name and offset agree with the blob's own ELF symbols.
+    table = functions(BUILD / "runtime.elf")
+    assert where.group(1) in table, run.log()
+    start, size = table[where.group(1)]
+    assert int(where.group(2), 16) < size, run.log()
+    # The backtrace walks from the runtime into the payload that called it.
+    assert re.search(r"#\d+ +0x[0-9a-f]+  EFI image \\EFI\\BOOT\\BOOTX64\.EFI\+0x", out), run.log()
+
+
 def test_fault_inside_stage1_is_reported_with_its_function_name(tmp_path, qemu):
     app = build_efi_app(APP_SOURCE, tmp_path)
     # Before the boot manager, stage1 is on trial (docs/updating.md): the report resets.
