@@ -254,3 +254,15 @@ EFI_DEVICE_PATH_PROTOCOL *device_path_alloc_pci(struct pci_address a)
 			     END_ENTIRE_DEVICE_PATH_SUBTYPE, END_DEVICE_PATH_LENGTH);
 	return device_path_alloc_duplicate(&path.root.Header);
 }
+
+EFI_DEVICE_PATH_PROTOCOL *device_path_alloc_pci_child(struct pci_address a,
+						      const EFI_DEVICE_PATH_PROTOCOL *node)
+{
+	EFI_DEVICE_PATH_PROTOCOL *pci = device_path_alloc_pci(a), *path;
+
+	if (!pci)
+		return NULL;
+	path = device_path_alloc_append_node(pci, node);
+	pool_free(pci);
+	return path;
+}

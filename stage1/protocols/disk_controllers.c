@@ -141,18 +141,13 @@ err_free:
 /* PciRoot(0x0)/Pci(0x1F,0x2)/Sata(port,0xFFFF,0x0), as OVMF names a disk on an AHCI port. */
 static EFI_DEVICE_PATH_PROTOCOL *sata_device_path(struct pci_address a, UINT8 port)
 {
-	EFI_DEVICE_PATH_PROTOCOL *pci = device_path_alloc_pci(a), *path;
 	SATA_DEVICE_PATH sata;
 
-	if (!pci)
-		return NULL;
 	device_path_set_node(&sata.Header, MESSAGING_DEVICE_PATH, MSG_SATA_DP, sizeof(sata));
 	sata.HBAPortNumber = port;
 	sata.PortMultiplierPortNumber = SATA_NO_PORT_MULTIPLIER;
 	sata.Lun = 0;
-	path = device_path_alloc_append_node(pci, &sata.Header);
-	pool_free(pci);
-	return path;
+	return device_path_alloc_pci_child(a, &sata.Header);
 }
 
 static EFI_STATUS ahci_port_add(struct ahci_hba *hba, UINT8 port)
@@ -216,18 +211,13 @@ static void ahci_add(struct pci_address a)
 /* PciRoot(0x0)/Pci(0x4,0x0)/NVMe(0x1,EUI-64), as OVMF's NvmExpressDxe names a namespace. */
 static EFI_DEVICE_PATH_PROTOCOL *nvme_device_path(const struct nvme_namespace *ns)
 {
-	EFI_DEVICE_PATH_PROTOCOL *pci = device_path_alloc_pci(ns->ctrl->pci), *path;
 	NVME_NAMESPACE_DEVICE_PATH node;
 
-	if (!pci)
-		return NULL;
 	device_path_set_node(&node.Header, MESSAGING_DEVICE_PATH, MSG_NVME_NAMESPACE_DP,
 			     sizeof(node));
 	node.NamespaceId = ns->nsid;
 	memcpy(&node.NamespaceUuid, ns->id.eui64, sizeof(node.NamespaceUuid));
-	path = device_path_alloc_append_node(pci, &node.Header);
-	pool_free(pci);
-	return path;
+	return device_path_alloc_pci_child(ns->ctrl->pci, &node.Header);
 }
 
 static EFI_STATUS nvme_namespace_add(struct nvme_controller *ctrl, UINT32 nsid)

@@ -183,7 +183,7 @@ static EFI_STATUS display_install(struct pci_address a)
 		.Header = { ACPI_DEVICE_PATH, ACPI_ADR_DP, { sizeof(adr), 0 } },
 		.ADR = ACPI_DISPLAY_ADR_VGA,
 	};
-	EFI_DEVICE_PATH_PROTOCOL *pci, *path;
+	EFI_DEVICE_PATH_PROTOCOL *path;
 	UINT32 preferred = 0;
 	EFI_STATUS status;
 
@@ -218,9 +218,7 @@ static EFI_STATUS display_install(struct pci_address a)
 	if (EFI_ERROR(status))
 		goto err_free;
 	/* The display's output as a child of its PCI function, as OVMF's QemuVideoDxe names it. */
-	pci = device_path_alloc_pci(a);
-	path = pci ? device_path_alloc_append_node(pci, &adr.Header) : NULL;
-	pool_free(pci);
+	path = device_path_alloc_pci_child(a, &adr.Header);
 	if (!path) {
 		status = EFI_OUT_OF_RESOURCES;
 		goto err_free;
