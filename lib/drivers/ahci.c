@@ -323,34 +323,29 @@ static EFI_STATUS ahci_command(struct ahci_disk *d, UINT8 command, UINT64 lba, U
 				command, count, lba);
 }
 
+/* One READ or WRITE DMA (EXT) of n sectors at lba. */
+static EFI_STATUS dma_command(void *ctx, EFI_LBA lba, UINT32 n, UINT8 *data, BOOLEAN write)
+{
+	struct ahci_disk *d = ctx;
+	UINT8 command = d->id.lba48 ? (write ? ATA_WRITE_DMA_EXT : ATA_READ_DMA_EXT)
+				    : (write ? ATA_WRITE_DMA : ATA_READ_DMA);
+
+	return ahci_command(d, command, lba, n, data, n * d->block.block_size, write, COMMAND_MS);
+}
+
 /* Blocks [lba, lba + count) in commands of max_blocks; a buffer the HBA cannot take (odd
  * address) goes a block at a time through the bounce block. */
 static EFI_STATUS ahci_transfer(struct ahci_disk *d, EFI_LBA lba, UINTN count, UINT8 *buf,
 				BOOLEAN write)
 {
-	UINT32 bs = d->block.block_size;
-	UINT8 *bounce = d->memory + MEM_BOUNCE;
-	BOOLEAN aligned = ((UINTN)buf & 1) == 0;
-	UINT8 command = d->id.lba48 ? (write ? ATA_WRITE_DMA_EXT : ATA_READ_DMA_EXT)
-				    : (write ? ATA_WRITE_DMA : ATA_READ_DMA);
+	struct block_split split = {
+		.block_size = d->block.block_size,
+		.max_blocks = d->max_blocks,
+		.direct = ((UINTN)buf & 1) == 0,
+		.bounce = d->memory + MEM_BOUNCE,
+	};
 
-	while (count) {
-		UINT32 n = !aligned ? 1 : count < d->max_blocks ? (UINT32)count : d->max_blocks;
-		UINT8 *data = aligned ? buf : bounce;
-		EFI_STATUS status;
-
-		if (!aligned && write)
-			memcpy(bounce, buf, bs);
-		status = ahci_command(d, command, lba, n, data, n * bs, write, COMMAND_MS);
-		if (EFI_ERROR(status))
-			return status;
-		if (!aligned && !write)
-			memcpy(buf, bounce, bs);
-		buf += (UINTN)n * bs;
-		lba += n;
-		count -= n;
-	}
-	return EFI_SUCCESS;
+	return block_transfer_split(&split, lba, count, buf, write, dma_command, d);
 }
 
 static EFI_STATUS ahci_disk_read(struct block_device *dev, EFI_LBA lba, UINTN count, void *buf)

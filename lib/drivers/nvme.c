@@ -296,45 +296,41 @@ EFI_STATUS nvme_next_namespace(struct nvme_controller *ctrl, UINT32 *nsid)
 	return EFI_SUCCESS;
 }
 
+/* One read or write command of n blocks at lba, its PRPs built for data. */
+static EFI_STATUS io_command(void *ctx, EFI_LBA lba, UINT32 n, UINT8 *data, BOOLEAN write)
+{
+	struct nvme_namespace *ns = ctx;
+	struct nvme_controller *c = ns->ctrl;
+	UINT32 bytes = n * ns->block.block_size;
+	UINT64 *list = (UINT64 *)PAGE(c, MEM_PRP_LIST);
+	struct nvme_sqe sqe;
+	EFI_STATUS status;
+
+	nvme_sqe_io(&sqe, write ? NVME_CMD_WRITE : NVME_CMD_READ, ns->nsid, lba, n);
+	status = nvme_prp_build((UINTN)data, bytes, list, (UINTN)list, &sqe.prp1, &sqe.prp2);
+	if (EFI_ERROR(status))
+		return log_error_status(status, "PRPs for %u bytes at %p", bytes, data);
+	return command(c, &c->io, &sqe, IO_MS);
+}
+
 /* Blocks [lba, lba + count) in commands of at most max_transfer bytes; a buffer the PRPs cannot
  * point at (not dword-aligned) goes a block at a time through the bounce page. */
 static EFI_STATUS transfer(struct nvme_namespace *ns, EFI_LBA lba, UINTN count, UINT8 *buf,
 			   BOOLEAN write)
 {
 	struct nvme_controller *c = ns->ctrl;
-	UINT32 bs = ns->block.block_size;
-	UINT32 per_command = c->max_transfer / bs;
-	UINT8 *bounce = PAGE(c, MEM_BOUNCE);
-	UINT64 *list = (UINT64 *)PAGE(c, MEM_PRP_LIST);
-	BOOLEAN aligned = ((UINTN)buf & 3) == 0;
+	struct block_split split = {
+		.block_size = ns->block.block_size,
+		.max_blocks = c->max_transfer / ns->block.block_size,
+		.direct = ((UINTN)buf & 3) == 0,
+		.bounce = PAGE(c, MEM_BOUNCE),
+	};
 
-	if (per_command > MAX_BLOCKS_PER_COMMAND)
-		per_command = MAX_BLOCKS_PER_COMMAND;
-	if (!per_command)	/* MDTS is at least a page, but never loop on a wild one */
-		per_command = 1;
-	while (count) {
-		UINT32 n = !aligned ? 1 : count < per_command ? (UINT32)count : per_command;
-		UINT8 *data = aligned ? buf : bounce;
-		struct nvme_sqe sqe;
-		EFI_STATUS status;
-
-		nvme_sqe_io(&sqe, write ? NVME_CMD_WRITE : NVME_CMD_READ, ns->nsid, lba, n);
-		status = nvme_prp_build((UINTN)data, n * bs, list, (UINTN)list, &sqe.prp1,
-					&sqe.prp2);
-		if (EFI_ERROR(status))
-			return log_error_status(status, "PRPs for %u bytes at %p", n * bs, data);
-		if (!aligned && write)
-			memcpy(bounce, buf, bs);
-		status = command(c, &c->io, &sqe, IO_MS);
-		if (EFI_ERROR(status))
-			return status;
-		if (!aligned && !write)
-			memcpy(buf, bounce, bs);
-		buf += (UINTN)n * bs;
-		lba += n;
-		count -= n;
-	}
-	return EFI_SUCCESS;
+	if (split.max_blocks > MAX_BLOCKS_PER_COMMAND)
+		split.max_blocks = MAX_BLOCKS_PER_COMMAND;
+	if (!split.max_blocks)	/* MDTS is at least a page, but never loop on a wild one */
+		split.max_blocks = 1;
+	return block_transfer_split(&split, lba, count, buf, write, io_command, ns);
 }
 
 static EFI_STATUS nvme_block_read(struct block_device *dev, EFI_LBA lba, UINTN count, void *buf)

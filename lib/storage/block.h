@@ -23,9 +23,27 @@ struct block_device {
 	UINT64 block_count;
 };
 
+/* One device command of a split transfer: n blocks at lba to (write) or from data. */
+typedef EFI_STATUS (*block_command_fn)(void *ctx, EFI_LBA lba, UINT32 n, UINT8 *data,
+				       BOOLEAN write);
+
+/* How a driver's transfers are split into commands (block_transfer_split). */
+struct block_split {
+	UINT32 block_size;
+	UINT32 max_blocks;	/* per command, at least 1 */
+	BOOLEAN direct;		/* the device can reach the caller's buffer as it is */
+	UINT8 *bounce;		/* one block the device can reach, for a buffer it cannot */
+};
+
 /* Read count blocks at lba, refusing a range beyond the end of the device (EFI_INVALID_PARAMETER). */
 EFI_STATUS block_read(struct block_device *dev, EFI_LBA lba, UINTN count, void *buf);
 /* Write count blocks at lba, bounds-checked like block_read; EFI_WRITE_PROTECTED if no write op. */
 EFI_STATUS block_write(struct block_device *dev, EFI_LBA lba, UINTN count, const void *buf);
 /* The device's flush; EFI_SUCCESS without one (its writes are stable when they complete). */
 EFI_STATUS block_flush(struct block_device *dev);
+/*
+ * Blocks [lba, lba + count) in commands of at most split->max_blocks; a buffer the device cannot
+ * reach goes a block at a time through split->bounce. Stops at the first failed command.
+ */
+EFI_STATUS block_transfer_split(const struct block_split *split, EFI_LBA lba, UINTN count,
+				UINT8 *buf, BOOLEAN write, block_command_fn command, void *ctx);
