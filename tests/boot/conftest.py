@@ -11,6 +11,16 @@ from qemu_harness import (BUILD, ESP_START, ROOT, SECTOR, QemuRun, accel,  # noq
                           build_disk)
 
 
+def shipped_image(name, tmp_path):
+    """A private copy of build/images/NAME.img for a test that writes it; skips when not built."""
+    src = BUILD / "images" / f"{name}.img"
+    if not src.exists():
+        pytest.skip(f"{src} not built (make images)")
+    copy = tmp_path / f"{name}.img"
+    shutil.copy(src, copy)
+    return copy
+
+
 @pytest.fixture
 def qemu():
     """Start QEMU on a disk with stage0 as the BIOS (or pflash); every run is killed at the end."""

@@ -1,24 +1,12 @@
 # SPDX-License-Identifier: MIT
 """Boot loaders that write the ESP: systemd-boot refreshes its random seed, GRUB's save_env."""
-import shutil
 import subprocess
 
-import pytest
-from conftest import BUILD
+from conftest import shipped_image
 from qemu_harness import SECTOR, partition_range
 
-IMAGES = BUILD / "images"
 TIMEOUT = 300
 ESP = "@@1M"  # mkimage puts the ESP at 1 MiB
-
-
-def image(name, tmp_path):
-    src = IMAGES / f"{name}.img"
-    if not src.exists():
-        pytest.skip(f"{src} not built (make images)")
-    copy = tmp_path / f"{name}.img"
-    shutil.copy(src, copy)
-    return copy
 
 
 def put(disk, tmp_path, dest, data):
@@ -45,7 +33,7 @@ def esp_fsck(disk, tmp_path):
 
 
 def test_systemd_boot_refreshes_its_random_seed(qemu, tmp_path):
-    disk = image("systemd-boot", tmp_path)
+    disk = shipped_image("systemd-boot", tmp_path)
     seed = bytes(range(32))
     put(disk, tmp_path, "loader/random-seed", seed)
     # systemd 252 refreshes the seed without a LoaderSystemToken only in "always" mode.
@@ -80,7 +68,7 @@ def grubenv(variables=""):
 
 
 def test_grub_save_env_survives_a_reboot(qemu, tmp_path):
-    disk = image("grub", tmp_path)
+    disk = shipped_image("grub", tmp_path)
     put(disk, tmp_path, "grub/grubenv", grubenv())
     put(disk, tmp_path, "grub/strata.cfg", GRUB_CFG)
     run = qemu(disk, memory="512", extra=["-cpu", "max"], reboot=True)

@@ -1,29 +1,17 @@
 # SPDX-License-Identifier: MIT
 """The runtime blob as Linux uses it: variables through efivarfs, the clock, power-off and reboot."""
 import re
-import shutil
 import subprocess
 import time
 
-import pytest
-from conftest import BUILD
+from conftest import shipped_image
 
-IMAGES = BUILD / "images"
 LINUX_TIMEOUT = 300
 ESP = "@@1M"  # mkimage puts the ESP at 1 MiB
 
 
-def image(name, tmp_path):
-    src = IMAGES / f"{name}.img"
-    if not src.exists():
-        pytest.skip(f"{src} not built (make images)")
-    copy = tmp_path / f"{name}.img"
-    shutil.copy(src, copy)
-    return copy
-
-
 def test_variables_clock_and_poweroff_from_linux(tmp_path, qemu):
-    disk = image("linux-uki", tmp_path)
+    disk = shipped_image("linux-uki", tmp_path)
     run = qemu(disk, memory="512", extra=["-cpu", "max"])
     assert run.wait_for("STRATA-DONE", LINUX_TIMEOUT), run.log()
     out = run.output
@@ -39,7 +27,7 @@ def test_variables_clock_and_poweroff_from_linux(tmp_path, qemu):
 
 
 def test_reboot_from_linux_restarts_the_firmware(tmp_path, qemu):
-    disk = image("systemd-boot", tmp_path)
+    disk = shipped_image("systemd-boot", tmp_path)
     # A third boot entry, made the default, that asks the initramfs to reboot.
     entry = tmp_path / "reboot.conf"
     entry.write_text("title Strata reboot\nlinux /linux/vmlinuz\ninitrd /linux/initrd.img\n"

@@ -3,7 +3,7 @@
 import subprocess
 
 import pytest
-from conftest import BUILD, build_disk
+from conftest import BUILD, build_disk, shipped_image
 from qemu_harness import OVMF_CODE, OVMF_VARS, QemuRun, ovmf_command
 
 APPS = BUILD / "efi-apps"
@@ -102,17 +102,8 @@ def test_varcount_counts_the_same_way_on_ovmf(tmp_path):
 LINUX_TIMEOUT = 300
 
 
-def linux_image(name, tmp_path):
-    src = BUILD / "images" / f"{name}.img"
-    if not src.exists():
-        pytest.skip(f"{src} not built (make images)")
-    copy = tmp_path / f"{name}.img"
-    copy.write_bytes(src.read_bytes())
-    return copy
-
-
 def test_efivarfs_writes_from_linux_persist(tmp_path, qemu):
-    disk = linux_image("linux-uki", tmp_path)
+    disk = shipped_image("linux-uki", tmp_path)
     store = tmp_path / "vars.fd"
     store.write_bytes(b"\xff" * MIB)
     run = qemu(disk, memory="512", vars_store=store)
@@ -134,7 +125,7 @@ def test_efivarfs_writes_from_linux_persist(tmp_path, qemu):
 def systemd_boot_action(tmp_path, action, files=()):
     """A copy of the systemd-boot image whose one entry, booted at once, passes
     strata.action=ACTION to the initramfs; files: (host path, ESP path) pairs added."""
-    disk = linux_image("systemd-boot", tmp_path)
+    disk = shipped_image("systemd-boot", tmp_path)
     entry = tmp_path / f"{action}.conf"
     entry.write_text(f"title Strata {action}\nlinux /linux/vmlinuz\ninitrd /linux/initrd.img\n"
                      f"options console=ttyS0 panic=-1 strata.action={action}\n")
