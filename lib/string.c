@@ -45,6 +45,16 @@ int memcmp(const void *a, const void *b, __SIZE_TYPE__ size)
 	return 0;
 }
 
+void *memchr(const void *s, int c, __SIZE_TYPE__ size)
+{
+	const unsigned char *p = s;
+
+	for (; size; p++, size--)
+		if (*p == (unsigned char)c)
+			return (void *)p;
+	return (void *)0;
+}
+
 __SIZE_TYPE__ strlen(const char *s)
 {
 	__SIZE_TYPE__ n = 0;

@@ -18,6 +18,8 @@
 #include "stage1/protocols/console_splitter.h"
 #include "stage1/protocols/device_path.h"
 #include "stage1/protocols/gop.h"
+#include "stage1/protocols/hii.h"
+#include "stage1/protocols/unicode_collation.h"
 #include "stage1/stage1.h"
 
 #define LOG_PREFIX "stage1: "
@@ -59,6 +61,8 @@ static __attribute__((noreturn)) void stage1_main(void *arg)
 	if (!EFI_ERROR(status))
 		optional(console_splitter_add_screen(), "text console on the screen");
 	require(device_path_init(), "device path protocols");
+	optional(unicode_collation_init(), "UnicodeCollation");
+	optional(hii_init(), "HII database");
 	require(disk_init(h), "storage");
 	optional(acpi_init(), "ACPI tables");
 	optional(smbios_init(), "SMBIOS tables");
