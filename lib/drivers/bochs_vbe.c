@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Bochs VBE DISPI programming (QEMU docs/specs/standard-vga.rst; facts only). */
+#include "lib/container_of.h"
 #include "lib/drivers/bochs_vbe.h"
 #include "lib/drivers/io.h"
 
@@ -57,6 +58,12 @@ BOOLEAN bochs_vbe_match(struct pci_address a)
 	       pci_read16(a, PCI_DEVICE_ID) == BOCHS_VBE_DEVICE_ID;
 }
 
+static EFI_STATUS bochs_vbe_display_set_mode(struct display_device *display, UINT32 width,
+					     UINT32 height)
+{
+	return bochs_vbe_set_mode(container_of(display, struct bochs_vbe, display), width, height);
+}
+
 EFI_STATUS bochs_vbe_init(struct bochs_vbe *vbe, struct pci_address a)
 {
 	struct pci_bar fb, regs;
@@ -69,8 +76,9 @@ EFI_STATUS bochs_vbe_init(struct bochs_vbe *vbe, struct pci_address a)
 				       a.device, a.function);
 	*vbe = (struct bochs_vbe){
 		.pci = a,
-		.framebuffer = fb.base,
-		.framebuffer_size = fb.size,
+		.display.framebuffer = fb.base,
+		.display.framebuffer_size = fb.size,
+		.display.set_mode = bochs_vbe_display_set_mode,
 		.mmio = regs.size && !regs.io ? regs.base : 0,
 		.vga = (pci_read32(a, PCI_CLASS_REVISION) >> 16) == PCI_CLASS_DISPLAY_VGA,
 	};
@@ -86,15 +94,15 @@ EFI_STATUS bochs_vbe_init(struct bochs_vbe *vbe, struct pci_address a)
 				       a.device, a.function, id);
 	/* The device says how much of the BAR is video memory. */
 	UINT64 memory = (UINT64)dispi_read(vbe, DISPI_VIDEO_MEMORY_64K) << 16;
-	if (memory && memory < vbe->framebuffer_size)
-		vbe->framebuffer_size = memory;
+	if (memory && memory < vbe->display.framebuffer_size)
+		vbe->display.framebuffer_size = memory;
 	return EFI_SUCCESS;
 }
 
 EFI_STATUS bochs_vbe_set_mode(struct bochs_vbe *vbe, UINT32 width, UINT32 height)
 {
 	if (!width || !height || width > 0xffff || height > 0xffff ||
-	    (UINT64)width * height * 4 > vbe->framebuffer_size)
+	    (UINT64)width * height * 4 > vbe->display.framebuffer_size)
 		return EFI_UNSUPPORTED;
 	dispi_write(vbe, DISPI_ENABLE, 0);
 	dispi_write(vbe, DISPI_BANK, 0);
