@@ -3,6 +3,7 @@
 #include "lib/container_of.h"
 #include "lib/drivers/bochs_vbe.h"
 #include "lib/drivers/io.h"
+#include "lib/formats/edid.h"
 
 #define LOG_PREFIX "vbe: "
 #include "lib/log.h"
@@ -58,6 +59,25 @@ BOOLEAN bochs_vbe_match(struct pci_address a)
 	       pci_read16(a, PCI_DEVICE_ID) == BOCHS_VBE_DEVICE_ID;
 }
 
+/*
+ * QEMU's std VGA and bochs-display with edid=on (the default since QEMU 3.1) map the monitor's
+ * EDID at BAR2 offset 0; without it the region reads as no EDID and no size is preferred.
+ */
+static void bochs_vbe_read_edid(struct bochs_vbe *vbe)
+{
+	UINT8 edid[EDID_BLOCK_SIZE];
+	UINT32 width, height;
+
+	if (!vbe->mmio)
+		return;
+	for (UINTN i = 0; i < sizeof(edid); i++)
+		edid[i] = mmio_read8(vbe->mmio + i);
+	if (EFI_ERROR(edid_preferred_size(edid, sizeof(edid), &width, &height)))
+		return;
+	vbe->display.preferred_width = width;
+	vbe->display.preferred_height = height;
+}
+
 static EFI_STATUS bochs_vbe_display_set_mode(struct display_device *display, UINT32 width,
 					     UINT32 height)
 {
@@ -96,6 +116,7 @@ EFI_STATUS bochs_vbe_init(struct bochs_vbe *vbe, struct pci_address a)
 	UINT64 memory = (UINT64)dispi_read(vbe, DISPI_VIDEO_MEMORY_64K) << 16;
 	if (memory && memory < vbe->display.framebuffer_size)
 		vbe->display.framebuffer_size = memory;
+	bochs_vbe_read_edid(vbe);
 	return EFI_SUCCESS;
 }
 

@@ -2,6 +2,7 @@
 /* virtio-gpu 2D: a guest RAM frame buffer, copied to the host resource and flushed per rectangle. */
 #include "lib/container_of.h"
 #include "lib/drivers/virtio_gpu.h"
+#include "lib/formats/edid.h"
 #include "lib/string.h"
 
 #define LOG_PREFIX "virtio-gpu: "
@@ -267,8 +268,23 @@ EFI_STATUS virtio_gpu_get_edid(struct virtio_gpu *gpu, UINT8 *edid, UINTN *ret_s
 	if (EFI_ERROR(status))
 		return status;
 	*ret_size = resp->size < VIRTIO_GPU_EDID_SIZE ? resp->size : VIRTIO_GPU_EDID_SIZE;
-	memcpy(edid, resp->edid, *ret_size);
+	if (edid != resp->edid)
+		memcpy(edid, resp->edid, *ret_size);
 	return EFI_SUCCESS;
+}
+
+/* The EDID's preferred size, when the device offers one, over the display info's. */
+static void gpu_read_edid(struct virtio_gpu *gpu)
+{
+	struct resp_edid *resp = (struct resp_edid *)gpu->response.bytes;
+	UINT32 width, height;
+	UINTN size;
+
+	if (EFI_ERROR(virtio_gpu_get_edid(gpu, resp->edid, &size)) ||
+	    EFI_ERROR(edid_preferred_size(resp->edid, size, &width, &height)))
+		return;
+	gpu->display.preferred_width = width;
+	gpu->display.preferred_height = height;
 }
 
 EFI_STATUS virtio_gpu_init(struct virtio_gpu *gpu, struct pci_address a, void *queue_memory)
@@ -298,6 +314,7 @@ EFI_STATUS virtio_gpu_init(struct virtio_gpu *gpu, struct pci_address a, void *q
 		gpu->display.preferred_width = info->pmodes[0].r.width;
 		gpu->display.preferred_height = info->pmodes[0].r.height;
 	}
+	gpu_read_edid(gpu);
 	gpu->display.framebuffer_size = FRAMEBUFFER_LIMIT;
 	gpu->display.blt_only = TRUE;
 	gpu->display.set_mode = gpu_set_mode;

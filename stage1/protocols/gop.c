@@ -249,13 +249,15 @@ static EFI_STATUS display_install(struct display_device *dev, struct pci_address
 	if (EFI_ERROR(status))
 		goto err_free;
 	if (dev->blt_only)
-		log_info("%02x:%02x.%x: %s %ux%u, %u modes, Blt only", a.bus, a.device, a.function,
-			 name, d->info.HorizontalResolution, d->info.VerticalResolution,
-			 d->mode.MaxMode);
+		log_info("%02x:%02x.%x: %ux%u, %u modes, Blt only (%s)", a.bus, a.device,
+			 a.function, d->info.HorizontalResolution, d->info.VerticalResolution,
+			 d->mode.MaxMode, name);
 	else
-		log_info("%02x:%02x.%x: %s %ux%u, %u modes, frame buffer at %llx", a.bus, a.device,
-			 a.function, name, d->info.HorizontalResolution,
-			 d->info.VerticalResolution, d->mode.MaxMode, d->mode.FrameBufferBase);
+		log_info("%02x:%02x.%x: %ux%u, %u modes, frame buffer at %llx (%s)", a.bus,
+			 a.device, a.function, d->info.HorizontalResolution,
+			 d->info.VerticalResolution, d->mode.MaxMode, d->mode.FrameBufferBase, name);
+	if (dev->preferred_width)
+		log_debug("monitor prefers %ux%u", dev->preferred_width, dev->preferred_height);
 	d->next = displays;
 	displays = d;
 	return EFI_SUCCESS;
