@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
-/* EFI_GRAPHICS_OUTPUT_PROTOCOL (UEFI 2.10 §12.9) on QEMU's Bochs VBE and virtio-gpu displays. */
+/* EFI_GRAPHICS_OUTPUT_PROTOCOL (UEFI 2.10 §12.9) on QEMU's Bochs VBE, virtio-gpu and ramfb displays. */
 #include "include/efi/protocol/graphics_output.h"
 #include "lib/container_of.h"
 #include "lib/drivers/bochs_vbe.h"
+#include "lib/drivers/ramfb.h"
 #include "lib/drivers/virtio_gpu.h"
+#include "lib/printf.h"
 #include "lib/string.h"
 #include "stage1/core/events.h"
 #include "stage1/core/handles.h"
@@ -193,20 +195,24 @@ static EFI_STATUS EFIAPI gop_blt(EFI_GRAPHICS_OUTPUT_PROTOCOL *This,
 	return status;
 }
 
-static EFI_STATUS display_install(struct display_device *dev, struct pci_address a,
-				  const char *name)
+static const ACPI_ADR_DEVICE_PATH display_adr = {
+	.Header = { ACPI_DEVICE_PATH, ACPI_ADR_DP, { sizeof(display_adr), 0 } },
+	.ADR = ACPI_DISPLAY_ADR_VGA,
+};
+
+/* The GOP over dev, on a new handle with path (pool memory, the handle's from then on). */
+static EFI_STATUS display_install(struct display_device *dev, EFI_DEVICE_PATH_PROTOCOL *path,
+				  const char *where, const char *name)
 {
 	struct display *d = pool_zalloc(sizeof(*d));
-	ACPI_ADR_DEVICE_PATH adr = {
-		.Header = { ACPI_DEVICE_PATH, ACPI_ADR_DP, { sizeof(adr), 0 } },
-		.ADR = ACPI_DISPLAY_ADR_VGA,
-	};
-	EFI_DEVICE_PATH_PROTOCOL *path;
 	UINT32 fallback = 0, preferred = MAX_MODES;
 	EFI_STATUS status;
 
-	if (!d)
+	if (!d || !path) {
+		pool_free(d);
+		pool_free(path);
 		return EFI_OUT_OF_RESOURCES;
+	}
 	d->dev = dev;
 	for (UINT32 i = 0; i < MAX_MODES; i++) {
 		if ((UINT64)mode_sizes[i].width * mode_sizes[i].height * 4 > dev->framebuffer_size)
@@ -237,25 +243,21 @@ static EFI_STATUS display_install(struct display_device *dev, struct pci_address
 	status = gop_set_mode(&d->gop, preferred);
 	if (EFI_ERROR(status))
 		goto err_free;
-	/* The display's output as a child of its PCI function, as OVMF's QemuVideoDxe names it. */
-	path = device_path_alloc_pci_child(a, &adr.Header);
-	if (!path) {
-		status = EFI_OUT_OF_RESOURCES;
-		goto err_free;
-	}
 	status = handle_install(&d->handle, &dp_guid, path);
-	if (!EFI_ERROR(status))
-		status = handle_install(&d->handle, &gop_guid, &d->gop);
+	if (EFI_ERROR(status))
+		goto err_free;
+	/* The handle holds the path from here on. */
+	path = NULL;
+	status = handle_install(&d->handle, &gop_guid, &d->gop);
 	if (EFI_ERROR(status))
 		goto err_free;
 	if (dev->blt_only)
-		log_info("%02x:%02x.%x: %ux%u, %u modes, Blt only (%s)", a.bus, a.device,
-			 a.function, d->info.HorizontalResolution, d->info.VerticalResolution,
-			 d->mode.MaxMode, name);
+		log_info("%s: %ux%u, %u modes, Blt only (%s)", where, d->info.HorizontalResolution,
+			 d->info.VerticalResolution, d->mode.MaxMode, name);
 	else
-		log_info("%02x:%02x.%x: %ux%u, %u modes, frame buffer at %llx (%s)", a.bus,
-			 a.device, a.function, d->info.HorizontalResolution,
-			 d->info.VerticalResolution, d->mode.MaxMode, d->mode.FrameBufferBase, name);
+		log_info("%s: %ux%u, %u modes, frame buffer at %llx (%s)", where,
+			 d->info.HorizontalResolution, d->info.VerticalResolution, d->mode.MaxMode,
+			 d->mode.FrameBufferBase, name);
 	if (dev->preferred_width)
 		log_debug("monitor prefers %ux%u", dev->preferred_width, dev->preferred_height);
 	d->next = displays;
@@ -263,8 +265,20 @@ static EFI_STATUS display_install(struct display_device *dev, struct pci_address
 	return EFI_SUCCESS;
 
 err_free:
+	pool_free(path);
 	pool_free(d);
 	return status;
+}
+
+/* A PCI display's output is a child of its function, as OVMF's QemuVideoDxe names it. */
+static EFI_STATUS pci_display_install(struct display_device *dev, struct pci_address a,
+				      const char *name)
+{
+	char where[16];
+
+	snprintf(where, sizeof(where), "%02x:%02x.%x", a.bus, a.device, a.function);
+	return display_install(dev, device_path_alloc_pci_child(a, &display_adr.Header), where,
+			       name);
 }
 
 static void *gpu_alloc_pages(UINTN pages)
@@ -292,7 +306,7 @@ static EFI_STATUS bochs_add(struct pci_address a)
 		return EFI_OUT_OF_RESOURCES;
 	status = bochs_vbe_init(vbe, a);
 	if (!EFI_ERROR(status))
-		status = display_install(&vbe->display, a, "Bochs VBE");
+		status = pci_display_install(&vbe->display, a, "Bochs VBE");
 	if (EFI_ERROR(status))
 		pool_free(vbe);
 	return status;
@@ -315,7 +329,7 @@ static EFI_STATUS virtio_gpu_add(struct pci_address a)
 	status = virtio_gpu_init(gpu, a, (void *)(UINTN)queue);
 	if (EFI_ERROR(status))
 		goto err_free_queue;
-	status = display_install(&gpu->display, a, "virtio-gpu");
+	status = pci_display_install(&gpu->display, a, "virtio-gpu");
 	if (EFI_ERROR(status))
 		goto err_shutdown;
 	return EFI_SUCCESS;
@@ -326,6 +340,46 @@ err_free_queue:
 	memory_free_pages(queue, VIRTIO_GPU_QUEUE_MEMORY / 4096);
 err_free:
 	pool_free(gpu);
+	return status;
+}
+
+/*
+ * ramfb has a fixed frame buffer of 1024x768 (modes up to it); reserved memory, so the OS can keep
+ * drawing in it, and the path OVMF's QemuRamfbDxe gives it.
+ */
+static EFI_STATUS ramfb_add(void)
+{
+	static const VENDOR_DEVICE_PATH vendor = {
+		.Header = { HARDWARE_DEVICE_PATH, HW_VENDOR_DP, { sizeof(vendor), 0 } },
+		.Guid = { 0x557423a1, 0x63ab, 0x406c, { 0xbe, 0x7e, 0x91, 0xcd, 0xbc, 0x08, 0xc4, 0x57 } },
+	};
+	UINTN pages = (DEFAULT_WIDTH * DEFAULT_HEIGHT * 4 + 4095) / 4096;
+	EFI_PHYSICAL_ADDRESS memory = 0xffffffff;
+	EFI_DEVICE_PATH_PROTOCOL *node;
+	struct ramfb *fb;
+	EFI_STATUS status;
+
+	status = memory_allocate_pages(AllocateMaxAddress, EfiReservedMemoryType, pages, &memory);
+	if (EFI_ERROR(status))
+		return log_error_status(status, "ramfb: no memory");
+	fb = pool_zalloc(sizeof(*fb));
+	node = device_path_alloc_append_node(NULL, &vendor.Header);
+	if (!fb || !node) {
+		status = EFI_OUT_OF_RESOURCES;
+		goto err_free;
+	}
+	ramfb_init(fb, (void *)(UINTN)memory, pages * 4096);
+	status = display_install(&fb->display, device_path_alloc_append_node(node, &display_adr.Header),
+				 "ramfb", "fw_cfg etc/ramfb");
+	if (EFI_ERROR(status))
+		goto err_free;
+	pool_free(node);
+	return EFI_SUCCESS;
+
+err_free:
+	pool_free(node);
+	pool_free(fb);
+	memory_free_pages(memory, pages);
 	return status;
 }
 
@@ -352,6 +406,8 @@ EFI_STATUS gop_init(void)
 		else if (virtio_gpu_match(a))
 			virtio_gpu_add(a);
 	}
+	if (ramfb_present())
+		ramfb_add();
 	if (!displays)
 		return EFI_NOT_FOUND;
 	status = event_create(EVT_NOTIFY_SIGNAL, TPL_CALLBACK, gop_exit_boot_services, NULL,

@@ -13,13 +13,15 @@ APPS = BUILD / "efi-apps"
 
 # The size set at start: the monitor's preferred one, from the EDID QEMU's displays report (edid=on
 # by default; QEMU 7.1 and later prefer 1280x800 unless xres/yres say otherwise) or from
-# virtio-gpu's display info, when it is one of the modes offered; else 1024x768.
+# virtio-gpu's display info, when it is one of the modes offered; else 1024x768 (ramfb, which has
+# no EDID).
 @pytest.mark.parametrize("machine,display,size", [
     ("q35", "VGA", "1280x800"), ("pc", "VGA", "1280x800"),
     ("q35", "bochs-display", "1280x800"), ("q35", "VGA,xres=1920,yres=1080", "1920x1080"),
     ("q35", "VGA,edid=off", "1024x768"), ("q35", "bochs-display,xres=1600,yres=1200", "1024x768"),
     ("q35", "virtio-gpu-pci", "1280x800"),
-    ("pc", "virtio-gpu-pci,xres=1024,yres=768", "1024x768")])
+    ("pc", "virtio-gpu-pci,xres=1024,yres=768", "1024x768"),
+    ("q35", "ramfb", "1024x768"), ("pc", "ramfb", "1024x768")])
 def test_gop_pattern_is_on_the_screen_pixel_for_pixel(tmp_path, qemu, machine, display, size):
     disk = build_disk(tmp_path / "gop.img",
                       strata_files({"/EFI/BOOT/BOOTX64.EFI": APPS / "gop-pattern.efi"}))
@@ -34,3 +36,5 @@ def test_gop_pattern_is_on_the_screen_pixel_for_pixel(tmp_path, qemu, machine, d
     if display.startswith("virtio-gpu"):
         # As OVMF: the guest copy is no frame buffer the OS could keep drawing in.
         assert "Blt only" in run.output, run.log()
+    if display == "ramfb":
+        assert "gop: ramfb: 1024x768, 3 modes, frame buffer at" in run.output, run.log()
