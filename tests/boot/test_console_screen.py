@@ -10,6 +10,7 @@ import time
 import pytest
 from conftest import BUILD, ROOT, build_disk
 from qemu_harness import build_efi_app, qmp_screendump
+from screenshot import read_png, write_png
 from test_stage1 import strata_files
 
 APPS = BUILD / "efi-apps"
@@ -142,6 +143,9 @@ def test_boot_lines_are_on_the_screen(tmp_path, qemu):
     # hello returns, nothing else is bootable: stage1 halts with its last lines on the screen.
     assert run.wait_for("system halted", 240), run.log()
     width, height, rgb = qmp_screendump(qmp, tmp_path / "screen.ppm")
+    # The README's screenshot (docs/screenshots/boot.png is one such): Strata's boot on the screen.
+    shot = write_png(BUILD / "screenshots" / "boot.png", width, height, rgb)
+    assert read_png(shot) == (width, height, rgb)
     text = "\n".join(screen_text(width, height, rgb, width // 8, height // 16))
     # Logged before the screen existed (kept and drawn once it did), then after it.
     for line in ("stage1: Strata stage1", "gop: 00:01.0: 1280x800, 10 modes",
