@@ -50,3 +50,17 @@ def test_linux_console_is_drawn_on_the_gop_frame_buffer(tmp_path, qemu, machine)
                for x in range(BLOCK_COLUMNS * FONT_W, screen_w, 5))
     text_row = range(BLOCK_ROWS * FONT_H, (BLOCK_ROWS + 1) * FONT_H)
     assert sum(pixel(x, y) != (0, 0, 0) for y in text_row for x in range(0, 41 * FONT_W)) > 200
+
+
+def test_linux_boots_on_virtio_gpu_which_gives_no_efifb(tmp_path, qemu):
+    """virtio-gpu's GOP is Blt only, as OVMF's: the kernel must not take a frame buffer from it,
+    and the device, reset at ExitBootServices, no longer reads the firmware's memory."""
+    if not IMAGE.exists():
+        pytest.skip(f"{IMAGE} not built (make images)")
+    run = qemu(IMAGE, memory="512", snapshot=True,
+               extra=["-cpu", "max", "-vga", "none", "-device", "virtio-gpu-pci"])
+    assert run.wait_for("STRATA-DONE", LINUX_TIMEOUT), run.log()
+    assert "Blt only (virtio-gpu)" in run.output, run.log()
+    assert "ExitBootServices: handing over to the OS" in run.output
+    assert "efifb: framebuffer at" not in run.output, run.log()
+    assert run.wait_exit(30) is not None, "poweroff did not end QEMU\n" + run.log()
