@@ -21,6 +21,7 @@ APPS = BUILD / "efi-apps"
     ("q35", "VGA,edid=off", "1024x768"), ("q35", "bochs-display,xres=1600,yres=1200", "1024x768"),
     ("q35", "virtio-gpu-pci", "1280x800"),
     ("pc", "virtio-gpu-pci,xres=1024,yres=768", "1024x768"),
+    ("q35", "virtio-vga", "1280x800"),
     ("q35", "ramfb", "1024x768"), ("pc", "ramfb", "1024x768")])
 def test_gop_pattern_is_on_the_screen_pixel_for_pixel(tmp_path, qemu, machine, display, size):
     disk = build_disk(tmp_path / "gop.img",
@@ -33,7 +34,7 @@ def test_gop_pattern_is_on_the_screen_pixel_for_pixel(tmp_path, qemu, machine, d
     check_screen(run, qmp, tmp_path / "screen.ppm")
     assert re.search(rf"gop: .* {size}, \d+ modes", run.output), run.log()
     assert f"GOP-MODE {size}" in run.output, run.log()
-    if display.startswith("virtio-gpu"):
+    if display.startswith(("virtio-gpu", "virtio-vga")):
         # As OVMF: the guest copy is no frame buffer the OS could keep drawing in.
         assert "Blt only" in run.output, run.log()
     if display == "ramfb":
