@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* virtio-gpu 2D: a guest RAM frame buffer, copied to the host resource and flushed per rectangle. */
+/* virtio-gpu 2D: a guest RAM frame buffer, copied to the host resource and flushed per Blt. */
 #include "lib/container_of.h"
 #include "lib/drivers/virtio_gpu.h"
 #include "lib/formats/edid.h"

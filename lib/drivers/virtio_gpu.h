@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* virtio-gpu 2D (virtio 1.1 §5.7): a scanout of a host resource backed by guest RAM, as a display. */
+/* virtio-gpu 2D (virtio 1.1 §5.7): scanout 0 shows a host resource backed by guest RAM. */
 #pragma once
 
 #include "include/efi/types.h"

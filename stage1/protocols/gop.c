@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* EFI_GRAPHICS_OUTPUT_PROTOCOL (UEFI 2.10 §12.9) on QEMU's Bochs VBE, virtio-gpu and ramfb displays. */
+/* EFI_GRAPHICS_OUTPUT_PROTOCOL (UEFI 2.10 §12.9) on QEMU's Bochs VBE, virtio-gpu and ramfb. */
 #include "include/efi/protocol/graphics_output.h"
 #include "lib/container_of.h"
 #include "lib/drivers/bochs_vbe.h"
