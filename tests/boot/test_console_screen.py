@@ -181,12 +181,15 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 """
 
 
-def test_text_follows_a_gop_mode_set_by_the_payload(tmp_path, qemu):
+# Also where SetMode makes a new virtio-gpu resource, or writes ramfb's configuration again.
+@pytest.mark.parametrize("display", [None, "virtio-gpu-pci", "ramfb"])
+def test_text_follows_a_gop_mode_set_by_the_payload(tmp_path, qemu, display):
     (tmp_path / "app").mkdir()
     app = build_efi_app(MODE_CHANGE_APP, tmp_path / "app")
     disk = build_disk(tmp_path / "mode.img", strata_files({"/EFI/BOOT/BOOTX64.EFI": app}))
     qmp = tmp_path / "qmp.sock"
-    run = qemu(disk, extra=["-qmp", f"unix:{qmp},server=on,wait=off"])
+    extra = ["-vga", "none", "-device", display] if display else []
+    run = qemu(disk, extra=["-qmp", f"unix:{qmp},server=on,wait=off"] + extra)
     line = "AFTER-GOP-MODE 640x480 text 80x25 mode 0"
     assert run.wait_for(line, 240), run.log()
     for _ in range(10):
