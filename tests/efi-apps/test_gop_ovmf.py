@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: MIT
-"""gop-pattern's picture on OVMF's std VGA, virtio-gpu and ramfb, read back through QMP: the reference for
-Strata's GOP."""
+"""gop-pattern's picture on OVMF's std VGA, virtio-gpu and ramfb, read back through QMP: the
+reference for Strata's GOP."""
 import pytest
 from ovmf_boot import APPS, build_disk, ovmf  # noqa: F401 (ovmf is a fixture; puts tests/ on the path)
 
