@@ -216,6 +216,7 @@ def bench_exit_on_entry(bench):
     """Rows: the QEMU floor, QEMU start to the payload's first instruction, firmware time."""
     floor, totals = [], {"strata": [], "ovmf": []}
     headless = {"strata": [], "ovmf": []}
+    virtio_gpu = {"strata": [], "ovmf": []}
     t = bench.timeouts["exit"]
     for i in bench.rounds("exit_on_entry", bench.args.runs):
         res, ok = bench.run("floor", "floor", ("bios", bench.floor), bench.exit_disk, t,
@@ -229,6 +230,11 @@ def bench_exit_on_entry(bench):
             res, ok = bench.run("no_display", name, fw, bench.exit_disk, t, exited_ok,
                                 tag=str(i + 1), extra=("-vga", "none"))
             headless[name].append(res.wall if ok else None)
+            # virtio-gpu instead: its flush per Blt goes through the control queue.
+            res, ok = bench.run("virtio_gpu", name, fw, bench.exit_disk, t, exited_ok,
+                                tag=str(i + 1),
+                                extra=("-vga", "none", "-device", "virtio-gpu-pci"))
+            virtio_gpu[name].append(res.wall if ok else None)
     fs = r.stats(floor)
     bench.add_row("floor", "QEMU floor: a ROM that exits at its reset vector (same for both)",
                   "s", fs, fs if bench.ovmf else None)
@@ -247,6 +253,11 @@ def bench_exit_on_entry(bench):
     bench.add_row("firmware_time_no_display", "firmware time with -vga none (no display, so "
                   "no GOP): compare with the row above", "s", nd["strata"],
                   nd["ovmf"] if bench.ovmf else None)
+    vg = {n: r.stats([v - f if v is not None and f is not None else None
+                      for v, f in zip(virtio_gpu[n], floor)]) for n in virtio_gpu}
+    bench.add_row("firmware_time_virtio_gpu", "firmware time with -vga none -device "
+                  "virtio-gpu-pci (GOP, text console and boot lines on virtio-gpu)", "s",
+                  vg["strata"], vg["ovmf"] if bench.ovmf else None)
 
 
 # The exit-on-entry disk on another controller: what its driver costs beside virtio-blk's.

@@ -8,14 +8,15 @@ LIB_PURE := lib/crc32.c lib/sha256.c lib/storage/var_store.c lib/platform/pvh.c 
 	lib/storage/fat_alloc.c lib/storage/fat_dirent.c lib/storage/fat_write.c lib/storage/ata.c \
 	lib/storage/nvme_cmd.c lib/formats/stage_image.c lib/formats/elf_reloc.c lib/formats/pe.c lib/formats/device_path.c \
 	lib/formats/load_option.c lib/formats/bls.c lib/formats/exception.c \
-	lib/formats/font.c lib/formats/ps2_keymap.c lib/formats/hii_package.c lib/collation.c \
+	lib/formats/font.c lib/formats/ps2_keymap.c lib/formats/edid.c lib/formats/hii_package.c \
+	lib/collation.c \
 	lib/platform/acpi_loader.c lib/platform/smbios.c lib/platform/bootorder.c
 
 # Console and hardware drivers (firmware only).
 LIB_DRIVERS := lib/string.c lib/printf.c lib/log.c \
 	lib/drivers/serial.c lib/drivers/fw_cfg.c lib/drivers/pci.c lib/drivers/virtio_pci.c \
 	lib/drivers/virtio_blk.c lib/drivers/timer.c lib/drivers/ahci.c lib/drivers/bochs_vbe.c \
-	lib/drivers/ps2.c lib/drivers/nvme.c
+	lib/drivers/ps2.c lib/drivers/nvme.c lib/drivers/virtio_gpu.c lib/drivers/ramfb.c
 # Safe stage1 updates (docs/updating.md): the CMOS boot-count record, reset, the watchdog.
 LIB_PURE += lib/formats/boot_record.c
 LIB_DRIVERS += lib/drivers/cmos.c lib/drivers/reset.c lib/drivers/watchdog.c
