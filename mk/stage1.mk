@@ -12,7 +12,8 @@ STAGE1_PROTOCOLS := stage1/protocols/console.c stage1/protocols/device_path.c \
 	stage1/protocols/file_write.c stage1/protocols/rng.c stage1/protocols/load_file2.c \
 	stage1/protocols/file_load.c stage1/protocols/gop.c \
 	stage1/protocols/text_gop.c stage1/protocols/console_splitter.c \
-	stage1/protocols/hii.c stage1/protocols/unicode_collation.c
+	stage1/protocols/hii.c stage1/protocols/unicode_collation.c \
+	stage1/protocols/pci_root_bridge_io.c
 STAGE1_PLATFORM := stage1/platform/acpi.c stage1/platform/smbios.c
 STAGE1_BOOT := stage1/boot/boot_manager.c stage1/boot/boot_image.c stage1/boot/bls.c \
 	stage1/boot/linux_loader.c stage1/boot/boot_menu.c
