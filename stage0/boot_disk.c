@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
-/* Finding the boot disk: every virtio-blk, AHCI and NVMe disk, bootorder first, each ESP's /STRATA. */
+/* Finding the boot disk: every disk, bootorder first, each GPT or MBR ESP's /STRATA. */
 #include "lib/drivers/fw_cfg.h"
 #include "lib/drivers/io.h"
 #include "lib/drivers/pci.h"
 #include "lib/platform/bootorder.h"
 #include "lib/printf.h"
 #include "lib/storage/gpt.h"
+#include "lib/storage/mbr.h"
 #include "lib/string.h"
 #include "stage0/stage0.h"
 
@@ -204,60 +205,119 @@ void boot_disk_shutdown(struct boot_disk *disk)
 		virtio_blk_shutdown(&disk->virtio);
 }
 
+/* A partition that may hold /STRATA: where it is, and what the log and hand-off call it. */
+struct esp {
+	UINT32 number;		/* GPT entry index, or MBR partition number */
+	EFI_LBA first_lba;
+	UINT64 block_count;
+	EFI_GUID unique_guid;	/* GPT only */
+	const char *label;	/* for the log: "ESP" (GPT) or "MBR partition" */
+	const char *table;	/* for the log: "" (GPT) or "MBR " */
+};
+
 /* Mount one ESP and ask accept whether its /STRATA holds usable stages. */
 static EFI_STATUS esp_try(struct handoff *h, struct boot_disk *disk, const char *name,
-			  const struct gpt_partition *esp, boot_disk_accept_fn accept)
+			  const struct esp *esp, boot_disk_accept_fn accept)
 {
 	struct fat_file dir;
 	EFI_STATUS status;
 
-	status = fat_mount(&disk->esp, disk->block, esp->first_lba,
-			   esp->last_lba - esp->first_lba + 1);
+	status = fat_mount(&disk->esp, disk->block, esp->first_lba, esp->block_count);
 	if (EFI_ERROR(status))
-		return log_warn_status(status, "%s: ESP %u is not a FAT file system", name,
-				       esp->number);
+		return log_warn_status(status, "%s: %s %u is not a FAT file system", name,
+				       esp->label, esp->number);
 	status = fat_open(&disk->esp, NULL, u"\\STRATA", &dir);
 	if (EFI_ERROR(status) || !(dir.attributes & FAT_ATTR_DIRECTORY)) {
-		log_warn("%s: ESP %u has no /STRATA directory", name, esp->number);
+		log_warn("%s: %s %u has no /STRATA directory", name, esp->label, esp->number);
 		return EFI_NOT_FOUND;
 	}
 	h->timestamps[HANDOFF_TS_DISK] = rdtsc();
 	status = accept(h, &disk->esp);
 	if (EFI_ERROR(status))
-		return log_warn_status(status, "%s: ESP %u holds no usable stage1", name,
-				       esp->number);
+		return log_warn_status(status, "%s: %s %u holds no usable stage1", name,
+				       esp->label, esp->number);
 	return EFI_SUCCESS;
 }
 
-/* Every ESP of one disk in entry order, until one is accepted. */
-static EFI_STATUS disk_try(struct handoff *h, struct boot_disk *disk, const char *name,
-			   boot_disk_accept_fn accept, struct gpt_disk *gpt,
-			   struct gpt_partition *ret_esp)
+/* Every GPT ESP in entry order, until one is accepted; EFI_NOT_FOUND if there is no GPT. */
+static EFI_STATUS gpt_try(struct handoff *h, struct boot_disk *disk, const char *name,
+			  boot_disk_accept_fn accept, struct gpt_disk *gpt, struct esp *ret_esp)
 {
 	static const EFI_GUID esp_type = GPT_ESP_TYPE_GUID;
+	struct gpt_partition part = { 0 };
 	EFI_STATUS status;
 	BOOLEAN any = FALSE;
 
 	status = gpt_read(disk->block, scratch, gpt);
+	if (status == EFI_NOT_FOUND)
+		return status;
 	if (EFI_ERROR(status))
 		return log_warn_status(status, "%s: no usable GPT", name);
 	if (gpt->used_backup)
 		log_warn("%s: primary GPT damaged, using the backup", name);
-	for (UINT32 n = 1; n <= gpt->header.number_of_partition_entries; n++) {
-		status = gpt_get_partition(disk->block, gpt, n, scratch, ret_esp);
-		if (status == EFI_NOT_FOUND)
-			continue;
-		if (EFI_ERROR(status))
-			break;
-		if (memcmp(&ret_esp->type_guid, &esp_type, sizeof(esp_type)))
-			continue;
+	while (!EFI_ERROR(gpt_find_next_partition(disk->block, gpt, &esp_type, part.number,
+						  scratch, &part))) {
+		*ret_esp = (struct esp){ .number = part.number,
+					 .first_lba = part.first_lba,
+					 .block_count = part.last_lba - part.first_lba + 1,
+					 .unique_guid = part.unique_guid,
+					 .label = "ESP",
+					 .table = "" };
 		any = TRUE;
 		if (!EFI_ERROR(esp_try(h, disk, name, ret_esp, accept)))
 			return EFI_SUCCESS;
 	}
 	if (!any)
-		log_warn("%s: no EFI system partition", name);
+		log_warn("%s: no EFI system partition in its GPT", name);
+	return EFI_ABORTED;
+}
+
+/* Every MBR partition of type 0xEF, primary or logical, until one is accepted. */
+static EFI_STATUS mbr_try(struct handoff *h, struct boot_disk *disk, const char *name,
+			  boot_disk_accept_fn accept, struct mbr_disk *mbr, struct esp *ret_esp)
+{
+	struct mbr_cursor cursor = { 0 };
+	struct mbr_partition part;
+	EFI_STATUS status;
+	BOOLEAN any = FALSE;
+
+	status = mbr_read(disk->block, scratch, mbr);
+	if (status == EFI_NOT_FOUND || status == EFI_UNSUPPORTED) {
+		log_warn("%s: no usable GPT or MBR partition table", name);
+		return EFI_NOT_FOUND;
+	}
+	if (EFI_ERROR(status))
+		return log_warn_status(status, "%s: MBR partition table damaged", name);
+	while (!EFI_ERROR(mbr_next_partition(disk->block, mbr, &cursor, scratch, &part))) {
+		if (part.type != MBR_TYPE_EFI)
+			continue;
+		/* A logical partition is numbered within the extended one, as in its HD() path. */
+		*ret_esp = (struct esp){ .number = part.number,
+					 .first_lba = part.first_lba,
+					 .block_count = part.block_count,
+					 .label = "MBR partition",
+					 .table = "MBR " };
+		any = TRUE;
+		if (!EFI_ERROR(esp_try(h, disk, name, ret_esp, accept)))
+			return EFI_SUCCESS;
+	}
+	if (!any)
+		log_warn("%s: no MBR partition of type 0xEF", name);
 	return EFI_NOT_FOUND;
+}
+
+/* The GPT's ESPs; without a GPT, the MBR's EFI partitions. */
+static EFI_STATUS disk_try(struct handoff *h, struct boot_disk *disk, const char *name,
+			   boot_disk_accept_fn accept, struct gpt_disk *gpt, struct esp *ret_esp)
+{
+	struct mbr_disk mbr;
+	EFI_STATUS status;
+
+	status = gpt_try(h, disk, name, accept, gpt, ret_esp);
+	if (status != EFI_NOT_FOUND)
+		return status;
+	memset(gpt, 0, sizeof(*gpt));
+	return mbr_try(h, disk, name, accept, &mbr, ret_esp);
 }
 
 EFI_STATUS boot_disk_find(struct handoff *h, struct boot_disk *disk, boot_disk_accept_fn accept)
@@ -267,7 +327,7 @@ EFI_STATUS boot_disk_find(struct handoff *h, struct boot_disk *disk, boot_disk_a
 	for (UINT32 i = 0; i < count; i++) {
 		const struct candidate *c = &candidates[i];
 		struct gpt_disk gpt;
-		struct gpt_partition esp;
+		struct esp esp;
 		char name[32];
 		EFI_STATUS status;
 
@@ -290,19 +350,19 @@ EFI_STATUS boot_disk_find(struct handoff *h, struct boot_disk *disk, boot_disk_a
 			.port = c->port,
 			.partition_number = esp.number,
 			.partition_first_lba = esp.first_lba,
-			.partition_last_lba = esp.last_lba,
+			.partition_last_lba = esp.first_lba + esp.block_count - 1,
 			.partition_guid = esp.unique_guid,
 			.disk_guid = gpt.header.disk_guid,
 			.block_size = disk->block->block_size,
 			.block_count = disk->block->block_count,
 		};
-		log_info("boot disk %s (%s, %llu MiB, %s), ESP is partition %u, FAT%u", name,
+		log_info("boot disk %s (%s, %llu MiB, %s), ESP is %spartition %u, FAT%u", name,
 			 disk->transport == HANDOFF_DISK_NVME	   ? "NVMe"
 			 : disk->transport == HANDOFF_DISK_AHCI	   ? "AHCI"
 			 : disk->transport == HANDOFF_VIRTIO_MODERN ? "virtio-blk modern"
 								    : "virtio-blk legacy",
 			 disk->block->block_count * disk->block->block_size >> 20,
-			 c->rank < RANK_UNNAMED ? "bootindex" : "PCI order",
+			 c->rank < RANK_UNNAMED ? "bootindex" : "PCI order", esp.table,
 			 esp.number, disk->esp.fat_type);
 		return EFI_SUCCESS;
 	}

@@ -61,10 +61,10 @@ struct handoff_boot_disk {
 	UINT8 pci_device;
 	UINT8 pci_function;
 	UINT8 transport;	/* enum handoff_disk_controller */
-	UINT32 partition_number; /* 1-based GPT entry index of the ESP */
+	UINT32 partition_number; /* 1-based GPT entry index, or MBR number as in HD() */
 	UINT64 partition_first_lba;
 	UINT64 partition_last_lba;
-	EFI_GUID partition_guid; /* unique partition GUID of the ESP */
+	EFI_GUID partition_guid; /* unique partition GUID of the ESP; zero on MBR */
 	EFI_GUID disk_guid;
 	UINT32 block_size;
 	UINT16 port;		/* AHCI port, NVMe namespace ID; 0 for virtio-blk */

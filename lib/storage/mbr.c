@@ -128,6 +128,7 @@ static EFI_STATUS next_logical(struct block_device *dev, const struct mbr_disk *
 			.active = e[0].boot_indicator == 0x80,
 			.first_lba = disk->extended_first_lba + first,
 			.block_count = e[0].block_count,
+			.entry = e[0],
 		};
 		return EFI_SUCCESS;
 	}
@@ -149,6 +150,7 @@ EFI_STATUS mbr_next_partition(struct block_device *dev, const struct mbr_disk *d
 			.active = e->boot_indicator == 0x80,
 			.first_lba = e->start_lba,
 			.block_count = e->block_count,
+			.entry = *e,
 		};
 		if (cursor->primaries == disk->extended_number)
 			cursor->in_chain = TRUE;	/* ebr_offset 0: the extended's first block */

@@ -46,6 +46,7 @@ struct mbr_partition {
 	BOOLEAN active;
 	EFI_LBA first_lba;	/* from the start of the disk */
 	UINT64 block_count;
+	struct mbr_entry entry;	/* as stored: a logical one's start is from its EBR */
 };
 
 /* Where mbr_next_partition is: zero it before the first call. */

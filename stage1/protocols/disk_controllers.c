@@ -323,7 +323,7 @@ EFI_HANDLE disk_boot_partition(void)
 		/* A PCI function is one controller; its disks differ by AHCI port or NVMe NSID. */
 		if (d->port != boot_disk.port)
 			continue;
-		return disk_partition_handle(d, boot_disk.partition_number);
+		return disk_partition_handle(d, boot_disk.partition_first_lba);
 	}
 	return NULL;
 }

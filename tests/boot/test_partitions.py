@@ -1,0 +1,121 @@
+# SPDX-License-Identifier: MIT
+"""Partitions and media: MBR disks (primary and logical ESPs), several ESPs on one disk, a GPT of
+4096 entries, and a hybrid ISO made with xorriso beside a stages-only disk from mkimage."""
+import struct
+import subprocess
+
+import pytest
+from conftest import BUILD, ESP_START, SECTOR, build_disk
+from qemu_harness import fat_image, write_at
+from test_stage0 import BOOT_TIMEOUT, boot_to_probe
+
+APPS = BUILD / "efi-apps"
+HELLO = "Hello from Strata efi-apps/hello"
+LINUX_TIMEOUT = 300
+MBR_SIGNATURE = 0x5354524d
+
+
+def strata_files(**extra):
+    files = {"/STRATA/STAGE1.BIN": BUILD / "stage1.bin",
+             "/STRATA/RUNTIME.BIN": BUILD / "runtime.bin"}
+    files.update(extra)
+    return files
+
+
+def put_entry(disk, lba, index, ptype, start, count, active=False):
+    """Entry index of the boot record at lba (start relative as MBR/EBR rules say)."""
+    with open(disk, "r+b") as f:
+        f.seek(lba * SECTOR + 446 + 16 * index)
+        f.write(struct.pack("<B3sB3sII", 0x80 if active else 0, b"\xff\xff\xfe", ptype,
+                            b"\xff\xff\xfe", start, count))
+        f.seek(lba * SECTOR + 510)
+        f.write(b"\x55\xaa")
+
+
+def mbr_disk(path, files, logical=False, size_mib=64):
+    """An MBR disk (no GPT) whose one FAT ESP (type 0xEF) holds files: a primary partition, or
+    the second logical one of an extended partition (a Linux logical partition before it)."""
+    total = size_mib * 1024 * 1024 // SECTOR
+    with open(path, "wb") as f:
+        f.truncate(total * SECTOR)
+        f.seek(440)
+        f.write(struct.pack("<I", MBR_SIGNATURE))
+    if logical:
+        ext = ESP_START
+        put_entry(path, 0, 0, 0x05, ext, total - ext)
+        put_entry(path, ext, 0, 0x83, 63, 2048 - 63)
+        put_entry(path, ext, 1, 0x05, 2048, total - ext - 2048)
+        first = ext + 2048 + 2048
+        put_entry(path, ext + 2048, 0, 0xEF, 2048, total - first)
+    else:
+        first = ESP_START
+        put_entry(path, 0, 0, 0xEF, first, total - first, active=True)
+    esp = fat_image(path.with_suffix(".esp"), total - first, "STRATA", files)
+    write_at(path, first, esp)
+    esp.unlink()
+    return path, first
+
+
+def test_mbr_disk_boots_hello(tmp_path, qemu):
+    """No GPT, one MBR partition of type 0xEF with the stages and hello.efi: stage0 finds the
+    stages there and stage1 boots hello from the same partition's file system."""
+    disk, first = mbr_disk(tmp_path / "mbr.img",
+                           strata_files(**{"/EFI/BOOT/BOOTX64.EFI": APPS / "hello.efi"}))
+    run = qemu(disk)
+    assert run.wait_for("nothing more to boot", BOOT_TIMEOUT), run.log()
+    out = run.output
+    assert "ESP is MBR partition 1, FAT" in out, run.log()
+    assert "boot: starting \\EFI\\BOOT\\BOOTX64.EFI" in out, run.log()
+    assert HELLO in out, run.log()
+
+
+def test_logical_mbr_partition_holds_the_stages(tmp_path, qemu, probe_image):
+    """The ESP is the second logical partition of an extended one: stage0 walks the EBR chain,
+    passes over the Linux partition and hands over the logical partition's blocks."""
+    disk, first = mbr_disk(tmp_path / "ext.img", {"/STRATA/STAGE1.BIN": probe_image},
+                           logical=True)
+    out = boot_to_probe(qemu, disk)
+    assert "ESP is MBR partition 2, FAT" in out, out
+    assert f"ESP partition 2 lba {first}-" in out, out
+
+
+def test_second_esp_holds_the_stages(tmp_path, qemu, probe_image):
+    """Two ESPs on one GPT disk, only the second with /STRATA: the first is passed over with the
+    reason, the second boots."""
+    disk = build_disk(tmp_path / "two.img", {"/STRATA/STAGE1.BIN": probe_image})
+    subprocess.run(["sgdisk", "-d1", f"-n1:{ESP_START}:+8M", "-t1:ef00", "-n2:0:0", "-t2:ef00",
+                    str(disk)], check=True, capture_output=True)
+    info = subprocess.run(["sgdisk", "-i2", str(disk)], check=True, capture_output=True,
+                          text=True).stdout
+    first = int(info.split("First sector: ")[1].split()[0])
+    last = int(info.split("Last sector: ")[1].split()[0])
+    empty = fat_image(tmp_path / "empty.esp", 8 * 2048, "EMPTY", {"/README.TXT": b"no stages\n"},
+                      fat="12")
+    write_at(disk, ESP_START, empty)
+    esp = fat_image(tmp_path / "second.esp", last - first + 1, "STRATA",
+                    {"/STRATA/STAGE1.BIN": probe_image})
+    write_at(disk, first, esp)
+    out = boot_to_probe(qemu, disk)
+    assert "ESP 1 has no /STRATA directory" in out, out
+    assert "ESP is partition 2, FAT" in out, out
+    assert f"ESP partition 2 lba {first}-{last}" in out, out
+
+
+def test_gpt_with_4096_entries_boots(tmp_path, qemu):
+    """sgdisk's table of 4096 entries (2048 or more were refused before), the ESP in entry 3000:
+    stage0 and stage1 read it and hello boots."""
+    disk = tmp_path / "big.img"
+    with open(disk, "wb") as f:
+        f.truncate(64 << 20)
+    subprocess.run(["sgdisk", "--resize-table=4096", f"-n3000:{ESP_START}:+48M", "-t3000:ef00",
+                    str(disk)], check=True, capture_output=True)
+    esp = fat_image(tmp_path / "big.esp", 48 * 2048, "STRATA",
+                    strata_files(**{"/EFI/BOOT/BOOTX64.EFI": APPS / "hello.efi"}))
+    write_at(disk, ESP_START, esp)
+    table = subprocess.run(["sgdisk", "-p", str(disk)], check=True, capture_output=True,
+                           text=True).stdout
+    assert "holds up to 4096 entries" in table, table
+    run = qemu(disk)
+    assert run.wait_for("nothing more to boot", BOOT_TIMEOUT), run.log()
+    assert "ESP is partition 3000, FAT" in run.output, run.log()
+    assert HELLO in run.output, run.log()
