@@ -134,6 +134,27 @@ static EFI_STATUS read_copy(struct block_device *dev, EFI_LBA lba, UINT8 *scratc
 	return EFI_SUCCESS;
 }
 
+/*
+ * As EDK2's partition driver: a GPT counts only behind an MBR with a type 0xEE entry from LBA 1
+ * (protective or hybrid). A hybrid ISO's MBR has none, so its GPT is passed over for El Torito
+ * and the MBR, as OVMF does, and stage0 and stage1 agree on which partitions a disk has.
+ */
+static EFI_STATUS check_protective_mbr(struct block_device *dev, UINT8 *scratch)
+{
+	EFI_STATUS status;
+
+	status = block_read(dev, 0, 1, scratch);
+	if (EFI_ERROR(status))
+		return status;
+	for (UINT32 i = 0; i < 4; i++) {
+		const UINT8 *e = scratch + MBR_PARTITION_OFFSET + 16 * i;
+
+		if (e[4] == MBR_TYPE_PROTECTIVE && e[8] == 1 && !e[9] && !e[10] && !e[11])
+			return EFI_SUCCESS;
+	}
+	return EFI_NOT_FOUND;
+}
+
 EFI_STATUS gpt_read(struct block_device *dev, void *scratch, struct gpt_disk *ret_disk)
 {
 	EFI_LBA last = dev->block_count - 1;
@@ -142,6 +163,9 @@ EFI_STATUS gpt_read(struct block_device *dev, void *scratch, struct gpt_disk *re
 
 	if (!block_size_ok(dev->block_size) || dev->block_count < 4)
 		return EFI_INVALID_PARAMETER;
+	primary = check_protective_mbr(dev, scratch);
+	if (EFI_ERROR(primary))
+		return primary;
 	primary = read_copy(dev, 1, scratch, &h);
 	if (!EFI_ERROR(primary)) {
 		ret_disk->header = h;

@@ -119,3 +119,55 @@ def test_gpt_with_4096_entries_boots(tmp_path, qemu):
     assert run.wait_for("nothing more to boot", BOOT_TIMEOUT), run.log()
     assert "ESP is partition 3000, FAT" in run.output, run.log()
     assert HELLO in run.output, run.log()
+
+
+def uki():
+    path = BUILD / "images" / "work" / "linux-uki" / "linux.efi"
+    if not path.exists():
+        pytest.skip(f"{path} not built (make images)")
+    return path
+
+
+def hybrid_iso(tmp_path):
+    """A distribution-style hybrid ISO from xorriso, knowing nothing of Strata: the Debian UKI as
+    \\EFI\\BOOT\\BOOTX64.EFI in a FAT image that is the El Torito EFI entry, an isohybrid MBR
+    (blank boot code) with a 0xEF partition over that image, and xorriso's GPT beside it."""
+    kernel = uki()
+    tree = tmp_path / "tree"
+    (tree / "boot").mkdir(parents=True)
+    sectors = (kernel.stat().st_size // SECTOR + 8192) // 64 * 64
+    fat_image(tree / "boot" / "efi.img", sectors, "ISOEFI",
+              {"/EFI/BOOT/BOOTX64.EFI": kernel}, fat="16")
+    (tree / "README.TXT").write_text("an installer that knows nothing of Strata\n")
+    mbr = tmp_path / "isohdpfx.bin"
+    mbr.write_bytes(bytes(432))
+    iso = tmp_path / "installer.iso"
+    subprocess.run(["xorriso", "-as", "mkisofs", "-quiet", "-o", str(iso), "-V", "INSTALLER",
+                    "-isohybrid-mbr", str(mbr), "-e", "boot/efi.img", "-no-emul-boot",
+                    "-isohybrid-gpt-basdat", str(tree)], check=True, capture_output=True)
+    return iso
+
+
+def stages_disk(tmp_path):
+    """mkimage's stages-only disk (docs/storage.md): a 4 MiB GPT disk whose ESP holds /STRATA."""
+    disk = tmp_path / "stages.img"
+    subprocess.run([str(BUILD / "mkimage"), "create", "-o", str(disk), "--size", "4M",
+                    "--stage1", str(BUILD / "stage1.bin"), "--runtime", str(BUILD / "runtime.bin")],
+                   check=True, capture_output=True)
+    return disk
+
+
+def test_hybrid_iso_on_a_disk_boots_beside_a_stages_disk(tmp_path, qemu):
+    """The hybrid ISO as a plain virtio-blk disk, the stages on a second disk: stage0 passes over
+    the ISO (no /STRATA) and boots the stages disk; stage1 finds BOOTX64.EFI on the ISO and the
+    Debian UKI reaches userspace."""
+    iso, stages = hybrid_iso(tmp_path), stages_disk(tmp_path)
+    extra = ["-cpu", "max", "-drive", f"if=none,id=iso,format=raw,readonly=on,file={iso}",
+             "-device", "virtio-blk-pci,drive=iso,addr=5"]
+    run = qemu(stages, memory="512", extra=extra, virtio="addr=6")
+    assert run.wait_for("STRATA-DONE", LINUX_TIMEOUT), run.log()
+    out = run.output
+    assert "disk: warning: 00:05.0: MBR partition 1 has no /STRATA directory" in out, run.log()
+    assert "disk: boot disk 00:06.0 (virtio-blk" in out, run.log()
+    assert "boot: starting \\EFI\\BOOT\\BOOTX64.EFI" in out, run.log()
+    assert "ExitBootServices: handing over to the OS" in out, run.log()

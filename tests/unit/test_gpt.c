@@ -531,6 +531,29 @@ static void test_reads_4096_entries_made_by_sgdisk(void **state)
 	unlink(path);
 }
 
+/* EDK2's rule: the GPT counts behind a 0xEE entry from LBA 1 (protective or hybrid MBR) only. */
+static void test_gpt_needs_protective_mbr(void **state)
+{
+	struct test_disk *t = make_disk(512, DISK_BLOCKS);
+	UINT8 *entry = t->data + 446;
+	struct gpt_disk disk;
+
+	/* A hybrid MBR: an 0xEF entry first, the 0xEE one second. */
+	memcpy(entry + 16, entry, 16);
+	memset(entry, 0, 16);
+	entry[4] = 0xef;
+	entry[8] = 0x40;
+	entry[12] = 0x10;
+	assert_int_equal(read_disk(t, &disk), EFI_SUCCESS);
+	/* A hybrid ISO's MBR (no 0xEE entry): its GPT is not the disk's table. */
+	entry[16 + 4] = 0x00;
+	assert_int_equal(read_disk(t, &disk), EFI_NOT_FOUND);
+	entry[16 + 4] = 0xee;
+	entry[16 + 8] = 2;	/* 0xEE must start at LBA 1 */
+	assert_int_equal(read_disk(t, &disk), EFI_NOT_FOUND);
+	free_disk(t);
+}
+
 /* An entry array past the 4 MiB bound is refused before anything of it is read. */
 static void test_huge_entry_array_refused(void **state)
 {
@@ -596,6 +619,7 @@ int main(void)
 		cmocka_unit_test(test_entries_straddling_blocks),
 		cmocka_unit_test(test_reads_4096_entries_made_by_sgdisk),
 		cmocka_unit_test(test_huge_entry_array_refused),
+		cmocka_unit_test(test_gpt_needs_protective_mbr),
 		cmocka_unit_test(test_build_rejects_bad_layouts),
 	};
 
