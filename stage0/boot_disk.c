@@ -23,18 +23,21 @@
 struct candidate {
 	struct pci_address pci;
 	UINT8 transport;	/* enum handoff_disk_controller; AHCI until virtio is probed */
-	UINT16 port;		/* AHCI port, NVMe namespace ID */
+	UINT16 port;		/* AHCI port, NVMe namespace ID, SCSI target */
+	UINT16 lun;		/* SCSI LUN */
 	UINT8 hba;		/* index in hbas[] for AHCI */
 	INT32 rank;
 };
 
-#define MAX3(a, b, c) ((a) > (b) ? ((a) > (c) ? (a) : (c)) : ((b) > (c) ? (b) : (c)))
+#define MAX(a, b) ((a) > (b) ? (a) : (b))
 
 /* The open disk's device memory: one disk at a time is open. */
-static UINT8 device_memory[MAX3(AHCI_PORT_MEMORY, VIRTIO_BLK_QUEUE_MEMORY,
-				NVME_CONTROLLER_MEMORY)] __attribute__((aligned(4096)));
-/* The controller of the NVMe namespace open (its namespaces share it). */
+static UINT8 device_memory[MAX(MAX(AHCI_PORT_MEMORY, VIRTIO_BLK_QUEUE_MEMORY),
+			       MAX(NVME_CONTROLLER_MEMORY, VIRTIO_SCSI_MEMORY))]
+	__attribute__((aligned(4096)));
+/* The controller of the NVMe namespace or the virtio-scsi unit open (their disks share it). */
 static struct nvme_controller nvme;
+static struct virtio_scsi scsi_hba;
 static UINT8 scratch[BLOCK_MAX_SIZE] __attribute__((aligned(16)));
 static struct ahci_hba hbas[MAX_HBAS];
 static struct candidate candidates[MAX_CANDIDATES];
@@ -84,6 +87,9 @@ static void describe(const struct candidate *c, char *buf, UINTN size)
 	if (c->transport == HANDOFF_DISK_NVME)
 		snprintf(buf, size, "%02x:%02x.%x nsid %u", c->pci.bus, c->pci.device,
 			 c->pci.function, c->port);
+	else if (c->transport == HANDOFF_DISK_VIRTIO_SCSI)
+		snprintf(buf, size, "%02x:%02x.%x scsi %u:%u", c->pci.bus, c->pci.device,
+			 c->pci.function, c->port, c->lun);
 	else if (c->transport == HANDOFF_DISK_AHCI)
 		snprintf(buf, size, "%02x:%02x.%x port %u", c->pci.bus, c->pci.device,
 			 c->pci.function, c->port);
@@ -114,6 +120,22 @@ static void nvme_collect(struct pci_address a, UINT32 *count)
 	nvme_controller_shutdown(&nvme);
 }
 
+/* A candidate for each unit of the virtio-scsi HBA at a (INQUIRY waits for disk_open). */
+static void virtio_scsi_collect(struct pci_address a, UINT32 *count)
+{
+	UINT32 cursor = 0;
+	UINT16 target, lun;
+
+	if (EFI_ERROR(virtio_scsi_init(&scsi_hba, a, device_memory)))
+		return;
+	while (*count < MAX_CANDIDATES &&
+	       !EFI_ERROR(virtio_scsi_next_unit(&scsi_hba, &cursor, &target, &lun)))
+		candidates[(*count)++] = (struct candidate){
+			.pci = a, .transport = HANDOFF_DISK_VIRTIO_SCSI, .port = target, .lun = lun
+		};
+	virtio_scsi_shutdown(&scsi_hba);
+}
+
 /* Every disk on every controller stage0 drives, sorted by rank; returns how many. */
 static UINT32 candidates_collect(void)
 {
@@ -133,6 +155,10 @@ static UINT32 candidates_collect(void)
 		}
 		if (nvme_match(a)) {
 			nvme_collect(a, &count);
+			continue;
+		}
+		if (virtio_scsi_match(a)) {
+			virtio_scsi_collect(a, &count);
 			continue;
 		}
 		if (!ahci_match(a) || hba_count == MAX_HBAS ||
@@ -183,6 +209,16 @@ static EFI_STATUS disk_open(struct boot_disk *disk, const struct candidate *c)
 			nvme_controller_shutdown(&nvme);
 		return status;
 	}
+	if (c->transport == HANDOFF_DISK_VIRTIO_SCSI) {
+		disk->block = &disk->scsi.block;
+		status = virtio_scsi_init(&scsi_hba, c->pci, device_memory);
+		if (EFI_ERROR(status))
+			return status;
+		status = scsi_disk_init(&disk->scsi, &scsi_hba.transport, c->port, c->lun);
+		if (EFI_ERROR(status))
+			virtio_scsi_shutdown(&scsi_hba);
+		return status;
+	}
 	if (c->transport == HANDOFF_DISK_AHCI) {
 		status = ahci_disk_init(&disk->ahci, &hbas[c->hba], c->port, device_memory);
 		disk->block = &disk->ahci.block;
@@ -199,6 +235,8 @@ void boot_disk_shutdown(struct boot_disk *disk)
 {
 	if (disk->transport == HANDOFF_DISK_NVME)
 		nvme_controller_shutdown(&nvme);
+	else if (disk->transport == HANDOFF_DISK_VIRTIO_SCSI)
+		virtio_scsi_shutdown(&scsi_hba);
 	else if (disk->transport == HANDOFF_DISK_AHCI)
 		ahci_disk_shutdown(&disk->ahci);
 	else
@@ -348,6 +386,7 @@ EFI_STATUS boot_disk_find(struct handoff *h, struct boot_disk *disk, boot_disk_a
 			.pci_function = c->pci.function,
 			.transport = disk->transport,
 			.port = c->port,
+			.lun = c->lun,
 			.partition_number = esp.number,
 			.partition_first_lba = esp.first_lba,
 			.partition_last_lba = esp.first_lba + esp.block_count - 1,
@@ -358,6 +397,7 @@ EFI_STATUS boot_disk_find(struct handoff *h, struct boot_disk *disk, boot_disk_a
 		};
 		log_info("boot disk %s (%s, %llu MiB, %s), ESP is %spartition %u, FAT%u", name,
 			 disk->transport == HANDOFF_DISK_NVME	   ? "NVMe"
+			 : disk->transport == HANDOFF_DISK_VIRTIO_SCSI ? "virtio-scsi"
 			 : disk->transport == HANDOFF_DISK_AHCI	   ? "AHCI"
 			 : disk->transport == HANDOFF_VIRTIO_MODERN ? "virtio-blk modern"
 								    : "virtio-blk legacy",

@@ -250,6 +250,7 @@ EFI_STATUS disk_volume_install(struct disk *disk, EFI_LBA first, UINT64 count, U
 	v->path = path;
 	v->media = (EFI_BLOCK_IO_MEDIA){
 		.MediaId = 0,
+		.RemovableMedia = disk->removable,
 		.MediaPresent = TRUE,
 		.LogicalPartition = partition != 0,
 		.ReadOnly = disk->read_only,

@@ -11,15 +11,19 @@
 #include "lib/drivers/nvme.h"
 #include "lib/drivers/pci.h"
 #include "lib/drivers/virtio_blk.h"
+#include "lib/drivers/virtio_scsi.h"
+#include "lib/storage/scsi.h"
 
 /* One disk a controller found: what the protocols need, whichever driver reads it. */
 struct disk {
 	struct block_device *block;
 	BOOLEAN read_only;
+	BOOLEAN removable;	/* BlockIo's RemovableMedia: a CD drive, a removable SCSI unit */
 	UINT8 transport;	/* enum handoff_disk_controller */
-	UINT16 port;		/* AHCI port, NVMe namespace ID */
+	UINT16 port;		/* AHCI port, NVMe namespace ID, SCSI target */
+	UINT16 lun;		/* SCSI LUN */
 	struct pci_address pci;
-	char name[24];		/* for the log: "00:1f.2 port 0" */
+	char name[28];		/* for the log: "00:1f.2 port 0" */
 	/* Write count blocks at lba, already checked against the disk's size. */
 	EFI_STATUS (*write)(struct disk *disk, EFI_LBA lba, UINTN count, const void *buf);
 	/* Make completed writes stable. */
@@ -29,6 +33,7 @@ struct disk {
 		struct virtio_blk virtio;
 		struct ahci_disk ahci;
 		struct nvme_namespace nvme;	/* its controller is shared */
+		struct scsi_disk scsi;		/* a virtio-scsi unit; its HBA is shared */
 	};
 };
 
