@@ -5,6 +5,7 @@
 #include "lib/drivers/pci.h"
 #include "lib/platform/bootorder.h"
 #include "lib/printf.h"
+#include "lib/storage/eltorito.h"
 #include "lib/storage/gpt.h"
 #include "lib/storage/mbr.h"
 #include "lib/string.h"
@@ -253,14 +254,26 @@ struct esp {
 	const char *table;	/* for the log: "" (GPT) or "MBR " */
 };
 
+/* A CD's El Torito image seen in 512-byte sectors, as its FAT is made; stage1 is read through it. */
+static struct block_view cd_view;
+
 /* Mount one ESP and ask accept whether its /STRATA holds usable stages. */
 static EFI_STATUS esp_try(struct handoff *h, struct boot_disk *disk, const char *name,
 			  const struct esp *esp, boot_disk_accept_fn accept)
 {
+	struct block_device *dev = disk->block;
+	UINT32 ratio = 1;
 	struct fat_file dir;
 	EFI_STATUS status;
 
-	status = fat_mount(&disk->esp, disk->block, esp->first_lba, esp->block_count);
+	if (dev->block_size > 512 && !EFI_ERROR(block_view_init(&cd_view, dev, 512))) {
+		ratio = dev->block_size / 512;
+		dev = &cd_view.dev;
+	}
+	status = fat_mount(&disk->esp, dev, esp->first_lba * ratio, esp->block_count * ratio);
+	/* A FAT made with the medium's own sector size mounts as it is. */
+	if (EFI_ERROR(status) && ratio > 1)
+		status = fat_mount(&disk->esp, disk->block, esp->first_lba, esp->block_count);
 	if (EFI_ERROR(status))
 		return log_warn_status(status, "%s: %s %u is not a FAT file system", name,
 				       esp->label, esp->number);
@@ -310,6 +323,22 @@ static EFI_STATUS gpt_try(struct handoff *h, struct boot_disk *disk, const char 
 	return EFI_ABORTED;
 }
 
+/* The El Torito EFI image of an ISO 9660 medium (a CD, or a hybrid ISO on a disk). */
+static EFI_STATUS eltorito_try(struct handoff *h, struct boot_disk *disk, const char *name,
+			       boot_disk_accept_fn accept, struct esp *ret_esp)
+{
+	struct eltorito_image img;
+
+	if (EFI_ERROR(eltorito_find_efi(disk->block, scratch, &img)))
+		return EFI_NOT_FOUND;
+	*ret_esp = (struct esp){ .number = img.boot_entry,
+				 .first_lba = img.first_lba,
+				 .block_count = img.block_count,
+				 .label = "El Torito entry",
+				 .table = "El Torito " };
+	return EFI_ERROR(esp_try(h, disk, name, ret_esp, accept)) ? EFI_ABORTED : EFI_SUCCESS;
+}
+
 /* Every MBR partition of type 0xEF, primary or logical, until one is accepted. */
 static EFI_STATUS mbr_try(struct handoff *h, struct boot_disk *disk, const char *name,
 			  boot_disk_accept_fn accept, struct mbr_disk *mbr, struct esp *ret_esp)
@@ -344,7 +373,7 @@ static EFI_STATUS mbr_try(struct handoff *h, struct boot_disk *disk, const char 
 	return EFI_NOT_FOUND;
 }
 
-/* The GPT's ESPs; without a GPT, the MBR's EFI partitions. */
+/* The GPT's ESPs; without a GPT, the El Torito image, else the MBR's EFI partitions (EDK2's order). */
 static EFI_STATUS disk_try(struct handoff *h, struct boot_disk *disk, const char *name,
 			   boot_disk_accept_fn accept, struct gpt_disk *gpt, struct esp *ret_esp)
 {
@@ -355,6 +384,9 @@ static EFI_STATUS disk_try(struct handoff *h, struct boot_disk *disk, const char
 	if (status != EFI_NOT_FOUND)
 		return status;
 	memset(gpt, 0, sizeof(*gpt));
+	status = eltorito_try(h, disk, name, accept, ret_esp);
+	if (status != EFI_NOT_FOUND)
+		return status;
 	return mbr_try(h, disk, name, accept, &mbr, ret_esp);
 }
 

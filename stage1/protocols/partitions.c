@@ -21,6 +21,28 @@ static const EFI_GUID partition_info_guid = EFI_PARTITION_INFO_PROTOCOL_GUID;
 static UINT8 scratch[BLOCK_MAX_SIZE] __attribute__((aligned(16)));
 
 /*
+ * A FAT of 512-byte sectors on larger blocks (an El Torito image on a CD-ROM, made by mkfs.fat
+ * on a file) is read through a 512-byte view of the disk, kept for the handle's lifetime.
+ */
+static EFI_STATUS small_sector_filesystem_install(struct disk *disk, struct volume *v,
+						  EFI_LBA first, UINT64 count)
+{
+	struct block_view *view = pool_alloc(EfiBootServicesData, sizeof(*view));
+	UINT32 ratio = disk->block->block_size / 512;
+	EFI_STATUS status;
+
+	if (!view)
+		return EFI_OUT_OF_RESOURCES;
+	status = block_view_init(view, disk->block, 512);
+	if (!EFI_ERROR(status))
+		status = filesystem_install(v->handle, &view->dev, first * ratio, count * ratio,
+					    &v->fs);
+	if (EFI_ERROR(status))
+		pool_free(view);
+	return status;
+}
+
+/*
  * One child of parent for blocks [first, first + count) under parent's path plus node, with
  * PartitionInfo, the ESP's type GUID as a protocol (EDK2 tags it so; loaders look) and, for a FAT
  * one, a file system.
@@ -50,6 +72,8 @@ static EFI_STATUS child_install(struct disk *disk, struct volume *parent,
 		handle_install(&v->handle, &system_part_guid, NULL);
 	/* Any FAT partition gets a file system; anything else is not ours to read. */
 	status = filesystem_install(v->handle, disk->block, first, count, &v->fs);
+	if (status == EFI_UNSUPPORTED && disk->block->block_size > 512)
+		status = small_sector_filesystem_install(disk, v, first, count);
 	if (EFI_ERROR(status) && status != EFI_UNSUPPORTED)
 		log_debug("partition %u: no FAT file system (%s)", number,
 			  efi_status_name(status));

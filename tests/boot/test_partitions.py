@@ -171,3 +171,37 @@ def test_hybrid_iso_on_a_disk_boots_beside_a_stages_disk(tmp_path, qemu):
     assert "disk: boot disk 00:06.0 (virtio-blk" in out, run.log()
     assert "boot: starting \\EFI\\BOOT\\BOOTX64.EFI" in out, run.log()
     assert "ExitBootServices: handing over to the OS" in out, run.log()
+
+
+def test_hybrid_iso_on_a_scsi_cd_boots_its_el_torito_image(tmp_path, qemu):
+    """The same ISO in a virtio-scsi CD-ROM (2048-byte blocks), the stages on a virtio-blk disk:
+    stage0 reads the CD's El Torito image (no /STRATA) and passes it over; stage1 makes the
+    image a CDROM() child whose FAT of 512-byte sectors it reads, and the UKI boots from it."""
+    iso, stages = hybrid_iso(tmp_path), stages_disk(tmp_path)
+    extra = ["-cpu", "max", "-device", "virtio-scsi-pci,id=scsi0,addr=5",
+             "-drive", f"if=none,id=cd,format=raw,media=cdrom,readonly=on,file={iso}",
+             "-device", "scsi-cd,drive=cd,bus=scsi0.0,scsi-id=0,lun=0"]
+    run = qemu(stages, memory="512", extra=extra, virtio="addr=6")
+    assert run.wait_for("STRATA-DONE", LINUX_TIMEOUT), run.log()
+    out = run.output
+    assert "disk: warning: 00:05.0 scsi 0:0: El Torito entry 0 has no /STRATA directory" in out, \
+        run.log()
+    assert "disk: boot disk 00:06.0 (virtio-blk" in out, run.log()
+    assert "boot: starting \\EFI\\BOOT\\BOOTX64.EFI" in out, run.log()
+    assert "ExitBootServices: handing over to the OS" in out, run.log()
+
+
+def test_stages_in_the_el_torito_image_of_a_cd(tmp_path, qemu, probe_image):
+    """The stages inside a CD's El Torito image (a FAT of 512-byte sectors on 2048-byte blocks):
+    stage0 reads stage1 through its 512-byte view and hands over the image's CD blocks."""
+    tree = tmp_path / "tree"
+    (tree / "boot").mkdir(parents=True)
+    fat_image(tree / "boot" / "efi.img", 4096, "CDEFI", {"/STRATA/STAGE1.BIN": probe_image},
+              fat="12")
+    iso = tmp_path / "stages.iso"
+    subprocess.run(["xorriso", "-as", "mkisofs", "-quiet", "-o", str(iso), "-e", "boot/efi.img",
+                    "-no-emul-boot", str(tree)], check=True, capture_output=True)
+    extra = ["-device", "virtio-scsi-pci,id=scsi0,addr=5"]
+    out = boot_to_probe(qemu, iso, extra=extra, disk_device="scsi-cd,bus=scsi0.0,scsi-id=0")
+    assert "ESP is El Torito partition 0, FAT12" in out, out
+    assert "probe: boot disk pci 00:05.0" in out, out
