@@ -1,12 +1,15 @@
 # SPDX-License-Identifier: MIT
 """Partitions and media: MBR disks (primary and logical ESPs), several ESPs on one disk, a GPT of
 4096 entries, and a hybrid ISO made with xorriso beside a stages-only disk from mkimage."""
+import re
+import shutil
 import struct
 import subprocess
 
 import pytest
 from conftest import BUILD, ESP_START, SECTOR, build_disk
-from qemu_harness import fat_image, write_at
+from qemu_harness import QemuRun, fat_image, ovmf_command, write_at
+from test_stage1_storage import DONE, storage_app, storage_disk  # noqa: F401
 from test_stage0 import BOOT_TIMEOUT, boot_to_probe
 
 APPS = BUILD / "efi-apps"
@@ -128,16 +131,16 @@ def uki():
     return path
 
 
-def hybrid_iso(tmp_path):
-    """A distribution-style hybrid ISO from xorriso, knowing nothing of Strata: the Debian UKI as
-    \\EFI\\BOOT\\BOOTX64.EFI in a FAT image that is the El Torito EFI entry, an isohybrid MBR
-    (blank boot code) with a 0xEF partition over that image, and xorriso's GPT beside it."""
-    kernel = uki()
+def hybrid_iso(tmp_path, kernel=None):
+    """A distribution-style hybrid ISO from xorriso, knowing nothing of Strata: the Debian UKI (or
+    kernel) as \\EFI\\BOOT\\BOOTX64.EFI in a FAT image that is the El Torito EFI entry, an
+    isohybrid MBR (blank boot code) with a 0xEF partition over that image, xorriso's GPT beside it."""
+    kernel = kernel or uki()
     tree = tmp_path / "tree"
     (tree / "boot").mkdir(parents=True)
     sectors = (kernel.stat().st_size // SECTOR + 8192) // 64 * 64
     fat_image(tree / "boot" / "efi.img", sectors, "ISOEFI",
-              {"/EFI/BOOT/BOOTX64.EFI": kernel}, fat="16")
+              {"/EFI/BOOT/BOOTX64.EFI": kernel}, fat="16" if sectors > 65536 else "12")
     (tree / "README.TXT").write_text("an installer that knows nothing of Strata\n")
     mbr = tmp_path / "isohdpfx.bin"
     mbr.write_bytes(bytes(432))
@@ -205,3 +208,58 @@ def test_stages_in_the_el_torito_image_of_a_cd(tmp_path, qemu, probe_image):
     out = boot_to_probe(qemu, iso, extra=extra, disk_device="scsi-cd,bus=scsi0.0,scsi-id=0")
     assert "ESP is El Torito partition 0, FAT12" in out, out
     assert "probe: boot disk pci 00:05.0" in out, out
+
+
+def test_mbr_and_el_torito_handles_as_ovmf_makes_them(tmp_path, qemu, storage_app):
+    """The storage app lists every BlockIo handle under Strata and under OVMF (the reference) for
+    an MBR disk (an extended partition with two logical ones) and a hybrid ISO on a disk: the same
+    HD(n,MBR,0xSIG,...) paths, nested for logical partitions, the same CDROM() path for the El
+    Torito image, with the same sizes, partition flags and file systems."""
+    from qemu_harness import OVMF_CODE, OVMF_VARS
+    if not OVMF_CODE.exists():
+        pytest.skip(f"{OVMF_CODE} missing (Debian package ovmf)")
+    disk = storage_disk(tmp_path, storage_app)
+    mbr, _ = mbr_disk(tmp_path / "mbr.img", {"/README.TXT": b"logical ESP\n"}, logical=True)
+    iso = hybrid_iso(tmp_path, APPS / "hello.efi")
+
+    def extra(bootindex):
+        return ["-drive", f"if=none,id=mbr,format=raw,file={mbr}",
+                "-device", "virtio-blk-pci,drive=mbr,addr=5" + (",bootindex=2" if bootindex else ""),
+                "-drive", f"if=none,id=iso,format=raw,readonly=on,file={iso}",
+                "-device", "virtio-blk-pci,drive=iso,addr=6" + (",bootindex=3" if bootindex else "")]
+
+    def lines(out):
+        return sorted(line.strip() for line in out.splitlines()
+                      if line.startswith("STORAGE: blockio") and
+                      ("Pci(0x5,0x0)" in line or "Pci(0x6,0x0)" in line))
+
+    run = qemu(disk, memory="512", extra=extra(False))
+    assert run.wait_for(DONE, BOOT_TIMEOUT * 2), run.log()
+    strata = lines(run.output)
+    run.kill()
+    vars_copy = tmp_path / "vars.fd"
+    shutil.copy(OVMF_VARS, vars_copy)
+    ref = QemuRun(ovmf_command(disk, vars_copy) + extra(True))
+    try:
+        assert ref.wait_for(DONE, 180), ref.log()
+        ovmf = lines(ref.output)
+    finally:
+        ref.kill()
+    assert any("/HD(1,MBR,0x5354524D," in line for line in strata), strata
+    assert any("/HD(2,MBR,0x00000000," in line for line in strata), strata
+    assert any("/CDROM(0x0," in line for line in strata), strata
+    report = "Strata:\n  %s\nOVMF:\n  %s" % ("\n  ".join(strata), "\n  ".join(ovmf))
+    # One known difference: EDK2 (Debian 12's OVMF) scales El Torito's sector count, which is in
+    # 512-byte units, by 2048 / BlockSize, so its CDROM() child is 4 times the image and reaches
+    # past the end of the medium. Strata keeps the image's size; the rest must be the same.
+    cd_strata = [line for line in strata if "/CDROM(" in line]
+    cd_ovmf = [line for line in ovmf if "/CDROM(" in line]
+    assert len(cd_strata) == len(cd_ovmf) == 1, report
+    ours = re.search(r"CDROM\((0x[0-9A-F]+),(0x[0-9A-F]+),(0x[0-9A-F]+)\) blocks=(\d+)", cd_strata[0])
+    theirs = re.search(r"CDROM\((0x[0-9A-F]+),(0x[0-9A-F]+),(0x[0-9A-F]+)\)", cd_ovmf[0])
+    assert ours.groups()[:2] == theirs.groups()[:2], report
+    image_blocks = (tmp_path / "tree" / "boot" / "efi.img").stat().st_size // SECTOR
+    assert int(ours.group(3), 16) == int(ours.group(4)) == image_blocks, report
+    assert int(theirs.group(3), 16) == 4 * image_blocks, report
+    assert [line for line in strata if line not in cd_strata] == \
+        [line for line in ovmf if line not in cd_ovmf], report
