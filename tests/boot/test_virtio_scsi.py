@@ -133,3 +133,41 @@ def test_selftest_block_io_cases_pass_on_virtio_scsi(tmp_path, qemu):
     for area in ("filesystem.", "block_io.", "images.load_from_file_path", "images.missing_file"):
         assert f"PASS {area}" in out, run_.log()
         assert f"FAIL {area}" not in out, run_.log()
+
+
+def test_ovmf_names_virtio_scsi_units_as_strata_does(tmp_path, storage_app):
+    """The reference: OVMF lists the scratch disk, the 4096-byte disk and the CD of the test
+    above with the same Scsi() texts, block sizes and read-only flags. OVMF connects only the
+    devices QEMU's bootorder names, hence a bootindex on each unit."""
+    import shutil
+    import sys
+    from pathlib import Path
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "efi-apps"))
+    from ovmf_boot import OVMF_CODE, OVMF_VARS, QemuRun, ovmf_command
+    if not OVMF_CODE.exists():
+        pytest.skip(f"{OVMF_CODE} missing (Debian package ovmf)")
+    disk = storage_disk(tmp_path, storage_app)
+    rw, big, cd = tmp_path / "scratch.img", tmp_path / "4k.img", iso(tmp_path)
+    rw.write_bytes(bytes(SCRATCH_BLOCKS * SECTOR))
+    big.write_bytes(bytes(1024 * 4096))
+    cd_blocks = cd.stat().st_size // 2048
+    vars_copy = tmp_path / "vars.fd"
+    shutil.copy(OVMF_VARS, vars_copy)
+    run_ = QemuRun(ovmf_command(disk, vars_copy) + hba() + [
+        "-drive", f"if=none,id=scratch,format=raw,file={rw}",
+        "-device", "scsi-hd,drive=scratch,bus=scsi0.0,scsi-id=1,lun=0,bootindex=2",
+        "-drive", f"if=none,id=big,format=raw,file={big}",
+        "-device", "scsi-hd,drive=big,bus=scsi0.0,scsi-id=1,lun=5,logical_block_size=4096,"
+                   "physical_block_size=4096,bootindex=3",
+        "-drive", f"if=none,id=cd,format=raw,media=cdrom,readonly=on,file={cd}",
+        "-device", "scsi-cd,drive=cd,bus=scsi0.0,scsi-id=2,lun=0,bootindex=4"])
+    try:
+        assert run_.wait_for("STORAGE-TEST-DONE", 180), run_.log()
+        out = run_.output
+    finally:
+        run_.kill()
+    for line in (f"STORAGE: blockio {ROOT}/Scsi(0x1,0x0) blocks=2048 bs=512 part=0 ro=0",
+                 f"STORAGE: blockio {ROOT}/Scsi(0x1,0x5) blocks=1024 bs=4096 part=0 ro=0",
+                 f"STORAGE: blockio {ROOT}/Scsi(0x2,0x0) blocks={cd_blocks} bs=2048 part=0 "
+                 "ro=1"):
+        assert line in out, run_log(out)
