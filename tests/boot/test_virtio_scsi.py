@@ -7,8 +7,8 @@ import subprocess
 import pytest
 from conftest import BUILD, build_disk
 from test_stage0 import boot_to_probe
-from test_stage1_storage import (APPS, BOOT_TIMEOUT, SCRATCH_BLOCKS, SECTOR, hd, run_log,  # noqa: F401
-                                 storage_app, storage_disk)
+from test_stage1_storage import (APPS, BOOT_TIMEOUT, READONLY_BLOCKS, SCRATCH_BLOCKS,  # noqa: F401
+                                 SECTOR, hd, run_log, storage_app, storage_disk)
 
 LINUX_TIMEOUT = 300
 ROOT = "PciRoot(0x0)/Pci(0x5,0x0)"
@@ -68,14 +68,18 @@ def iso(tmp_path, blocks_of_data=300):
 def test_stage1_block_io_on_every_unit(tmp_path, qemu, storage_app, transport):
     """stage1 on one HBA with the storage disk (0:0, booted), a 1 MiB scratch disk written
     through BlockIo, DiskIo and BlockIo2 and flushed (1:0), a 4096-byte-block disk (1:5) and a
-    CD-ROM with an xorriso ISO (2:0): each with OVMF's Scsi(target,lun) node; the CD read-only,
+    CD-ROM with an xorriso ISO (2:0) and a `readonly=on` disk, refused writes (3:0): each with OVMF's Scsi(target,lun) node; the CD read-only,
     removable, with 2048-byte blocks; an empty CD drive (4:0) is named and passed over."""
     disk = storage_disk(tmp_path, storage_app)
     rw, big, cd = tmp_path / "scratch.img", tmp_path / "4k.img", iso(tmp_path)
     rw.write_bytes(bytes(SCRATCH_BLOCKS * SECTOR))
     big.write_bytes(bytes(1024 * 4096))
+    ro = tmp_path / "ro.img"
+    ro.write_bytes(bytes(READONLY_BLOCKS * SECTOR))
     cd_blocks = cd.stat().st_size // 2048
     extra = hba(transport) + [
+        "-drive", f"if=none,id=ro,format=raw,readonly=on,file={ro}",
+        "-device", "scsi-hd,drive=ro,bus=scsi0.0,scsi-id=3,lun=0",
         "-drive", f"if=none,id=scratch,format=raw,file={rw}",
         "-device", "scsi-hd,drive=scratch,bus=scsi0.0,scsi-id=1,lun=0",
         "-drive", f"if=none,id=big,format=raw,file={big}",
@@ -96,6 +100,9 @@ def test_stage1_block_io_on_every_unit(tmp_path, qemu, storage_app, transport):
         f"STORAGE: blockio {ROOT}/Scsi(0x1,0x5) blocks=1024 bs=4096 part=0 ro=0 diskio=1 fs=0",
         f"STORAGE: blockio {ROOT}/Scsi(0x2,0x0) blocks={cd_blocks} bs=2048 part=0 ro=1 "
         "diskio=1 fs=0",
+        f"STORAGE: blockio {ROOT}/Scsi(0x3,0x0) blocks={READONLY_BLOCKS} bs=512 part=0 ro=1 "
+        "diskio=1 fs=0",
+        "STORAGE: readonly-write Write Protected",
         "STORAGE: write-blocks Success",
         "STORAGE: read-back Success same=1",
         "STORAGE: write-disk Success",
