@@ -51,6 +51,21 @@ def test_stages_on_a_later_target_and_lun(tmp_path, qemu, probe_image):
     assert "probe: boot disk pci 00:05.0 virtio-scsi, ESP partition 1" in out, out
 
 
+def test_bootindex_chooses_between_two_units_of_one_hba(tmp_path, qemu, probe_image):
+    """Both units bootable: the bootorder line `.../scsi@5/channel@0/disk@T,L` names one unit,
+    so bootindex decides even against target order."""
+    first = build_disk(tmp_path / "first.img", {"/STRATA/STAGE1.BIN": probe_image})
+    disk = build_disk(tmp_path / "disk.img", {"/STRATA/STAGE1.BIN": probe_image})
+    for first_index, second_index, expected in ((2, 1, "1:0"), (1, 2, "0:0")):
+        extra = hba() + ["-drive", f"if=none,id=first,format=raw,file={first}",
+                         "-device", f"scsi-hd,drive=first,bus=scsi0.0,scsi-id=0,"
+                                    f"bootindex={first_index}"]
+        out = boot_to_probe(qemu, disk, extra=extra,
+                            disk_device=f"scsi-hd,bus=scsi0.0,scsi-id=1,bootindex={second_index}")
+        assert f"disk: boot disk 00:05.0 scsi {expected} (virtio-scsi, 64 MiB, bootindex)" in out, \
+            out
+
+
 def iso(tmp_path, blocks_of_data=300):
     """An ISO 9660 image made by xorriso, with a file large enough to read past the first MiB."""
     root = tmp_path / "iso"
