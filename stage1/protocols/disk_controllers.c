@@ -168,10 +168,16 @@ static EFI_DEVICE_PATH_PROTOCOL *sata_device_path(struct pci_address a, UINT8 po
 	return device_path_alloc_pci_child(a, &sata.Header);
 }
 
+/*
+ * The device on an AHCI port: a SATA disk, or an ATAPI CD-ROM (read-only, 2048-byte blocks,
+ * through PACKET commands; the signature may show only once the port runs). Both are named
+ * Sata(port,0xFFFF,0) as OVMF names them.
+ */
 static EFI_STATUS ahci_port_add(struct ahci_hba *hba, UINT8 port)
 {
 	struct pci_address a = hba->pci;
 	struct disk *disk = pool_zalloc(sizeof(*disk));
+	BOOLEAN packet = FALSE;
 	void *memory;
 	EFI_STATUS status;
 
@@ -189,64 +195,39 @@ static EFI_STATUS ahci_port_add(struct ahci_hba *hba, UINT8 port)
 		goto err_free;
 	}
 	status = ahci_disk_init(&disk->ahci, hba, port, memory);
-	if (EFI_ERROR(status))
-		goto err_pages;
-	disk->block = &disk->ahci.block;
-	status = disk_register(disk, sata_device_path(a, port), "AHCI SATA disk");
-	if (EFI_ERROR(status))
-		goto err_shutdown;
-	log_debug("%s: %s, serial %s", disk->name, disk->ahci.id.model, disk->ahci.id.serial);
-	return EFI_SUCCESS;
-
-err_shutdown:
-	ahci_disk_shutdown(&disk->ahci);
-err_pages:
-	memory_free_pages((UINTN)memory, (AHCI_PORT_MEMORY + 4095) / 4096);
-err_free:
-	pool_free(disk);
-	return status;
-}
-
-/* An ATAPI CD-ROM on an AHCI port: read-only, 2048-byte blocks, Sata(port,0xFFFF,0) as OVMF. */
-static EFI_STATUS ahci_atapi_add(struct ahci_hba *hba, UINT8 port)
-{
-	struct pci_address a = hba->pci;
-	struct disk *disk = pool_zalloc(sizeof(*disk));
-	void *memory;
-	EFI_STATUS status;
-
-	if (!disk)
-		return log_error_status(EFI_OUT_OF_RESOURCES, "disk state");
-	*disk = (struct disk){
-		.pci = a, .port = port, .transport = HANDOFF_DISK_AHCI,
-		.write = scsi_write, .flush = scsi_flush,
-	};
-	snprintf(disk->name, sizeof(disk->name), "%02x:%02x.%x port %u", a.bus, a.device,
-		 a.function, port);
-	memory = device_memory(AHCI_PORT_MEMORY);
-	if (!memory) {
-		status = log_error_status(EFI_OUT_OF_RESOURCES, "%s: port memory", disk->name);
-		goto err_free;
+	if (status == EFI_UNSUPPORTED && ahci_port_probe(hba, port) == AHCI_DEVICE_ATAPI) {
+		packet = TRUE;
+		status = ahci_atapi_init(&disk->atapi, hba, port, memory);
+		if (status == EFI_NO_MEDIA)
+			log_info("%s: ATAPI %s, no medium", disk->name,
+				 disk->atapi.disk.inquiry.product);
+		else if (EFI_ERROR(status))
+			log_error_status(status, "%s: ATAPI device not usable", disk->name);
 	}
-	status = ahci_atapi_init(&disk->atapi, hba, port, memory);
-	if (status == EFI_NO_MEDIA)
-		log_info("%s: ATAPI %s, no medium", disk->name, disk->atapi.disk.inquiry.product);
-	else if (EFI_ERROR(status))
-		log_error_status(status, "%s: ATAPI device not usable", disk->name);
 	if (EFI_ERROR(status))
 		goto err_pages;
-	disk->block = &disk->atapi.disk.block;
-	disk->read_only = disk->atapi.disk.read_only;
-	disk->removable = TRUE;
+	if (packet) {
+		disk->block = &disk->atapi.disk.block;
+		disk->read_only = disk->atapi.disk.read_only;
+		disk->removable = TRUE;
+		disk->write = scsi_write;
+		disk->flush = scsi_flush;
+	} else {
+		disk->block = &disk->ahci.block;
+	}
 	status = disk_register(disk, sata_device_path(a, port),
-			       disk->atapi.disk.inquiry.type == SCSI_TYPE_CDROM ? "ATAPI CD-ROM"
-										: "ATAPI disk");
+			       !packet ? "AHCI SATA disk"
+			       : disk->atapi.disk.inquiry.type == SCSI_TYPE_CDROM ? "ATAPI CD-ROM"
+										  : "ATAPI disk");
 	if (EFI_ERROR(status))
 		goto err_shutdown;
+	if (!packet)
+		log_debug("%s: %s, serial %s", disk->name, disk->ahci.id.model,
+			  disk->ahci.id.serial);
 	return EFI_SUCCESS;
 
 err_shutdown:
-	ahci_disk_shutdown(&disk->atapi.port);
+	ahci_disk_shutdown(packet ? &disk->atapi.port : &disk->ahci);
 err_pages:
 	memory_free_pages((UINTN)memory, (AHCI_PORT_MEMORY + 4095) / 4096);
 err_free:
@@ -265,12 +246,8 @@ static void ahci_add(struct pci_address a)
 	for (UINT8 port = 0; port < AHCI_MAX_PORTS; port++) {
 		enum ahci_device_kind kind = ahci_port_probe(hba, port);
 
-		/* After the HBA reset a packet device may show its signature only once started. */
-		if (kind == AHCI_DEVICE_ATA && ahci_port_add(hba, port) == EFI_UNSUPPORTED &&
-		    ahci_port_probe(hba, port) == AHCI_DEVICE_ATAPI)
-			kind = AHCI_DEVICE_ATAPI;
-		if (kind == AHCI_DEVICE_ATAPI)
-			ahci_atapi_add(hba, port);
+		if (kind == AHCI_DEVICE_ATA || kind == AHCI_DEVICE_ATAPI)
+			ahci_port_add(hba, port);
 	}
 }
 

@@ -7,8 +7,9 @@ import subprocess
 import pytest
 from conftest import BUILD, build_disk
 from test_stage0 import boot_to_probe
-from test_stage1_storage import (APPS, BOOT_TIMEOUT, READONLY_BLOCKS, SCRATCH_BLOCKS,  # noqa: F401
-                                 SECTOR, hd, run_log, storage_app, storage_disk)
+from test_stage1_storage import (BOOT_TIMEOUT, READONLY_BLOCKS, SCRATCH_BLOCKS,  # noqa: F401
+                                 SECTOR, assert_selftest_storage_cases_pass, hd, run_log,
+                                 selftest_disk, storage_app, storage_disk)
 
 LINUX_TIMEOUT = 300
 ROOT = "PciRoot(0x0)/Pci(0x5,0x0)"
@@ -139,22 +140,9 @@ def test_stage1_block_io_on_every_unit(tmp_path, qemu, storage_app, transport):
 
 def test_selftest_block_io_cases_pass_on_virtio_scsi(tmp_path, qemu):
     """The self-test's file system and BlockIo cases on a virtio-scsi boot disk."""
-    pattern = bytes((i * 31 + (i >> 8)) & 0xFF for i in range(20000))
-    disk = build_disk(tmp_path / "disk.img", {
-        "/STRATA/STAGE1.BIN": BUILD / "stage1.bin",
-        "/STRATA/RUNTIME.BIN": BUILD / "runtime.bin",
-        "/EFI/BOOT/BOOTX64.EFI": APPS / "selftest.efi",
-        "/selftest/child.efi": APPS / "selftest-child.efi",
-        "/selftest/A long file name for the self-test.txt":
-            b"Strata self-test: long file name fixture.\n",
-        "/selftest/subdir/pattern.bin": pattern,
-    })
-    run_ = qemu(disk, memory="512", extra=hba(), disk_device="scsi-hd,bus=scsi0.0")
-    assert run_.wait_for(" failed", BOOT_TIMEOUT), run_.log()
-    out = run_.output
-    for area in ("filesystem.", "block_io.", "images.load_from_file_path", "images.missing_file"):
-        assert f"PASS {area}" in out, run_.log()
-        assert f"FAIL {area}" not in out, run_.log()
+    run_ = qemu(selftest_disk(tmp_path), memory="512", extra=hba(),
+                disk_device="scsi-hd,bus=scsi0.0")
+    assert_selftest_storage_cases_pass(run_)
 
 
 def test_ovmf_names_virtio_scsi_units_as_strata_does(tmp_path, storage_app):
