@@ -34,6 +34,7 @@ struct disk {
 		struct ahci_disk ahci;
 		struct nvme_namespace nvme;	/* its controller is shared */
 		struct scsi_disk scsi;		/* a virtio-scsi unit; its HBA is shared */
+		struct ahci_atapi atapi;	/* an ATAPI device on an AHCI port */
 	};
 };
 

@@ -67,14 +67,15 @@ static EFI_STATUS nvme_flush(struct disk *disk)
 	return nvme_namespace_flush(&disk->nvme);
 }
 
+/* A SCSI unit on any transport: disk->block is its scsi_disk's. */
 static EFI_STATUS scsi_write(struct disk *disk, EFI_LBA lba, UINTN count, const void *buf)
 {
-	return block_write(&disk->scsi.block, lba, count, buf);
+	return block_write(disk->block, lba, count, buf);
 }
 
 static EFI_STATUS scsi_flush(struct disk *disk)
 {
-	return scsi_disk_flush(&disk->scsi);
+	return scsi_disk_flush(container_of(disk->block, struct scsi_disk, block));
 }
 
 static void disk_shutdown(struct disk *disk)
@@ -84,6 +85,8 @@ static void disk_shutdown(struct disk *disk)
 						  transport));	/* once a unit: a reset again */
 	else if (disk->transport == HANDOFF_DISK_NVME)
 		nvme_controller_shutdown(disk->nvme.ctrl);	/* once for all its namespaces */
+	else if (disk->transport == HANDOFF_DISK_AHCI && disk->block == &disk->atapi.disk.block)
+		ahci_disk_shutdown(&disk->atapi.port);
 	else if (disk->transport == HANDOFF_DISK_AHCI)
 		ahci_disk_shutdown(&disk->ahci);
 	else
@@ -165,10 +168,16 @@ static EFI_DEVICE_PATH_PROTOCOL *sata_device_path(struct pci_address a, UINT8 po
 	return device_path_alloc_pci_child(a, &sata.Header);
 }
 
+/*
+ * The device on an AHCI port: a SATA disk, or an ATAPI CD-ROM (read-only, 2048-byte blocks,
+ * through PACKET commands; the signature may show only once the port runs). Both are named
+ * Sata(port,0xFFFF,0) as OVMF names them.
+ */
 static EFI_STATUS ahci_port_add(struct ahci_hba *hba, UINT8 port)
 {
 	struct pci_address a = hba->pci;
 	struct disk *disk = pool_zalloc(sizeof(*disk));
+	BOOLEAN packet = FALSE;
 	void *memory;
 	EFI_STATUS status;
 
@@ -186,17 +195,39 @@ static EFI_STATUS ahci_port_add(struct ahci_hba *hba, UINT8 port)
 		goto err_free;
 	}
 	status = ahci_disk_init(&disk->ahci, hba, port, memory);
+	if (status == EFI_UNSUPPORTED && ahci_port_probe(hba, port) == AHCI_DEVICE_ATAPI) {
+		packet = TRUE;
+		status = ahci_atapi_init(&disk->atapi, hba, port, memory);
+		if (status == EFI_NO_MEDIA)
+			log_info("%s: ATAPI %s, no medium", disk->name,
+				 disk->atapi.disk.inquiry.product);
+		else if (EFI_ERROR(status))
+			log_error_status(status, "%s: ATAPI device not usable", disk->name);
+	}
 	if (EFI_ERROR(status))
 		goto err_pages;
-	disk->block = &disk->ahci.block;
-	status = disk_register(disk, sata_device_path(a, port), "AHCI SATA disk");
+	if (packet) {
+		disk->block = &disk->atapi.disk.block;
+		disk->read_only = disk->atapi.disk.read_only;
+		disk->removable = TRUE;
+		disk->write = scsi_write;
+		disk->flush = scsi_flush;
+	} else {
+		disk->block = &disk->ahci.block;
+	}
+	status = disk_register(disk, sata_device_path(a, port),
+			       !packet ? "AHCI SATA disk"
+			       : disk->atapi.disk.inquiry.type == SCSI_TYPE_CDROM ? "ATAPI CD-ROM"
+										  : "ATAPI disk");
 	if (EFI_ERROR(status))
 		goto err_shutdown;
-	log_debug("%s: %s, serial %s", disk->name, disk->ahci.id.model, disk->ahci.id.serial);
+	if (!packet)
+		log_debug("%s: %s, serial %s", disk->name, disk->ahci.id.model,
+			  disk->ahci.id.serial);
 	return EFI_SUCCESS;
 
 err_shutdown:
-	ahci_disk_shutdown(&disk->ahci);
+	ahci_disk_shutdown(packet ? &disk->atapi.port : &disk->ahci);
 err_pages:
 	memory_free_pages((UINTN)memory, (AHCI_PORT_MEMORY + 4095) / 4096);
 err_free:
@@ -215,11 +246,8 @@ static void ahci_add(struct pci_address a)
 	for (UINT8 port = 0; port < AHCI_MAX_PORTS; port++) {
 		enum ahci_device_kind kind = ahci_port_probe(hba, port);
 
-		if (kind == AHCI_DEVICE_ATA)
+		if (kind == AHCI_DEVICE_ATA || kind == AHCI_DEVICE_ATAPI)
 			ahci_port_add(hba, port);
-		else if (kind == AHCI_DEVICE_ATAPI)
-			log_info("%02x:%02x.%x port %u: ATAPI CD-ROM, not supported yet", a.bus,
-				 a.device, a.function, port);
 	}
 }
 
@@ -330,6 +358,7 @@ static EFI_STATUS scsi_unit_add(struct scsi_transport *t, struct pci_address a, 
 		log_error_status(status, "%s: unit not usable", disk->name);
 	if (EFI_ERROR(status))
 		goto err_free;
+	scsi_disk_check_write_protect(&disk->scsi);
 	disk->block = &disk->scsi.block;
 	disk->read_only = disk->scsi.read_only;
 	disk->removable = disk->scsi.removable || disk->scsi.inquiry.type == SCSI_TYPE_CDROM;
