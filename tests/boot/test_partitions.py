@@ -263,3 +263,15 @@ def test_mbr_and_el_torito_handles_as_ovmf_makes_them(tmp_path, qemu, storage_ap
     assert int(theirs.group(3), 16) == 4 * image_blocks, report
     assert [line for line in strata if line not in cd_strata] == \
         [line for line in ovmf if line not in cd_ovmf], report
+
+
+def test_hybrid_iso_on_an_ahci_cdrom_boots_its_el_torito_image(tmp_path, qemu):
+    """The ISO as `-cdrom` on q35 (an ATAPI drive on the ICH9 AHCI, 2048-byte blocks), the stages
+    on a virtio-blk disk: stage1 boots the UKI from the CD's El Torito image."""
+    iso, stages = hybrid_iso(tmp_path), stages_disk(tmp_path)
+    run = qemu(stages, memory="512", extra=["-cpu", "max", "-cdrom", str(iso)], virtio="addr=6")
+    assert run.wait_for("STRATA-DONE", LINUX_TIMEOUT), run.log()
+    out = run.output
+    assert "disk: boot disk 00:06.0 (virtio-blk" in out, run.log()
+    assert "boot: starting \\EFI\\BOOT\\BOOTX64.EFI" in out, run.log()
+    assert "ExitBootServices: handing over to the OS" in out, run.log()
