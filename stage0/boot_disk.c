@@ -259,7 +259,7 @@ struct esp {
 	const char *table;	/* for the log: "" (GPT) or "MBR " */
 };
 
-/* A CD's El Torito image seen in 512-byte sectors, as its FAT is made; stage1 is read through it. */
+/* A CD's El Torito image in 512-byte sectors, as its FAT is made; stage1 is read through it. */
 static struct block_view cd_view;
 
 /* Mount one ESP and ask accept whether its /STRATA holds usable stages. */
@@ -378,7 +378,7 @@ static EFI_STATUS mbr_try(struct handoff *h, struct boot_disk *disk, const char 
 	return EFI_NOT_FOUND;
 }
 
-/* The GPT's ESPs; without a GPT, the El Torito image, else the MBR's EFI partitions (EDK2's order). */
+/* The GPT's ESPs; without one, the El Torito image, else the MBR's EFI partitions (EDK2's order). */
 static EFI_STATUS disk_try(struct handoff *h, struct boot_disk *disk, const char *name,
 			   boot_disk_accept_fn accept, struct gpt_disk *gpt, struct esp *ret_esp)
 {

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* El Torito reader: volume descriptors, boot record, catalog, the EFI entry's image and its size. */
+/* El Torito reader: volume descriptors, boot record, catalog, the EFI entry's image, its size. */
 #include "lib/storage/eltorito.h"
 #include "lib/string.h"
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* El Torito boot catalogs on ISO 9660 media: the EFI boot image (El Torito 1.0, UEFI 2.10 §13.3.2). */
+/* El Torito boot catalogs on ISO 9660 media: the EFI boot image (El Torito 1.0, UEFI 2.10 §13.3). */
 #pragma once
 
 #include "include/efi/types.h"
@@ -12,7 +12,7 @@
 
 /* The EFI boot image of a catalog, in the device's blocks. */
 struct eltorito_image {
-	UINT32 boot_entry;	/* CDROM() BootEntry: 0 the default entry, then bootable ones 1, 2... */
+	UINT32 boot_entry;	/* CDROM() BootEntry: 0 the default entry, later bootable ones 1... */
 	UINT32 load_rba;	/* first 2048-byte sector, as stored */
 	UINT16 sector_count;	/* 512-byte sectors, as stored; 0 or 1 means "see the image" */
 	UINT8 media_type;	/* 0 no emulation, 1-3 diskettes, 4 hard disk */

@@ -350,7 +350,8 @@ EFI_STATUS gpt_build(const struct gpt_layout *layout, const struct gpt_entry *pa
 	UINT32 entries_crc;
 
 	if (!block_size_ok(layout->block_size) || layout->entry_count == 0 ||
-	    layout->entry_count > GPT_MAX_ENTRY_ARRAY / sizeof(struct gpt_entry) || part_count > layout->entry_count)
+	    layout->entry_count > GPT_MAX_ENTRY_ARRAY / sizeof(struct gpt_entry) ||
+	    part_count > layout->entry_count)
 		return EFI_INVALID_PARAMETER;
 	entry_blocks = gpt_entry_blocks(layout);
 	/* MBR, two headers, two entry arrays and at least one usable block. */

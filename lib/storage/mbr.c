@@ -58,7 +58,7 @@ EFI_STATUS mbr_read(struct block_device *dev, void *scratch, struct mbr_disk *re
 		if (!entry_used(e))
 			continue;
 		number++;
-		/* As EDK2's PartitionValidMbr: inside the disk, past the MBR, apart from the others. */
+		/* As EDK2's PartitionValidMbr: inside the disk, past the MBR, apart from others. */
 		if (e->start_lba == 0 || end > dev->block_count)
 			return EFI_VOLUME_CORRUPTED;
 		for (UINT32 j = 0; j < i; j++) {
@@ -153,7 +153,7 @@ EFI_STATUS mbr_next_partition(struct block_device *dev, const struct mbr_disk *d
 			.entry = *e,
 		};
 		if (cursor->primaries == disk->extended_number)
-			cursor->in_chain = TRUE;	/* ebr_offset 0: the extended's first block */
+			cursor->in_chain = TRUE; /* ebr_offset 0: the extended's first block */
 		return EFI_SUCCESS;
 	}
 	return next_logical(dev, disk, cursor, scratch, ret_part);

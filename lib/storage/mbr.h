@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Master Boot Record partition tables: primary, extended and logical partitions (UEFI 2.10 §5.2.1). */
+/* Master Boot Record partition tables: primary, extended and logical ones (UEFI 2.10 §5.2.1). */
 #pragma once
 
 #include "include/efi/types.h"
@@ -54,7 +54,7 @@ struct mbr_cursor {
 	UINT32 primary;		/* next primary entry index */
 	UINT32 primaries;	/* numbers given to primaries so far */
 	UINT32 logicals;	/* logical partitions returned so far */
-	EFI_LBA ebr_offset;	/* next EBR, from the start of the extended partition; 0 when done */
+	EFI_LBA ebr_offset;	/* next EBR, from the start of the extended partition */
 	BOOLEAN in_chain;
 };
 

@@ -40,7 +40,8 @@ static int make_isos(void **state)
 	    " && mkfs.fat u/big.img >/dev/null", dir);
 	run("cd %s && xorriso -as mkisofs -quiet -o bios.iso -b b/bios.bin -no-emul-boot"
 	    " -boot-load-size 4 -eltorito-alt-boot -e b/efi.img -no-emul-boot t 2>/dev/null", dir);
-	run("cd %s && xorriso -as mkisofs -quiet -o big.iso -e big.img -no-emul-boot u 2>/dev/null", dir);
+	run("cd %s && xorriso -as mkisofs -quiet -o big.iso -e big.img -no-emul-boot u"
+	    " 2>/dev/null", dir);
 	run("cd %s && xorriso -as mkisofs -quiet -o biosonly.iso -b b/bios.bin -no-emul-boot"
 	    " -boot-load-size 4 t 2>/dev/null", dir);
 	return 0;
