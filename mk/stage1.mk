@@ -8,7 +8,8 @@ STAGE1_CORE := stage1/core/memory.c stage1/core/paging.c stage1/core/pool.c \
 	stage1/core/system_table.c stage1/core/image.c stage1/core/exit_boot_services.c \
 	stage1/core/runtime.c stage1/core/exception.c stage1/core/debug_image.c
 STAGE1_PROTOCOLS := stage1/protocols/console.c stage1/protocols/device_path.c \
-	stage1/protocols/disk.c stage1/protocols/disk_controllers.c stage1/protocols/filesystem.c \
+	stage1/protocols/disk.c stage1/protocols/disk_controllers.c stage1/protocols/partitions.c \
+	stage1/protocols/filesystem.c \
 	stage1/protocols/file_write.c stage1/protocols/rng.c stage1/protocols/load_file2.c \
 	stage1/protocols/file_load.c stage1/protocols/gop.c \
 	stage1/protocols/text_gop.c stage1/protocols/console_splitter.c \

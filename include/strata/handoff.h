@@ -54,6 +54,7 @@ enum handoff_disk_controller {
 	HANDOFF_VIRTIO_MODERN = 2,
 	HANDOFF_DISK_AHCI = 3,	/* port is the HBA port number */
 	HANDOFF_DISK_NVME = 4,	/* port is the namespace ID */
+	HANDOFF_DISK_VIRTIO_SCSI = 6,	/* port is the target, lun the LUN */
 };
 
 struct handoff_boot_disk {
@@ -61,14 +62,14 @@ struct handoff_boot_disk {
 	UINT8 pci_device;
 	UINT8 pci_function;
 	UINT8 transport;	/* enum handoff_disk_controller */
-	UINT32 partition_number; /* 1-based GPT entry index of the ESP */
+	UINT32 partition_number; /* 1-based GPT entry index, or MBR number as in HD() */
 	UINT64 partition_first_lba;
 	UINT64 partition_last_lba;
-	EFI_GUID partition_guid; /* unique partition GUID of the ESP */
+	EFI_GUID partition_guid; /* unique partition GUID of the ESP; zero on MBR */
 	EFI_GUID disk_guid;
 	UINT32 block_size;
-	UINT16 port;		/* AHCI port, NVMe namespace ID; 0 for virtio-blk */
-	UINT16 reserved;
+	UINT16 port;		/* AHCI port, NVMe namespace ID, SCSI target; 0 for virtio-blk */
+	UINT16 lun;		/* SCSI LUN; 0 for the others */
 	UINT64 block_count;
 };
 

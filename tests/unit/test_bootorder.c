@@ -12,7 +12,8 @@
 static const char order[] = "/pci@i0cf8/pci8086,2922@1f,2/drive@1/disk@0\n"
 			    "/pci@i0cf8/scsi@6/disk@0,0\n"
 			    "/pci@i0cf8/pci-bridge@3/pci-bridge@4/scsi@0/disk@0,0\n"
-			    "/rom@genroms/linuxboot_dma.bin\n";
+			    "/rom@genroms/linuxboot_dma.bin\n"
+			    "/pci@i0cf8/scsi@7/channel@0/disk@3,2\n";
 
 static INT32 rank(struct bootorder_device dev)
 {
@@ -40,6 +41,21 @@ static void test_behind_bridges(void **state)
 	assert_int_equal(rank((struct bootorder_device){ 1, { { 0, 0 } }, -1 }), -1);
 }
 
+static void test_scsi_unit(void **state)
+{
+	struct bootorder_device dev = { 1, { { 7, 0 } }, -1, TRUE, 3, 2 };
+
+	assert_int_equal(rank(dev), 4);
+	/* Another target or LUN of the same HBA is not named; nor is the HBA's PCI path alone. */
+	dev.lun = 0;
+	assert_int_equal(rank(dev), -1);
+	dev = (struct bootorder_device){ 1, { { 7, 0 } }, -1, TRUE, 2, 2 };
+	assert_int_equal(rank(dev), -1);
+	/* A virtio-blk disk's "scsi@6/disk@0,0" has no channel: not a SCSI unit's line. */
+	dev = (struct bootorder_device){ 1, { { 6, 0 } }, -1, TRUE, 0, 0 };
+	assert_int_equal(rank(dev), -1);
+}
+
 static void test_empty_and_unterminated(void **state)
 {
 	struct bootorder_device dev = { 1, { { 6, 0 } }, -1 };
@@ -59,6 +75,7 @@ int main(void)
 		cmocka_unit_test(test_ahci_port),
 		cmocka_unit_test(test_virtio_disk),
 		cmocka_unit_test(test_behind_bridges),
+		cmocka_unit_test(test_scsi_unit),
 		cmocka_unit_test(test_empty_and_unterminated),
 	};
 
