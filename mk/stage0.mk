@@ -36,4 +36,4 @@ $(BUILD)/stage0.rom: $(BUILD)/stage0.elf
 	$(Q)size=$$(stat -c %s $@); if [ $$size -ne $(STAGE0_ROM_SIZE) ]; then \
 		echo "stage0.rom is $$size bytes, must be $(STAGE0_ROM_SIZE)"; rm -f $@; exit 1; fi
 	$(Q)used=$$(( $$(nm $< | awk '/ __rom_copy_size$$/ { print "0x" $$1 }') )); \
-		echo "  SIZE    stage0.rom: $$used of 61440 bytes of C code and data used"
+		echo "  SIZE    stage0.rom: $$used of 64512 bytes of C code and data used"
