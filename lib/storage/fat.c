@@ -250,12 +250,6 @@ UINT64 fat_cluster_lba(const struct fat_volume *vol, UINT32 cluster)
 	return vol->data_lba + (UINT64)(cluster - 2) * vol->sectors_per_cluster;
 }
 
-/*
- * Write the changed sectors of the FAT window to every copy (only the active one when mirroring
- * is off), the first copy first: a cut in between leaves copies that differ, each consistent.
- * A window whose changes are all entries of chains nothing links to yet goes out as
- * FAT_WRITE_FAT_NEW, without a flush before it: that is most of a long sequential write.
- */
 /* The FAT16/32 entry in the window of a link fat_write holds back, or NULL if not there. */
 static UINT8 *held_link(struct fat_volume *vol)
 {
@@ -276,6 +270,12 @@ static void entry_store_raw(const struct fat_volume *vol, UINT8 *p, UINT32 value
 		put_le16(p, (UINT16)value);
 }
 
+/*
+ * Write the changed sectors of the FAT window to every copy (only the active one when mirroring
+ * is off), the first copy first: a cut in between leaves copies that differ, each consistent.
+ * A window whose changes are all entries of chains nothing links to yet goes out as
+ * FAT_WRITE_FAT_NEW, without a flush before it: that is most of a long sequential write.
+ */
 EFI_STATUS fat_table_writeback(struct fat_volume *vol)
 {
 	UINT32 bps = vol->bytes_per_sector, first = vol->fat_dirty_first;
@@ -397,7 +397,6 @@ void fat_dirty(struct fat_volume *vol, UINT64 offset)
 
 	if (!vol->fat_allocating)
 		vol->fat_dirty_linked = TRUE;
-
 	if (vol->fat_dirty_first == vol->fat_dirty_end) {
 		vol->fat_dirty_first = sector;
 		vol->fat_dirty_end = sector + 1;

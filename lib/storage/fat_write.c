@@ -271,11 +271,11 @@ EFI_STATUS fat_write(struct fat_file *file, UINT64 offset, const void *buf, UINT
 			return status;
 	}
 	/*
-	 * Data first, into clusters either the file owns or nothing refers to yet; the new chain's
-	 * entries and the link to it stay in the FAT window, the size in vol->pending. Whenever
-	 * they reach the disk (the window evicted, fat_flush) the FAT goes after the data and the
-	 * entry after the FAT, each behind a device flush (fat_write_kind): the size on the disk
-	 * may lag the chain (lost clusters at a cut), never lead it.
+	 * Data into clusters either the file owns or nothing refers to yet; the new chain's entries
+	 * stay in the FAT window (out whenever it moves: nothing on the disk names them), the link
+	 * from the chain the disk names and the size in vol->pending. fat_flush writes the link
+	 * after the data and the chain, the entry after the link, each behind a device flush: the
+	 * size on the disk may lag the chain (lost clusters at a cut), never lead it.
 	 */
 	old_bytes = (UINT64)count * vol->cluster_size;
 	if (offset > old_size) {
