@@ -73,6 +73,8 @@ static const UINT8 stub_reset[] = {
 #define FALLBACK_TABLE_OFFSET 64
 #define FALLBACK_PROPERTIES_OFFSET 256
 
+static void reset_wrap(void);
+
 static EFI_STATUS install_fallback(void)
 {
 	EFI_PHYSICAL_ADDRESS page;
@@ -104,6 +106,7 @@ static EFI_STATUS install_fallback(void)
 	*properties = (EFI_RT_PROPERTIES_TABLE){ EFI_RT_PROPERTIES_TABLE_VERSION,
 						 sizeof(*properties), 0 };
 	system_table_set_runtime(rt);
+	reset_wrap();
 	return config_table_install(&rt_properties_guid, properties);
 }
 
@@ -218,6 +221,7 @@ EFI_STATUS runtime_install(const struct handoff *h, const struct acpi_platform *
 					h->runtime_base);
 	}
 	system_table_set_runtime(&exports->services);
+	reset_wrap();
 	status = config_table_install(&rt_properties_guid, &exports->properties);
 	if (EFI_ERROR(status))
 		log_warn_status(status, "RT properties table not installed");
@@ -245,9 +249,46 @@ const void *runtime_symbols(void)
 	return exports->symbols;
 }
 
+static EFI_RESET_SYSTEM table_reset;
+static void (*reset_notify)(void);
+
+static VOID EFIAPI boot_reset_system(EFI_RESET_TYPE ResetType, EFI_STATUS ResetStatus,
+				     UINTN DataSize, VOID *ResetData)
+{
+	if (reset_notify)
+		reset_notify();
+	table_reset(ResetType, ResetStatus, DataSize, ResetData);
+}
+
+/* The table installed last (file systems may come before the blob) calls boot_reset_system. */
+static void reset_wrap(void)
+{
+	EFI_RUNTIME_SERVICES *rt = efi_st ? efi_st->RuntimeServices : NULL;
+
+	if (!reset_notify || !rt || rt->ResetSystem == boot_reset_system)
+		return;
+	table_reset = rt->ResetSystem;
+	rt->ResetSystem = boot_reset_system;
+	table_header_update_crc(&rt->Hdr, rt->Hdr.HeaderSize);
+}
+
+void runtime_set_reset_notify(void (*notify)(void))
+{
+	reset_notify = notify;
+	reset_wrap();
+}
+
 /* ExitBootServices happened: the blob hides boot-time variables and stops logging. */
 void runtime_notify_exit_boot_services(void)
 {
+	EFI_RUNTIME_SERVICES *rt = efi_st->RuntimeServices;
+
+	/* stage1's code is the OS's memory from now on: the table's own ResetSystem again. */
+	if (table_reset && rt) {
+		rt->ResetSystem = table_reset;
+		table_header_update_crc(&rt->Hdr, rt->Hdr.HeaderSize);
+		table_reset = NULL;
+	}
 	if (exports)
 		exports->exit_boot_services();
 }
