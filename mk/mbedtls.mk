@@ -1,8 +1,11 @@
 # SPDX-License-Identifier: MIT
 # `make mbedtls-src`: fetch Debian's mbedtls source package (trixie) through a private deb-src list, check its sha256, unpack it into the build cache.
 
-# Third-party code is never pasted into the tree: the build obtains it from Debian and checks the hash.
-# Only the fetch step exists so far (issue 23); the freestanding compile into stage1 is still to do.
+# Third-party code is never pasted into the tree: the build obtains it from Debian and checks the hash,
+# then compiles the few library/*.c files Secure Boot verification needs (docs/secure-boot.md) with
+# our own configuration, lib/crypto/mbedtls_config.h, into one archive per flavour:
+#   build/pie/mbedtls/libmbedcrypto.a   stage1 (freestanding, no libc: lib/crypto/libc/ stubs)
+#   build/host/mbedtls/libmbedcrypto.a  unit tests and fuzzers (libc)
 MBEDTLS_DEB_VERSION := 3.6.6-0.1~deb13u1
 MBEDTLS_ORIG        := mbedtls_3.6.6.orig.tar.bz2
 MBEDTLS_ORIG_SHA256 := 8fb65fae8dcae5840f793c0a334860a411f884cc537ea290ce1c52bb64ca007a
@@ -28,3 +31,37 @@ $(MBEDTLS_SRC)/.unpacked: $(MBEDTLS_CACHE)/$(MBEDTLS_ORIG)
 	tar -xjf $< -C $(MBEDTLS_CACHE)
 	@test -f $(MBEDTLS_SRC)/library/x509_crt.c || { echo "mbedtls: unexpected tarball layout"; exit 1; }
 	@touch $@
+
+# ASN.1, X.509 parsing, RSA PKCS#1 v1.5 verify, bignum, SHA-1/256/512, OID (lib/crypto/README.md).
+MBEDTLS_MODULES := asn1parse asn1write oid bignum bignum_core rsa rsa_alt_helpers md sha1 sha256 \
+	sha512 pk pk_wrap pkparse x509 x509_crt platform_util platform constant_time
+MBEDTLS_CONFIG_FLAGS := -I$(MBEDTLS_SRC)/include '-DMBEDTLS_CONFIG_FILE="lib/crypto/mbedtls_config.h"'
+MBEDTLS_PIE_LIB := $(BUILD)/pie/mbedtls/libmbedcrypto.a
+MBEDTLS_HOST_LIB := $(BUILD)/host/mbedtls/libmbedcrypto.a
+
+# Third-party code keeps its own warnings (-w): our -Werror set is for our code. Size matters more
+# than speed here (one signature check per image), hence -Os.
+MBEDTLS_PIE_CFLAGS := $(filter-out $(WARN_FLAGS),$(FW_PIE_CFLAGS)) -w -Os -Ilib/crypto/libc \
+	$(MBEDTLS_CONFIG_FLAGS)
+MBEDTLS_HOST_CFLAGS := $(filter-out $(WARN_FLAGS),$(HOST_CFLAGS)) -w -fPIC $(MBEDTLS_CONFIG_FLAGS)
+
+$(BUILD)/pie/mbedtls/%.o: $(MBEDTLS_SRC)/.unpacked lib/crypto/mbedtls_config.h
+	$(call quiet,CC,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(MBEDTLS_PIE_CFLAGS) -MMD -MP -c $(MBEDTLS_SRC)/library/$*.c -o $@
+
+$(BUILD)/host/mbedtls/%.o: $(MBEDTLS_SRC)/.unpacked lib/crypto/mbedtls_config.h
+	$(call quiet,HOSTCC,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(HOST_CC) $(MBEDTLS_HOST_CFLAGS) -MMD -MP -c $(MBEDTLS_SRC)/library/$*.c -o $@
+
+$(MBEDTLS_PIE_LIB): $(MBEDTLS_MODULES:%=$(BUILD)/pie/mbedtls/%.o)
+$(MBEDTLS_HOST_LIB): $(MBEDTLS_MODULES:%=$(BUILD)/host/mbedtls/%.o)
+$(MBEDTLS_PIE_LIB) $(MBEDTLS_HOST_LIB):
+	$(call quiet,AR,$@)
+	$(Q)rm -f $@ && ar rcsD $@ $^
+
+.PHONY: mbedtls
+mbedtls: $(MBEDTLS_PIE_LIB) $(MBEDTLS_HOST_LIB)
+
+ALL_TARGETS += $(MBEDTLS_PIE_LIB) $(MBEDTLS_HOST_LIB)
