@@ -65,3 +65,26 @@ $(MBEDTLS_PIE_LIB) $(MBEDTLS_HOST_LIB):
 mbedtls: $(MBEDTLS_PIE_LIB) $(MBEDTLS_HOST_LIB)
 
 ALL_TARGETS += $(MBEDTLS_PIE_LIB) $(MBEDTLS_HOST_LIB)
+
+# lib/crypto: our Authenticode, PKCS#7, signature list and policy layer over mbedTLS. It is not in
+# LIB_PURE: only what links mbedTLS takes it (its tests, its fuzzers, and stage1 once it verifies).
+LIB_CRYPTO := lib/crypto/signature_list.c lib/crypto/authenticode.c lib/crypto/pkcs7.c \
+	lib/crypto/image_verify.c
+LIB_CRYPTO_PIE_OBJS := $(LIB_CRYPTO:%.c=$(BUILD)/pie/%.o)
+LIB_CRYPTO_HOST_OBJS := $(LIB_CRYPTO:%.c=$(BUILD)/host/%.o)
+MBEDTLS_HOST_OBJS := $(MBEDTLS_MODULES:%=$(BUILD)/host/mbedtls/%.o)
+$(LIB_CRYPTO_PIE_OBJS) $(LIB_CRYPTO_HOST_OBJS): | $(MBEDTLS_SRC)/.unpacked
+$(BUILD)/pie/lib/crypto/%.o: FW_PIE_CFLAGS += -Os -Ilib/crypto/libc $(MBEDTLS_CONFIG_FLAGS)
+$(BUILD)/host/lib/crypto/%.o: HOST_CFLAGS += $(MBEDTLS_CONFIG_FLAGS)
+
+# Test material for tests/unit/test_image_verify.c: Debian's signed binaries and signing tools.
+SB_FIXTURES := $(BUILD)/tests/secure-boot
+$(SB_FIXTURES)/.done: tests/unit/secure_boot_fixtures.sh
+	$(call quiet,FETCH,$(SB_FIXTURES))
+	$(Q)tests/unit/secure_boot_fixtures.sh $(BUILD)/images/debs $(SB_FIXTURES)
+	@touch $@
+
+# Unit tests of lib/crypto (mk/unit.mk links every .o prerequisite).
+$(BUILD)/tests/unit/test_signature_list: $(BUILD)/host/lib/crypto/signature_list.o
+$(BUILD)/tests/unit/test_image_verify: $(LIB_CRYPTO_HOST_OBJS) $(MBEDTLS_HOST_OBJS) $(SB_FIXTURES)/.done
+$(BUILD)/host/tests/unit/test_image_verify.o: HOST_CFLAGS += '-DSB_FIXTURES="$(abspath $(SB_FIXTURES))"'
