@@ -88,3 +88,14 @@ $(SB_FIXTURES)/.done: tests/unit/secure_boot_fixtures.sh
 $(BUILD)/tests/unit/test_signature_list: $(BUILD)/host/lib/crypto/signature_list.o
 $(BUILD)/tests/unit/test_image_verify: $(LIB_CRYPTO_HOST_OBJS) $(MBEDTLS_HOST_OBJS) $(SB_FIXTURES)/.done
 $(BUILD)/host/tests/unit/test_image_verify.o: HOST_CFLAGS += '-DSB_FIXTURES="$(abspath $(SB_FIXTURES))"'
+
+# Fuzzers of lib/crypto: our layer compiled with the fuzzer's instrumentation, mbedTLS as the host
+# objects (its own fuzzing is upstream's). FUZZ_CFLAGS comes from mk/unit.mk.
+CRYPTO_FUZZERS := $(BUILD)/fuzz/fuzz_pkcs7 $(BUILD)/fuzz/fuzz_authenticode \
+	$(BUILD)/fuzz/fuzz_signature_list
+$(CRYPTO_FUZZERS): $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_CRYPTO) $(MBEDTLS_HOST_OBJS)
+	$(call quiet,FUZZCC,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(MBEDTLS_CONFIG_FLAGS) $(filter %.c,$^) $(filter %.o,$^) -o $@
+# Their seeds (tests/fuzz/seed_fuzz_*.sh) are cut from the unit tests' Debian binaries.
+$(BUILD)/fuzz/fuzz_pkcs7 $(BUILD)/fuzz/fuzz_authenticode: | $(SB_FIXTURES)/.done
