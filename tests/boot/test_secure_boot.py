@@ -1,0 +1,142 @@
+# SPDX-License-Identifier: MIT
+"""Secure Boot in LoadImage (docs/secure-boot.md): with db (and dbx) given through fw_cfg, an
+unsigned EFI application runs only when its Authenticode hash is in db and not in dbx, a signed
+one when its signer's certificate is in db; a refusal names the image and the reason on the
+console, and the boot manager moves on."""
+import hashlib
+import os
+import struct
+import subprocess
+import uuid
+
+import pytest
+
+from conftest import BUILD, build_disk
+
+TIMEOUT = 90
+HELLO = BUILD / "efi-apps" / "hello.efi"
+CERT_SHA256 = uuid.UUID("c1c41626-504c-4092-aca9-41f936934328")
+CERT_X509 = uuid.UUID("a5c059a1-94e4-4aa7-87b5-ab155c2bf072")
+# sbsign from Debian's sbsigntool, unpacked by the unit tests' fixtures (make unit-tests).
+SBSIGN = BUILD / "tests" / "secure-boot" / "root" / "usr" / "bin" / "sbsign"
+OWNER = uuid.UUID("11111111-2222-3333-4444-555555555555")
+
+
+def authenticode_sha256(pe):
+    """The image hash of the Authenticode spec, written from it independently of lib/crypto."""
+    opt = struct.unpack_from("<I", pe, 0x3C)[0] + 24
+    nsec, opt_size = struct.unpack_from("<H", pe, opt - 18)[0], struct.unpack_from("<H", pe, opt - 4)[0]
+    headers = struct.unpack_from("<I", pe, opt + 60)[0]
+    cert_dir = opt + 112 + 4 * 8
+    cert_size = struct.unpack_from("<I", pe, cert_dir + 4)[0]
+    h = hashlib.sha256(pe[:opt + 64] + pe[opt + 68:cert_dir] + pe[cert_dir + 8:headers])
+    sections = sorted(struct.unpack_from("<II", pe, opt + opt_size + 40 * i + 16)[::-1]
+                      for i in range(nsec))
+    done = headers
+    for ptr, raw in sections:
+        if raw:
+            h.update(pe[ptr:ptr + raw])
+            done += raw
+    h.update(pe[done:len(pe) - cert_size])
+    h.update(b"\0" * (-len(pe) % 8))  # as sbsign pads, and hash-to-efi-sig-list hashes
+    return h.digest()
+
+
+def sha256_list(*digests):
+    entries = b"".join(OWNER.bytes_le + d for d in digests)
+    return CERT_SHA256.bytes_le + struct.pack("<III", 28 + len(entries), 0, 48) + entries
+
+
+def x509_list(der):
+    entry = OWNER.bytes_le + der
+    return CERT_X509.bytes_le + struct.pack("<III", 28 + len(entry), 0, len(entry)) + entry
+
+
+def boot(tmp_path, qemu, db, dbx=None, image=HELLO):
+    disk = build_disk(tmp_path / "disk.img", {
+        "/STRATA/STAGE1.BIN": BUILD / "stage1.bin",
+        "/STRATA/RUNTIME.BIN": BUILD / "runtime.bin",
+        "/EFI/BOOT/BOOTX64.EFI": image,
+    })
+    extra = []
+    for name, data in (("db", db), ("dbx", dbx)):
+        if data is not None:
+            path = tmp_path / f"{name}.esl"
+            path.write_bytes(data)
+            extra += ["-fw_cfg", f"name=opt/strata/secure-boot/{name},file={path}"]
+    run = qemu(disk, extra=extra)
+    assert run.wait_for("nothing more to boot", TIMEOUT), run.log()
+    assert "exception:" not in run.output, run.log()
+    return run
+
+
+def test_unsigned_image_not_in_db_is_refused_and_named(tmp_path, qemu):
+    run = boot(tmp_path, qemu, sha256_list(hashlib.sha256(b"another image").digest()))
+    out = run.output
+    assert "Secure Boot on" in out, run.log()
+    assert "refused" in out and "BOOTX64.EFI: unsigned, hash not in db" in out, run.log()
+    assert "cannot load" in out and "EFI_ACCESS_DENIED" in out, run.log()
+    assert "BOOTX64.EFI returned" not in out, run.log()
+
+
+def test_unsigned_image_with_its_hash_in_db_runs(tmp_path, qemu):
+    digest = authenticode_sha256(HELLO.read_bytes())
+    run = boot(tmp_path, qemu, sha256_list(hashlib.sha256(b"x").digest(), digest))
+    out = run.output
+    assert "Secure Boot on" in out, run.log()
+    assert "refused" not in out, run.log()
+    assert "\\EFI\\BOOT\\BOOTX64.EFI returned EFI_SUCCESS" in out, run.log()
+
+
+def test_hash_in_dbx_wins_over_db(tmp_path, qemu):
+    digest = authenticode_sha256(HELLO.read_bytes())
+    run = boot(tmp_path, qemu, sha256_list(digest), dbx=sha256_list(digest))
+    out = run.output
+    assert "BOOTX64.EFI: image hash in dbx" in out, run.log()
+    assert "BOOTX64.EFI returned" not in out, run.log()
+
+
+def test_without_keys_secure_boot_stays_off(tmp_path, qemu):
+    disk = build_disk(tmp_path / "disk.img", {
+        "/STRATA/STAGE1.BIN": BUILD / "stage1.bin",
+        "/STRATA/RUNTIME.BIN": BUILD / "runtime.bin",
+        "/EFI/BOOT/BOOTX64.EFI": HELLO,
+    })
+    run = qemu(disk)
+    assert run.wait_for("nothing more to boot", TIMEOUT), run.log()
+    assert "Secure Boot on" not in run.output, run.log()
+    assert "\\EFI\\BOOT\\BOOTX64.EFI returned EFI_SUCCESS" in run.output, run.log()
+
+
+def signed_hello(tmp_path):
+    """hello.efi signed by a key made here; returns the image and the certificate's DER."""
+    if not SBSIGN.exists():
+        pytest.skip(f"{SBSIGN} missing (make unit-tests fetches it)")
+    key, crt, der = tmp_path / "db.key", tmp_path / "db.crt", tmp_path / "db.der"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-sha256",
+                    "-days", "30", "-subj", "/CN=Strata test db/", "-keyout", key, "-out", crt],
+                   check=True, capture_output=True)
+    subprocess.run(["openssl", "x509", "-in", crt, "-outform", "DER", "-out", der], check=True)
+    signed = tmp_path / "hello.signed.efi"
+    env = dict(os.environ, LD_LIBRARY_PATH=str(SBSIGN.parents[2] / "lib" / "x86_64-linux-gnu"))
+    subprocess.run([SBSIGN, "--key", key, "--cert", crt, "--output", signed, HELLO], check=True,
+                   capture_output=True, env=env)
+    return signed, der.read_bytes()
+
+
+def test_signed_image_runs_when_its_signer_is_in_db(tmp_path, qemu):
+    signed, der = signed_hello(tmp_path)
+    run = boot(tmp_path, qemu, x509_list(der), image=signed)
+    out = run.output
+    assert "refused" not in out, run.log()
+    assert "\\EFI\\BOOT\\BOOTX64.EFI returned EFI_SUCCESS" in out, run.log()
+
+
+def test_signed_image_is_refused_by_another_key_or_its_cert_in_dbx(tmp_path, qemu):
+    signed, der = signed_hello(tmp_path)
+    run = boot(tmp_path, qemu, sha256_list(hashlib.sha256(b"x").digest()), image=signed)
+    assert "BOOTX64.EFI: no signature trusted by db" in run.output, run.log()
+    run.kill()  # the next boot writes the same disk image
+    run = boot(tmp_path, qemu, x509_list(der), dbx=x509_list(der), image=signed)
+    assert "BOOTX64.EFI: signer certificate in dbx" in run.output, run.log()
+    assert "BOOTX64.EFI returned" not in run.output, run.log()
