@@ -200,7 +200,7 @@ EFI_STATUS authenticode_signatures(const void *file, UINTN file_size,
 	off = l.cert_offset;
 	end = (UINT64)l.cert_offset + l.cert_size;
 	while (off < end) {
-		UINT32 length;
+		UINT32 length, header;
 		UINT16 revision, type;
 
 		if (end - off < 8)
@@ -210,14 +210,20 @@ EFI_STATUS authenticode_signatures(const void *file, UINTN file_size,
 		type = get_le16(f + off + 6);
 		if (length < 8 || length > end - off || revision != 0x0200)
 			return EFI_SECURITY_VIOLATION;
-		if (type == WIN_CERT_TYPE_PKCS_SIGNED_DATA && length > 8 && *ret_count < max) {
-			ret_sigs[*ret_count].der = f + off + 8;
-			ret_sigs[*ret_count].size = length - 8;
-			(*ret_count)++;
+		if (type == WIN_CERT_TYPE_PKCS_SIGNED_DATA && length > 8) {
+			header = 8;
 		} else if (type == WIN_CERT_TYPE_EFI_GUID && length > 24 &&
-			   memcmp(f + off + 8, &pkcs7_guid, 16) == 0 && *ret_count < max) {
-			ret_sigs[*ret_count].der = f + off + 24;
-			ret_sigs[*ret_count].size = length - 24;
+			   memcmp(f + off + 8, &pkcs7_guid, 16) == 0) {
+			header = 24;
+		} else {
+			header = 0;
+		}
+		if (header) {
+			/* One left unchecked could be the one dbx revokes. */
+			if (*ret_count == max)
+				return EFI_SECURITY_VIOLATION;
+			ret_sigs[*ret_count].der = f + off + header;
+			ret_sigs[*ret_count].size = length - header;
 			(*ret_count)++;
 		}
 		/* Entries are padded to 8 bytes (PE/COFF spec, Attribute Certificate Table). */

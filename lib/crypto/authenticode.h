@@ -28,10 +28,11 @@ struct authenticode_signature {
 EFI_STATUS authenticode_hash(const void *file, UINTN file_size, int md_type, UINT8 *ret_digest,
 			     UINTN *ret_size);
 /*
- * The signatures of the certificate table (at most max): each WIN_CERTIFICATE, 8-byte aligned,
- * of type PKCS_SIGNED_DATA or EFI_GUID with the PKCS#7 GUID; other types are skipped. *ret_count
- * is 0 for an image without a table. EFI_SECURITY_VIOLATION when the table does not lie at the
- * file's end or its entries do not fill it exactly; EFI_LOAD_ERROR for bad PE headers.
+ * The signatures of the certificate table: each WIN_CERTIFICATE, 8-byte aligned, of type
+ * PKCS_SIGNED_DATA or EFI_GUID with the PKCS#7 GUID; other types are skipped. *ret_count is 0
+ * for an image without a table. EFI_SECURITY_VIOLATION when the table lies outside the file or
+ * in its headers, its entries do not fill it exactly, or it holds more than max signatures;
+ * EFI_LOAD_ERROR for bad PE headers.
  */
 EFI_STATUS authenticode_signatures(const void *file, UINTN file_size,
 				   struct authenticode_signature *ret_sigs, UINTN max,

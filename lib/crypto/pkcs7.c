@@ -220,12 +220,13 @@ static int parse_signed_data(unsigned char *p, const unsigned char *end, struct 
 		if (err)
 			return err;
 		s_end = p + len;
-		if (ret->signer_count < PKCS7_MAX_SIGNERS) {
-			err = parse_signer(p, s_end, &ret->signers[ret->signer_count]);
-			if (err)
-				return err;
-			ret->signer_count++;
-		}
+		/* A signer left unchecked could be the one dbx revokes: refuse instead. */
+		if (ret->signer_count == PKCS7_MAX_SIGNERS)
+			return MBEDTLS_ERR_ASN1_INVALID_DATA;
+		err = parse_signer(p, s_end, &ret->signers[ret->signer_count]);
+		if (err)
+			return err;
+		ret->signer_count++;
 		p = s_end;
 	}
 	return ret->signer_count ? 0 : MBEDTLS_ERR_ASN1_INVALID_DATA;

@@ -35,8 +35,8 @@ struct pkcs7 {
 
 /*
  * Parse a ContentInfo holding Authenticode SignedData (trailing padding after it is ignored).
- * Signers beyond PKCS7_MAX_SIGNERS are dropped. EFI_SECURITY_VIOLATION when malformed or not
- * Authenticode, EFI_UNSUPPORTED for an unknown digest algorithm or a signer named by key id.
+ * EFI_SECURITY_VIOLATION when malformed, not Authenticode or with more than PKCS7_MAX_SIGNERS
+ * signers, EFI_UNSUPPORTED for an unknown digest algorithm or a signer named by key id.
  */
 EFI_STATUS pkcs7_parse(const void *der, UINTN size, struct pkcs7 *ret);
 /*

@@ -188,6 +188,9 @@ static void test_cert_table_truncated_or_overlong(void **state)
 	put_le32(img.data + dir, off);
 	assert_int_equal(authenticode_signatures(img.data, img.size, sigs, 8, &count), EFI_SUCCESS);
 	assert_int_equal(count, 2);
+	/* More signatures than the caller can check is a refusal, not a partial list. */
+	assert_int_equal(authenticode_signatures(img.data, img.size, sigs, 1, &count),
+			 EFI_SECURITY_VIOLATION);
 	/* Every truncation of the headers is refused, never read past. */
 	for (cut = 0; cut < 0x400; cut += 7)
 		assert_int_not_equal(authenticode_signatures(img.data, cut, sigs, 8, &count),
