@@ -20,6 +20,9 @@ static const EFI_GUID security2_guid = EFI_SECURITY2_ARCH_PROTOCOL_GUID;
 static const EFI_GUID global_guid = EFI_GLOBAL_VARIABLE;
 static const EFI_GUID image_db_guid = EFI_IMAGE_SECURITY_DATABASE_GUID;
 
+/* The owner's db or dbx could not be set: refuse every image rather than trust a partial set. */
+static BOOLEAN keys_unusable;
+
 /* mbedTLS's allocator (lib/crypto/mbedtls_config.h): stage1's pool, zeroed as calloc must. */
 void *crypto_calloc(__SIZE_TYPE__ count, __SIZE_TYPE__ size)
 {
@@ -116,6 +119,10 @@ static EFI_STATUS EFIAPI efi_file_authentication(const EFI_SECURITY2_ARCH_PROTOC
 	/* A call with a path only (no buffer) asks about the device: no policy of ours there. */
 	if (!FileBuffer)
 		return EFI_SUCCESS;
+	if (keys_unusable) {
+		log_refusal(File, "the Secure Boot keys from fw_cfg are unusable");
+		return EFI_ACCESS_DENIED;
+	}
 	status = variable_read(u"db", &image_db_guid, &db, &keys.db_size);
 	if (EFI_ERROR(status)) {
 		log_refusal(File, "db unreadable");
@@ -201,22 +208,30 @@ BOOLEAN security_provision_keys(EFI_RUNTIME_SERVICES *rt,
 		status = fw_cfg_read_file(keys[i].file, buf, size, &got);
 		if (!EFI_ERROR(status) && (got != size || EFI_ERROR(signature_list_check(buf, size))))
 			status = EFI_COMPROMISED_DATA;
-		/* Boot-time and runtime readable, volatile, then locked: the guest cannot change them. */
-		if (!EFI_ERROR(status))
+		/*
+		 * Boot-time and runtime readable, volatile, then locked: the guest cannot change
+		 * them. A variable of that name the guest left in the store goes first.
+		 */
+		if (!EFI_ERROR(status)) {
+			rt->SetVariable((CHAR16 *)keys[i].name, (EFI_GUID *)&image_db_guid, 0, 0, NULL);
 			status = rt->SetVariable((CHAR16 *)keys[i].name, (EFI_GUID *)&image_db_guid,
 						 EFI_VARIABLE_BOOTSERVICE_ACCESS |
 							 EFI_VARIABLE_RUNTIME_ACCESS,
 						 size, buf);
+		}
 		if (!EFI_ERROR(status))
 			status = lock(keys[i].name, &image_db_guid);
 		pool_free(buf);
+		if (i == 0)
+			have_db = TRUE;
 		if (EFI_ERROR(status)) {
-			log_warn_status(status, "%s not taken (not a signature list?)", keys[i].file);
+			/* The owner asked for Secure Boot: fail closed, not open. */
+			keys_unusable = TRUE;
+			log_error_status(status, "%s unusable (not a signature list?): every image will be refused",
+					 keys[i].file);
 			continue;
 		}
 		log_info("%ls from fw_cfg, %u bytes", keys[i].name, size);
-		if (i == 0)
-			have_db = TRUE;
 	}
 	return have_db;
 }

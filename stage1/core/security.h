@@ -18,7 +18,7 @@ EFI_STATUS security_authenticate(const EFI_DEVICE_PATH_PROTOCOL *path, void *buf
 /*
  * db and dbx from the VM's owner, fw_cfg files opt/strata/secure-boot/db and .../dbx (signature
  * lists), set read-only through rt and lock (docs/secure-boot.md). TRUE when db was provided:
- * then Secure Boot is on. A malformed file is ignored with a warning.
+ * then Secure Boot is on. A malformed file makes every later image refused (fail closed).
  */
 BOOLEAN security_provision_keys(EFI_RUNTIME_SERVICES *rt,
 				EFI_STATUS (*lock)(const CHAR16 *name, const EFI_GUID *guid));

@@ -140,3 +140,13 @@ def test_signed_image_is_refused_by_another_key_or_its_cert_in_dbx(tmp_path, qem
     run = boot(tmp_path, qemu, x509_list(der), dbx=x509_list(der), image=signed)
     assert "BOOTX64.EFI: signer certificate in dbx" in run.output, run.log()
     assert "BOOTX64.EFI returned" not in run.output, run.log()
+
+
+def test_malformed_db_from_fw_cfg_refuses_every_image(tmp_path, qemu):
+    digest = authenticode_sha256(HELLO.read_bytes())
+    run = boot(tmp_path, qemu, sha256_list(digest)[:-1])
+    out = run.output
+    assert "opt/strata/secure-boot/db unusable" in out, run.log()
+    assert "Secure Boot on" in out, run.log()
+    assert "BOOTX64.EFI: the Secure Boot keys from fw_cfg are unusable" in out, run.log()
+    assert "BOOTX64.EFI returned" not in out, run.log()
