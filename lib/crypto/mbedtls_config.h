@@ -34,7 +34,7 @@
 
 /*
  * Firmware: no libc. Memory comes from the part's own allocator through crypto_calloc and
- * crypto_free (lib/crypto/crypto_alloc.h); the few string functions are lib/string.c's. Host
+ * crypto_free (stage1/core/security.c); string functions and snprintf are lib/'s. Host
  * builds (unit tests, fuzzers) keep libc's calloc and free.
  */
 #ifndef STRATA_HOST
@@ -43,10 +43,9 @@
 #define MBEDTLS_PLATFORM_NO_STD_FUNCTIONS
 #define MBEDTLS_PLATFORM_CALLOC_MACRO crypto_calloc
 #define MBEDTLS_PLATFORM_FREE_MACRO crypto_free
-#define MBEDTLS_PLATFORM_SNPRINTF_MACRO crypto_snprintf
+#define MBEDTLS_PLATFORM_SNPRINTF_MACRO snprintf
 #define MBEDTLS_PLATFORM_STD_EXIT_SUCCESS 0
 #define MBEDTLS_PLATFORM_STD_EXIT_FAILURE 1
 void *crypto_calloc(__SIZE_TYPE__ count, __SIZE_TYPE__ size);
 void crypto_free(void *buffer);
-int crypto_snprintf(char *buffer, __SIZE_TYPE__ size, const char *format, ...);
 #endif

@@ -5,7 +5,6 @@
 #include "lib/crypto/signature_list.h"
 #include "lib/drivers/fw_cfg.h"
 #include "lib/formats/device_path.h"
-#include "lib/printf.h"
 #include "lib/string.h"
 #include "stage1/core/handles.h"
 #include "stage1/core/memory.h"
@@ -36,17 +35,6 @@ void *crypto_calloc(__SIZE_TYPE__ count, __SIZE_TYPE__ size)
 void crypto_free(void *buffer)
 {
 	pool_free(buffer);
-}
-
-int crypto_snprintf(char *buffer, __SIZE_TYPE__ size, const char *format, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, format);
-	n = vsnprintf(buffer, size, format, ap);
-	va_end(ap);
-	return n;
 }
 
 /* A whole variable in pool memory; *ret_data NULL and size 0 when it does not exist. */

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* <stdio.h> for mbedTLS in the firmware: no files; snprintf is mapped to crypto_snprintf. */
+/* <stdio.h> for mbedTLS in the firmware: no files; snprintf is lib/printf.c's. */
 #pragma once
 
-#include <stddef.h>
-#include <stdarg.h>
+#include "lib/printf.h"
