@@ -2,12 +2,15 @@
 """Secure Boot in LoadImage (docs/secure-boot.md): with db (and dbx) given through fw_cfg, an
 unsigned EFI application runs only when its Authenticode hash is in db and not in dbx, a signed
 one when its signer's certificate is in db; a refusal names the image and the reason on the
-console, and the boot manager moves on."""
+console, and the boot manager moves on. With OVMF's Microsoft db, Debian's signed shim, GRUB and
+kernel boot to userspace with Secure Boot on, and the unsigned shim is refused."""
 import hashlib
 import os
+import re
 import struct
 import subprocess
 import uuid
+from pathlib import Path
 
 import pytest
 
@@ -150,3 +153,74 @@ def test_malformed_db_from_fw_cfg_refuses_every_image(tmp_path, qemu):
     assert "Secure Boot on" in out, run.log()
     assert "BOOTX64.EFI: the Secure Boot keys from fw_cfg are unusable" in out, run.log()
     assert "BOOTX64.EFI returned" not in out, run.log()
+
+
+OVMF_MS_VARS = "/usr/share/OVMF/OVMF_VARS_4M.ms.fd"
+FIXTURES = BUILD / "tests" / "secure-boot"
+SIGNED_GRUB_CFG = b"""set timeout=0
+search --no-floppy --set=root --file /linux/vmlinuz
+echo "STRATA-GRUB: root=$root, booting secure-boot"
+linux /linux/vmlinuz console=ttyS0 panic=-1 strata.image=shim-grub
+initrd /linux/initrd.img
+boot
+"""
+
+
+def ovmf_variable(path, wanted):
+    """A variable's data from an OVMF varstore (authenticated variable headers, 60 bytes)."""
+    f = open(path, "rb").read()
+    off = struct.unpack_from("<H", f, 0x30)[0] + 28
+    found = None
+    while off + 60 <= len(f) and struct.unpack_from("<H", f, off)[0] == 0x55AA:
+        state = f[off + 2]
+        name_size, data_size = struct.unpack_from("<II", f, off + 36)
+        name = f[off + 60:off + 60 + name_size].decode("utf-16-le").rstrip("\0")
+        if state == 0x3F and name == wanted:
+            found = f[off + 60 + name_size:off + 60 + name_size + data_size]
+        off = (off + 60 + name_size + data_size + 3) & ~3
+    return found
+
+
+def test_debian_shim_grub_and_kernel_boot_with_microsoft_db(tmp_path, qemu):
+    """Debian's signed chain as a cloud VM has it: OVMF's Microsoft db (the 2011 CAs) lets
+    LoadImage take shim, whose own check takes GRUB and the kernel; Linux sees Secure Boot on."""
+    need = [FIXTURES / n for n in ("shimx64.efi.signed", "grubx64.efi.signed", "vmlinuz.signed")]
+    initrd = BUILD / "images" / "initramfs.cpio.gz"
+    if not all(p.exists() for p in need) or not initrd.exists():
+        pytest.skip("Debian's signed binaries (make unit-tests) or the initramfs (make images) missing")
+    try:
+        db = ovmf_variable(OVMF_MS_VARS, "db")
+    except OSError:
+        db = None
+    if not db:
+        pytest.skip(f"no db in {OVMF_MS_VARS} (package ovmf)")
+    disk = build_disk(tmp_path / "disk.img", {
+        "/STRATA/STAGE1.BIN": BUILD / "stage1.bin",
+        "/STRATA/RUNTIME.BIN": BUILD / "runtime.bin",
+        "/EFI/BOOT/BOOTX64.EFI": need[0],
+        "/EFI/BOOT/grubx64.efi": need[1],
+        "/EFI/BOOT/grub.cfg": SIGNED_GRUB_CFG,
+        "/EFI/debian/grub.cfg": SIGNED_GRUB_CFG,
+        "/linux/vmlinuz": need[2],
+        "/linux/initrd.img": initrd,
+    })
+    (tmp_path / "db.esl").write_bytes(db)
+    run = qemu(disk, memory="512", extra=["-cpu", "max", "-fw_cfg",
+                                          f"name=opt/strata/secure-boot/db,file={tmp_path / 'db.esl'}"])
+    assert run.wait_for("STRATA-DONE", 300), run.log()
+    out = run.output
+    assert "Secure Boot on" in out and "refused" not in out, run.log()
+    assert "STRATA-GRUB: root=hd0,gpt1, booting secure-boot" in out, run.log()
+    assert "Secure boot enabled" in out or "UEFI Secure Boot is enabled" in out, run.log()
+    assert "Kernel is locked down from EFI Secure Boot" in out, run.log()
+    # Linux read db back through the runtime's GetVariable.
+    assert re.search(r"strata: efivars names: .*\bdb\b", out), run.log()
+
+
+def test_unsigned_shim_is_refused_under_microsoft_db(tmp_path, qemu):
+    db = ovmf_variable(OVMF_MS_VARS, "db") if Path(OVMF_MS_VARS).exists() else None
+    if not db or not (FIXTURES / "shimx64.efi").exists():
+        pytest.skip("OVMF's Microsoft db or the unsigned shim (make unit-tests) missing")
+    run = boot(tmp_path, qemu, db, image=FIXTURES / "shimx64.efi")
+    assert "BOOTX64.EFI: unsigned, hash not in db" in run.output, run.log()
+    assert "Welcome to GRUB" not in run.output, run.log()
