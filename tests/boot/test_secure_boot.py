@@ -224,3 +224,22 @@ def test_unsigned_shim_is_refused_under_microsoft_db(tmp_path, qemu):
     run = boot(tmp_path, qemu, db, image=FIXTURES / "shimx64.efi")
     assert "BOOTX64.EFI: unsigned, hash not in db" in run.output, run.log()
     assert "Welcome to GRUB" not in run.output, run.log()
+
+
+def test_signed_shim_refuses_an_unsigned_grub(tmp_path, qemu):
+    """shim checks its second stage itself (with the Debian CA it carries), not through LoadImage."""
+    grub = BUILD / "images" / "root" / "usr" / "lib" / "grub" / "x86_64-efi" / "monolithic" / "grubx64.efi"
+    db = ovmf_variable(OVMF_MS_VARS, "db") if Path(OVMF_MS_VARS).exists() else None
+    if not db or not grub.exists() or not (FIXTURES / "shimx64.efi.signed").exists():
+        pytest.skip("OVMF's Microsoft db, GRUB (make images) or signed shim (make unit-tests) missing")
+    disk = build_disk(tmp_path / "disk.img", {
+        "/STRATA/STAGE1.BIN": BUILD / "stage1.bin",
+        "/STRATA/RUNTIME.BIN": BUILD / "runtime.bin",
+        "/EFI/BOOT/BOOTX64.EFI": FIXTURES / "shimx64.efi.signed",
+        "/EFI/BOOT/grubx64.efi": grub,
+    })
+    (tmp_path / "db.esl").write_bytes(db)
+    run = qemu(disk, extra=["-fw_cfg", f"name=opt/strata/secure-boot/db,file={tmp_path / 'db.esl'}"])
+    assert run.wait_for("Verification failed: (0x1A) Security Violation", TIMEOUT), run.log()
+    assert "Welcome to GRUB" not in run.output, run.log()
+    assert "secure boot: ERROR: refused" not in run.output, run.log()  # shim itself was taken
