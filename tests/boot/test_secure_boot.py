@@ -111,8 +111,8 @@ def test_without_keys_secure_boot_stays_off(tmp_path, qemu):
     assert "\\EFI\\BOOT\\BOOTX64.EFI returned EFI_SUCCESS" in run.output, run.log()
 
 
-def signed_hello(tmp_path):
-    """hello.efi signed by a key made here; returns the image and the certificate's DER."""
+def signed_hello(tmp_path, image=HELLO):
+    """An image (hello.efi) signed by a key made here; returns the image and the certificate's DER."""
     if not SBSIGN.exists():
         pytest.skip(f"{SBSIGN} missing (make unit-tests fetches it)")
     key, crt, der = tmp_path / "db.key", tmp_path / "db.crt", tmp_path / "db.der"
@@ -120,9 +120,9 @@ def signed_hello(tmp_path):
                     "-days", "30", "-subj", "/CN=Strata test db/", "-keyout", key, "-out", crt],
                    check=True, capture_output=True)
     subprocess.run(["openssl", "x509", "-in", crt, "-outform", "DER", "-out", der], check=True)
-    signed = tmp_path / "hello.signed.efi"
+    signed = tmp_path / (image.stem + ".signed.efi")
     env = dict(os.environ, LD_LIBRARY_PATH=str(SBSIGN.parents[2] / "lib" / "x86_64-linux-gnu"))
-    subprocess.run([SBSIGN, "--key", key, "--cert", crt, "--output", signed, HELLO], check=True,
+    subprocess.run([SBSIGN, "--key", key, "--cert", crt, "--output", signed, image], check=True,
                    capture_output=True, env=env)
     return signed, der.read_bytes()
 
@@ -217,6 +217,20 @@ def test_debian_shim_grub_and_kernel_boot_with_microsoft_db(tmp_path, qemu):
     assert re.search(r"strata: efivars names: .*\bdb\b", out), run.log()
 
 
+def boot_linux(tmp_path, qemu, db, payload):
+    """A disk with only the payload as BOOTX64.EFI, db from fw_cfg, run to Linux userspace."""
+    disk = build_disk(tmp_path / "disk.img", {
+        "/STRATA/STAGE1.BIN": BUILD / "stage1.bin",
+        "/STRATA/RUNTIME.BIN": BUILD / "runtime.bin",
+        "/EFI/BOOT/BOOTX64.EFI": payload,
+    })
+    (tmp_path / "db.esl").write_bytes(db)
+    run = qemu(disk, memory="512", extra=["-cpu", "max", "-fw_cfg",
+                                          f"name=opt/strata/secure-boot/db,file={tmp_path / 'db.esl'}"])
+    assert run.wait_for("STRATA-DONE", 300), run.log()
+    return run
+
+
 def test_unsigned_shim_is_refused_under_microsoft_db(tmp_path, qemu):
     db = ovmf_variable(OVMF_MS_VARS, "db") if Path(OVMF_MS_VARS).exists() else None
     if not db or not (FIXTURES / "shimx64.efi").exists():
@@ -243,3 +257,19 @@ def test_signed_shim_refuses_an_unsigned_grub(tmp_path, qemu):
     assert run.wait_for("Verification failed: (0x1A) Security Violation", TIMEOUT), run.log()
     assert "Welcome to GRUB" not in run.output, run.log()
     assert "secure boot: ERROR: refused" not in run.output, run.log()  # shim itself was taken
+
+
+def test_uki_signed_with_a_test_db_key_boots_through_systemd_stub(tmp_path, qemu):
+    """The linux-uki image's UKI (systemd-stub + the unsigned cloud kernel), sbsigned here: the
+    firmware checks the UKI; the stub starts its embedded kernel."""
+    uki_img = BUILD / "images" / "linux-uki.img"
+    if not uki_img.exists():
+        pytest.skip(f"{uki_img} not built (make images)")
+    uki = tmp_path / "linux.efi"
+    subprocess.run(["mcopy", "-n", "-i", f"{uki_img}@@{2048 * 512}", "::/EFI/BOOT/BOOTX64.EFI", uki],
+                   check=True, capture_output=True)
+    signed, der = signed_hello(tmp_path, uki)
+    run = boot_linux(tmp_path, qemu, x509_list(der), signed)
+    out = run.output
+    assert "Secure Boot on" in out and "refused" not in out, run.log()
+    assert "secureboot: Secure boot enabled" in out, run.log()
