@@ -67,7 +67,7 @@ static EFI_STATUS variable_read(const CHAR16 *name, const EFI_GUID *guid, void *
 }
 
 /* UEFI 2.10 §32.3: images are checked in user and deployed mode, SecureBoot 1 and SetupMode 0. */
-static BOOLEAN secure_boot_enforced(void)
+BOOLEAN security_enforced(void)
 {
 	UINT8 secure = 0, setup = 1;
 	UINTN size = 1;
@@ -102,7 +102,7 @@ static EFI_STATUS EFIAPI efi_file_authentication(const EFI_SECURITY2_ARCH_PROTOC
 	void *db, *dbx;
 	EFI_STATUS status;
 
-	if (!secure_boot_enforced())
+	if (!security_enforced())
 		return EFI_SUCCESS;
 	/* A call with a path only (no buffer) asks about the device: no policy of ours there. */
 	if (!FileBuffer)

@@ -6,6 +6,8 @@
 #include "include/efi/runtime_services.h"
 #include "include/efi/types.h"
 
+/* Whether images must pass db and dbx: SecureBoot is 1 and SetupMode is not 1. */
+BOOLEAN security_enforced(void);
 /* Install EFI_SECURITY_ARCH_PROTOCOL and EFI_SECURITY2_ARCH_PROTOCOL on a handle of their own. */
 EFI_STATUS security_init(void);
 /*

@@ -273,3 +273,25 @@ def test_uki_signed_with_a_test_db_key_boots_through_systemd_stub(tmp_path, qemu
     out = run.output
     assert "Secure Boot on" in out and "refused" not in out, run.log()
     assert "secureboot: Secure boot enabled" in out, run.log()
+
+
+def test_native_loader_refuses_a_kernel_without_pe_header(tmp_path, qemu):
+    """The BLS loader's boot-protocol path has no signature to check: under Secure Boot it stops."""
+    kernels = sorted((BUILD / "images" / "root" / "boot").glob("vmlinuz-*"))
+    if not kernels:
+        pytest.skip("no kernel under build/images (make images)")
+    kernel = bytearray(kernels[-1].read_bytes())
+    kernel[0:2] = b"\0\0"  # no "MZ": a bzImage built without the EFI stub, as far as we can tell
+    disk = build_disk(tmp_path / "disk.img", {
+        "/STRATA/STAGE1.BIN": BUILD / "stage1.bin",
+        "/STRATA/RUNTIME.BIN": BUILD / "runtime.bin",
+        "/linux/vmlinuz": bytes(kernel),
+        "/loader/entries/plain.conf": b"title Plain\nversion 1\nlinux /linux/vmlinuz\n"
+                                      b"options console=ttyS0\n",
+    })
+    (tmp_path / "db.esl").write_bytes(sha256_list(hashlib.sha256(b"x").digest()))
+    run = qemu(disk, memory="512",
+               extra=["-fw_cfg", f"name=opt/strata/secure-boot/db,file={tmp_path / 'db.esl'}"])
+    assert run.wait_for("nothing more to boot", TIMEOUT), run.log()
+    assert "no signature to check under Secure Boot; not started" in run.output, run.log()
+    assert "Linux version" not in run.output, run.log()
