@@ -77,3 +77,13 @@ int strncmp(const char *a, const char *b, __SIZE_TYPE__ size)
 		;
 	return size ? (unsigned char)*a - (unsigned char)*b : 0;
 }
+
+char *strchr(const char *s, int c)
+{
+	for (;; s++) {
+		if (*s == (char)c)
+			return (char *)s;
+		if (!*s)
+			return (char *)0;
+	}
+}

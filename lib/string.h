@@ -14,3 +14,4 @@ void *memchr(const void *s, int c, __SIZE_TYPE__ size);
 __SIZE_TYPE__ strlen(const char *s);
 int strcmp(const char *a, const char *b);
 int strncmp(const char *a, const char *b, __SIZE_TYPE__ size);
+char *strchr(const char *s, int c);

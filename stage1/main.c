@@ -13,6 +13,7 @@
 #include "stage1/core/image.h"
 #include "stage1/core/memory.h"
 #include "stage1/core/paging.h"
+#include "stage1/core/security.h"
 #include "stage1/core/system_table.h"
 #include "stage1/protocols/console.h"
 #include "stage1/protocols/console_splitter.h"
@@ -69,6 +70,7 @@ static __attribute__((noreturn)) void stage1_main(void *arg)
 	optional(acpi_init(), "ACPI tables");
 	optional(smbios_init(), "SMBIOS tables");
 	optional(rng_init(), "RNG protocol");
+	optional(security_init(), "security protocols");
 	optional(runtime_install(h, acpi_platform_info()), "runtime services");
 	console_publish_variables();
 	log_info("UEFI environment ready, %llu MiB free",

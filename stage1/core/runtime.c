@@ -4,6 +4,7 @@
 #include "lib/drivers/cfi_flash.h"
 #include "lib/string.h"
 #include "stage1/core/memory.h"
+#include "stage1/core/security.h"
 #include "stage1/core/system_table.h"
 #include "stage1/stage1.h"
 
@@ -26,7 +27,8 @@ static struct runtime_exports *exports;
  * indications. BootOrder stays absent until a boot option exists; the boot manager sets
  * BootCurrent.
  */
-static const UINT8 zero8 = 0, one8 = 1;
+/* SecureBoot and SetupMode: 0 and 1 unless the VM's owner provided db (security_provision_keys). */
+static UINT8 secure_boot, setup_mode = 1;
 static const UINT16 timeout = 0;
 static const UINT64 os_indications_supported = 0;
 static const struct {
@@ -41,8 +43,8 @@ static const struct {
 	{ u"LangCodes", BS | RT, "eng", sizeof("eng"), TRUE },
 	{ u"Lang", NV | BS | RT, "eng", sizeof("eng"), FALSE },
 	{ u"Timeout", NV | BS | RT, &timeout, sizeof(timeout), FALSE },
-	{ u"SecureBoot", BS | RT, &zero8, sizeof(zero8), TRUE },
-	{ u"SetupMode", BS | RT, &one8, sizeof(one8), TRUE },
+	{ u"SecureBoot", BS | RT, &secure_boot, sizeof(secure_boot), TRUE },
+	{ u"SetupMode", BS | RT, &setup_mode, sizeof(setup_mode), TRUE },
 	{ u"OsIndicationsSupported", BS | RT, &os_indications_supported,
 	  sizeof(os_indications_supported), TRUE },
 };
@@ -121,6 +123,11 @@ static void seed_variables(void)
 	EFI_RUNTIME_SERVICES *rt = &exports->services;
 	EFI_STATUS status;
 
+	if (security_provision_keys(rt, exports->lock_variable)) {
+		secure_boot = 1;
+		setup_mode = 0;
+		log_info("Secure Boot on: images are checked against db and dbx");
+	}
 	for (UINTN i = 0; i < sizeof(standard_variables) / sizeof(standard_variables[0]); i++) {
 		CHAR16 *name = (CHAR16 *)standard_variables[i].name;
 		UINTN size = 0;
