@@ -13,7 +13,8 @@ struct bootorder_device {
 		UINT8 device;
 		UINT8 function;
 	} pci[BOOTORDER_MAX_DEPTH];
-	INT32 drive;				/* AHCI port or IDE unit (drive@N); -1 for none */
+	INT32 drive;				/* AHCI port or IDE channel (drive@N); -1 for none */
+	UINT32 disk;				/* the unit after it (disk@N): 0 but an IDE slave */
 };
 
 /*
