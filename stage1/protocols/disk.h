@@ -4,6 +4,7 @@
 
 #include "include/efi/device_path.h"
 #include "lib/drivers/ahci.h"
+#include "lib/drivers/ide.h"
 #include "lib/drivers/nvme.h"
 #include "lib/drivers/pci.h"
 #include "lib/drivers/virtio_blk.h"
@@ -13,7 +14,7 @@ struct disk {
 	struct block_device *block;
 	BOOLEAN read_only;
 	UINT8 transport;	/* enum handoff_disk_controller */
-	UINT16 port;		/* AHCI port, NVMe namespace ID */
+	UINT16 port;		/* AHCI port, NVMe namespace ID, IDE channel * 2 + unit */
 	struct pci_address pci;
 	char name[24];		/* for the log: "00:1f.2 port 0" */
 	/* Write count blocks at lba, already checked against the disk's size. */
@@ -25,6 +26,7 @@ struct disk {
 		struct virtio_blk virtio;
 		struct ahci_disk ahci;
 		struct nvme_namespace nvme;	/* its controller is shared */
+		struct ide_disk ide;		/* so is its controller */
 	};
 };
 

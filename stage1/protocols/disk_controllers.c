@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The disk controllers stage1 drives (virtio-blk, AHCI, NVMe): bring-up, device paths, shutdown. */
+/* The disk controllers stage1 drives (virtio-blk, AHCI, NVMe, IDE): bring-up, device paths, shutdown. */
 #include "include/strata/handoff.h"
 #include "lib/drivers/ahci.h"
 #include "lib/drivers/pci.h"
@@ -65,13 +65,23 @@ static EFI_STATUS nvme_flush(struct disk *disk)
 	return nvme_namespace_flush(&disk->nvme);
 }
 
+static EFI_STATUS ide_write(struct disk *disk, EFI_LBA lba, UINTN count, const void *buf)
+{
+	return ide_disk_write(&disk->ide, lba, count, buf);
+}
+
+static EFI_STATUS ide_flush(struct disk *disk)
+{
+	return ide_disk_flush(&disk->ide);
+}
+
 static void disk_shutdown(struct disk *disk)
 {
 	if (disk->transport == HANDOFF_DISK_NVME)
 		nvme_controller_shutdown(disk->nvme.ctrl);	/* once for all its namespaces */
 	else if (disk->transport == HANDOFF_DISK_AHCI)
 		ahci_disk_shutdown(&disk->ahci);
-	else
+	else if (disk->transport != HANDOFF_DISK_IDE)	/* PIO: nothing left running */
 		virtio_blk_shutdown(&disk->virtio);
 }
 
@@ -277,6 +287,73 @@ err_free:
 	pool_free(ctrl);
 }
 
+/* PciRoot(0x0)/Pci(0x1,0x1)/Ata(Primary,Master,0x0), as OVMF's AtaAtapiPassThru in IDE mode. */
+static EFI_DEVICE_PATH_PROTOCOL *ata_device_path(struct pci_address a, UINT8 channel, UINT8 unit)
+{
+	ATAPI_DEVICE_PATH ata;
+
+	device_path_set_node(&ata.Header, MESSAGING_DEVICE_PATH, MSG_ATAPI_DP, sizeof(ata));
+	ata.PrimarySecondary = channel;
+	ata.SlaveMaster = unit;
+	ata.Lun = 0;
+	return device_path_alloc_pci_child(a, &ata.Header);
+}
+
+static EFI_STATUS ide_unit_add(struct ide_controller *ctrl, UINT8 channel, UINT8 unit)
+{
+	struct pci_address a = ctrl->pci;
+	struct disk *disk = pool_zalloc(sizeof(*disk));
+	EFI_STATUS status;
+
+	if (!disk)
+		return log_error_status(EFI_OUT_OF_RESOURCES, "disk state");
+	*disk = (struct disk){
+		.pci = a, .port = (UINT16)(channel * 2 + unit), .transport = HANDOFF_DISK_IDE,
+		.write = ide_write, .flush = ide_flush,
+	};
+	snprintf(disk->name, sizeof(disk->name), "%02x:%02x.%x %s %s", a.bus, a.device,
+		 a.function, channel ? "secondary" : "primary", unit ? "slave" : "master");
+	status = ide_disk_init(&disk->ide, ctrl, channel, unit);
+	if (EFI_ERROR(status))
+		goto err_free;
+	disk->block = &disk->ide.block;
+	status = disk_register(disk, ata_device_path(a, channel, unit), "IDE disk");
+	if (EFI_ERROR(status))
+		goto err_free;
+	log_debug("%s: %s, serial %s", disk->name, disk->ide.id.model, disk->ide.id.serial);
+	return EFI_SUCCESS;
+
+err_free:
+	pool_free(disk);
+	return status;
+}
+
+/* Every ATA disk on both channels of the IDE controller at a. */
+static void ide_add(struct pci_address a)
+{
+	struct ide_controller *ctrl = pool_zalloc(sizeof(*ctrl));
+	UINT32 added = 0;
+
+	if (!ctrl || EFI_ERROR(ide_controller_init(ctrl, a))) {
+		pool_free(ctrl);
+		return;
+	}
+	for (UINT8 channel = 0; channel < IDE_CHANNELS; channel++) {
+		for (UINT8 unit = 0; unit < IDE_UNITS; unit++) {
+			enum ide_device_kind kind = ide_probe(ctrl, channel, unit);
+
+			if (kind == IDE_DEVICE_ATA && !EFI_ERROR(ide_unit_add(ctrl, channel, unit)))
+				added++;
+			else if (kind == IDE_DEVICE_ATAPI)
+				log_info("%02x:%02x.%x %s %s: ATAPI CD-ROM, not supported yet", a.bus,
+					 a.device, a.function, channel ? "secondary" : "primary",
+					 unit ? "slave" : "master");
+		}
+	}
+	if (!added)
+		pool_free(ctrl);
+}
+
 /* After ExitBootServices the payload owns memory: no device may keep reading rings in it. */
 static VOID EFIAPI disk_exit_boot_services(EFI_EVENT Event, VOID *Context)
 {
@@ -302,6 +379,8 @@ EFI_STATUS disk_init(const struct handoff *h)
 			ahci_add(a);
 		else if (nvme_match(a))
 			nvme_add(a);
+		else if (ide_match(a))
+			ide_add(a);
 	}
 	if (!disks) {
 		log_warn("no disks");
@@ -320,7 +399,8 @@ EFI_HANDLE disk_boot_partition(void)
 		if (d->pci.bus != boot_disk.pci_bus || d->pci.device != boot_disk.pci_device ||
 		    d->pci.function != boot_disk.pci_function)
 			continue;
-		/* A PCI function is one controller; its disks differ by AHCI port or NVMe NSID. */
+		/* A PCI function is one controller; its disks differ by AHCI port, NVMe NSID or
+		 * IDE channel and unit. */
 		if (d->port != boot_disk.port)
 			continue;
 		return disk_partition_handle(d, boot_disk.partition_number);

@@ -45,3 +45,57 @@ def test_bootindex_chooses_an_ide_unit(tmp_path, qemu, probe_image):
     out = boot_to_probe(qemu, disk, machine="pc", extra=extra,
                         disk_device="ide-hd,bus=ide.1,unit=1,bootindex=1")
     assert f"disk: boot disk {IDE} secondary slave (IDE, 64 MiB, bootindex)" in out, out
+
+
+def test_stage1_block_io_on_every_ide_disk(tmp_path, qemu, storage_app):
+    """stage1 on pc with the storage disk on the primary master, a 1 MiB scratch disk on the
+    secondary slave (written through BlockIo/DiskIo and flushed; the host checks the bytes) and
+    a CD-ROM on the secondary master (passed over until ATAPI is driven): OVMF's Ata() nodes."""
+    disk = storage_disk(tmp_path, storage_app)
+    rw = tmp_path / "scratch.img"
+    rw.write_bytes(bytes(SCRATCH_BLOCKS * SECTOR))
+    extra = ["-drive", f"if=none,id=scratch,format=raw,file={rw}",
+             "-device", "ide-hd,drive=scratch,bus=ide.1,unit=1",
+             "-device", "ide-cd,bus=ide.1,unit=0"]
+    run_ = qemu(disk, machine="pc", extra=extra, memory="512",
+                disk_device="ide-hd,bus=ide.0,unit=0")
+    assert run_.wait_for("STORAGE-TEST-DONE", 180), run_.log()
+    out = run_.output
+    root = "PciRoot(0x0)/Pci(0x1,0x1)/Ata(Primary,Master,0x0)"
+    lines = [
+        f"STORAGE: blockio {root} blocks={64 * 2048} bs=512 part=0 ro=0 diskio=1 fs=0",
+        f"STORAGE: blockio {hd(1, root)} blocks=81920 bs=512 part=1 ro=0 diskio=1 fs=1",
+        f"STORAGE: note {hd(2, root)} a note on the FAT16 data partition",
+        "STORAGE: blockio PciRoot(0x0)/Pci(0x1,0x1)/Ata(Secondary,Slave,0x0) "
+        "blocks=2048 bs=512 part=0 ro=0 diskio=1 fs=0",
+        "STORAGE: write-blocks Success",
+        "STORAGE: read-back Success same=1",
+        "STORAGE: write-disk Success",
+        "STORAGE: read-disk Success same=1",
+        "STORAGE: flush Success",
+        "STORAGE: read-ex Success transaction Success signalled Success same=1",
+    ]
+    missing = [line for line in lines if line not in out]
+    assert not missing, "missing:\n" + "\n".join(missing) + "\n" + run_log(out)
+    assert f"disk: boot disk {IDE} primary master (IDE, 64 MiB, PCI order)" in out, run_log(out)
+    assert f"disk: {IDE} secondary slave: IDE disk, 1 MiB, 0 partitions" in out, run_log(out)
+    assert f"disk: {IDE} secondary master: ATAPI CD-ROM, not supported yet" in out, run_log(out)
+    pattern = bytes((i * 7 + 3) & 0xFF for i in range(1024))
+    data = rw.read_bytes()
+    assert data[5 * SECTOR:5 * SECTOR + 1024] == pattern
+    assert data[10 * SECTOR + 100:10 * SECTOR + 1100] == pattern[24:1024]
+
+
+def test_linux_uki_boots_from_pc_hda(qemu):
+    """`-M pc -hda linux-uki.img`: stage0 and stage1 read the primary master, Linux's ata_piix
+    takes the channel over after ExitBootServices and reaches userspace."""
+    image = IMAGES / "linux-uki.img"
+    if not image.exists():
+        pytest.skip(f"{image} not built (make images)")
+    run = qemu(image, machine="pc", memory="512", extra=["-cpu", "max"], snapshot=True,
+               disk_device="ide-hd,bus=ide.0,unit=0")
+    assert run.wait_for("STRATA-DONE", LINUX_TIMEOUT), run.log()
+    out = run.output
+    assert f"disk: boot disk {IDE} primary master (IDE" in out, run.log()
+    assert f"disk: {IDE} primary master: IDE disk, 64 MiB, 1 partition" in out, run.log()
+    assert "ExitBootServices: handing over to the OS" in out
