@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Finding the boot disk: every virtio-blk, AHCI, NVMe and IDE disk, bootorder first, each ESP's /STRATA. */
+/* Finding the boot disk: every virtio-blk, AHCI, NVMe, virtio-scsi and IDE disk, bootorder first,
+ * each ESP's /STRATA. */
 #include "lib/drivers/fw_cfg.h"
 #include "lib/drivers/io.h"
 #include "lib/drivers/pci.h"
@@ -23,18 +24,21 @@
 struct candidate {
 	struct pci_address pci;
 	UINT8 transport;	/* enum handoff_disk_controller; AHCI until virtio is probed */
-	UINT16 port;		/* AHCI port, NVMe namespace ID, IDE channel * 2 + unit */
+	UINT16 port;		/* AHCI port, NVMe namespace ID, SCSI target, IDE channel * 2 + unit */
+	UINT16 lun;		/* SCSI LUN */
 	UINT8 hba;		/* index in hbas[] for AHCI, ides[] for IDE */
 	INT32 rank;
 };
 
-#define MAX3(a, b, c) ((a) > (b) ? ((a) > (c) ? (a) : (c)) : ((b) > (c) ? (b) : (c)))
+#define MAX(a, b) ((a) > (b) ? (a) : (b))
 
 /* The open disk's device memory: one disk at a time is open. */
-static UINT8 device_memory[MAX3(AHCI_PORT_MEMORY, VIRTIO_BLK_QUEUE_MEMORY,
-				NVME_CONTROLLER_MEMORY)] __attribute__((aligned(4096)));
-/* The controller of the NVMe namespace open (its namespaces share it). */
+static UINT8 device_memory[MAX(MAX(AHCI_PORT_MEMORY, VIRTIO_BLK_QUEUE_MEMORY),
+			       MAX(NVME_CONTROLLER_MEMORY, VIRTIO_SCSI_MEMORY))]
+	__attribute__((aligned(4096)));
+/* The controller of the NVMe namespace or the virtio-scsi unit open (their disks share it). */
 static struct nvme_controller nvme;
+static struct virtio_scsi scsi_hba;
 static UINT8 scratch[BLOCK_MAX_SIZE] __attribute__((aligned(16)));
 static struct ahci_hba hbas[MAX_HBAS];
 static struct ide_controller ides[MAX_IDE];
@@ -60,12 +64,12 @@ static BOOLEAN parent_bridge(UINT8 bus, struct pci_address *ret_bridge)
 static INT32 candidate_rank(const struct candidate *c, UINTN bootorder_size, UINT32 order)
 {
 	struct bootorder_device dev = { .drive = c->transport == HANDOFF_DISK_AHCI ? c->port : -1 };
+	struct pci_address a = c->pci, reversed[BOOTORDER_MAX_DEPTH];
+	INT32 rank;
 
 	/* IDE: ".../ide@1,1/drive@<channel>/disk@<unit>". */
 	if (c->transport == HANDOFF_DISK_IDE)
 		dev = (struct bootorder_device){ .drive = c->port >> 1, .disk = c->port & 1 };
-	struct pci_address a = c->pci, reversed[BOOTORDER_MAX_DEPTH];
-	INT32 rank;
 
 	for (;;) {
 		if (dev.depth == BOOTORDER_MAX_DEPTH)
@@ -89,6 +93,9 @@ static void describe(const struct candidate *c, char *buf, UINTN size)
 	if (c->transport == HANDOFF_DISK_NVME)
 		snprintf(buf, size, "%02x:%02x.%x nsid %u", c->pci.bus, c->pci.device,
 			 c->pci.function, c->port);
+	else if (c->transport == HANDOFF_DISK_VIRTIO_SCSI)
+		snprintf(buf, size, "%02x:%02x.%x scsi %u:%u", c->pci.bus, c->pci.device,
+			 c->pci.function, c->port, c->lun);
 	else if (c->transport == HANDOFF_DISK_AHCI)
 		snprintf(buf, size, "%02x:%02x.%x port %u", c->pci.bus, c->pci.device,
 			 c->pci.function, c->port);
@@ -132,18 +139,36 @@ static void ide_collect(struct pci_address a, UINT32 *count, UINT32 *ide_count)
 		return;
 	for (UINT8 port = 0; port < IDE_CHANNELS * IDE_UNITS && *count < MAX_CANDIDATES; port++) {
 		enum ide_device_kind kind = ide_probe(ctrl, port >> 1, port & 1);
+		struct candidate *c = &candidates[*count];
+		char name[32];
 
-		if (kind == IDE_DEVICE_ATAPI)
-			log_info("%02x:%02x.%x %s %s: CD-ROM, not read by stage0 yet", a.bus,
-				 a.device, a.function, port & 2 ? "secondary" : "primary",
-				 port & 1 ? "slave" : "master");
-		if (kind != IDE_DEVICE_ATA)
-			continue;
-		candidates[(*count)++] = (struct candidate){
+		*c = (struct candidate){
 			.pci = a, .transport = HANDOFF_DISK_IDE, .port = port, .hba = (UINT8)*ide_count
 		};
+		if (kind == IDE_DEVICE_ATA)
+			(*count)++;
+		if (kind != IDE_DEVICE_ATAPI)
+			continue;
+		describe(c, name, sizeof(name));
+		log_info("%s: CD-ROM, not read by stage0 yet", name);
 	}
 	(*ide_count)++;
+}
+
+/* A candidate for each unit of the virtio-scsi HBA at a (INQUIRY waits for disk_open). */
+static void virtio_scsi_collect(struct pci_address a, UINT32 *count)
+{
+	UINT32 cursor = 0;
+	UINT16 target, lun;
+
+	if (EFI_ERROR(virtio_scsi_init(&scsi_hba, a, device_memory)))
+		return;
+	while (*count < MAX_CANDIDATES &&
+	       !EFI_ERROR(virtio_scsi_next_unit(&scsi_hba, &cursor, &target, &lun)))
+		candidates[(*count)++] = (struct candidate){
+			.pci = a, .transport = HANDOFF_DISK_VIRTIO_SCSI, .port = target, .lun = lun
+		};
+	virtio_scsi_shutdown(&scsi_hba);
 }
 
 /* Every disk on every controller stage0 drives, sorted by rank; returns how many. */
@@ -169,6 +194,10 @@ static UINT32 candidates_collect(void)
 		}
 		if (ide_match(a)) {
 			ide_collect(a, &count, &ide_count);
+			continue;
+		}
+		if (virtio_scsi_match(a)) {
+			virtio_scsi_collect(a, &count);
 			continue;
 		}
 		if (!ahci_match(a) || hba_count == MAX_HBAS ||
@@ -223,6 +252,16 @@ static EFI_STATUS disk_open(struct boot_disk *disk, const struct candidate *c)
 		disk->block = &disk->ide.block;
 		return ide_disk_init(&disk->ide, &ides[c->hba], c->port >> 1, c->port & 1);
 	}
+	if (c->transport == HANDOFF_DISK_VIRTIO_SCSI) {
+		disk->block = &disk->scsi.block;
+		status = virtio_scsi_init(&scsi_hba, c->pci, device_memory);
+		if (EFI_ERROR(status))
+			return status;
+		status = scsi_disk_init(&disk->scsi, &scsi_hba.transport, c->port, c->lun);
+		if (EFI_ERROR(status))
+			virtio_scsi_shutdown(&scsi_hba);
+		return status;
+	}
 	if (c->transport == HANDOFF_DISK_AHCI) {
 		status = ahci_disk_init(&disk->ahci, &hbas[c->hba], c->port, device_memory);
 		disk->block = &disk->ahci.block;
@@ -239,6 +278,8 @@ void boot_disk_shutdown(struct boot_disk *disk)
 {
 	if (disk->transport == HANDOFF_DISK_NVME)
 		nvme_controller_shutdown(&nvme);
+	else if (disk->transport == HANDOFF_DISK_VIRTIO_SCSI)
+		virtio_scsi_shutdown(&scsi_hba);
 	else if (disk->transport == HANDOFF_DISK_AHCI)
 		ahci_disk_shutdown(&disk->ahci);
 	else if (disk->transport != HANDOFF_DISK_IDE)	/* PIO: nothing left running */
@@ -329,6 +370,7 @@ EFI_STATUS boot_disk_find(struct handoff *h, struct boot_disk *disk, boot_disk_a
 			.pci_function = c->pci.function,
 			.transport = disk->transport,
 			.port = c->port,
+			.lun = c->lun,
 			.partition_number = esp.number,
 			.partition_first_lba = esp.first_lba,
 			.partition_last_lba = esp.last_lba,
@@ -339,6 +381,7 @@ EFI_STATUS boot_disk_find(struct handoff *h, struct boot_disk *disk, boot_disk_a
 		};
 		log_info("boot disk %s (%s, %llu MiB, %s), ESP is partition %u, FAT%u", name,
 			 disk->transport == HANDOFF_DISK_NVME	   ? "NVMe"
+			 : disk->transport == HANDOFF_DISK_VIRTIO_SCSI ? "virtio-scsi"
 			 : disk->transport == HANDOFF_DISK_AHCI	   ? "AHCI"
 			 : disk->transport == HANDOFF_DISK_IDE	   ? "IDE"
 			 : disk->transport == HANDOFF_VIRTIO_MODERN ? "virtio-blk modern"

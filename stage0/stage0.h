@@ -8,6 +8,7 @@
 #include "lib/drivers/ide.h"
 #include "lib/drivers/nvme.h"
 #include "lib/drivers/virtio_blk.h"
+#include "lib/drivers/virtio_scsi.h"
 #include "lib/storage/fat.h"
 
 extern struct handoff stage0_handoff;
@@ -40,6 +41,7 @@ struct boot_disk {
 		struct ahci_disk ahci;
 		struct nvme_namespace nvme;
 		struct ide_disk ide;
+		struct scsi_disk scsi;	/* a unit of the one virtio-scsi HBA boot_disk.c runs */
 	};
 	struct block_device *block;
 	struct fat_volume esp;

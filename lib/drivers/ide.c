@@ -100,11 +100,9 @@ static void channel_setup(struct ide_controller *ctrl, UINT8 n, UINT8 progif)
 	if (progif & (n ? PROGIF_SECONDARY_NATIVE : PROGIF_PRIMARY_NATIVE)) {
 		pci_get_bar(a, 2 * n, &command);
 		pci_get_bar(a, 2 * n + 1, &control);
-		if (!command.io || !control.io || !command.base || !control.base) {
-			log_warn("%02x:%02x.%x channel %u: native mode without I/O BARs", a.bus,
-				 a.device, a.function, n);
+		/* Unassigned BARs: nothing to reach the channel through. */
+		if (!command.io || !control.io || !command.base || !control.base)
 			return;
-		}
 		ch->command = (UINT16)command.base;
 		ch->control = (UINT16)(control.base + NATIVE_CONTROL_OFFSET);
 		ch->native = TRUE;
@@ -113,8 +111,7 @@ static void channel_setup(struct ide_controller *ctrl, UINT8 n, UINT8 progif)
 	if (alt_status(ch) == 0xff && reg_read(ch, IDE_REG_LBA_MID) == 0xff)
 		return;
 	if (EFI_ERROR(channel_reset(ch))) {
-		log_warn("%02x:%02x.%x channel %u: stays busy after a reset", a.bus, a.device,
-			 a.function, n);
+		log_warn("%02x:%02x.%x channel %u: busy after a reset", a.bus, a.device, a.function, n);
 		return;
 	}
 	ch->present = TRUE;
@@ -164,25 +161,16 @@ enum ide_device_kind ide_probe(struct ide_controller *ctrl, UINT8 channel, UINT8
 /* Write a task file to the selected channel's registers, the command last. */
 static EFI_STATUS issue(const struct ide_channel *ch, const struct ide_taskfile *tf)
 {
-	EFI_STATUS status = select_unit(ch, tf->device >> 4 & 1, tf->device);
+	UINT8 device = tf->reg[IDE_REG_DEVICE];
+	EFI_STATUS status = select_unit(ch, device >> 4 & 1, device);
 
 	if (EFI_ERROR(status))
 		return status;
-	/* 48-bit: the high-order bytes first, each register being a two-deep FIFO. */
-	if (tf->lba48) {
-		reg_write(ch, IDE_REG_FEATURES, 0);
-		reg_write(ch, IDE_REG_COUNT, tf->hob_count);
-		reg_write(ch, IDE_REG_LBA_LOW, tf->hob_lba_low);
-		reg_write(ch, IDE_REG_LBA_MID, tf->hob_lba_mid);
-		reg_write(ch, IDE_REG_LBA_HIGH, tf->hob_lba_high);
-	}
-	reg_write(ch, IDE_REG_FEATURES, tf->features);
-	reg_write(ch, IDE_REG_COUNT, tf->count);
-	reg_write(ch, IDE_REG_LBA_LOW, tf->lba_low);
-	reg_write(ch, IDE_REG_LBA_MID, tf->lba_mid);
-	reg_write(ch, IDE_REG_LBA_HIGH, tf->lba_high);
-	reg_write(ch, IDE_REG_DEVICE, tf->device);
-	reg_write(ch, IDE_REG_COMMAND, tf->command);
+	if (tf->lba48)
+		for (UINT8 r = IDE_REG_FEATURES; r <= IDE_REG_LBA_HIGH; r++)
+			reg_write(ch, r, tf->hob[r]);
+	for (UINT8 r = IDE_REG_FEATURES; r <= IDE_REG_COMMAND; r++)
+		reg_write(ch, r, tf->reg[r]);
 	settle(ch);
 	return EFI_SUCCESS;
 }
@@ -239,14 +227,12 @@ static EFI_STATUS ide_command(struct ide_disk *d, UINT8 command, UINT64 lba, UIN
 		status = pio_command(ch, &tf, buf, size ? n : 0, size, write, ms);
 		if (!EFI_ERROR(status))
 			return EFI_SUCCESS;
-		log_debug("channel %u unit %u: command %02x at %llu: %s (status %02x error %02x), "
-			  "attempt %u", d->channel, d->unit, command, lba, efi_status_name(status),
-			  alt_status(ch), reg_read(ch, IDE_REG_ERROR), attempt + 1);
 		if (EFI_ERROR(channel_reset(ch)))
 			break;
 	}
-	return log_error_status(status, "channel %u unit %u: command %02x of %u sectors at %llu",
-				d->channel, d->unit, command, n, lba);
+	return log_error_status(status, "channel %u unit %u: command %02x of %u sectors at %llu "
+				"(status %02x, error %02x)", d->channel, d->unit, command, n, lba,
+				alt_status(ch), reg_read(ch, IDE_REG_ERROR));
 }
 
 static EFI_STATUS sectors_command(void *ctx, EFI_LBA lba, UINT32 n, UINT8 *data, BOOLEAN write)
@@ -322,7 +308,5 @@ EFI_STATUS ide_disk_init(struct ide_disk *disk, struct ide_controller *ctrl, UIN
 	disk->block.block_count = disk->id.sectors;
 	/* 256 sectors a command in either form: PIO moves data a sector per DRQ anyway. */
 	disk->max_blocks = IDE_MAX_SECTORS28;
-	log_debug("channel %u unit %u: %s, %llu sectors of %u%s", channel, unit, disk->id.model,
-		  disk->id.sectors, disk->id.sector_size, disk->id.lba48 ? ", 48-bit" : "");
 	return EFI_SUCCESS;
 }

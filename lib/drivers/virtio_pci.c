@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* virtio-pci transports (virtio 1.0 §4.1, legacy §4.1.4.8) and a polled split virtqueue. */
 #include "lib/drivers/io.h"
+#include "lib/drivers/timer.h"
 #include "lib/drivers/virtio_pci.h"
 #include "lib/string.h"
 
@@ -46,8 +47,8 @@ enum virtio_pci_cap_type {
 /* Device IDs 0x1000..0x103f are transitional (legacy interface present), 0x1040+ modern only. */
 #define VIRTIO_PCI_MODERN_ID_BASE 0x1040
 
-/* Polling bound in TSC ticks: ten seconds at 3 GHz, long enough for a slow TCG host. */
-#define VIRTIO_TIMEOUT_TSC 30000000000ull
+/* Polling bound of virtio_pci_submit_and_wait, long enough for a slow TCG host. */
+#define VIRTIO_TIMEOUT_MS 10000
 
 static UINT64 align_up(UINT64 v, UINT64 align)
 {
@@ -256,24 +257,35 @@ void virtio_pci_reset(struct virtio_pci *dev)
 		cpu_relax();
 }
 
+void virtio_pci_notify(struct virtio_pci *dev, struct virtq *q)
+{
+	if (dev->modern)
+		mmio_write16(q->notify, q->index);
+	else
+		outw(dev->io + LEGACY_QUEUE_NOTIFY, q->index);
+}
+
 EFI_STATUS virtio_pci_submit_and_wait(struct virtio_pci *dev, struct virtq *q, UINT16 head,
 				      UINT32 *ret_len)
 {
+	return virtio_pci_submit_timeout(dev, q, head, VIRTIO_TIMEOUT_MS, ret_len);
+}
+
+EFI_STATUS virtio_pci_submit_timeout(struct virtio_pci *dev, struct virtq *q, UINT16 head,
+				     UINT32 timeout_ms, UINT32 *ret_len)
+{
 	UINT16 slot = q->avail->idx % q->size;
-	UINT64 start;
+	UINT64 deadline;
 
 	q->avail->ring[slot] = head;
 	barrier();
 	q->avail->idx++;
 	barrier();
-	if (dev->modern)
-		mmio_write16(q->notify, q->index);
-	else
-		outw(dev->io + LEGACY_QUEUE_NOTIFY, q->index);
+	virtio_pci_notify(dev, q);
 
-	start = rdtsc();
+	deadline = timer_deadline(timeout_ms);
 	while (*(volatile UINT16 *)&q->used->idx == q->last_used) {
-		if (rdtsc() - start > VIRTIO_TIMEOUT_TSC)
+		if (timer_expired(deadline))
 			return EFI_TIMEOUT;
 		cpu_relax();
 	}

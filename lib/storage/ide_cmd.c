@@ -10,24 +10,17 @@ EFI_STATUS ide_taskfile_build(struct ide_taskfile *ret, UINT8 command, UINT8 uni
 	if (unit > 1 || count > max || (lba48 ? lba >> 48 : lba >> 28) ||
 	    (count && (lba48 ? (1ull << 48) : (1ull << 28)) - lba < count))
 		return EFI_INVALID_PARAMETER;
-	*ret = (struct ide_taskfile){
-		.lba48 = lba48,
-		.command = command,
-		/* The full count wraps to 0 in its register, which the device reads as the maximum. */
-		.count = (UINT8)count,
-		.lba_low = (UINT8)lba,
-		.lba_mid = (UINT8)(lba >> 8),
-		.lba_high = (UINT8)(lba >> 16),
-		.device = IDE_DEVICE_OBSOLETE | IDE_DEVICE_LBA | (UINT8)(unit << 4),
-	};
-	if (lba48) {
-		ret->hob_count = (UINT8)(count >> 8);
-		ret->hob_lba_low = (UINT8)(lba >> 24);
-		ret->hob_lba_mid = (UINT8)(lba >> 32);
-		ret->hob_lba_high = (UINT8)(lba >> 40);
-	} else {
-		ret->device |= (UINT8)(lba >> 24 & 0xf);
+	*ret = (struct ide_taskfile){ .lba48 = lba48 };
+	/* The full count wraps to 0 in its register, which the device reads as the maximum. */
+	ret->reg[IDE_REG_COUNT] = (UINT8)count;
+	ret->hob[IDE_REG_COUNT] = (UINT8)(count >> 8);
+	for (UINT32 i = 0; i < 3; i++) {
+		ret->reg[IDE_REG_LBA_LOW + i] = (UINT8)(lba >> (8 * i));
+		ret->hob[IDE_REG_LBA_LOW + i] = (UINT8)(lba >> (8 * i + 24));
 	}
+	ret->reg[IDE_REG_DEVICE] = IDE_DEVICE_OBSOLETE | IDE_DEVICE_LBA | (UINT8)(unit << 4) |
+				   (lba48 ? 0 : (UINT8)(lba >> 24 & 0xf));
+	ret->reg[IDE_REG_COMMAND] = command;
 	return EFI_SUCCESS;
 }
 

@@ -58,14 +58,14 @@ struct ide_prd {
 
 _Static_assert(sizeof(struct ide_prd) == 8, "SFF-8038i PRD entry");
 
-/* The register values of one command, in the order ide_taskfile_registers lists them. */
+/*
+ * The register values of one command, indexed by IDE_REG_*: a driver writes hob[FEATURES..
+ * LBA_HIGH] first (48-bit: each register is a two-deep FIFO), then reg[FEATURES..COMMAND].
+ */
 struct ide_taskfile {
 	BOOLEAN lba48;
-	UINT8 features;
-	UINT8 count, lba_low, lba_mid, lba_high;		/* the current values */
-	UINT8 hob_count, hob_lba_low, hob_lba_mid, hob_lba_high;	/* 48-bit: written first */
-	UINT8 device;
-	UINT8 command;
+	UINT8 hob[IDE_REG_LBA_HIGH + 1];	/* the high-order bytes of a 48-bit command */
+	UINT8 reg[IDE_REG_COMMAND + 1];
 };
 
 enum ide_device_kind {

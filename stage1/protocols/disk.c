@@ -269,6 +269,7 @@ static EFI_STATUS volume_install(struct disk *disk, EFI_LBA first, UINT64 count,
 	v->path = path;
 	v->media = (EFI_BLOCK_IO_MEDIA){
 		.MediaId = 0,
+		.RemovableMedia = disk->removable,
 		.MediaPresent = TRUE,
 		.LogicalPartition = partition != 0,
 		.ReadOnly = disk->read_only,

@@ -8,15 +8,19 @@
 #include "lib/drivers/nvme.h"
 #include "lib/drivers/pci.h"
 #include "lib/drivers/virtio_blk.h"
+#include "lib/drivers/virtio_scsi.h"
+#include "lib/storage/scsi.h"
 
 /* One disk a controller found: what the protocols need, whichever driver reads it. */
 struct disk {
 	struct block_device *block;
 	BOOLEAN read_only;
+	BOOLEAN removable;	/* BlockIo's RemovableMedia: a CD drive, a removable SCSI unit */
 	UINT8 transport;	/* enum handoff_disk_controller */
-	UINT16 port;		/* AHCI port, NVMe namespace ID, IDE channel * 2 + unit */
+	UINT16 port;		/* AHCI port, NVMe namespace ID, SCSI target, IDE channel * 2 + unit */
+	UINT16 lun;		/* SCSI LUN */
 	struct pci_address pci;
-	char name[24];		/* for the log: "00:1f.2 port 0" */
+	char name[28];		/* for the log: "00:1f.2 port 0" */
 	/* Write count blocks at lba, already checked against the disk's size. */
 	EFI_STATUS (*write)(struct disk *disk, EFI_LBA lba, UINTN count, const void *buf);
 	/* Make completed writes stable. */
@@ -27,6 +31,7 @@ struct disk {
 		struct ahci_disk ahci;
 		struct nvme_namespace nvme;	/* its controller is shared */
 		struct ide_disk ide;		/* so is its controller */
+		struct scsi_disk scsi;		/* a virtio-scsi unit; its HBA is shared */
 	};
 };
 

@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: MIT */
-/* The disk controllers stage1 drives (virtio-blk, AHCI, NVMe, IDE): bring-up, device paths, shutdown. */
+/* The disk controllers stage1 drives (virtio-blk, AHCI, NVMe, virtio-scsi, IDE): bring-up, paths,
+ * shutdown. */
 #include "include/strata/handoff.h"
+#include "lib/container_of.h"
 #include "lib/drivers/ahci.h"
 #include "lib/drivers/pci.h"
 #include "lib/drivers/timer.h"
 #include "lib/drivers/virtio_blk.h"
+#include "lib/drivers/virtio_scsi.h"
 #include "lib/formats/device_path.h"
 #include "lib/printf.h"
 #include "lib/string.h"
@@ -75,9 +78,22 @@ static EFI_STATUS ide_flush(struct disk *disk)
 	return ide_disk_flush(&disk->ide);
 }
 
+static EFI_STATUS scsi_write(struct disk *disk, EFI_LBA lba, UINTN count, const void *buf)
+{
+	return block_write(&disk->scsi.block, lba, count, buf);
+}
+
+static EFI_STATUS scsi_flush(struct disk *disk)
+{
+	return scsi_disk_flush(&disk->scsi);
+}
+
 static void disk_shutdown(struct disk *disk)
 {
-	if (disk->transport == HANDOFF_DISK_NVME)
+	if (disk->transport == HANDOFF_DISK_VIRTIO_SCSI)
+		virtio_scsi_shutdown(container_of(disk->scsi.transport, struct virtio_scsi,
+						  transport));	/* once a unit: a reset again */
+	else if (disk->transport == HANDOFF_DISK_NVME)
 		nvme_controller_shutdown(disk->nvme.ctrl);	/* once for all its namespaces */
 	else if (disk->transport == HANDOFF_DISK_AHCI)
 		ahci_disk_shutdown(&disk->ahci);
@@ -101,8 +117,8 @@ static EFI_STATUS disk_register(struct disk *disk, EFI_DEVICE_PATH_PROTOCOL *pat
 	}
 	disk->next = disks;
 	disks = disk;
-	log_info("%s: %s%s, %llu MiB, %u partition%s", disk->name, what,
-		 disk->read_only ? " read-only" : "",
+	log_info("%s: %s%s%s, %llu MiB, %u partition%s", disk->name, what,
+		 disk->removable ? " removable" : "", disk->read_only ? " read-only" : "",
 		 disk->block->block_count * disk->block->block_size >> 20, partitions,
 		 partitions == 1 ? "" : "s");
 	return EFI_SUCCESS;
@@ -328,6 +344,62 @@ err_free:
 	return status;
 }
 
+/*
+ * PciRoot(0x0)/Pci(0x3,0x0)/Scsi(target,lun), as OVMF's VirtioScsiDxe builds it for its
+ * ScsiBus (MSG_SCSI_DP, Pun the target).
+ */
+static EFI_DEVICE_PATH_PROTOCOL *scsi_device_path(struct pci_address a, UINT16 target, UINT16 lun)
+{
+	SCSI_DEVICE_PATH node;
+
+	device_path_set_node(&node.Header, MESSAGING_DEVICE_PATH, MSG_SCSI_DP, sizeof(node));
+	node.Pun = target;
+	node.Lun = lun;
+	return device_path_alloc_pci_child(a, &node.Header);
+}
+
+/* One SCSI logical unit on transport t: a disk, or a CD-ROM (read-only, 2048-byte blocks). */
+static EFI_STATUS scsi_unit_add(struct scsi_transport *t, struct pci_address a, UINT8 kind,
+				UINT16 target, UINT16 lun, EFI_DEVICE_PATH_PROTOCOL *path)
+{
+	struct disk *disk = pool_zalloc(sizeof(*disk));
+	EFI_STATUS status;
+
+	if (!disk) {
+		pool_free(path);
+		return log_error_status(EFI_OUT_OF_RESOURCES, "disk state");
+	}
+	*disk = (struct disk){
+		.pci = a, .port = target, .lun = lun, .transport = kind,
+		.write = scsi_write, .flush = scsi_flush,
+	};
+	snprintf(disk->name, sizeof(disk->name), "%02x:%02x.%x scsi %u:%u", a.bus, a.device,
+		 a.function, target, lun);
+	status = scsi_disk_init(&disk->scsi, t, target, lun);
+	if (status == EFI_NO_MEDIA)
+		log_info("%s: %s, no medium", disk->name, disk->scsi.inquiry.product);
+	else if (EFI_ERROR(status) && status != EFI_NOT_FOUND)
+		log_error_status(status, "%s: unit not usable", disk->name);
+	if (EFI_ERROR(status))
+		goto err_free;
+	disk->block = &disk->scsi.block;
+	disk->read_only = disk->scsi.read_only;
+	disk->removable = disk->scsi.removable || disk->scsi.inquiry.type == SCSI_TYPE_CDROM;
+	status = disk_register(disk, path, disk->scsi.inquiry.type == SCSI_TYPE_CDROM
+						   ? "SCSI CD-ROM"
+						   : "SCSI disk");
+	path = NULL;	/* disk_register took it, or freed it */
+	if (EFI_ERROR(status))
+		goto err_free;
+	log_debug("%s: %s %s", disk->name, disk->scsi.inquiry.vendor, disk->scsi.inquiry.product);
+	return EFI_SUCCESS;
+
+err_free:
+	pool_free(path);
+	pool_free(disk);
+	return status;
+}
+
 /* Every ATA disk on both channels of the IDE controller at a. */
 static void ide_add(struct pci_address a)
 {
@@ -352,6 +424,31 @@ static void ide_add(struct pci_address a)
 	}
 	if (!added)
 		pool_free(ctrl);
+}
+
+/* Every unit on every target of the virtio-scsi HBA at a, sharing its request queue. */
+static void virtio_scsi_add(struct pci_address a)
+{
+	struct virtio_scsi *hba = pool_zalloc(sizeof(*hba));
+	void *memory = device_memory(VIRTIO_SCSI_MEMORY);
+	UINT32 cursor = 0, added = 0;
+	UINT16 target, lun;
+
+	if (!hba || !memory || EFI_ERROR(virtio_scsi_init(hba, a, memory)))
+		goto err_free;
+	while (!EFI_ERROR(virtio_scsi_next_unit(hba, &cursor, &target, &lun)))
+		if (!EFI_ERROR(scsi_unit_add(&hba->transport, a, HANDOFF_DISK_VIRTIO_SCSI, target,
+					     lun, scsi_device_path(a, target, lun))))
+			added++;
+	if (added)
+		return;
+	log_info("%02x:%02x.%x: virtio-scsi HBA without a usable unit", a.bus, a.device,
+		 a.function);
+	virtio_scsi_shutdown(hba);
+err_free:
+	if (memory)
+		memory_free_pages((UINTN)memory, VIRTIO_SCSI_MEMORY / 4096);
+	pool_free(hba);
 }
 
 /* After ExitBootServices the payload owns memory: no device may keep reading rings in it. */
@@ -381,6 +478,8 @@ EFI_STATUS disk_init(const struct handoff *h)
 			nvme_add(a);
 		else if (ide_match(a))
 			ide_add(a);
+		else if (virtio_scsi_match(a))
+			virtio_scsi_add(a);
 	}
 	if (!disks) {
 		log_warn("no disks");
@@ -399,9 +498,9 @@ EFI_HANDLE disk_boot_partition(void)
 		if (d->pci.bus != boot_disk.pci_bus || d->pci.device != boot_disk.pci_device ||
 		    d->pci.function != boot_disk.pci_function)
 			continue;
-		/* A PCI function is one controller; its disks differ by AHCI port, NVMe NSID or
+		/* A PCI function is one controller; its disks differ by port, NSID, target/LUN or
 		 * IDE channel and unit. */
-		if (d->port != boot_disk.port)
+		if (d->port != boot_disk.port || d->lun != boot_disk.lun)
 			continue;
 		return disk_partition_handle(d, boot_disk.partition_number);
 	}

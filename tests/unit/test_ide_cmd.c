@@ -16,17 +16,17 @@ static void test_taskfile_lba28(void **state)
 	assert_int_equal(ide_taskfile_build(&tf, ATA_CMD_READ_SECTORS, 1, 0x0abcdef1, 256, FALSE),
 			 EFI_SUCCESS);
 	assert_false(tf.lba48);
-	assert_int_equal(tf.command, ATA_CMD_READ_SECTORS);
-	assert_int_equal(tf.count, 0);	/* 256 */
-	assert_int_equal(tf.lba_low, 0xf1);
-	assert_int_equal(tf.lba_mid, 0xde);
-	assert_int_equal(tf.lba_high, 0xbc);
+	assert_int_equal(tf.reg[IDE_REG_COMMAND], ATA_CMD_READ_SECTORS);
+	assert_int_equal(tf.reg[IDE_REG_COUNT], 0);	/* 256 */
+	assert_int_equal(tf.reg[IDE_REG_LBA_LOW], 0xf1);
+	assert_int_equal(tf.reg[IDE_REG_LBA_MID], 0xde);
+	assert_int_equal(tf.reg[IDE_REG_LBA_HIGH], 0xbc);
 	/* LBA bits 27:24 in the device register, with LBA mode and the slave bit. */
-	assert_int_equal(tf.device, 0xa0 | 0x40 | 0x10 | 0x0a);
+	assert_int_equal(tf.reg[IDE_REG_DEVICE], 0xa0 | 0x40 | 0x10 | 0x0a);
 	assert_int_equal(ide_taskfile_build(&tf, ATA_CMD_READ_SECTORS, 0, 5, 1, FALSE),
 			 EFI_SUCCESS);
-	assert_int_equal(tf.device, 0xe0);
-	assert_int_equal(tf.count, 1);
+	assert_int_equal(tf.reg[IDE_REG_DEVICE], 0xe0);
+	assert_int_equal(tf.reg[IDE_REG_COUNT], 1);
 }
 
 static void test_taskfile_lba48(void **state)
@@ -37,21 +37,21 @@ static void test_taskfile_lba48(void **state)
 					    0x1234, TRUE),
 			 EFI_SUCCESS);
 	assert_true(tf.lba48);
-	assert_int_equal(tf.count, 0x34);
-	assert_int_equal(tf.hob_count, 0x12);
-	assert_int_equal(tf.lba_low, 0xbc);
-	assert_int_equal(tf.lba_mid, 0x9a);
-	assert_int_equal(tf.lba_high, 0x78);
-	assert_int_equal(tf.hob_lba_low, 0x56);
-	assert_int_equal(tf.hob_lba_mid, 0x34);
-	assert_int_equal(tf.hob_lba_high, 0x12);
+	assert_int_equal(tf.reg[IDE_REG_COUNT], 0x34);
+	assert_int_equal(tf.hob[IDE_REG_COUNT], 0x12);
+	assert_int_equal(tf.reg[IDE_REG_LBA_LOW], 0xbc);
+	assert_int_equal(tf.reg[IDE_REG_LBA_MID], 0x9a);
+	assert_int_equal(tf.reg[IDE_REG_LBA_HIGH], 0x78);
+	assert_int_equal(tf.hob[IDE_REG_LBA_LOW], 0x56);
+	assert_int_equal(tf.hob[IDE_REG_LBA_MID], 0x34);
+	assert_int_equal(tf.hob[IDE_REG_LBA_HIGH], 0x12);
 	/* No LBA bits in the device register of a 48-bit command. */
-	assert_int_equal(tf.device, 0xe0);
+	assert_int_equal(tf.reg[IDE_REG_DEVICE], 0xe0);
 	assert_int_equal(ide_taskfile_build(&tf, ATA_CMD_READ_SECTORS_EXT, 1, 0, 65536, TRUE),
 			 EFI_SUCCESS);
-	assert_int_equal(tf.count, 0);
-	assert_int_equal(tf.hob_count, 0);
-	assert_int_equal(tf.device, 0xf0);
+	assert_int_equal(tf.reg[IDE_REG_COUNT], 0);
+	assert_int_equal(tf.hob[IDE_REG_COUNT], 0);
+	assert_int_equal(tf.reg[IDE_REG_DEVICE], 0xf0);
 }
 
 static void test_taskfile_refusals(void **state)
