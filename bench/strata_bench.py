@@ -250,17 +250,21 @@ def bench_exit_on_entry(bench):
 
 
 # The exit-on-entry disk on another controller: what its driver costs beside virtio-blk's.
+# (row, label, the disk's -device, the controller's own -device arguments if it needs one)
 DISK_CONTROLLER_ROWS = [
-    ("firmware_time_nvme", "firmware time, the disk on NVMe (-device nvme)", "nvme,serial=bench"),
+    ("firmware_time_nvme", "firmware time, the disk on NVMe (-device nvme)", "nvme,serial=bench",
+     ()),
     ("firmware_time_ahci", "firmware time, the disk on q35's AHCI port 0 (-hda)",
-     "ide-hd,bus=ide.0"),
+     "ide-hd,bus=ide.0", ()),
+    ("firmware_time_virtio_scsi", "firmware time, the disk on virtio-scsi (-device scsi-hd)",
+     "scsi-hd,bus=scsi0.0", ("-device", "virtio-scsi-pci,id=scsi0")),
 ]
 
 
 def bench_disk_controllers(bench):
     """Rows: firmware time (less the floor run of the same round) booting from each controller."""
     t = bench.timeouts["exit"]
-    for row_id, label, device in DISK_CONTROLLER_ROWS:
+    for row_id, label, device, controller in DISK_CONTROLLER_ROWS:
         totals = {"strata": [], "ovmf": []}
         for i in bench.rounds(row_id, bench.args.runs):
             res, ok = bench.run("floor", "floor", ("bios", bench.floor), bench.exit_disk, t,
@@ -268,7 +272,7 @@ def bench_disk_controllers(bench):
             floor = res.wall if ok else None
             for name, fw in bench.firmwares():
                 res, ok = bench.run(row_id, name, fw, bench.exit_disk, t, exited_ok,
-                                    tag=str(i + 1), disk_device=device)
+                                    tag=str(i + 1), disk_device=device, extra=controller)
                 totals[name].append(res.wall - floor if ok and floor is not None else None)
         st = {n: r.stats(totals[n]) for n in totals}
         bench.add_row(row_id, label, "s", st["strata"], st["ovmf"] if bench.ovmf else None)

@@ -18,13 +18,6 @@ static const UINT16 legacy_control[IDE_CHANNELS] = { 0x3f6, 0x376 };
 /* In native mode BAR1/BAR3 is 4 bytes whose third is the device control register. */
 #define NATIVE_CONTROL_OFFSET 2
 
-/* PIIX3/PIIX4 IDETIM (82371AB §5.2.2): bit 15 enables decoding of a channel's legacy ports. */
-#define PIIX_VENDOR 0x8086
-#define PIIX3_IDE 0x7010
-#define PIIX4_IDE 0x7111
-#define PIIX_IDETIM 0x40
-#define PIIX_IDETIM_DECODE 0x8000
-
 #define RESET_MS 2000		/* BSY after a soft reset: ATA/ATAPI-7 allows 31 s, QEMU takes none */
 #define SELECT_MS 100
 #define COMMAND_MS 5000
@@ -120,17 +113,13 @@ static void channel_setup(struct ide_controller *ctrl, UINT8 n, UINT8 progif)
 EFI_STATUS ide_controller_init(struct ide_controller *ctrl, struct pci_address a)
 {
 	UINT8 progif = pci_read8(a, PCI_CLASS_REVISION + 1);
-	UINT16 device = pci_read16(a, PCI_DEVICE_ID);
 
 	*ctrl = (struct ide_controller){ .pci = a };
+	/*
+	 * A real PIIX also wants IDETIM bit 15 (82371AB §5.2.2) before its legacy ports decode;
+	 * QEMU's decodes them from reset, and stage0 has no room for what it does not need.
+	 */
 	pci_write16(a, PCI_COMMAND, pci_read16(a, PCI_COMMAND) | PCI_COMMAND_IO);
-	/* As the BIOS of a PIIX board: the legacy ports decode only once IDETIM says so. */
-	if (pci_read16(a, PCI_VENDOR_ID) == PIIX_VENDOR &&
-	    (device == PIIX3_IDE || device == PIIX4_IDE)) {
-		pci_write16(a, PIIX_IDETIM, pci_read16(a, PIIX_IDETIM) | PIIX_IDETIM_DECODE);
-		pci_write16(a, PIIX_IDETIM + 2,
-			    pci_read16(a, PIIX_IDETIM + 2) | PIIX_IDETIM_DECODE);
-	}
 	for (UINT8 n = 0; n < IDE_CHANNELS; n++)
 		channel_setup(ctrl, n, progif);
 	return ctrl->channel[0].present || ctrl->channel[1].present ? EFI_SUCCESS : EFI_NOT_FOUND;

@@ -32,6 +32,7 @@ struct disk {
 		struct nvme_namespace nvme;	/* its controller is shared */
 		struct ide_disk ide;		/* so is its controller */
 		struct scsi_disk scsi;		/* a virtio-scsi unit; its HBA is shared */
+		struct ahci_atapi atapi;	/* an ATAPI device on an AHCI port */
 	};
 };
 

@@ -78,14 +78,15 @@ static EFI_STATUS ide_flush(struct disk *disk)
 	return ide_disk_flush(&disk->ide);
 }
 
+/* A SCSI unit on any transport: disk->block is its scsi_disk's. */
 static EFI_STATUS scsi_write(struct disk *disk, EFI_LBA lba, UINTN count, const void *buf)
 {
-	return block_write(&disk->scsi.block, lba, count, buf);
+	return block_write(disk->block, lba, count, buf);
 }
 
 static EFI_STATUS scsi_flush(struct disk *disk)
 {
-	return scsi_disk_flush(&disk->scsi);
+	return scsi_disk_flush(container_of(disk->block, struct scsi_disk, block));
 }
 
 static void disk_shutdown(struct disk *disk)
@@ -95,6 +96,8 @@ static void disk_shutdown(struct disk *disk)
 						  transport));	/* once a unit: a reset again */
 	else if (disk->transport == HANDOFF_DISK_NVME)
 		nvme_controller_shutdown(disk->nvme.ctrl);	/* once for all its namespaces */
+	else if (disk->transport == HANDOFF_DISK_AHCI && disk->block == &disk->atapi.disk.block)
+		ahci_disk_shutdown(&disk->atapi.port);
 	else if (disk->transport == HANDOFF_DISK_AHCI)
 		ahci_disk_shutdown(&disk->ahci);
 	else if (disk->transport != HANDOFF_DISK_IDE)	/* PIO: nothing left running */
@@ -215,6 +218,53 @@ err_free:
 	return status;
 }
 
+/* An ATAPI CD-ROM on an AHCI port: read-only, 2048-byte blocks, Sata(port,0xFFFF,0) as OVMF. */
+static EFI_STATUS ahci_atapi_add(struct ahci_hba *hba, UINT8 port)
+{
+	struct pci_address a = hba->pci;
+	struct disk *disk = pool_zalloc(sizeof(*disk));
+	void *memory;
+	EFI_STATUS status;
+
+	if (!disk)
+		return log_error_status(EFI_OUT_OF_RESOURCES, "disk state");
+	*disk = (struct disk){
+		.pci = a, .port = port, .transport = HANDOFF_DISK_AHCI,
+		.write = scsi_write, .flush = scsi_flush,
+	};
+	snprintf(disk->name, sizeof(disk->name), "%02x:%02x.%x port %u", a.bus, a.device,
+		 a.function, port);
+	memory = device_memory(AHCI_PORT_MEMORY);
+	if (!memory) {
+		status = log_error_status(EFI_OUT_OF_RESOURCES, "%s: port memory", disk->name);
+		goto err_free;
+	}
+	status = ahci_atapi_init(&disk->atapi, hba, port, memory);
+	if (status == EFI_NO_MEDIA)
+		log_info("%s: ATAPI %s, no medium", disk->name, disk->atapi.disk.inquiry.product);
+	else if (EFI_ERROR(status))
+		log_error_status(status, "%s: ATAPI device not usable", disk->name);
+	if (EFI_ERROR(status))
+		goto err_pages;
+	disk->block = &disk->atapi.disk.block;
+	disk->read_only = disk->atapi.disk.read_only;
+	disk->removable = TRUE;
+	status = disk_register(disk, sata_device_path(a, port),
+			       disk->atapi.disk.inquiry.type == SCSI_TYPE_CDROM ? "ATAPI CD-ROM"
+										: "ATAPI disk");
+	if (EFI_ERROR(status))
+		goto err_shutdown;
+	return EFI_SUCCESS;
+
+err_shutdown:
+	ahci_disk_shutdown(&disk->atapi.port);
+err_pages:
+	memory_free_pages((UINTN)memory, (AHCI_PORT_MEMORY + 4095) / 4096);
+err_free:
+	pool_free(disk);
+	return status;
+}
+
 static void ahci_add(struct pci_address a)
 {
 	struct ahci_hba *hba = pool_zalloc(sizeof(*hba));
@@ -226,11 +276,12 @@ static void ahci_add(struct pci_address a)
 	for (UINT8 port = 0; port < AHCI_MAX_PORTS; port++) {
 		enum ahci_device_kind kind = ahci_port_probe(hba, port);
 
-		if (kind == AHCI_DEVICE_ATA)
-			ahci_port_add(hba, port);
-		else if (kind == AHCI_DEVICE_ATAPI)
-			log_info("%02x:%02x.%x port %u: ATAPI CD-ROM, not supported yet", a.bus,
-				 a.device, a.function, port);
+		/* After the HBA reset a packet device may show its signature only once started. */
+		if (kind == AHCI_DEVICE_ATA && ahci_port_add(hba, port) == EFI_UNSUPPORTED &&
+		    ahci_port_probe(hba, port) == AHCI_DEVICE_ATAPI)
+			kind = AHCI_DEVICE_ATAPI;
+		if (kind == AHCI_DEVICE_ATAPI)
+			ahci_atapi_add(hba, port);
 	}
 }
 
