@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* IDE channels in legacy or native mode and polled PIO ATA commands, with reset and retry. */
+/* IDE channels in legacy or native mode, polled PIO ATA and ATAPI commands, reset and retry. */
 #include "lib/drivers/ide.h"
 #include "lib/drivers/io.h"
 #include "lib/drivers/timer.h"
+#include "lib/container_of.h"
 
 #define LOG_PREFIX "ide: "
 #include "lib/log.h"
@@ -147,8 +148,11 @@ enum ide_device_kind ide_probe(struct ide_controller *ctrl, UINT8 channel, UINT8
 				  reg_read(ch, IDE_REG_LBA_HIGH));
 }
 
-/* Write a task file to the selected channel's registers, the command last. */
-static EFI_STATUS issue(const struct ide_channel *ch, const struct ide_taskfile *tf)
+/*
+ * Write a task file to the selected channel's registers, the command last. Inlined into its
+ * two callers: as a call it costs stage0, which only has the ATA one, bytes it has not got.
+ */
+static inline __attribute__((always_inline)) EFI_STATUS issue(const struct ide_channel *ch, const struct ide_taskfile *tf)
 {
 	UINT8 device = tf->reg[IDE_REG_DEVICE];
 	EFI_STATUS status = select_unit(ch, device >> 4 & 1, device);
@@ -298,4 +302,120 @@ EFI_STATUS ide_disk_init(struct ide_disk *disk, struct ide_controller *ctrl, UIN
 	/* 256 sectors a command in either form: PIO moves data a sector per DRQ anyway. */
 	disk->max_blocks = IDE_MAX_SECTORS28;
 	return EFI_SUCCESS;
+}
+
+#define ATAPI_CDB_SIZE 12
+/* The byte count limit of a PACKET command: the most a DRQ block may carry, even. */
+#define ATAPI_BYTE_LIMIT 0xfffe
+/* Bytes per PACKET command the transport offers: 32 CD blocks. */
+#define ATAPI_MAX_TRANSFER 65536
+
+/* Move one DRQ block of bytes (even) between the data port and data, dwords first. */
+static void atapi_pio(const struct ide_channel *ch, UINT8 *data, UINT32 bytes, BOOLEAN write)
+{
+	UINT16 port = ch->command + IDE_REG_DATA;
+
+	if (write)
+		outsl(port, data, bytes / 4);
+	else
+		insl(port, data, bytes / 4);
+	if (!(bytes & 2))
+		return;
+	data += bytes & ~3u;
+	if (write)
+		outw(port, (UINT16)(data[0] | data[1] << 8));
+	else
+		*(UINT16 *)data = inw(port);
+}
+
+/* One PACKET command in PIO (ATA/ATAPI-7 §11.8); an error ends it with CHECK CONDITION. */
+static EFI_STATUS atapi_packet(const struct ide_channel *ch, UINT8 unit, struct scsi_request *req)
+{
+	UINT8 cdb[ATAPI_CDB_SIZE] __attribute__((aligned(4))) = { 0 };
+	struct ide_taskfile tf = { 0 };
+	UINT32 done = 0;
+	UINT8 status;
+	EFI_STATUS efi;
+
+	for (UINT32 i = 0; i < req->cdb.length; i++)
+		cdb[i] = req->cdb.bytes[i];
+	/* Features 0: PIO. The byte count limit goes where an ATA command has LBA 15:0 8 bits up. */
+	tf.reg[IDE_REG_LBA_MID] = (UINT8)ATAPI_BYTE_LIMIT;
+	tf.reg[IDE_REG_LBA_HIGH] = ATAPI_BYTE_LIMIT >> 8;
+	tf.reg[IDE_REG_DEVICE] = IDE_DEVICE_OBSOLETE | (UINT8)(unit << 4);
+	tf.reg[IDE_REG_COMMAND] = ATA_CMD_PACKET;
+	efi = issue(ch, &tf);
+	if (EFI_ERROR(efi))
+		return efi;
+	for (BOOLEAN packet = TRUE;; packet = FALSE) {
+		UINT32 bytes, take;
+
+		efi = wait_not_busy(ch, req->timeout_ms, &status);
+		if (EFI_ERROR(efi))
+			return efi;
+		status = reg_read(ch, IDE_REG_STATUS);
+		if (status & IDE_STATUS_ERR) {
+			req->status = SCSI_STATUS_CHECK_CONDITION;
+			req->sense_length = 0;	/* no autosense: the SCSI layer asks REQUEST SENSE */
+			req->transferred = done;
+			return EFI_SUCCESS;
+		}
+		if (!(status & IDE_STATUS_DRQ))
+			break;
+		if (packet) {
+			atapi_pio(ch, cdb, ATAPI_CDB_SIZE, TRUE);
+			settle(ch);
+			continue;
+		}
+		bytes = reg_read(ch, IDE_REG_LBA_MID) | (UINT32)reg_read(ch, IDE_REG_LBA_HIGH) << 8;
+		/* More than the request has room for, or an odd count: a device error, reset. */
+		if (!bytes || (bytes & 1) || bytes > req->length - done)
+			return EFI_DEVICE_ERROR;
+		take = bytes;
+		atapi_pio(ch, (UINT8 *)req->data + done, take, req->write);
+		done += take;
+		settle(ch);
+	}
+	if (status & IDE_STATUS_DF)
+		return EFI_DEVICE_ERROR;
+	req->status = SCSI_STATUS_GOOD;
+	req->transferred = done;
+	return EFI_SUCCESS;
+}
+
+/*
+ * The scsi_transport execute of an IDE ATAPI unit: a timeout or protocol error resets the
+ * channel, so the device drops the command and nothing of it is read later.
+ */
+static EFI_STATUS atapi_execute(struct scsi_transport *t, UINT16 target, UINT16 lun,
+				struct scsi_request *req)
+{
+	struct ide_atapi *atapi = container_of(t, struct ide_atapi, transport);
+	const struct ide_channel *ch = &atapi->ctrl->channel[atapi->channel];
+	EFI_STATUS status;
+
+	if (target || lun)
+		return EFI_NOT_FOUND;
+	if (req->cdb.length > ATAPI_CDB_SIZE || (req->length & 1))
+		return EFI_INVALID_PARAMETER;
+	status = atapi_packet(ch, atapi->unit, req);
+	if (!EFI_ERROR(status))
+		return EFI_SUCCESS;
+	log_debug("channel %u unit %u: packet %02x: %s (status %02x)", atapi->channel, atapi->unit,
+		  req->cdb.bytes[0], efi_status_name(status), alt_status(ch));
+	if (EFI_ERROR(channel_reset(ch)))
+		return EFI_DEVICE_ERROR;
+	return status;
+}
+
+EFI_STATUS ide_atapi_init(struct ide_atapi *atapi, struct ide_controller *ctrl, UINT8 channel,
+			  UINT8 unit)
+{
+	*atapi = (struct ide_atapi){
+		.transport = { .execute = atapi_execute, .delay_ms = timer_delay_ms,
+			       .max_transfer = ATAPI_MAX_TRANSFER, .max_cdb = ATAPI_CDB_SIZE,
+			       .align = 1 },
+		.ctrl = ctrl, .channel = channel, .unit = unit,
+	};
+	return scsi_disk_init(&atapi->disk, &atapi->transport, 0, 0);
 }

@@ -31,6 +31,7 @@ struct disk {
 		struct ahci_disk ahci;
 		struct nvme_namespace nvme;	/* its controller is shared */
 		struct ide_disk ide;		/* so is its controller */
+		struct ide_atapi ide_atapi;	/* an IDE CD-ROM */
 		struct scsi_disk scsi;		/* a virtio-scsi unit; its HBA is shared */
 		struct ahci_atapi atapi;	/* an ATAPI device on an AHCI port */
 	};

@@ -451,27 +451,62 @@ err_free:
 	return status;
 }
 
-/* Every ATA disk on both channels of the IDE controller at a. */
+/* An ATAPI CD-ROM on an IDE unit: read-only, 2048-byte blocks, Ata() as OVMF names it too. */
+static EFI_STATUS ide_atapi_add(struct ide_controller *ctrl, UINT8 channel, UINT8 unit)
+{
+	struct pci_address a = ctrl->pci;
+	struct disk *disk = pool_zalloc(sizeof(*disk));
+	EFI_STATUS status;
+
+	if (!disk)
+		return log_error_status(EFI_OUT_OF_RESOURCES, "disk state");
+	*disk = (struct disk){
+		.pci = a, .port = (UINT16)(channel * 2 + unit), .transport = HANDOFF_DISK_IDE,
+		.write = scsi_write, .flush = scsi_flush, .removable = TRUE,
+	};
+	snprintf(disk->name, sizeof(disk->name), "%02x:%02x.%x %s %s", a.bus, a.device,
+		 a.function, channel ? "secondary" : "primary", unit ? "slave" : "master");
+	status = ide_atapi_init(&disk->ide_atapi, ctrl, channel, unit);
+	if (status == EFI_NO_MEDIA)
+		log_info("%s: ATAPI %s, no medium", disk->name, disk->ide_atapi.disk.inquiry.product);
+	else if (EFI_ERROR(status))
+		log_error_status(status, "%s: ATAPI device not usable", disk->name);
+	if (EFI_ERROR(status))
+		goto err_free;
+	disk->block = &disk->ide_atapi.disk.block;
+	disk->read_only = disk->ide_atapi.disk.read_only;
+	status = disk_register(disk, ata_device_path(a, channel, unit),
+			       disk->ide_atapi.disk.inquiry.type == SCSI_TYPE_CDROM ? "ATAPI CD-ROM"
+										    : "ATAPI disk");
+	if (EFI_ERROR(status))
+		goto err_free;
+	return EFI_SUCCESS;
+
+err_free:
+	pool_free(disk);
+	return status;
+}
+
+/* Every ATA disk and ATAPI device on both channels of the IDE controller at a. */
 static void ide_add(struct pci_address a)
 {
 	struct ide_controller *ctrl = pool_zalloc(sizeof(*ctrl));
+	enum ide_device_kind kinds[IDE_CHANNELS * IDE_UNITS];
 	UINT32 added = 0;
 
 	if (!ctrl || EFI_ERROR(ide_controller_init(ctrl, a))) {
 		pool_free(ctrl);
 		return;
 	}
-	for (UINT8 channel = 0; channel < IDE_CHANNELS; channel++) {
-		for (UINT8 unit = 0; unit < IDE_UNITS; unit++) {
-			enum ide_device_kind kind = ide_probe(ctrl, channel, unit);
-
-			if (kind == IDE_DEVICE_ATA && !EFI_ERROR(ide_unit_add(ctrl, channel, unit)))
-				added++;
-			else if (kind == IDE_DEVICE_ATAPI)
-				log_info("%02x:%02x.%x %s %s: ATAPI CD-ROM, not supported yet", a.bus,
-					 a.device, a.function, channel ? "secondary" : "primary",
-					 unit ? "slave" : "master");
-		}
+	/* Every signature first: a command to one unit overwrites both units' registers. */
+	for (UINT8 n = 0; n < IDE_CHANNELS * IDE_UNITS; n++)
+		kinds[n] = ide_probe(ctrl, n >> 1, n & 1);
+	for (UINT8 n = 0; n < IDE_CHANNELS * IDE_UNITS; n++) {
+		if (kinds[n] == IDE_DEVICE_ATA && !EFI_ERROR(ide_unit_add(ctrl, n >> 1, n & 1)))
+			added++;
+		else if (kinds[n] == IDE_DEVICE_ATAPI &&
+			 !EFI_ERROR(ide_atapi_add(ctrl, n >> 1, n & 1)))
+			added++;
 	}
 	if (!added)
 		pool_free(ctrl);

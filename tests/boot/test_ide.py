@@ -5,6 +5,7 @@ import pytest
 from conftest import build_disk
 from test_linux import IMAGES, LINUX_TIMEOUT
 from test_stage0 import boot_to_probe
+from test_virtio_scsi import iso
 from test_stage1_storage import (SCRATCH_BLOCKS, SECTOR, hd, run_log,  # noqa: F401
                                  storage_app, storage_disk)
 
@@ -50,7 +51,7 @@ def test_bootindex_chooses_an_ide_unit(tmp_path, qemu, probe_image):
 def test_stage1_block_io_on_every_ide_disk(tmp_path, qemu, storage_app):
     """stage1 on pc with the storage disk on the primary master, a 1 MiB scratch disk on the
     secondary slave (written through BlockIo/DiskIo and flushed; the host checks the bytes) and
-    a CD-ROM on the secondary master (passed over until ATAPI is driven): OVMF's Ata() nodes."""
+    an empty CD-ROM drive on the secondary master (named and passed over): OVMF's Ata() nodes."""
     disk = storage_disk(tmp_path, storage_app)
     rw = tmp_path / "scratch.img"
     rw.write_bytes(bytes(SCRATCH_BLOCKS * SECTOR))
@@ -79,7 +80,8 @@ def test_stage1_block_io_on_every_ide_disk(tmp_path, qemu, storage_app):
     assert not missing, "missing:\n" + "\n".join(missing) + "\n" + run_log(out)
     assert f"disk: boot disk {IDE} primary master (IDE, 64 MiB, PCI order)" in out, run_log(out)
     assert f"disk: {IDE} secondary slave: IDE disk, 1 MiB, 0 partitions" in out, run_log(out)
-    assert f"disk: {IDE} secondary master: ATAPI CD-ROM, not supported yet" in out, run_log(out)
+    assert f"disk: {IDE} secondary master: ATAPI QEMU DVD-ROM, no medium" in out, run_log(out)
+    assert "Ata(Secondary,Master" not in out, run_log(out)
     pattern = bytes((i * 7 + 3) & 0xFF for i in range(1024))
     data = rw.read_bytes()
     assert data[5 * SECTOR:5 * SECTOR + 1024] == pattern
@@ -99,3 +101,20 @@ def test_linux_uki_boots_from_pc_hda(qemu):
     assert f"disk: boot disk {IDE} primary master (IDE" in out, run.log()
     assert f"disk: {IDE} primary master: IDE disk, 64 MiB, 1 partition" in out, run.log()
     assert "ExitBootServices: handing over to the OS" in out
+
+
+def test_ide_cdrom_is_a_read_only_2048_byte_block_io(tmp_path, qemu, storage_app):
+    """`-M pc -cdrom x.iso` (the secondary master): stage1 reads it through PACKET commands as a
+    read-only, removable BlockIo of 2048-byte blocks with OVMF's Ata(Secondary,Master,0x0)."""
+    disk = storage_disk(tmp_path, storage_app)
+    cd = iso(tmp_path)
+    blocks = cd.stat().st_size // 2048
+    run_ = qemu(disk, machine="pc", extra=["-cdrom", str(cd)], memory="512",
+                disk_device="ide-hd,bus=ide.0,unit=0")
+    assert run_.wait_for("STORAGE-TEST-DONE", 180), run_.log()
+    out = run_.output
+    line = (f"STORAGE: blockio PciRoot(0x0)/Pci(0x1,0x1)/Ata(Secondary,Master,0x0) "
+            f"blocks={blocks} bs=2048 part=0 ro=1 diskio=1 fs=0")
+    assert line in out, run_log(out)
+    assert f"disk: {IDE} secondary master: ATAPI CD-ROM removable read-only, " in out, \
+        run_log(out)
