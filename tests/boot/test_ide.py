@@ -6,12 +6,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import BUILD, build_disk
+from conftest import build_disk
 from test_linux import IMAGES, LINUX_TIMEOUT
 from test_stage0 import boot_to_probe
 from test_virtio_scsi import iso
-from test_stage1_storage import (APPS, BOOT_TIMEOUT, SCRATCH_BLOCKS, SECTOR, hd,  # noqa: F401
-                                 run_log, storage_app, storage_disk)
+from test_stage1_storage import (SCRATCH_BLOCKS, SECTOR, hd, run_log,  # noqa: F401
+                                 storage_app, storage_disk)
 
 IDE = "00:01.1"  # pc's PIIX3 IDE function
 
@@ -122,27 +122,6 @@ def test_ide_cdrom_is_a_read_only_2048_byte_block_io(tmp_path, qemu, storage_app
     assert line in out, run_log(out)
     assert f"disk: {IDE} secondary master: ATAPI CD-ROM removable read-only, " in out, \
         run_log(out)
-
-
-def test_selftest_block_io_and_file_system_cases_pass_on_an_ide_disk(tmp_path, qemu):
-    """The self-test (its cases pass on OVMF too) with its disk on pc's primary master."""
-    pattern = bytes((i * 31 + (i >> 8)) & 0xFF for i in range(20000))
-    disk = build_disk(tmp_path / "disk.img", {
-        "/STRATA/STAGE1.BIN": BUILD / "stage1.bin",
-        "/STRATA/RUNTIME.BIN": BUILD / "runtime.bin",
-        "/EFI/BOOT/BOOTX64.EFI": APPS / "selftest.efi",
-        "/selftest/child.efi": APPS / "selftest-child.efi",
-        "/selftest/A long file name for the self-test.txt":
-            b"Strata self-test: long file name fixture.\n",
-        "/selftest/subdir/pattern.bin": pattern,
-    })
-    run_ = qemu(disk, machine="pc", memory="512", disk_device="ide-hd,bus=ide.0,unit=0")
-    assert run_.wait_for(" failed", BOOT_TIMEOUT), run_.log()
-    out = run_.output
-    assert f"disk: boot disk {IDE} primary master (IDE" in out, run_.log()
-    for area in ("filesystem.", "block_io.", "images.load_from_file_path", "images.missing_file"):
-        assert f"PASS {area}" in out, run_.log()
-        assert f"FAIL {area}" not in out, run_.log()
 
 
 def test_ovmf_names_ide_units_as_strata_does(tmp_path, storage_app):
