@@ -63,7 +63,12 @@ static BOOLEAN parent_bridge(UINT8 bus, struct pci_address *ret_bridge)
 /* The candidate's line in QEMU's bootorder, or RANK_UNNAMED + its PCI order. */
 static INT32 candidate_rank(const struct candidate *c, UINTN bootorder_size, UINT32 order)
 {
-	struct bootorder_device dev = { .drive = c->transport == HANDOFF_DISK_AHCI ? c->port : -1 };
+	struct bootorder_device dev = {
+		.drive = c->transport == HANDOFF_DISK_AHCI ? c->port : -1,
+		.scsi = c->transport == HANDOFF_DISK_VIRTIO_SCSI,
+		.target = c->port,
+		.lun = c->lun,
+	};
 	struct pci_address a = c->pci, reversed[BOOTORDER_MAX_DEPTH];
 	INT32 rank;
 

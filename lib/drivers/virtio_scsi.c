@@ -213,17 +213,12 @@ static EFI_STATUS hba_execute(struct scsi_transport *t, UINT16 target, UINT16 lu
 	return EFI_SUCCESS;
 }
 
-static void hba_delay(UINT32 ms)
-{
-	timer_delay_ms(ms);
-}
-
 EFI_STATUS virtio_scsi_init(struct virtio_scsi *hba, struct pci_address a, void *memory)
 {
 	EFI_STATUS status;
 
 	*hba = (struct virtio_scsi){
-		.transport = { .execute = hba_execute, .delay_ms = hba_delay, .max_cdb = 16,
+		.transport = { .execute = hba_execute, .delay_ms = timer_delay_ms, .max_cdb = 16,
 			       .align = 1, .bounce = (UINT8 *)memory + MEM_BOUNCE },
 		.pci = { .pci = a },
 		.memory = memory,

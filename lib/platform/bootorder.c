@@ -79,6 +79,11 @@ static BOOLEAN line_names(const char *p, const char *end, const struct bootorder
 		if (unit != dev->pci[level].device || sub != dev->pci[level].function)
 			return FALSE;
 	}
+	if (dev->scsi)
+		/* QEMU's SCSI bus names a unit "channel@C/disk@target,lun" (scsibus_get_fw_dev_path). */
+		return parse_component(&p, end, &drive, &unit, &sub) && unit == 0 &&
+		       parse_component(&p, end, &drive, &unit, &sub) && unit == dev->target &&
+		       sub == dev->lun;
 	if (dev->drive < 0)
 		return TRUE;
 	/* The component after the controller names the port: ".../drive@1/disk@0". */

@@ -3,128 +3,55 @@
 #include "lib/storage/scsi.h"
 #include "lib/string.h"
 
-/* SCSI fields are big-endian. */
-static void put_be16(UINT8 *p, UINT16 v)
+/* SCSI fields are big-endian, n bytes wide. */
+static void put_be(UINT8 *p, UINTN n, UINT64 v)
 {
-	p[0] = (UINT8)(v >> 8);
-	p[1] = (UINT8)v;
+	while (n--) {
+		p[n] = (UINT8)v;
+		v >>= 8;
+	}
 }
 
-static void put_be32(UINT8 *p, UINT32 v)
+static UINT64 get_be(const UINT8 *p, UINTN n)
 {
-	put_be16(p, (UINT16)(v >> 16));
-	put_be16(p + 2, (UINT16)v);
-}
+	UINT64 v = 0;
 
-static void put_be64(UINT8 *p, UINT64 v)
-{
-	put_be32(p, (UINT32)(v >> 32));
-	put_be32(p + 4, (UINT32)v);
-}
-
-static UINT32 get_be32(const UINT8 *p)
-{
-	return (UINT32)p[0] << 24 | (UINT32)p[1] << 16 | (UINT32)p[2] << 8 | p[3];
-}
-
-static UINT64 get_be64(const UINT8 *p)
-{
-	return (UINT64)get_be32(p) << 32 | get_be32(p + 4);
-}
-
-static void cdb_start(struct scsi_cdb *cdb, UINT8 opcode, UINT8 length)
-{
-	memset(cdb, 0, sizeof(*cdb));
-	cdb->bytes[0] = opcode;
-	cdb->length = length;
-}
-
-void scsi_cdb_test_unit_ready(struct scsi_cdb *cdb)
-{
-	cdb_start(cdb, SCSI_TEST_UNIT_READY, 6);
-}
-
-void scsi_cdb_request_sense(struct scsi_cdb *cdb, UINT8 length)
-{
-	/* DESC clear: fixed format, which every device (ATAPI included) returns. */
-	cdb_start(cdb, SCSI_REQUEST_SENSE, 6);
-	cdb->bytes[4] = length;
-}
-
-void scsi_cdb_inquiry(struct scsi_cdb *cdb, UINT8 length)
-{
-	cdb_start(cdb, SCSI_INQUIRY, 6);
-	cdb->bytes[4] = length;
-}
-
-void scsi_cdb_report_luns(struct scsi_cdb *cdb, UINT32 length)
-{
-	cdb_start(cdb, SCSI_REPORT_LUNS, 12);
-	put_be32(cdb->bytes + 6, length);
-}
-
-void scsi_cdb_mode_sense6(struct scsi_cdb *cdb, UINT8 length)
-{
-	cdb_start(cdb, SCSI_MODE_SENSE_6, 6);
-	cdb->bytes[1] = 0x08;	/* DBD: no block descriptors */
-	cdb->bytes[2] = 0x3f;	/* every page, current values */
-	cdb->bytes[4] = length;
-}
-
-void scsi_cdb_read_capacity10(struct scsi_cdb *cdb)
-{
-	cdb_start(cdb, SCSI_READ_CAPACITY_10, 10);
-}
-
-void scsi_cdb_read_capacity16(struct scsi_cdb *cdb)
-{
-	cdb_start(cdb, SCSI_SERVICE_ACTION_IN_16, 16);
-	cdb->bytes[1] = 0x10;
-	put_be32(cdb->bytes + 10, SCSI_CAPACITY16_LENGTH);
+	for (UINTN i = 0; i < n; i++)
+		v = v << 8 | p[i];
+	return v;
 }
 
 EFI_STATUS scsi_cdb_rw(struct scsi_cdb *cdb, UINT8 opcode, UINT64 lba, UINT32 blocks)
 {
-	BOOLEAN write = opcode == SCSI_WRITE_10 || opcode == SCSI_WRITE_16;
+	UINT8 length = 16, lba_bytes = 8, count_at = 10, count_bytes = 4;
+	UINT64 lba_max, count_max;
 
-	if (blocks == 0)
-		return EFI_INVALID_PARAMETER;
 	switch (opcode) {
 	case SCSI_READ_10:
 	case SCSI_WRITE_10:
-		if (lba > 0xffffffffull || blocks > 0xffff || blocks - 1 > 0xffffffffull - lba)
-			return EFI_INVALID_PARAMETER;
-		cdb_start(cdb, opcode, 10);
-		put_be32(cdb->bytes + 2, (UINT32)lba);
-		put_be16(cdb->bytes + 7, (UINT16)blocks);
+		length = 10, lba_bytes = 4, count_at = 7, count_bytes = 2;
 		break;
 	case SCSI_READ_12:
-		if (lba > 0xffffffffull || blocks - 1 > 0xffffffffull - lba)
-			return EFI_INVALID_PARAMETER;
-		cdb_start(cdb, opcode, 12);
-		put_be32(cdb->bytes + 2, (UINT32)lba);
-		put_be32(cdb->bytes + 6, blocks);
+		length = 12, lba_bytes = 4, count_at = 6;
 		break;
 	case SCSI_READ_16:
 	case SCSI_WRITE_16:
-		if (blocks - 1 > ~0ull - lba)
-			return EFI_INVALID_PARAMETER;
-		cdb_start(cdb, opcode, 16);
-		put_be64(cdb->bytes + 2, lba);
-		put_be32(cdb->bytes + 10, blocks);
 		break;
 	default:
 		return EFI_INVALID_PARAMETER;
 	}
+	lba_max = lba_bytes == 8 ? ~0ull : 0xffffffffull;
+	count_max = count_bytes == 4 ? 0xffffffffull : 0xffff;
+	/* What the form cannot carry is refused, never truncated. */
+	if (blocks == 0 || blocks > count_max || lba > lba_max || blocks - 1 > lba_max - lba)
+		return EFI_INVALID_PARAMETER;
+	scsi_cdb_start(cdb, opcode, length);
+	put_be(cdb->bytes + 2, lba_bytes, lba);
+	put_be(cdb->bytes + count_at, count_bytes, blocks);
 	/* FUA: the write is on the medium when it completes, as struct block_device promises. */
-	if (write)
+	if (opcode == SCSI_WRITE_10 || opcode == SCSI_WRITE_16)
 		cdb->bytes[1] = 0x08;
 	return EFI_SUCCESS;
-}
-
-void scsi_cdb_synchronize_cache(struct scsi_cdb *cdb)
-{
-	cdb_start(cdb, SCSI_SYNCHRONIZE_CACHE_10, 10);
 }
 
 EFI_STATUS scsi_sense_parse(const UINT8 *data, UINTN length, struct scsi_sense *ret)
@@ -263,18 +190,18 @@ EFI_STATUS scsi_capacity10_parse(const UINT8 *data, UINTN length, struct scsi_ca
 
 	if (length < 8)
 		return EFI_VOLUME_CORRUPTED;
-	last = get_be32(data);
+	last = (UINT32)get_be(data, 4);
 	/* SBC-3 §5.15.2: FFFFFFFFh says the last LBA does not fit this form. */
 	if (last == 0xffffffffu)
 		return EFI_BUFFER_TOO_SMALL;
-	return capacity_check(last, get_be32(data + 4), ret);
+	return capacity_check(last, (UINT32)get_be(data + 4, 4), ret);
 }
 
 EFI_STATUS scsi_capacity16_parse(const UINT8 *data, UINTN length, struct scsi_capacity *ret)
 {
 	if (length < 12)
 		return EFI_VOLUME_CORRUPTED;
-	return capacity_check(get_be64(data), get_be32(data + 8), ret);
+	return capacity_check(get_be(data, 8), (UINT32)get_be(data + 8, 4), ret);
 }
 
 EFI_STATUS scsi_report_luns_next(const UINT8 *data, UINTN length, UINT32 *cursor,
@@ -284,7 +211,7 @@ EFI_STATUS scsi_report_luns_next(const UINT8 *data, UINTN length, UINT32 *cursor
 
 	if (length < 8)
 		return EFI_NOT_FOUND;
-	listed = get_be32(data) / 8;
+	listed = get_be(data, 4) / 8;
 	entries = (length - 8) / 8;
 	if (listed < entries)
 		entries = listed;

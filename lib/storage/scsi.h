@@ -4,6 +4,7 @@
 
 #include "include/efi/types.h"
 #include "lib/storage/block.h"
+#include "lib/string.h"
 
 /* Operation codes. */
 #define SCSI_TEST_UNIT_READY 0x00
@@ -53,23 +54,80 @@ struct scsi_cdb {
 	UINT8 length;
 };
 
-/* TEST UNIT READY, REQUEST SENSE (length bytes), INQUIRY (standard data, length bytes). */
-void scsi_cdb_test_unit_ready(struct scsi_cdb *cdb);
-void scsi_cdb_request_sense(struct scsi_cdb *cdb, UINT8 length);
-void scsi_cdb_inquiry(struct scsi_cdb *cdb, UINT8 length);
+/* A zeroed CDB of length bytes for opcode; the builders below fill in the rest. */
+static inline void scsi_cdb_start(struct scsi_cdb *cdb, UINT8 opcode, UINT8 length)
+{
+	memset(cdb, 0, sizeof(*cdb));
+	cdb->bytes[0] = opcode;
+	cdb->length = length;
+}
+
+/*
+ * The builders are inline: each has one or two callers, and stage0's flash counts every
+ * function (code and symbol table entry).
+ */
+static inline void scsi_cdb_test_unit_ready(struct scsi_cdb *cdb)
+{
+	scsi_cdb_start(cdb, SCSI_TEST_UNIT_READY, 6);
+}
+
+/* REQUEST SENSE of length bytes; DESC clear: the fixed format, which every device returns. */
+static inline void scsi_cdb_request_sense(struct scsi_cdb *cdb, UINT8 length)
+{
+	scsi_cdb_start(cdb, SCSI_REQUEST_SENSE, 6);
+	cdb->bytes[4] = length;
+}
+
+/* INQUIRY, standard data, length bytes. */
+static inline void scsi_cdb_inquiry(struct scsi_cdb *cdb, UINT8 length)
+{
+	scsi_cdb_start(cdb, SCSI_INQUIRY, 6);
+	cdb->bytes[4] = length;
+}
+
 /* REPORT LUNS (SELECT REPORT 0: every logical unit) with length bytes of room. */
-void scsi_cdb_report_luns(struct scsi_cdb *cdb, UINT32 length);
-/* MODE SENSE(6) of every page, length bytes; only the header's write-protect bit is used. */
-void scsi_cdb_mode_sense6(struct scsi_cdb *cdb, UINT8 length);
-void scsi_cdb_read_capacity10(struct scsi_cdb *cdb);
-void scsi_cdb_read_capacity16(struct scsi_cdb *cdb);
+static inline void scsi_cdb_report_luns(struct scsi_cdb *cdb, UINT32 length)
+{
+	scsi_cdb_start(cdb, SCSI_REPORT_LUNS, 12);
+	cdb->bytes[6] = (UINT8)(length >> 24);
+	cdb->bytes[7] = (UINT8)(length >> 16);
+	cdb->bytes[8] = (UINT8)(length >> 8);
+	cdb->bytes[9] = (UINT8)length;
+}
+
+/* MODE SENSE(6) of every page, no block descriptors (DBD), length bytes. */
+static inline void scsi_cdb_mode_sense6(struct scsi_cdb *cdb, UINT8 length)
+{
+	scsi_cdb_start(cdb, SCSI_MODE_SENSE_6, 6);
+	cdb->bytes[1] = 0x08;
+	cdb->bytes[2] = 0x3f;
+	cdb->bytes[4] = length;
+}
+
+static inline void scsi_cdb_read_capacity10(struct scsi_cdb *cdb)
+{
+	scsi_cdb_start(cdb, SCSI_READ_CAPACITY_10, 10);
+}
+
+/* SERVICE ACTION IN(16), READ CAPACITY(16), SCSI_CAPACITY16_LENGTH bytes. */
+static inline void scsi_cdb_read_capacity16(struct scsi_cdb *cdb)
+{
+	scsi_cdb_start(cdb, SCSI_SERVICE_ACTION_IN_16, 16);
+	cdb->bytes[1] = 0x10;
+	cdb->bytes[13] = SCSI_CAPACITY16_LENGTH;
+}
+
+/* SYNCHRONIZE CACHE(10) of the whole medium. */
+static inline void scsi_cdb_synchronize_cache(struct scsi_cdb *cdb)
+{
+	scsi_cdb_start(cdb, SCSI_SYNCHRONIZE_CACHE_10, 10);
+}
+
 /*
  * A READ(10), READ(12), READ(16), WRITE(10) or WRITE(16) of blocks at lba; writes set FUA so a
  * completed write is on the medium. EFI_INVALID_PARAMETER if lba or blocks do not fit the form.
  */
 EFI_STATUS scsi_cdb_rw(struct scsi_cdb *cdb, UINT8 opcode, UINT64 lba, UINT32 blocks);
-/* SYNCHRONIZE CACHE(10) of the whole medium. */
-void scsi_cdb_synchronize_cache(struct scsi_cdb *cdb);
 
 /* What a failed command's sense data means for its caller. */
 enum scsi_sense_class {
@@ -187,6 +245,11 @@ struct scsi_disk {
  */
 EFI_STATUS scsi_disk_init(struct scsi_disk *disk, struct scsi_transport *t, UINT16 target,
 			  UINT16 lun);
+/*
+ * MODE SENSE: a write-protected disk becomes read-only (no block write). Apart from
+ * scsi_disk_init, as only a caller that writes needs it (stage0 only reads).
+ */
+void scsi_disk_check_write_protect(struct scsi_disk *disk);
 /*
  * Execute req on the disk's unit with bounded retries: a transport failure, BUSY, a UNIT
  * ATTENTION and a unit becoming ready are tried again. The result's EFI_STATUS: EFI_NO_MEDIA,

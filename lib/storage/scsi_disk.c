@@ -166,6 +166,22 @@ static EFI_STATUS read_capacity(struct scsi_disk *disk, UINT8 *data, struct scsi
 	return scsi_capacity10_parse(data, req.transferred, cap);
 }
 
+void scsi_disk_check_write_protect(struct scsi_disk *disk)
+{
+	UINT8 data[4] __attribute__((aligned(4)));
+	struct scsi_request req = { 0 };
+
+	if (disk->read_only)
+		return;
+	/* MODE SENSE(6) header, byte 2 bit 7: the unit is write-protected (SBC-3 §6.4.1). */
+	scsi_cdb_mode_sense6(&req.cdb, sizeof(data));
+	if (!EFI_ERROR(data_in(disk, &req, data, sizeof(data))) && req.transferred >= 3 &&
+	    (data[2] & 0x80)) {
+		disk->read_only = TRUE;
+		disk->block.write = NULL;
+	}
+}
+
 EFI_STATUS scsi_disk_init(struct scsi_disk *disk, struct scsi_transport *t, UINT16 target,
 			  UINT16 lun)
 {
@@ -201,14 +217,6 @@ EFI_STATUS scsi_disk_init(struct scsi_disk *disk, struct scsi_transport *t, UINT
 	if (!disk->long_commands && cap.blocks > 0x100000000ull)
 		return EFI_UNSUPPORTED;
 
-	if (!disk->read_only) {
-		/* MODE SENSE(6) header, byte 2 bit 7: the unit is write-protected (SBC-3 §6.4.1). */
-		req = (struct scsi_request){ 0 };
-		scsi_cdb_mode_sense6(&req.cdb, 4);
-		if (!EFI_ERROR(data_in(disk, &req, data, 4)) && req.transferred >= 3 &&
-		    (data[2] & 0x80))
-			disk->read_only = TRUE;
-	}
 	disk->block.read = scsi_disk_read;
 	disk->block.write = disk->read_only ? NULL : scsi_disk_write;
 	disk->block.flush = NULL;	/* writes carry FUA */

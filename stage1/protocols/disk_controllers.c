@@ -433,6 +433,7 @@ static EFI_STATUS scsi_unit_add(struct scsi_transport *t, struct pci_address a, 
 		log_error_status(status, "%s: unit not usable", disk->name);
 	if (EFI_ERROR(status))
 		goto err_free;
+	scsi_disk_check_write_protect(&disk->scsi);
 	disk->block = &disk->scsi.block;
 	disk->read_only = disk->scsi.read_only;
 	disk->removable = disk->scsi.removable || disk->scsi.inquiry.type == SCSI_TYPE_CDROM;

@@ -7,8 +7,8 @@ import subprocess
 import pytest
 from conftest import BUILD, build_disk
 from test_stage0 import boot_to_probe
-from test_stage1_storage import (APPS, BOOT_TIMEOUT, SCRATCH_BLOCKS, SECTOR, hd, run_log,  # noqa: F401
-                                 storage_app, storage_disk)
+from test_stage1_storage import (APPS, BOOT_TIMEOUT, READONLY_BLOCKS, SCRATCH_BLOCKS,  # noqa: F401
+                                 SECTOR, hd, run_log, storage_app, storage_disk)
 
 LINUX_TIMEOUT = 300
 ROOT = "PciRoot(0x0)/Pci(0x5,0x0)"
@@ -51,6 +51,21 @@ def test_stages_on_a_later_target_and_lun(tmp_path, qemu, probe_image):
     assert "probe: boot disk pci 00:05.0 virtio-scsi, ESP partition 1" in out, out
 
 
+def test_bootindex_chooses_between_two_units_of_one_hba(tmp_path, qemu, probe_image):
+    """Both units bootable: the bootorder line `.../scsi@5/channel@0/disk@T,L` names one unit,
+    so bootindex decides even against target order."""
+    first = build_disk(tmp_path / "first.img", {"/STRATA/STAGE1.BIN": probe_image})
+    disk = build_disk(tmp_path / "disk.img", {"/STRATA/STAGE1.BIN": probe_image})
+    for first_index, second_index, expected in ((2, 1, "1:0"), (1, 2, "0:0")):
+        extra = hba() + ["-drive", f"if=none,id=first,format=raw,file={first}",
+                         "-device", f"scsi-hd,drive=first,bus=scsi0.0,scsi-id=0,"
+                                    f"bootindex={first_index}"]
+        out = boot_to_probe(qemu, disk, extra=extra,
+                            disk_device=f"scsi-hd,bus=scsi0.0,scsi-id=1,bootindex={second_index}")
+        assert f"disk: boot disk 00:05.0 scsi {expected} (virtio-scsi, 64 MiB, bootindex)" in out, \
+            out
+
+
 def iso(tmp_path, blocks_of_data=300):
     """An ISO 9660 image made by xorriso, with a file large enough to read past the first MiB."""
     root = tmp_path / "iso"
@@ -68,14 +83,18 @@ def iso(tmp_path, blocks_of_data=300):
 def test_stage1_block_io_on_every_unit(tmp_path, qemu, storage_app, transport):
     """stage1 on one HBA with the storage disk (0:0, booted), a 1 MiB scratch disk written
     through BlockIo, DiskIo and BlockIo2 and flushed (1:0), a 4096-byte-block disk (1:5) and a
-    CD-ROM with an xorriso ISO (2:0): each with OVMF's Scsi(target,lun) node; the CD read-only,
+    CD-ROM with an xorriso ISO (2:0) and a `readonly=on` disk, refused writes (3:0): each with OVMF's Scsi(target,lun) node; the CD read-only,
     removable, with 2048-byte blocks; an empty CD drive (4:0) is named and passed over."""
     disk = storage_disk(tmp_path, storage_app)
     rw, big, cd = tmp_path / "scratch.img", tmp_path / "4k.img", iso(tmp_path)
     rw.write_bytes(bytes(SCRATCH_BLOCKS * SECTOR))
     big.write_bytes(bytes(1024 * 4096))
+    ro = tmp_path / "ro.img"
+    ro.write_bytes(bytes(READONLY_BLOCKS * SECTOR))
     cd_blocks = cd.stat().st_size // 2048
     extra = hba(transport) + [
+        "-drive", f"if=none,id=ro,format=raw,readonly=on,file={ro}",
+        "-device", "scsi-hd,drive=ro,bus=scsi0.0,scsi-id=3,lun=0",
         "-drive", f"if=none,id=scratch,format=raw,file={rw}",
         "-device", "scsi-hd,drive=scratch,bus=scsi0.0,scsi-id=1,lun=0",
         "-drive", f"if=none,id=big,format=raw,file={big}",
@@ -96,6 +115,9 @@ def test_stage1_block_io_on_every_unit(tmp_path, qemu, storage_app, transport):
         f"STORAGE: blockio {ROOT}/Scsi(0x1,0x5) blocks=1024 bs=4096 part=0 ro=0 diskio=1 fs=0",
         f"STORAGE: blockio {ROOT}/Scsi(0x2,0x0) blocks={cd_blocks} bs=2048 part=0 ro=1 "
         "diskio=1 fs=0",
+        f"STORAGE: blockio {ROOT}/Scsi(0x3,0x0) blocks={READONLY_BLOCKS} bs=512 part=0 ro=1 "
+        "diskio=1 fs=0",
+        "STORAGE: readonly-write Write Protected",
         "STORAGE: write-blocks Success",
         "STORAGE: read-back Success same=1",
         "STORAGE: write-disk Success",
@@ -133,3 +155,41 @@ def test_selftest_block_io_cases_pass_on_virtio_scsi(tmp_path, qemu):
     for area in ("filesystem.", "block_io.", "images.load_from_file_path", "images.missing_file"):
         assert f"PASS {area}" in out, run_.log()
         assert f"FAIL {area}" not in out, run_.log()
+
+
+def test_ovmf_names_virtio_scsi_units_as_strata_does(tmp_path, storage_app):
+    """The reference: OVMF lists the scratch disk, the 4096-byte disk and the CD of the test
+    above with the same Scsi() texts, block sizes and read-only flags. OVMF connects only the
+    devices QEMU's bootorder names, hence a bootindex on each unit."""
+    import shutil
+    import sys
+    from pathlib import Path
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "efi-apps"))
+    from ovmf_boot import OVMF_CODE, OVMF_VARS, QemuRun, ovmf_command
+    if not OVMF_CODE.exists():
+        pytest.skip(f"{OVMF_CODE} missing (Debian package ovmf)")
+    disk = storage_disk(tmp_path, storage_app)
+    rw, big, cd = tmp_path / "scratch.img", tmp_path / "4k.img", iso(tmp_path)
+    rw.write_bytes(bytes(SCRATCH_BLOCKS * SECTOR))
+    big.write_bytes(bytes(1024 * 4096))
+    cd_blocks = cd.stat().st_size // 2048
+    vars_copy = tmp_path / "vars.fd"
+    shutil.copy(OVMF_VARS, vars_copy)
+    run_ = QemuRun(ovmf_command(disk, vars_copy) + hba() + [
+        "-drive", f"if=none,id=scratch,format=raw,file={rw}",
+        "-device", "scsi-hd,drive=scratch,bus=scsi0.0,scsi-id=1,lun=0,bootindex=2",
+        "-drive", f"if=none,id=big,format=raw,file={big}",
+        "-device", "scsi-hd,drive=big,bus=scsi0.0,scsi-id=1,lun=5,logical_block_size=4096,"
+                   "physical_block_size=4096,bootindex=3",
+        "-drive", f"if=none,id=cd,format=raw,media=cdrom,readonly=on,file={cd}",
+        "-device", "scsi-cd,drive=cd,bus=scsi0.0,scsi-id=2,lun=0,bootindex=4"])
+    try:
+        assert run_.wait_for("STORAGE-TEST-DONE", 180), run_.log()
+        out = run_.output
+    finally:
+        run_.kill()
+    for line in (f"STORAGE: blockio {ROOT}/Scsi(0x1,0x0) blocks=2048 bs=512 part=0 ro=0",
+                 f"STORAGE: blockio {ROOT}/Scsi(0x1,0x5) blocks=1024 bs=4096 part=0 ro=0",
+                 f"STORAGE: blockio {ROOT}/Scsi(0x2,0x0) blocks={cd_blocks} bs=2048 part=0 "
+                 "ro=1"):
+        assert line in out, run_log(out)

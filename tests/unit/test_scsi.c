@@ -400,6 +400,8 @@ static void test_disk_read_write(void **state)
 	assert_int_equal(disk.block.block_count, 256);
 	assert_false(disk.read_only);
 	assert_false(disk.removable);
+	scsi_disk_check_write_protect(&disk);
+	assert_false(disk.read_only);
 	assert_non_null(disk.block.write);
 	assert_true(disk.long_commands);
 	assert_string_equal(disk.inquiry.product, "QEMU HARDDISK");
@@ -474,7 +476,10 @@ static void test_disk_failures(void **state)
 	unit.write_protected = TRUE;
 	assert_int_equal(scsi_disk_init(&disk, &unit.t, 1, 2), EFI_SUCCESS);
 	assert_false(disk.long_commands);
+	assert_false(disk.read_only);	/* until asked */
+	scsi_disk_check_write_protect(&disk);
 	assert_true(disk.read_only);
+	assert_null(disk.block.write);
 	assert_int_equal(disk.block.block_size, 4096);
 	assert_int_equal(block_read(&disk.block, 0, 1, buf), EFI_SUCCESS);
 	assert_int_equal(unit.last_opcode, SCSI_READ_10);
