@@ -269,6 +269,9 @@ DISK_CONTROLLER_ROWS = [
      "ide-hd,bus=ide.0", ()),
     ("firmware_time_virtio_scsi", "firmware time, the disk on virtio-scsi (-device scsi-hd)",
      "scsi-hd,bus=scsi0.0", ("-device", "virtio-scsi-pci,id=scsi0")),
+    # A second -machine overrides the q35 of the common command line (the accel stays).
+    ("firmware_time_ide", "firmware time, the disk on pc's IDE primary master (-M pc -hda)",
+     "ide-hd,bus=ide.0,unit=0", ("-machine", "pc")),
 ]
 
 

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Finding the boot disk: every disk, bootorder first, each GPT or MBR ESP's /STRATA. */
+/* Finding the boot disk: every virtio-blk, AHCI, NVMe, virtio-scsi and IDE disk, bootorder first,
+ * each GPT or MBR ESP's /STRATA and each CD's El Torito image. */
 #include "lib/drivers/fw_cfg.h"
 #include "lib/drivers/io.h"
 #include "lib/drivers/pci.h"
@@ -16,6 +17,7 @@
 
 #define MAX_CANDIDATES 32
 #define MAX_HBAS 4
+#define MAX_IDE 2
 #define BOOTORDER_SIZE 2048
 #define PCI_SECONDARY_BUS 0x19
 /* Ranks of disks no bootorder line names: after every named one, in PCI order. */
@@ -24,9 +26,9 @@
 struct candidate {
 	struct pci_address pci;
 	UINT8 transport;	/* enum handoff_disk_controller; AHCI until virtio is probed */
-	UINT16 port;		/* AHCI port, NVMe namespace ID, SCSI target */
+	UINT16 port;		/* AHCI port, NVMe namespace ID, SCSI target, IDE channel * 2 + unit */
 	UINT16 lun;		/* SCSI LUN */
-	UINT8 hba;		/* index in hbas[] for AHCI */
+	UINT8 hba;		/* index in hbas[] for AHCI, ides[] for IDE */
 	INT32 rank;
 };
 
@@ -41,6 +43,7 @@ static struct nvme_controller nvme;
 static struct virtio_scsi scsi_hba;
 static UINT8 scratch[BLOCK_MAX_SIZE] __attribute__((aligned(16)));
 static struct ahci_hba hbas[MAX_HBAS];
+static struct ide_controller ides[MAX_IDE];
 static struct candidate candidates[MAX_CANDIDATES];
 static char bootorder[BOOTORDER_SIZE];
 
@@ -71,6 +74,10 @@ static INT32 candidate_rank(const struct candidate *c, UINTN bootorder_size, UIN
 	struct pci_address a = c->pci, reversed[BOOTORDER_MAX_DEPTH];
 	INT32 rank;
 
+	/* IDE: ".../ide@1,1/drive@<channel>/disk@<unit>". */
+	if (c->transport == HANDOFF_DISK_IDE)
+		dev = (struct bootorder_device){ .drive = c->port >> 1, .disk = c->port & 1 };
+
 	for (;;) {
 		if (dev.depth == BOOTORDER_MAX_DEPTH)
 			return RANK_UNNAMED + (INT32)order;
@@ -99,6 +106,10 @@ static void describe(const struct candidate *c, char *buf, UINTN size)
 	else if (c->transport == HANDOFF_DISK_AHCI)
 		snprintf(buf, size, "%02x:%02x.%x port %u", c->pci.bus, c->pci.device,
 			 c->pci.function, c->port);
+	else if (c->transport == HANDOFF_DISK_IDE)
+		snprintf(buf, size, "%02x:%02x.%x %s %s", c->pci.bus, c->pci.device,
+			 c->pci.function, c->port & 2 ? "secondary" : "primary",
+			 c->port & 1 ? "slave" : "master");
 	else
 		snprintf(buf, size, "%02x:%02x.%x", c->pci.bus, c->pci.device, c->pci.function);
 }
@@ -126,6 +137,31 @@ static void nvme_collect(struct pci_address a, UINT32 *count)
 	nvme_controller_shutdown(&nvme);
 }
 
+/* A candidate for each ATA disk on the IDE controller at a; a CD-ROM is logged and passed over. */
+static void ide_collect(struct pci_address a, UINT32 *count, UINT32 *ide_count)
+{
+	struct ide_controller *ctrl = &ides[*ide_count];
+
+	if (*ide_count == MAX_IDE || EFI_ERROR(ide_controller_init(ctrl, a)))
+		return;
+	for (UINT8 port = 0; port < IDE_CHANNELS * IDE_UNITS && *count < MAX_CANDIDATES; port++) {
+		enum ide_device_kind kind = ide_probe(ctrl, port >> 1, port & 1);
+		struct candidate *c = &candidates[*count];
+		char name[32];
+
+		*c = (struct candidate){
+			.pci = a, .transport = HANDOFF_DISK_IDE, .port = port, .hba = (UINT8)*ide_count
+		};
+		if (kind == IDE_DEVICE_ATA)
+			(*count)++;
+		if (kind != IDE_DEVICE_ATAPI)
+			continue;
+		describe(c, name, sizeof(name));
+		log_info("%s: CD-ROM, not read by stage0 yet", name);
+	}
+	(*ide_count)++;
+}
+
 /* A candidate for each unit of the virtio-scsi HBA at a (INQUIRY waits for disk_open). */
 static void virtio_scsi_collect(struct pci_address a, UINT32 *count)
 {
@@ -147,7 +183,7 @@ static UINT32 candidates_collect(void)
 {
 	UINTN bootorder_size = 0;
 	struct pci_address a;
-	UINT32 cursor = 0, count = 0, hba_count = 0;
+	UINT32 cursor = 0, count = 0, hba_count = 0, ide_count = 0;
 
 	if (EFI_ERROR(fw_cfg_read_file("bootorder", bootorder, sizeof(bootorder) - 1,
 				       &bootorder_size)))
@@ -161,6 +197,10 @@ static UINT32 candidates_collect(void)
 		}
 		if (nvme_match(a)) {
 			nvme_collect(a, &count);
+			continue;
+		}
+		if (ide_match(a)) {
+			ide_collect(a, &count, &ide_count);
 			continue;
 		}
 		if (virtio_scsi_match(a)) {
@@ -215,6 +255,10 @@ static EFI_STATUS disk_open(struct boot_disk *disk, const struct candidate *c)
 			nvme_controller_shutdown(&nvme);
 		return status;
 	}
+	if (c->transport == HANDOFF_DISK_IDE) {
+		disk->block = &disk->ide.block;
+		return ide_disk_init(&disk->ide, &ides[c->hba], c->port >> 1, c->port & 1);
+	}
 	if (c->transport == HANDOFF_DISK_VIRTIO_SCSI) {
 		disk->block = &disk->scsi.block;
 		status = virtio_scsi_init(&scsi_hba, c->pci, device_memory);
@@ -245,7 +289,7 @@ void boot_disk_shutdown(struct boot_disk *disk)
 		virtio_scsi_shutdown(&scsi_hba);
 	else if (disk->transport == HANDOFF_DISK_AHCI)
 		ahci_disk_shutdown(&disk->ahci);
-	else
+	else if (disk->transport != HANDOFF_DISK_IDE)	/* PIO: nothing left running */
 		virtio_blk_shutdown(&disk->virtio);
 }
 
@@ -436,6 +480,7 @@ EFI_STATUS boot_disk_find(struct handoff *h, struct boot_disk *disk, boot_disk_a
 			 disk->transport == HANDOFF_DISK_NVME	   ? "NVMe"
 			 : disk->transport == HANDOFF_DISK_VIRTIO_SCSI ? "virtio-scsi"
 			 : disk->transport == HANDOFF_DISK_AHCI	   ? "AHCI"
+			 : disk->transport == HANDOFF_DISK_IDE	   ? "IDE"
 			 : disk->transport == HANDOFF_VIRTIO_MODERN ? "virtio-blk modern"
 								    : "virtio-blk legacy",
 			 disk->block->block_count * disk->block->block_size >> 20,

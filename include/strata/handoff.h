@@ -55,6 +55,7 @@ enum handoff_disk_controller {
 	HANDOFF_DISK_AHCI = 3,	/* port is the HBA port number */
 	HANDOFF_DISK_NVME = 4,	/* port is the namespace ID */
 	HANDOFF_DISK_VIRTIO_SCSI = 6,	/* port is the target, lun the LUN */
+	HANDOFF_DISK_IDE = 7,	/* port is channel * 2 + unit: 0 primary master .. 3 secondary slave */
 };
 
 struct handoff_boot_disk {
@@ -68,7 +69,7 @@ struct handoff_boot_disk {
 	EFI_GUID partition_guid; /* unique partition GUID of the ESP; zero on MBR */
 	EFI_GUID disk_guid;
 	UINT32 block_size;
-	UINT16 port;		/* AHCI port, NVMe namespace ID, SCSI target; 0 for virtio-blk */
+	UINT16 port;		/* AHCI port, NVMe namespace ID, SCSI target, IDE channel * 2 + unit */
 	UINT16 lun;		/* SCSI LUN; 0 for the others */
 	UINT64 block_count;
 };

@@ -87,7 +87,11 @@ static BOOLEAN line_names(const char *p, const char *end, const struct bootorder
 	if (dev->drive < 0)
 		return TRUE;
 	/* The component after the controller names the port: ".../drive@1/disk@0". */
-	return parse_component(&p, end, &drive, &unit, &sub) && drive && unit == (UINT32)dev->drive;
+	if (!parse_component(&p, end, &drive, &unit, &sub) || !drive ||
+	    unit != (UINT32)dev->drive)
+		return FALSE;
+	/* Then the unit on it, which only an IDE channel has two of; a line may stop before. */
+	return !parse_component(&p, end, &drive, &unit, &sub) || unit == dev->disk;
 }
 
 INT32 bootorder_rank(const char *text, UINTN size, const struct bootorder_device *dev)

@@ -8,6 +8,7 @@
 #include "include/efi/protocol/disk_io.h"
 #include "include/efi/protocol/partition_info.h"
 #include "lib/drivers/ahci.h"
+#include "lib/drivers/ide.h"
 #include "lib/drivers/nvme.h"
 #include "lib/drivers/pci.h"
 #include "lib/drivers/virtio_blk.h"
@@ -20,7 +21,7 @@ struct disk {
 	BOOLEAN read_only;
 	BOOLEAN removable;	/* BlockIo's RemovableMedia: a CD drive, a removable SCSI unit */
 	UINT8 transport;	/* enum handoff_disk_controller */
-	UINT16 port;		/* AHCI port, NVMe namespace ID, SCSI target */
+	UINT16 port;		/* AHCI port, NVMe namespace ID, SCSI target, IDE channel * 2 + unit */
 	UINT16 lun;		/* SCSI LUN */
 	struct pci_address pci;
 	char name[28];		/* for the log: "00:1f.2 port 0" */
@@ -33,6 +34,8 @@ struct disk {
 		struct virtio_blk virtio;
 		struct ahci_disk ahci;
 		struct nvme_namespace nvme;	/* its controller is shared */
+		struct ide_disk ide;		/* so is its controller */
+		struct ide_atapi ide_atapi;	/* an IDE CD-ROM */
 		struct scsi_disk scsi;		/* a virtio-scsi unit; its HBA is shared */
 		struct ahci_atapi atapi;	/* an ATAPI device on an AHCI port */
 	};

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* The disk controllers stage1 drives (virtio-blk, AHCI, NVMe, virtio-scsi): bring-up, paths, shutdown. */
+/* The disk controllers stage1 drives (virtio-blk, AHCI, NVMe, virtio-scsi, IDE): bring-up, paths,
+ * shutdown. */
 #include "include/strata/handoff.h"
 #include "lib/container_of.h"
 #include "lib/drivers/ahci.h"
@@ -67,6 +68,16 @@ static EFI_STATUS nvme_flush(struct disk *disk)
 	return nvme_namespace_flush(&disk->nvme);
 }
 
+static EFI_STATUS ide_write(struct disk *disk, EFI_LBA lba, UINTN count, const void *buf)
+{
+	return ide_disk_write(&disk->ide, lba, count, buf);
+}
+
+static EFI_STATUS ide_flush(struct disk *disk)
+{
+	return ide_disk_flush(&disk->ide);
+}
+
 /* A SCSI unit on any transport: disk->block is its scsi_disk's. */
 static EFI_STATUS scsi_write(struct disk *disk, EFI_LBA lba, UINTN count, const void *buf)
 {
@@ -89,7 +100,7 @@ static void disk_shutdown(struct disk *disk)
 		ahci_disk_shutdown(&disk->atapi.port);
 	else if (disk->transport == HANDOFF_DISK_AHCI)
 		ahci_disk_shutdown(&disk->ahci);
-	else
+	else if (disk->transport != HANDOFF_DISK_IDE)	/* PIO: nothing left running */
 		virtio_blk_shutdown(&disk->virtio);
 }
 
@@ -320,6 +331,47 @@ err_free:
 	pool_free(ctrl);
 }
 
+/* PciRoot(0x0)/Pci(0x1,0x1)/Ata(Primary,Master,0x0), as OVMF's AtaAtapiPassThru in IDE mode. */
+static EFI_DEVICE_PATH_PROTOCOL *ata_device_path(struct pci_address a, UINT8 channel, UINT8 unit)
+{
+	ATAPI_DEVICE_PATH ata;
+
+	device_path_set_node(&ata.Header, MESSAGING_DEVICE_PATH, MSG_ATAPI_DP, sizeof(ata));
+	ata.PrimarySecondary = channel;
+	ata.SlaveMaster = unit;
+	ata.Lun = 0;
+	return device_path_alloc_pci_child(a, &ata.Header);
+}
+
+static EFI_STATUS ide_unit_add(struct ide_controller *ctrl, UINT8 channel, UINT8 unit)
+{
+	struct pci_address a = ctrl->pci;
+	struct disk *disk = pool_zalloc(sizeof(*disk));
+	EFI_STATUS status;
+
+	if (!disk)
+		return log_error_status(EFI_OUT_OF_RESOURCES, "disk state");
+	*disk = (struct disk){
+		.pci = a, .port = (UINT16)(channel * 2 + unit), .transport = HANDOFF_DISK_IDE,
+		.write = ide_write, .flush = ide_flush,
+	};
+	snprintf(disk->name, sizeof(disk->name), "%02x:%02x.%x %s %s", a.bus, a.device,
+		 a.function, channel ? "secondary" : "primary", unit ? "slave" : "master");
+	status = ide_disk_init(&disk->ide, ctrl, channel, unit);
+	if (EFI_ERROR(status))
+		goto err_free;
+	disk->block = &disk->ide.block;
+	status = disk_register(disk, ata_device_path(a, channel, unit), "IDE disk");
+	if (EFI_ERROR(status))
+		goto err_free;
+	log_debug("%s: %s, serial %s", disk->name, disk->ide.id.model, disk->ide.id.serial);
+	return EFI_SUCCESS;
+
+err_free:
+	pool_free(disk);
+	return status;
+}
+
 /*
  * PciRoot(0x0)/Pci(0x3,0x0)/Scsi(target,lun), as OVMF's VirtioScsiDxe builds it for its
  * ScsiBus (MSG_SCSI_DP, Pun the target).
@@ -377,6 +429,67 @@ err_free:
 	return status;
 }
 
+/* An ATAPI CD-ROM on an IDE unit: read-only, 2048-byte blocks, Ata() as OVMF names it too. */
+static EFI_STATUS ide_atapi_add(struct ide_controller *ctrl, UINT8 channel, UINT8 unit)
+{
+	struct pci_address a = ctrl->pci;
+	struct disk *disk = pool_zalloc(sizeof(*disk));
+	EFI_STATUS status;
+
+	if (!disk)
+		return log_error_status(EFI_OUT_OF_RESOURCES, "disk state");
+	*disk = (struct disk){
+		.pci = a, .port = (UINT16)(channel * 2 + unit), .transport = HANDOFF_DISK_IDE,
+		.write = scsi_write, .flush = scsi_flush, .removable = TRUE,
+	};
+	snprintf(disk->name, sizeof(disk->name), "%02x:%02x.%x %s %s", a.bus, a.device,
+		 a.function, channel ? "secondary" : "primary", unit ? "slave" : "master");
+	status = ide_atapi_init(&disk->ide_atapi, ctrl, channel, unit);
+	if (status == EFI_NO_MEDIA)
+		log_info("%s: ATAPI %s, no medium", disk->name, disk->ide_atapi.disk.inquiry.product);
+	else if (EFI_ERROR(status))
+		log_error_status(status, "%s: ATAPI device not usable", disk->name);
+	if (EFI_ERROR(status))
+		goto err_free;
+	disk->block = &disk->ide_atapi.disk.block;
+	disk->read_only = disk->ide_atapi.disk.read_only;
+	status = disk_register(disk, ata_device_path(a, channel, unit),
+			       disk->ide_atapi.disk.inquiry.type == SCSI_TYPE_CDROM ? "ATAPI CD-ROM"
+										    : "ATAPI disk");
+	if (EFI_ERROR(status))
+		goto err_free;
+	return EFI_SUCCESS;
+
+err_free:
+	pool_free(disk);
+	return status;
+}
+
+/* Every ATA disk and ATAPI device on both channels of the IDE controller at a. */
+static void ide_add(struct pci_address a)
+{
+	struct ide_controller *ctrl = pool_zalloc(sizeof(*ctrl));
+	enum ide_device_kind kinds[IDE_CHANNELS * IDE_UNITS];
+	UINT32 added = 0;
+
+	if (!ctrl || EFI_ERROR(ide_controller_init(ctrl, a))) {
+		pool_free(ctrl);
+		return;
+	}
+	/* Every signature first: a command to one unit overwrites both units' registers. */
+	for (UINT8 n = 0; n < IDE_CHANNELS * IDE_UNITS; n++)
+		kinds[n] = ide_probe(ctrl, n >> 1, n & 1);
+	for (UINT8 n = 0; n < IDE_CHANNELS * IDE_UNITS; n++) {
+		if (kinds[n] == IDE_DEVICE_ATA && !EFI_ERROR(ide_unit_add(ctrl, n >> 1, n & 1)))
+			added++;
+		else if (kinds[n] == IDE_DEVICE_ATAPI &&
+			 !EFI_ERROR(ide_atapi_add(ctrl, n >> 1, n & 1)))
+			added++;
+	}
+	if (!added)
+		pool_free(ctrl);
+}
+
 /* Every unit on every target of the virtio-scsi HBA at a, sharing its request queue. */
 static void virtio_scsi_add(struct pci_address a)
 {
@@ -427,6 +540,8 @@ EFI_STATUS disk_init(const struct handoff *h)
 			ahci_add(a);
 		else if (nvme_match(a))
 			nvme_add(a);
+		else if (ide_match(a))
+			ide_add(a);
 		else if (virtio_scsi_match(a))
 			virtio_scsi_add(a);
 	}
@@ -447,7 +562,8 @@ EFI_HANDLE disk_boot_partition(void)
 		if (d->pci.bus != boot_disk.pci_bus || d->pci.device != boot_disk.pci_device ||
 		    d->pci.function != boot_disk.pci_function)
 			continue;
-		/* A PCI function is one controller; its disks differ by port, NSID or target/LUN. */
+		/* A PCI function is one controller; its disks differ by port, NSID, target/LUN or
+		 * IDE channel and unit. */
 		if (d->port != boot_disk.port || d->lun != boot_disk.lun)
 			continue;
 		return disk_partition_handle(d, boot_disk.partition_first_lba);

@@ -340,8 +340,9 @@ def test_device_paths_name_the_bridges(tmp_path, qemu, storage_app, machine, bri
 @pytest.mark.parametrize("machine,virtio,disk_device", [("q35", "disable-legacy=on", None),
                                                         ("pc", "disable-modern=on", None),
                                                         ("q35", "", "ide-hd,bus=ide.0"),
-                                                        ("q35", "", "nvme,serial=st1")],
-                         ids=["q35-modern", "pc-legacy", "q35-ahci", "q35-nvme"])
+                                                        ("q35", "", "nvme,serial=st1"),
+                                                        ("pc", "", "ide-hd,bus=ide.0,unit=0")],
+                         ids=["q35-modern", "pc-legacy", "q35-ahci", "q35-nvme", "pc-ide"])
 def test_selftest_file_system_and_block_io_cases_pass(tmp_path, qemu, machine, virtio,
                                                       disk_device):
     run_ = qemu(selftest_disk(tmp_path), machine=machine, virtio=virtio, memory="512",
