@@ -3,8 +3,9 @@
 ;
 ; The CPU starts at 0xFFFFFFF0 with CS base 0xFFFF0000, so the 16-bit code must sit in the last
 ; 64 KiB of the address space: it executes in place from the ROM. The 32-bit code, still in ROM,
-; copies the C part of stage0 to RAM (it is linked there), zeroes .bss, builds an identity map of
-; the first 4 GiB with 2 MiB pages and enters long mode in RAM.
+; unpacks the C part of stage0 into RAM (it is linked there; the flash holds it LZ4-compressed,
+; mk/lz4pack.py), zeroes .bss, builds an identity map of the first 4 GiB with 2 MiB pages and
+; enters long mode in RAM.
 
 %define CR0_PE (1 << 0)
 %define CR0_MP (1 << 1)
@@ -24,7 +25,7 @@
 %define SEL_DATA 0x10
 %define SEL_CODE64 0x18
 
-extern __rom_copy_lma, __rom_copy_vma, __rom_copy_size, __bss_start, __bss_size
+extern __rom_copy_lma, __rom_copy_vma, __rom_copy_end, __bss_start, __bss_size
 extern stage0_main, stage0_exception_handler
 global reset16
 global stage0_gdt_descriptor, stage0_pml4, stage0_stack, stage0_stack_top
@@ -57,11 +58,54 @@ protected32:
 	mov fs, ax
 	mov gs, ax
 
-	; C code and data run from RAM: copy them out of the ROM, then clear .bss.
+	; C code and data run from RAM: unpack them out of the ROM, then clear .bss. An LZ4 block
+	; (lz4_Block_format.md): token, literal length extension, literals, 16-bit offset, match
+	; length extension; the output's size ends it. No stack exists yet, so no calls.
 	mov esi, __rom_copy_lma
 	mov edi, __rom_copy_vma
-	mov ecx, __rom_copy_size
+	mov edx, __rom_copy_end
+.sequence:
+	movzx ebx, byte [esi]		; token
+	inc esi
+	mov eax, ebx
+	shr eax, 4			; literal length
+	cmp eax, 15
+	jne .literals
+.literal_more:
+	movzx ecx, byte [esi]
+	inc esi
+	add eax, ecx
+	cmp ecx, 255
+	je .literal_more
+.literals:
+	mov ecx, eax
 	rep movsb
+	cmp edi, edx
+	jae .unpacked			; the last sequence has literals only
+	movzx ebp, word [esi]		; offset back into the output
+	add esi, 2
+	mov eax, ebx
+	and eax, 15
+	cmp eax, 15
+	jne .match
+.match_more:
+	movzx ecx, byte [esi]
+	inc esi
+	add eax, ecx
+	cmp ecx, 255
+	je .match_more
+.match:
+	lea ecx, [eax + 4]
+	neg ebp
+	add ebp, edi			; the match's first byte; it may overlap what it makes
+.match_copy:
+	mov al, [ebp]
+	inc ebp
+	stosb
+	dec ecx
+	jnz .match_copy
+	jmp .sequence
+.unpacked:
 	mov edi, __bss_start
 	mov ecx, __bss_size
 	xor eax, eax
