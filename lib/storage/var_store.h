@@ -21,6 +21,7 @@ struct var_store {
 	UINT32 sequence;	/* its generation: one more at every reclaim */
 	UINT32 end;		/* bank-relative: everything from here on is erased */
 	UINT32 live;		/* bytes of the records that hold current values */
+	UINT32 tail;		/* var_append: where what an interrupted write left starts */
 	BOOLEAN mounted;
 };
 
