@@ -54,8 +54,8 @@ enum boot_record_verdict {
 	BOOT_RECORD_EXHAUSTED, /* BOOT_RECORD_MAX_TRIES failed tries in a row: pass over it */
 };
 
-/* Decode raw CMOS bytes; a record with a bad magic, version or checksum reads as empty. */
-void boot_record_decode(const UINT8 raw[BOOT_RECORD_SIZE], struct boot_record *ret_record);
+/* Decode raw bytes; a record with a bad magic, version or checksum reads as empty (FALSE). */
+BOOLEAN boot_record_decode(const UINT8 raw[BOOT_RECORD_SIZE], struct boot_record *ret_record);
 /* Encode with magic, version and checksum. */
 void boot_record_encode(const struct boot_record *record, UINT8 ret_raw[BOOT_RECORD_SIZE]);
 /* The fingerprint of a stage image from its body's SHA-256. */

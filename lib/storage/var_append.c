@@ -221,7 +221,8 @@ EFI_STATUS var_append_open(struct var_store *vs, const void *name, UINT32 name_s
 		     vs->bank_size;
 	vs->end = vs->tail = pos;
 	while (pos + ALIGN <= vs->bank_size) {
-		status = var_flash_read(vs, vs->active + pos, &h, ALIGN);
+		status = var_flash_read(vs, vs->active + pos, &h,
+					pos + sizeof(h) <= vs->bank_size ? sizeof(h) : ALIGN);
 		if (EFI_ERROR(status))
 			return status;
 		/* Erased: no header starts with 8 bytes of 0xff (its magic is not 0xffff). */
@@ -230,7 +231,6 @@ EFI_STATUS var_append_open(struct var_store *vs, const void *name, UINT32 name_s
 			continue;
 		}
 		if (pos + sizeof(h) <= vs->bank_size &&
-		    !EFI_ERROR(var_flash_read(vs, vs->active + pos, &h, sizeof(h))) &&
 		    var_record_header_valid(&h, vs->bank_size - pos)) {
 			crc = 0;
 			if (var_record_live(&h) && h.name_size == name_size &&
@@ -240,11 +240,9 @@ EFI_STATUS var_append_open(struct var_store *vs, const void *name, UINT32 name_s
 						     h.name_size + h.data_size, &crc)) &&
 			    crc == h.data_crc) {
 				found = TRUE;
-				ret_entry->offset = vs->active + pos;
-				ret_entry->attributes = h.attributes;
-				ret_entry->name_size = h.name_size;
-				ret_entry->data_size = h.data_size;
-				ret_entry->guid = h.guid;
+				*ret_entry = (struct var_store_entry){ vs->active + pos, h.attributes,
+								       h.name_size, h.data_size,
+								       h.guid };
 			}
 			pos += var_store_record_size(h.name_size, h.data_size);
 			vs->end = vs->tail = pos;

@@ -182,6 +182,7 @@ EFI_STATUS var_store_set(struct var_store *vs, const void *name, UINT32 name_siz
 	struct var_store_entry old;
 	struct new_record n = { name, name_size, guid, attributes, NULL, 0, data, size };
 	UINT32 record, old_record = 0;
+	BOOLEAN cramped;
 	EFI_STATUS status;
 
 	if (!vs->mounted)
@@ -211,7 +212,10 @@ EFI_STATUS var_store_set(struct var_store *vs, const void *name, UINT32 name_siz
 		return EFI_INVALID_PARAMETER;
 
 	record = var_store_record_size(name_size, n.old_data + size);
-	if (vs->end + record <= vs->bank_size) {
+	/* Room for stage0 is kept only where dead records give it back, so a full store still fills. */
+	cramped = vs->end + record + VAR_STORE_APPEND_ROOM > vs->bank_size &&
+		  vs->end - BANK_HEADER_SIZE - vs->live >= VAR_STORE_APPEND_ROOM;
+	if (vs->end + record <= vs->bank_size && !cramped) {
 		status = var_record_write(vs, vs->active, &vs->end, &n);
 		if (EFI_ERROR(status))
 			return status;

@@ -7,6 +7,11 @@
 
 /* Largest name (with its NUL) plus data of one variable; a real dbx needs tens of KiB. */
 #define VAR_STORE_MAX_VARIABLE (64u * 1024)
+/*
+ * Room a write keeps free at the end of the bank when a reclaim can give it back: stage0 appends
+ * its boot-count record there (var_append.c), and cannot reclaim.
+ */
+#define VAR_STORE_APPEND_ROOM 1024u
 /* Smallest device the store formats: two banks of at least 8 KiB. */
 #define VAR_STORE_MIN_SIZE (16u * 1024)
 
