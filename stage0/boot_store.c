@@ -60,7 +60,7 @@ void boot_store_save(const struct boot_record *record)
 
 	if (!usable)
 		return;
-	boot_record_encode(record, raw);
+	boot_record_encode_lasting(record, raw);
 	if (!memcmp(raw, saved, sizeof(raw)))
 		return;
 	status = var_append_set(&store, &entry, name, sizeof(name), &guid,

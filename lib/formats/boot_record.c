@@ -66,6 +66,16 @@ void boot_record_encode(const struct boot_record *r, UINT8 ret_raw[BOOT_RECORD_S
 	ret_raw[CHECKSUM] = (UINT8)-sum(ret_raw);
 }
 
+void boot_record_encode_lasting(const struct boot_record *r, UINT8 ret_raw[BOOT_RECORD_SIZE])
+{
+	struct boot_record lasting = *r;
+
+	lasting.passed = 0;
+	lasting.watchdog = 0;
+	lasting.runtime = BOOT_RUNTIME_NONE;
+	boot_record_encode(&lasting, ret_raw);
+}
+
 UINT32 boot_record_fingerprint(const UINT8 sha256[32])
 {
 	UINT32 fp = sha256[0] | sha256[1] << 8 | sha256[2] << 16 | (UINT32)sha256[3] << 24;

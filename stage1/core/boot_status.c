@@ -32,7 +32,7 @@ static void save(void)
 	cmos_save_boot_record(&record);
 	if (!runtime_has_flash_store())
 		return;
-	boot_record_encode(&record, raw);
+	boot_record_encode_lasting(&record, raw);
 	status = efi_st->RuntimeServices->SetVariable(STRATA_BOOT_RECORD_NAME, &guid,
 						      STRATA_BOOT_RECORD_ATTRIBUTES, sizeof(raw),
 						      raw);
