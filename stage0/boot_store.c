@@ -15,8 +15,9 @@ static const CHAR16 name[] = STRATA_BOOT_RECORD_NAME;
 /* stage0 never erases: a full store is the runtime's to reclaim. */
 static struct cfi_flash flash = { .dev = { cfi_flash_read, cfi_flash_program, NULL, 0, 0 } };
 static struct var_store store;
-static struct var_store_entry entry;	/* the current value; offset 0: none */
-static UINT8 saved[BOOT_RECORD_SIZE];	/* what the store holds, so an unchanged record costs nothing */
+static struct var_store_entry entry; /* the current value; offset 0: none */
+static UINT8
+	saved[BOOT_RECORD_SIZE]; /* what the store holds, so an unchanged record costs nothing */
 static BOOLEAN usable;
 
 BOOLEAN boot_store_load(struct boot_record *ret_record)
@@ -68,7 +69,8 @@ void boot_store_save(const struct boot_record *record)
 	if (EFI_ERROR(status)) {
 		/* Once a boot: the record stays in CMOS, which a power off loses. */
 		usable = FALSE;
-		log_warn_status(status, "writing StrataBootRecord: boot counts in CMOS only this boot");
+		log_warn_status(status,
+				"writing StrataBootRecord: boot counts in CMOS only this boot");
 		return;
 	}
 	memcpy(saved, raw, sizeof(raw));

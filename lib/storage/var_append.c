@@ -12,8 +12,6 @@ UINT32 var_store_record_size(UINT32 name_size, UINT32 data_size)
 	return (sizeof(struct record_header) + name_size + data_size + ALIGN - 1) & ~(ALIGN - 1);
 }
 
-
-
 EFI_STATUS var_flash_read(struct var_store *vs, UINT32 off, void *buf, UINT32 size)
 {
 	return vs->flash->read(vs->flash, off, buf, size);
@@ -40,7 +38,8 @@ BOOLEAN var_flash_equal(struct var_store *vs, UINT32 off, const UINT8 *buf, UINT
 	for (UINT32 done = 0; done < size;) {
 		UINT32 n = size - done < CHUNK ? size - done : CHUNK;
 
-		if (EFI_ERROR(var_flash_read(vs, off + done, chunk, n)) || memcmp(chunk, buf + done, n))
+		if (EFI_ERROR(var_flash_read(vs, off + done, chunk, n)) ||
+		    memcmp(chunk, buf + done, n))
 			return FALSE;
 		done += n;
 	}
@@ -86,7 +85,6 @@ EFI_STATUS var_flash_copy(struct var_store *vs, UINT32 dst, UINT32 src, UINT32 s
 	return EFI_SUCCESS;
 }
 
-
 BOOLEAN var_bank_header_valid(const struct bank_header *h, UINT32 bank_size)
 {
 	return h->magic == BANK_MAGIC && h->version == BANK_VERSION && h->bank_size == bank_size &&
@@ -111,13 +109,12 @@ BOOLEAN var_record_live(const struct record_header *h)
 	return h->added == STATE_SET && h->deleted == STATE_CLEAR;
 }
 
-
 /*
  * The record at or after *pos (bank-relative, its header below limit) whose header verifies;
  * what does not verify is skipped ALIGN bytes at a time. FALSE when none is left.
  */
 BOOLEAN var_walk(struct var_store *vs, UINT32 bank, UINT32 *pos, UINT32 limit,
-		    struct record_header *h)
+		 struct record_header *h)
 {
 	while (*pos + sizeof(*h) <= limit) {
 		if (EFI_ERROR(var_flash_read(vs, bank + *pos, h, sizeof(*h))))
@@ -129,14 +126,13 @@ BOOLEAN var_walk(struct var_store *vs, UINT32 bank, UINT32 *pos, UINT32 limit,
 	return FALSE;
 }
 
-
 /*
  * Write a complete record at *pos of bank and read it back, then program its added byte.
  * Once anything is programmed, *pos moves past the record whatever happens, so a failed write
  * never has its bytes programmed over.
  */
 EFI_STATUS var_record_write(struct var_store *vs, UINT32 bank, UINT32 *pos,
-			       const struct new_record *n)
+			    const struct new_record *n)
 {
 	struct record_header h = { .added = STATE_CLEAR, .deleted = STATE_CLEAR };
 	UINT32 total = n->old_data + n->size;
@@ -160,19 +156,19 @@ EFI_STATUS var_record_write(struct var_store *vs, UINT32 bank, UINT32 *pos,
 
 	*pos += var_store_record_size(n->name_size, total);
 	status = var_flash_program(vs, off + RECORD_CRC_START, (const UINT8 *)&h + RECORD_CRC_START,
-			       sizeof(h) - RECORD_CRC_START);
+				   sizeof(h) - RECORD_CRC_START);
 	if (!EFI_ERROR(status))
 		status = var_flash_program(vs, body, n->name, n->name_size);
 	if (!EFI_ERROR(status) && n->old_data)
 		status = var_flash_copy(vs, body + n->name_size, var_entry_data_offset(n->old),
-				    n->old_data);
+					n->old_data);
 	if (!EFI_ERROR(status) && n->size)
 		status = var_flash_program(vs, body + n->name_size + n->old_data, n->data, n->size);
 	if (EFI_ERROR(status))
 		return status;
 	/* What the flash holds now, not what we meant to write, is what gets committed. */
 	if (!var_flash_equal(vs, off + RECORD_CRC_START, (const UINT8 *)&h + RECORD_CRC_START,
-			 sizeof(h) - RECORD_CRC_START))
+			     sizeof(h) - RECORD_CRC_START))
 		return EFI_DEVICE_ERROR;
 	status = var_flash_crc(vs, body, n->name_size + total, &check);
 	if (EFI_ERROR(status))
@@ -185,9 +181,8 @@ EFI_STATUS var_record_write(struct var_store *vs, UINT32 bank, UINT32 *pos,
 EFI_STATUS var_record_retire(struct var_store *vs, UINT32 offset)
 {
 	return var_flash_program(vs, offset + __builtin_offsetof(struct record_header, deleted),
-			     &state_set, 1);
+				 &state_set, 1);
 }
-
 
 /*
  * Without recovery (that is var_store_mount's): the bank in use, where its erased space starts,
@@ -212,13 +207,15 @@ EFI_STATUS var_append_open(struct var_store *vs, const void *name, UINT32 name_s
 		status = var_flash_read(vs, i * vs->bank_size, &b[i], sizeof(b[i]));
 		if (EFI_ERROR(status))
 			return status;
-		valid[i] = b[i].committed == STATE_SET && var_bank_header_valid(&b[i], vs->bank_size);
+		valid[i] =
+			b[i].committed == STATE_SET && var_bank_header_valid(&b[i], vs->bank_size);
 	}
 	/* Blank, or damaged beyond the headers: only a mount with recovery may write then. */
 	if (!valid[0] && !valid[1])
 		return EFI_VOLUME_CORRUPTED;
-	vs->active = (valid[0] && valid[1] ? (INT32)(b[1].sequence - b[0].sequence) > 0 : valid[1]) *
-		     vs->bank_size;
+	vs->active =
+		(valid[0] && valid[1] ? (INT32)(b[1].sequence - b[0].sequence) > 0 : valid[1]) *
+		vs->bank_size;
 	vs->end = vs->tail = pos;
 	while (pos + ALIGN <= vs->bank_size) {
 		status = var_flash_read(vs, vs->active + pos, &h,
@@ -240,9 +237,9 @@ EFI_STATUS var_append_open(struct var_store *vs, const void *name, UINT32 name_s
 						     h.name_size + h.data_size, &crc)) &&
 			    crc == h.data_crc) {
 				found = TRUE;
-				*ret_entry = (struct var_store_entry){ vs->active + pos, h.attributes,
-								       h.name_size, h.data_size,
-								       h.guid };
+				*ret_entry = (struct var_store_entry){ vs->active + pos,
+								       h.attributes, h.name_size,
+								       h.data_size, h.guid };
 			}
 			pos += var_store_record_size(h.name_size, h.data_size);
 			vs->end = vs->tail = pos;

@@ -14,11 +14,12 @@
 #include "tests/unit/fake_flash.h"
 
 #define BLOCK 4096u
-#define SIZE (64u * 1024) /* two 32 KiB banks */
-#define VALUE 32u	  /* a boot-count record's size */
+#define SIZE  (64u * 1024) /* two 32 KiB banks */
+#define VALUE 32u	   /* a boot-count record's size */
 
-static const EFI_GUID guid = { 0x17abc55e, 0xd24c, 0x4101,
-			       { 0xb2, 0x4e, 0x36, 0x4a, 0x7c, 0x7d, 0x77, 0x7c } };
+static const EFI_GUID guid = {
+	0x17abc55e, 0xd24c, 0x4101, { 0xb2, 0x4e, 0x36, 0x4a, 0x7c, 0x7d, 0x77, 0x7c }
+};
 static const CHAR16 name[] = u"StrataBootRecord";
 
 /* A store as the runtime leaves it: formatted, with other variables before ours. */
