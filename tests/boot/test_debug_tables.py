@@ -2,12 +2,11 @@
 """The debug support tables (UEFI 2.10 §18.4): EFI_DEBUG_IMAGE_INFO_TABLE lists every loaded image
 and follows LoadImage and UnloadImage; EFI_SYSTEM_TABLE_POINTER sits on a 4 MiB boundary with the
 system table's address and a good CRC. The same application runs on OVMF first, then Strata."""
-import shutil
 
 import pytest
 
 from conftest import BUILD, build_disk
-from qemu_harness import OVMF_CODE, OVMF_VARS, QemuRun, build_efi_app, ovmf_command
+from qemu_harness import OVMF_CODE, build_efi_app, ovmf_output
 
 TIMEOUT = 120
 
@@ -144,14 +143,8 @@ def test_debug_tables_on_ovmf(tmp_path, app):
     if not OVMF_CODE.exists():
         pytest.skip(f"{OVMF_CODE} missing (Debian package ovmf)")
     disk = build_disk(tmp_path / "disk.img", {"/EFI/BOOT/BOOTX64.EFI": app})
-    vars_copy = tmp_path / "vars.fd"
-    shutil.copy(OVMF_VARS, vars_copy)
-    run = QemuRun(ovmf_command(disk, vars_copy))
-    try:
-        assert run.wait_for("DBG: done", TIMEOUT * 2), run.log()
-        check(run.output, run.log())
-    finally:
-        run.kill()
+    out = ovmf_output(disk, tmp_path, "DBG: done", TIMEOUT * 2)
+    check(out, out)
 
 
 def test_debug_tables_on_strata(tmp_path, qemu, app):

@@ -1,12 +1,9 @@
 # SPDX-License-Identifier: MIT
 """IDE disks on pc's PIIX3: stage0 boots the stages from any channel and unit, stage1 publishes
 BlockIo on every IDE disk with OVMF's Ata() device path node, and the Debian UKI boots."""
-import shutil
-import sys
-from pathlib import Path
-
 import pytest
 from conftest import build_disk
+from qemu_harness import OVMF_CODE, expect_lines, ovmf_output
 from test_linux import IMAGES, LINUX_TIMEOUT
 from test_stage0 import boot_to_probe
 from test_virtio_scsi import iso
@@ -128,28 +125,19 @@ def test_ovmf_names_ide_units_as_strata_does(tmp_path, storage_app):
     """The reference: OVMF on pc lists an IDE secondary slave disk and a secondary master CD-ROM
     with the same Ata() texts, block sizes and read-only flags as stage1 does above. OVMF
     connects only the devices QEMU's bootorder names, hence the bootindex on each."""
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "efi-apps"))
-    from ovmf_boot import OVMF_CODE, OVMF_VARS, QemuRun, ovmf_command
     if not OVMF_CODE.exists():
         pytest.skip(f"{OVMF_CODE} missing (Debian package ovmf)")
     disk = storage_disk(tmp_path, storage_app)
     rw = tmp_path / "scratch.img"
     rw.write_bytes(bytes(SCRATCH_BLOCKS * SECTOR))
     cd = iso(tmp_path)
-    vars_copy = tmp_path / "vars.fd"
-    shutil.copy(OVMF_VARS, vars_copy)
-    run_ = QemuRun(ovmf_command(disk, vars_copy, machine="pc") + [
+    out = ovmf_output(disk, tmp_path, "STORAGE-TEST-DONE", 240, machine="pc", extra=[
         "-drive", f"if=none,id=scratch,format=raw,file={rw}",
         "-device", "ide-hd,drive=scratch,bus=ide.1,unit=1,bootindex=2",
         "-drive", f"if=none,id=cd,format=raw,media=cdrom,readonly=on,file={cd}",
         "-device", "ide-cd,drive=cd,bus=ide.1,unit=0,bootindex=3"])
-    try:
-        assert run_.wait_for("STORAGE-TEST-DONE", 240), run_.log()
-        out = run_.output
-    finally:
-        run_.kill()
-    for line in ("STORAGE: blockio PciRoot(0x0)/Pci(0x1,0x1)/Ata(Secondary,Slave,0x0) "
-                 "blocks=2048 bs=512 part=0 ro=0 diskio=1 fs=0",
-                 "STORAGE: blockio PciRoot(0x0)/Pci(0x1,0x1)/Ata(Secondary,Master,0x0) "
-                 f"blocks={cd.stat().st_size // 2048} bs=2048 part=0 ro=1 diskio=1 fs=0"):
-        assert line in out, run_log(out)
+    expect_lines(out, (
+        "STORAGE: blockio PciRoot(0x0)/Pci(0x1,0x1)/Ata(Secondary,Slave,0x0) "
+        "blocks=2048 bs=512 part=0 ro=0 diskio=1 fs=0",
+        "STORAGE: blockio PciRoot(0x0)/Pci(0x1,0x1)/Ata(Secondary,Master,0x0) "
+        f"blocks={cd.stat().st_size // 2048} bs=2048 part=0 ro=1 diskio=1 fs=0"))

@@ -1,16 +1,14 @@
 # SPDX-License-Identifier: MIT
 """NVMe disks: stage0 finds the stages on a namespace (q35 and pc, several namespaces, bootindex),
 stage1 publishes BlockIo on every namespace with OVMF's NVMe() device path node."""
-import shutil
 import struct
 import subprocess
-import sys
 import uuid
 import zlib
-from pathlib import Path
 
 import pytest
 from conftest import build_disk
+from qemu_harness import OVMF_CODE, expect_lines, ovmf_output
 from test_stage0 import boot_to_probe
 from test_stage1_storage import (SCRATCH_BLOCKS, SECTOR, hd, run_log,  # noqa: F401
                                  storage_app, storage_disk)
@@ -181,30 +179,21 @@ def test_ovmf_names_nvme_namespaces_as_strata_does(tmp_path, storage_app):
     """The reference: OVMF lists the same NVMe namespaces with the same NVMe() texts (the EUI-64
     bytes last first) and block sizes as stage1 does in the test above. OVMF connects only the
     devices QEMU's bootorder names, hence the bootindex on each namespace."""
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "efi-apps"))
-    from ovmf_boot import OVMF_CODE, OVMF_VARS, QemuRun, ovmf_command
     if not OVMF_CODE.exists():
         pytest.skip(f"{OVMF_CODE} missing (Debian package ovmf)")
     disk = storage_disk(tmp_path, storage_app)
     rw, big = tmp_path / "scratch.img", tmp_path / "4k.img"
     rw.write_bytes(bytes(SCRATCH_BLOCKS * SECTOR))
     big.write_bytes(bytes(1024 * 4096))
-    vars_copy = tmp_path / "vars.fd"
-    shutil.copy(OVMF_VARS, vars_copy)
-    run_ = QemuRun(ovmf_command(disk, vars_copy) + [
+    out = ovmf_output(disk, tmp_path, "STORAGE-TEST-DONE", 180, extra=[
         "-device", "nvme,id=nvme0,serial=strata7,addr=5",
         "-drive", f"if=none,id=scratch,format=raw,file={rw}",
         "-device", "nvme-ns,drive=scratch,bus=nvme0,nsid=2,eui64=0x0011223344556602,bootindex=2",
         "-drive", f"if=none,id=big,format=raw,file={big}",
         "-device", "nvme-ns,drive=big,bus=nvme0,nsid=3,logical_block_size=4096,"
                    "physical_block_size=4096,eui64=0x0011223344556603,bootindex=3"])
-    try:
-        assert run_.wait_for("STORAGE-TEST-DONE", 180), run_.log()
-        out = run_.output
-    finally:
-        run_.kill()
-    for line in ("STORAGE: blockio PciRoot(0x0)/Pci(0x5,0x0)/NVMe(0x2,02-66-55-44-33-22-11-00) "
-                 "blocks=2048 bs=512 part=0 ro=0 diskio=1 fs=0",
-                 "STORAGE: blockio PciRoot(0x0)/Pci(0x5,0x0)/NVMe(0x3,03-66-55-44-33-22-11-00) "
-                 "blocks=1024 bs=4096 part=0 ro=0 diskio=1 fs=0"):
-        assert line in out, run_log(out)
+    expect_lines(out, (
+        "STORAGE: blockio PciRoot(0x0)/Pci(0x5,0x0)/NVMe(0x2,02-66-55-44-33-22-11-00) "
+        "blocks=2048 bs=512 part=0 ro=0 diskio=1 fs=0",
+        "STORAGE: blockio PciRoot(0x0)/Pci(0x5,0x0)/NVMe(0x3,03-66-55-44-33-22-11-00) "
+        "blocks=1024 bs=4096 part=0 ro=0 diskio=1 fs=0"))

@@ -2,13 +2,12 @@
 """Partitions and media: MBR disks (primary and logical ESPs), several ESPs on one disk, a GPT of
 4096 entries, and a hybrid ISO made with xorriso beside a stages-only disk from mkimage."""
 import re
-import shutil
 import struct
 import subprocess
 
 import pytest
 from conftest import BUILD, ESP_START, SECTOR, build_disk
-from qemu_harness import QemuRun, fat_image, ovmf_command, write_at
+from qemu_harness import OVMF_CODE, fat_image, ovmf_output, write_at
 from test_stage1_storage import DONE, storage_app, storage_disk  # noqa: F401
 from test_stage0 import BOOT_TIMEOUT, boot_to_probe
 
@@ -217,7 +216,6 @@ def test_mbr_and_el_torito_handles_as_ovmf_makes_them(tmp_path, qemu, storage_ap
     an MBR disk (an extended partition with two logical ones) and a hybrid ISO on a disk: the same
     HD(n,MBR,0xSIG,...) paths, nested for logical partitions, the same CDROM() path for the El
     Torito image, with the same sizes, partition flags and file systems."""
-    from qemu_harness import OVMF_CODE, OVMF_VARS
     if not OVMF_CODE.exists():
         pytest.skip(f"{OVMF_CODE} missing (Debian package ovmf)")
     disk = storage_disk(tmp_path, storage_app)
@@ -240,14 +238,7 @@ def test_mbr_and_el_torito_handles_as_ovmf_makes_them(tmp_path, qemu, storage_ap
     assert run.wait_for(DONE, BOOT_TIMEOUT * 2), run.log()
     strata = lines(run.output)
     run.kill()
-    vars_copy = tmp_path / "vars.fd"
-    shutil.copy(OVMF_VARS, vars_copy)
-    ref = QemuRun(ovmf_command(disk, vars_copy) + extra(True))
-    try:
-        assert ref.wait_for(DONE, 180), ref.log()
-        ovmf = lines(ref.output)
-    finally:
-        ref.kill()
+    ovmf = lines(ovmf_output(disk, tmp_path, DONE, 180, extra=extra(True)))
     assert any("/HD(1,MBR,0x5354524D," in line for line in strata), strata
     assert any("/HD(2,MBR,0x00000000," in line for line in strata), strata
     assert any("/CDROM(0x0," in line for line in strata), strata

@@ -6,6 +6,7 @@ import subprocess
 
 import pytest
 from conftest import BUILD, build_disk
+from qemu_harness import OVMF_CODE, expect_lines, ovmf_output
 from test_stage0 import boot_to_probe
 from test_stage1_storage import (BOOT_TIMEOUT, READONLY_BLOCKS, SCRATCH_BLOCKS,  # noqa: F401
                                  SECTOR, assert_selftest_storage_cases_pass, hd, run_log,
@@ -149,11 +150,6 @@ def test_ovmf_names_virtio_scsi_units_as_strata_does(tmp_path, storage_app):
     """The reference: OVMF lists the scratch disk, the 4096-byte disk and the CD of the test
     above with the same Scsi() texts, block sizes and read-only flags. OVMF connects only the
     devices QEMU's bootorder names, hence a bootindex on each unit."""
-    import shutil
-    import sys
-    from pathlib import Path
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "efi-apps"))
-    from ovmf_boot import OVMF_CODE, OVMF_VARS, QemuRun, ovmf_command
     if not OVMF_CODE.exists():
         pytest.skip(f"{OVMF_CODE} missing (Debian package ovmf)")
     disk = storage_disk(tmp_path, storage_app)
@@ -161,9 +157,7 @@ def test_ovmf_names_virtio_scsi_units_as_strata_does(tmp_path, storage_app):
     rw.write_bytes(bytes(SCRATCH_BLOCKS * SECTOR))
     big.write_bytes(bytes(1024 * 4096))
     cd_blocks = cd.stat().st_size // 2048
-    vars_copy = tmp_path / "vars.fd"
-    shutil.copy(OVMF_VARS, vars_copy)
-    run_ = QemuRun(ovmf_command(disk, vars_copy) + hba() + [
+    out = ovmf_output(disk, tmp_path, "STORAGE-TEST-DONE", 180, extra=hba() + [
         "-drive", f"if=none,id=scratch,format=raw,file={rw}",
         "-device", "scsi-hd,drive=scratch,bus=scsi0.0,scsi-id=1,lun=0,bootindex=2",
         "-drive", f"if=none,id=big,format=raw,file={big}",
@@ -171,13 +165,7 @@ def test_ovmf_names_virtio_scsi_units_as_strata_does(tmp_path, storage_app):
                    "physical_block_size=4096,bootindex=3",
         "-drive", f"if=none,id=cd,format=raw,media=cdrom,readonly=on,file={cd}",
         "-device", "scsi-cd,drive=cd,bus=scsi0.0,scsi-id=2,lun=0,bootindex=4"])
-    try:
-        assert run_.wait_for("STORAGE-TEST-DONE", 180), run_.log()
-        out = run_.output
-    finally:
-        run_.kill()
-    for line in (f"STORAGE: blockio {ROOT}/Scsi(0x1,0x0) blocks=2048 bs=512 part=0 ro=0",
-                 f"STORAGE: blockio {ROOT}/Scsi(0x1,0x5) blocks=1024 bs=4096 part=0 ro=0",
-                 f"STORAGE: blockio {ROOT}/Scsi(0x2,0x0) blocks={cd_blocks} bs=2048 part=0 "
-                 "ro=1"):
-        assert line in out, run_log(out)
+    expect_lines(out, (
+        f"STORAGE: blockio {ROOT}/Scsi(0x1,0x0) blocks=2048 bs=512 part=0 ro=0",
+        f"STORAGE: blockio {ROOT}/Scsi(0x1,0x5) blocks=1024 bs=4096 part=0 ro=0",
+        f"STORAGE: blockio {ROOT}/Scsi(0x2,0x0) blocks={cd_blocks} bs=2048 part=0 ro=1"))
