@@ -5,6 +5,10 @@
 ; 64 KiB of the address space: it executes in place from the ROM. The 32-bit code, still in ROM,
 ; copies the C part of stage0 to RAM (it is linked there), zeroes .bss, builds an identity map of
 ; the first 4 GiB with 2 MiB pages and enters long mode in RAM.
+;
+; The PVH entry (build/strata-pvh.elf, stage0/stage0_pvh.ld) joins that 32-bit code: a PVH loader
+; (QEMU -kernel, Cloud Hypervisor) starts it in flat 32-bit protected mode, paging off, with the
+; address of its hvm_start_info in %ebx, and the same copy runs from where the ELF was loaded.
 
 %define CR0_PE (1 << 0)
 %define CR0_MP (1 << 1)
@@ -25,8 +29,8 @@
 %define SEL_CODE64 0x18
 
 extern __rom_copy_lma, __rom_copy_vma, __rom_copy_size, __bss_start, __bss_size
-extern stage0_main, stage0_exception_handler
-global reset16
+extern stage0_main, stage0_exception_handler, stage0_pvh_start_info
+global reset16, pvh_entry32
 global stage0_gdt_descriptor, stage0_pml4, stage0_stack, stage0_stack_top
 global stage0_gdt, stage0_load_exception_tables, stage0_exception_stubs
 
@@ -44,9 +48,17 @@ reset16:
 	mov eax, cr0
 	or eax, CR0_PE
 	mov cr0, eax
+	xor ebx, ebx			; no PVH start info
 	jmp dword SEL_CODE32:protected32
 
 BITS 32
+; The loader's GDT may lie anywhere, even where the copy below writes: switch to ours first.
+pvh_entry32:
+	cli
+	cld
+	lgdt [rom_gdt_descriptor]
+	jmp SEL_CODE32:protected32
+
 protected32:
 	mov ax, SEL_DATA
 	mov ds, ax
@@ -64,6 +76,7 @@ protected32:
 	mov ecx, __bss_size
 	xor eax, eax
 	rep stosb
+	mov [stage0_pvh_start_info], ebx	; %ebx survives the copy
 
 	; Identity map 0..4 GiB: PML4[0] -> PDPT, PDPT[0..3] -> four page directories of 2 MiB pages.
 	mov eax, stage0_pdpt
@@ -119,6 +132,18 @@ rom_gdt_end:
 rom_gdt_descriptor:
 	dw rom_gdt_end - rom_gdt - 1
 	dd rom_gdt
+
+; ---------------------------------------------------------------------------------------------
+; Xen's ELF note XEN_ELFNOTE_PHYS32_ENTRY (18): the 32-bit PVH entry. The PVH link puts it in a
+; PT_NOTE segment; the ROM link drops it. The address is 8 bytes because QEMU 7.2 reads a size_t
+; from the note of an ELF64 file; Cloud Hypervisor reads 4 (it needs at least that many).
+section .note.Xen note alloc
+align 4
+	dd 4				; n_namesz: "Xen" and its NUL
+	dd 8				; n_descsz
+	dd 18				; n_type: XEN_ELFNOTE_PHYS32_ENTRY
+	db "Xen", 0
+	dq pvh_entry32
 
 ; ---------------------------------------------------------------------------------------------
 section .resetvector progbits alloc exec
