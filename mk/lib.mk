@@ -13,8 +13,9 @@ LIB_PURE := lib/crc32.c lib/sha256.c lib/storage/var_store.c lib/platform/pvh.c 
 
 # Console and hardware drivers (firmware only).
 LIB_DRIVERS := lib/string.c lib/printf.c lib/log.c \
-	lib/drivers/serial.c lib/drivers/fw_cfg.c lib/drivers/pci.c lib/drivers/virtio_pci.c \
-	lib/drivers/virtio_blk.c lib/drivers/timer.c lib/drivers/ahci.c lib/drivers/bochs_vbe.c \
+	lib/drivers/serial.c lib/drivers/fw_cfg.c lib/drivers/pci.c lib/drivers/virtio.c \
+	lib/drivers/virtio_pci.c lib/drivers/virtio_mmio.c lib/drivers/virtio_blk.c \
+	lib/drivers/timer.c lib/drivers/ahci.c lib/drivers/bochs_vbe.c \
 	lib/drivers/ps2.c lib/drivers/nvme.c
 # Safe stage1 updates (docs/updating.md): the CMOS boot-count record, reset, the watchdog.
 LIB_PURE += lib/formats/boot_record.c

@@ -15,6 +15,7 @@ struct disk {
 	UINT8 transport;	/* enum handoff_disk_controller */
 	UINT16 port;		/* AHCI port, NVMe namespace ID */
 	struct pci_address pci;
+	UINT64 mmio_base;	/* virtio-mmio transport (transport HANDOFF_DISK_VIRTIO_MMIO) */
 	char name[24];		/* for the log: "00:1f.2 port 0" */
 	/* Write count blocks at lba, already checked against the disk's size. */
 	EFI_STATUS (*write)(struct disk *disk, EFI_LBA lba, UINTN count, const void *buf);

@@ -5,6 +5,7 @@
 #include "lib/drivers/pci.h"
 #include "lib/drivers/timer.h"
 #include "lib/drivers/virtio_blk.h"
+#include "lib/drivers/virtio_mmio.h"
 #include "lib/formats/device_path.h"
 #include "lib/printf.h"
 #include "lib/string.h"
@@ -121,10 +122,73 @@ static EFI_STATUS virtio_add(struct pci_address a)
 	disk->block = &disk->virtio.block;
 	disk->read_only = disk->virtio.read_only;
 	disk->transport =
-		disk->virtio.transport.modern ? HANDOFF_VIRTIO_MODERN : HANDOFF_VIRTIO_LEGACY;
+		disk->virtio.pci.modern ? HANDOFF_VIRTIO_MODERN : HANDOFF_VIRTIO_LEGACY;
 	status = disk_register(disk, device_path_alloc_pci(a),
-			       disk->virtio.transport.modern ? "virtio-blk modern"
+			       disk->virtio.pci.modern ? "virtio-blk modern"
 							     : "virtio-blk legacy");
+	if (EFI_ERROR(status))
+		goto err_shutdown;
+	return EFI_SUCCESS;
+
+err_shutdown:
+	virtio_blk_shutdown(&disk->virtio);
+err_pages:
+	memory_free_pages((UINTN)queue, (VIRTIO_BLK_QUEUE_MEMORY + 4095) / 4096);
+err_free:
+	pool_free(disk);
+	return status;
+}
+
+/*
+ * VenHw(837DCA9E-E874-4D82-B29A-23FE0E23D1E2,<base, 8 bytes little-endian>): the node OVMF's
+ * VirtioMmioDeviceLib gives a virtio-mmio transport (EDK2 OvmfPkg/Include/Guid/
+ * VirtioMmioTransport.h), the whole path of the disk as on OVMF's microvm build.
+ */
+static EFI_DEVICE_PATH_PROTOCOL *virtio_mmio_device_path(UINT64 base)
+{
+	static const EFI_GUID transport = { 0x837dca9e, 0xe874, 0x4d82,
+					    { 0xb2, 0x9a, 0x23, 0xfe, 0x0e, 0x23, 0xd1, 0xe2 } };
+	struct __attribute__((packed)) {
+		VENDOR_DEVICE_PATH vendor;
+		UINT64 base;
+		EFI_DEVICE_PATH_PROTOCOL end;
+	} path;
+
+	device_path_set_node(&path.vendor.Header, HARDWARE_DEVICE_PATH, HW_VENDOR_DP,
+			     sizeof(path.vendor) + sizeof(path.base));
+	path.vendor.Guid = transport;
+	path.base = base;
+	device_path_set_node(&path.end, END_DEVICE_PATH_TYPE, END_ENTIRE_DEVICE_PATH_SUBTYPE,
+			     sizeof(path.end));
+	return device_path_alloc_duplicate(&path.vendor.Header);
+}
+
+static EFI_STATUS virtio_mmio_add(UINT64 base)
+{
+	struct disk *disk = pool_zalloc(sizeof(*disk));
+	void *queue;
+	EFI_STATUS status;
+
+	if (!disk)
+		return log_error_status(EFI_OUT_OF_RESOURCES, "disk state");
+	*disk = (struct disk){ .mmio_base = base, .transport = HANDOFF_DISK_VIRTIO_MMIO,
+			       .write = virtio_write, .flush = virtio_flush };
+	snprintf(disk->name, sizeof(disk->name), "virtio-mmio@%llx", base);
+	queue = device_memory(VIRTIO_BLK_QUEUE_MEMORY);
+	if (!queue) {
+		status = log_error_status(EFI_OUT_OF_RESOURCES, "%s: queue memory", disk->name);
+		goto err_free;
+	}
+	status = virtio_blk_init_mmio(&disk->virtio, base, queue);
+	if (EFI_ERROR(status)) {
+		log_error_status(status, "%s: virtio-blk init", disk->name);
+		goto err_pages;
+	}
+	disk->block = &disk->virtio.block;
+	disk->read_only = disk->virtio.read_only;
+	status = disk_register(disk, virtio_mmio_device_path(base),
+			       disk->virtio.transport.modern ? "virtio-blk, virtio-mmio 2"
+							     : "virtio-blk, virtio-mmio 1");
 	if (EFI_ERROR(status))
 		goto err_shutdown;
 	return EFI_SUCCESS;
@@ -294,6 +358,14 @@ EFI_STATUS disk_init(const struct handoff *h)
 
 	boot_disk = h->boot_disk;
 	timer_set_tsc_hz(h->tsc_hz);
+	/* microvm: its fixed transport slots (hw/i386/microvm.h), empty ones read as no device. */
+	for (UINT32 slot = 0; (h->flags & HANDOFF_FLAG_NO_PCI) && slot < VIRTIO_MMIO_MICROVM_SLOTS;
+	     slot++) {
+		UINT64 base = VIRTIO_MMIO_MICROVM_BASE + slot * VIRTIO_MMIO_MICROVM_STRIDE;
+
+		if (virtio_mmio_device_id(base) == VIRTIO_MMIO_DEVICE_BLOCK)
+			virtio_mmio_add(base);
+	}
 	pci_scan_buses();
 	while (pci_next_function(&cursor, &a)) {
 		if (virtio_blk_match(a))
@@ -317,6 +389,12 @@ EFI_STATUS disk_init(const struct handoff *h)
 EFI_HANDLE disk_boot_partition(void)
 {
 	for (struct disk *d = disks; d; d = d->next) {
+		if (boot_disk.transport == HANDOFF_DISK_VIRTIO_MMIO) {
+			if (d->transport == HANDOFF_DISK_VIRTIO_MMIO &&
+			    d->mmio_base == boot_disk.mmio_base)
+				return disk_partition_handle(d, boot_disk.partition_number);
+			continue;
+		}
 		if (d->pci.bus != boot_disk.pci_bus || d->pci.device != boot_disk.pci_device ||
 		    d->pci.function != boot_disk.pci_function)
 			continue;
