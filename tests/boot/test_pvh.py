@@ -58,10 +58,11 @@ def test_pvh_elf_has_the_entry_note_inside_a_segment_above_1mib():
     assert all(filesz == memsz for _, filesz, memsz in loads), loads
 
 
-def pvh_qemu(machine, disk_args, memory="512"):
+def pvh_qemu(machine, disk_args, memory="512", firmware=("-kernel", PVH_ELF)):
+    """QEMU with Strata through PVH, or firmware=("-bios", ROM) for the reset vector."""
     args = ["qemu-system-x86_64", "-machine", f"{machine},accel={accel()}", "-m", memory,
             "-cpu", "max", "-display", "none", "-serial", "stdio", "-monitor", "none",
-            "-no-reboot", "-kernel", str(PVH_ELF)] + disk_args
+            "-no-reboot", firmware[0], str(firmware[1])] + disk_args
     return QemuRun(args)
 
 
@@ -90,24 +91,28 @@ def test_linux_uki_boots_through_pvh(runs, machine):
     assert "strata: efi: yes, 64-bit" in out, run.log()
 
 
-@pytest.mark.parametrize("legacy", ["on", "off"])
-def test_linux_uki_boots_on_microvm_from_virtio_mmio(runs, legacy):
+@pytest.mark.parametrize("legacy,entry", [("on", "pvh"), ("off", "pvh"), ("on", "bios")])
+def test_linux_uki_boots_on_microvm_from_virtio_mmio(runs, legacy, entry):
     """-M microvm: no PCI, the UKI on a virtio-blk-device (virtio-mmio version 1 with QEMU's
-    default force-legacy=on, version 2 with off). stage0 boots from it, stage1 publishes it and
+    default force-legacy=on, version 2 with off), Strata through PVH or as microvm's -bios
+    (its reset vector, instead of qboot). stage0 boots from it, stage1 publishes it and
     starts the kernel. Under TCG, Linux itself stops on microvm before userspace whatever the
     firmware (no port 0x61, HPET or PM timer to calibrate the TSC against, no kvmclock: QEMU's
     own -kernel bzImage boot stops there too), so userspace is waited for under KVM only."""
     if not IMAGE.exists():
         pytest.skip(f"{IMAGE} not built (make images)")
+    firmware = ("-kernel", PVH_ELF) if entry == "pvh" else ("-bios", BUILD / "stage0.rom")
     run = pvh_qemu("microvm", ["-global", f"virtio-mmio.force-legacy={legacy}",
                                "-drive", f"if=none,id=boot,format=raw,snapshot=on,file={IMAGE}",
-                               "-device", "virtio-blk-device,drive=boot"])
+                               "-device", "virtio-blk-device,drive=boot"], firmware=firmware)
     runs.append(run)
     marker = "STRATA-USERSPACE-OK" if accel() == "kvm" else "Linux version"
     assert run.wait_for(marker, LINUX_TIMEOUT), run.log()
     out = run.output
     version = 1 if legacy == "on" else 2
     assert "platform: machine: no PCI host bridge (microvm)" in out, run.log()
+    source = "PVH start info" if entry == "pvh" else "fw_cfg"
+    assert re.search(rf"memory: \d+ ranges from {source}", out), run.log()
     boot = re.search(rf"disk: boot disk virtio-mmio@(feb0[0-9a-f]{{4}}) \(virtio-blk on "
                      rf"virtio-mmio {version}, 64 MiB, slot order\)", out)
     assert boot, run.log()
