@@ -5,7 +5,7 @@
 STAGE0_SRCS := stage0/main.c stage0/memory.c stage0/platform.c stage0/boot_disk.c \
 	stage0/stage1_loader.c stage0/exception.c lib/crc32.c lib/sha256.c \
 	lib/storage/block.c lib/storage/gpt.c lib/storage/fat.c lib/storage/fat_dir.c \
-	lib/storage/ata.c lib/storage/nvme_cmd.c lib/platform/bootorder.c lib/platform/pvh.c lib/formats/stage_image.c lib/formats/elf_reloc.c \
+	lib/storage/ata.c lib/storage/nvme_cmd.c lib/platform/bootorder.c lib/platform/pvh.c lib/platform/virtio_mmio_acpi.c lib/formats/stage_image.c lib/formats/elf_reloc.c \
 	lib/formats/exception.c $(LIB_DRIVERS)
 STAGE0_SRCS += stage0/boot_count.c lib/formats/boot_record.c
 STAGE0_OBJS := $(BUILD)/fixed/stage0/reset.o $(STAGE0_SRCS:%.c=$(BUILD)/fixed/%.o)

@@ -96,8 +96,13 @@ static void describe(const struct candidate *c, char *buf, UINTN size)
 /* microvm's virtio-blk transports, in slot order (QEMU fills them from the last slot down). */
 static void mmio_collect(UINT32 *count)
 {
-	for (UINT32 slot = 0; slot < VIRTIO_MMIO_MICROVM_SLOTS && *count < MAX_CANDIDATES; slot++) {
-		UINT64 base = VIRTIO_MMIO_MICROVM_BASE + slot * VIRTIO_MMIO_MICROVM_STRIDE;
+	UINT64 bases[MAX_CANDIDATES];
+	BOOLEAN from_dsdt;
+	UINT32 n = virtio_mmio_microvm_transports(bases, MAX_CANDIDATES, &from_dsdt);
+
+	log_info("%u virtio-mmio transports from %s", n, from_dsdt ? "the DSDT" : "microvm's slots");
+	for (UINT32 i = 0; i < n && *count < MAX_CANDIDATES; i++) {
+		UINT64 base = bases[i];
 
 		if (virtio_mmio_device_id(base) == VIRTIO_MMIO_DEVICE_BLOCK)
 			candidates[(*count)++] = (struct candidate){

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* virtio-mmio transports, version 1 (legacy, page-frame queues) and 2 (virtio 1.1 §4.2.2). */
 #include "lib/container_of.h"
+#include "lib/drivers/fw_cfg.h"
 #include "lib/drivers/io.h"
 #include "lib/drivers/virtio_mmio.h"
+#include "lib/platform/virtio_mmio_acpi.h"
 
 #define LOG_PREFIX "virtio-mmio: "
 #include "lib/log.h"
@@ -38,6 +40,30 @@ static void write64(UINT64 reg, UINT64 v)
 {
 	mmio_write32(reg, (UINT32)v);
 	mmio_write32(reg + 4, (UINT32)(v >> 32));
+}
+
+/* microvm's DSDT comes first in its tables blob and is a few KiB: the blob's start is enough. */
+#define ACPI_BLOB_READ 8192
+
+UINT32 virtio_mmio_microvm_transports(UINT64 *ret_bases, UINT32 max, BOOLEAN *ret_from_dsdt)
+{
+	static UINT8 blob[ACPI_BLOB_READ];
+	const UINT8 *dsdt = NULL;
+	UINT32 size, count = 0;
+	UINT16 select;
+
+	if (!EFI_ERROR(fw_cfg_find("etc/acpi/tables", &select, &size))) {
+		if (size > sizeof(blob))
+			size = sizeof(blob);
+		fw_cfg_read_item(select, blob, size);
+		dsdt = acpi_blob_find_table(blob, size, "DSDT");
+	}
+	if (dsdt)
+		count = acpi_virtio_mmio_bases(dsdt, size - (UINTN)(dsdt - blob), ret_bases, max);
+	*ret_from_dsdt = count != 0;
+	for (UINT32 slot = 0; !count && slot < VIRTIO_MMIO_MICROVM_SLOTS && slot < max; slot++)
+		ret_bases[slot] = VIRTIO_MMIO_MICROVM_BASE + slot * VIRTIO_MMIO_MICROVM_STRIDE;
+	return count ? count : (max < VIRTIO_MMIO_MICROVM_SLOTS ? max : VIRTIO_MMIO_MICROVM_SLOTS);
 }
 
 UINT32 virtio_mmio_device_id(UINT64 base)

@@ -18,6 +18,11 @@ struct virtio_mmio {
 	UINT32 version;
 };
 
+/*
+ * microvm's transports: the LNRO0005 devices of the DSDT in QEMU's fw_cfg ACPI tables, else its
+ * fixed slots; at most max bases into ret_bases, *ret_from_dsdt says which. Returns how many.
+ */
+UINT32 virtio_mmio_microvm_transports(UINT64 *ret_bases, UINT32 max, BOOLEAN *ret_from_dsdt);
 /* The device ID of the transport at base: 0 for an empty slot or no transport at all. */
 UINT32 virtio_mmio_device_id(UINT64 base);
 /* Check the transport at base, reset the device, set ACKNOWLEDGE | DRIVER; fills dev->transport. */

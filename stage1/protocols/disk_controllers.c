@@ -358,13 +358,15 @@ EFI_STATUS disk_init(const struct handoff *h)
 
 	boot_disk = h->boot_disk;
 	timer_set_tsc_hz(h->tsc_hz);
-	/* microvm: its fixed transport slots (hw/i386/microvm.h), empty ones read as no device. */
-	for (UINT32 slot = 0; (h->flags & HANDOFF_FLAG_NO_PCI) && slot < VIRTIO_MMIO_MICROVM_SLOTS;
-	     slot++) {
-		UINT64 base = VIRTIO_MMIO_MICROVM_BASE + slot * VIRTIO_MMIO_MICROVM_STRIDE;
+	/* microvm: the transports of its DSDT or fixed slots; empty ones read as no device. */
+	if (h->flags & HANDOFF_FLAG_NO_PCI) {
+		UINT64 bases[32];
+		BOOLEAN from_dsdt;
+		UINT32 n = virtio_mmio_microvm_transports(bases, 32, &from_dsdt);
 
-		if (virtio_mmio_device_id(base) == VIRTIO_MMIO_DEVICE_BLOCK)
-			virtio_mmio_add(base);
+		for (UINT32 i = 0; i < n; i++)
+			if (virtio_mmio_device_id(bases[i]) == VIRTIO_MMIO_DEVICE_BLOCK)
+				virtio_mmio_add(bases[i]);
 	}
 	pci_scan_buses();
 	while (pci_next_function(&cursor, &a)) {

@@ -91,18 +91,20 @@ def test_linux_uki_boots_through_pvh(runs, machine):
     assert "strata: efi: yes, 64-bit" in out, run.log()
 
 
-@pytest.mark.parametrize("legacy,entry", [("on", "pvh"), ("off", "pvh"), ("on", "bios")])
-def test_linux_uki_boots_on_microvm_from_virtio_mmio(runs, legacy, entry):
+@pytest.mark.parametrize("legacy,entry,acpi", [("on", "pvh", "on"), ("off", "pvh", "on"),
+                                               ("on", "bios", "on"), ("on", "pvh", "off")])
+def test_linux_uki_boots_on_microvm_from_virtio_mmio(runs, legacy, entry, acpi):
     """-M microvm: no PCI, the UKI on a virtio-blk-device (virtio-mmio version 1 with QEMU's
     default force-legacy=on, version 2 with off), Strata through PVH or as microvm's -bios
-    (its reset vector, instead of qboot). stage0 boots from it, stage1 publishes it and
+    (its reset vector, instead of qboot). The transports come from the DSDT's LNRO0005 devices,
+    or from microvm's fixed slots with acpi=off. stage0 boots from it, stage1 publishes it and
     starts the kernel. Under TCG, Linux itself stops on microvm before userspace whatever the
     firmware (no port 0x61, HPET or PM timer to calibrate the TSC against, no kvmclock: QEMU's
     own -kernel bzImage boot stops there too), so userspace is waited for under KVM only."""
     if not IMAGE.exists():
         pytest.skip(f"{IMAGE} not built (make images)")
     firmware = ("-kernel", PVH_ELF) if entry == "pvh" else ("-bios", BUILD / "stage0.rom")
-    run = pvh_qemu("microvm", ["-global", f"virtio-mmio.force-legacy={legacy}",
+    run = pvh_qemu(f"microvm,acpi={acpi}", ["-global", f"virtio-mmio.force-legacy={legacy}",
                                "-drive", f"if=none,id=boot,format=raw,snapshot=on,file={IMAGE}",
                                "-device", "virtio-blk-device,drive=boot"], firmware=firmware)
     runs.append(run)
@@ -113,6 +115,9 @@ def test_linux_uki_boots_on_microvm_from_virtio_mmio(runs, legacy, entry):
     assert "platform: machine: no PCI host bridge (microvm)" in out, run.log()
     source = "PVH start info" if entry == "pvh" else "fw_cfg"
     assert re.search(rf"memory: \d+ ranges from {source}", out), run.log()
+    transports = "1 virtio-mmio transports from the DSDT" if acpi == "on" else \
+        "24 virtio-mmio transports from microvm's slots"
+    assert f"disk: {transports}" in out, run.log()
     boot = re.search(rf"disk: boot disk virtio-mmio@(feb0[0-9a-f]{{4}}) \(virtio-blk on "
                      rf"virtio-mmio {version}, 64 MiB, slot order\)", out)
     assert boot, run.log()
@@ -143,6 +148,7 @@ def test_microvm_disk_has_ovmfs_virtio_mmio_device_path(tmp_path, runs, storage_
     others = re.findall(r"STORAGE: blockio (VenHw\(837DCA9E-E874-4D82-B29A-23FE0E23D1E2,"
                         rf"[0-9A-F]{{16}}\)) blocks={SCRATCH_BLOCKS} ", out)
     assert len(others) == 1 and others[0] != root, run.log()
+    assert "disk: 2 virtio-mmio transports from the DSDT" in out, run.log()
     for line in ("STORAGE: write-blocks Success", "STORAGE: read-back Success same=1",
                  "STORAGE: flush Success"):
         assert line in out, run.log()
