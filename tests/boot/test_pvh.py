@@ -6,7 +6,7 @@ import re
 import struct
 
 import pytest
-from conftest import BUILD, QemuRun, accel
+from conftest import BUILD, QemuRun, accel, build_disk, probe_image  # noqa: F401
 from test_stage1_storage import (SCRATCH_BLOCKS, SECTOR, hd, storage_app,  # noqa: F401
                                  storage_disk)
 
@@ -152,3 +152,19 @@ def test_microvm_disk_has_ovmfs_virtio_mmio_device_path(tmp_path, runs, storage_
     for line in ("STORAGE: write-blocks Success", "STORAGE: read-back Success same=1",
                  "STORAGE: flush Success"):
         assert line in out, run.log()
+
+
+def test_microvm_hand_off_names_the_virtio_mmio_boot_disk(tmp_path, runs, probe_image):
+    """The hand-off block on microvm through PVH: the boot disk by its transport's base (the
+    one stage0 logged), no PCI address, the no-PCI flag; the memory map from the start info."""
+    disk = build_disk(tmp_path / "disk.img", {"/STRATA/STAGE1.BIN": probe_image})
+    run = pvh_qemu("microvm", ["-device", "isa-debug-exit,iobase=0xf4,iosize=4",
+                               "-drive", f"if=none,id=boot,format=raw,file={disk}",
+                               "-device", "virtio-blk-device,drive=boot"])
+    runs.append(run)
+    assert run.wait_for("HANDOFF-PROBE-OK", 60), run.log()
+    out = run.output
+    boot = re.search(r"disk: boot disk virtio-mmio@([0-9a-f]+) ", out)
+    assert boot, run.log()
+    assert re.search(rf"probe: boot disk virtio-mmio {boot.group(1)}, ESP partition 1 lba 2048-"
+                     r"\d+, no pci: yes", out), run.log()
