@@ -99,46 +99,6 @@ static EFI_STATUS disk_register(struct disk *disk, EFI_DEVICE_PATH_PROTOCOL *pat
 	return EFI_SUCCESS;
 }
 
-static EFI_STATUS virtio_add(struct pci_address a)
-{
-	struct disk *disk = pool_zalloc(sizeof(*disk));
-	void *queue;
-	EFI_STATUS status;
-
-	if (!disk)
-		return log_error_status(EFI_OUT_OF_RESOURCES, "disk state");
-	*disk = (struct disk){ .pci = a, .write = virtio_write, .flush = virtio_flush };
-	snprintf(disk->name, sizeof(disk->name), "%02x:%02x.%x", a.bus, a.device, a.function);
-	queue = device_memory(VIRTIO_BLK_QUEUE_MEMORY);
-	if (!queue) {
-		status = log_error_status(EFI_OUT_OF_RESOURCES, "%s: queue memory", disk->name);
-		goto err_free;
-	}
-	status = virtio_blk_init(&disk->virtio, a, queue);
-	if (EFI_ERROR(status)) {
-		log_error_status(status, "%s: virtio-blk init", disk->name);
-		goto err_pages;
-	}
-	disk->block = &disk->virtio.block;
-	disk->read_only = disk->virtio.read_only;
-	disk->transport =
-		disk->virtio.pci.modern ? HANDOFF_VIRTIO_MODERN : HANDOFF_VIRTIO_LEGACY;
-	status = disk_register(disk, device_path_alloc_pci(a),
-			       disk->virtio.pci.modern ? "virtio-blk modern"
-							     : "virtio-blk legacy");
-	if (EFI_ERROR(status))
-		goto err_shutdown;
-	return EFI_SUCCESS;
-
-err_shutdown:
-	virtio_blk_shutdown(&disk->virtio);
-err_pages:
-	memory_free_pages((UINTN)queue, (VIRTIO_BLK_QUEUE_MEMORY + 4095) / 4096);
-err_free:
-	pool_free(disk);
-	return status;
-}
-
 /*
  * VenHw(837DCA9E-E874-4D82-B29A-23FE0E23D1E2,<base, 8 bytes little-endian>): the node OVMF's
  * VirtioMmioDeviceLib gives a virtio-mmio transport (EDK2 OvmfPkg/Include/Guid/
@@ -163,32 +123,38 @@ static EFI_DEVICE_PATH_PROTOCOL *virtio_mmio_device_path(UINT64 base)
 	return device_path_alloc_duplicate(&path.vendor.Header);
 }
 
-static EFI_STATUS virtio_mmio_add(UINT64 base)
+/* Bring up and publish the virtio-blk disk whose PCI address or MMIO base *disk names. */
+static EFI_STATUS virtio_disk_add(struct disk *disk)
 {
-	struct disk *disk = pool_zalloc(sizeof(*disk));
+	BOOLEAN mmio = disk->transport == HANDOFF_DISK_VIRTIO_MMIO;
 	void *queue;
 	EFI_STATUS status;
 
-	if (!disk)
-		return log_error_status(EFI_OUT_OF_RESOURCES, "disk state");
-	*disk = (struct disk){ .mmio_base = base, .transport = HANDOFF_DISK_VIRTIO_MMIO,
-			       .write = virtio_write, .flush = virtio_flush };
-	snprintf(disk->name, sizeof(disk->name), "virtio-mmio@%llx", base);
+	disk->write = virtio_write;
+	disk->flush = virtio_flush;
 	queue = device_memory(VIRTIO_BLK_QUEUE_MEMORY);
 	if (!queue) {
 		status = log_error_status(EFI_OUT_OF_RESOURCES, "%s: queue memory", disk->name);
 		goto err_free;
 	}
-	status = virtio_blk_init_mmio(&disk->virtio, base, queue);
+	status = mmio ? virtio_blk_init_mmio(&disk->virtio, disk->mmio_base, queue)
+		      : virtio_blk_init(&disk->virtio, disk->pci, queue);
 	if (EFI_ERROR(status)) {
 		log_error_status(status, "%s: virtio-blk init", disk->name);
 		goto err_pages;
 	}
 	disk->block = &disk->virtio.block;
 	disk->read_only = disk->virtio.read_only;
-	status = disk_register(disk, virtio_mmio_device_path(base),
-			       disk->virtio.transport.modern ? "virtio-blk, virtio-mmio 2"
-							     : "virtio-blk, virtio-mmio 1");
+	if (!mmio)
+		disk->transport = disk->virtio.pci.modern ? HANDOFF_VIRTIO_MODERN
+							  : HANDOFF_VIRTIO_LEGACY;
+	status = disk_register(disk,
+			       mmio ? virtio_mmio_device_path(disk->mmio_base)
+				    : device_path_alloc_pci(disk->pci),
+			       mmio ? (disk->virtio.transport.modern ? "virtio-blk, virtio-mmio 2"
+								     : "virtio-blk, virtio-mmio 1")
+			       : disk->virtio.pci.modern ? "virtio-blk modern"
+							 : "virtio-blk legacy");
 	if (EFI_ERROR(status))
 		goto err_shutdown;
 	return EFI_SUCCESS;
@@ -200,6 +166,29 @@ err_pages:
 err_free:
 	pool_free(disk);
 	return status;
+}
+
+static EFI_STATUS virtio_add(struct pci_address a)
+{
+	struct disk *disk = pool_zalloc(sizeof(*disk));
+
+	if (!disk)
+		return log_error_status(EFI_OUT_OF_RESOURCES, "disk state");
+	disk->pci = a;
+	snprintf(disk->name, sizeof(disk->name), "%02x:%02x.%x", a.bus, a.device, a.function);
+	return virtio_disk_add(disk);
+}
+
+static EFI_STATUS virtio_mmio_add(UINT64 base)
+{
+	struct disk *disk = pool_zalloc(sizeof(*disk));
+
+	if (!disk)
+		return log_error_status(EFI_OUT_OF_RESOURCES, "disk state");
+	disk->mmio_base = base;
+	disk->transport = HANDOFF_DISK_VIRTIO_MMIO;
+	snprintf(disk->name, sizeof(disk->name), "virtio-mmio@%llx", base);
+	return virtio_disk_add(disk);
 }
 
 /* PciRoot(0x0)/Pci(0x1F,0x2)/Sata(port,0xFFFF,0x0), as OVMF names a disk on an AHCI port. */
