@@ -81,7 +81,7 @@ def qemu_command(accel_name, firmware, disk, workdir, tag, extra=(), reboot=Fals
             "-serial", "stdio", "-monitor", "none", *([] if reboot else ["-no-reboot"]),
             "-device", "isa-debug-exit,iobase=0xf4,iosize=4",
             "-drive", f"if=none,id=d0,file={disk},format=raw",
-            "-device", f"{disk_device},drive=d0", *extra]
+            *extra, "-device", f"{disk_device},drive=d0"]  # extra may hold the disk's bus
     kind, rom = firmware
     if kind == "bios":
         return args + ["-bios", str(rom)]

@@ -216,6 +216,7 @@ def bench_exit_on_entry(bench):
     """Rows: the QEMU floor, QEMU start to the payload's first instruction, firmware time."""
     floor, totals = [], {"strata": [], "ovmf": []}
     headless = {"strata": [], "ovmf": []}
+    virtio_gpu = {"strata": [], "ovmf": []}
     t = bench.timeouts["exit"]
     for i in bench.rounds("exit_on_entry", bench.args.runs):
         res, ok = bench.run("floor", "floor", ("bios", bench.floor), bench.exit_disk, t,
@@ -229,6 +230,11 @@ def bench_exit_on_entry(bench):
             res, ok = bench.run("no_display", name, fw, bench.exit_disk, t, exited_ok,
                                 tag=str(i + 1), extra=("-vga", "none"))
             headless[name].append(res.wall if ok else None)
+            # virtio-gpu instead: its flush per Blt goes through the control queue.
+            res, ok = bench.run("virtio_gpu", name, fw, bench.exit_disk, t, exited_ok,
+                                tag=str(i + 1),
+                                extra=("-vga", "none", "-device", "virtio-gpu-pci"))
+            virtio_gpu[name].append(res.wall if ok else None)
     fs = r.stats(floor)
     bench.add_row("floor", "QEMU floor: a ROM that exits at its reset vector (same for both)",
                   "s", fs, fs if bench.ovmf else None)
@@ -247,20 +253,32 @@ def bench_exit_on_entry(bench):
     bench.add_row("firmware_time_no_display", "firmware time with -vga none (no display, so "
                   "no GOP): compare with the row above", "s", nd["strata"],
                   nd["ovmf"] if bench.ovmf else None)
+    vg = {n: r.stats([v - f if v is not None and f is not None else None
+                      for v, f in zip(virtio_gpu[n], floor)]) for n in virtio_gpu}
+    bench.add_row("firmware_time_virtio_gpu", "firmware time with -vga none -device "
+                  "virtio-gpu-pci (GOP, text console and boot lines on virtio-gpu)", "s",
+                  vg["strata"], vg["ovmf"] if bench.ovmf else None)
 
 
 # The exit-on-entry disk on another controller: what its driver costs beside virtio-blk's.
+# (row, label, the disk's -device, the controller's own -device arguments if it needs one)
 DISK_CONTROLLER_ROWS = [
-    ("firmware_time_nvme", "firmware time, the disk on NVMe (-device nvme)", "nvme,serial=bench"),
+    ("firmware_time_nvme", "firmware time, the disk on NVMe (-device nvme)", "nvme,serial=bench",
+     ()),
     ("firmware_time_ahci", "firmware time, the disk on q35's AHCI port 0 (-hda)",
-     "ide-hd,bus=ide.0"),
+     "ide-hd,bus=ide.0", ()),
+    ("firmware_time_virtio_scsi", "firmware time, the disk on virtio-scsi (-device scsi-hd)",
+     "scsi-hd,bus=scsi0.0", ("-device", "virtio-scsi-pci,id=scsi0")),
+    # A second -machine overrides the q35 of the common command line (the accel stays).
+    ("firmware_time_ide", "firmware time, the disk on pc's IDE primary master (-M pc -hda)",
+     "ide-hd,bus=ide.0,unit=0", ("-machine", "pc")),
 ]
 
 
 def bench_disk_controllers(bench):
     """Rows: firmware time (less the floor run of the same round) booting from each controller."""
     t = bench.timeouts["exit"]
-    for row_id, label, device in DISK_CONTROLLER_ROWS:
+    for row_id, label, device, controller in DISK_CONTROLLER_ROWS:
         totals = {"strata": [], "ovmf": []}
         for i in bench.rounds(row_id, bench.args.runs):
             res, ok = bench.run("floor", "floor", ("bios", bench.floor), bench.exit_disk, t,
@@ -268,7 +286,7 @@ def bench_disk_controllers(bench):
             floor = res.wall if ok else None
             for name, fw in bench.firmwares():
                 res, ok = bench.run(row_id, name, fw, bench.exit_disk, t, exited_ok,
-                                    tag=str(i + 1), disk_device=device)
+                                    tag=str(i + 1), disk_device=device, extra=controller)
                 totals[name].append(res.wall - floor if ok and floor is not None else None)
         st = {n: r.stats(totals[n]) for n in totals}
         bench.add_row(row_id, label, "s", st["strata"], st["ovmf"] if bench.ovmf else None)

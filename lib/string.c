@@ -45,6 +45,16 @@ int memcmp(const void *a, const void *b, __SIZE_TYPE__ size)
 	return 0;
 }
 
+void *memchr(const void *s, int c, __SIZE_TYPE__ size)
+{
+	const unsigned char *p = s;
+
+	for (; size; p++, size--)
+		if (*p == (unsigned char)c)
+			return (void *)p;
+	return (void *)0;
+}
+
 __SIZE_TYPE__ strlen(const char *s)
 {
 	__SIZE_TYPE__ n = 0;
@@ -66,4 +76,14 @@ int strncmp(const char *a, const char *b, __SIZE_TYPE__ size)
 	for (; size && *a && *a == *b; size--, a++, b++)
 		;
 	return size ? (unsigned char)*a - (unsigned char)*b : 0;
+}
+
+char *strchr(const char *s, int c)
+{
+	for (;; s++) {
+		if (*s == (char)c)
+			return (char *)s;
+		if (!*s)
+			return (char *)0;
+	}
 }

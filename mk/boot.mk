@@ -5,10 +5,16 @@
 PYTEST := /usr/bin/python3 -m pytest
 PYTEST_FLAGS ?= -q -ra
 
+# Boot tests are independent QEMU runs (each in its own tmp_path, ports picked free), so pytest-xdist
+# runs one per core: TCG keeps a core busy per VM, and the suite is most of make check's time.
+# BOOT_TEST_JOBS=1 runs them one at a time (clearer output when chasing a failure).
+BOOT_TEST_JOBS ?= $(shell nproc)
+BOOT_TEST_XDIST := $(if $(filter-out 0 1,$(BOOT_TEST_JOBS)),-n $(BOOT_TEST_JOBS))
+
 BOOT_TEST_INPUTS := $(BUILD)/stage0.rom $(BUILD)/stage1.bin $(BUILD)/runtime.bin $(EFI_APPS) $(BUILD)/tests/handoff_probe.bin \
 	$(BUILD)/tests/handoff_probe_runtime.bin $(MKIMAGE) $(IMAGES_FILES)
 
 .PHONY: boot-tests
 boot-tests: $(BOOT_TEST_INPUTS)
 	$(call quiet,PYTEST,tests/boot)
-	$(Q)STRATA_BUILD=$(BUILD) $(PYTEST) $(PYTEST_FLAGS) -p no:cacheprovider tests/boot
+	$(Q)STRATA_BUILD=$(BUILD) $(PYTEST) $(PYTEST_FLAGS) $(BOOT_TEST_XDIST) -p no:cacheprovider tests/boot

@@ -46,7 +46,10 @@ endif
 # loader (stage0, SetVirtualAddressMap) can place them. Hidden visibility keeps every internal
 # reference PC-relative: the only dynamic relocations left are R_X86_64_RELATIVE.
 FW_FIXED_CFLAGS := $(FW_CFLAGS) -Os -fno-pic -mcmodel=small
-FW_PIE_CFLAGS := $(FW_CFLAGS) -fpie -fvisibility=hidden
+FW_PIE_CFLAGS := $(FW_CFLAGS) -Os -fpie -fvisibility=hidden
+# The few loops a boot spends its CPU time in keep -O2: copies and SHA-256 (stage images,
+# Authenticode hashes of whole kernels).
+$(BUILD)/pie/lib/string.o $(BUILD)/pie/lib/sha256.o: FW_PIE_CFLAGS += -O2
 FW_PIE_LDFLAGS := -nostdlib -pie --no-warn-rwx-segments --no-dynamic-linker -z text -z noexecstack -z max-page-size=4096 \
 	--gc-sections --no-undefined --build-id=none
 

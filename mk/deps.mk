@@ -2,7 +2,7 @@
 # `make deps`: install the Debian packages Strata builds and tests with, only those missing.
 
 DEB_PACKAGES := gcc make binutils git nasm clang qemu-system-x86 qemu-utils mtools dosfstools \
-	gdisk xorriso gnu-efi ovmf libcmocka-dev python3 python3-pytest \
+	gdisk xorriso gnu-efi ovmf libcmocka-dev python3 python3-pytest python3-pytest-xdist \
 	libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients
 DEB_PACKAGES += bzip2
 

@@ -1,8 +1,11 @@
 # SPDX-License-Identifier: MIT
 # `make mbedtls-src`: fetch Debian's mbedtls source package (trixie) through a private deb-src list, check its sha256, unpack it into the build cache.
 
-# Third-party code is never pasted into the tree: the build obtains it from Debian and checks the hash.
-# Only the fetch step exists so far (issue 23); the freestanding compile into stage1 is still to do.
+# Third-party code is never pasted into the tree: the build obtains it from Debian and checks the hash,
+# then compiles the few library/*.c files Secure Boot verification needs (docs/secure-boot.md) with
+# our own configuration, lib/crypto/mbedtls_config.h, into one archive per flavour:
+#   build/pie/mbedtls/libmbedcrypto.a   stage1 (freestanding, no libc: lib/crypto/libc/ stubs)
+#   build/host/mbedtls/libmbedcrypto.a  unit tests and fuzzers (libc)
 MBEDTLS_DEB_VERSION := 3.6.6-0.1~deb13u1
 MBEDTLS_ORIG        := mbedtls_3.6.6.orig.tar.bz2
 MBEDTLS_ORIG_SHA256 := 8fb65fae8dcae5840f793c0a334860a411f884cc537ea290ce1c52bb64ca007a
@@ -28,3 +31,71 @@ $(MBEDTLS_SRC)/.unpacked: $(MBEDTLS_CACHE)/$(MBEDTLS_ORIG)
 	tar -xjf $< -C $(MBEDTLS_CACHE)
 	@test -f $(MBEDTLS_SRC)/library/x509_crt.c || { echo "mbedtls: unexpected tarball layout"; exit 1; }
 	@touch $@
+
+# ASN.1, X.509 parsing, RSA PKCS#1 v1.5 verify, bignum, SHA-1/256/512, OID (lib/crypto/README.md).
+MBEDTLS_MODULES := asn1parse asn1write oid bignum bignum_core rsa rsa_alt_helpers md sha1 sha256 \
+	sha512 pk pk_wrap pkparse x509 x509_crt platform_util platform constant_time
+MBEDTLS_CONFIG_FLAGS := -I$(MBEDTLS_SRC)/include '-DMBEDTLS_CONFIG_FILE="lib/crypto/mbedtls_config.h"'
+MBEDTLS_PIE_LIB := $(BUILD)/pie/mbedtls/libmbedcrypto.a
+MBEDTLS_HOST_LIB := $(BUILD)/host/mbedtls/libmbedcrypto.a
+
+# Third-party code keeps its own warnings (-w): our -Werror set is for our code. Size matters more
+# than speed here (one signature check per image), hence -Os.
+MBEDTLS_PIE_CFLAGS := $(filter-out $(WARN_FLAGS),$(FW_PIE_CFLAGS)) -w -Os -Ilib/crypto/libc \
+	$(MBEDTLS_CONFIG_FLAGS)
+MBEDTLS_HOST_CFLAGS := $(filter-out $(WARN_FLAGS),$(HOST_CFLAGS)) -w -fPIC $(MBEDTLS_CONFIG_FLAGS)
+
+$(BUILD)/pie/mbedtls/%.o: $(MBEDTLS_SRC)/.unpacked lib/crypto/mbedtls_config.h
+	$(call quiet,CC,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(MBEDTLS_PIE_CFLAGS) -MMD -MP -c $(MBEDTLS_SRC)/library/$*.c -o $@
+
+$(BUILD)/host/mbedtls/%.o: $(MBEDTLS_SRC)/.unpacked lib/crypto/mbedtls_config.h
+	$(call quiet,HOSTCC,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(HOST_CC) $(MBEDTLS_HOST_CFLAGS) -MMD -MP -c $(MBEDTLS_SRC)/library/$*.c -o $@
+
+$(MBEDTLS_PIE_LIB): $(MBEDTLS_MODULES:%=$(BUILD)/pie/mbedtls/%.o)
+$(MBEDTLS_HOST_LIB): $(MBEDTLS_MODULES:%=$(BUILD)/host/mbedtls/%.o)
+$(MBEDTLS_PIE_LIB) $(MBEDTLS_HOST_LIB):
+	$(call quiet,AR,$@)
+	$(Q)rm -f $@ && ar rcsD $@ $^
+
+.PHONY: mbedtls
+mbedtls: $(MBEDTLS_PIE_LIB) $(MBEDTLS_HOST_LIB)
+
+ALL_TARGETS += $(MBEDTLS_PIE_LIB) $(MBEDTLS_HOST_LIB)
+
+# lib/crypto: our Authenticode, PKCS#7, signature list and policy layer over mbedTLS. It is not in
+# LIB_PURE: only what links mbedTLS takes it (its tests, its fuzzers, and stage1 once it verifies).
+LIB_CRYPTO := lib/crypto/signature_list.c lib/crypto/authenticode.c lib/crypto/pkcs7.c \
+	lib/crypto/image_verify.c
+LIB_CRYPTO_PIE_OBJS := $(LIB_CRYPTO:%.c=$(BUILD)/pie/%.o)
+LIB_CRYPTO_HOST_OBJS := $(LIB_CRYPTO:%.c=$(BUILD)/host/%.o)
+MBEDTLS_HOST_OBJS := $(MBEDTLS_MODULES:%=$(BUILD)/host/mbedtls/%.o)
+$(LIB_CRYPTO_PIE_OBJS) $(LIB_CRYPTO_HOST_OBJS): | $(MBEDTLS_SRC)/.unpacked
+$(BUILD)/pie/lib/crypto/%.o: FW_PIE_CFLAGS += -Os -Ilib/crypto/libc $(MBEDTLS_CONFIG_FLAGS)
+$(BUILD)/host/lib/crypto/%.o: HOST_CFLAGS += $(MBEDTLS_CONFIG_FLAGS)
+
+# Test material for tests/unit/test_image_verify.c: Debian's signed binaries and signing tools.
+SB_FIXTURES := $(BUILD)/tests/secure-boot
+$(SB_FIXTURES)/.done: tests/unit/secure_boot_fixtures.sh
+	$(call quiet,FETCH,$(SB_FIXTURES))
+	$(Q)tests/unit/secure_boot_fixtures.sh $(BUILD)/images/debs $(SB_FIXTURES)
+	@touch $@
+
+# Unit tests of lib/crypto (mk/unit.mk links every .o prerequisite).
+$(BUILD)/tests/unit/test_signature_list: $(BUILD)/host/lib/crypto/signature_list.o
+$(BUILD)/tests/unit/test_image_verify: $(LIB_CRYPTO_HOST_OBJS) $(MBEDTLS_HOST_OBJS) $(SB_FIXTURES)/.done
+$(BUILD)/host/tests/unit/test_image_verify.o: HOST_CFLAGS += '-DSB_FIXTURES="$(abspath $(SB_FIXTURES))"'
+
+# Fuzzers of lib/crypto: our layer compiled with the fuzzer's instrumentation, mbedTLS as the host
+# objects (its own fuzzing is upstream's). FUZZ_CFLAGS comes from mk/unit.mk.
+CRYPTO_FUZZERS := $(BUILD)/fuzz/fuzz_pkcs7 $(BUILD)/fuzz/fuzz_authenticode \
+	$(BUILD)/fuzz/fuzz_signature_list
+$(CRYPTO_FUZZERS): $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_CRYPTO) $(MBEDTLS_HOST_OBJS)
+	$(call quiet,FUZZCC,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(MBEDTLS_CONFIG_FLAGS) $(filter %.c,$^) $(filter %.o,$^) -o $@
+# Their seeds (tests/fuzz/seed_fuzz_*.sh) are cut from the unit tests' Debian binaries.
+$(BUILD)/fuzz/fuzz_pkcs7 $(BUILD)/fuzz/fuzz_authenticode: | $(SB_FIXTURES)/.done

@@ -4,8 +4,9 @@
 # stage0 takes only the lib/ modules its steps use; the flash is 64 KiB.
 STAGE0_SRCS := stage0/main.c stage0/memory.c stage0/platform.c stage0/boot_disk.c \
 	stage0/stage1_loader.c stage0/exception.c lib/crc32.c lib/sha256.c \
-	lib/storage/block.c lib/storage/gpt.c lib/storage/fat.c lib/storage/fat_dir.c \
-	lib/storage/ata.c lib/storage/nvme_cmd.c lib/platform/bootorder.c lib/platform/pvh.c lib/platform/virtio_mmio_acpi.c lib/formats/stage_image.c lib/formats/elf_reloc.c \
+	lib/storage/block.c lib/storage/gpt.c lib/storage/mbr.c lib/storage/eltorito.c lib/storage/fat.c lib/storage/fat_dir.c \
+	lib/storage/ata.c lib/storage/ide_cmd.c lib/storage/nvme_cmd.c lib/storage/scsi.c lib/storage/scsi_disk.c \
+	lib/platform/bootorder.c lib/platform/pvh.c lib/platform/virtio_mmio_acpi.c lib/formats/stage_image.c lib/formats/elf_reloc.c \
 	lib/formats/exception.c $(LIB_DRIVERS)
 STAGE0_SRCS += stage0/boot_count.c lib/formats/boot_record.c
 STAGE0_OBJS := $(BUILD)/fixed/stage0/reset.o $(STAGE0_SRCS:%.c=$(BUILD)/fixed/%.o)
@@ -35,7 +36,7 @@ $(BUILD)/stage0.rom: $(BUILD)/stage0.elf
 	$(Q)size=$$(stat -c %s $@); if [ $$size -ne $(STAGE0_ROM_SIZE) ]; then \
 		echo "stage0.rom is $$size bytes, must be $(STAGE0_ROM_SIZE)"; rm -f $@; exit 1; fi
 	$(Q)used=$$(( $$(nm $< | awk '/ __rom_copy_size$$/ { print "0x" $$1 }') )); \
-		echo "  SIZE    stage0.rom: $$used of 61440 bytes of C code and data used"
+		echo "  SIZE    stage0.rom: $$used of 64512 bytes of C code and data used"
 
 # The PVH entry (docs/pvh.md): a third link of the same objects and symbol table, loaded at 1 MiB
 # with a XEN_ELFNOTE_PHYS32_ENTRY note, for QEMU -kernel and Cloud Hypervisor --kernel. Its C part

@@ -7,11 +7,16 @@ STAGE1_CORE := stage1/core/memory.c stage1/core/paging.c stage1/core/pool.c \
 	stage1/core/handles.c stage1/core/open_protocol.c stage1/core/events.c \
 	stage1/core/system_table.c stage1/core/image.c stage1/core/exit_boot_services.c \
 	stage1/core/runtime.c stage1/core/exception.c stage1/core/debug_image.c
+# Secure Boot's image check (docs/secure-boot.md): lib/crypto over mbedTLS's archive (mk/mbedtls.mk).
+STAGE1_CORE += stage1/core/security.c
 STAGE1_PROTOCOLS := stage1/protocols/console.c stage1/protocols/device_path.c \
-	stage1/protocols/disk.c stage1/protocols/disk_controllers.c stage1/protocols/filesystem.c \
+	stage1/protocols/disk.c stage1/protocols/disk_controllers.c stage1/protocols/partitions.c \
+	stage1/protocols/filesystem.c \
 	stage1/protocols/file_write.c stage1/protocols/rng.c stage1/protocols/load_file2.c \
 	stage1/protocols/file_load.c stage1/protocols/gop.c \
-	stage1/protocols/text_gop.c stage1/protocols/console_splitter.c
+	stage1/protocols/text_gop.c stage1/protocols/console_splitter.c \
+	stage1/protocols/hii.c stage1/protocols/unicode_collation.c \
+	stage1/protocols/pci_root_bridge_io.c
 STAGE1_PLATFORM := stage1/platform/acpi.c stage1/platform/smbios.c
 STAGE1_BOOT := stage1/boot/boot_manager.c stage1/boot/boot_image.c stage1/boot/bls.c \
 	stage1/boot/linux_loader.c stage1/boot/boot_menu.c
@@ -19,7 +24,7 @@ STAGE1_BOOT := stage1/boot/boot_manager.c stage1/boot/boot_image.c stage1/boot/b
 STAGE1_CORE += stage1/core/boot_status.c
 STAGE1_BOOT += stage1/boot/stage1_update.c
 STAGE1_SRCS := stage1/main.c $(STAGE1_CORE) $(STAGE1_PROTOCOLS) $(STAGE1_PLATFORM) \
-	$(STAGE1_BOOT) $(LIB_PURE) $(LIB_DRIVERS) lib/drivers/cfi_flash.c
+	$(STAGE1_BOOT) $(LIB_PURE) $(LIB_DRIVERS) lib/drivers/cfi_flash.c $(LIB_CRYPTO)
 STAGE1_OBJS := $(BUILD)/pie/stage1/core/cpu.o $(sort $(STAGE1_SRCS:%.c=$(BUILD)/pie/%.o)) \
 	$(FONT_OBJ)
 # Budget for the stage1 image body; the build fails beyond it.
@@ -29,13 +34,15 @@ ALL_TARGETS += $(BUILD)/stage1.bin
 
 # Two links: the first with an empty symbol table, the second with the first's functions in it.
 # The table sits after the code and data, so no function moves; the build checks that.
-$(BUILD)/stage1.pass1.elf: $(STAGE1_OBJS) $(BUILD)/symtab/empty.o stage1/stage1.ld
+$(BUILD)/stage1.pass1.elf: $(STAGE1_OBJS) $(MBEDTLS_PIE_LIB) $(BUILD)/symtab/empty.o stage1/stage1.ld
 	$(call quiet,LD,$@)
-	$(Q)$(LD) $(FW_PIE_LDFLAGS) -T stage1/stage1.ld -o $@ $(STAGE1_OBJS) $(BUILD)/symtab/empty.o
+	$(Q)$(LD) $(FW_PIE_LDFLAGS) -T stage1/stage1.ld -o $@ $(STAGE1_OBJS) $(BUILD)/symtab/empty.o \
+		$(MBEDTLS_PIE_LIB)
 
-$(BUILD)/stage1.elf: $(STAGE1_OBJS) $(BUILD)/symtab/stage1.o stage1/stage1.ld
+$(BUILD)/stage1.elf: $(STAGE1_OBJS) $(MBEDTLS_PIE_LIB) $(BUILD)/symtab/stage1.o stage1/stage1.ld
 	$(call quiet,LD,$@)
-	$(Q)$(LD) $(FW_PIE_LDFLAGS) -T stage1/stage1.ld -o $@ $(STAGE1_OBJS) $(BUILD)/symtab/stage1.o
+	$(Q)$(LD) $(FW_PIE_LDFLAGS) -T stage1/stage1.ld -o $@ $(STAGE1_OBJS) $(BUILD)/symtab/stage1.o \
+		$(MBEDTLS_PIE_LIB)
 	$(call symtab_check,$(BUILD)/stage1.pass1.elf,$@)
 
 $(BUILD)/stage1.bin: $(BUILD)/stage1.elf $(MKIMAGE)

@@ -35,6 +35,8 @@ global stage0_gdt_descriptor, stage0_pml4, stage0_stack, stage0_stack_top
 global stage0_gdt, stage0_load_exception_tables, stage0_exception_stubs
 
 %define STACK_SIZE 0x8000
+; Where stage0.ld puts .rom16, as an offset from CS base 0xFFFF0000.
+%define ROM16_OFFSET 0xFC00
 
 ; ---------------------------------------------------------------------------------------------
 section .rom16 progbits alloc exec
@@ -42,9 +44,9 @@ BITS 16
 reset16:
 	cli
 	cld
-	; CS base is 0xFFFF0000 and the linker script puts this section at 0xFFFFF000, so a label
-	; here is at CS offset 0xF000 + (label - reset16).
-	o32 lgdt [cs:0xF000 + (rom_gdt_descriptor - reset16)]
+	; CS base is 0xFFFF0000 and the linker script puts this section at 0xFFFFFC00, so a label
+	; here is at CS offset ROM16_OFFSET + (label - reset16).
+	o32 lgdt [cs:ROM16_OFFSET + (rom_gdt_descriptor - reset16)]
 	mov eax, cr0
 	or eax, CR0_PE
 	mov cr0, eax

@@ -5,8 +5,10 @@
 #include "include/strata/handoff.h"
 #include "include/strata/stage_image.h"
 #include "lib/drivers/ahci.h"
+#include "lib/drivers/ide.h"
 #include "lib/drivers/nvme.h"
 #include "lib/drivers/virtio_blk.h"
+#include "lib/drivers/virtio_scsi.h"
 #include "lib/storage/fat.h"
 
 extern struct handoff stage0_handoff;
@@ -41,6 +43,8 @@ struct boot_disk {
 		struct virtio_blk virtio;
 		struct ahci_disk ahci;
 		struct nvme_namespace nvme;
+		struct ide_disk ide;
+		struct scsi_disk scsi;	/* a unit of the one virtio-scsi HBA boot_disk.c runs */
 	};
 	struct block_device *block;
 	struct fat_volume esp;
@@ -48,7 +52,7 @@ struct boot_disk {
 /* Whether an ESP with /STRATA holds usable stages (loads them); an error passes the ESP over. */
 typedef EFI_STATUS (*boot_disk_accept_fn)(struct handoff *h, struct fat_volume *esp);
 /*
- * Try the ESPs of every virtio-blk disk, AHCI port and NVMe namespace, those QEMU's bootorder
+ * Try the ESPs of every virtio-blk disk, AHCI port, NVMe namespace and IDE disk, those QEMU's bootorder
  * names first, then in PCI order, until accept takes one; the disk stays open with that ESP
  * mounted.
  */

@@ -13,11 +13,15 @@
 #include "stage1/core/image.h"
 #include "stage1/core/memory.h"
 #include "stage1/core/paging.h"
+#include "stage1/core/security.h"
 #include "stage1/core/system_table.h"
 #include "stage1/protocols/console.h"
 #include "stage1/protocols/console_splitter.h"
 #include "stage1/protocols/device_path.h"
 #include "stage1/protocols/gop.h"
+#include "stage1/protocols/hii.h"
+#include "stage1/protocols/pci_root_bridge_io.h"
+#include "stage1/protocols/unicode_collation.h"
 #include "stage1/stage1.h"
 
 #define LOG_PREFIX "stage1: "
@@ -59,10 +63,14 @@ static __attribute__((noreturn)) void stage1_main(void *arg)
 	if (!EFI_ERROR(status))
 		optional(console_splitter_add_screen(), "text console on the screen");
 	require(device_path_init(), "device path protocols");
+	optional(unicode_collation_init(), "UnicodeCollation");
+	optional(hii_init(), "HII database");
+	optional(pci_root_bridge_io_init(h), "PCI root bridge I/O");
 	require(disk_init(h), "storage");
 	optional(acpi_init(), "ACPI tables");
 	optional(smbios_init(), "SMBIOS tables");
 	optional(rng_init(), "RNG protocol");
+	optional(security_init(), "security protocols");
 	optional(runtime_install(h, acpi_platform_info()), "runtime services");
 	console_publish_variables();
 	log_info("UEFI environment ready, %llu MiB free",

@@ -43,6 +43,11 @@ EFI_STATUS runtime_next_monotonic_count(UINT64 *count);
 const void *runtime_symbols(void);
 /* Tell the runtime blob boot services are over (variable visibility, SetVirtualAddressMap). */
 void runtime_notify_exit_boot_services(void);
+/*
+ * Until ExitBootServices ResetSystem calls notify first (the file systems write what they hold
+ * back); the table gets the blob's own ResetSystem back at ExitBootServices.
+ */
+void runtime_set_reset_notify(void (*notify)(void));
 /* Have the blob call notify(event, context) during SetVirtualAddressMap. */
 EFI_STATUS runtime_register_va_event(EFI_EVENT event, EFI_EVENT_NOTIFY notify, VOID *context);
 /* Forget a registration when its event is closed. */

@@ -230,8 +230,63 @@ static EFI_STATUS disk_agrees_with_partition(void)
 	return EFI_SUCCESS;
 }
 
+/* EFI_PARTITION_INFO_PROTOCOL (UEFI 2.10 §13.18); gnu-efi has no header for it. */
+#define PARTITION_INFO_GUID \
+	{ 0x8cf2f62c, 0xbc9b, 0x4821, { 0x80, 0x8d, 0xec, 0x9e, 0xc4, 0x21, 0xa1, 0xa0 } }
+#define PARTITION_TYPE_GPT 0x02
+
+struct partition_info {
+	UINT32 Revision;
+	UINT32 Type;
+	UINT8 System;
+	UINT8 Reserved[7];
+	struct {
+		EFI_GUID PartitionTypeGUID;
+		EFI_GUID UniquePartitionGUID;
+		EFI_LBA StartingLBA;
+		EFI_LBA EndingLBA;
+		UINT64 Attributes;
+		CHAR16 PartitionName[36];
+	} __attribute__((packed)) Gpt;
+} __attribute__((packed));
+
+/* The boot partition's PartitionInfo: the GPT entry its HD() node and BlockIo describe. */
+static EFI_STATUS partition_info(void)
+{
+	static EFI_GUID info_guid = PARTITION_INFO_GUID;
+	static EFI_GUID esp_guid = { 0xc12a7328, 0xf81f, 0x11d2,
+				     { 0xba, 0x4b, 0x00, 0xa0, 0xc9, 0x3e, 0xc9, 0x3b } };
+	EFI_DEVICE_PATH *dp = DevicePathFromHandle(selftest_loaded_image->DeviceHandle);
+	HARDDRIVE_DEVICE_PATH *hd = NULL;
+	struct partition_info *info;
+
+	_Static_assert(sizeof(struct partition_info) == 144, "PartitionInfo layout");
+	CHECK(dp, "boot volume has no device path");
+	for (EFI_DEVICE_PATH *n = dp; !IsDevicePathEnd(n); n = NextDevicePathNode(n))
+		if (DevicePathType(n) == MEDIA_DEVICE_PATH &&
+		    DevicePathSubType(n) == MEDIA_HARDDRIVE_DP)
+			hd = (HARDDRIVE_DEVICE_PATH *)n;
+	CHECK(hd, "boot volume's device path has no HardDrive node");
+	CHECK_OK(BS->HandleProtocol(selftest_loaded_image->DeviceHandle, &info_guid,
+				    (void **)&info));
+	CHECK(info->Revision == 0x1000, "Revision 0x%x", info->Revision);
+	CHECK(info->Type == PARTITION_TYPE_GPT, "Type %d on a GPT disk", info->Type);
+	CHECK(info->System == 1, "the ESP's System is %d", info->System);
+	CHECK(!CompareMem(&info->Gpt.PartitionTypeGUID, &esp_guid, sizeof(EFI_GUID)),
+	      "type GUID is not the ESP's");
+	CHECK(!CompareMem(&info->Gpt.UniquePartitionGUID, hd->Signature, sizeof(EFI_GUID)),
+	      "unique GUID differs from the HD() signature");
+	CHECK(info->Gpt.StartingLBA == hd->PartitionStart, "StartingLBA %ld, HD() start %ld",
+	      info->Gpt.StartingLBA, hd->PartitionStart);
+	CHECK(info->Gpt.EndingLBA - info->Gpt.StartingLBA == part->Media->LastBlock,
+	      "entry spans %ld blocks, LastBlock %ld",
+	      info->Gpt.EndingLBA - info->Gpt.StartingLBA + 1, part->Media->LastBlock);
+	return EFI_SUCCESS;
+}
+
 SELFTEST_SUITE(block_io,
 	       { "block_io.media_and_errors", setup, media_and_errors, teardown },
 	       { "block_io.raw_fat_matches_file", setup, raw_matches_file, teardown },
 	       { "block_io.disk_agrees_with_partition", setup, disk_agrees_with_partition,
-		 teardown });
+		 teardown },
+	       { "block_io.partition_info", setup, partition_info, teardown });

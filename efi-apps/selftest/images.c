@@ -207,7 +207,29 @@ static EFI_STATUS missing_file(void)
 	return EFI_SUCCESS;
 }
 
+/*
+ * The Security and Security2 arch protocols LoadImage consults (PI Vol 2 §12.8-12.9): OVMF has
+ * both; systemd-stub and systemd-boot override them to load their embedded images under Secure
+ * Boot, and do nothing when they are absent.
+ */
+static EFI_STATUS security_arch_protocols(void)
+{
+	static EFI_GUID security = { 0xa46423e3, 0x4617, 0x49f1,
+				     { 0xb9, 0xff, 0xd1, 0xbf, 0xa9, 0x11, 0x58, 0x39 } };
+	static EFI_GUID security2 = { 0x94ab2f58, 0x1438, 0x4ef1,
+				      { 0x91, 0x52, 0x18, 0x94, 0x1a, 0x3a, 0x0e, 0x68 } };
+	VOID **iface = NULL;
+
+	CHECK_OK(BS->LocateProtocol(&security, NULL, (VOID **)&iface));
+	CHECK(iface && iface[0], "Security arch protocol without FileAuthenticationState");
+	iface = NULL;
+	CHECK_OK(BS->LocateProtocol(&security2, NULL, (VOID **)&iface));
+	CHECK(iface && iface[0], "Security2 arch protocol without FileAuthentication");
+	return EFI_SUCCESS;
+}
+
 SELFTEST_SUITE(images,
+	       { "images.security_arch_protocols", NULL, security_arch_protocols, NULL },
 	       { "images.own_loaded_image", NULL, own_loaded_image, NULL },
 	       { "images.load_from_file_path", setup, load_from_file_path, teardown },
 	       { "images.load_from_buffer_exit_data", setup, load_from_buffer_exit_data, teardown },

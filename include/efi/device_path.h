@@ -27,6 +27,7 @@ typedef struct {
 #define HW_VENDOR_DP 0x04
 #define ACPI_DP 0x01
 #define ACPI_ADR_DP 0x03
+#define MSG_ATAPI_DP 0x01
 #define MSG_SCSI_DP 0x02
 #define MSG_USB_DP 0x05
 #define MSG_VENDOR_DP 0x0a
@@ -98,6 +99,14 @@ typedef struct {
 	UINT8 InterfaceNumber;
 } __attribute__((packed)) USB_DEVICE_PATH;
 
+/* UEFI 2.10 §10.3.4.1: an IDE channel's unit; OVMF's AtaAtapiPassThru sets Lun 0. */
+typedef struct {
+	EFI_DEVICE_PATH_PROTOCOL Header;
+	UINT8 PrimarySecondary;	/* 0 primary, 1 secondary */
+	UINT8 SlaveMaster;	/* 0 master, 1 slave */
+	UINT16 Lun;
+} __attribute__((packed)) ATAPI_DEVICE_PATH;
+
 typedef struct {
 	EFI_DEVICE_PATH_PROTOCOL Header;
 	UINT16 HBAPortNumber;
@@ -168,6 +177,7 @@ _Static_assert(sizeof(MEMMAP_DEVICE_PATH) == 24, "MEMMAP_DEVICE_PATH layout");
 _Static_assert(sizeof(VENDOR_DEVICE_PATH) == 20, "VENDOR_DEVICE_PATH layout");
 _Static_assert(sizeof(SCSI_DEVICE_PATH) == 8, "SCSI_DEVICE_PATH layout");
 _Static_assert(sizeof(USB_DEVICE_PATH) == 6, "USB_DEVICE_PATH layout");
+_Static_assert(sizeof(ATAPI_DEVICE_PATH) == 8, "ATAPI_DEVICE_PATH layout");
 _Static_assert(sizeof(SATA_DEVICE_PATH) == 10, "SATA_DEVICE_PATH layout");
 _Static_assert(sizeof(NVME_NAMESPACE_DEVICE_PATH) == 16, "NVME_NAMESPACE_DEVICE_PATH layout");
 _Static_assert(sizeof(FILEPATH_DEVICE_PATH) == 4, "FILEPATH_DEVICE_PATH header");

@@ -5,7 +5,7 @@
 #include "include/efi/types.h"
 
 #define HANDOFF_MAGIC 0x46464f4841525453ull /* "STRAHOFF" read as little-endian bytes */
-#define HANDOFF_VERSION 3 /* 2: the boot disk may be an AHCI port; 3: on virtio-mmio */
+#define HANDOFF_VERSION 3 /* 2: the boot disk may be an AHCI port; 3: on virtio-mmio (mmio_base) */
 
 #define HANDOFF_MAX_MEMORY 64
 #define HANDOFF_MAX_RESERVED 16
@@ -55,6 +55,8 @@ enum handoff_disk_controller {
 	HANDOFF_DISK_AHCI = 3,	/* port is the HBA port number */
 	HANDOFF_DISK_NVME = 4,	/* port is the namespace ID */
 	HANDOFF_DISK_VIRTIO_MMIO = 5, /* virtio-blk on the virtio-mmio transport at mmio_base */
+	HANDOFF_DISK_VIRTIO_SCSI = 6,	/* port is the target, lun the LUN */
+	HANDOFF_DISK_IDE = 7,	/* port is channel * 2 + unit: 0 primary master .. 3 secondary slave */
 };
 
 struct handoff_boot_disk {
@@ -62,14 +64,14 @@ struct handoff_boot_disk {
 	UINT8 pci_device;
 	UINT8 pci_function;
 	UINT8 transport;	/* enum handoff_disk_controller */
-	UINT32 partition_number; /* 1-based GPT entry index of the ESP */
+	UINT32 partition_number; /* 1-based GPT entry index, or MBR number as in HD() */
 	UINT64 partition_first_lba;
 	UINT64 partition_last_lba;
-	EFI_GUID partition_guid; /* unique partition GUID of the ESP */
+	EFI_GUID partition_guid; /* unique partition GUID of the ESP; zero on MBR */
 	EFI_GUID disk_guid;
 	UINT32 block_size;
-	UINT16 port;		/* AHCI port, NVMe namespace ID; 0 for virtio-blk */
-	UINT16 reserved;
+	UINT16 port;		/* AHCI port, NVMe namespace ID, SCSI target, IDE channel * 2 + unit */
+	UINT16 lun;		/* SCSI LUN; 0 for the others */
 	UINT64 block_count;
 	UINT64 mmio_base;	/* virtio-mmio: the transport's registers; no PCI address then */
 };

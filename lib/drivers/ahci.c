@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* AHCI HBA and port bring-up and polled ATA DMA commands on one command slot, with recovery. */
+/* AHCI HBA and port bring-up, polled ATA DMA and ATAPI PACKET commands on one slot, with recovery. */
+#include "lib/container_of.h"
 #include "lib/drivers/ahci.h"
 #include "lib/drivers/io.h"
 #include "lib/drivers/timer.h"
@@ -66,7 +67,12 @@
 #define MAX_TRANSFER (PRDT_ENTRIES * PRD_MAX_BYTES)
 
 #define HEADER_CFL_H2D 5	/* command FIS length in dwords */
+#define HEADER_ATAPI (1u << 5)
 #define HEADER_WRITE (1u << 6)
+#define TABLE_ACMD 0x40		/* the ATAPI command (CDB) in the command table */
+#define ATAPI_CDB_SIZE 12
+#define ATA_PACKET 0xa0
+#define PACKET_DMA 0x01		/* features: data by DMA */
 #define FIS_TYPE_H2D 0x27
 #define FIS_COMMAND 0x80
 #define DEVICE_LBA 0x40
@@ -268,7 +274,7 @@ static void build_fis(UINT8 *fis, UINT8 command, UINT64 lba, UINT32 count, BOOLE
 
 /* Issue the FIS in the command table on slot 0 with bytes of data at buf; one attempt. */
 static EFI_STATUS port_issue(struct ahci_disk *d, UINT8 *buf, UINT32 bytes, BOOLEAN write,
-			     UINT32 timeout_ms)
+			     UINT32 header_flags, UINT32 timeout_ms)
 {
 	struct command_header *header = (struct command_header *)(d->memory + MEM_COMMAND_LIST);
 	UINT8 *table = d->memory + MEM_COMMAND_TABLE;
@@ -283,7 +289,7 @@ static EFI_STATUS port_issue(struct ahci_disk *d, UINT8 *buf, UINT32 bytes, BOOL
 		done += n;
 	}
 	*header = (struct command_header){
-		.flags = HEADER_CFL_H2D | (write ? HEADER_WRITE : 0) | entries << 16,
+		.flags = HEADER_CFL_H2D | header_flags | (write ? HEADER_WRITE : 0) | entries << 16,
 		.ctba = (UINTN)table,
 	};
 	port_write(d, PX_IS, 0xffffffff);
@@ -311,7 +317,7 @@ static EFI_STATUS ahci_command(struct ahci_disk *d, UINT8 command, UINT64 lba, U
 
 	for (UINT32 attempt = 0; attempt <= RETRIES; attempt++) {
 		build_fis(d->memory + MEM_COMMAND_TABLE, command, lba, count, d->id.lba48);
-		status = port_issue(d, buf, bytes, write, timeout_ms);
+		status = port_issue(d, buf, bytes, write, 0, timeout_ms);
 		if (!EFI_ERROR(status))
 			return EFI_SUCCESS;
 		log_debug("port %u: command %02x at %llu: %s (TFD %08x), attempt %u", d->port,
@@ -382,10 +388,11 @@ static EFI_STATUS ahci_block_write(struct block_device *dev, EFI_LBA lba, UINTN 
 	return EFI_ERROR(status) ? status : ahci_disk_flush(disk);
 }
 
-EFI_STATUS ahci_disk_init(struct ahci_disk *disk, struct ahci_hba *hba, UINT8 port, void *memory)
+/* Point the port at its memory and start it; the device's signature is in PxSIG after. */
+static EFI_STATUS port_setup(struct ahci_disk *disk, struct ahci_hba *hba, UINT8 port,
+			     void *memory)
 {
 	UINT64 base = (UINTN)memory;
-	UINT32 per_command;
 	EFI_STATUS status;
 
 	*disk = (struct ahci_disk){
@@ -403,15 +410,25 @@ EFI_STATUS ahci_disk_init(struct ahci_disk *disk, struct ahci_hba *hba, UINT8 po
 	status = port_start(disk);
 	if (EFI_ERROR(status)) {
 		log_error_status(status, "port %u: device stays busy", port);
-		goto err_stop;
+		port_stop(disk);
 	}
+	return status;
+}
+
+EFI_STATUS ahci_disk_init(struct ahci_disk *disk, struct ahci_hba *hba, UINT8 port, void *memory)
+{
+	UINT32 per_command;
+	EFI_STATUS status;
+
+	status = port_setup(disk, hba, port, memory);
+	if (EFI_ERROR(status))
+		return status;
 	/*
 	 * After an HBA reset the probe saw all ones; the device's first FIS, which port_start
 	 * waited for, has set the real signature by now. IDENTIFY DEVICE would only be aborted
-	 * by a packet device.
+	 * by a packet device: that one is ahci_atapi_init's.
 	 */
 	if (port_read(disk, PX_SIG) == SIG_ATAPI) {
-		log_info("port %u: ATAPI CD-ROM, not supported yet", port);
 		status = EFI_UNSUPPORTED;
 		goto err_stop;
 	}
@@ -446,4 +463,79 @@ void ahci_disk_shutdown(struct ahci_disk *disk)
 {
 	if (EFI_ERROR(port_stop(disk)))
 		log_warn("port %u: does not stop", disk->port);
+}
+
+/*
+ * One CDB as a PACKET command (SATA 3.3 §11.5, ATA8-ACS PACKET): the CDB in the table's ATAPI
+ * area, data by DMA. An ATAPI device ends a CHECK CONDITION with ERR in the task file and the
+ * HBA stopped (TFES): the port is restarted and the status reported, the sense left to REQUEST
+ * SENSE. A timeout or bus error stops the port too, so no late data lands in req->data.
+ */
+static EFI_STATUS atapi_execute(struct scsi_transport *t, UINT16 target, UINT16 lun,
+				struct scsi_request *req)
+{
+	struct ahci_atapi *atapi = container_of(t, struct ahci_atapi, transport);
+	struct ahci_disk *d = &atapi->port;
+	UINT8 *table = d->memory + MEM_COMMAND_TABLE;
+	volatile struct command_header *header =
+		(volatile struct command_header *)(d->memory + MEM_COMMAND_LIST);
+	UINT32 limit = req->length < 0xfffe ? req->length : 0xfffe;
+	EFI_STATUS status;
+
+	if (target || lun)
+		return EFI_NOT_FOUND;
+	if (req->cdb.length > ATAPI_CDB_SIZE || (req->length & 1))
+		return EFI_INVALID_PARAMETER;
+	/* The byte count limit goes where an ATA command has LBA 15:8 and 23:16. */
+	build_fis(table, ATA_PACKET, (UINT64)limit << 8, 0, FALSE);
+	table[3] = req->length ? PACKET_DMA : 0;
+	table[7] = 0;
+	memset(table + TABLE_ACMD, 0, 16);
+	memcpy(table + TABLE_ACMD, req->cdb.bytes, req->cdb.length);
+	status = port_issue(d, req->data, req->length, req->write, HEADER_ATAPI, req->timeout_ms);
+	if (!EFI_ERROR(status)) {
+		req->status = SCSI_STATUS_GOOD;
+		req->transferred = header->prdbc;
+		return EFI_SUCCESS;
+	}
+	if (status == EFI_DEVICE_ERROR &&
+	    (port_read(d, PX_TFD) & (TFD_ERR | TFD_BSY | TFD_DRQ)) == TFD_ERR) {
+		req->status = SCSI_STATUS_CHECK_CONDITION;
+		status = EFI_SUCCESS;
+	} else {
+		log_debug("port %u: packet %02x: %s (TFD %08x)", d->port, req->cdb.bytes[0],
+			  efi_status_name(status), port_read(d, PX_TFD));
+	}
+	if (EFI_ERROR(port_recover(d)))
+		return EFI_DEVICE_ERROR;
+	return status;
+}
+
+EFI_STATUS ahci_atapi_init(struct ahci_atapi *atapi, struct ahci_hba *hba, UINT8 port,
+			   void *memory)
+{
+	EFI_STATUS status;
+
+	status = port_setup(&atapi->port, hba, port, memory);
+	if (EFI_ERROR(status))
+		return status;
+	if (port_read(&atapi->port, PX_SIG) != SIG_ATAPI) {
+		status = EFI_UNSUPPORTED;
+		goto err_stop;
+	}
+	atapi->transport = (struct scsi_transport){
+		.execute = atapi_execute, .delay_ms = timer_delay_ms, .max_transfer = MAX_TRANSFER,
+		.max_cdb = ATAPI_CDB_SIZE, .align = 2, .bounce = atapi->port.memory + MEM_BOUNCE,
+	};
+	status = scsi_disk_init(&atapi->disk, &atapi->transport, 0, 0);
+	if (EFI_ERROR(status))
+		goto err_stop;
+	log_debug("port %u: ATAPI %s %s, %llu blocks of %u", port, atapi->disk.inquiry.vendor,
+		  atapi->disk.inquiry.product, atapi->disk.block.block_count,
+		  atapi->disk.block.block_size);
+	return EFI_SUCCESS;
+
+err_stop:
+	port_stop(&atapi->port);
+	return status;
 }

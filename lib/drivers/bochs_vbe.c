@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* Bochs VBE DISPI programming (QEMU docs/specs/standard-vga.rst; facts only). */
+#include "lib/container_of.h"
 #include "lib/drivers/bochs_vbe.h"
 #include "lib/drivers/io.h"
+#include "lib/formats/edid.h"
 
 #define LOG_PREFIX "vbe: "
 #include "lib/log.h"
@@ -57,6 +59,31 @@ BOOLEAN bochs_vbe_match(struct pci_address a)
 	       pci_read16(a, PCI_DEVICE_ID) == BOCHS_VBE_DEVICE_ID;
 }
 
+/*
+ * QEMU's std VGA and bochs-display with edid=on (the default since QEMU 3.1) map the monitor's
+ * EDID at BAR2 offset 0; without it the region reads as no EDID and no size is preferred.
+ */
+static void bochs_vbe_read_edid(struct bochs_vbe *vbe)
+{
+	UINT8 edid[EDID_BLOCK_SIZE];
+	UINT32 width, height;
+
+	if (!vbe->mmio)
+		return;
+	for (UINTN i = 0; i < sizeof(edid); i++)
+		edid[i] = mmio_read8(vbe->mmio + i);
+	if (EFI_ERROR(edid_preferred_size(edid, sizeof(edid), &width, &height)))
+		return;
+	vbe->display.preferred_width = width;
+	vbe->display.preferred_height = height;
+}
+
+static EFI_STATUS bochs_vbe_display_set_mode(struct display_device *display, UINT32 width,
+					     UINT32 height)
+{
+	return bochs_vbe_set_mode(container_of(display, struct bochs_vbe, display), width, height);
+}
+
 EFI_STATUS bochs_vbe_init(struct bochs_vbe *vbe, struct pci_address a)
 {
 	struct pci_bar fb, regs;
@@ -69,8 +96,9 @@ EFI_STATUS bochs_vbe_init(struct bochs_vbe *vbe, struct pci_address a)
 				       a.device, a.function);
 	*vbe = (struct bochs_vbe){
 		.pci = a,
-		.framebuffer = fb.base,
-		.framebuffer_size = fb.size,
+		.display.framebuffer = fb.base,
+		.display.framebuffer_size = fb.size,
+		.display.set_mode = bochs_vbe_display_set_mode,
 		.mmio = regs.size && !regs.io ? regs.base : 0,
 		.vga = (pci_read32(a, PCI_CLASS_REVISION) >> 16) == PCI_CLASS_DISPLAY_VGA,
 	};
@@ -86,15 +114,16 @@ EFI_STATUS bochs_vbe_init(struct bochs_vbe *vbe, struct pci_address a)
 				       a.device, a.function, id);
 	/* The device says how much of the BAR is video memory. */
 	UINT64 memory = (UINT64)dispi_read(vbe, DISPI_VIDEO_MEMORY_64K) << 16;
-	if (memory && memory < vbe->framebuffer_size)
-		vbe->framebuffer_size = memory;
+	if (memory && memory < vbe->display.framebuffer_size)
+		vbe->display.framebuffer_size = memory;
+	bochs_vbe_read_edid(vbe);
 	return EFI_SUCCESS;
 }
 
 EFI_STATUS bochs_vbe_set_mode(struct bochs_vbe *vbe, UINT32 width, UINT32 height)
 {
 	if (!width || !height || width > 0xffff || height > 0xffff ||
-	    (UINT64)width * height * 4 > vbe->framebuffer_size)
+	    (UINT64)width * height * 4 > vbe->display.framebuffer_size)
 		return EFI_UNSUPPORTED;
 	dispi_write(vbe, DISPI_ENABLE, 0);
 	dispi_write(vbe, DISPI_BANK, 0);

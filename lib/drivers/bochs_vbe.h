@@ -3,15 +3,15 @@
 #pragma once
 
 #include "include/efi/types.h"
+#include "lib/drivers/display.h"
 #include "lib/drivers/pci.h"
 
 #define BOCHS_VBE_VENDOR_ID 0x1234
 #define BOCHS_VBE_DEVICE_ID 0x1111
 
 struct bochs_vbe {
+	struct display_device display;	/* first: frame buffer and set_mode for the GOP */
 	struct pci_address pci;
-	UINT64 framebuffer;	/* BAR0, linear frame buffer */
-	UINT64 framebuffer_size;
 	UINT64 mmio;		/* BAR2: DISPI registers at 0x500, VGA ports at 0x400; 0: I/O ports */
 	BOOLEAN vga;		/* std VGA (class 03:00), which also needs its VGA output unblanked */
 };

@@ -38,6 +38,16 @@ static inline UINT32 inl(UINT16 port)
 	return v;
 }
 
+/* count dwords between port and buf (rep insl/outsl): an IDE sector in one instruction. */
+static inline void insl(UINT16 port, void *buf, UINTN count)
+{
+	__asm__ volatile("rep insl" : "+D"(buf), "+c"(count) : "d"(port) : "memory");
+}
+static inline void outsl(UINT16 port, const void *buf, UINTN count)
+{
+	__asm__ volatile("rep outsl" : "+S"(buf), "+c"(count) : "d"(port) : "memory");
+}
+
 /*
  * x86 keeps stores in order and uncached MMIO is strongly ordered, so a compiler barrier is all
  * MMIO and DMA rings need between a buffer write and the doorbell.

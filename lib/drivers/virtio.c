@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /* The polled split virtqueue every virtio transport and driver shares (virtio 1.0 §2.4). */
 #include "lib/drivers/io.h"
+#include "lib/drivers/timer.h"
 #include "lib/drivers/virtio.h"
 #include "lib/string.h"
 
-/* Polling bound in TSC ticks: ten seconds at 3 GHz, long enough for a slow TCG host. */
-#define VIRTIO_TIMEOUT_TSC 30000000000ull
+/* Polling bound of virtio_submit_and_wait, long enough for a slow TCG host. */
+#define VIRTIO_TIMEOUT_MS 10000
 
 static UINT64 align_up(UINT64 v, UINT64 align)
 {
@@ -43,8 +44,14 @@ UINT64 virtio_config_read64(struct virtio_transport *t, UINT32 offset)
 EFI_STATUS virtio_submit_and_wait(struct virtio_transport *t, struct virtq *q, UINT16 head,
 				  UINT32 *ret_len)
 {
+	return virtio_submit_timeout(t, q, head, VIRTIO_TIMEOUT_MS, ret_len);
+}
+
+EFI_STATUS virtio_submit_timeout(struct virtio_transport *t, struct virtq *q, UINT16 head,
+				 UINT32 timeout_ms, UINT32 *ret_len)
+{
 	UINT16 slot = q->avail->idx % q->size;
-	UINT64 start;
+	UINT64 deadline;
 
 	q->avail->ring[slot] = head;
 	barrier();
@@ -52,9 +59,9 @@ EFI_STATUS virtio_submit_and_wait(struct virtio_transport *t, struct virtq *q, U
 	barrier();
 	t->ops->notify(t, q);
 
-	start = rdtsc();
+	deadline = timer_deadline(timeout_ms);
 	while (*(volatile UINT16 *)&q->used->idx == q->last_used) {
-		if (rdtsc() - start > VIRTIO_TIMEOUT_TSC)
+		if (timer_expired(deadline))
 			return EFI_TIMEOUT;
 		cpu_relax();
 	}

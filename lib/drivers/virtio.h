@@ -92,3 +92,9 @@ UINT64 virtio_config_read64(struct virtio_transport *t, UINT32 offset);
  */
 EFI_STATUS virtio_submit_and_wait(struct virtio_transport *t, struct virtq *q, UINT16 head,
 				  UINT32 *ret_len);
+/*
+ * The same with a bound of timeout_ms calibrated milliseconds. After EFI_TIMEOUT the chain is
+ * still the device's: only a reset takes it back.
+ */
+EFI_STATUS virtio_submit_timeout(struct virtio_transport *t, struct virtq *q, UINT16 head,
+				 UINT32 timeout_ms, UINT32 *ret_len);

@@ -234,10 +234,24 @@ void virtio_pci_reset(struct virtio_pci *dev)
 		cpu_relax();
 }
 
+void virtio_pci_notify(struct virtio_pci *dev, struct virtq *q)
+{
+	if (dev->modern)
+		mmio_write16(q->notify, q->index);
+	else
+		outw(dev->io + LEGACY_QUEUE_NOTIFY, q->index);
+}
+
 EFI_STATUS virtio_pci_submit_and_wait(struct virtio_pci *dev, struct virtq *q, UINT16 head,
 				      UINT32 *ret_len)
 {
 	return virtio_submit_and_wait(&dev->transport, q, head, ret_len);
+}
+
+EFI_STATUS virtio_pci_submit_timeout(struct virtio_pci *dev, struct virtq *q, UINT16 head,
+				     UINT32 timeout_ms, UINT32 *ret_len)
+{
+	return virtio_submit_timeout(&dev->transport, q, head, timeout_ms, ret_len);
 }
 
 /* The transport interface over the functions above. */
@@ -271,10 +285,7 @@ static void pci_reset(struct virtio_transport *t)
 
 static void pci_notify(struct virtio_transport *t, struct virtq *q)
 {
-	if (PCI_OF(t)->modern)
-		mmio_write16(q->notify, q->index);
-	else
-		outw(PCI_OF(t)->io + LEGACY_QUEUE_NOTIFY, q->index);
+	virtio_pci_notify(PCI_OF(t), q);
 }
 
 static const struct virtio_transport_ops virtio_pci_ops = {

@@ -36,9 +36,17 @@ EFI_STATUS virtio_pci_setup_queue(struct virtio_pci *dev, UINT16 index, UINT16 m
 void virtio_pci_driver_ok(struct virtio_pci *dev);
 /* Reset the device (stops all DMA); call before handing its memory to someone else. */
 void virtio_pci_reset(struct virtio_pci *dev);
+/* Tell the device queue q has new available entries. */
+void virtio_pci_notify(struct virtio_pci *dev, struct virtq *q);
 /*
  * Post a descriptor chain already written at desc[head..], ring the doorbell and poll until the
  * device returns it. EFI_TIMEOUT if the device does not answer within about ten seconds.
  */
 EFI_STATUS virtio_pci_submit_and_wait(struct virtio_pci *dev, struct virtq *q, UINT16 head,
 				      UINT32 *ret_len);
+/*
+ * The same with a bound of timeout_ms calibrated milliseconds. After EFI_TIMEOUT the chain is
+ * still the device's: only a reset (virtio_pci_reset) takes it back.
+ */
+EFI_STATUS virtio_pci_submit_timeout(struct virtio_pci *dev, struct virtq *q, UINT16 head,
+				     UINT32 timeout_ms, UINT32 *ret_len);

@@ -395,6 +395,18 @@ static void node_to_text(struct text *t, const EFI_DEVICE_PATH_PROTOCOL *node, B
 		const ACPI_ADR_DEVICE_PATH *adr = n;
 
 		put_args(t, "AcpiAdr", 1, (UINT64[]){ adr->ADR });
+	} else if (key_type == MESSAGING_DEVICE_PATH && key_sub == MSG_ATAPI_DP &&
+		   fits(node, sizeof(ATAPI_DEVICE_PATH))) {
+		const ATAPI_DEVICE_PATH *at = n;
+
+		/* EDK2: Ata(Primary,Master,0x0); DisplayOnly gives the LUN alone. */
+		put_s(t, "Ata(");
+		if (!display_only) {
+			put_s(t, at->PrimarySecondary == 1 ? "Secondary," : "Primary,");
+			put_s(t, at->SlaveMaster == 1 ? "Slave," : "Master,");
+		}
+		put_hex(t, at->Lun);
+		put_c(t, ')');
 	} else if (key_type == MESSAGING_DEVICE_PATH && key_sub == MSG_SCSI_DP &&
 		   fits(node, sizeof(SCSI_DEVICE_PATH))) {
 		const SCSI_DEVICE_PATH *s = n;

@@ -79,10 +79,19 @@ static BOOLEAN line_names(const char *p, const char *end, const struct bootorder
 		if (unit != dev->pci[level].device || sub != dev->pci[level].function)
 			return FALSE;
 	}
+	if (dev->scsi)
+		/* QEMU's SCSI bus names a unit "channel@C/disk@target,lun" (scsibus_get_fw_dev_path). */
+		return parse_component(&p, end, &drive, &unit, &sub) && unit == 0 &&
+		       parse_component(&p, end, &drive, &unit, &sub) && unit == dev->target &&
+		       sub == dev->lun;
 	if (dev->drive < 0)
 		return TRUE;
 	/* The component after the controller names the port: ".../drive@1/disk@0". */
-	return parse_component(&p, end, &drive, &unit, &sub) && drive && unit == (UINT32)dev->drive;
+	if (!parse_component(&p, end, &drive, &unit, &sub) || !drive ||
+	    unit != (UINT32)dev->drive)
+		return FALSE;
+	/* Then the unit on it, which only an IDE channel has two of; a line may stop before. */
+	return !parse_component(&p, end, &drive, &unit, &sub) || unit == dev->disk;
 }
 
 INT32 bootorder_rank(const char *text, UINTN size, const struct bootorder_device *dev)

@@ -35,6 +35,17 @@ struct block_split {
 	UINT8 *bounce;		/* one block the device can reach, for a buffer it cannot */
 };
 
+/*
+ * A read-only view of a device in smaller blocks: a FAT image of 512-byte sectors on 2048-byte
+ * media (an El Torito image on a CD-ROM). Blocks of the parent are read whole; one is kept.
+ */
+struct block_view {
+	struct block_device dev;	/* first, so the read op finds the view */
+	struct block_device *parent;
+	EFI_LBA cached;			/* the parent block in buf, or all ones */
+	UINT8 buf[BLOCK_MAX_SIZE];
+};
+
 /* Read count blocks at lba, refusing a range beyond the end of the device (EFI_INVALID_PARAMETER). */
 EFI_STATUS block_read(struct block_device *dev, EFI_LBA lba, UINTN count, void *buf);
 /* Write count blocks at lba, bounds-checked like block_read; EFI_WRITE_PROTECTED if no write op. */
@@ -47,3 +58,6 @@ EFI_STATUS block_flush(struct block_device *dev);
  */
 EFI_STATUS block_transfer_split(const struct block_split *split, EFI_LBA lba, UINTN count,
 				UINT8 *buf, BOOLEAN write, block_command_fn command, void *ctx);
+/* parent seen in blocks of block_size, which divides its own; EFI_UNSUPPORTED otherwise. */
+EFI_STATUS block_view_init(struct block_view *view, struct block_device *parent,
+			   UINT32 block_size);

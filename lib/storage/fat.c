@@ -47,23 +47,23 @@ EFI_STATUS fat_read_blocks(struct fat_volume *vol, UINT64 lba, UINT64 count, voi
 /*
  * The write order that keeps a cut harmless (data, then FAT entries, then directory entries) is
  * kept on a caching device by a flush wherever a write must not overtake earlier ones: data
- * after a FAT change (clusters just freed), a FAT change after data or a directory change, a
- * directory change after anything but the FSInfo hint. Writes of one kind in a row (a file's
- * data runs, both FAT copies) go out together. Entries of a chain nothing refers to yet
- * (FAT_WRITE_FAT_NEW) need no order but after frees: a cut leaves them lost clusters.
+ * after clusters just freed, a FAT change after data or a directory change, a directory change
+ * after anything but the FSInfo hint. Writes of one kind in a row (a file's data runs, both FAT
+ * copies) go out together. Data into clusters a pending FAT link names needs no order (they are
+ * the file's, or were nobody's), nor do entries of a chain nothing refers to yet
+ * (FAT_WRITE_FAT_NEW): a cut leaves them lost clusters. Both wait for frees to land.
  */
 static BOOLEAN fat_needs_barrier(UINT8 kind, UINT8 pending)
 {
 	switch (kind) {
 	case FAT_WRITE_DATA:
-		return (pending & FAT_WRITE_FAT) != 0;
+	case FAT_WRITE_FAT_NEW:
+		return (pending & FAT_WRITE_FAT_FREED) != 0;
 	case FAT_WRITE_FAT:
+	case FAT_WRITE_FAT_FREED:
 		return (pending & (FAT_WRITE_DATA | FAT_WRITE_DIR | FAT_WRITE_FAT_NEW)) != 0;
 	case FAT_WRITE_DIR:
 		return (pending & ~FAT_WRITE_FSINFO) != 0;
-	case FAT_WRITE_FAT_NEW:
-		/* Clusters a pending FAT write freed must be free on the disk before they are reused. */
-		return (pending & FAT_WRITE_FAT) != 0;
 	default:
 		return FALSE;
 	}
@@ -250,29 +250,53 @@ UINT64 fat_cluster_lba(const struct fat_volume *vol, UINT32 cluster)
 	return vol->data_lba + (UINT64)(cluster - 2) * vol->sectors_per_cluster;
 }
 
+/* The FAT16/32 entry in the window of a link fat_write holds back, or NULL if not there. */
+static UINT8 *held_link(struct fat_volume *vol)
+{
+	UINT64 offset = (UINT64)vol->pending.link_cluster * (vol->fat_type / 8);
+
+	if (!vol->pending.link_cluster || vol->fat_type == 12 || vol->fat_cache_lba == FAT_NO_LBA ||
+	    offset - vol->fat_cache_offset >= vol->fat_cache_bytes)
+		return NULL;
+	return vol->fat_cache + (offset - vol->fat_cache_offset);
+}
+
+/* Put value into the FAT16/32 entry at p, the reserved top bits of FAT32 kept. */
+static void entry_store_raw(const struct fat_volume *vol, UINT8 *p, UINT32 value)
+{
+	if (vol->fat_type == 32)
+		put_le32(p, (get_le32(p) & 0xf0000000) | (value & 0x0fffffff));
+	else
+		put_le16(p, (UINT16)value);
+}
+
 /*
  * Write the changed sectors of the FAT window to every copy (only the active one when mirroring
  * is off), the first copy first: a cut in between leaves copies that differ, each consistent.
+ * A window whose changes are all entries of chains nothing links to yet goes out as
+ * FAT_WRITE_FAT_NEW, without a flush before it: that is most of a long sequential write.
  */
 EFI_STATUS fat_table_writeback(struct fat_volume *vol)
-{
-	return fat_table_writeback_kind(vol, FAT_WRITE_FAT);
-}
-
-EFI_STATUS fat_table_writeback_kind(struct fat_volume *vol, UINT8 kind)
 {
 	UINT32 bps = vol->bytes_per_sector, first = vol->fat_dirty_first;
 	UINT32 count = vol->fat_dirty_end - first;
 	UINT64 window = vol->fat_cache_lba - vol->fat_lba;
-	EFI_STATUS status;
+	UINT8 kind = vol->fat_dirty_freed  ? FAT_WRITE_FAT_FREED :
+		     vol->fat_dirty_linked ? FAT_WRITE_FAT :
+					     FAT_WRITE_FAT_NEW;
+	UINT8 *held = held_link(vol);
+	EFI_STATUS status = EFI_SUCCESS;
 
 	if (count == 0)
 		return EFI_SUCCESS;
+	if (held)
+		entry_store_raw(vol, held, 0x0fffffff);
 	/* One writeback's copies go out together; an earlier writeback lands first. */
-	if (kind == FAT_WRITE_FAT && (vol->write_pending & (FAT_WRITE_FAT | FAT_WRITE_FAT_NEW))) {
+	if (kind != FAT_WRITE_FAT_NEW && (vol->write_pending & (FAT_WRITE_FAT | FAT_WRITE_FAT_NEW |
+								  FAT_WRITE_FAT_FREED))) {
 		status = block_flush(vol->dev);
 		if (EFI_ERROR(status))
-			return status;
+			goto out;
 		vol->write_pending = 0;
 	}
 	for (UINT32 i = 0; i < vol->num_fats; i++) {
@@ -282,11 +306,17 @@ EFI_STATUS fat_table_writeback_kind(struct fat_volume *vol, UINT8 kind)
 		status = fat_write_kind(vol, kind, base + window + first, count,
 					vol->fat_cache + (UINTN)first * bps);
 		if (EFI_ERROR(status))
-			return status;
+			goto out;
 		if (!vol->fat_mirrored)
 			break;
 	}
+out:
+	if (held)
+		entry_store_raw(vol, held, vol->pending.link_value);
+	if (EFI_ERROR(status))
+		return status;
 	vol->fat_dirty_first = vol->fat_dirty_end = 0;
+	vol->fat_dirty_linked = vol->fat_dirty_freed = FALSE;
 	return EFI_SUCCESS;
 }
 
@@ -321,6 +351,9 @@ static EFI_STATUS fat_bytes(struct fat_volume *vol, UINT64 offset, UINT8 **ret_b
 		vol->fat_cache_sectors = (UINT32)count;
 		vol->fat_cache_offset = first * vol->bytes_per_sector;
 		vol->fat_cache_bytes = (UINT32)count * vol->bytes_per_sector;
+		/* The disk has the old end of chain where a held-back link is. */
+		if (held_link(vol))
+			entry_store_raw(vol, held_link(vol), vol->pending.link_value);
 	}
 	*ret_bytes = vol->fat_cache + (offset - first * vol->bytes_per_sector);
 	return EFI_SUCCESS;
@@ -362,6 +395,8 @@ void fat_dirty(struct fat_volume *vol, UINT64 offset)
 {
 	UINT32 sector = (UINT32)(offset - vol->fat_cache_offset) >> vol->sector_shift;
 
+	if (!vol->fat_allocating)
+		vol->fat_dirty_linked = TRUE;
 	if (vol->fat_dirty_first == vol->fat_dirty_end) {
 		vol->fat_dirty_first = sector;
 		vol->fat_dirty_end = sector + 1;

@@ -65,6 +65,21 @@ struct fat_volume {
 	UINT32 next_free;	/* where the next allocation starts looking */
 	UINT32 last_alloc;	/* the end of the chain fat_alloc_chain made last */
 	BOOLEAN fsinfo_dirty;
+	/*
+	 * The directory entry of the file fat_write changed last, left in memory so sequential
+	 * writes cost no metadata writes: fat_flush writes it after the FAT entries it covers.
+	 * link_cluster (0: none) is the end of the chain the disk names, whose link to the
+	 * clusters added since (link_value) stays in memory too: FAT write-backs give it its old
+	 * end-of-chain value, so everything after it on the disk is named by nothing yet.
+	 */
+	struct fat_pending_entry {
+		BOOLEAN dirty;
+		UINT8 attributes;
+		UINT16 write_time, write_date, access_date;
+		UINT32 dir_cluster, dir_index, first_cluster, size;
+		UINT32 disk_last;	/* the chain's last cluster when the entry became dirty */
+		UINT32 link_cluster, link_value;
+	} pending;
 	UINT8 write_pending;	/* FAT_WRITE_* kinds written since the device's last flush */
 	/* The time for new and changed entries, in FAT format; NULL stamps 1980-01-01 00:00. */
 	void (*clock)(UINT16 *ret_date, UINT16 *ret_time);
@@ -76,6 +91,9 @@ struct fat_volume {
 	UINT64 fat_cache_offset;	/* its first byte within the FAT */
 	UINT32 fat_cache_bytes;		/* its length */
 	UINT32 fat_dirty_first, fat_dirty_end;	/* window sectors changed and not yet written */
+	BOOLEAN fat_dirty_linked;	/* a change there is more than a new unlinked chain's entries */
+	BOOLEAN fat_dirty_freed;	/* ... or frees clusters */
+	BOOLEAN fat_allocating;		/* fat_alloc_chain is marking unlinked entries */
 	UINT8 fat_cache[FAT_CACHE_BYTES];
 	UINT64 dir_cache_lba;
 	UINT8 dir_cache[BLOCK_MAX_SIZE];	/* also fat_read's partial sectors */

@@ -145,19 +145,22 @@ EFI_STATUS fat_alloc_chain(struct fat_volume *vol, UINT32 count, UINT32 *ret_fir
 		return EFI_VOLUME_FULL;
 	/*
 	 * Each run of new clusters ends the chain when taken, then the previous run points at it:
-	 * only clusters nothing refers to are ever marked, so a cut leaves lost clusters at worst.
+	 * only clusters nothing refers to are ever marked, so a cut leaves lost clusters at worst,
+	 * and the window holding only them needs no ordered write-back (a window moved on here
+	 * writes what was there before, as linked or not).
 	 */
+	vol->fat_allocating = TRUE;
 	while (count) {
 		status = find_free(vol, &c);
 		if (EFI_ERROR(status))
-			return status;
+			goto out;
 		status = take_run(vol, c, count, &n);
 		if (EFI_ERROR(status))
-			return status;
+			goto out;
 		if (prev) {
 			status = fat_set_raw(vol, prev, c);
 			if (EFI_ERROR(status))
-				return status;
+				goto out;
 		} else {
 			*ret_first = c;
 		}
@@ -168,7 +171,9 @@ EFI_STATUS fat_alloc_chain(struct fat_volume *vol, UINT32 count, UINT32 *ret_fir
 		count -= n;
 	}
 	vol->fsinfo_dirty = TRUE;
-	return EFI_SUCCESS;
+out:
+	vol->fat_allocating = FALSE;
+	return status;
 }
 
 EFI_STATUS fat_contiguous(struct fat_volume *vol, UINT32 c, UINT32 max, UINT32 *ret_count)
@@ -223,6 +228,8 @@ EFI_STATUS fat_free_chain(struct fat_volume *vol, UINT32 first)
 		status = fat_set_raw(vol, c, 0);
 		if (EFI_ERROR(status))
 			return status;
+		/* In the window now (set_raw may have moved it): data waits for this to land. */
+		vol->fat_dirty_freed = TRUE;
 		vol->free_count++;
 		if (c < vol->next_free)
 			vol->next_free = c;
@@ -256,7 +263,24 @@ EFI_STATUS fat_flush(struct fat_volume *vol)
 {
 	EFI_STATUS status;
 
+	/* The FAT entries a held-back size covers, then the entry (each behind a device flush). */
 	status = fat_table_writeback(vol);
+	if (EFI_ERROR(status))
+		return status;
+	if (vol->pending.link_cluster) {
+		/* Alone in its write-back, after the data and the chain it names. */
+		UINT32 c = vol->pending.link_cluster;
+
+		vol->pending.link_cluster = 0;
+		status = fat_set_raw(vol, c, vol->pending.link_value);
+		if (!EFI_ERROR(status))
+			status = fat_table_writeback(vol);
+		if (EFI_ERROR(status)) {
+			vol->pending.link_cluster = c;
+			return status;
+		}
+	}
+	status = fat_pending_writeback(vol);
 	if (EFI_ERROR(status))
 		return status;
 	if (!vol->fsinfo_dirty)

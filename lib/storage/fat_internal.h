@@ -44,6 +44,7 @@ EFI_STATUS fat_write_blocks(struct fat_volume *vol, UINT64 lba, UINT64 count, co
 #define FAT_WRITE_DIR 4
 #define FAT_WRITE_FSINFO 8
 #define FAT_WRITE_FAT_NEW 16	/* entries of a new chain nothing links to yet */
+#define FAT_WRITE_FAT_FREED 32	/* FAT sectors with clusters just freed */
 /* count blocks of kind at lba, after a device flush if an earlier write must land first. */
 EFI_STATUS fat_write_kind(struct fat_volume *vol, UINT8 kind, UINT64 lba, UINT64 count,
 			  const void *buf);
@@ -55,7 +56,10 @@ UINT64 fat_cluster_lba(const struct fat_volume *vol, UINT32 cluster);
 EFI_STATUS fat_get_raw(struct fat_volume *vol, UINT32 cluster, UINT32 *ret_value);
 /* Change an entry in the window cache; fat_table_writeback puts it on the disk. */
 EFI_STATUS fat_set_raw(struct fat_volume *vol, UINT32 cluster, UINT32 value);
-/* Mark the window sector holding FAT byte offset as changed (it must be in the window). */
+/*
+ * Mark the window sector holding FAT byte offset as changed (it must be in the window); outside
+ * fat_alloc_chain the change may link to something, so the window's write-back is ordered.
+ */
 void fat_dirty(struct fat_volume *vol, UINT64 offset);
 /*
  * FAT16/32 only: the entry of cluster in the window (loaded if need be) and how many entries
@@ -63,10 +67,12 @@ void fat_dirty(struct fat_volume *vol, UINT64 offset);
  */
 EFI_STATUS fat_window_entries(struct fat_volume *vol, UINT32 cluster, UINT8 **ret_entry,
 			      UINT32 *ret_count);
-/* Write the changed window sectors to every FAT copy. */
+/*
+ * Write the changed window sectors to every FAT copy: as FAT_WRITE_FAT_FREED when they free
+ * clusters, as FAT_WRITE_FAT_NEW when they are only entries fat_alloc_chain made (a chain nothing
+ * links to yet), else as FAT_WRITE_FAT.
+ */
 EFI_STATUS fat_table_writeback(struct fat_volume *vol);
-/* The same, as kind: FAT_WRITE_FAT_NEW when the window's changes are a chain nothing links to. */
-EFI_STATUS fat_table_writeback_kind(struct fat_volume *vol, UINT8 kind);
 /* The smallest end-of-chain value of the volume's FAT type. */
 UINT32 fat_eoc(const struct fat_volume *vol);
 void fat_chain_start(struct fat_chain *chain, UINT32 first);

@@ -122,8 +122,8 @@ static EFI_STATUS chain_end(struct fat_file *file, UINT32 *ret_last, UINT32 *ret
 	return EFI_SUCCESS;
 }
 
-/* Size, first cluster, attributes and times of file into its directory entry. */
-EFI_STATUS fat_update_entry(struct fat_file *file)
+/* Size, first cluster, attributes and times of file into its short entry; creation too if asked. */
+static EFI_STATUS entry_store(const struct fat_file *file, BOOLEAN create_times)
 {
 	UINT8 e[32];
 	EFI_STATUS status;
@@ -136,12 +136,68 @@ EFI_STATUS fat_update_entry(struct fat_file *file)
 	put_le16(e + DIR_CLUSTER_HI,
 		 file->vol->fat_type == 32 ? (UINT16)(file->first_cluster >> 16) : 0);
 	put_le32(e + DIR_FILE_SIZE, file->attributes & FAT_ATTR_DIRECTORY ? 0 : file->size);
-	put_le16(e + DIR_CREATE_TIME, file->create_time);
-	put_le16(e + DIR_CREATE_DATE, file->create_date);
+	if (create_times) {
+		put_le16(e + DIR_CREATE_TIME, file->create_time);
+		put_le16(e + DIR_CREATE_DATE, file->create_date);
+	}
 	put_le16(e + DIR_ACCESS_DATE, file->access_date);
 	put_le16(e + DIR_WRITE_TIME, file->write_time);
 	put_le16(e + DIR_WRITE_DATE, file->write_date);
-	status = fat_dirent_write(file, e);
+	return fat_dirent_write(file, e);
+}
+
+static BOOLEAN pending_is(const struct fat_volume *vol, const struct fat_file *file)
+{
+	return vol->pending.dirty && vol->pending.dir_cluster == file->dir_cluster &&
+	       vol->pending.dir_index == file->dir_index;
+}
+
+EFI_STATUS fat_pending_writeback(struct fat_volume *vol)
+{
+	const struct fat_pending_entry *p = &vol->pending;
+	struct fat_file file = { .vol = vol,
+				 .dir_cluster = p->dir_cluster,
+				 .dir_index = p->dir_index,
+				 .first_cluster = p->first_cluster,
+				 .size = p->size,
+				 .attributes = p->attributes,
+				 .write_time = p->write_time,
+				 .write_date = p->write_date,
+				 .access_date = p->access_date };
+	EFI_STATUS status;
+
+	if (!p->dirty)
+		return EFI_SUCCESS;
+	status = entry_store(&file, FALSE);
+	if (EFI_ERROR(status))
+		return status;
+	vol->pending.dirty = FALSE;
+	return EFI_SUCCESS;
+}
+
+void fat_pending_apply(const struct fat_volume *vol, struct fat_file *file)
+{
+	const struct fat_pending_entry *p = &vol->pending;
+
+	if (!pending_is(vol, file))
+		return;
+	file->first_cluster = p->first_cluster;
+	file->size = p->size;
+	file->attributes = p->attributes;
+	file->write_time = p->write_time;
+	file->write_date = p->write_date;
+	file->access_date = p->access_date;
+}
+
+EFI_STATUS fat_update_entry(struct fat_file *file)
+{
+	EFI_STATUS status;
+
+	/* A pending entry (this file's too) goes first, after its FAT entries. */
+	status = fat_flush(file->vol);
+	if (EFI_ERROR(status))
+		return status;
+	status = entry_store(file, TRUE);
 	if (EFI_ERROR(status))
 		return status;
 	return fat_flush(file->vol);
@@ -179,6 +235,7 @@ static EFI_STATUS span_write(struct fat_file *file, UINT32 first_new, UINT64 old
 EFI_STATUS fat_write(struct fat_file *file, UINT64 offset, const void *buf, UINTN size)
 {
 	struct fat_volume *vol = file->vol;
+	struct fat_pending_entry *p = &vol->pending;
 	UINT64 end = offset + size, old_size = file->size, old_bytes;
 	UINT32 last, count, need, first_new = 0;
 	EFI_STATUS status;
@@ -189,24 +246,36 @@ EFI_STATUS fat_write(struct fat_file *file, UINT64 offset, const void *buf, UINT
 		return EFI_WRITE_PROTECTED;
 	if (offset > FAT_MAX_FILE_SIZE || size > FAT_MAX_FILE_SIZE - offset)
 		return EFI_VOLUME_FULL;
+	if (file->dir_index == FAT_UNKNOWN)
+		return EFI_ACCESS_DENIED;
+	/* One entry is held back at a time: another file's goes out first. */
+	if (p->dirty && !pending_is(vol, file)) {
+		status = fat_flush(vol);
+		if (EFI_ERROR(status))
+			return status;
+	}
 	if (end < old_size)
 		end = old_size;
 	status = chain_end(file, &last, &count);
 	if (EFI_ERROR(status))
 		return status;
+	if (!p->dirty) {
+		p->disk_last = last;
+		p->link_cluster = 0;
+	}
 	need = clusters_for(vol, end);
 	if (need > count) {
+		/* The whole request at once, contiguous where the free space is. */
 		status = fat_alloc_chain(vol, need - count, &first_new);
-		if (EFI_ERROR(status))
-			return status;
-		/* Unlinked yet: out with the data, no flush needed between them. */
-		status = fat_table_writeback_kind(vol, FAT_WRITE_FAT_NEW);
 		if (EFI_ERROR(status))
 			return status;
 	}
 	/*
-	 * Data first, into clusters either the file owns or nothing refers to yet; then the new
-	 * chain's entries; then the link to it; then the size that covers it.
+	 * Data into clusters either the file owns or nothing refers to yet; the new chain's entries
+	 * stay in the FAT window (out whenever it moves: nothing on the disk names them), the link
+	 * from the chain the disk names and the size in vol->pending. fat_flush writes the link
+	 * after the data and the chain, the entry after the link, each behind a device flush: the
+	 * size on the disk may lag the chain (lost clusters at a cut), never lead it.
 	 */
 	old_bytes = (UINT64)count * vol->cluster_size;
 	if (offset > old_size) {
@@ -217,14 +286,25 @@ EFI_STATUS fat_write(struct fat_file *file, UINT64 offset, const void *buf, UINT
 	status = span_write(file, first_new, old_bytes, offset, buf, size);
 	if (EFI_ERROR(status))
 		return status;
-	status = fat_table_writeback(vol);
-	if (EFI_ERROR(status))
-		return status;
 	if (first_new && last) {
+		/*
+		 * The link from the chain the disk names waits for fat_flush; links past it join
+		 * clusters the disk names nowhere yet, as fat_alloc_chain's do. FAT12's packed
+		 * entries are not held back: the new ones go out first, the link after them.
+		 */
+		if (vol->fat_type == 12) {
+			status = fat_table_writeback(vol);
+			if (EFI_ERROR(status))
+				return status;
+		} else if (last == p->disk_last) {
+			p->link_cluster = last;
+			p->link_value = first_new;
+			vol->fat_allocating = TRUE;
+		} else {
+			vol->fat_allocating = TRUE;
+		}
 		status = fat_set_raw(vol, last, first_new);
-		if (EFI_ERROR(status))
-			return status;
-		status = fat_table_writeback(vol);
+		vol->fat_allocating = FALSE;
 		if (EFI_ERROR(status))
 			return status;
 	} else if (first_new) {
@@ -237,8 +317,20 @@ EFI_STATUS fat_write(struct fat_file *file, UINT64 offset, const void *buf, UINT
 		vol->read_hint.index = need - 1;
 	}
 	file->size = (UINT32)end;
-	touch(file);
-	return fat_update_entry(file);
+	/* Stamped once per write-back, as EDK2 stamps at its flush. */
+	if (!p->dirty)
+		touch(file);
+	file->attributes |= FAT_ATTR_ARCHIVE;
+	p->dirty = TRUE;
+	p->attributes = file->attributes;
+	p->write_time = file->write_time;
+	p->write_date = file->write_date;
+	p->access_date = file->access_date;
+	p->dir_cluster = file->dir_cluster;
+	p->dir_index = file->dir_index;
+	p->first_cluster = file->first_cluster;
+	p->size = file->size;
+	return EFI_SUCCESS;
 }
 
 EFI_STATUS fat_set_size(struct fat_file *file, UINT64 size)
@@ -254,8 +346,15 @@ EFI_STATUS fat_set_size(struct fat_file *file, UINT64 size)
 		return EFI_WRITE_PROTECTED;
 	if (size > FAT_MAX_FILE_SIZE)
 		return EFI_VOLUME_FULL;
-	if (size >= file->size)
-		return size == file->size ? EFI_SUCCESS : fat_write(file, size, NULL, 0);
+	status = fat_flush(vol);
+	if (EFI_ERROR(status))
+		return status;
+	if (size == file->size)
+		return EFI_SUCCESS;
+	if (size > file->size) {
+		status = fat_write(file, size, NULL, 0);
+		return EFI_ERROR(status) ? status : fat_flush(vol);
+	}
 	/* The size shrinks on the disk first; the clusters it no longer covers are freed after. */
 	keep = clusters_for(vol, size);
 	file->size = (UINT32)size;
@@ -352,6 +451,10 @@ EFI_STATUS fat_create(struct fat_file *dir, const CHAR16 *name, UINT8 attributes
 		return EFI_WRITE_PROTECTED;
 	if (!fat_name_valid(name))
 		return EFI_INVALID_PARAMETER;
+	/* Directory scans below read entries from the disk: a held-back one goes out first. */
+	status = fat_flush(vol);
+	if (EFI_ERROR(status))
+		return status;
 	attributes &= FAT_ATTR_READ_ONLY | FAT_ATTR_HIDDEN | FAT_ATTR_SYSTEM | FAT_ATTR_DIRECTORY |
 		      FAT_ATTR_ARCHIVE;
 	if (attributes & FAT_ATTR_DIRECTORY) {
@@ -395,6 +498,9 @@ EFI_STATUS fat_delete(struct fat_file *file)
 		return EFI_WRITE_PROTECTED;
 	if (file->dir_index == FAT_UNKNOWN)
 		return EFI_ACCESS_DENIED;
+	status = fat_flush(vol);
+	if (EFI_ERROR(status))
+		return status;
 	if (file->attributes & FAT_ATTR_DIRECTORY) {
 		status = dir_empty(file, &empty);
 		if (EFI_ERROR(status))
@@ -475,6 +581,10 @@ EFI_STATUS fat_rename(struct fat_file *file, const struct fat_file *new_dir, con
 		return EFI_ACCESS_DENIED;
 	if (!fat_name_valid(new_name))
 		return EFI_INVALID_PARAMETER;
+	/* The entry moves as the disk has it: a held-back size goes there first. */
+	status = fat_flush(vol);
+	if (EFI_ERROR(status))
+		return status;
 	status = fat_open(vol, new_dir, new_name, &found);
 	if (status == EFI_SUCCESS) {
 		/* Another spelling of its own name only changes the case. */

@@ -5,13 +5,15 @@
 #include "lib/storage/fat.h"
 
 /*
- * Every call below leaves the disk written when it returns (the FAT window, both FAT copies and
- * FSInfo written): nothing stays dirty in memory, so a flush is only needed after the internal
- * helpers. A power cut in the middle of a call leaves at worst lost clusters: data before the
- * FAT, new chain entries before the link to them, the link before the size that covers it, a
- * size cut before its clusters are freed, long-name entries deleted before their short entry.
- * On a device with a flush op (a write cache) the writes that need that order are separated by
- * flushes (fat_write_kind); fat_sync flushes the rest.
+ * Every call below but fat_write leaves the disk written when it returns (the FAT window, both
+ * FAT copies, FSInfo and any entry fat_write held back). fat_write writes only the data: the
+ * chain's new FAT entries stay in the window and the file's entry (size, first cluster, times)
+ * in vol->pending until fat_flush, which the other calls begin with, or until the window moves.
+ * A power cut at any moment leaves at worst lost clusters: data before the FAT, new chain
+ * entries before the link to them, the link before the size that covers it, a size cut before
+ * its clusters are freed, long-name entries deleted before their short entry. On a device with
+ * a flush op (a write cache) the writes that need that order are separated by flushes
+ * (fat_write_kind); fat_sync flushes the rest.
  *
  * EFI_WRITE_PROTECTED on a device without a write op; EFI_VOLUME_FULL when clusters or root
  * entries run out; EFI_ACCESS_DENIED on what the FAT cannot do (a directory's size, a
@@ -25,8 +27,8 @@ EFI_STATUS fat_create(struct fat_file *dir, const CHAR16 *name, UINT8 attributes
 		      struct fat_file *ret_file);
 /*
  * Write size bytes at offset, extending the file (zeros fill a gap between its end and offset);
- * file->size follows. EFI_VOLUME_FULL if the space or the 4 GiB FAT limit is exceeded, before
- * any byte changes.
+ * file->size follows, its entry on the disk at the next fat_flush. EFI_VOLUME_FULL if the space
+ * or the 4 GiB FAT limit is exceeded, before any byte changes.
  */
 EFI_STATUS fat_write(struct fat_file *file, UINT64 offset, const void *buf, UINTN size);
 /* Cut or extend (with zeros) the file to size bytes. */
@@ -38,10 +40,12 @@ EFI_STATUS fat_rename(struct fat_file *file, const struct fat_file *new_dir,
 		      const CHAR16 *new_name);
 /* Remove the file or empty directory and free its clusters. */
 EFI_STATUS fat_delete(struct fat_file *file);
-/* Write what the helpers left in memory (FAT window, FSInfo). */
+/* Write what is left in memory: FAT window, then the entry fat_write held back, then FSInfo. */
 EFI_STATUS fat_flush(struct fat_volume *vol);
 /* fat_flush, then the device's flush: everything written is stable (EFI Flush and Close). */
 EFI_STATUS fat_sync(struct fat_volume *vol);
+/* A file just opened or listed takes the size fat_write holds back for its entry, if any. */
+void fat_pending_apply(const struct fat_volume *vol, struct fat_file *file);
 /* Free clusters, counted once by reading the FAT, then kept up to date. */
 EFI_STATUS fat_count_free(struct fat_volume *vol, UINT32 *ret_free);
 /* Whether name can be created on FAT: no control or reserved characters, not "." or "..". */
@@ -58,6 +62,8 @@ EFI_STATUS fat_dirent_add(const struct fat_file *dir, const CHAR16 *name, const 
 			  struct fat_file *ret_file);
 /* Mark file's entries deleted: long-name ones first, so no orphaned part is ever left. */
 EFI_STATUS fat_dirent_remove(const struct fat_file *file);
+/* Write the entry fat_write held back (fat_flush does, after the FAT window). */
+EFI_STATUS fat_pending_writeback(struct fat_volume *vol);
 /* Copy file's 32-byte short entry into ret_raw. */
 EFI_STATUS fat_dirent_read(const struct fat_file *file, UINT8 ret_raw[32]);
 /* Write a 32-byte short entry back at file's place. */

@@ -4,8 +4,12 @@
 #include "lib/storage/gpt.h"
 #include "lib/string.h"
 
-/* More entries than any tool makes (sgdisk defaults to 128); bounds the entry array we CRC. */
-#define GPT_MAX_ENTRIES 1024
+/*
+ * Bounds the entry array we CRC (it is streamed a block at a time, so no buffer grows with it):
+ * 4 MiB, 32768 entries of 128 bytes, far past the 4096 some installers and sgdisk -resize-table
+ * make (sgdisk defaults to 128).
+ */
+#define GPT_MAX_ENTRY_ARRAY (4u << 20)
 /* Entries are 128 * 2^n bytes per the specification; we accept any multiple of 8 up to this. */
 #define GPT_MAX_ENTRY_SIZE BLOCK_MAX_SIZE
 
@@ -61,10 +65,11 @@ static EFI_STATUS check_header(struct block_device *dev, const struct gpt_header
 	    ranges_overlap(h->first_usable_lba, h->last_usable_lba - h->first_usable_lba + 1,
 			   h->alternate_lba, 1))
 		return EFI_VOLUME_CORRUPTED;
-	if (h->number_of_partition_entries == 0 || h->number_of_partition_entries > GPT_MAX_ENTRIES)
-		return EFI_VOLUME_CORRUPTED;
 	if (h->size_of_partition_entry < GPT_ENTRY_SIZE_MIN ||
 	    h->size_of_partition_entry > GPT_MAX_ENTRY_SIZE || h->size_of_partition_entry % 8)
+		return EFI_VOLUME_CORRUPTED;
+	if (h->number_of_partition_entries == 0 ||
+	    h->number_of_partition_entries > GPT_MAX_ENTRY_ARRAY / h->size_of_partition_entry)
 		return EFI_VOLUME_CORRUPTED;
 	blocks = entry_array_blocks(h->number_of_partition_entries, h->size_of_partition_entry,
 				    dev->block_size);
@@ -129,6 +134,27 @@ static EFI_STATUS read_copy(struct block_device *dev, EFI_LBA lba, UINT8 *scratc
 	return EFI_SUCCESS;
 }
 
+/*
+ * As EDK2's partition driver: a GPT counts only behind an MBR with a type 0xEE entry from LBA 1
+ * (protective or hybrid). A hybrid ISO's MBR has none, so its GPT is passed over for El Torito
+ * and the MBR, as OVMF does, and stage0 and stage1 agree on which partitions a disk has.
+ */
+static EFI_STATUS check_protective_mbr(struct block_device *dev, UINT8 *scratch)
+{
+	EFI_STATUS status;
+
+	status = block_read(dev, 0, 1, scratch);
+	if (EFI_ERROR(status))
+		return status;
+	for (UINT32 i = 0; i < 4; i++) {
+		const UINT8 *e = scratch + MBR_PARTITION_OFFSET + 16 * i;
+
+		if (e[4] == MBR_TYPE_PROTECTIVE && e[8] == 1 && !e[9] && !e[10] && !e[11])
+			return EFI_SUCCESS;
+	}
+	return EFI_NOT_FOUND;
+}
+
 EFI_STATUS gpt_read(struct block_device *dev, void *scratch, struct gpt_disk *ret_disk)
 {
 	EFI_LBA last = dev->block_count - 1;
@@ -137,6 +163,9 @@ EFI_STATUS gpt_read(struct block_device *dev, void *scratch, struct gpt_disk *re
 
 	if (!block_size_ok(dev->block_size) || dev->block_count < 4)
 		return EFI_INVALID_PARAMETER;
+	primary = check_protective_mbr(dev, scratch);
+	if (EFI_ERROR(primary))
+		return primary;
 	primary = read_copy(dev, 1, scratch, &h);
 	if (!EFI_ERROR(primary)) {
 		ret_disk->header = h;
@@ -231,14 +260,15 @@ EFI_STATUS gpt_get_partition(struct block_device *dev, const struct gpt_disk *di
 	return entry_to_partition(&disk->header, &e, number, ret_part);
 }
 
-EFI_STATUS gpt_find_partition(struct block_device *dev, const struct gpt_disk *disk,
-			      const EFI_GUID *type, void *scratch, struct gpt_partition *ret_part)
+EFI_STATUS gpt_find_next_partition(struct block_device *dev, const struct gpt_disk *disk,
+				   const EFI_GUID *type, UINT32 after, void *scratch,
+				   struct gpt_partition *ret_part)
 {
 	EFI_LBA cached = (EFI_LBA)-1;
 	struct gpt_entry e;
 	EFI_STATUS status;
 
-	for (UINT32 i = 0; i < disk->header.number_of_partition_entries; i++) {
+	for (UINT32 i = after; i < disk->header.number_of_partition_entries; i++) {
 		status = read_entry(dev, &disk->header, i, scratch, &cached, &e);
 		if (EFI_ERROR(status))
 			return status;
@@ -250,6 +280,12 @@ EFI_STATUS gpt_find_partition(struct block_device *dev, const struct gpt_disk *d
 			return status;
 	}
 	return EFI_NOT_FOUND;
+}
+
+EFI_STATUS gpt_find_partition(struct block_device *dev, const struct gpt_disk *disk,
+			      const EFI_GUID *type, void *scratch, struct gpt_partition *ret_part)
+{
+	return gpt_find_next_partition(dev, disk, type, 0, scratch, ret_part);
 }
 
 UINT64 gpt_entry_blocks(const struct gpt_layout *layout)
@@ -314,7 +350,8 @@ EFI_STATUS gpt_build(const struct gpt_layout *layout, const struct gpt_entry *pa
 	UINT32 entries_crc;
 
 	if (!block_size_ok(layout->block_size) || layout->entry_count == 0 ||
-	    layout->entry_count > GPT_MAX_ENTRIES || part_count > layout->entry_count)
+	    layout->entry_count > GPT_MAX_ENTRY_ARRAY / sizeof(struct gpt_entry) ||
+	    part_count > layout->entry_count)
 		return EFI_INVALID_PARAMETER;
 	entry_blocks = gpt_entry_blocks(layout);
 	/* MBR, two headers, two entry arrays and at least one usable block. */

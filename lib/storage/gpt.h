@@ -70,6 +70,13 @@ EFI_STATUS gpt_read(struct block_device *dev, void *scratch, struct gpt_disk *re
 /* Partition with 1-based number from a verified disk; EFI_NOT_FOUND if the entry is unused. */
 EFI_STATUS gpt_get_partition(struct block_device *dev, const struct gpt_disk *disk, UINT32 number,
 			     void *scratch, struct gpt_partition *ret_part);
+/*
+ * First partition of the given type GUID numbered above after, EFI_NOT_FOUND if none; a block of
+ * entries is read once for all of them, so a scan of a big array costs one read per block.
+ */
+EFI_STATUS gpt_find_next_partition(struct block_device *dev, const struct gpt_disk *disk,
+				   const EFI_GUID *type, UINT32 after, void *scratch,
+				   struct gpt_partition *ret_part);
 /* First partition of the given type GUID, EFI_NOT_FOUND if none. */
 EFI_STATUS gpt_find_partition(struct block_device *dev, const struct gpt_disk *disk,
 			      const EFI_GUID *type, void *scratch, struct gpt_partition *ret_part);

@@ -10,6 +10,7 @@
 #include "stage1/core/cpu.h"
 #include "stage1/core/image.h"
 #include "stage1/core/memory.h"
+#include "stage1/core/security.h"
 #include "stage1/core/system_table.h"
 #include "stage1/protocols/load_file2.h"
 #include "stage1/stage1.h"
@@ -349,7 +350,13 @@ EFI_STATUS linux_boot(const struct linux_image *li, const CHAR16 *label)
 	/* A bzImage that is no PE image was built without CONFIG_EFI_STUB. */
 	if (EFI_ERROR(pe_parse(li->kernel, li->kernel_size, &info)) &&
 	    li->kernel_size >= HDR_MIN_FILE_SIZE &&
-	    get_le32((const UINT8 *)li->kernel + HDR_MAGIC) == BZIMAGE_MAGIC)
+	    get_le32((const UINT8 *)li->kernel + HDR_MAGIC) == BZIMAGE_MAGIC) {
+		/* Only a PE kernel carries a signature LoadImage can check (docs/secure-boot.md). */
+		if (security_enforced())
+			return log_error_status(EFI_ACCESS_DENIED,
+						"%ls: a kernel that is no PE image has no signature to check under Secure Boot; not started",
+						label);
 		return boot_protocol(li, label);
+	}
 	return boot_efi_stub(li, label);
 }

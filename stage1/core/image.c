@@ -11,6 +11,7 @@
 #include "stage1/core/handles.h"
 #include "stage1/core/image.h"
 #include "stage1/core/memory.h"
+#include "stage1/core/security.h"
 #include "stage1/core/system_table.h"
 #include "stage1/protocols/device_path.h"
 #include "stage1/protocols/file_load.h"
@@ -138,8 +139,9 @@ static EFI_STATUS image_place(struct image *img, const void *buf, UINTN size,
 	return EFI_SUCCESS;
 }
 
-static EFI_STATUS load_image(EFI_HANDLE parent, EFI_DEVICE_PATH_PROTOCOL *path, void *buf,
-			     UINTN size, EFI_HANDLE *ret_handle)
+static EFI_STATUS load_image(BOOLEAN boot_policy, EFI_HANDLE parent,
+			     EFI_DEVICE_PATH_PROTOCOL *path, void *buf, UINTN size,
+			     EFI_HANDLE *ret_handle)
 {
 	struct pe_image_info info;
 	EFI_HANDLE device = NULL;
@@ -161,6 +163,10 @@ static EFI_STATUS load_image(EFI_HANDLE parent, EFI_DEVICE_PATH_PROTOCOL *path, 
 				 (UINT64)size);
 		goto err_file;
 	}
+	/* Secure Boot: refused images leave nothing behind, as OVMF's DENY_EXECUTE policy does. */
+	status = security_authenticate(path, buf, size, boot_policy);
+	if (EFI_ERROR(status))
+		goto err_file;
 
 	img = pool_zalloc(sizeof(*img));
 	if (!img) {
@@ -213,9 +219,15 @@ EFI_STATUS EFIAPI efi_load_image(BOOLEAN BootPolicy, EFI_HANDLE ParentImageHandl
 				 EFI_DEVICE_PATH_PROTOCOL *DevicePath, VOID *SourceBuffer,
 				 UINTN SourceSize, EFI_HANDLE *ImageHandle)
 {
+	EFI_STATUS status;
+
 	if (!ImageHandle || !image_record(ParentImageHandle))
 		return EFI_INVALID_PARAMETER;
-	return load_image(ParentImageHandle, DevicePath, SourceBuffer, SourceSize, ImageHandle);
+	status = load_image(BootPolicy, ParentImageHandle, DevicePath, SourceBuffer, SourceSize,
+			    ImageHandle);
+	if (EFI_ERROR(status))
+		*ImageHandle = NULL;
+	return status;
 }
 
 EFI_STATUS EFIAPI efi_start_image(EFI_HANDLE ImageHandle, UINTN *ExitDataSize, CHAR16 **ExitData)

@@ -4,6 +4,7 @@
 #include "lib/drivers/cfi_flash.h"
 #include "lib/string.h"
 #include "stage1/core/memory.h"
+#include "stage1/core/security.h"
 #include "stage1/core/system_table.h"
 #include "stage1/stage1.h"
 
@@ -26,7 +27,8 @@ static struct runtime_exports *exports;
  * indications. BootOrder stays absent until a boot option exists; the boot manager sets
  * BootCurrent.
  */
-static const UINT8 zero8 = 0, one8 = 1;
+/* SecureBoot and SetupMode: 0 and 1 unless the VM's owner provided db (security_provision_keys). */
+static UINT8 secure_boot, setup_mode = 1;
 static const UINT16 timeout = 0;
 static const UINT64 os_indications_supported = 0;
 static const struct {
@@ -41,8 +43,8 @@ static const struct {
 	{ u"LangCodes", BS | RT, "eng", sizeof("eng"), TRUE },
 	{ u"Lang", NV | BS | RT, "eng", sizeof("eng"), FALSE },
 	{ u"Timeout", NV | BS | RT, &timeout, sizeof(timeout), FALSE },
-	{ u"SecureBoot", BS | RT, &zero8, sizeof(zero8), TRUE },
-	{ u"SetupMode", BS | RT, &one8, sizeof(one8), TRUE },
+	{ u"SecureBoot", BS | RT, &secure_boot, sizeof(secure_boot), TRUE },
+	{ u"SetupMode", BS | RT, &setup_mode, sizeof(setup_mode), TRUE },
 	{ u"OsIndicationsSupported", BS | RT, &os_indications_supported,
 	  sizeof(os_indications_supported), TRUE },
 };
@@ -72,6 +74,8 @@ static const UINT8 stub_reset[] = {
 #define FALLBACK_RESET_OFFSET 16
 #define FALLBACK_TABLE_OFFSET 64
 #define FALLBACK_PROPERTIES_OFFSET 256
+
+static void reset_wrap(void);
 
 static EFI_STATUS install_fallback(void)
 {
@@ -104,6 +108,7 @@ static EFI_STATUS install_fallback(void)
 	*properties = (EFI_RT_PROPERTIES_TABLE){ EFI_RT_PROPERTIES_TABLE_VERSION,
 						 sizeof(*properties), 0 };
 	system_table_set_runtime(rt);
+	reset_wrap();
 	return config_table_install(&rt_properties_guid, properties);
 }
 
@@ -118,6 +123,11 @@ static void seed_variables(void)
 	EFI_RUNTIME_SERVICES *rt = &exports->services;
 	EFI_STATUS status;
 
+	if (security_provision_keys(rt, exports->lock_variable)) {
+		secure_boot = 1;
+		setup_mode = 0;
+		log_info("Secure Boot on: images are checked against db and dbx");
+	}
 	for (UINTN i = 0; i < sizeof(standard_variables) / sizeof(standard_variables[0]); i++) {
 		CHAR16 *name = (CHAR16 *)standard_variables[i].name;
 		UINTN size = 0;
@@ -218,6 +228,7 @@ EFI_STATUS runtime_install(const struct handoff *h, const struct acpi_platform *
 					h->runtime_base);
 	}
 	system_table_set_runtime(&exports->services);
+	reset_wrap();
 	status = config_table_install(&rt_properties_guid, &exports->properties);
 	if (EFI_ERROR(status))
 		log_warn_status(status, "RT properties table not installed");
@@ -245,9 +256,46 @@ const void *runtime_symbols(void)
 	return exports->symbols;
 }
 
+static EFI_RESET_SYSTEM table_reset;
+static void (*reset_notify)(void);
+
+static VOID EFIAPI boot_reset_system(EFI_RESET_TYPE ResetType, EFI_STATUS ResetStatus,
+				     UINTN DataSize, VOID *ResetData)
+{
+	if (reset_notify)
+		reset_notify();
+	table_reset(ResetType, ResetStatus, DataSize, ResetData);
+}
+
+/* The table installed last (file systems may come before the blob) calls boot_reset_system. */
+static void reset_wrap(void)
+{
+	EFI_RUNTIME_SERVICES *rt = efi_st ? efi_st->RuntimeServices : NULL;
+
+	if (!reset_notify || !rt || rt->ResetSystem == boot_reset_system)
+		return;
+	table_reset = rt->ResetSystem;
+	rt->ResetSystem = boot_reset_system;
+	table_header_update_crc(&rt->Hdr, rt->Hdr.HeaderSize);
+}
+
+void runtime_set_reset_notify(void (*notify)(void))
+{
+	reset_notify = notify;
+	reset_wrap();
+}
+
 /* ExitBootServices happened: the blob hides boot-time variables and stops logging. */
 void runtime_notify_exit_boot_services(void)
 {
+	EFI_RUNTIME_SERVICES *rt = efi_st->RuntimeServices;
+
+	/* stage1's code is the OS's memory from now on: the table's own ResetSystem again. */
+	if (table_reset && rt) {
+		rt->ResetSystem = table_reset;
+		table_header_update_crc(&rt->Hdr, rt->Hdr.HeaderSize);
+		table_reset = NULL;
+	}
 	if (exports)
 		exports->exit_boot_services();
 }

@@ -255,6 +255,21 @@ EFI_DEVICE_PATH_PROTOCOL *device_path_alloc_pci(struct pci_address a)
 	return device_path_alloc_duplicate(&path.root.Header);
 }
 
+EFI_DEVICE_PATH_PROTOCOL *device_path_alloc_pci_root(void)
+{
+	struct {
+		ACPI_HID_DEVICE_PATH root;
+		EFI_DEVICE_PATH_PROTOCOL end;
+	} __attribute__((packed)) path;
+
+	device_path_set_node(&path.root.Header, ACPI_DEVICE_PATH, ACPI_DP, sizeof(path.root));
+	path.root.HID = EISA_PNP_ID(0x0a03);
+	path.root.UID = 0;
+	device_path_set_node(&path.end, END_DEVICE_PATH_TYPE, END_ENTIRE_DEVICE_PATH_SUBTYPE,
+			     END_DEVICE_PATH_LENGTH);
+	return device_path_alloc_duplicate(&path.root.Header);
+}
+
 EFI_DEVICE_PATH_PROTOCOL *device_path_alloc_pci_child(struct pci_address a,
 						      const EFI_DEVICE_PATH_PROTOCOL *node)
 {

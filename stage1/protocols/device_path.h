@@ -20,6 +20,8 @@ EFI_DEVICE_PATH_PROTOCOL *device_path_alloc_file(const EFI_DEVICE_PATH_PROTOCOL 
 CHAR16 *device_path_alloc_text(const EFI_DEVICE_PATH_PROTOCOL *path);
 /* PciRoot(0x0)/Pci(bridge)/.../Pci(dev,fn) of a PCI function, as OVMF writes it; NULL if none. */
 EFI_DEVICE_PATH_PROTOCOL *device_path_alloc_pci(struct pci_address a);
+/* PciRoot(0x0) alone: the root bridge's own handle. */
+EFI_DEVICE_PATH_PROTOCOL *device_path_alloc_pci_root(void);
 /* The PCI function's path followed by node (a disk port, a display output); NULL if none. */
 EFI_DEVICE_PATH_PROTOCOL *device_path_alloc_pci_child(struct pci_address a,
 						      const EFI_DEVICE_PATH_PROTOCOL *node);

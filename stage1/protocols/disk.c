@@ -1,11 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-/* BlockIo(2) and DiskIo (UEFI 2.10 §13.7, §13.9-13.10) on every disk and its GPT partitions. */
+/* BlockIo(2) and DiskIo (UEFI 2.10 §13.7, §13.9-13.10) on every disk and partition. */
 #include "include/efi/protocol/block_io.h"
 #include "include/efi/protocol/block_io2.h"
 #include "include/efi/protocol/disk_io.h"
 #include "lib/container_of.h"
 #include "lib/formats/device_path.h"
-#include "lib/storage/gpt.h"
 #include "lib/string.h"
 #include "stage1/core/events.h"
 #include "stage1/core/handles.h"
@@ -17,30 +16,12 @@
 #define LOG_PREFIX "disk: "
 #include "lib/log.h"
 
-#define EFI_PART_TYPE_SYSTEM_PART_GUID GPT_ESP_TYPE_GUID
-
-/* What a BlockIo handle exposes: a whole disk, or a partition of one (first_lba > 0). */
-struct volume {
-	EFI_BLOCK_IO_PROTOCOL block_io;
-	EFI_BLOCK_IO_MEDIA media;
-	EFI_BLOCK_IO2_PROTOCOL block_io2;
-	EFI_DISK_IO_PROTOCOL disk_io;
-	struct disk *disk;
-	EFI_LBA first_lba;
-	UINT32 partition_number;	/* 0: the whole disk */
-	EFI_HANDLE handle;
-	EFI_DEVICE_PATH_PROTOCOL *path;
-	struct filesystem *fs;
-	struct volume *next;
-};
-
 static const EFI_GUID block_io_guid = EFI_BLOCK_IO_PROTOCOL_GUID;
 static const EFI_GUID block_io2_guid = EFI_BLOCK_IO2_PROTOCOL_GUID;
 static const EFI_GUID disk_io_guid = EFI_DISK_IO_PROTOCOL_GUID;
 static const EFI_GUID device_path_guid = EFI_DEVICE_PATH_PROTOCOL_GUID;
 
 static struct volume *volumes;
-static UINT8 scratch[BLOCK_MAX_SIZE] __attribute__((aligned(16)));
 
 /* A driver's request state is shared: no notification may start a request meanwhile. */
 static EFI_TPL lock(void)
@@ -255,8 +236,8 @@ static EFI_STATUS EFIAPI disk_io_write(EFI_DISK_IO_PROTOCOL *This, UINT32 MediaI
 }
 
 /* Create a handle with DevicePath, BlockIo and DiskIo for blocks [first, first + count) of disk. */
-static EFI_STATUS volume_install(struct disk *disk, EFI_LBA first, UINT64 count, UINT32 partition,
-				 EFI_DEVICE_PATH_PROTOCOL *path, struct volume **ret_volume)
+EFI_STATUS disk_volume_install(struct disk *disk, EFI_LBA first, UINT64 count, UINT32 partition,
+			       EFI_DEVICE_PATH_PROTOCOL *path, struct volume **ret_volume)
 {
 	struct volume *v = pool_zalloc(sizeof(*v));
 	EFI_STATUS status;
@@ -269,6 +250,7 @@ static EFI_STATUS volume_install(struct disk *disk, EFI_LBA first, UINT64 count,
 	v->path = path;
 	v->media = (EFI_BLOCK_IO_MEDIA){
 		.MediaId = 0,
+		.RemovableMedia = disk->removable,
 		.MediaPresent = TRUE,
 		.LogicalPartition = partition != 0,
 		.ReadOnly = disk->read_only,
@@ -325,136 +307,23 @@ err_free:
 	return log_error_status(status, "install protocols for partition %u", partition);
 }
 
-static EFI_STATUS partition_install(struct disk *disk, struct volume *whole,
-				    const struct gpt_partition *part)
-{
-	static const EFI_GUID esp_type = GPT_ESP_TYPE_GUID;
-	static const EFI_GUID system_part_guid = EFI_PART_TYPE_SYSTEM_PART_GUID;
-	HARDDRIVE_DEVICE_PATH hd = { 0 };
-	EFI_DEVICE_PATH_PROTOCOL *path;
-	struct volume *v;
-	UINT64 count = part->last_lba - part->first_lba + 1;
-	EFI_STATUS status;
-
-	device_path_set_node(&hd.Header, MEDIA_DEVICE_PATH, MEDIA_HARDDRIVE_DP, sizeof(hd));
-	hd.PartitionNumber = part->number;
-	hd.PartitionStart = part->first_lba;
-	hd.PartitionSize = count;
-	memcpy(hd.Signature, &part->unique_guid, sizeof(hd.Signature));
-	hd.MBRType = MBR_TYPE_EFI_PARTITION_TABLE_HEADER;
-	hd.SignatureType = SIGNATURE_TYPE_GUID;
-	path = device_path_alloc_append_node(whole->path, &hd.Header);
-	if (!path)
-		return log_error_status(EFI_OUT_OF_RESOURCES, "device path of partition %u",
-					part->number);
-	status = volume_install(disk, part->first_lba, count, part->number, path, &v);
-	if (EFI_ERROR(status)) {
-		pool_free(path);
-		return status;
-	}
-	/* EDK2's partition driver tags the ESP with its type GUID as a protocol; loaders look. */
-	if (guid_equal(&part->type_guid, &esp_type))
-		handle_install(&v->handle, &system_part_guid, NULL);
-	/* Any FAT partition gets a file system; anything else is not ours to read. */
-	status = filesystem_install(v->handle, disk->block, part->first_lba, count, &v->fs);
-	if (EFI_ERROR(status) && status != EFI_UNSUPPORTED)
-		log_debug("partition %u: no FAT file system (%s)", part->number,
-			  efi_status_name(status));
-	return EFI_SUCCESS;
-}
-
-/*
- * The GPT entry array read in one request: gpt_get_partition reads a block per entry, which
- * costs a virtio round trip each (128 of them on a usual disk) without this.
- */
-struct entry_cache {
-	struct block_device dev;	/* first, so the read callback can cast */
-	struct block_device *disk;
-	EFI_LBA first;
-	UINT64 count;
-	UINT8 *blocks;
-};
-
-static EFI_STATUS entry_cache_read(struct block_device *dev, EFI_LBA lba, UINTN count, void *buf)
-{
-	struct entry_cache *c = (struct entry_cache *)dev;
-	UINTN bs = dev->block_size;
-	BOOLEAN cached = lba >= c->first && count <= c->count && lba - c->first <= c->count - count;
-
-	if (c->blocks && cached) {
-		memcpy(buf, c->blocks + (lba - c->first) * bs, count * bs);
-		return EFI_SUCCESS;
-	}
-	return block_read(c->disk, lba, count, buf);
-}
-
-static void entry_cache_fill(struct entry_cache *c, struct block_device *disk,
-			     const struct gpt_header *h)
-{
-	UINT64 bytes = (UINT64)h->number_of_partition_entries * h->size_of_partition_entry;
-
-	*c = (struct entry_cache){ .dev = *disk, .disk = disk, .first = h->partition_entry_lba };
-	c->dev.read = entry_cache_read;
-	c->count = (bytes + disk->block_size - 1) / disk->block_size;
-	/* gpt_read checked the array's CRC, so its size is sane; a huge one just goes uncached. */
-	if (c->count > 1024)
-		return;
-	c->blocks = pool_alloc(EfiBootServicesData, c->count * disk->block_size);
-	if (c->blocks && EFI_ERROR(block_read(disk, c->first, c->count, c->blocks))) {
-		pool_free(c->blocks);
-		c->blocks = NULL;
-	}
-}
-
-/* A handle per GPT partition in use; returns how many. */
-static UINT32 partitions_install(struct disk *disk, struct volume *whole)
-{
-	struct gpt_disk gpt;
-	struct gpt_partition part;
-	struct entry_cache cache;
-	UINT32 found = 0;
-	EFI_STATUS status;
-
-	status = gpt_read(disk->block, scratch, &gpt);
-	if (EFI_ERROR(status))
-		return 0;
-	if (gpt.used_backup)
-		log_warn("%s: primary GPT damaged, using the backup", disk->name);
-	entry_cache_fill(&cache, disk->block, &gpt.header);
-	for (UINT32 n = 1; n <= gpt.header.number_of_partition_entries; n++) {
-		status = gpt_get_partition(&cache.dev, &gpt, n, scratch, &part);
-		if (status == EFI_NOT_FOUND)
-			continue;
-		if (status == EFI_VOLUME_CORRUPTED) {
-			log_warn("%s: partition %u lies outside the disk, skipped", disk->name, n);
-			continue;
-		}
-		if (EFI_ERROR(status))
-			break;
-		if (!EFI_ERROR(partition_install(disk, whole, &part)))
-			found++;
-	}
-	pool_free(cache.blocks);
-	return found;
-}
-
 EFI_STATUS disk_publish(struct disk *disk, EFI_DEVICE_PATH_PROTOCOL *path,
 			UINT32 *ret_partitions)
 {
 	struct volume *whole;
 	EFI_STATUS status;
 
-	status = volume_install(disk, 0, disk->block->block_count, 0, path, &whole);
+	status = disk_volume_install(disk, 0, disk->block->block_count, 0, path, &whole);
 	if (EFI_ERROR(status))
 		return status;
-	*ret_partitions = partitions_install(disk, whole);
+	*ret_partitions = disk_partitions_install(disk, whole);
 	return EFI_SUCCESS;
 }
 
-EFI_HANDLE disk_partition_handle(const struct disk *disk, UINT32 number)
+EFI_HANDLE disk_partition_handle(const struct disk *disk, EFI_LBA first_lba)
 {
 	for (struct volume *v = volumes; v; v = v->next)
-		if (v->disk == disk && v->partition_number == number && number)
+		if (v->disk == disk && v->partition_number && v->first_lba == first_lba)
 			return v->handle;
 	return NULL;
 }

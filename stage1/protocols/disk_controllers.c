@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: MIT */
-/* The disk controllers stage1 drives (virtio-blk, AHCI, NVMe): bring-up, device paths, shutdown. */
+/* The disk controllers stage1 drives (virtio-blk, AHCI, NVMe, virtio-scsi, IDE): bring-up, paths,
+ * shutdown. */
 #include "include/strata/handoff.h"
+#include "lib/container_of.h"
 #include "lib/drivers/ahci.h"
 #include "lib/drivers/pci.h"
 #include "lib/drivers/timer.h"
 #include "lib/drivers/virtio_blk.h"
 #include "lib/drivers/virtio_mmio.h"
+#include "lib/drivers/virtio_scsi.h"
 #include "lib/formats/device_path.h"
 #include "lib/printf.h"
 #include "lib/string.h"
@@ -66,13 +69,39 @@ static EFI_STATUS nvme_flush(struct disk *disk)
 	return nvme_namespace_flush(&disk->nvme);
 }
 
+static EFI_STATUS ide_write(struct disk *disk, EFI_LBA lba, UINTN count, const void *buf)
+{
+	return ide_disk_write(&disk->ide, lba, count, buf);
+}
+
+static EFI_STATUS ide_flush(struct disk *disk)
+{
+	return ide_disk_flush(&disk->ide);
+}
+
+/* A SCSI unit on any transport: disk->block is its scsi_disk's. */
+static EFI_STATUS scsi_write(struct disk *disk, EFI_LBA lba, UINTN count, const void *buf)
+{
+	return block_write(disk->block, lba, count, buf);
+}
+
+static EFI_STATUS scsi_flush(struct disk *disk)
+{
+	return scsi_disk_flush(container_of(disk->block, struct scsi_disk, block));
+}
+
 static void disk_shutdown(struct disk *disk)
 {
-	if (disk->transport == HANDOFF_DISK_NVME)
+	if (disk->transport == HANDOFF_DISK_VIRTIO_SCSI)
+		virtio_scsi_shutdown(container_of(disk->scsi.transport, struct virtio_scsi,
+						  transport));	/* once a unit: a reset again */
+	else if (disk->transport == HANDOFF_DISK_NVME)
 		nvme_controller_shutdown(disk->nvme.ctrl);	/* once for all its namespaces */
+	else if (disk->transport == HANDOFF_DISK_AHCI && disk->block == &disk->atapi.disk.block)
+		ahci_disk_shutdown(&disk->atapi.port);
 	else if (disk->transport == HANDOFF_DISK_AHCI)
 		ahci_disk_shutdown(&disk->ahci);
-	else
+	else if (disk->transport != HANDOFF_DISK_IDE)	/* PIO: nothing left running */
 		virtio_blk_shutdown(&disk->virtio);
 }
 
@@ -92,8 +121,8 @@ static EFI_STATUS disk_register(struct disk *disk, EFI_DEVICE_PATH_PROTOCOL *pat
 	}
 	disk->next = disks;
 	disks = disk;
-	log_info("%s: %s%s, %llu MiB, %u partition%s", disk->name, what,
-		 disk->read_only ? " read-only" : "",
+	log_info("%s: %s%s%s, %llu MiB, %u partition%s", disk->name, what,
+		 disk->removable ? " removable" : "", disk->read_only ? " read-only" : "",
 		 disk->block->block_count * disk->block->block_size >> 20, partitions,
 		 partitions == 1 ? "" : "s");
 	return EFI_SUCCESS;
@@ -203,10 +232,16 @@ static EFI_DEVICE_PATH_PROTOCOL *sata_device_path(struct pci_address a, UINT8 po
 	return device_path_alloc_pci_child(a, &sata.Header);
 }
 
+/*
+ * The device on an AHCI port: a SATA disk, or an ATAPI CD-ROM (read-only, 2048-byte blocks,
+ * through PACKET commands; the signature may show only once the port runs). Both are named
+ * Sata(port,0xFFFF,0) as OVMF names them.
+ */
 static EFI_STATUS ahci_port_add(struct ahci_hba *hba, UINT8 port)
 {
 	struct pci_address a = hba->pci;
 	struct disk *disk = pool_zalloc(sizeof(*disk));
+	BOOLEAN packet = FALSE;
 	void *memory;
 	EFI_STATUS status;
 
@@ -224,17 +259,39 @@ static EFI_STATUS ahci_port_add(struct ahci_hba *hba, UINT8 port)
 		goto err_free;
 	}
 	status = ahci_disk_init(&disk->ahci, hba, port, memory);
+	if (status == EFI_UNSUPPORTED && ahci_port_probe(hba, port) == AHCI_DEVICE_ATAPI) {
+		packet = TRUE;
+		status = ahci_atapi_init(&disk->atapi, hba, port, memory);
+		if (status == EFI_NO_MEDIA)
+			log_info("%s: ATAPI %s, no medium", disk->name,
+				 disk->atapi.disk.inquiry.product);
+		else if (EFI_ERROR(status))
+			log_error_status(status, "%s: ATAPI device not usable", disk->name);
+	}
 	if (EFI_ERROR(status))
 		goto err_pages;
-	disk->block = &disk->ahci.block;
-	status = disk_register(disk, sata_device_path(a, port), "AHCI SATA disk");
+	if (packet) {
+		disk->block = &disk->atapi.disk.block;
+		disk->read_only = disk->atapi.disk.read_only;
+		disk->removable = TRUE;
+		disk->write = scsi_write;
+		disk->flush = scsi_flush;
+	} else {
+		disk->block = &disk->ahci.block;
+	}
+	status = disk_register(disk, sata_device_path(a, port),
+			       !packet ? "AHCI SATA disk"
+			       : disk->atapi.disk.inquiry.type == SCSI_TYPE_CDROM ? "ATAPI CD-ROM"
+										  : "ATAPI disk");
 	if (EFI_ERROR(status))
 		goto err_shutdown;
-	log_debug("%s: %s, serial %s", disk->name, disk->ahci.id.model, disk->ahci.id.serial);
+	if (!packet)
+		log_debug("%s: %s, serial %s", disk->name, disk->ahci.id.model,
+			  disk->ahci.id.serial);
 	return EFI_SUCCESS;
 
 err_shutdown:
-	ahci_disk_shutdown(&disk->ahci);
+	ahci_disk_shutdown(packet ? &disk->atapi.port : &disk->ahci);
 err_pages:
 	memory_free_pages((UINTN)memory, (AHCI_PORT_MEMORY + 4095) / 4096);
 err_free:
@@ -253,11 +310,8 @@ static void ahci_add(struct pci_address a)
 	for (UINT8 port = 0; port < AHCI_MAX_PORTS; port++) {
 		enum ahci_device_kind kind = ahci_port_probe(hba, port);
 
-		if (kind == AHCI_DEVICE_ATA)
+		if (kind == AHCI_DEVICE_ATA || kind == AHCI_DEVICE_ATAPI)
 			ahci_port_add(hba, port);
-		else if (kind == AHCI_DEVICE_ATAPI)
-			log_info("%02x:%02x.%x port %u: ATAPI CD-ROM, not supported yet", a.bus,
-				 a.device, a.function, port);
 	}
 }
 
@@ -330,6 +384,190 @@ err_free:
 	pool_free(ctrl);
 }
 
+/* PciRoot(0x0)/Pci(0x1,0x1)/Ata(Primary,Master,0x0), as OVMF's AtaAtapiPassThru in IDE mode. */
+static EFI_DEVICE_PATH_PROTOCOL *ata_device_path(struct pci_address a, UINT8 channel, UINT8 unit)
+{
+	ATAPI_DEVICE_PATH ata;
+
+	device_path_set_node(&ata.Header, MESSAGING_DEVICE_PATH, MSG_ATAPI_DP, sizeof(ata));
+	ata.PrimarySecondary = channel;
+	ata.SlaveMaster = unit;
+	ata.Lun = 0;
+	return device_path_alloc_pci_child(a, &ata.Header);
+}
+
+static EFI_STATUS ide_unit_add(struct ide_controller *ctrl, UINT8 channel, UINT8 unit)
+{
+	struct pci_address a = ctrl->pci;
+	struct disk *disk = pool_zalloc(sizeof(*disk));
+	EFI_STATUS status;
+
+	if (!disk)
+		return log_error_status(EFI_OUT_OF_RESOURCES, "disk state");
+	*disk = (struct disk){
+		.pci = a, .port = (UINT16)(channel * 2 + unit), .transport = HANDOFF_DISK_IDE,
+		.write = ide_write, .flush = ide_flush,
+	};
+	snprintf(disk->name, sizeof(disk->name), "%02x:%02x.%x %s %s", a.bus, a.device,
+		 a.function, channel ? "secondary" : "primary", unit ? "slave" : "master");
+	status = ide_disk_init(&disk->ide, ctrl, channel, unit);
+	if (EFI_ERROR(status))
+		goto err_free;
+	disk->block = &disk->ide.block;
+	status = disk_register(disk, ata_device_path(a, channel, unit), "IDE disk");
+	if (EFI_ERROR(status))
+		goto err_free;
+	log_debug("%s: %s, serial %s", disk->name, disk->ide.id.model, disk->ide.id.serial);
+	return EFI_SUCCESS;
+
+err_free:
+	pool_free(disk);
+	return status;
+}
+
+/*
+ * PciRoot(0x0)/Pci(0x3,0x0)/Scsi(target,lun), as OVMF's VirtioScsiDxe builds it for its
+ * ScsiBus (MSG_SCSI_DP, Pun the target).
+ */
+static EFI_DEVICE_PATH_PROTOCOL *scsi_device_path(struct pci_address a, UINT16 target, UINT16 lun)
+{
+	SCSI_DEVICE_PATH node;
+
+	device_path_set_node(&node.Header, MESSAGING_DEVICE_PATH, MSG_SCSI_DP, sizeof(node));
+	node.Pun = target;
+	node.Lun = lun;
+	return device_path_alloc_pci_child(a, &node.Header);
+}
+
+/* One SCSI logical unit on transport t: a disk, or a CD-ROM (read-only, 2048-byte blocks). */
+static EFI_STATUS scsi_unit_add(struct scsi_transport *t, struct pci_address a, UINT8 kind,
+				UINT16 target, UINT16 lun, EFI_DEVICE_PATH_PROTOCOL *path)
+{
+	struct disk *disk = pool_zalloc(sizeof(*disk));
+	EFI_STATUS status;
+
+	if (!disk) {
+		pool_free(path);
+		return log_error_status(EFI_OUT_OF_RESOURCES, "disk state");
+	}
+	*disk = (struct disk){
+		.pci = a, .port = target, .lun = lun, .transport = kind,
+		.write = scsi_write, .flush = scsi_flush,
+	};
+	snprintf(disk->name, sizeof(disk->name), "%02x:%02x.%x scsi %u:%u", a.bus, a.device,
+		 a.function, target, lun);
+	status = scsi_disk_init(&disk->scsi, t, target, lun);
+	if (status == EFI_NO_MEDIA)
+		log_info("%s: %s, no medium", disk->name, disk->scsi.inquiry.product);
+	else if (EFI_ERROR(status) && status != EFI_NOT_FOUND)
+		log_error_status(status, "%s: unit not usable", disk->name);
+	if (EFI_ERROR(status))
+		goto err_free;
+	scsi_disk_check_write_protect(&disk->scsi);
+	disk->block = &disk->scsi.block;
+	disk->read_only = disk->scsi.read_only;
+	disk->removable = disk->scsi.removable || disk->scsi.inquiry.type == SCSI_TYPE_CDROM;
+	status = disk_register(disk, path, disk->scsi.inquiry.type == SCSI_TYPE_CDROM
+						   ? "SCSI CD-ROM"
+						   : "SCSI disk");
+	path = NULL;	/* disk_register took it, or freed it */
+	if (EFI_ERROR(status))
+		goto err_free;
+	log_debug("%s: %s %s", disk->name, disk->scsi.inquiry.vendor, disk->scsi.inquiry.product);
+	return EFI_SUCCESS;
+
+err_free:
+	pool_free(path);
+	pool_free(disk);
+	return status;
+}
+
+/* An ATAPI CD-ROM on an IDE unit: read-only, 2048-byte blocks, Ata() as OVMF names it too. */
+static EFI_STATUS ide_atapi_add(struct ide_controller *ctrl, UINT8 channel, UINT8 unit)
+{
+	struct pci_address a = ctrl->pci;
+	struct disk *disk = pool_zalloc(sizeof(*disk));
+	EFI_STATUS status;
+
+	if (!disk)
+		return log_error_status(EFI_OUT_OF_RESOURCES, "disk state");
+	*disk = (struct disk){
+		.pci = a, .port = (UINT16)(channel * 2 + unit), .transport = HANDOFF_DISK_IDE,
+		.write = scsi_write, .flush = scsi_flush, .removable = TRUE,
+	};
+	snprintf(disk->name, sizeof(disk->name), "%02x:%02x.%x %s %s", a.bus, a.device,
+		 a.function, channel ? "secondary" : "primary", unit ? "slave" : "master");
+	status = ide_atapi_init(&disk->ide_atapi, ctrl, channel, unit);
+	if (status == EFI_NO_MEDIA)
+		log_info("%s: ATAPI %s, no medium", disk->name, disk->ide_atapi.disk.inquiry.product);
+	else if (EFI_ERROR(status))
+		log_error_status(status, "%s: ATAPI device not usable", disk->name);
+	if (EFI_ERROR(status))
+		goto err_free;
+	disk->block = &disk->ide_atapi.disk.block;
+	disk->read_only = disk->ide_atapi.disk.read_only;
+	status = disk_register(disk, ata_device_path(a, channel, unit),
+			       disk->ide_atapi.disk.inquiry.type == SCSI_TYPE_CDROM ? "ATAPI CD-ROM"
+										    : "ATAPI disk");
+	if (EFI_ERROR(status))
+		goto err_free;
+	return EFI_SUCCESS;
+
+err_free:
+	pool_free(disk);
+	return status;
+}
+
+/* Every ATA disk and ATAPI device on both channels of the IDE controller at a. */
+static void ide_add(struct pci_address a)
+{
+	struct ide_controller *ctrl = pool_zalloc(sizeof(*ctrl));
+	enum ide_device_kind kinds[IDE_CHANNELS * IDE_UNITS];
+	UINT32 added = 0;
+
+	if (!ctrl || EFI_ERROR(ide_controller_init(ctrl, a))) {
+		pool_free(ctrl);
+		return;
+	}
+	/* Every signature first: a command to one unit overwrites both units' registers. */
+	for (UINT8 n = 0; n < IDE_CHANNELS * IDE_UNITS; n++)
+		kinds[n] = ide_probe(ctrl, n >> 1, n & 1);
+	for (UINT8 n = 0; n < IDE_CHANNELS * IDE_UNITS; n++) {
+		if (kinds[n] == IDE_DEVICE_ATA && !EFI_ERROR(ide_unit_add(ctrl, n >> 1, n & 1)))
+			added++;
+		else if (kinds[n] == IDE_DEVICE_ATAPI &&
+			 !EFI_ERROR(ide_atapi_add(ctrl, n >> 1, n & 1)))
+			added++;
+	}
+	if (!added)
+		pool_free(ctrl);
+}
+
+/* Every unit on every target of the virtio-scsi HBA at a, sharing its request queue. */
+static void virtio_scsi_add(struct pci_address a)
+{
+	struct virtio_scsi *hba = pool_zalloc(sizeof(*hba));
+	void *memory = device_memory(VIRTIO_SCSI_MEMORY);
+	UINT32 cursor = 0, added = 0;
+	UINT16 target, lun;
+
+	if (!hba || !memory || EFI_ERROR(virtio_scsi_init(hba, a, memory)))
+		goto err_free;
+	while (!EFI_ERROR(virtio_scsi_next_unit(hba, &cursor, &target, &lun)))
+		if (!EFI_ERROR(scsi_unit_add(&hba->transport, a, HANDOFF_DISK_VIRTIO_SCSI, target,
+					     lun, scsi_device_path(a, target, lun))))
+			added++;
+	if (added)
+		return;
+	log_info("%02x:%02x.%x: virtio-scsi HBA without a usable unit", a.bus, a.device,
+		 a.function);
+	virtio_scsi_shutdown(hba);
+err_free:
+	if (memory)
+		memory_free_pages((UINTN)memory, VIRTIO_SCSI_MEMORY / 4096);
+	pool_free(hba);
+}
+
 /* After ExitBootServices the payload owns memory: no device may keep reading rings in it. */
 static VOID EFIAPI disk_exit_boot_services(EFI_EVENT Event, VOID *Context)
 {
@@ -365,6 +603,10 @@ EFI_STATUS disk_init(const struct handoff *h)
 			ahci_add(a);
 		else if (nvme_match(a))
 			nvme_add(a);
+		else if (ide_match(a))
+			ide_add(a);
+		else if (virtio_scsi_match(a))
+			virtio_scsi_add(a);
 	}
 	if (!disks) {
 		log_warn("no disks");
@@ -389,10 +631,11 @@ EFI_HANDLE disk_boot_partition(void)
 		if (d->pci.bus != boot_disk.pci_bus || d->pci.device != boot_disk.pci_device ||
 		    d->pci.function != boot_disk.pci_function)
 			continue;
-		/* A PCI function is one controller; its disks differ by AHCI port or NVMe NSID. */
-		if (d->port != boot_disk.port)
+		/* A PCI function is one controller; its disks differ by port, NSID, target/LUN or
+		 * IDE channel and unit. */
+		if (d->port != boot_disk.port || d->lun != boot_disk.lun)
 			continue;
-		return disk_partition_handle(d, boot_disk.partition_number);
+		return disk_partition_handle(d, boot_disk.partition_first_lba);
 	}
 	return NULL;
 }

@@ -318,7 +318,7 @@ EFI_STATUS EFIAPI file_delete(EFI_FILE_PROTOCOL *This)
 	return EFI_ERROR(status) ? EFI_WARN_DELETE_FAILURE : EFI_SUCCESS;
 }
 
-/* Writes are complete when they return; Flush makes them stable on a caching disk. */
+/* Write leaves the FAT link and the entry in memory; Flush writes them and flushes the disk. */
 EFI_STATUS EFIAPI file_flush(EFI_FILE_PROTOCOL *This)
 {
 	struct file *f;

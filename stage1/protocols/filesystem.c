@@ -142,6 +142,8 @@ static EFI_STATUS EFIAPI file_open(EFI_FILE_PROTOCOL *This, EFI_FILE_PROTOCOL **
 	status = fat_open(&dir->fs->vol, &dir->fat, FileName, &found);
 	if (status == EFI_NOT_FOUND && (OpenMode & EFI_FILE_MODE_CREATE))
 		status = file_create(dir, FileName, Attributes, &found);
+	if (!EFI_ERROR(status))
+		fat_pending_apply(&dir->fs->vol, &found);
 	fs_unlock(tpl);
 	if (EFI_ERROR(status)) {
 		log_debug("open %ls: %s", FileName, efi_status_name(status));
@@ -152,7 +154,7 @@ static EFI_STATUS EFIAPI file_open(EFI_FILE_PROTOCOL *This, EFI_FILE_PROTOCOL **
 	return file_new(dir->fs, &found, writable, NewHandle);
 }
 
-/* Every change is written when its call returns; a handle that may write flushes the disk. */
+/* A handle that may write flushes what Write held back, then the disk. */
 EFI_STATUS EFIAPI file_close(EFI_FILE_PROTOCOL *This)
 {
 	struct file *f, **p;
@@ -192,6 +194,7 @@ static EFI_STATUS dir_read(struct file *f, UINTN *size, void *buf)
 	}
 	if (EFI_ERROR(status))
 		return log_error_status(status, "read directory %ls", f->fat.name);
+	fat_pending_apply(&f->fs->vol, &entry);
 	need = file_info_size(&entry);
 	if (*size < need || !buf) {
 		f->cursor = saved;
@@ -409,14 +412,44 @@ static EFI_STATUS EFIAPI fs_open_volume(EFI_SIMPLE_FILE_SYSTEM_PROTOCOL *This,
 	return file_new(fs, &root, fat_writable(&fs->vol), Root);
 }
 
+static struct filesystem *filesystems;
+
+void filesystem_flush_all(void)
+{
+	EFI_STATUS status;
+
+	for (struct filesystem *fs = filesystems; fs; fs = fs->next) {
+		if (!fat_writable(&fs->vol))
+			continue;
+		status = fat_sync(&fs->vol);
+		if (EFI_ERROR(status))
+			log_error_status(status, "flush of volume %08x", fs->vol.serial);
+	}
+}
+
+/* At TPL_NOTIFY, before the disks stop at TPL_CALLBACK (disk_controllers.c). */
+static VOID EFIAPI fs_exit_boot_services(EFI_EVENT Event, VOID *Context)
+{
+	filesystem_flush_all();
+}
+
 EFI_STATUS filesystem_install(EFI_HANDLE handle, struct block_device *dev, EFI_LBA first_lba,
 			      UINT64 lba_count, struct filesystem **ret_fs)
 {
+	static const EFI_GUID exit_group = EFI_EVENT_GROUP_EXIT_BOOT_SERVICES;
 	struct filesystem *fs = pool_zalloc(sizeof(*fs));
+	EFI_EVENT event;
 	EFI_STATUS status;
 
 	if (!fs)
 		return log_error_status(EFI_OUT_OF_RESOURCES, "file system state");
+	if (!filesystems) {
+		status = event_create(EVT_NOTIFY_SIGNAL, TPL_NOTIFY, fs_exit_boot_services, NULL,
+				      &exit_group, &event);
+		if (EFI_ERROR(status))
+			log_error_status(status, "ExitBootServices event of the file systems");
+		runtime_set_reset_notify(filesystem_flush_all);
+	}
 	status = fat_mount(&fs->vol, dev, first_lba, lba_count);
 	if (EFI_ERROR(status))
 		goto err_free;
@@ -428,6 +461,8 @@ EFI_STATUS filesystem_install(EFI_HANDLE handle, struct block_device *dev, EFI_L
 		log_error_status(status, "install SimpleFileSystem");
 		goto err_free;
 	}
+	fs->next = filesystems;
+	filesystems = fs;
 	if (ret_fs)
 		*ret_fs = fs;
 	return EFI_SUCCESS;
@@ -445,5 +480,8 @@ void filesystem_invalidate(struct filesystem *fs)
 	fs->vol.read_hint = (struct fat_chain){ 0 };
 	fs->vol.dir_hint = (struct fat_chain){ 0 };
 	fs->vol.fat_dirty_first = fs->vol.fat_dirty_end = 0;
+	fs->vol.fat_dirty_linked = fs->vol.fat_dirty_freed = FALSE;
+	/* An entry fat_write held back would now overwrite what was written under it. */
+	fs->vol.pending = (struct fat_pending_entry){ 0 };
 	fs->vol.free_count = FAT_UNKNOWN;
 }

@@ -15,3 +15,5 @@ EFI_STATUS filesystem_install(EFI_HANDLE handle, struct block_device *dev, EFI_L
 			      UINT64 lba_count, struct filesystem **ret_fs);
 /* Drop cached sectors and chain positions: the disk was written behind the file system's back. */
 void filesystem_invalidate(struct filesystem *fs);
+/* Write what every writable volume holds back and flush its disk (ExitBootServices, reset). */
+void filesystem_flush_all(void);

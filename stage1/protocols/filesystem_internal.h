@@ -11,6 +11,7 @@ struct filesystem {
 	EFI_SIMPLE_FILE_SYSTEM_PROTOCOL sfs;
 	struct fat_volume vol;
 	struct file *files; /* open handles, so a change reaches every handle of its file */
+	struct filesystem *next; /* every volume, flushed at ExitBootServices and ResetSystem */
 };
 
 struct file {

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: MIT */
-/* EFI_GRAPHICS_OUTPUT_PROTOCOL (UEFI 2.10 §12.9) on QEMU's Bochs VBE displays. */
+/* EFI_GRAPHICS_OUTPUT_PROTOCOL (UEFI 2.10 §12.9) on QEMU's Bochs VBE, virtio-gpu and ramfb. */
 #include "include/efi/protocol/graphics_output.h"
 #include "lib/container_of.h"
 #include "lib/drivers/bochs_vbe.h"
+#include "lib/drivers/ramfb.h"
+#include "lib/drivers/virtio_gpu.h"
+#include "lib/printf.h"
 #include "lib/string.h"
 #include "stage1/core/events.h"
 #include "stage1/core/handles.h"
@@ -29,10 +32,13 @@ struct display {
 	EFI_GRAPHICS_OUTPUT_PROTOCOL gop;
 	EFI_GRAPHICS_OUTPUT_PROTOCOL_MODE mode;
 	EFI_GRAPHICS_OUTPUT_MODE_INFORMATION info;
-	struct bochs_vbe vbe;
+	struct display_device *dev;
 	UINT32 modes[MAX_MODES];	/* indices into mode_sizes */
 	EFI_HANDLE handle;
+	struct display *next;
 };
+
+static struct display *displays;
 
 static const EFI_GUID gop_guid = EFI_GRAPHICS_OUTPUT_PROTOCOL_GUID;
 static const EFI_GUID dp_guid = EFI_DEVICE_PATH_PROTOCOL_GUID;
@@ -46,7 +52,8 @@ static void mode_info(const struct display *d, UINT32 number,
 		.Version = 0,
 		.HorizontalResolution = mode_sizes[i].width,
 		.VerticalResolution = mode_sizes[i].height,
-		.PixelFormat = PixelBlueGreenRedReserved8BitPerColor,
+		/* As OVMF on virtio-gpu: a frame buffer the device does not scan out is not offered. */
+		.PixelFormat = d->dev->blt_only ? PixelBltOnly : PixelBlueGreenRedReserved8BitPerColor,
 		.PixelsPerScanLine = mode_sizes[i].width,
 	};
 }
@@ -74,20 +81,26 @@ static EFI_STATUS EFIAPI gop_set_mode(EFI_GRAPHICS_OUTPUT_PROTOCOL *This, UINT32
 	struct display *d = container_of(This, struct display, gop);
 	EFI_GRAPHICS_OUTPUT_MODE_INFORMATION info;
 	EFI_STATUS status;
+	UINTN size;
 
 	if (!This)
 		return EFI_INVALID_PARAMETER;
 	if (ModeNumber >= d->mode.MaxMode)
 		return EFI_UNSUPPORTED;
 	mode_info(d, ModeNumber, &info);
-	status = bochs_vbe_set_mode(&d->vbe, info.HorizontalResolution, info.VerticalResolution);
+	status = d->dev->set_mode(d->dev, info.HorizontalResolution, info.VerticalResolution);
 	if (EFI_ERROR(status))
 		return EFI_DEVICE_ERROR;
 	d->info = info;
 	d->mode.Mode = ModeNumber;
-	d->mode.FrameBufferSize = (UINTN)info.PixelsPerScanLine * info.VerticalResolution * 4;
+	size = (UINTN)info.PixelsPerScanLine * info.VerticalResolution * 4;
+	d->mode.FrameBufferBase = d->dev->blt_only ? 0 : d->dev->framebuffer;
+	d->mode.FrameBufferSize = d->dev->blt_only ? 0 : size;
 	/* UEFI 2.10 §12.9: SetMode clears the visible screen to black. */
-	memset((void *)(UINTN)d->mode.FrameBufferBase, 0, d->mode.FrameBufferSize);
+	memset((void *)(UINTN)d->dev->framebuffer, 0, size);
+	if (d->dev->flush && EFI_ERROR(d->dev->flush(d->dev, 0, 0, info.HorizontalResolution,
+						      info.VerticalResolution)))
+		return EFI_DEVICE_ERROR;
 	return EFI_SUCCESS;
 }
 
@@ -101,7 +114,7 @@ static BOOLEAN on_screen(const struct display *d, UINTN x, UINTN y, UINTN width,
 
 static EFI_GRAPHICS_OUTPUT_BLT_PIXEL *pixel_at(const struct display *d, UINTN x, UINTN y)
 {
-	return (EFI_GRAPHICS_OUTPUT_BLT_PIXEL *)(UINTN)d->mode.FrameBufferBase +
+	return (EFI_GRAPHICS_OUTPUT_BLT_PIXEL *)(UINTN)d->dev->framebuffer +
 	       y * d->info.PixelsPerScanLine + x;
 }
 
@@ -113,6 +126,7 @@ static EFI_STATUS EFIAPI gop_blt(EFI_GRAPHICS_OUTPUT_PROTOCOL *This,
 {
 	struct display *d = container_of(This, struct display, gop);
 	UINTN row_bytes = Width * sizeof(EFI_GRAPHICS_OUTPUT_BLT_PIXEL);
+	EFI_STATUS status = EFI_SUCCESS;
 	EFI_TPL old;
 
 	if (!This || (UINT32)BltOperation >= EfiGraphicsOutputBltOperationMax || !Width ||
@@ -172,39 +186,52 @@ static EFI_STATUS EFIAPI gop_blt(EFI_GRAPHICS_OUTPUT_PROTOCOL *This,
 			break;
 		}
 	}
+	/* A device that shows a copy of the frame buffer gets the changed rectangle. */
+	if (d->dev->flush && BltOperation != EfiBltVideoToBltBuffer &&
+	    EFI_ERROR(d->dev->flush(d->dev, (UINT32)DestinationX, (UINT32)DestinationY,
+				    (UINT32)Width, (UINT32)Height)))
+		status = EFI_DEVICE_ERROR;
 	efi_restore_tpl(old);
-	return EFI_SUCCESS;
+	return status;
 }
 
-static EFI_STATUS display_install(struct pci_address a)
+static const ACPI_ADR_DEVICE_PATH display_adr = {
+	.Header = { ACPI_DEVICE_PATH, ACPI_ADR_DP, { sizeof(display_adr), 0 } },
+	.ADR = ACPI_DISPLAY_ADR_VGA,
+};
+
+/* The GOP over dev, on a new handle with path (pool memory, the handle's from then on). */
+static EFI_STATUS display_install(struct display_device *dev, EFI_DEVICE_PATH_PROTOCOL *path,
+				  const char *where, const char *name)
 {
 	struct display *d = pool_zalloc(sizeof(*d));
-	ACPI_ADR_DEVICE_PATH adr = {
-		.Header = { ACPI_DEVICE_PATH, ACPI_ADR_DP, { sizeof(adr), 0 } },
-		.ADR = ACPI_DISPLAY_ADR_VGA,
-	};
-	EFI_DEVICE_PATH_PROTOCOL *path;
-	UINT32 preferred = 0;
+	UINT32 fallback = 0, preferred = MAX_MODES;
 	EFI_STATUS status;
 
-	if (!d)
+	if (!d || !path) {
+		pool_free(d);
+		pool_free(path);
 		return EFI_OUT_OF_RESOURCES;
-	status = bochs_vbe_init(&d->vbe, a);
-	if (EFI_ERROR(status))
-		goto err_free;
+	}
+	d->dev = dev;
 	for (UINT32 i = 0; i < MAX_MODES; i++) {
-		if ((UINT64)mode_sizes[i].width * mode_sizes[i].height * 4 >
-		    d->vbe.framebuffer_size)
+		if ((UINT64)mode_sizes[i].width * mode_sizes[i].height * 4 > dev->framebuffer_size)
 			continue;
 		if (mode_sizes[i].width == DEFAULT_WIDTH && mode_sizes[i].height == DEFAULT_HEIGHT)
+			fallback = d->mode.MaxMode;
+		/* The monitor's preferred size, when it is one of ours, is the mode set at start. */
+		if (mode_sizes[i].width == dev->preferred_width &&
+		    mode_sizes[i].height == dev->preferred_height)
 			preferred = d->mode.MaxMode;
 		d->modes[d->mode.MaxMode++] = i;
 	}
 	if (!d->mode.MaxMode) {
 		status = log_warn_status(EFI_UNSUPPORTED, "%llu KiB of video memory: no mode fits",
-					 d->vbe.framebuffer_size >> 10);
+					 dev->framebuffer_size >> 10);
 		goto err_free;
 	}
+	if (preferred == MAX_MODES)
+		preferred = fallback;
 	d->gop = (EFI_GRAPHICS_OUTPUT_PROTOCOL){
 		.QueryMode = gop_query_mode,
 		.SetMode = gop_set_mode,
@@ -213,40 +240,179 @@ static EFI_STATUS display_install(struct pci_address a)
 	};
 	d->mode.Info = &d->info;
 	d->mode.SizeOfInfo = sizeof(d->info);
-	d->mode.FrameBufferBase = d->vbe.framebuffer;
 	status = gop_set_mode(&d->gop, preferred);
 	if (EFI_ERROR(status))
 		goto err_free;
-	/* The display's output as a child of its PCI function, as OVMF's QemuVideoDxe names it. */
-	path = device_path_alloc_pci_child(a, &adr.Header);
-	if (!path) {
-		status = EFI_OUT_OF_RESOURCES;
-		goto err_free;
-	}
 	status = handle_install(&d->handle, &dp_guid, path);
-	if (!EFI_ERROR(status))
-		status = handle_install(&d->handle, &gop_guid, &d->gop);
 	if (EFI_ERROR(status))
 		goto err_free;
-	log_info("%02x:%02x.%x: %ux%u, %u modes, frame buffer at %llx", a.bus, a.device, a.function,
-		 d->info.HorizontalResolution, d->info.VerticalResolution, d->mode.MaxMode,
-		 d->mode.FrameBufferBase);
+	/* The handle holds the path from here on. */
+	path = NULL;
+	status = handle_install(&d->handle, &gop_guid, &d->gop);
+	if (EFI_ERROR(status))
+		goto err_free;
+	if (dev->blt_only)
+		log_info("%s: %ux%u, %u modes, Blt only (%s)", where, d->info.HorizontalResolution,
+			 d->info.VerticalResolution, d->mode.MaxMode, name);
+	else
+		log_info("%s: %ux%u, %u modes, frame buffer at %llx (%s)", where,
+			 d->info.HorizontalResolution, d->info.VerticalResolution, d->mode.MaxMode,
+			 d->mode.FrameBufferBase, name);
+	if (dev->preferred_width)
+		log_debug("monitor prefers %ux%u", dev->preferred_width, dev->preferred_height);
+	d->next = displays;
+	displays = d;
 	return EFI_SUCCESS;
 
 err_free:
+	pool_free(path);
 	pool_free(d);
 	return status;
 }
 
+/* A PCI display's output is a child of its function, as OVMF's QemuVideoDxe names it. */
+static EFI_STATUS pci_display_install(struct display_device *dev, struct pci_address a,
+				      const char *name)
+{
+	char where[16];
+
+	snprintf(where, sizeof(where), "%02x:%02x.%x", a.bus, a.device, a.function);
+	return display_install(dev, device_path_alloc_pci_child(a, &display_adr.Header), where,
+			       name);
+}
+
+static void *gpu_alloc_pages(UINTN pages)
+{
+	EFI_PHYSICAL_ADDRESS memory = 0xffffffff;
+
+	/* Below 4 GiB, as the queue memory of the other virtio devices. */
+	if (EFI_ERROR(memory_allocate_pages(AllocateMaxAddress, EfiBootServicesData, pages,
+					    &memory)))
+		return NULL;
+	return (void *)(UINTN)memory;
+}
+
+static void gpu_free_pages(void *memory, UINTN pages)
+{
+	memory_free_pages((UINTN)memory, pages);
+}
+
+static EFI_STATUS bochs_add(struct pci_address a)
+{
+	struct bochs_vbe *vbe = pool_zalloc(sizeof(*vbe));
+	EFI_STATUS status;
+
+	if (!vbe)
+		return EFI_OUT_OF_RESOURCES;
+	status = bochs_vbe_init(vbe, a);
+	if (!EFI_ERROR(status))
+		status = pci_display_install(&vbe->display, a, "Bochs VBE");
+	if (EFI_ERROR(status))
+		pool_free(vbe);
+	return status;
+}
+
+static EFI_STATUS virtio_gpu_add(struct pci_address a)
+{
+	struct virtio_gpu *gpu = pool_zalloc(sizeof(*gpu));
+	EFI_PHYSICAL_ADDRESS queue = 0xffffffff;
+	EFI_STATUS status;
+
+	if (!gpu)
+		return EFI_OUT_OF_RESOURCES;
+	status = memory_allocate_pages(AllocateMaxAddress, EfiBootServicesData,
+				       VIRTIO_GPU_QUEUE_MEMORY / 4096, &queue);
+	if (EFI_ERROR(status))
+		goto err_free;
+	gpu->alloc_pages = gpu_alloc_pages;
+	gpu->free_pages = gpu_free_pages;
+	status = virtio_gpu_init(gpu, a, (void *)(UINTN)queue);
+	if (EFI_ERROR(status))
+		goto err_free_queue;
+	status = pci_display_install(&gpu->display, a, "virtio-gpu");
+	if (EFI_ERROR(status))
+		goto err_shutdown;
+	return EFI_SUCCESS;
+
+err_shutdown:
+	gpu->display.shutdown(&gpu->display);
+err_free_queue:
+	memory_free_pages(queue, VIRTIO_GPU_QUEUE_MEMORY / 4096);
+err_free:
+	pool_free(gpu);
+	return status;
+}
+
+/*
+ * ramfb has a fixed frame buffer of 1024x768 (modes up to it); reserved memory, so the OS can keep
+ * drawing in it, and the path OVMF's QemuRamfbDxe gives it.
+ */
+static EFI_STATUS ramfb_add(void)
+{
+	static const VENDOR_DEVICE_PATH vendor = {
+		.Header = { HARDWARE_DEVICE_PATH, HW_VENDOR_DP, { sizeof(vendor), 0 } },
+		.Guid = { 0x557423a1, 0x63ab, 0x406c, { 0xbe, 0x7e, 0x91, 0xcd, 0xbc, 0x08, 0xc4, 0x57 } },
+	};
+	UINTN pages = (DEFAULT_WIDTH * DEFAULT_HEIGHT * 4 + 4095) / 4096;
+	EFI_PHYSICAL_ADDRESS memory = 0xffffffff;
+	EFI_DEVICE_PATH_PROTOCOL *node;
+	struct ramfb *fb;
+	EFI_STATUS status;
+
+	status = memory_allocate_pages(AllocateMaxAddress, EfiReservedMemoryType, pages, &memory);
+	if (EFI_ERROR(status))
+		return log_error_status(status, "ramfb: no memory");
+	fb = pool_zalloc(sizeof(*fb));
+	node = device_path_alloc_append_node(NULL, &vendor.Header);
+	if (!fb || !node) {
+		status = EFI_OUT_OF_RESOURCES;
+		goto err_free;
+	}
+	ramfb_init(fb, (void *)(UINTN)memory, pages * 4096);
+	status = display_install(&fb->display, device_path_alloc_append_node(node, &display_adr.Header),
+				 "ramfb", "fw_cfg etc/ramfb");
+	if (EFI_ERROR(status))
+		goto err_free;
+	pool_free(node);
+	return EFI_SUCCESS;
+
+err_free:
+	pool_free(node);
+	pool_free(fb);
+	memory_free_pages(memory, pages);
+	return status;
+}
+
+/* After ExitBootServices the payload owns memory: no display may keep reading it by DMA. */
+static VOID EFIAPI gop_exit_boot_services(EFI_EVENT Event, VOID *Context)
+{
+	for (struct display *d = displays; d; d = d->next) {
+		if (d->dev->shutdown)
+			d->dev->shutdown(d->dev);
+	}
+}
+
 EFI_STATUS gop_init(void)
 {
+	static const EFI_GUID exit_group = EFI_EVENT_GROUP_EXIT_BOOT_SERVICES;
 	struct pci_address a;
 	UINT32 cursor = 0;
-	UINTN found = 0;
+	EFI_EVENT event;
+	EFI_STATUS status;
 
 	while (pci_next_function(&cursor, &a)) {
-		if (bochs_vbe_match(a) && !EFI_ERROR(display_install(a)))
-			found++;
+		if (bochs_vbe_match(a))
+			bochs_add(a);
+		else if (virtio_gpu_match(a))
+			virtio_gpu_add(a);
 	}
-	return found ? EFI_SUCCESS : EFI_NOT_FOUND;
+	if (ramfb_present())
+		ramfb_add();
+	if (!displays)
+		return EFI_NOT_FOUND;
+	status = event_create(EVT_NOTIFY_SIGNAL, TPL_CALLBACK, gop_exit_boot_services, NULL,
+			      &exit_group, &event);
+	if (EFI_ERROR(status))
+		return log_error_status(status, "ExitBootServices event");
+	return EFI_SUCCESS;
 }

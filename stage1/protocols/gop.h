@@ -4,5 +4,5 @@
 
 #include "include/efi/protocol/graphics_output.h"
 
-/* EFI_GRAPHICS_OUTPUT_PROTOCOL on every Bochs VBE display; EFI_NOT_FOUND if there is none. */
+/* EFI_GRAPHICS_OUTPUT_PROTOCOL on every Bochs VBE and virtio-gpu display; EFI_NOT_FOUND if none. */
 EFI_STATUS gop_init(void);

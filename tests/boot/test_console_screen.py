@@ -10,6 +10,7 @@ import time
 import pytest
 from conftest import BUILD, ROOT, build_disk
 from qemu_harness import build_efi_app, qmp_screendump
+from screenshot import read_png, write_png
 from test_stage1 import strata_files
 
 APPS = BUILD / "efi-apps"
@@ -97,11 +98,11 @@ def test_console_text_on_the_screen_equals_the_font_rendering(tmp_path, qemu, ma
     mode = re.search(r"CONSOLE-MODE (\d+) (\d+)x(\d+)", run.output)
     assert mode, run.log()
     columns, rows = int(mode.group(2)), int(mode.group(3))
-    # 1024x768 with an 8x16 font: the largest mode is the whole screen.
-    assert (columns, rows) == (128, 48), run.log()
+    # QEMU's EDID prefers 1280x800; with an 8x16 font the largest mode is the whole screen.
+    assert (columns, rows) == (160, 50), run.log()
     for _ in range(10):
         width, height, rgb = qmp_screendump(qmp, tmp_path / "screen.ppm")
-        assert (width, height) == (1024, 768)
+        assert (width, height) == (1280, 800)
         want = render(width, height, columns, rows)
         if rgb == want:
             return
@@ -142,17 +143,20 @@ def test_boot_lines_are_on_the_screen(tmp_path, qemu):
     # hello returns, nothing else is bootable: stage1 halts with its last lines on the screen.
     assert run.wait_for("system halted", 240), run.log()
     width, height, rgb = qmp_screendump(qmp, tmp_path / "screen.ppm")
-    text = "\n".join(screen_text(width, height, rgb, 128, 48))
+    # The README's screenshot (docs/screenshots/boot.png is one such): Strata's boot on the screen.
+    shot = write_png(BUILD / "screenshots" / "boot.png", width, height, rgb)
+    assert read_png(shot) == (width, height, rgb)
+    text = "\n".join(screen_text(width, height, rgb, width // 8, height // 16))
     # Logged before the screen existed (kept and drawn once it did), then after it.
-    for line in ("stage1: Strata stage1", "gop: 00:01.0: 1024x768, 10 modes",
-                 "console: text console 128x48 on the screen", "stage1: UEFI environment ready",
+    for line in ("stage1: Strata stage1", "gop: 00:01.0: 1280x800, 10 modes",
+                 "console: text console 160x50 on the screen", "stage1: UEFI environment ready",
                  "boot: starting \\EFI\\BOOT\\BOOTX64.EFI", "Hello from Strata efi-apps/hello",
                  "boot: ERROR: nothing more to boot", "boot: ERROR: system halted"):
         assert line in text, f"{line!r} not on the screen:\n{text}\n" + run.log()
 
 
 # Sets the GOP's first mode (640x480) itself, then prints through ConOut: the console must lay
-# its text out again for the new screen rather than draw where 1024x768 had it.
+# its text out again for the new screen rather than draw where 1280x800 had it.
 MODE_CHANGE_APP = r"""
 #include <efi.h>
 #include <efilib.h>
@@ -177,12 +181,15 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 """
 
 
-def test_text_follows_a_gop_mode_set_by_the_payload(tmp_path, qemu):
+# Also where SetMode makes a new virtio-gpu resource, or writes ramfb's configuration again.
+@pytest.mark.parametrize("display", [None, "virtio-gpu-pci", "ramfb"])
+def test_text_follows_a_gop_mode_set_by_the_payload(tmp_path, qemu, display):
     (tmp_path / "app").mkdir()
     app = build_efi_app(MODE_CHANGE_APP, tmp_path / "app")
     disk = build_disk(tmp_path / "mode.img", strata_files({"/EFI/BOOT/BOOTX64.EFI": app}))
     qmp = tmp_path / "qmp.sock"
-    run = qemu(disk, extra=["-qmp", f"unix:{qmp},server=on,wait=off"])
+    extra = ["-vga", "none", "-device", display] if display else []
+    run = qemu(disk, extra=["-qmp", f"unix:{qmp},server=on,wait=off"] + extra)
     line = "AFTER-GOP-MODE 640x480 text 80x25 mode 0"
     assert run.wait_for(line, 240), run.log()
     for _ in range(10):

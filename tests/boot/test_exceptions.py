@@ -143,13 +143,14 @@ def test_payload_fault_report_names_vector_image_and_offset(tmp_path, qemu, faul
 
 def test_payload_fault_report_is_on_the_screen(tmp_path, qemu):
     """A user without a serial console reads the report on the display: the text console
-    draws it as it draws every log line (std VGA, 128x48 at 1024x768)."""
+    draws it as it draws every log line (std VGA, 160x50 at the EDID's 1280x800)."""
     app = build_efi_app("#define FAULT_UD 1\n" + APP_SOURCE, tmp_path)
     qmp = tmp_path / "qmp.sock"
     run = run_fault(tmp_path, qemu, app, extra=["-qmp", f"unix:{qmp},server=on,wait=off"])
     width, height, rgb = qmp_screendump(qmp, tmp_path / "screen.ppm")
     # Long report lines wrap at the right edge: read the screen as one run of text.
-    text = "".join(line.ljust(128) for line in screen_text(width, height, rgb, 128, 48))
+    text = "".join(line.ljust(width // 8)
+                   for line in screen_text(width, height, rgb, width // 8, height // 16))
     for piece in ("#UD invalid opcode (vector 6) at RIP 0x", "EFI image \\EFI\\BOOT\\BOOTX64.EFI+0x",
                   "backtrace (frame pointers):", "system halted"):
         assert piece in text, f"{piece!r} not on the screen:\n{text}\n" + run.log()

@@ -340,12 +340,20 @@ def test_device_paths_name_the_bridges(tmp_path, qemu, storage_app, machine, bri
 @pytest.mark.parametrize("machine,virtio,disk_device", [("q35", "disable-legacy=on", None),
                                                         ("pc", "disable-modern=on", None),
                                                         ("q35", "", "ide-hd,bus=ide.0"),
-                                                        ("q35", "", "nvme,serial=st1")],
-                         ids=["q35-modern", "pc-legacy", "q35-ahci", "q35-nvme"])
+                                                        ("q35", "", "nvme,serial=st1"),
+                                                        ("pc", "", "ide-hd,bus=ide.0,unit=0")],
+                         ids=["q35-modern", "pc-legacy", "q35-ahci", "q35-nvme", "pc-ide"])
 def test_selftest_file_system_and_block_io_cases_pass(tmp_path, qemu, machine, virtio,
                                                       disk_device):
+    run_ = qemu(selftest_disk(tmp_path), machine=machine, virtio=virtio, memory="512",
+                disk_device=disk_device)
+    assert_selftest_storage_cases_pass(run_)
+
+
+def selftest_disk(tmp_path):
+    """The stages, the self-test as BOOTX64.EFI and the files its storage cases read."""
     pattern = bytes((i * 31 + (i >> 8)) & 0xFF for i in range(20000))
-    disk = build_disk(tmp_path / "disk.img", {
+    return build_disk(tmp_path / "disk.img", {
         "/STRATA/STAGE1.BIN": BUILD / "stage1.bin",
         "/STRATA/RUNTIME.BIN": BUILD / "runtime.bin",
         "/EFI/BOOT/BOOTX64.EFI": APPS / "selftest.efi",
@@ -354,7 +362,10 @@ def test_selftest_file_system_and_block_io_cases_pass(tmp_path, qemu, machine, v
             b"Strata self-test: long file name fixture.\n",
         "/selftest/subdir/pattern.bin": pattern,
     })
-    run_ = qemu(disk, machine=machine, virtio=virtio, memory="512", disk_device=disk_device)
+
+
+def assert_selftest_storage_cases_pass(run_):
+    """The self-test's file system, BlockIo and image loading cases, each passed."""
     assert run_.wait_for(" failed", BOOT_TIMEOUT), run_.log()
     out = run_.output
     for area in ("filesystem.", "block_io.", "images.load_from_file_path", "images.missing_file"):

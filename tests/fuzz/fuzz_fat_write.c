@@ -217,6 +217,8 @@ static void run_ops(struct fat_volume *vol, const uint8_t *data, size_t size)
 			m->exists = FALSE;
 			break;
 		default: /* everything on the disk, and nothing else: check through a new mount */
+			/* What Close does: write what fat_write held back. */
+			check(fat_flush(vol) == EFI_SUCCESS);
 			verify(vol);
 			break;
 		}
@@ -244,6 +246,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(model, 0, sizeof(model));
 	check(fat_mount(vol, &disk->dev, 0, disk->dev.block_count) == EFI_SUCCESS);
 	run_ops(vol, data + 1, size - 1);
+	check(fat_flush(vol) == EFI_SUCCESS);
 	check(fat_mount(vol, &disk->dev, 0, disk->dev.block_count) == EFI_SUCCESS);
 	verify(vol);
 	if (fsck_enabled && range_count) {

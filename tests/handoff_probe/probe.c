@@ -57,6 +57,8 @@ static void print_handoff(const struct handoff *h)
 			 h->boot_disk.pci_bus, h->boot_disk.pci_device, h->boot_disk.pci_function,
 			 h->boot_disk.transport == HANDOFF_DISK_AHCI	  ? "ahci"
 			 : h->boot_disk.transport == HANDOFF_DISK_NVME	  ? "nvme"
+			 : h->boot_disk.transport == HANDOFF_DISK_IDE	  ? "ide"
+			 : h->boot_disk.transport == HANDOFF_DISK_VIRTIO_SCSI ? "virtio-scsi"
 			 : h->boot_disk.transport == HANDOFF_VIRTIO_MODERN ? "modern"
 									   : "legacy",
 			 h->boot_disk.partition_number, h->boot_disk.partition_first_lba,

@@ -1,6 +1,13 @@
 # SPDX-License-Identifier: MIT
 """The shell image's script runs under OVMF: the reference for what Strata must do (issue 18)."""
+import shutil
+import sys
+from pathlib import Path
+
 from conftest import image_path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from shell_script import check_output, install_script, today  # noqa: E402
 
 BOOT_TIMEOUT = 600
 
@@ -13,3 +20,16 @@ def test_shell_script_runs_and_powers_off_on_ovmf(ovmf):
     out = run.output
     assert "UEFI Interactive Shell v2" in out, run.log()  # ver
     assert "FS0:" in out, run.log()  # map -r names the ESP
+
+
+def test_shell_command_script_runs_on_ovmf(ovmf, tmp_path):
+    """The commands tests/boot/test_shell.py runs under Strata, first on the reference."""
+    disk = tmp_path / "shell.img"
+    shutil.copy(image_path("shell"), disk)
+    install_script(disk)
+    dates = [today()]
+    run = ovmf(disk)
+    assert run.wait_for("STRATA-SHELL-SCRIPT-DONE", BOOT_TIMEOUT), run.log()
+    assert run.wait_exit(120) == 0, run.log()
+    dates.append(today())
+    check_output(run.output, run.log(), dates)

@@ -122,6 +122,20 @@ def test_create_small_image_uses_fat16(inputs, tmp_path):
     assert subprocess.run(["fsck.fat", "-n", str(esp)], capture_output=True).returncode == 0
 
 
+def test_create_stages_only_disk(inputs, tmp_path):
+    """No payload, 4 MiB: the disk to attach beside an installer ISO holds /STRATA and nothing
+    else (docs/storage.md)."""
+    out = tmp_path / "stages.img"
+    r = mkimage("create", "-o", out, "--size", "4M", "--stage1", inputs["stage1"], "--runtime",
+                inputs["runtime"])
+    assert r.returncode == 0, r.stderr
+    assert out.stat().st_size == 4 << 20
+    files = subprocess.run(["mdir", "-/", "-b", "-i", esp_spec(out), "::/"], env=ENV, text=True,
+                           capture_output=True, check=True).stdout.split()
+    assert sorted(files) == ["::/STRATA/", "::/STRATA/RUNTIME.BIN", "::/STRATA/STAGE1.BIN"], files
+    assert esp_read(out, "/STRATA/STAGE1.BIN", tmp_path) == open(inputs["stage1"], "rb").read()
+
+
 def test_create_puts_files_in_place(disk, inputs, tmp_path):
     listing = subprocess.run(["mdir", "-/", "-b", "-i", esp_spec(disk), "::/"], env=ENV,
                              capture_output=True, text=True, check=True).stdout

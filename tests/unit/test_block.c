@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* block_transfer_split: commands of at most max_blocks, a block at a time through the bounce. */
+/* block_transfer_split (commands of at most max_blocks, bounce) and block_view (small blocks). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "lib/storage/block.h"
+#include "tests/unit/fake_disk.h"
 
 #define BS 512
 #define BLOCKS 16
@@ -94,12 +95,45 @@ static void test_stops_at_the_first_failed_command(void **state)
 	assert_int_equal(r.commands, 1);
 }
 
+/* 512-byte blocks over a 2048-byte device: every start and length reads the right bytes. */
+static void test_view_in_smaller_blocks(void **state)
+{
+	static UINT8 data[8 * 2048], out[8 * 2048];
+	struct fake_disk *cd;
+	struct block_view view;
+
+	for (size_t i = 0; i < sizeof(data); i++)
+		data[i] = (UINT8)(i * 7 + i / 512);
+	cd = fake_disk_from_buffer(data, sizeof(data), 2048);
+	assert_non_null(cd);
+	assert_int_equal(block_view_init(&view, &cd->dev, 4096), EFI_UNSUPPORTED);
+	assert_int_equal(block_view_init(&view, &cd->dev, 512), EFI_SUCCESS);
+	assert_int_equal(view.dev.block_count, 32);
+	assert_null(view.dev.write);
+	for (EFI_LBA lba = 0; lba < 32; lba++) {
+		for (UINTN n = 1; lba + n <= 32; n += 3) {
+			memset(out, 0xee, sizeof(out));
+			assert_int_equal(block_read(&view.dev, lba, n, out), EFI_SUCCESS);
+			assert_memory_equal(out, data + lba * 512, n * 512);
+		}
+	}
+	/* Aligned whole blocks are one parent read, with no copy through the view's buffer. */
+	fake_disk_reset_counters(cd);
+	assert_int_equal(block_read(&view.dev, 4, 16, out), EFI_SUCCESS);
+	assert_int_equal(cd->read_calls, 1);
+	assert_int_equal(block_read(&view.dev, 32, 1, out), EFI_INVALID_PARAMETER);
+	fake_disk_fail_at(cd, 3);
+	assert_int_equal(block_read(&view.dev, 13, 1, out), EFI_DEVICE_ERROR);
+	fake_disk_free(cd);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_direct_in_pieces_of_max_blocks),
 		cmocka_unit_test(test_bounce_a_block_at_a_time_both_ways),
 		cmocka_unit_test(test_stops_at_the_first_failed_command),
+		cmocka_unit_test(test_view_in_smaller_blocks),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

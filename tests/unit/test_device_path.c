@@ -182,6 +182,18 @@ static void test_text_of_common_nodes(void **state)
 	assert_string_equal(s, "NVMe(0x12,A7-A6-A5-A4-A3-A2-A1-A0)");
 	free(s);
 
+	/* An IDE unit as OVMF's AtaAtapiPassThru names it in IDE mode. */
+	memset(buf, 0, sizeof(buf));
+	node(buf, MESSAGING_DEVICE_PATH, MSG_ATAPI_DP, sizeof(ATAPI_DEVICE_PATH));
+	s = text_of((void *)buf, TRUE);
+	assert_string_equal(s, "Ata(Primary,Master,0x0)");
+	free(s);
+	((ATAPI_DEVICE_PATH *)buf)->PrimarySecondary = 1;
+	((ATAPI_DEVICE_PATH *)buf)->SlaveMaster = 1;
+	s = text_of((void *)buf, TRUE);
+	assert_string_equal(s, "Ata(Secondary,Slave,0x0)");
+	free(s);
+
 	/* An unknown messaging node: its sub-type and bytes. */
 	memset(buf, 0, sizeof(buf));
 	node(buf, MESSAGING_DEVICE_PATH, 0x7e, 6);

@@ -250,6 +250,8 @@ static void test_create_write_read(void **state)
 	put_pattern(want + 1000, 1000, 20000, 2);
 	assert_int_equal(fat_write(&f, 1000, want + 1000, 20000), EFI_SUCCESS);
 	assert_int_equal(f.size, total);
+	/* What EFI Close does: the size fat_write held back reaches the disk. */
+	assert_int_equal(fat_sync(&m.vol), EFI_SUCCESS);
 	remount(&m);
 	read_back(&m, u"\\HELLO.TXT", want, total);
 	fsck_clean(&m);
@@ -275,6 +277,7 @@ static void test_gap_truncate_extend(void **state)
 	put_pattern(want + 30000, 30000, 77, 3);
 	assert_int_equal(fat_write(&f, 30000, want + 30000, 77), EFI_SUCCESS);
 	assert_int_equal(f.size, 30077);
+	assert_int_equal(fat_sync(&m.vol), EFI_SUCCESS);
 	fsck_clean(&m);
 	mtools_equal("/Gap File.bin", want, 30077);
 	assert_int_equal(fat_set_size(&f, 5000), EFI_SUCCESS);
@@ -353,6 +356,7 @@ static void test_directories_grow(void **state)
 		create_ok(&sub, name, 0, &f);
 		assert_int_equal(fat_write(&f, 0, ascii_name, strlen(ascii_name)), EFI_SUCCESS);
 	}
+	assert_int_equal(fat_sync(&m.vol), EFI_SUCCESS);
 	fsck_clean(&m);
 	run("test $(mdir -b -i check.img '::/New Directory/sub' | wc -l) -eq 60");
 	run("mcopy -n -i check.img '::/New Directory/sub/entry number 59 with a long name.txt' "
@@ -422,9 +426,62 @@ static void test_volume_full(void **state)
 	assert_int_equal(f.size, before);
 	assert_int_equal(fat_count_free(&m.vol, &free_count), EFI_SUCCESS);
 	assert_true((UINT64)free_count * m.vol.cluster_size < chunk);
+	assert_int_equal(fat_sync(&m.vol), EFI_SUCCESS);
 	fsck_clean(&m);
 	fake_disk_free(m.disk);
 	free(buf);
+}
+
+/*
+ * What a sequential write costs the disk: 1 MiB writes on a disk with a write cache go out as
+ * one data request each, the FAT when its window moves on, the entry only at the flush.
+ */
+static void test_write_costs(void **state)
+{
+	const struct fixture *fx = *state;
+	const size_t chunk = 1024 * 1024, writes = 8;
+	struct fat_file f;
+	struct mounted m;
+	UINT8 *buf = malloc(chunk), *want = malloc(chunk * writes);
+	unsigned calls, flushes;
+
+	mount(fx, &m);
+	fake_disk_cache_writes(m.disk);
+	create_ok(&m.root, u"stream.bin", 0, &f);
+	assert_int_equal(fat_sync(&m.vol), EFI_SUCCESS);
+	calls = m.disk->write_calls;
+	flushes = m.disk->flush_calls;
+	for (size_t i = 0; i < writes; i++) {
+		put_pattern(want + i * chunk, i * chunk, chunk, 4);
+		memcpy(buf, want + i * chunk, chunk);
+		assert_int_equal(fat_write(&f, f.size, buf, chunk), EFI_SUCCESS);
+	}
+	calls = m.disk->write_calls - calls;
+	flushes = m.disk->flush_calls - flushes;
+	print_message("%s: %zu writes of 1 MiB: %u block writes, %u flushes\n", fx->file, writes,
+		      calls, flushes);
+	/*
+	 * Per write its data, and now and then both FAT copies of a window of new entries; no
+	 * flush (the old code wrote the FAT, the entry and FSInfo each time, with two flushes).
+	 */
+	assert_true(calls <= 5 * writes);
+	assert_int_equal(flushes, 0);
+	calls = m.disk->write_calls;
+	flushes = m.disk->flush_calls;
+	assert_int_equal(fat_sync(&m.vol), EFI_SUCCESS);
+	calls = m.disk->write_calls - calls;
+	flushes = m.disk->flush_calls - flushes;
+	print_message("%s: the flush: %u block writes, %u flushes\n", fx->file, calls, flushes);
+	/* FAT copies, the entry, FSInfo; a flush before the FAT, the entry, and at the end. */
+	assert_true(calls <= 4);
+	assert_true(flushes <= 3);
+	remount(&m);
+	read_back(&m, u"stream.bin", want, chunk * writes);
+	fsck_clean(&m);
+	mtools_equal("/stream.bin", want, chunk * writes);
+	fake_disk_free(m.disk);
+	free(buf);
+	free(want);
 }
 
 /* Rename in place, move between directories (".." follows), and the moves refused. */
@@ -513,10 +570,11 @@ enum cut_op {
 	CUT_MOVE_DIR,
 	CUT_DELETE,
 	CUT_MKDIR_GROW,
+	CUT_WRITES_FLUSH,
 	CUT_COUNT
 };
-static const char *const cut_names[] = { "create+write",   "append", "truncate",  "rename",
-					 "move directory", "delete", "mkdir+grow" };
+static const char *const cut_names[] = { "create+write",   "append", "truncate",   "rename",
+					 "move directory", "delete", "mkdir+grow", "writes+flush" };
 
 /* One operation of the power-cut test, on a volume that holds keep.bin and /Old. */
 static void cut_run(struct mounted *m, enum cut_op op)
@@ -528,12 +586,31 @@ static void cut_run(struct mounted *m, enum cut_op op)
 	put_pattern(buf, 0, sizeof(buf), 5);
 	switch (op) {
 	case CUT_CREATE_WRITE:
-		if (fat_create(&m->root, u"New Long Named File.bin", 0, &f) == EFI_SUCCESS)
-			fat_write(&f, 0, buf, sizeof(buf));
+		if (fat_create(&m->root, u"New Long Named File.bin", 0, &f) == EFI_SUCCESS &&
+		    fat_write(&f, 0, buf, sizeof(buf)) == EFI_SUCCESS)
+			fat_sync(&m->vol);
 		break;
 	case CUT_APPEND:
-		if (fat_open(&m->vol, NULL, u"keep.bin", &f) == EFI_SUCCESS)
-			fat_write(&f, 12000, buf, sizeof(buf));
+		if (fat_open(&m->vol, NULL, u"keep.bin", &f) == EFI_SUCCESS &&
+		    fat_write(&f, 12000, buf, sizeof(buf)) == EFI_SUCCESS)
+			fat_sync(&m->vol);
+		break;
+	case CUT_WRITES_FLUSH:
+		/*
+		 * Sequential writes held back in memory, a second file's write that pushes the
+		 * first one's entry out, then the flush's write-back: a cut between any two block
+		 * writes, before the flush or inside it, leaves lost clusters at worst.
+		 */
+		if (fat_create(&m->root, u"Deferred.bin", 0, &f) != EFI_SUCCESS)
+			break;
+		for (size_t at = 0; at < sizeof(buf); at += 5000)
+			if (fat_write(&f, at, buf + at, 5000) != EFI_SUCCESS)
+				return;
+		if (fat_open(&m->vol, NULL, u"keep.bin", &dir) != EFI_SUCCESS ||
+		    fat_write(&dir, 9000, buf, 3000) != EFI_SUCCESS ||
+		    fat_write(&f, sizeof(buf), buf, 7000) != EFI_SUCCESS)
+			break;
+		fat_sync(&m->vol);
 		break;
 	case CUT_TRUNCATE:
 		if (fat_open(&m->vol, NULL, u"keep.bin", &f) == EFI_SUCCESS)
@@ -629,6 +706,8 @@ int main(void)
 		FAT_TESTS(fat16),
 		FAT_TESTS(fat32),
 		FAT_TESTS(fat12_4k),
+		/* The one volume with room for 8 MiB. */
+		cmocka_unit_test_prestate(test_write_costs, (void *)&fat32),
 	};
 
 	return cmocka_run_group_tests(tests, setup_images, teardown_images);

@@ -488,6 +488,86 @@ static void test_entries_straddling_blocks(void **state)
 	free_disk(t);
 }
 
+/* sgdisk's 4096-entry table with ESPs at entries 1 and 3000: read, and each found in one scan. */
+static void test_reads_4096_entries_made_by_sgdisk(void **state)
+{
+	char path[] = "/tmp/test_gpt-XXXXXX";
+	int fd = mkstemp(path);
+	char cmd[512], out[4096];
+	struct fake_disk *fake;
+	struct gpt_disk disk;
+	struct gpt_partition p;
+	UINT8 scratch[BLOCK_MAX_SIZE];
+
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, 16 << 20), 0);
+	close(fd);
+	snprintf(cmd, sizeof(cmd),
+		 "sgdisk --resize-table=4096 -n 1:2048:+1M -t 1:ef00 -n 3000:0:+1M -t 3000:ef00 "
+		 "-n 4096:0:0 -t 4096:8300 %s 2>&1",
+		 path);
+	if (run(cmd, out, sizeof(out)) != 0)
+		fail_msg("sgdisk: %s", out);
+	fake = fake_disk_open_file(path, 512);
+	assert_non_null(fake);
+	assert_int_equal(gpt_read(&fake->dev, scratch, &disk), EFI_SUCCESS);
+	assert_int_equal(disk.header.number_of_partition_entries, 4096);
+	/* The CRC went over the 1024 blocks of entries a block at a time, never all at once. */
+	assert_int_equal(fake->largest_read, 1);
+	assert_int_equal(gpt_find_next_partition(&fake->dev, &disk, &esp_type, 0, scratch, &p),
+			 EFI_SUCCESS);
+	assert_int_equal(p.number, 1);
+	fake_disk_reset_counters(fake);
+	assert_int_equal(gpt_find_next_partition(&fake->dev, &disk, &esp_type, 1, scratch, &p),
+			 EFI_SUCCESS);
+	assert_int_equal(p.number, 3000);
+	assert_int_equal(p.first_lba, 2048 + 2048);
+	assert_true(fake->read_calls <= 3000 / 4 + 1);
+	assert_int_equal(gpt_find_next_partition(&fake->dev, &disk, &esp_type, 3000, scratch, &p),
+			 EFI_NOT_FOUND);
+	assert_int_equal(gpt_get_partition(&fake->dev, &disk, 4096, scratch, &p), EFI_SUCCESS);
+	assert_memory_equal(&p.type_guid, &linux_type, sizeof(EFI_GUID));
+	fake_disk_free(fake);
+	unlink(path);
+}
+
+/* EDK2's rule: the GPT counts behind a 0xEE entry from LBA 1 (protective or hybrid MBR) only. */
+static void test_gpt_needs_protective_mbr(void **state)
+{
+	struct test_disk *t = make_disk(512, DISK_BLOCKS);
+	UINT8 *entry = t->data + 446;
+	struct gpt_disk disk;
+
+	/* A hybrid MBR: an 0xEF entry first, the 0xEE one second. */
+	memcpy(entry + 16, entry, 16);
+	memset(entry, 0, 16);
+	entry[4] = 0xef;
+	entry[8] = 0x40;
+	entry[12] = 0x10;
+	assert_int_equal(read_disk(t, &disk), EFI_SUCCESS);
+	/* A hybrid ISO's MBR (no 0xEE entry): its GPT is not the disk's table. */
+	entry[16 + 4] = 0x00;
+	assert_int_equal(read_disk(t, &disk), EFI_NOT_FOUND);
+	entry[16 + 4] = 0xee;
+	entry[16 + 8] = 2;	/* 0xEE must start at LBA 1 */
+	assert_int_equal(read_disk(t, &disk), EFI_NOT_FOUND);
+	free_disk(t);
+}
+
+/* An entry array past the 4 MiB bound is refused before anything of it is read. */
+static void test_huge_entry_array_refused(void **state)
+{
+	struct test_disk *t = make_disk(512, DISK_BLOCKS);
+	struct gpt_disk disk;
+
+	header_at(t, 1)->number_of_partition_entries = (4u << 20) / 128 + 1;
+	reseal(header_at(t, 1));
+	header_at(t, DISK_BLOCKS - 1)->number_of_partition_entries = (4u << 20) / 128 + 1;
+	reseal(header_at(t, DISK_BLOCKS - 1));
+	assert_int_equal(read_disk(t, &disk), EFI_VOLUME_CORRUPTED);
+	free_disk(t);
+}
+
 static void test_build_rejects_bad_layouts(void **state)
 {
 	struct gpt_layout layout = { .block_size = 512,
@@ -537,6 +617,9 @@ int main(void)
 		cmocka_unit_test(test_backup_must_point_at_primary),
 		cmocka_unit_test(test_entry_out_of_range_rejected),
 		cmocka_unit_test(test_entries_straddling_blocks),
+		cmocka_unit_test(test_reads_4096_entries_made_by_sgdisk),
+		cmocka_unit_test(test_huge_entry_array_refused),
+		cmocka_unit_test(test_gpt_needs_protective_mbr),
 		cmocka_unit_test(test_build_rejects_bad_layouts),
 	};
 

@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: MIT */
+/* EFI_PCI_ROOT_BRIDGE_IO_PROTOCOL (UEFI 2.10 §14.2) and the ACPI descriptors Configuration gives. */
+#pragma once
+
+#include "include/efi/memory.h"
+#include "include/efi/types.h"
+
+#define EFI_PCI_ROOT_BRIDGE_IO_PROTOCOL_GUID \
+	{ 0x2f707ebb, 0x4a1a, 0x11d4, { 0x9a, 0x38, 0x00, 0x90, 0x27, 0x3f, 0xc1, 0x4d } }
+
+typedef enum {
+	EfiPciWidthUint8,
+	EfiPciWidthUint16,
+	EfiPciWidthUint32,
+	EfiPciWidthUint64,
+	EfiPciWidthFifoUint8,
+	EfiPciWidthFifoUint16,
+	EfiPciWidthFifoUint32,
+	EfiPciWidthFifoUint64,
+	EfiPciWidthFillUint8,
+	EfiPciWidthFillUint16,
+	EfiPciWidthFillUint32,
+	EfiPciWidthFillUint64,
+	EfiPciWidthMaximum
+} EFI_PCI_ROOT_BRIDGE_IO_PROTOCOL_WIDTH;
+
+typedef enum {
+	EfiPciOperationBusMasterRead,
+	EfiPciOperationBusMasterWrite,
+	EfiPciOperationBusMasterCommonBuffer,
+	EfiPciOperationBusMasterRead64,
+	EfiPciOperationBusMasterWrite64,
+	EfiPciOperationBusMasterCommonBuffer64,
+	EfiPciOperationMaximum
+} EFI_PCI_ROOT_BRIDGE_IO_PROTOCOL_OPERATION;
+
+/* §14.2.1: Pci.Read/Write addresses: register, function, device, bus, extended register. */
+#define EFI_PCI_ADDRESS_REGISTER(a) ((UINT32)(a) & 0xff)
+#define EFI_PCI_ADDRESS_FUNCTION(a) ((UINT32)((a) >> 8) & 0xff)
+#define EFI_PCI_ADDRESS_DEVICE(a) ((UINT32)((a) >> 16) & 0xff)
+#define EFI_PCI_ADDRESS_BUS(a) ((UINT32)((a) >> 24) & 0xff)
+#define EFI_PCI_ADDRESS_EXTENDED_REGISTER(a) ((UINT32)((a) >> 32))
+
+typedef struct _EFI_PCI_ROOT_BRIDGE_IO_PROTOCOL EFI_PCI_ROOT_BRIDGE_IO_PROTOCOL;
+
+typedef EFI_STATUS(EFIAPI *EFI_PCI_ROOT_BRIDGE_IO_PROTOCOL_POLL_IO_MEM)(
+	EFI_PCI_ROOT_BRIDGE_IO_PROTOCOL *This, EFI_PCI_ROOT_BRIDGE_IO_PROTOCOL_WIDTH Width,
+	UINT64 Address, UINT64 Mask, UINT64 Value, UINT64 Delay, UINT64 *Result);
+typedef EFI_STATUS(EFIAPI *EFI_PCI_ROOT_BRIDGE_IO_PROTOCOL_IO_MEM)(
+	EFI_PCI_ROOT_BRIDGE_IO_PROTOCOL *This, EFI_PCI_ROOT_BRIDGE_IO_PROTOCOL_WIDTH Width,
+	UINT64 Address, UINTN Count, VOID *Buffer);
+
+typedef struct {
+	EFI_PCI_ROOT_BRIDGE_IO_PROTOCOL_IO_MEM Read;
+	EFI_PCI_ROOT_BRIDGE_IO_PROTOCOL_IO_MEM Write;
+} EFI_PCI_ROOT_BRIDGE_IO_PROTOCOL_ACCESS;
+
+typedef EFI_STATUS(EFIAPI *EFI_PCI_ROOT_BRIDGE_IO_PROTOCOL_COPY_MEM)(
+	EFI_PCI_ROOT_BRIDGE_IO_PROTOCOL *This, EFI_PCI_ROOT_BRIDGE_IO_PROTOCOL_WIDTH Width,
+	UINT64 DestAddress, UINT64 SrcAddress, UINTN Count);
+typedef EFI_STATUS(EFIAPI *EFI_PCI_ROOT_BRIDGE_IO_PROTOCOL_MAP)(
+	EFI_PCI_ROOT_BRIDGE_IO_PROTOCOL *This, EFI_PCI_ROOT_BRIDGE_IO_PROTOCOL_OPERATION Operation,
+	VOID *HostAddress, UINTN *NumberOfBytes, EFI_PHYSICAL_ADDRESS *DeviceAddress,
+	VOID **Mapping);
+typedef EFI_STATUS(EFIAPI *EFI_PCI_ROOT_BRIDGE_IO_PROTOCOL_UNMAP)(
+	EFI_PCI_ROOT_BRIDGE_IO_PROTOCOL *This, VOID *Mapping);
+typedef EFI_STATUS(EFIAPI *EFI_PCI_ROOT_BRIDGE_IO_PROTOCOL_ALLOCATE_BUFFER)(
+	EFI_PCI_ROOT_BRIDGE_IO_PROTOCOL *This, EFI_ALLOCATE_TYPE Type, EFI_MEMORY_TYPE MemoryType,
+	UINTN Pages, VOID **HostAddress, UINT64 Attributes);
+typedef EFI_STATUS(EFIAPI *EFI_PCI_ROOT_BRIDGE_IO_PROTOCOL_FREE_BUFFER)(
+	EFI_PCI_ROOT_BRIDGE_IO_PROTOCOL *This, UINTN Pages, VOID *HostAddress);
+typedef EFI_STATUS(EFIAPI *EFI_PCI_ROOT_BRIDGE_IO_PROTOCOL_FLUSH)(
+	EFI_PCI_ROOT_BRIDGE_IO_PROTOCOL *This);
+typedef EFI_STATUS(EFIAPI *EFI_PCI_ROOT_BRIDGE_IO_PROTOCOL_GET_ATTRIBUTES)(
+	EFI_PCI_ROOT_BRIDGE_IO_PROTOCOL *This, UINT64 *Supports, UINT64 *Attributes);
+typedef EFI_STATUS(EFIAPI *EFI_PCI_ROOT_BRIDGE_IO_PROTOCOL_SET_ATTRIBUTES)(
+	EFI_PCI_ROOT_BRIDGE_IO_PROTOCOL *This, UINT64 Attributes, UINT64 *ResourceBase,
+	UINT64 *ResourceLength);
+typedef EFI_STATUS(EFIAPI *EFI_PCI_ROOT_BRIDGE_IO_PROTOCOL_CONFIGURATION)(
+	EFI_PCI_ROOT_BRIDGE_IO_PROTOCOL *This, VOID **Resources);
+
+struct _EFI_PCI_ROOT_BRIDGE_IO_PROTOCOL {
+	EFI_HANDLE ParentHandle;
+	EFI_PCI_ROOT_BRIDGE_IO_PROTOCOL_POLL_IO_MEM PollMem;
+	EFI_PCI_ROOT_BRIDGE_IO_PROTOCOL_POLL_IO_MEM PollIo;
+	EFI_PCI_ROOT_BRIDGE_IO_PROTOCOL_ACCESS Mem;
+	EFI_PCI_ROOT_BRIDGE_IO_PROTOCOL_ACCESS Io;
+	EFI_PCI_ROOT_BRIDGE_IO_PROTOCOL_ACCESS Pci;
+	EFI_PCI_ROOT_BRIDGE_IO_PROTOCOL_COPY_MEM CopyMem;
+	EFI_PCI_ROOT_BRIDGE_IO_PROTOCOL_MAP Map;
+	EFI_PCI_ROOT_BRIDGE_IO_PROTOCOL_UNMAP Unmap;
+	EFI_PCI_ROOT_BRIDGE_IO_PROTOCOL_ALLOCATE_BUFFER AllocateBuffer;
+	EFI_PCI_ROOT_BRIDGE_IO_PROTOCOL_FREE_BUFFER FreeBuffer;
+	EFI_PCI_ROOT_BRIDGE_IO_PROTOCOL_FLUSH Flush;
+	EFI_PCI_ROOT_BRIDGE_IO_PROTOCOL_GET_ATTRIBUTES GetAttributes;
+	EFI_PCI_ROOT_BRIDGE_IO_PROTOCOL_SET_ATTRIBUTES SetAttributes;
+	EFI_PCI_ROOT_BRIDGE_IO_PROTOCOL_CONFIGURATION Configuration;
+	UINT32 SegmentNumber;
+};
+
+/* ACPI 6.5 §6.4.3.5.1: the QWORD address space descriptor, and the end tag after the last. */
+#pragma pack(push, 1)
+typedef struct {
+	UINT8 Desc; /* 0x8a */
+	UINT16 Len; /* 0x2b: the bytes after this field */
+	UINT8 ResType; /* 0 memory, 1 I/O, 2 bus numbers */
+	UINT8 GenFlag;
+	UINT8 SpecificFlag;
+	UINT64 AddrSpaceGranularity;
+	UINT64 AddrRangeMin;
+	UINT64 AddrRangeMax;
+	UINT64 AddrTranslationOffset;
+	UINT64 AddrLen;
+} EFI_ACPI_ADDRESS_SPACE_DESCRIPTOR;
+
+typedef struct {
+	UINT8 Desc; /* 0x79 */
+	UINT8 Checksum;
+} EFI_ACPI_END_TAG_DESCRIPTOR;
+#pragma pack(pop)
+
+#define ACPI_ADDRESS_SPACE_DESCRIPTOR 0x8a
+#define ACPI_END_TAG_DESCRIPTOR 0x79
+#define ACPI_ADDRESS_SPACE_TYPE_MEM 0
+#define ACPI_ADDRESS_SPACE_TYPE_IO 1
+#define ACPI_ADDRESS_SPACE_TYPE_BUS 2
+
+_Static_assert(sizeof(EFI_PCI_ROOT_BRIDGE_IO_PROTOCOL) == 152, "PciRootBridgeIo layout");
+_Static_assert(sizeof(EFI_ACPI_ADDRESS_SPACE_DESCRIPTOR) == 46, "QWORD descriptor layout");

@@ -1,0 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+/* <inttypes.h> for mbedTLS in the firmware: the fixed-width types are enough. */
+#pragma once
+
+#include <stdint.h>

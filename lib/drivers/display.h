@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: MIT */
+/* The small interface a display driver gives stage1's GOP: a frame buffer, mode setting, flush. */
+#pragma once
+
+#include "include/efi/types.h"
+
+struct display_device {
+	/* Where Blt draws, 32-bit BGRX pixels, one row per width: the device's memory or RAM. */
+	UINT64 framebuffer;
+	UINT64 framebuffer_size;	/* bytes: bounds the modes offered */
+	/* The OS cannot keep drawing in framebuffer (a host copy must be asked for): PixelBltOnly. */
+	BOOLEAN blt_only;
+	/* The monitor's preferred size (EDID or the device's display info); 0 when unknown. */
+	UINT32 preferred_width, preferred_height;
+	/* Switch to width x height at 32 bits per pixel; may move framebuffer. */
+	EFI_STATUS (*set_mode)(struct display_device *display, UINT32 width, UINT32 height);
+	/* Show a changed rectangle; NULL when the device scans framebuffer out by itself. */
+	EFI_STATUS (*flush)(struct display_device *display, UINT32 x, UINT32 y, UINT32 width,
+			    UINT32 height);
+	/* Stop all DMA at ExitBootServices; NULL when there is none. */
+	void (*shutdown)(struct display_device *display);
+};

@@ -1,0 +1,9 @@
+/* SPDX-License-Identifier: MIT */
+/* EFI_PCI_ROOT_BRIDGE_IO_PROTOCOL on QEMU's one PCI root bridge. */
+#pragma once
+
+#include "include/efi/types.h"
+#include "include/strata/handoff.h"
+
+/* Install the protocol and PciRoot(0x0) on a handle of their own, with stage0's windows. */
+EFI_STATUS pci_root_bridge_io_init(const struct handoff *h);
