@@ -29,14 +29,17 @@ $(BUILD)/stage0.elf: $(STAGE0_OBJS) $(BUILD)/symtab/stage0.o stage0/stage0.ld
 	$(Q)$(LD) $(STAGE0_LDFLAGS) -o $@ $(STAGE0_OBJS) $(BUILD)/symtab/stage0.o
 	$(call symtab_check,$(BUILD)/stage0.pass1.elf,$@)
 
-# Post-link check: the ROM is exactly the flash size QEMU maps under 4 GiB.
-$(BUILD)/stage0.rom: $(BUILD)/stage0.elf
-	$(call quiet,OBJCOPY,$@)
-	$(Q)$(OBJCOPY) -O binary --gap-fill 0xff $< $@
+# The flash image: the C part LZ4-packed at its start, the start code in its last KiB
+# (stage0.ld); mk/lz4pack.py checks that the packed part decodes to itself and fits.
+STAGE0_TAIL_SIZE := 1024
+$(BUILD)/stage0.rom: $(BUILD)/stage0.elf mk/lz4pack.py
+	$(call quiet,PACK,$@)
+	$(Q)$(OBJCOPY) -O binary -j .text -j .rodata -j .data -j .strata_symbols $< $@.body
+	$(Q)$(OBJCOPY) -O binary -j .rom16 -j .resetvector --gap-fill 0xff $< $@.tail
+	$(Q)python3 mk/lz4pack.py $@ $@.body $@.tail $(STAGE0_ROM_SIZE) $(STAGE0_TAIL_SIZE) || \
+		{ rm -f $@; exit 1; }
 	$(Q)size=$$(stat -c %s $@); if [ $$size -ne $(STAGE0_ROM_SIZE) ]; then \
 		echo "stage0.rom is $$size bytes, must be $(STAGE0_ROM_SIZE)"; rm -f $@; exit 1; fi
-	$(Q)used=$$(( $$(nm $< | awk '/ __rom_copy_size$$/ { print "0x" $$1 }') )); \
-		echo "  SIZE    stage0.rom: $$used of 64512 bytes of C code and data used"
 
 # The PVH entry (docs/pvh.md): a third link of the same objects and symbol table, loaded at 1 MiB
 # with a XEN_ELFNOTE_PHYS32_ENTRY note, for QEMU -kernel and Cloud Hypervisor --kernel. Its C part

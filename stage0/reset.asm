@@ -3,12 +3,13 @@
 ;
 ; The CPU starts at 0xFFFFFFF0 with CS base 0xFFFF0000, so the 16-bit code must sit in the last
 ; 64 KiB of the address space: it executes in place from the ROM. The 32-bit code, still in ROM,
-; copies the C part of stage0 to RAM (it is linked there), zeroes .bss, builds an identity map of
-; the first 4 GiB with 2 MiB pages and enters long mode in RAM.
+; unpacks the C part of stage0 into RAM (it is linked there; the flash holds it LZ4-compressed,
+; mk/lz4pack.py), zeroes .bss, builds an identity map of the first 4 GiB with 2 MiB pages and
+; enters long mode in RAM.
 ;
 ; The PVH entry (build/strata-pvh.elf, stage0/stage0_pvh.ld) joins that 32-bit code: a PVH loader
 ; (QEMU -kernel, Cloud Hypervisor) starts it in flat 32-bit protected mode, paging off, with the
-; address of its hvm_start_info in %ebx, and the same copy runs from where the ELF was loaded.
+; address of its hvm_start_info in %ebx. That ELF holds the C part unpacked, so it is only copied.
 
 %define CR0_PE (1 << 0)
 %define CR0_MP (1 << 1)
@@ -28,7 +29,7 @@
 %define SEL_DATA 0x10
 %define SEL_CODE64 0x18
 
-extern __rom_copy_lma, __rom_copy_vma, __rom_copy_size, __bss_start, __bss_size
+extern __rom_copy_lma, __rom_copy_vma, __rom_copy_end, __rom_copy_size, __bss_start, __bss_size
 extern stage0_main, stage0_exception_handler, stage0_pvh_start_info
 global reset16, pvh_entry32
 global stage0_gdt_descriptor, stage0_pml4, stage0_stack, stage0_stack_top
@@ -50,7 +51,6 @@ reset16:
 	mov eax, cr0
 	or eax, CR0_PE
 	mov cr0, eax
-	xor ebx, ebx			; no PVH start info
 	jmp dword SEL_CODE32:protected32
 
 BITS 32
@@ -59,7 +59,21 @@ pvh_entry32:
 	cli
 	cld
 	lgdt [rom_gdt_descriptor]
-	jmp SEL_CODE32:protected32
+	jmp SEL_CODE32:pvh_copy32
+
+pvh_copy32:
+	mov ax, SEL_DATA
+	mov ds, ax
+	mov es, ax
+	mov ss, ax
+	mov fs, ax
+	mov gs, ax
+	; The PVH link stores the C part as it runs: a plain copy, which leaves %ebx alone.
+	mov esi, __rom_copy_lma
+	mov edi, __rom_copy_vma
+	mov ecx, __rom_copy_size
+	rep movsb
+	jmp protected32.clear_bss
 
 protected32:
 	mov ax, SEL_DATA
@@ -69,16 +83,61 @@ protected32:
 	mov fs, ax
 	mov gs, ax
 
-	; C code and data run from RAM: copy them out of the ROM, then clear .bss.
+	; C code and data run from RAM: unpack them out of the ROM, then clear .bss. An LZ4 block
+	; (lz4_Block_format.md): token, literal length extension, literals, 16-bit offset, match
+	; length extension; the output's size ends it. No stack exists yet, so no calls.
 	mov esi, __rom_copy_lma
 	mov edi, __rom_copy_vma
-	mov ecx, __rom_copy_size
+	mov edx, __rom_copy_end
+.sequence:
+	movzx ebx, byte [esi]		; token
+	inc esi
+	mov eax, ebx
+	shr eax, 4			; literal length
+	cmp eax, 15
+	jne .literals
+.literal_more:
+	movzx ecx, byte [esi]
+	inc esi
+	add eax, ecx
+	cmp ecx, 255
+	je .literal_more
+.literals:
+	mov ecx, eax
 	rep movsb
+	cmp edi, edx
+	jae .unpacked			; the last sequence has literals only
+	movzx ebp, word [esi]		; offset back into the output
+	add esi, 2
+	mov eax, ebx
+	and eax, 15
+	cmp eax, 15
+	jne .match
+.match_more:
+	movzx ecx, byte [esi]
+	inc esi
+	add eax, ecx
+	cmp ecx, 255
+	je .match_more
+.match:
+	lea ecx, [eax + 4]
+	neg ebp
+	add ebp, edi			; the match's first byte; it may overlap what it makes
+.match_copy:
+	mov al, [ebp]
+	inc ebp
+	stosb
+	dec ecx
+	jnz .match_copy
+	jmp .sequence
+.unpacked:
+	xor ebx, ebx			; the reset vector has no PVH start info
+.clear_bss:
 	mov edi, __bss_start
 	mov ecx, __bss_size
 	xor eax, eax
 	rep stosb
-	mov [stage0_pvh_start_info], ebx	; %ebx survives the copy
+	mov [stage0_pvh_start_info], ebx
 
 	; Identity map 0..4 GiB: PML4[0] -> PDPT, PDPT[0..3] -> four page directories of 2 MiB pages.
 	mov eax, stage0_pdpt
