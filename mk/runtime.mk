@@ -5,7 +5,7 @@ RUNTIME_SRCS := runtime/entry.c runtime/services.c runtime/variables.c runtime/r
 	runtime/reset.c runtime/virtual_map.c runtime/flash_store.c
 # The only lib/ code runtime may link: it keeps running after ExitBootServices, when lib/'s
 # boot-time drivers (log, serial, printf, fw_cfg, ...) and their state may be gone.
-RUNTIME_LIB_ALLOWED := lib/string.c lib/formats/elf_reloc.c lib/crc32.c lib/storage/var_store.c \
+RUNTIME_LIB_ALLOWED := lib/string.c lib/formats/elf_reloc.c lib/crc32.c lib/storage/var_store.c lib/storage/var_append.c \
 	lib/drivers/cfi_flash.c
 RUNTIME_OBJS := $(RUNTIME_SRCS:%.c=$(BUILD)/pie/%.o) $(RUNTIME_LIB_ALLOWED:%.c=$(BUILD)/pie/%.o)
 # Bytes of body (code, data, relocations); the 64 KiB variable store is bss and not counted.

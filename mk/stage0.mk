@@ -9,6 +9,8 @@ STAGE0_SRCS := stage0/main.c stage0/memory.c stage0/platform.c stage0/boot_disk.
 	lib/platform/bootorder.c lib/platform/pvh.c lib/platform/virtio_mmio_acpi.c lib/formats/stage_image.c lib/formats/elf_reloc.c \
 	lib/formats/exception.c $(LIB_DRIVERS)
 STAGE0_SRCS += stage0/boot_count.c lib/formats/boot_record.c
+# The durable copy of the boot count: the variable store's append path on pflash unit 1.
+STAGE0_SRCS += stage0/boot_store.c lib/storage/var_append.c lib/storage/var_store.c lib/drivers/cfi_flash.c
 STAGE0_OBJS := $(BUILD)/fixed/stage0/reset.o $(STAGE0_SRCS:%.c=$(BUILD)/fixed/%.o)
 STAGE0_ROM_SIZE := 65536
 

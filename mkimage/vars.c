@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "include/strata/boot_record_var.h"
+#include "lib/formats/boot_record.h"
 #include "lib/storage/var_store.h"
 #include "mkimage/mkimage.h"
 
@@ -227,8 +229,29 @@ static int vars_create(struct args *a)
 	return save_store(a->file, &f);
 }
 
+/* StrataBootRecord's data as words: the boot counts stage0 and stage1 keep (docs/updating.md). */
+static void print_boot_record(const UINT8 *data, UINT32 size)
+{
+	struct boot_record r;
+
+	if (size != BOOT_RECORD_SIZE || !boot_record_decode(data, &r)) {
+		printf(" boot-counts=invalid");
+		return;
+	}
+	printf(" boot-counts: current=%s trial=%u", r.current == BOOT_COPY_NONE ? "none" :
+		       boot_record_copy_name(r.current), r.trial);
+	for (UINT32 c = 0; c < BOOT_RECORD_COPIES; c++)
+		if (r.copy[c].fingerprint)
+			printf(" %s=fingerprint:%08x,tries:%u,%s", boot_record_copy_name(c),
+			       r.copy[c].fingerprint, r.copy[c].tries,
+			       r.copy[c].good ? "good" : "not-yet-good");
+}
+
 static int vars_list(struct args *a)
 {
+	static const CHAR16 boot_record_name[] = STRATA_BOOT_RECORD_NAME;
+	static const EFI_GUID boot_record_guid = STRATA_BOOT_STATUS_GUID;
+	UINT8 raw[BOOT_RECORD_SIZE];
 	struct var_store_entry e;
 	struct store_file f;
 	UINT64 capacity, remaining, max;
@@ -248,7 +271,15 @@ static int vars_list(struct args *a)
 		putchar(' ');
 		for (UINT32 i = 0; i < e.name_size / 2 && name[i]; i++)
 			putchar(name[i] < 0x80 && isprint(name[i]) ? name[i] : '?');
-		printf(" attrs=0x%x size=%u\n", e.attributes, e.data_size);
+		printf(" attrs=0x%x size=%u", e.attributes, e.data_size);
+		if (e.name_size == sizeof(boot_record_name) &&
+		    !memcmp(name, boot_record_name, sizeof(boot_record_name)) &&
+		    !memcmp(&e.guid, &boot_record_guid, sizeof(e.guid)))
+			print_boot_record(raw, var_store_read_data(&f.vs, &e, 0, raw, sizeof(raw)) ==
+							       EFI_SUCCESS ?
+						       e.data_size :
+						       0);
+		putchar('\n');
 	}
 	free(f.flash.mem);
 	return 0;

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Which stage1 copy stage0 starts: STAGE1.NEW, .BIN, .BAK, each counted in CMOS until it proves good. */
+/* Which stage1 copy stage0 starts: STAGE1.NEW, .BIN, .BAK, each counted (CMOS, pflash) until it proves good. */
 #include "lib/drivers/cmos.h"
 #include "lib/drivers/fw_cfg.h"
 #include "lib/drivers/reset.h"
@@ -22,9 +22,11 @@ static const CHAR16 *const paths[BOOT_COPY_COUNT] = {
 static struct boot_record record;
 static BOOLEAN on_trial;
 
+/* CMOS first, the fast path; then the store's durable copy when there is one. */
 static void save(void)
 {
 	cmos_save_boot_record(&record);
+	boot_store_save(&record);
 }
 
 static UINT32 watchdog_seconds(void)
@@ -113,7 +115,17 @@ EFI_STATUS boot_count_load_stage1(struct handoff *h, struct fat_volume *esp,
 	enum boot_record_verdict verdict;
 	EFI_STATUS status;
 
-	cmos_load_boot_record(&record);
+	struct boot_record stored;
+	BOOLEAN in_cmos = cmos_load_boot_record(&record);
+
+	/*
+	 * Every change goes to CMOS and then to the store, and CMOS lasts only as long as the QEMU
+	 * process: a record in CMOS is the newer one. None there means a power on: the store's.
+	 */
+	if (boot_store_load(&stored) && !in_cmos) {
+		record = stored;
+		log_info("boot counts from the variable store on pflash (CMOS held none: powered on)");
+	}
 	record.passed = 0;
 	on_trial = FALSE;
 	h->flags &= ~HANDOFF_FLAG_STAGE1_BACKUP;

@@ -4,6 +4,7 @@
 
 #include "include/strata/handoff.h"
 #include "include/strata/stage_image.h"
+#include "lib/formats/boot_record.h"
 #include "lib/drivers/ahci.h"
 #include "lib/drivers/ide.h"
 #include "lib/drivers/nvme.h"
@@ -68,6 +69,12 @@ struct loaded_stage {
 /* Load, verify and relocate the stage image at path; every failure is logged with its reason. */
 EFI_STATUS stage_load(struct handoff *h, struct fat_volume *esp, const CHAR16 *path, UINT32 kind,
 		      struct loaded_stage *ret_stage);
+
+/* boot_store.c */
+/* The durable boot-count record from pflash unit 1's variable store; FALSE if none (or -bios). */
+BOOLEAN boot_store_load(struct boot_record *ret_record);
+/* Write the record there too when it changed (and the store was found). */
+void boot_store_save(const struct boot_record *record);
 
 /* boot_count.c */
 /*

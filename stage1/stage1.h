@@ -37,6 +37,8 @@ EFI_STATUS rng_init(void);
  * acpi's reset and power-off facts (NULL: none).
  */
 EFI_STATUS runtime_install(const struct handoff *h, const struct acpi_platform *acpi);
+/* Whether pflash unit 1 was handed to the runtime as its variable store. */
+BOOLEAN runtime_has_flash_store(void);
 /* GetNextMonotonicCount from the blob, whose high half GetNextHighMonotonicCount advances. */
 EFI_STATUS runtime_next_monotonic_count(UINT64 *count);
 /* The runtime blob's function table (lib/formats/exception.h), or NULL. */

@@ -58,8 +58,7 @@ CHECKS = [
 
 def install_script(disk):
     """Put SCRIPT on the shell image's ESP (at 1 MiB) as startup.nsh."""
-    subprocess.run(["mcopy", "-o", "-i", f"{disk}@@1M", "-", "::/startup.nsh"],
-                   input=SCRIPT.replace("\n", "\r\n").encode(), check=True)
+    install(disk, SCRIPT)
 
 
 def check_output(out, log, dates):
@@ -77,3 +76,40 @@ def today():
     """The host's UTC date as the Shell's `date` prints it."""
     import datetime
     return datetime.datetime.now(datetime.timezone.utc).strftime("%m/%d/%Y")
+
+
+# A kernel started from the Shell with its command line and an initrd= of the same volume, as a
+# user does when a boot entry is broken (issue 18).
+KERNEL_SCRIPT = r"""@echo -off
+fs0:
+\linux\vmlinuz console=ttyS0 panic=-1 initrd=\linux\initrd.img strata.entry=from-shell
+"""
+
+# `bcfg boot add` writes Boot0000 and BootOrder; with a persistent store they outlive the VM.
+BCFG_SCRIPT = r"""@echo -off
+bcfg boot add 0 fs0:\EFI\BOOT\BOOTX64.EFI "Strata Shell entry"
+bcfg boot dump
+echo STRATA-SHELL-BCFG-DONE
+reset -s
+"""
+
+
+def install(disk, script, files=()):
+    """Put script on the shell image's ESP as startup.nsh, and each (host path, ESP path)."""
+    subprocess.run(["mcopy", "-o", "-i", f"{disk}@@1M", "-", "::/startup.nsh"],
+                   input=script.replace("\n", "\r\n").encode(), check=True)
+    for src, dest in files:
+        subprocess.run(["mmd", "-D", "s", "-i", f"{disk}@@1M", "::" + dest.rsplit("/", 1)[0]],
+                       capture_output=True)
+        subprocess.run(["mcopy", "-o", "-i", f"{disk}@@1M", str(src), "::" + dest], check=True)
+
+
+def kernel_files(native_linux_image, tmp_path):
+    """The Debian kernel and initrd of the native-linux image, copied out to tmp_path."""
+    out = []
+    for name in ("vmlinuz", "initrd.img"):
+        dest = tmp_path / name
+        subprocess.run(["mcopy", "-o", "-i", f"{native_linux_image}@@1M",
+                        f"::/linux/{name}", str(dest)], check=True)
+        out.append((dest, f"/linux/{name}"))
+    return out

@@ -22,12 +22,12 @@ void cmos_write(UINT8 offset, const UINT8 *buf, UINTN size)
 	}
 }
 
-void cmos_load_boot_record(struct boot_record *ret_record)
+BOOLEAN cmos_load_boot_record(struct boot_record *ret_record)
 {
 	UINT8 raw[BOOT_RECORD_SIZE];
 
 	cmos_read(BOOT_RECORD_CMOS_OFFSET, raw, sizeof(raw));
-	boot_record_decode(raw, ret_record);
+	return boot_record_decode(raw, ret_record);
 }
 
 void cmos_save_boot_record(const struct boot_record *record)

@@ -18,7 +18,7 @@ static UINT8 sum(const UINT8 *raw)
 	return s;
 }
 
-void boot_record_decode(const UINT8 raw[BOOT_RECORD_SIZE], struct boot_record *ret_record)
+BOOLEAN boot_record_decode(const UINT8 raw[BOOT_RECORD_SIZE], struct boot_record *ret_record)
 {
 	struct boot_record *r = ret_record;
 
@@ -26,7 +26,7 @@ void boot_record_decode(const UINT8 raw[BOOT_RECORD_SIZE], struct boot_record *r
 	r->current = BOOT_COPY_NONE;
 	if (raw[0] != MAGIC0 || raw[1] != MAGIC1 || raw[2] != VERSION ||
 	    (UINT8)(sum(raw) + raw[CHECKSUM]) != 0)
-		return;
+		return FALSE;
 	r->current = raw[3] < BOOT_COPY_COUNT ? raw[3] : BOOT_COPY_NONE;
 	r->trial = raw[4] & 1;
 	r->watchdog = raw[4] >> 1;
@@ -39,6 +39,7 @@ void boot_record_decode(const UINT8 raw[BOOT_RECORD_SIZE], struct boot_record *r
 		r->copy[i].tries = c[4];
 		r->copy[i].good = c[5] & 1;
 	}
+	return TRUE;
 }
 
 void boot_record_encode(const struct boot_record *r, UINT8 ret_raw[BOOT_RECORD_SIZE])
@@ -63,6 +64,16 @@ void boot_record_encode(const struct boot_record *r, UINT8 ret_raw[BOOT_RECORD_S
 		c[5] = r->copy[i].good ? 1 : 0;
 	}
 	ret_raw[CHECKSUM] = (UINT8)-sum(ret_raw);
+}
+
+void boot_record_encode_lasting(const struct boot_record *r, UINT8 ret_raw[BOOT_RECORD_SIZE])
+{
+	struct boot_record lasting = *r;
+
+	lasting.passed = 0;
+	lasting.watchdog = 0;
+	lasting.runtime = BOOT_RUNTIME_NONE;
+	boot_record_encode(&lasting, ret_raw);
 }
 
 UINT32 boot_record_fingerprint(const UINT8 sha256[32])

@@ -54,10 +54,15 @@ enum boot_record_verdict {
 	BOOT_RECORD_EXHAUSTED, /* BOOT_RECORD_MAX_TRIES failed tries in a row: pass over it */
 };
 
-/* Decode raw CMOS bytes; a record with a bad magic, version or checksum reads as empty. */
-void boot_record_decode(const UINT8 raw[BOOT_RECORD_SIZE], struct boot_record *ret_record);
+/* Decode raw bytes; a record with a bad magic, version or checksum reads as empty (FALSE). */
+BOOLEAN boot_record_decode(const UINT8 raw[BOOT_RECORD_SIZE], struct boot_record *ret_record);
 /* Encode with magic, version and checksum. */
 void boot_record_encode(const struct boot_record *record, UINT8 ret_raw[BOOT_RECORD_SIZE]);
+/*
+ * Encode what outlasts a power off, for the variable store: without what each boot sets afresh
+ * (passed, watchdog, runtime), so a boot that changes no count writes the same bytes again.
+ */
+void boot_record_encode_lasting(const struct boot_record *record, UINT8 ret_raw[BOOT_RECORD_SIZE]);
 /* The fingerprint of a stage image from its body's SHA-256. */
 UINT32 boot_record_fingerprint(const UINT8 sha256[32]);
 /* Judge copy with this fingerprint; a fingerprint not seen before starts the copy's counts over. */

@@ -198,6 +198,32 @@ static EFI_STATUS dir_lookup(const struct fat_file *dir, const CHAR16 *name, UIN
 	}
 }
 
+/*
+ * A ".." entry names the parent by its first cluster only. Find the parent's own entry in the
+ * grandparent (which the parent's ".." names), so the file has the parent's name and place, as
+ * EDK2's FAT driver gives it: the Shell builds a directory's full path by opening ".." up to the
+ * root and reading each name. FALSE: not found, the ".." entry stays as it is.
+ */
+static BOOLEAN find_parent_entry(struct fat_volume *vol, struct fat_file *parent)
+{
+	struct fat_dir_cursor cursor = { 0 };
+	struct fat_file grand, e;
+	CHAR16 short_buf[13];
+
+	if (EFI_ERROR(dir_lookup(parent, u"..", 2, &grand)))
+		return FALSE;
+	if (grand.first_cluster == vol->root_cluster)
+		fat_open_root(vol, &grand);
+	while (!EFI_ERROR(dir_next_raw(&grand, &cursor, &e, short_buf))) {
+		if (e.attributes & FAT_ATTR_DIRECTORY && e.first_cluster == parent->first_cluster &&
+		    !is_dot_name(short_buf)) {
+			*parent = e;
+			return TRUE;
+		}
+	}
+	return FALSE;
+}
+
 EFI_STATUS fat_open(struct fat_volume *vol, const struct fat_file *dir, const CHAR16 *path,
 		    struct fat_file *ret_file)
 {
@@ -234,12 +260,14 @@ EFI_STATUS fat_open(struct fat_volume *vol, const struct fat_file *dir, const CH
 		status = dir_lookup(&cur, path, len, &next);
 		if (EFI_ERROR(status))
 			return status;
-		/* ".." names the parent by an entry of the child: not one to rename or delete. */
-		if (path[0] == '.' && (len == 1 || (len == 2 && path[1] == '.')))
-			next.dir_index = FAT_UNKNOWN;
 		cur = next;
-		if (cur.attributes & FAT_ATTR_DIRECTORY && cur.first_cluster == vol->root_cluster)
+		if (cur.attributes & FAT_ATTR_DIRECTORY && cur.first_cluster == vol->root_cluster) {
 			fat_open_root(vol, &cur);
+		} else if (len == 2 && path[0] == '.' && path[1] == '.' &&
+			   !find_parent_entry(vol, &cur)) {
+			/* ".." names the parent by an entry of the child: not one to rename. */
+			cur.dir_index = FAT_UNKNOWN;
+		}
 		path += len;
 	}
 	*ret_file = cur;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The persistent variable store: records with state bytes and CRCs in two banks, reclaimed in turn. */
 #include "lib/crc32.h"
+#include "lib/storage/var_format.h"
 #include "lib/storage/var_store.h"
 #include "lib/string.h"
 
@@ -17,177 +18,7 @@
  *  - reclaim copies the current records into the other bank, erased first, and programs that
  *    bank's committed byte last: until then the old bank, never touched, is the one in use.
  */
-#define BANK_MAGIC 0x52415653u	/* "SVAR" read as little-endian bytes */
-#define BANK_VERSION 1
-#define BANK_HEADER_SIZE 32	/* records start here */
-#define RECORD_MAGIC 0x5652u	/* "RV" */
-#define ALIGN 8u
-#define STATE_SET 0x00
-#define STATE_CLEAR 0xff
-#define CHUNK 256
-#define NO_POS 0xffffffffu
-
-struct bank_header {
-	UINT8 committed;	/* 0xff while being filled, 0x00 once complete */
-	UINT8 reserved[3];
-	UINT32 magic;
-	UINT32 version;
-	UINT32 bank_size;
-	UINT32 sequence;
-	UINT32 crc;		/* CRC32 of magic..sequence */
-};
-
-struct record_header {
-	UINT8 added;		/* 0x00 once the record is complete */
-	UINT8 deleted;		/* 0x00 once superseded or deleted */
-	UINT16 magic;
-	UINT32 attributes;
-	UINT32 name_size;
-	UINT32 data_size;
-	EFI_GUID guid;
-	UINT32 data_crc;	/* CRC32 of name and data */
-	UINT32 header_crc;	/* CRC32 of magic..data_crc */
-};
-
-_Static_assert(sizeof(struct bank_header) == 24, "bank header layout");
-_Static_assert(sizeof(struct record_header) == 40, "record header layout");
-
-#define RECORD_CRC_START 2
-#define RECORD_CRC_SIZE (__builtin_offsetof(struct record_header, header_crc) - RECORD_CRC_START)
-#define BANK_CRC_START 4
-#define BANK_CRC_SIZE (__builtin_offsetof(struct bank_header, crc) - BANK_CRC_START)
-
-/* A new value to write: the old record's data first (when appending), then data. */
-struct new_record {
-	const void *name;
-	UINT32 name_size;
-	const EFI_GUID *guid;
-	UINT32 attributes;
-	const struct var_store_entry *old;	/* NULL when there is none */
-	UINT32 old_data;			/* bytes of its data to keep */
-	const void *data;
-	UINT32 size;
-};
-
 static const UINT8 state_set = STATE_SET;
-
-UINT32 var_store_record_size(UINT32 name_size, UINT32 data_size)
-{
-	return (sizeof(struct record_header) + name_size + data_size + ALIGN - 1) & ~(ALIGN - 1);
-}
-
-static EFI_STATUS flash_read(struct var_store *vs, UINT32 off, void *buf, UINT32 size)
-{
-	return vs->flash->read(vs->flash, off, buf, size);
-}
-
-static EFI_STATUS flash_program(struct var_store *vs, UINT32 off, const void *buf, UINT32 size)
-{
-	return vs->flash->program(vs->flash, off, buf, size);
-}
-
-static BOOLEAN all_bytes(const UINT8 *p, UINT32 size, UINT8 value)
-{
-	for (UINT32 i = 0; i < size; i++)
-		if (p[i] != value)
-			return FALSE;
-	return TRUE;
-}
-
-/* Whether size bytes of flash at off equal buf. */
-static BOOLEAN flash_equal(struct var_store *vs, UINT32 off, const UINT8 *buf, UINT32 size)
-{
-	UINT8 chunk[CHUNK];
-
-	for (UINT32 done = 0; done < size;) {
-		UINT32 n = size - done < CHUNK ? size - done : CHUNK;
-
-		if (EFI_ERROR(flash_read(vs, off + done, chunk, n)) || memcmp(chunk, buf + done, n))
-			return FALSE;
-		done += n;
-	}
-	return TRUE;
-}
-
-/* Continue a CRC over size bytes of flash at off. */
-static EFI_STATUS flash_crc(struct var_store *vs, UINT32 off, UINT32 size, UINT32 *crc)
-{
-	UINT8 chunk[CHUNK];
-	EFI_STATUS status;
-
-	for (UINT32 done = 0; done < size;) {
-		UINT32 n = size - done < CHUNK ? size - done : CHUNK;
-
-		status = flash_read(vs, off + done, chunk, n);
-		if (EFI_ERROR(status))
-			return status;
-		*crc = crc32_update(*crc, chunk, n);
-		done += n;
-	}
-	return EFI_SUCCESS;
-}
-
-/* Copy size bytes from flash to flash, checking what was programmed. */
-static EFI_STATUS flash_copy(struct var_store *vs, UINT32 dst, UINT32 src, UINT32 size)
-{
-	UINT8 chunk[CHUNK];
-	EFI_STATUS status;
-
-	for (UINT32 done = 0; done < size;) {
-		UINT32 n = size - done < CHUNK ? size - done : CHUNK;
-
-		status = flash_read(vs, src + done, chunk, n);
-		if (!EFI_ERROR(status))
-			status = flash_program(vs, dst + done, chunk, n);
-		if (EFI_ERROR(status))
-			return status;
-		if (!flash_equal(vs, dst + done, chunk, n))
-			return EFI_DEVICE_ERROR;
-		done += n;
-	}
-	return EFI_SUCCESS;
-}
-
-static BOOLEAN bank_header_valid(const struct bank_header *h, UINT32 bank_size)
-{
-	return h->magic == BANK_MAGIC && h->version == BANK_VERSION && h->bank_size == bank_size &&
-	       h->crc == crc32((const UINT8 *)h + BANK_CRC_START, BANK_CRC_SIZE);
-}
-
-/* A header that verifies, of a record that fits in the room left in its bank. */
-static BOOLEAN record_header_valid(const struct record_header *h, UINT32 room)
-{
-	if (h->magic != RECORD_MAGIC ||
-	    h->header_crc != crc32((const UINT8 *)h + RECORD_CRC_START, RECORD_CRC_SIZE))
-		return FALSE;
-	if (h->name_size < 2 * sizeof(CHAR16) || h->name_size % 2 || !h->data_size ||
-	    h->name_size > VAR_STORE_MAX_VARIABLE ||
-	    h->data_size > VAR_STORE_MAX_VARIABLE - h->name_size)
-		return FALSE;
-	return var_store_record_size(h->name_size, h->data_size) <= room;
-}
-
-static BOOLEAN record_live(const struct record_header *h)
-{
-	return h->added == STATE_SET && h->deleted == STATE_CLEAR;
-}
-
-/*
- * The record at or after *pos (bank-relative, its header below limit) whose header verifies;
- * what does not verify is skipped ALIGN bytes at a time. FALSE when none is left.
- */
-static BOOLEAN walk(struct var_store *vs, UINT32 bank, UINT32 *pos, UINT32 limit,
-		    struct record_header *h)
-{
-	while (*pos + sizeof(*h) <= limit) {
-		if (EFI_ERROR(flash_read(vs, bank + *pos, h, sizeof(*h))))
-			return FALSE;
-		if (record_header_valid(h, vs->bank_size - *pos))
-			return TRUE;
-		*pos += ALIGN;
-	}
-	return FALSE;
-}
 
 static void entry_of(struct var_store *vs, UINT32 bank, UINT32 pos, const struct record_header *h,
 		     struct var_store_entry *e)
@@ -206,10 +37,10 @@ static UINT32 find_before(struct var_store *vs, UINT32 limit, const void *name, 
 	struct record_header h;
 	UINT32 pos = BANK_HEADER_SIZE, found = NO_POS;
 
-	while (walk(vs, vs->active, &pos, limit, &h)) {
-		if (record_live(&h) && h.name_size == name_size &&
+	while (var_walk(vs, vs->active, &pos, limit, &h)) {
+		if (var_record_live(&h) && h.name_size == name_size &&
 		    !memcmp(&h.guid, guid, sizeof(*guid)) &&
-		    flash_equal(vs, vs->active + pos + sizeof(h), name, name_size)) {
+		    var_flash_equal(vs, vs->active + pos + sizeof(h), name, name_size)) {
 			found = pos;
 			*ret_h = h;
 		}
@@ -244,13 +75,13 @@ EFI_STATUS var_store_next(struct var_store *vs, UINT32 *cursor, struct var_store
 		if (*cursor < vs->active + BANK_HEADER_SIZE || *cursor >= vs->active + vs->end)
 			return EFI_INVALID_PARAMETER;
 		pos = *cursor - vs->active;
-		if (!walk(vs, vs->active, &pos, vs->end, &h) || vs->active + pos != *cursor)
+		if (!var_walk(vs, vs->active, &pos, vs->end, &h) || vs->active + pos != *cursor)
 			return EFI_INVALID_PARAMETER;
 		pos += var_store_record_size(h.name_size, h.data_size);
 	}
-	for (; walk(vs, vs->active, &pos, vs->end, &h);
+	for (; var_walk(vs, vs->active, &pos, vs->end, &h);
 	     pos += var_store_record_size(h.name_size, h.data_size)) {
-		if (record_live(&h)) {
+		if (var_record_live(&h)) {
 			entry_of(vs, vs->active, pos, &h, ret_entry);
 			*cursor = vs->active + pos;
 			return EFI_SUCCESS;
@@ -261,7 +92,7 @@ EFI_STATUS var_store_next(struct var_store *vs, UINT32 *cursor, struct var_store
 
 EFI_STATUS var_store_read_name(struct var_store *vs, const struct var_store_entry *e, void *buf)
 {
-	return flash_read(vs, e->offset + sizeof(struct record_header), buf, e->name_size);
+	return var_flash_read(vs, e->offset + sizeof(struct record_header), buf, e->name_size);
 }
 
 EFI_STATUS var_store_read_data(struct var_store *vs, const struct var_store_entry *e, UINT32 offset,
@@ -269,71 +100,8 @@ EFI_STATUS var_store_read_data(struct var_store *vs, const struct var_store_entr
 {
 	if (offset > e->data_size || size > e->data_size - offset)
 		return EFI_INVALID_PARAMETER;
-	return flash_read(vs, e->offset + sizeof(struct record_header) + e->name_size + offset, buf,
+	return var_flash_read(vs, e->offset + sizeof(struct record_header) + e->name_size + offset, buf,
 			  size);
-}
-
-static UINT32 entry_data_offset(const struct var_store_entry *e)
-{
-	return e->offset + sizeof(struct record_header) + e->name_size;
-}
-
-/*
- * Write a complete record at *pos of bank and read it back, then program its added byte.
- * Once anything is programmed, *pos moves past the record whatever happens, so a failed write
- * never has its bytes programmed over.
- */
-static EFI_STATUS write_record(struct var_store *vs, UINT32 bank, UINT32 *pos,
-			       const struct new_record *n)
-{
-	struct record_header h = { .added = STATE_CLEAR, .deleted = STATE_CLEAR };
-	UINT32 total = n->old_data + n->size;
-	UINT32 off = bank + *pos, body = off + sizeof(h);
-	UINT32 crc = crc32_update(0, n->name, n->name_size), check = 0;
-	EFI_STATUS status;
-
-	if (n->old) {
-		status = flash_crc(vs, entry_data_offset(n->old), n->old_data, &crc);
-		if (EFI_ERROR(status))
-			return status;
-	}
-	crc = crc32_update(crc, n->data, n->size);
-	h.magic = RECORD_MAGIC;
-	h.attributes = n->attributes;
-	h.name_size = n->name_size;
-	h.data_size = total;
-	h.guid = *n->guid;
-	h.data_crc = crc;
-	h.header_crc = crc32((const UINT8 *)&h + RECORD_CRC_START, RECORD_CRC_SIZE);
-
-	*pos += var_store_record_size(n->name_size, total);
-	status = flash_program(vs, off + RECORD_CRC_START, (const UINT8 *)&h + RECORD_CRC_START,
-			       sizeof(h) - RECORD_CRC_START);
-	if (!EFI_ERROR(status))
-		status = flash_program(vs, body, n->name, n->name_size);
-	if (!EFI_ERROR(status) && n->old_data)
-		status = flash_copy(vs, body + n->name_size, entry_data_offset(n->old),
-				    n->old_data);
-	if (!EFI_ERROR(status) && n->size)
-		status = flash_program(vs, body + n->name_size + n->old_data, n->data, n->size);
-	if (EFI_ERROR(status))
-		return status;
-	/* What the flash holds now, not what we meant to write, is what gets committed. */
-	if (!flash_equal(vs, off + RECORD_CRC_START, (const UINT8 *)&h + RECORD_CRC_START,
-			 sizeof(h) - RECORD_CRC_START))
-		return EFI_DEVICE_ERROR;
-	status = flash_crc(vs, body, n->name_size + total, &check);
-	if (EFI_ERROR(status))
-		return status;
-	if (check != crc)
-		return EFI_DEVICE_ERROR;
-	return flash_program(vs, off, &state_set, 1);
-}
-
-static EFI_STATUS retire(struct var_store *vs, UINT32 offset)
-{
-	return flash_program(vs, offset + __builtin_offsetof(struct record_header, deleted),
-			     &state_set, 1);
 }
 
 static EFI_STATUS write_bank_header(struct var_store *vs, UINT32 bank, UINT32 sequence)
@@ -345,7 +113,7 @@ static EFI_STATUS write_bank_header(struct var_store *vs, UINT32 bank, UINT32 se
 	h.bank_size = vs->bank_size;
 	h.sequence = sequence;
 	h.crc = crc32((const UINT8 *)&h + BANK_CRC_START, BANK_CRC_SIZE);
-	return flash_program(vs, bank + BANK_CRC_START, (const UINT8 *)&h + BANK_CRC_START,
+	return var_flash_program(vs, bank + BANK_CRC_START, (const UINT8 *)&h + BANK_CRC_START,
 			     sizeof(h) - BANK_CRC_START);
 }
 
@@ -377,15 +145,15 @@ static EFI_STATUS reclaim(struct var_store *vs, UINT32 skip, const struct new_re
 		status = write_bank_header(vs, spare, vs->sequence + 1);
 	if (EFI_ERROR(status))
 		return status;
-	for (; walk(vs, vs->active, &pos, vs->end, &h);
+	for (; var_walk(vs, vs->active, &pos, vs->end, &h);
 	     pos += var_store_record_size(h.name_size, h.data_size)) {
 		UINT32 size = var_store_record_size(h.name_size, h.data_size);
 
-		if (!record_live(&h) || vs->active + pos == skip)
+		if (!var_record_live(&h) || vs->active + pos == skip)
 			continue;
 		if (out + size > vs->bank_size)
 			return EFI_OUT_OF_RESOURCES;
-		status = flash_copy(vs, spare + out, vs->active + pos, size);
+		status = var_flash_copy(vs, spare + out, vs->active + pos, size);
 		if (EFI_ERROR(status))
 			return status;
 		out += size;
@@ -393,11 +161,11 @@ static EFI_STATUS reclaim(struct var_store *vs, UINT32 skip, const struct new_re
 	if (n) {
 		if (out + var_store_record_size(n->name_size, n->old_data + n->size) > vs->bank_size)
 			return EFI_OUT_OF_RESOURCES;
-		status = write_record(vs, spare, &out, n);
+		status = var_record_write(vs, spare, &out, n);
 		if (EFI_ERROR(status))
 			return status;
 	}
-	status = flash_program(vs, spare, &state_set, 1);
+	status = var_flash_program(vs, spare, &state_set, 1);
 	if (EFI_ERROR(status))
 		return status;
 	vs->active = spare;
@@ -414,6 +182,7 @@ EFI_STATUS var_store_set(struct var_store *vs, const void *name, UINT32 name_siz
 	struct var_store_entry old;
 	struct new_record n = { name, name_size, guid, attributes, NULL, 0, data, size };
 	UINT32 record, old_record = 0;
+	BOOLEAN cramped;
 	EFI_STATUS status;
 
 	if (!vs->mounted)
@@ -432,7 +201,7 @@ EFI_STATUS var_store_set(struct var_store *vs, const void *name, UINT32 name_siz
 				return EFI_INVALID_PARAMETER;
 			n.old_data = old.data_size;
 		} else if (old.attributes == attributes && old.data_size == size &&
-			   flash_equal(vs, entry_data_offset(&old), data, size)) {
+			   var_flash_equal(vs, var_entry_data_offset(&old), data, size)) {
 			/* The same value again (every boot sets some): nothing to write. */
 			return EFI_SUCCESS;
 		}
@@ -443,14 +212,17 @@ EFI_STATUS var_store_set(struct var_store *vs, const void *name, UINT32 name_siz
 		return EFI_INVALID_PARAMETER;
 
 	record = var_store_record_size(name_size, n.old_data + size);
-	if (vs->end + record <= vs->bank_size) {
-		status = write_record(vs, vs->active, &vs->end, &n);
+	/* Room for stage0 is kept only where dead records give it back, so a full store still fills. */
+	cramped = vs->end + record + VAR_STORE_APPEND_ROOM > vs->bank_size &&
+		  vs->end - BANK_HEADER_SIZE - vs->live >= VAR_STORE_APPEND_ROOM;
+	if (vs->end + record <= vs->bank_size && !cramped) {
+		status = var_record_write(vs, vs->active, &vs->end, &n);
 		if (EFI_ERROR(status))
 			return status;
 		vs->live += record;
 		if (n.old) {
 			vs->live -= old_record;
-			return retire(vs, old.offset);
+			return var_record_retire(vs, old.offset);
 		}
 		return EFI_SUCCESS;
 	}
@@ -468,7 +240,7 @@ EFI_STATUS var_store_delete(struct var_store *vs, const void *name, UINT32 name_
 
 	if (EFI_ERROR(status))
 		return status;
-	status = retire(vs, e.offset);
+	status = var_record_retire(vs, e.offset);
 	if (!EFI_ERROR(status))
 		vs->live -= var_store_record_size(e.name_size, e.data_size);
 	return status;
@@ -505,10 +277,10 @@ static EFI_STATUS scan(struct var_store *vs, struct var_store_report *r, BOOLEAN
 	vs->live = 0;
 	*ret_last = NO_POS;
 	while (pos + sizeof(h) <= vs->bank_size) {
-		status = flash_read(vs, vs->active + pos, &h, sizeof(h));
+		status = var_flash_read(vs, vs->active + pos, &h, sizeof(h));
 		if (EFI_ERROR(status))
 			return status;
-		if (record_header_valid(&h, vs->bank_size - pos)) {
+		if (var_record_header_valid(&h, vs->bank_size - pos)) {
 			UINT32 size = var_store_record_size(h.name_size, h.data_size);
 			UINT32 crc = 0;
 
@@ -516,8 +288,8 @@ static EFI_STATUS scan(struct var_store *vs, struct var_store_report *r, BOOLEAN
 			r->damaged += pending;
 			pending = 0;
 			in_garbage = FALSE;
-			if (record_live(&h)) {
-				status = flash_crc(vs, vs->active + pos + sizeof(h),
+			if (var_record_live(&h)) {
+				status = var_flash_crc(vs, vs->active + pos + sizeof(h),
 						   h.name_size + h.data_size, &crc);
 				if (EFI_ERROR(status))
 					return status;
@@ -528,18 +300,18 @@ static EFI_STATUS scan(struct var_store *vs, struct var_store_report *r, BOOLEAN
 				} else {
 					r->damaged++;
 					if (fix)
-						retire(vs, vs->active + pos);
+						var_record_retire(vs, vs->active + pos);
 				}
 			}
 			pos += size;
 			end = pos;
 			continue;
 		}
-		if (all_bytes((const UINT8 *)&h, ALIGN, 0x00)) {
+		if (var_all_bytes((const UINT8 *)&h, ALIGN, 0x00)) {
 			/* Cleared: an interrupted write that an earlier mount zeroed. */
 			in_garbage = FALSE;
 			end = pos + ALIGN;
-		} else if (!all_bytes((const UINT8 *)&h, ALIGN, 0xff)) {
+		} else if (!var_all_bytes((const UINT8 *)&h, ALIGN, 0xff)) {
 			if (!pending)
 				garbage_start = pos;
 			if (!in_garbage)
@@ -557,10 +329,10 @@ static EFI_STATUS scan(struct var_store *vs, struct var_store_report *r, BOOLEAN
 	 */
 	/* The few bytes after the last whole header: no record fits there, but they must be erased. */
 	if (pos < vs->bank_size) {
-		status = flash_read(vs, vs->active + pos, tail, vs->bank_size - pos);
+		status = var_flash_read(vs, vs->active + pos, tail, vs->bank_size - pos);
 		if (EFI_ERROR(status))
 			return status;
-		if (!all_bytes(tail, vs->bank_size - pos, 0xff))
+		if (!var_all_bytes(tail, vs->bank_size - pos, 0xff))
 			end = vs->bank_size;
 	}
 	vs->end = end;
@@ -574,7 +346,7 @@ static EFI_STATUS scan(struct var_store *vs, struct var_store_report *r, BOOLEAN
 		for (UINT32 off = garbage_start; off < end && off + ALIGN <= vs->bank_size;) {
 			UINT32 n = end - off < CHUNK ? end - off : CHUNK;
 
-			status = flash_program(vs, vs->active + off, zeroes, n);
+			status = var_flash_program(vs, vs->active + off, zeroes, n);
 			if (EFI_ERROR(status))
 				return status;
 			off += n;
@@ -594,11 +366,11 @@ static void drop_duplicate(struct var_store *vs, UINT32 last, struct var_store_r
 	UINT8 name[CHUNK];
 	UINT32 pos;
 
-	if (last == NO_POS || EFI_ERROR(flash_read(vs, vs->active + last, &h, sizeof(h))))
+	if (last == NO_POS || EFI_ERROR(var_flash_read(vs, vs->active + last, &h, sizeof(h))))
 		return;
 	/* Names are short; one longer than a chunk is left to find's last-one-wins rule. */
 	if (h.name_size > sizeof(name) ||
-	    EFI_ERROR(flash_read(vs, vs->active + last + sizeof(h), name, h.name_size)))
+	    EFI_ERROR(var_flash_read(vs, vs->active + last + sizeof(h), name, h.name_size)))
 		return;
 	pos = find_before(vs, last, name, h.name_size, &h.guid, &old);
 	if (pos == NO_POS)
@@ -606,7 +378,7 @@ static void drop_duplicate(struct var_store *vs, UINT32 last, struct var_store_r
 	vs->live -= var_store_record_size(old.name_size, old.data_size);
 	r->variables--;
 	if (fix)
-		retire(vs, vs->active + pos);
+		var_record_retire(vs, vs->active + pos);
 }
 
 EFI_STATUS var_store_format(struct var_store *vs)
@@ -626,7 +398,7 @@ EFI_STATUS var_store_format(struct var_store *vs)
 	if (!EFI_ERROR(status))
 		status = write_bank_header(vs, 0, 1);
 	if (!EFI_ERROR(status))
-		status = flash_program(vs, 0, &state_set, 1);
+		status = var_flash_program(vs, 0, &state_set, 1);
 	if (EFI_ERROR(status))
 		return status;
 	vs->sequence = 1;
@@ -644,7 +416,7 @@ static BOOLEAN device_filled(struct var_store *vs, UINT8 value)
 	for (UINT32 off = 0; off < vs->flash->size; off += CHUNK) {
 		UINT32 n = vs->flash->size - off < CHUNK ? vs->flash->size - off : CHUNK;
 
-		if (EFI_ERROR(flash_read(vs, off, chunk, n)) || !all_bytes(chunk, n, value))
+		if (EFI_ERROR(var_flash_read(vs, off, chunk, n)) || !var_all_bytes(chunk, n, value))
 			return FALSE;
 	}
 	return TRUE;
@@ -665,10 +437,10 @@ EFI_STATUS var_store_mount(struct var_store *vs, struct var_store_report *ret_re
 		return EFI_UNSUPPORTED;
 	vs->bank_size = (vs->flash->size / 2) & ~(block - 1);
 	for (int i = 0; i < 2; i++) {
-		status = flash_read(vs, i * vs->bank_size, &h[i], sizeof(h[i]));
+		status = var_flash_read(vs, i * vs->bank_size, &h[i], sizeof(h[i]));
 		if (EFI_ERROR(status))
 			return status;
-		valid[i] = h[i].committed == STATE_SET && bank_header_valid(&h[i], vs->bank_size);
+		valid[i] = h[i].committed == STATE_SET && var_bank_header_valid(&h[i], vs->bank_size);
 	}
 
 	if (valid[0] || valid[1]) {

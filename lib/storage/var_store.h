@@ -7,6 +7,11 @@
 
 /* Largest name (with its NUL) plus data of one variable; a real dbx needs tens of KiB. */
 #define VAR_STORE_MAX_VARIABLE (64u * 1024)
+/*
+ * Room a write keeps free at the end of the bank when a reclaim can give it back: stage0 appends
+ * its boot-count record there (var_append.c), and cannot reclaim.
+ */
+#define VAR_STORE_APPEND_ROOM 1024u
 /* Smallest device the store formats: two banks of at least 8 KiB. */
 #define VAR_STORE_MIN_SIZE (16u * 1024)
 
@@ -21,6 +26,7 @@ struct var_store {
 	UINT32 sequence;	/* its generation: one more at every reclaim */
 	UINT32 end;		/* bank-relative: everything from here on is erased */
 	UINT32 live;		/* bytes of the records that hold current values */
+	UINT32 tail;		/* var_append: where what an interrupted write left starts */
 	BOOLEAN mounted;
 };
 

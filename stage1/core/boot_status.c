@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* stage1's side of the boot count (docs/updating.md): a try ends good at the boot manager or resets. */
+#include "include/strata/boot_record_var.h"
 #include "include/strata/boot_status.h"
 #include "lib/drivers/cmos.h"
 #include "lib/drivers/reset.h"
@@ -9,6 +10,7 @@
 #include "lib/string.h"
 #include "stage1/core/boot_status.h"
 #include "stage1/core/system_table.h"
+#include "stage1/stage1.h"
 
 #define LOG_PREFIX "boot-count: "
 #include "lib/log.h"
@@ -16,9 +18,27 @@
 static struct boot_record record;
 static BOOLEAN on_trial;
 
+/*
+ * CMOS, and the durable copy in the pflash store when there is one (docs/updating.md), through
+ * the runtime's SetVariable, which writes nothing when the value is unchanged. Before the
+ * runtime is installed only CMOS is written: stage0 wrote the store for this start already.
+ */
 static void save(void)
 {
+	static EFI_GUID guid = STRATA_BOOT_STATUS_GUID;
+	UINT8 raw[BOOT_RECORD_SIZE];
+	EFI_STATUS status;
+
 	cmos_save_boot_record(&record);
+	if (!runtime_has_flash_store())
+		return;
+	boot_record_encode_lasting(&record, raw);
+	status = efi_st->RuntimeServices->SetVariable(STRATA_BOOT_RECORD_NAME, &guid,
+						      STRATA_BOOT_RECORD_ATTRIBUTES, sizeof(raw),
+						      raw);
+	if (EFI_ERROR(status))
+		log_warn_status(status, "writing StrataBootRecord: a power off loses this boot's "
+				"counts");
 }
 
 static void panic_hook(void)

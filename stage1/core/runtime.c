@@ -16,6 +16,7 @@ static EFI_GUID global_variable = EFI_GLOBAL_VARIABLE;
 
 /* NULL until a blob is installed; then the ABI calls below reach it. */
 static struct runtime_exports *exports;
+static BOOLEAN flash_store;
 
 #define BS EFI_VARIABLE_BOOTSERVICE_ACCESS
 #define RT EFI_VARIABLE_RUNTIME_ACCESS
@@ -176,6 +177,12 @@ static void find_variable_store(struct runtime_boot_info *info)
 	info->flash_base = store_base;
 	info->flash_size = store_size;
 	info->flash_block_size = block;
+	flash_store = TRUE;
+}
+
+BOOLEAN runtime_has_flash_store(void)
+{
+	return flash_store;
 }
 
 static struct runtime_exports *enter_blob(const struct handoff *h,

@@ -128,9 +128,42 @@ static void test_fingerprint_is_never_zero(void **state)
 	assert_string_equal(boot_record_copy_name(BOOT_COPY_NONE), "STAGE1.???");
 }
 
+/* The store's copy keeps the counts, not what each boot sets again, so equal counts write nothing. */
+static void test_lasting_encoding_drops_what_each_boot_sets(void **state)
+{
+	struct boot_record r = { .current = BOOT_COPY_BIN, .trial = 1, .passed = 4, .watchdog = 1,
+				 .runtime = BOOT_RUNTIME_BIN };
+	struct boot_record back, other;
+	UINT8 raw[BOOT_RECORD_SIZE], raw2[BOOT_RECORD_SIZE];
+
+	(void)state;
+	r.copy[BOOT_COPY_BIN] = (struct boot_record_copy){ .fingerprint = 0x1234, .tries = 2 };
+	boot_record_encode_lasting(&r, raw);
+	assert_true(boot_record_decode(raw, &back));
+	assert_int_equal(back.current, BOOT_COPY_BIN);
+	assert_int_equal(back.trial, 1);
+	assert_int_equal(back.copy[BOOT_COPY_BIN].fingerprint, 0x1234);
+	assert_int_equal(back.copy[BOOT_COPY_BIN].tries, 2);
+	assert_int_equal(back.passed, 0);
+	assert_int_equal(back.watchdog, 0);
+	assert_int_equal(back.runtime, BOOT_RUNTIME_NONE);
+	other = r;
+	other.passed = 0;
+	other.watchdog = 2;
+	other.runtime = BOOT_RUNTIME_NEW;
+	boot_record_encode_lasting(&other, raw2);
+	assert_memory_equal(raw, raw2, sizeof(raw));
+	other.copy[BOOT_COPY_BIN].tries = 3;
+	boot_record_encode_lasting(&other, raw2);
+	assert_memory_not_equal(raw, raw2, sizeof(raw));
+	raw2[5] ^= 1;
+	assert_false(boot_record_decode(raw2, &back));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_lasting_encoding_drops_what_each_boot_sets),
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_fresh_cmos_reads_as_empty),
 		cmocka_unit_test(test_any_flipped_bit_reads_as_empty),

@@ -290,6 +290,19 @@ static void test_paths(void **state)
 	assert_int_equal(f.first_cluster, m.vol.root_cluster);
 	open_ok(&m, u"EFI/..", &f);
 	assert_int_equal(f.first_cluster, m.vol.root_cluster);
+	/* ".." deeper down is the parent's own entry, name and place, as EDK2 gives it. */
+	open_ok(&m, u"EFI", &dir);
+	open_ok(&m, u"EFI/BOOT/..", &f);
+	ascii(f.name, name, sizeof(name));
+	assert_string_equal(name, "EFI");
+	assert_int_equal(f.first_cluster, dir.first_cluster);
+	assert_int_equal(f.dir_index, dir.dir_index);
+	open_ok(&m, u"deep/er/still/..", &f);
+	ascii(f.name, name, sizeof(name));
+	assert_string_equal(name, "Er");
+	open_ok(&m, u"deep/er/still/../..", &f);
+	ascii(f.name, name, sizeof(name));
+	assert_string_equal(name, "Deep");
 	open_ok(&m, u"", &f);
 	assert_int_equal(f.first_cluster, m.vol.root_cluster);
 

@@ -509,8 +509,8 @@ static void prepare_full(struct boot *b)
 	prepare_three(b);
 	memset(value, 'x', sizeof(value) - 1);
 	value[sizeof(value) - 1] = 0;
-	/* Each of these fits without a reclaim; stop with under 1 KiB left at the end. */
-	for (int i = 0; b->vs.end + 1024 <= b->vs.bank_size; i++) {
+	/* Each fits without a reclaim; stop with under 1 KiB left before the room kept for stage0. */
+	for (int i = 0; b->vs.end + 1024 + VAR_STORE_APPEND_ROOM <= b->vs.bank_size; i++) {
 		value[0] = 'a' + i % 26;
 		assert_int_equal(set_str(b, "Churn", value), EFI_SUCCESS);
 	}
