@@ -69,14 +69,15 @@ def write_crashing_stage1(good, out):
 
 
 def qemu_command(accel_name, firmware, disk, workdir, tag, extra=(), reboot=False,
-                 disk_device="virtio-blk-pci"):
+                 disk_device="virtio-blk-pci", machine="q35"):
     """The one QEMU command line every row uses; only the firmware options differ.
 
-    firmware is ("bios", rom), ("pflash", (rom, vars_template)) or ("ovmf", None); OVMF and
+    firmware is ("bios", rom), ("pvh", elf) (QEMU's -kernel: SeaBIOS or qboot, then the PVH
+    entry), ("pflash", (rom, vars_template)) or ("ovmf", None); OVMF and
     Strata from pflash get a fresh copy of their vars store each run (made here, before the
     clock starts), so every run starts from the same state.
     """
-    args = [QEMU, "-machine", f"q35,accel={accel_name}", "-m", "512", "-display", "none",
+    args = [QEMU, "-machine", f"{machine},accel={accel_name}", "-m", "512", "-display", "none",
             "-serial", "stdio", "-monitor", "none", *([] if reboot else ["-no-reboot"]),
             "-device", "isa-debug-exit,iobase=0xf4,iosize=4",
             "-drive", f"if=none,id=d0,file={disk},format=raw",
@@ -84,6 +85,8 @@ def qemu_command(accel_name, firmware, disk, workdir, tag, extra=(), reboot=Fals
     kind, rom = firmware
     if kind == "bios":
         return args + ["-bios", str(rom)]
+    if kind == "pvh":
+        return args + ["-kernel", str(rom)]
     if kind == "pflash":
         code, template = rom
         vars_copy = Path(workdir) / f"strata-vars-{tag}.fd"

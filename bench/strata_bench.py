@@ -33,7 +33,7 @@ Written by `/usr/bin/python3 bench/strata_bench.py --results bench/RESULTS.md` (
 the absolute times are emulation speed: the Strata/OVMF ratios are the figures to read.
 """
 # What --rows picks from, in the order they run.
-ROW_GROUPS = ["exit", "readbench", "linux", "variables"]
+ROW_GROUPS = ["exit", "readbench", "pvh", "linux", "variables"]
 # The systemd-boot entry of the efivarfs variables row (images/initramfs/init, strata.action).
 VARBENCH_ENTRY = ("title Strata varbench\nlinux /linux/vmlinuz\ninitrd /linux/initrd.img\n"
                   "options console=ttyS0 panic=-1 strata.action=varbench\n")
@@ -123,10 +123,10 @@ class Bench:
         return [("strata", self.strata)] + ([("ovmf", ("ovmf", None))] if self.ovmf else [])
 
     def run(self, row, name, firmware, disk, timeout, check, marker=None, tag="", extra=(),
-            reboot=False, disk_device="virtio-blk-pci"):
+            reboot=False, disk_device="virtio-blk-pci", machine="q35"):
         """One timed run; prints its figure, keeps the log, saves it when check(res) fails."""
         args = q.qemu_command(self.args.accel, firmware, disk, self.work, f"{row}-{name}{tag}",
-                              extra, reboot, disk_device)
+                              extra, reboot, disk_device, machine)
         res = q.run_qemu(args, timeout, marker)
         self.logs.setdefault(row, {}).setdefault(name, []).append(res.log)
         ok = bool(check(res))
@@ -290,6 +290,35 @@ def bench_disk_controllers(bench):
                 totals[name].append(res.wall - floor if ok and floor is not None else None)
         st = {n: r.stats(totals[n]) for n in totals}
         bench.add_row(row_id, label, "s", st["strata"], st["ovmf"] if bench.ovmf else None)
+
+
+# The PVH entry (build/strata-pvh.elf through -kernel): on q35 SeaBIOS runs first and counts
+# as firmware time; on microvm qboot does, and the disk is virtio-blk on virtio-mmio, with no
+# PCI to enumerate. The floor run is on the same machine. No OVMF figure: Debian's OVMF has no
+# PVH entry and no microvm build.
+PVH_ROWS = [
+    ("firmware_time_pvh_q35", "firmware time through PVH on q35 (-kernel strata-pvh.elf, "
+     "SeaBIOS first)", "q35", "virtio-blk-pci"),
+    ("firmware_time_pvh_microvm", "firmware time through PVH on microvm (qboot first), the "
+     "disk on virtio-mmio", "microvm", "virtio-blk-device"),
+]
+
+
+def bench_pvh(bench):
+    """Rows: firmware time (less a floor run on the same machine) through the PVH entry."""
+    t = bench.timeouts["exit"]
+    elf = bench.build / "strata-pvh.elf"
+    for row_id, label, machine, device in PVH_ROWS:
+        totals = []
+        for i in bench.rounds(row_id, bench.args.runs):
+            res, ok = bench.run("floor", "floor", ("bios", bench.floor), bench.exit_disk, t,
+                                exited_ok, tag=f"{row_id}-{i + 1}", machine=machine,
+                                disk_device=device)
+            floor = res.wall if ok else None
+            res, ok = bench.run(row_id, "strata", ("pvh", elf), bench.exit_disk, t, exited_ok,
+                                tag=str(i + 1), disk_device=device, machine=machine)
+            totals.append(res.wall - floor if ok and floor is not None else None)
+        bench.add_row(row_id, label, "s", r.stats(totals), None)
 
 
 def bench_readbench(bench):
@@ -458,7 +487,8 @@ def build_report(bench):
 
 
 def check_inputs(bench):
-    need = ["stage0.rom", "stage1.bin", "runtime.bin", "mkimage", "efi-apps/exit-on-entry.efi"]
+    need = ["stage0.rom", "stage1.bin", "runtime.bin", "mkimage", "efi-apps/exit-on-entry.efi",
+            "strata-pvh.elf"]
     if not bench.args.quick:
         need += ["efi-apps/readbench.efi", "efi-apps/varbench.efi", "strata-vars.fd"]
     missing = [n for n in need if not (bench.build / n).exists()]
@@ -479,7 +509,8 @@ def main(argv=None):
     if not args.quick:
         # The recovery and disk-controller rows share the readbench group's disks and place.
         for group, rows in (("readbench", (bench_readbench, bench_recovery, bench_disk_controllers)),
-                            ("linux", (bench_linux,)), ("variables", (bench_variables,))):
+                            ("pvh", (bench_pvh,)), ("linux", (bench_linux,)),
+                            ("variables", (bench_variables,))):
             if group in args.rows:
                 for row in rows:
                     row(bench)

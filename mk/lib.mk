@@ -3,7 +3,8 @@
 # tests, fuzzers, mkimage) compiles the pure ones from the very same files.
 
 # Formats and algorithms with no hardware access: safe on the host and in every firmware part.
-LIB_PURE := lib/crc32.c lib/sha256.c lib/storage/var_store.c lib/storage/var_append.c lib/platform/pvh.c lib/platform/mcfg.c \
+LIB_PURE := lib/crc32.c lib/sha256.c lib/storage/var_store.c lib/storage/var_append.c \
+	lib/platform/pvh.c lib/platform/mcfg.c lib/platform/virtio_mmio_acpi.c \
 	lib/storage/block.c lib/storage/gpt.c lib/storage/mbr.c lib/storage/eltorito.c \
 	lib/storage/fat.c lib/storage/fat_dir.c \
 	lib/storage/fat_alloc.c lib/storage/fat_dirent.c lib/storage/fat_write.c lib/storage/ata.c \
@@ -15,8 +16,9 @@ LIB_PURE := lib/crc32.c lib/sha256.c lib/storage/var_store.c lib/storage/var_app
 
 # Console and hardware drivers (firmware only).
 LIB_DRIVERS := lib/string.c lib/printf.c lib/log.c \
-	lib/drivers/serial.c lib/drivers/fw_cfg.c lib/drivers/pci.c lib/drivers/virtio_pci.c \
-	lib/drivers/virtio_blk.c lib/drivers/timer.c lib/drivers/ahci.c lib/drivers/bochs_vbe.c \
+	lib/drivers/serial.c lib/drivers/fw_cfg.c lib/drivers/pci.c lib/drivers/virtio.c \
+	lib/drivers/virtio_pci.c lib/drivers/virtio_mmio.c lib/drivers/virtio_blk.c \
+	lib/drivers/timer.c lib/drivers/ahci.c lib/drivers/bochs_vbe.c \
 	lib/drivers/ps2.c lib/drivers/nvme.c lib/drivers/virtio_gpu.c lib/drivers/ramfb.c \
 	lib/drivers/virtio_scsi.c lib/drivers/ide.c
 # Safe stage1 updates (docs/updating.md): the CMOS boot-count record, reset, the watchdog.

@@ -6,7 +6,7 @@ STAGE0_SRCS := stage0/main.c stage0/memory.c stage0/platform.c stage0/boot_disk.
 	stage0/stage1_loader.c stage0/exception.c lib/crc32.c lib/sha256.c \
 	lib/storage/block.c lib/storage/gpt.c lib/storage/mbr.c lib/storage/eltorito.c lib/storage/fat.c lib/storage/fat_dir.c \
 	lib/storage/ata.c lib/storage/ide_cmd.c lib/storage/nvme_cmd.c lib/storage/scsi.c lib/storage/scsi_disk.c \
-	lib/platform/bootorder.c lib/formats/stage_image.c lib/formats/elf_reloc.c \
+	lib/platform/bootorder.c lib/platform/pvh.c lib/platform/virtio_mmio_acpi.c lib/formats/stage_image.c lib/formats/elf_reloc.c \
 	lib/formats/exception.c $(LIB_DRIVERS)
 STAGE0_SRCS += stage0/boot_count.c lib/formats/boot_record.c
 # The durable copy of the boot count: the variable store's append path on pflash unit 1.
@@ -14,7 +14,7 @@ STAGE0_SRCS += stage0/boot_store.c lib/storage/var_append.c lib/storage/var_stor
 STAGE0_OBJS := $(BUILD)/fixed/stage0/reset.o $(STAGE0_SRCS:%.c=$(BUILD)/fixed/%.o)
 STAGE0_ROM_SIZE := 65536
 
-ALL_TARGETS += $(BUILD)/stage0.rom
+ALL_TARGETS += $(BUILD)/stage0.rom $(BUILD)/strata-pvh.elf
 
 # One RWX segment: the image is copied to RAM as a whole and runs there, GDT (written by ltr)
 # beside the code; stage0's page tables map it all read-write anyway.
@@ -42,3 +42,16 @@ $(BUILD)/stage0.rom: $(BUILD)/stage0.elf mk/lz4pack.py
 		{ rm -f $@; exit 1; }
 	$(Q)size=$$(stat -c %s $@); if [ $$size -ne $(STAGE0_ROM_SIZE) ]; then \
 		echo "stage0.rom is $$size bytes, must be $(STAGE0_ROM_SIZE)"; rm -f $@; exit 1; fi
+
+# The PVH entry (docs/pvh.md): a third link of the same objects and symbol table, loaded at 1 MiB
+# with a XEN_ELFNOTE_PHYS32_ENTRY note, for QEMU -kernel and Cloud Hypervisor --kernel. Its C part
+# must sit where the ROM link's does (the symbol table is that link's); the entry code differs.
+$(BUILD)/strata-pvh.elf: $(STAGE0_OBJS) $(BUILD)/symtab/stage0.o stage0/stage0_pvh.ld
+	$(call quiet,LD,$@)
+	$(Q)$(LD) $(subst stage0/stage0.ld,stage0/stage0_pvh.ld,$(STAGE0_LDFLAGS)) -o $@ \
+		$(STAGE0_OBJS) $(BUILD)/symtab/stage0.o
+	$(Q)nm -n --defined-only $(BUILD)/stage0.pass1.elf | awk '/ [tTwW] / && $$1 < "0000000000100000"' \
+		> $@.pass1.syms
+	$(Q)nm -n --defined-only $@ | awk '/ [tTwW] / && $$1 < "0000000000100000"' > $@.syms
+	$(Q)cmp -s $@.pass1.syms $@.syms || { echo "$@: C functions differ from the ROM link"; \
+		diff $@.pass1.syms $@.syms | head; rm -f $@; exit 1; }

@@ -28,6 +28,7 @@ struct candidate {
 	UINT8 transport;	/* enum handoff_disk_controller; AHCI until virtio is probed */
 	UINT16 port;		/* AHCI port, NVMe namespace ID, SCSI target, IDE channel * 2 + unit */
 	UINT16 lun;		/* SCSI LUN */
+	UINT64 mmio_base;	/* virtio-mmio transport */
 	UINT8 hba;		/* index in hbas[] for AHCI, ides[] for IDE */
 	INT32 rank;
 };
@@ -106,12 +107,32 @@ static void describe(const struct candidate *c, char *buf, UINTN size)
 	else if (c->transport == HANDOFF_DISK_AHCI)
 		snprintf(buf, size, "%02x:%02x.%x port %u", c->pci.bus, c->pci.device,
 			 c->pci.function, c->port);
+	else if (c->transport == HANDOFF_DISK_VIRTIO_MMIO)
+		snprintf(buf, size, "virtio-mmio@%llx", c->mmio_base);
 	else if (c->transport == HANDOFF_DISK_IDE)
 		snprintf(buf, size, "%02x:%02x.%x %s %s", c->pci.bus, c->pci.device,
 			 c->pci.function, c->port & 2 ? "secondary" : "primary",
 			 c->port & 1 ? "slave" : "master");
 	else
 		snprintf(buf, size, "%02x:%02x.%x", c->pci.bus, c->pci.device, c->pci.function);
+}
+
+/* microvm's virtio-blk transports, in slot order (QEMU fills them from the last slot down). */
+static void mmio_collect(UINT32 *count)
+{
+	UINT64 bases[MAX_CANDIDATES];
+	BOOLEAN from_dsdt;
+	UINT32 n = virtio_mmio_microvm_transports(bases, MAX_CANDIDATES, &from_dsdt);
+
+	log_info("%u virtio-mmio transports from %s", n, from_dsdt ? "the DSDT" : "microvm's slots");
+	for (UINT32 i = 0; i < n && *count < MAX_CANDIDATES; i++) {
+		UINT64 base = bases[i];
+
+		if (virtio_mmio_device_id(base) == VIRTIO_MMIO_DEVICE_BLOCK)
+			candidates[(*count)++] = (struct candidate){
+				.transport = HANDOFF_DISK_VIRTIO_MMIO, .mmio_base = base
+			};
+	}
 }
 
 /*
@@ -179,7 +200,7 @@ static void virtio_scsi_collect(struct pci_address a, UINT32 *count)
 }
 
 /* Every disk on every controller stage0 drives, sorted by rank; returns how many. */
-static UINT32 candidates_collect(void)
+static UINT32 candidates_collect(UINT32 flags)
 {
 	UINTN bootorder_size = 0;
 	struct pci_address a;
@@ -225,8 +246,12 @@ static UINT32 candidates_collect(void)
 		}
 		hba_count++;
 	}
+	if (flags & HANDOFF_FLAG_NO_PCI)
+		mmio_collect(&count);
 	for (UINT32 i = 0; i < count; i++)
-		candidates[i].rank = candidate_rank(&candidates[i], bootorder_size, i);
+		candidates[i].rank = candidates[i].transport == HANDOFF_DISK_VIRTIO_MMIO
+					     ? RANK_UNNAMED + (INT32)i
+					     : candidate_rank(&candidates[i], bootorder_size, i);
 	/* Insertion sort: a handful of disks, and equal ranks keep PCI order. */
 	for (UINT32 i = 1; i < count; i++) {
 		struct candidate c = candidates[i];
@@ -274,8 +299,12 @@ static EFI_STATUS disk_open(struct boot_disk *disk, const struct candidate *c)
 		disk->block = &disk->ahci.block;
 		return status;
 	}
+	if (c->transport == HANDOFF_DISK_VIRTIO_MMIO) {
+		disk->block = &disk->virtio.block;
+		return virtio_blk_init_mmio(&disk->virtio, c->mmio_base, device_memory);
+	}
 	status = virtio_blk_init(&disk->virtio, c->pci, device_memory);
-	if (!EFI_ERROR(status) && !disk->virtio.transport.modern)
+	if (!EFI_ERROR(status) && !disk->virtio.pci.modern)
 		disk->transport = HANDOFF_VIRTIO_LEGACY;
 	disk->block = &disk->virtio.block;
 	return status;
@@ -441,7 +470,7 @@ static EFI_STATUS disk_try(struct handoff *h, struct boot_disk *disk, const char
 
 EFI_STATUS boot_disk_find(struct handoff *h, struct boot_disk *disk, boot_disk_accept_fn accept)
 {
-	UINT32 count = candidates_collect();
+	UINT32 count = candidates_collect(h->flags);
 
 	for (UINT32 i = 0; i < count; i++) {
 		const struct candidate *c = &candidates[i];
@@ -475,16 +504,23 @@ EFI_STATUS boot_disk_find(struct handoff *h, struct boot_disk *disk, boot_disk_a
 			.disk_guid = gpt.header.disk_guid,
 			.block_size = disk->block->block_size,
 			.block_count = disk->block->block_count,
+			.mmio_base = c->mmio_base,
 		};
 		log_info("boot disk %s (%s, %llu MiB, %s), ESP is %spartition %u, FAT%u", name,
 			 disk->transport == HANDOFF_DISK_NVME	   ? "NVMe"
 			 : disk->transport == HANDOFF_DISK_VIRTIO_SCSI ? "virtio-scsi"
 			 : disk->transport == HANDOFF_DISK_AHCI	   ? "AHCI"
 			 : disk->transport == HANDOFF_DISK_IDE	   ? "IDE"
+			 : disk->transport == HANDOFF_DISK_VIRTIO_MMIO
+				 ? (disk->virtio.transport.modern ? "virtio-blk on virtio-mmio 2"
+								  : "virtio-blk on virtio-mmio 1")
 			 : disk->transport == HANDOFF_VIRTIO_MODERN ? "virtio-blk modern"
 								    : "virtio-blk legacy",
 			 disk->block->block_count * disk->block->block_size >> 20,
-			 c->rank < RANK_UNNAMED ? "bootindex" : "PCI order", esp.table,
+			 c->rank < RANK_UNNAMED			       ? "bootindex"
+			 : c->transport == HANDOFF_DISK_VIRTIO_MMIO ? "slot order"
+								    : "PCI order",
+			 esp.table,
 			 esp.number, disk->esp.fat_type);
 		return EFI_SUCCESS;
 	}

@@ -14,6 +14,8 @@
 #include "lib/log.h"
 
 struct handoff stage0_handoff;
+/* Set by reset.asm: the PVH loader's hvm_start_info, 0 when started at the reset vector. */
+UINT32 stage0_pvh_start_info;
 static struct boot_disk boot_disk;
 
 extern UINT8 stage0_pml4[], stage0_stack[], stage0_stack_top[];
@@ -87,9 +89,9 @@ void stage0_main(void)
 	exception_test_trigger();
 	if (fw_cfg_has_dma())
 		h->flags |= HANDOFF_FLAG_FW_CFG_DMA;
-	status = memory_init(h);
+	status = memory_init(h, stage0_pvh_start_info);
 	if (EFI_ERROR(status))
-		panic("no memory map from fw_cfg");
+		panic("no memory map from the PVH start info or fw_cfg");
 	timestamp(h, HANDOFF_TS_MEMORY);
 
 	platform_init(h);

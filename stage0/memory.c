@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* stage0's view of memory: QEMU's e820 table and a top-down page allocator below 4 GiB. */
 #include "lib/drivers/fw_cfg.h"
+#include "lib/platform/pvh.h"
 #include "lib/string.h"
 #include "stage0/stage0.h"
 
@@ -31,34 +32,59 @@ static void add_range(struct handoff *h, UINT64 base, UINT64 length, UINT32 type
 	h->memory[h->memory_count++] = (struct handoff_memory_range){ base, length, type };
 }
 
-EFI_STATUS memory_init(struct handoff *h)
+/*
+ * QEMU reports RAM from 0 to the top of low memory in one piece; the legacy VGA and ROM hole under
+ * 1 MiB is not usable RAM, so it is cut out here.
+ */
+static void add_e820(struct handoff *h, UINT64 base, UINT64 length, UINT32 type)
+{
+	UINT64 end = base + length;
+
+	if (type == HANDOFF_MEMORY_RAM && base < LEGACY_HOLE_END && end > LEGACY_HOLE_START) {
+		add_range(h, base, (base < LEGACY_HOLE_START ? LEGACY_HOLE_START : base) - base,
+			  HANDOFF_MEMORY_RAM);
+		if (end > LEGACY_HOLE_END)
+			add_range(h, LEGACY_HOLE_END, end - LEGACY_HOLE_END, HANDOFF_MEMORY_RAM);
+	} else {
+		add_range(h, base, length, type);
+	}
+}
+
+/* The loader's map (SeaBIOS's e820 under QEMU, the VMM's own under Cloud Hypervisor). */
+static BOOLEAN read_pvh_map(struct handoff *h, UINT32 start_info)
+{
+	const struct pvh_memmap_entry *map;
+	struct pvh_platform_info info;
+
+	if (!start_info ||
+	    EFI_ERROR(pvh_parse_start_info((const void *)(UINTN)start_info,
+					   sizeof(struct pvh_start_info), &info))) {
+		if (start_info)
+			log_warn("PVH start info at %x has a bad magic, using fw_cfg", start_info);
+		return FALSE;
+	}
+	if (!info.memmap)
+		return FALSE;
+	map = (const struct pvh_memmap_entry *)(UINTN)info.memmap;
+	for (UINT32 i = 0; i < info.memmap_entries; i++)
+		add_e820(h, map[i].addr, map[i].size, map[i].type);
+	return TRUE;
+}
+
+EFI_STATUS memory_init(struct handoff *h, UINT32 pvh_start_info)
 {
 	static struct e820_entry e820[HANDOFF_MAX_MEMORY];
+	const char *source = "PVH start info";
 	UINTN size;
 	EFI_STATUS status;
 
-	status = fw_cfg_read_file("etc/e820", e820, sizeof(e820), &size);
-	if (EFI_ERROR(status))
-		return log_error_status(status, "fw_cfg etc/e820");
-
-	for (UINTN i = 0; i < size / sizeof(e820[0]); i++) {
-		UINT64 base = e820[i].address, end = base + e820[i].length;
-
-		/*
-		 * QEMU reports RAM from 0 to the top of low memory in one piece; the legacy VGA and
-		 * ROM hole under 1 MiB is not usable RAM, so it is cut out here.
-		 */
-		if (e820[i].type == HANDOFF_MEMORY_RAM && base < LEGACY_HOLE_END &&
-		    end > LEGACY_HOLE_START) {
-			add_range(h, base,
-				  (base < LEGACY_HOLE_START ? LEGACY_HOLE_START : base) - base,
-				  HANDOFF_MEMORY_RAM);
-			if (end > LEGACY_HOLE_END)
-				add_range(h, LEGACY_HOLE_END, end - LEGACY_HOLE_END,
-					  HANDOFF_MEMORY_RAM);
-		} else {
-			add_range(h, base, e820[i].length, e820[i].type);
-		}
+	if (!read_pvh_map(h, pvh_start_info)) {
+		source = "fw_cfg";
+		status = fw_cfg_read_file("etc/e820", e820, sizeof(e820), &size);
+		if (EFI_ERROR(status))
+			return log_error_status(status, "fw_cfg etc/e820");
+		for (UINTN i = 0; i < size / sizeof(e820[0]); i++)
+			add_e820(h, e820[i].address, e820[i].length, e820[i].type);
 	}
 
 	/* Allocations come from the top of the highest RAM range above 1 MiB and below 4 GiB. */
@@ -78,7 +104,8 @@ EFI_STATUS memory_init(struct handoff *h)
 	}
 	if (!alloc_top)
 		return log_error_status(EFI_OUT_OF_RESOURCES, "no RAM above 1 MiB");
-	log_info("%u ranges, RAM below 4 GiB ends at %llx", h->memory_count, alloc_top);
+	log_info("%u ranges from %s, RAM below 4 GiB ends at %llx", h->memory_count, source,
+		 alloc_top);
 	return EFI_SUCCESS;
 }
 

@@ -6,6 +6,10 @@
 ; unpacks the C part of stage0 into RAM (it is linked there; the flash holds it LZ4-compressed,
 ; mk/lz4pack.py), zeroes .bss, builds an identity map of the first 4 GiB with 2 MiB pages and
 ; enters long mode in RAM.
+;
+; The PVH entry (build/strata-pvh.elf, stage0/stage0_pvh.ld) joins that 32-bit code: a PVH loader
+; (QEMU -kernel, Cloud Hypervisor) starts it in flat 32-bit protected mode, paging off, with the
+; address of its hvm_start_info in %ebx. That ELF holds the C part unpacked, so it is only copied.
 
 %define CR0_PE (1 << 0)
 %define CR0_MP (1 << 1)
@@ -25,9 +29,9 @@
 %define SEL_DATA 0x10
 %define SEL_CODE64 0x18
 
-extern __rom_copy_lma, __rom_copy_vma, __rom_copy_end, __bss_start, __bss_size
-extern stage0_main, stage0_exception_handler
-global reset16
+extern __rom_copy_lma, __rom_copy_vma, __rom_copy_end, __rom_copy_size, __bss_start, __bss_size
+extern stage0_main, stage0_exception_handler, stage0_pvh_start_info
+global reset16, pvh_entry32
 global stage0_gdt_descriptor, stage0_pml4, stage0_stack, stage0_stack_top
 global stage0_gdt, stage0_load_exception_tables, stage0_exception_stubs
 
@@ -50,6 +54,27 @@ reset16:
 	jmp dword SEL_CODE32:protected32
 
 BITS 32
+; The loader's GDT may lie anywhere, even where the copy below writes: switch to ours first.
+pvh_entry32:
+	cli
+	cld
+	lgdt [rom_gdt_descriptor]
+	jmp SEL_CODE32:pvh_copy32
+
+pvh_copy32:
+	mov ax, SEL_DATA
+	mov ds, ax
+	mov es, ax
+	mov ss, ax
+	mov fs, ax
+	mov gs, ax
+	; The PVH link stores the C part as it runs: a plain copy, which leaves %ebx alone.
+	mov esi, __rom_copy_lma
+	mov edi, __rom_copy_vma
+	mov ecx, __rom_copy_size
+	rep movsb
+	jmp protected32.clear_bss
+
 protected32:
 	mov ax, SEL_DATA
 	mov ds, ax
@@ -106,10 +131,13 @@ protected32:
 	jnz .match_copy
 	jmp .sequence
 .unpacked:
+	xor ebx, ebx			; the reset vector has no PVH start info
+.clear_bss:
 	mov edi, __bss_start
 	mov ecx, __bss_size
 	xor eax, eax
 	rep stosb
+	mov [stage0_pvh_start_info], ebx
 
 	; Identity map 0..4 GiB: PML4[0] -> PDPT, PDPT[0..3] -> four page directories of 2 MiB pages.
 	mov eax, stage0_pdpt
@@ -165,6 +193,18 @@ rom_gdt_end:
 rom_gdt_descriptor:
 	dw rom_gdt_end - rom_gdt - 1
 	dd rom_gdt
+
+; ---------------------------------------------------------------------------------------------
+; Xen's ELF note XEN_ELFNOTE_PHYS32_ENTRY (18): the 32-bit PVH entry. The PVH link puts it in a
+; PT_NOTE segment; the ROM link drops it. The address is 8 bytes because QEMU 7.2 reads a size_t
+; from the note of an ELF64 file; Cloud Hypervisor reads 4 (it needs at least that many).
+section .note.Xen note alloc
+align 4
+	dd 4				; n_namesz: "Xen" and its NUL
+	dd 8				; n_descsz
+	dd 18				; n_type: XEN_ELFNOTE_PHYS32_ENTRY
+	db "Xen", 0
+	dq pvh_entry32
 
 ; ---------------------------------------------------------------------------------------------
 section .resetvector progbits alloc exec

@@ -23,8 +23,11 @@ void platform_init(struct handoff *h);
 void platform_pci_windows(const struct handoff *h, struct pci_windows *ret_windows);
 
 /* memory.c */
-/* Read QEMU's e820 map into the hand-off block. */
-EFI_STATUS memory_init(struct handoff *h);
+/*
+ * Read the memory map into the hand-off block: from the PVH start info at pvh_start_info when
+ * it has one (not 0: started through the PVH entry), else QEMU's e820 from fw_cfg.
+ */
+EFI_STATUS memory_init(struct handoff *h, UINT32 pvh_start_info);
 /* Record a range the OS must leave alone (e.g. PCIe MMCONFIG) in the hand-off memory map. */
 void memory_reserve(struct handoff *h, UINT64 base, UINT64 length);
 /* Highest page-aligned free RAM below 4 GiB for size bytes, recorded as reserved kind; NULL if none. */

@@ -5,7 +5,7 @@
 #include "include/efi/types.h"
 
 #define HANDOFF_MAGIC 0x46464f4841525453ull /* "STRAHOFF" read as little-endian bytes */
-#define HANDOFF_VERSION 2 /* 2: the boot disk may be an AHCI port */
+#define HANDOFF_VERSION 3 /* 2: the boot disk may be an AHCI port; 3: on virtio-mmio (mmio_base) */
 
 #define HANDOFF_MAX_MEMORY 64
 #define HANDOFF_MAX_RESERVED 16
@@ -54,6 +54,7 @@ enum handoff_disk_controller {
 	HANDOFF_VIRTIO_MODERN = 2,
 	HANDOFF_DISK_AHCI = 3,	/* port is the HBA port number */
 	HANDOFF_DISK_NVME = 4,	/* port is the namespace ID */
+	HANDOFF_DISK_VIRTIO_MMIO = 5, /* virtio-blk on the virtio-mmio transport at mmio_base */
 	HANDOFF_DISK_VIRTIO_SCSI = 6,	/* port is the target, lun the LUN */
 	HANDOFF_DISK_IDE = 7,	/* port is channel * 2 + unit: 0 primary master .. 3 secondary slave */
 };
@@ -72,6 +73,7 @@ struct handoff_boot_disk {
 	UINT16 port;		/* AHCI port, NVMe namespace ID, SCSI target, IDE channel * 2 + unit */
 	UINT16 lun;		/* SCSI LUN; 0 for the others */
 	UINT64 block_count;
+	UINT64 mmio_base;	/* virtio-mmio: the transport's registers; no PCI address then */
 };
 
 enum handoff_flags {
@@ -79,6 +81,7 @@ enum handoff_flags {
 	HANDOFF_FLAG_RUNTIME_PRESENT = 1u << 1,	/* runtime_* fields describe a verified blob */
 	HANDOFF_FLAG_FW_CFG_DMA = 1u << 2,	/* QEMU's fw_cfg offers the DMA interface */
 	HANDOFF_FLAG_MACHINE_Q35 = 1u << 3,	/* host bridge is Q35/ICH9 (else i440FX/PIIX) */
+	HANDOFF_FLAG_NO_PCI = 1u << 4,		/* no PCI host bridge (microvm): virtio-mmio only */
 };
 
 struct handoff {

@@ -65,7 +65,7 @@ static EFI_STATUS virtio_blk_transfer(struct virtio_blk *blk, UINT32 type, EFI_L
 		blk->queue.desc[2] =
 			(struct virtq_desc){ (UINTN)&blk->status, 1, VIRTQ_DESC_F_WRITE, 0 };
 
-		status = virtio_pci_submit_and_wait(&blk->transport, &blk->queue, 0, &len);
+		status = virtio_submit_and_wait(&blk->transport, &blk->queue, 0, &len);
 		if (EFI_ERROR(status))
 			return log_error_status(status, "%s of %u blocks at %llu", what, n, lba);
 		if (blk->status != VIRTIO_BLK_S_OK)
@@ -117,7 +117,7 @@ EFI_STATUS virtio_blk_flush(struct virtio_blk *blk)
 	blk->queue.desc[0] = (struct virtq_desc){ (UINTN)&blk->header, sizeof(blk->header),
 						  VIRTQ_DESC_F_NEXT, 1 };
 	blk->queue.desc[1] = (struct virtq_desc){ (UINTN)&blk->status, 1, VIRTQ_DESC_F_WRITE, 0 };
-	status = virtio_pci_submit_and_wait(&blk->transport, &blk->queue, 0, &len);
+	status = virtio_submit_and_wait(&blk->transport, &blk->queue, 0, &len);
 	if (EFI_ERROR(status))
 		return log_error_status(status, "flush");
 	if (blk->status != VIRTIO_BLK_S_OK)
@@ -130,63 +130,79 @@ static EFI_STATUS virtio_blk_block_flush(struct block_device *dev)
 	return virtio_blk_flush((struct virtio_blk *)dev);
 }
 
-EFI_STATUS virtio_blk_init(struct virtio_blk *blk, struct pci_address a, void *queue_memory)
+/* Everything after the transport's own init, the same over PCI and MMIO. */
+static EFI_STATUS virtio_blk_start(struct virtio_blk *blk, void *queue_memory)
 {
+	struct virtio_transport *t = &blk->transport;
 	UINT64 features;
 	EFI_STATUS status;
 
-	*blk = (struct virtio_blk){ 0 };
-	status = virtio_pci_init(&blk->transport, a);
-	if (EFI_ERROR(status))
-		return status;
-	status = virtio_pci_negotiate(
-		&blk->transport,
-		VIRTIO_BLK_F_SIZE_MAX | VIRTIO_BLK_F_RO | VIRTIO_BLK_F_BLK_SIZE | VIRTIO_BLK_F_FLUSH,
+	status = t->ops->negotiate(
+		t, VIRTIO_BLK_F_SIZE_MAX | VIRTIO_BLK_F_RO | VIRTIO_BLK_F_BLK_SIZE | VIRTIO_BLK_F_FLUSH,
 		&features);
 	if (EFI_ERROR(status))
 		goto err_reset;
-	status = virtio_pci_setup_queue(&blk->transport, 0, VIRTIO_BLK_QUEUE_SIZE, queue_memory,
-					VIRTIO_BLK_QUEUE_MEMORY, &blk->queue);
+	status = t->ops->setup_queue(t, 0, VIRTIO_BLK_QUEUE_SIZE, queue_memory,
+				     VIRTIO_BLK_QUEUE_MEMORY, &blk->queue);
 	if (EFI_ERROR(status))
 		goto err_reset;
 
 	blk->block.read = virtio_blk_read;
 	blk->block.block_size = 512;
 	if (features & VIRTIO_BLK_F_BLK_SIZE) {
-		UINT32 size = virtio_pci_config_read32(&blk->transport, VIRTIO_BLK_CFG_BLK_SIZE);
+		UINT32 size = t->ops->config_read32(t, VIRTIO_BLK_CFG_BLK_SIZE);
 
 		if (size >= 512 && size <= BLOCK_MAX_SIZE && !(size & (size - 1)))
 			blk->block.block_size = size;
 	}
 	blk->block.block_count =
-		virtio_pci_config_read64(&blk->transport, VIRTIO_BLK_CFG_CAPACITY) /
-		(blk->block.block_size / 512);
+		virtio_config_read64(t, VIRTIO_BLK_CFG_CAPACITY) / (blk->block.block_size / 512);
 	blk->read_only = (features & VIRTIO_BLK_F_RO) != 0;
 	blk->block.write = blk->read_only ? NULL : virtio_blk_block_write;
 	blk->flush = (features & VIRTIO_BLK_F_FLUSH) != 0;
 	blk->block.flush = blk->flush ? virtio_blk_block_flush : NULL;
 	blk->max_request = VIRTIO_BLK_MAX_REQUEST;
 	if (features & VIRTIO_BLK_F_SIZE_MAX) {
-		UINT32 size_max =
-			virtio_pci_config_read32(&blk->transport, VIRTIO_BLK_CFG_SIZE_MAX);
+		UINT32 size_max = t->ops->config_read32(t, VIRTIO_BLK_CFG_SIZE_MAX);
 
 		/* One data descriptor per request, so the segment limit is the request limit. */
 		if (size_max >= blk->block.block_size && size_max < blk->max_request)
 			blk->max_request = size_max & ~(blk->block.block_size - 1);
 	}
-	virtio_pci_driver_ok(&blk->transport);
-	log_debug("%02x:%02x.%x %s, %llu blocks of %u", a.bus, a.device, a.function,
-		  blk->transport.modern ? "modern" : "legacy", blk->block.block_count,
-		  blk->block.block_size);
+	t->ops->driver_ok(t);
+	log_debug("%s, %llu blocks of %u", t->modern ? "modern" : "legacy",
+		  blk->block.block_count, blk->block.block_size);
 	return EFI_SUCCESS;
 
 err_reset:
-	virtio_pci_reset(&blk->transport);
+	t->ops->reset(t);
 	return status;
+}
+
+EFI_STATUS virtio_blk_init(struct virtio_blk *blk, struct pci_address a, void *queue_memory)
+{
+	EFI_STATUS status;
+
+	*blk = (struct virtio_blk){ 0 };
+	status = virtio_pci_init(&blk->pci, a);
+	if (EFI_ERROR(status))
+		return status;
+	return virtio_blk_start(blk, queue_memory);
+}
+
+EFI_STATUS virtio_blk_init_mmio(struct virtio_blk *blk, UINT64 base, void *queue_memory)
+{
+	EFI_STATUS status;
+
+	*blk = (struct virtio_blk){ 0 };
+	status = virtio_mmio_init(&blk->mmio, base);
+	if (EFI_ERROR(status))
+		return status;
+	return virtio_blk_start(blk, queue_memory);
 }
 
 void virtio_blk_shutdown(struct virtio_blk *blk)
 {
 	virtio_blk_flush(blk);
-	virtio_pci_reset(&blk->transport);
+	blk->transport.ops->reset(&blk->transport);
 }

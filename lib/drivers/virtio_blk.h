@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* virtio-blk driver (virtio 1.0 §5.2): a struct block_device over either virtio-pci transport. */
+/* virtio-blk driver (virtio 1.0 §5.2): a struct block_device over virtio-pci or virtio-mmio. */
 #pragma once
 
 #include "include/efi/types.h"
+#include "lib/drivers/virtio_mmio.h"
 #include "lib/drivers/virtio_pci.h"
 #include "lib/storage/block.h"
 
@@ -13,7 +14,11 @@
 
 struct virtio_blk {
 	struct block_device block;	/* first, so callers may cast */
-	struct virtio_pci transport;
+	union {
+		struct virtio_transport transport;	/* first in each of the two */
+		struct virtio_pci pci;
+		struct virtio_mmio mmio;
+	};
 	struct virtq queue;
 	BOOLEAN read_only;
 	BOOLEAN flush;			/* VIRTIO_BLK_F_FLUSH: writes may be cached until a flush */
@@ -31,6 +36,8 @@ struct virtio_blk {
 BOOLEAN virtio_blk_match(struct pci_address a);
 /* Bring the device up with queue 0 in queue_memory (VIRTIO_BLK_QUEUE_MEMORY bytes, page-aligned). */
 EFI_STATUS virtio_blk_init(struct virtio_blk *blk, struct pci_address a, void *queue_memory);
+/* The same for the virtio-mmio transport at base. */
+EFI_STATUS virtio_blk_init_mmio(struct virtio_blk *blk, UINT64 base, void *queue_memory);
 /* Write count blocks at lba from buf; EFI_WRITE_PROTECTED on a read-only device. */
 EFI_STATUS virtio_blk_write(struct virtio_blk *blk, EFI_LBA lba, UINTN count, const void *buf);
 /* Make completed writes stable (VIRTIO_BLK_T_FLUSH); nothing to do on a write-through device. */

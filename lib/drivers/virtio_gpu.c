@@ -119,7 +119,7 @@ static EFI_STATUS gpu_command(struct virtio_gpu *gpu, UINT32 request_size, UINT3
 						  VIRTQ_DESC_F_NEXT, 1 };
 	gpu->queue.desc[1] =
 		(struct virtq_desc){ (UINTN)&gpu->response, response_size, VIRTQ_DESC_F_WRITE, 0 };
-	status = virtio_pci_submit_and_wait(&gpu->transport, &gpu->queue, 0, NULL);
+	status = virtio_submit_and_wait(&gpu->pci.transport, &gpu->queue, 0, NULL);
 	if (EFI_ERROR(status))
 		return log_error_status(status, "command %x", type);
 	if (gpu->response.hdr.type != ok)
@@ -251,7 +251,7 @@ static void gpu_shutdown(struct display_device *display)
 {
 	struct virtio_gpu *gpu = container_of(display, struct virtio_gpu, display);
 
-	virtio_pci_reset(&gpu->transport);
+	gpu->pci.transport.ops->reset(&gpu->pci.transport);
 	gpu->resource = 0;
 }
 
@@ -290,21 +290,22 @@ static void gpu_read_edid(struct virtio_gpu *gpu)
 EFI_STATUS virtio_gpu_init(struct virtio_gpu *gpu, struct pci_address a, void *queue_memory)
 {
 	struct resp_display_info *info = (struct resp_display_info *)gpu->response.bytes;
+	struct virtio_transport *t = &gpu->pci.transport;
 	UINT64 features;
 	EFI_STATUS status;
 
-	status = virtio_pci_init(&gpu->transport, a);
+	status = virtio_pci_init(&gpu->pci, a);
 	if (EFI_ERROR(status))
 		return status;
-	status = virtio_pci_negotiate(&gpu->transport, VIRTIO_GPU_F_EDID, &features);
+	status = t->ops->negotiate(t, VIRTIO_GPU_F_EDID, &features);
 	if (EFI_ERROR(status))
 		goto err_reset;
 	gpu->edid = (features & VIRTIO_GPU_F_EDID) != 0;
-	status = virtio_pci_setup_queue(&gpu->transport, 0, QUEUE_SIZE, queue_memory,
-					VIRTIO_GPU_QUEUE_MEMORY, &gpu->queue);
+	status = t->ops->setup_queue(t, 0, QUEUE_SIZE, queue_memory, VIRTIO_GPU_QUEUE_MEMORY,
+				     &gpu->queue);
 	if (EFI_ERROR(status))
 		goto err_reset;
-	virtio_pci_driver_ok(&gpu->transport);
+	t->ops->driver_ok(t);
 	gpu->request.hdr = (struct virtio_gpu_ctrl_hdr){ .type = CMD_GET_DISPLAY_INFO };
 	status = gpu_command(gpu, sizeof(struct virtio_gpu_ctrl_hdr), sizeof(*info),
 			     RESP_OK_DISPLAY_INFO);
@@ -323,6 +324,6 @@ EFI_STATUS virtio_gpu_init(struct virtio_gpu *gpu, struct pci_address a, void *q
 	return EFI_SUCCESS;
 
 err_reset:
-	virtio_pci_reset(&gpu->transport);
+	t->ops->reset(t);
 	return status;
 }

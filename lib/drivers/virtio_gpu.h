@@ -22,7 +22,7 @@ struct virtio_gpu_ctrl_hdr {
 
 struct virtio_gpu {
 	struct display_device display;	/* first: what the GOP draws through */
-	struct virtio_pci transport;
+	struct virtio_pci pci;		/* pci.transport: what the queue code calls */
 	struct virtq queue;
 	BOOLEAN edid;			/* VIRTIO_GPU_F_EDID negotiated */
 	UINT32 resource;		/* the scanout's resource (1 or 2), 0 before the first mode */

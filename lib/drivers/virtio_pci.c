@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* virtio-pci transports (virtio 1.0 §4.1, legacy §4.1.4.8) and a polled split virtqueue. */
+/* virtio-pci transports (virtio 1.0 §4.1, legacy §4.1.4.8) behind lib/drivers/virtio.h. */
 #include "lib/drivers/io.h"
-#include "lib/drivers/timer.h"
 #include "lib/drivers/virtio_pci.h"
-#include "lib/string.h"
+#include "lib/container_of.h"
 
 #define LOG_PREFIX "virtio: "
 #include "lib/log.h"
@@ -46,21 +45,6 @@ enum virtio_pci_cap_type {
 
 /* Device IDs 0x1000..0x103f are transitional (legacy interface present), 0x1040+ modern only. */
 #define VIRTIO_PCI_MODERN_ID_BASE 0x1040
-
-/* Polling bound of virtio_pci_submit_and_wait, long enough for a slow TCG host. */
-#define VIRTIO_TIMEOUT_MS 10000
-
-static UINT64 align_up(UINT64 v, UINT64 align)
-{
-	return (v + align - 1) & ~(align - 1);
-}
-
-UINTN virtq_memory_size(UINT16 size)
-{
-	UINTN ring = align_up(16 * (UINTN)size + 6 + 2 * (UINTN)size, 4096);
-
-	return ring + align_up(6 + 8 * (UINTN)size, 4096);
-}
 
 static void virtio_set_status(struct virtio_pci *dev, UINT8 status)
 {
@@ -119,16 +103,18 @@ static EFI_STATUS virtio_pci_find_modern(struct virtio_pci *dev)
 	return EFI_SUCCESS;
 }
 
+static const struct virtio_transport_ops virtio_pci_ops;
+
 EFI_STATUS virtio_pci_init(struct virtio_pci *dev, struct pci_address a)
 {
 	UINT16 device_id = pci_read16(a, PCI_DEVICE_ID);
 	EFI_STATUS status;
 
-	*dev = (struct virtio_pci){ .pci = a };
+	*dev = (struct virtio_pci){ .transport.ops = &virtio_pci_ops, .pci = a };
 	/* Prefer the modern interface whenever the device offers it. */
 	status = virtio_pci_find_modern(dev);
 	if (!EFI_ERROR(status)) {
-		dev->modern = TRUE;
+		dev->modern = dev->transport.modern = TRUE;
 	} else {
 		struct pci_bar bar;
 
@@ -192,9 +178,7 @@ UINT32 virtio_pci_config_read32(struct virtio_pci *dev, UINT32 offset)
 
 UINT64 virtio_pci_config_read64(struct virtio_pci *dev, UINT32 offset)
 {
-	/* Two 32-bit reads are what both transports support for 64-bit fields. */
-	return virtio_pci_config_read32(dev, offset) |
-	       (UINT64)virtio_pci_config_read32(dev, offset + 4) << 32;
+	return virtio_config_read64(&dev->transport, offset);
 }
 
 EFI_STATUS virtio_pci_setup_queue(struct virtio_pci *dev, UINT16 index, UINT16 max_size, void *mem,
@@ -219,14 +203,7 @@ EFI_STATUS virtio_pci_setup_queue(struct virtio_pci *dev, UINT16 index, UINT16 m
 					"queue %u: %u entries need %llu bytes", index, size,
 					(UINT64)virtq_memory_size(size));
 
-	memset(mem, 0, virtq_memory_size(size));
-	*q = (struct virtq){ .index = index, .size = size };
-	q->desc = mem;
-	q->avail = (struct virtq_avail *)((UINT8 *)mem + 16 * (UINTN)size);
-	q->used = (struct virtq_used *)((UINT8 *)mem +
-					align_up(16 * (UINTN)size + 6 + 2 * (UINTN)size, 4096));
-	/* Interrupts are never used: we poll the used ring. */
-	q->avail->flags = 1;
+	virtq_layout(q, index, size, mem);
 
 	if (dev->modern) {
 		UINT16 notify_off;
@@ -268,30 +245,54 @@ void virtio_pci_notify(struct virtio_pci *dev, struct virtq *q)
 EFI_STATUS virtio_pci_submit_and_wait(struct virtio_pci *dev, struct virtq *q, UINT16 head,
 				      UINT32 *ret_len)
 {
-	return virtio_pci_submit_timeout(dev, q, head, VIRTIO_TIMEOUT_MS, ret_len);
+	return virtio_submit_and_wait(&dev->transport, q, head, ret_len);
 }
 
 EFI_STATUS virtio_pci_submit_timeout(struct virtio_pci *dev, struct virtq *q, UINT16 head,
 				     UINT32 timeout_ms, UINT32 *ret_len)
 {
-	UINT16 slot = q->avail->idx % q->size;
-	UINT64 deadline;
-
-	q->avail->ring[slot] = head;
-	barrier();
-	q->avail->idx++;
-	barrier();
-	virtio_pci_notify(dev, q);
-
-	deadline = timer_deadline(timeout_ms);
-	while (*(volatile UINT16 *)&q->used->idx == q->last_used) {
-		if (timer_expired(deadline))
-			return EFI_TIMEOUT;
-		cpu_relax();
-	}
-	barrier();
-	if (ret_len)
-		*ret_len = q->used->ring[q->last_used % q->size].len;
-	q->last_used++;
-	return EFI_SUCCESS;
+	return virtio_submit_timeout(&dev->transport, q, head, timeout_ms, ret_len);
 }
+
+/* The transport interface over the functions above. */
+#define PCI_OF(t) container_of(t, struct virtio_pci, transport)
+
+static EFI_STATUS pci_negotiate(struct virtio_transport *t, UINT64 wanted, UINT64 *ret_features)
+{
+	return virtio_pci_negotiate(PCI_OF(t), wanted, ret_features);
+}
+
+static UINT32 pci_config_read32(struct virtio_transport *t, UINT32 offset)
+{
+	return virtio_pci_config_read32(PCI_OF(t), offset);
+}
+
+static EFI_STATUS pci_setup_queue(struct virtio_transport *t, UINT16 index, UINT16 max_size,
+				  void *mem, UINTN mem_size, struct virtq *ret_queue)
+{
+	return virtio_pci_setup_queue(PCI_OF(t), index, max_size, mem, mem_size, ret_queue);
+}
+
+static void pci_driver_ok(struct virtio_transport *t)
+{
+	virtio_pci_driver_ok(PCI_OF(t));
+}
+
+static void pci_reset(struct virtio_transport *t)
+{
+	virtio_pci_reset(PCI_OF(t));
+}
+
+static void pci_notify(struct virtio_transport *t, struct virtq *q)
+{
+	virtio_pci_notify(PCI_OF(t), q);
+}
+
+static const struct virtio_transport_ops virtio_pci_ops = {
+	.negotiate = pci_negotiate,
+	.config_read32 = pci_config_read32,
+	.setup_queue = pci_setup_queue,
+	.driver_ok = pci_driver_ok,
+	.reset = pci_reset,
+	.notify = pci_notify,
+};

@@ -1,59 +1,14 @@
 /* SPDX-License-Identifier: MIT */
-/* virtio over PCI, legacy (0.9.5 I/O BAR) and modern (1.0 capabilities), with a polled split virtqueue. */
+/* virtio over PCI, legacy (0.9.5 I/O BAR) and modern (1.0 capabilities): a virtio transport. */
 #pragma once
 
 #include "include/efi/types.h"
 #include "lib/drivers/pci.h"
+#include "lib/drivers/virtio.h"
 
 #define VIRTIO_PCI_VENDOR 0x1af4
-#define VIRTIO_F_VERSION_1 (1ull << 32)
-
-enum virtio_status {
-	VIRTIO_STATUS_ACKNOWLEDGE = 1,
-	VIRTIO_STATUS_DRIVER = 2,
-	VIRTIO_STATUS_DRIVER_OK = 4,
-	VIRTIO_STATUS_FEATURES_OK = 8,
-	VIRTIO_STATUS_FAILED = 128,
-};
-
-/* virtio 1.0 §2.4: the split ring, laid out in one page-aligned block. */
-struct virtq_desc {
-	UINT64 addr;
-	UINT32 len;
-	UINT16 flags;
-	UINT16 next;
-};
-#define VIRTQ_DESC_F_NEXT 1
-#define VIRTQ_DESC_F_WRITE 2
-
-struct virtq_avail {
-	UINT16 flags;
-	UINT16 idx;
-	UINT16 ring[];
-};
-
-struct virtq_used_elem {
-	UINT32 id;
-	UINT32 len;
-};
-
-struct virtq_used {
-	UINT16 flags;
-	UINT16 idx;
-	struct virtq_used_elem ring[];
-};
-
-struct virtq {
-	UINT16 index;	/* queue number on the device */
-	UINT16 size;	/* entries */
-	UINT16 last_used;
-	struct virtq_desc *desc;
-	struct virtq_avail *avail;
-	struct virtq_used *used;
-	UINT64 notify;	/* modern: MMIO address of this queue's doorbell */
-};
-
 struct virtio_pci {
+	struct virtio_transport transport;	/* first: the ops virtio drivers call */
 	struct pci_address pci;
 	BOOLEAN modern;
 	UINT16 io;		/* legacy: I/O BAR base */
@@ -64,10 +19,7 @@ struct virtio_pci {
 	UINT64 device;
 };
 
-/* Bytes of page-aligned memory a queue of size entries needs (legacy layout, also fits modern). */
-UINTN virtq_memory_size(UINT16 size);
-
-/* Find the transport, reset the device and set ACKNOWLEDGE | DRIVER. */
+/* Find the transport, reset the device and set ACKNOWLEDGE | DRIVER; fills dev->transport. */
 EFI_STATUS virtio_pci_init(struct virtio_pci *dev, struct pci_address a);
 /* Negotiate: offer wanted & device features (VERSION_1 added on modern); ret_features gets the result. */
 EFI_STATUS virtio_pci_negotiate(struct virtio_pci *dev, UINT64 wanted, UINT64 *ret_features);

@@ -75,12 +75,13 @@ static void post_events(struct virtio_scsi *hba)
 		q->avail->idx++;
 	}
 	barrier();
-	virtio_pci_notify(&hba->pci, q);
+	hba->pci.transport.ops->notify(&hba->pci.transport, q);
 }
 
 /* Reset, negotiate no feature, set up the three queues and read the limits. */
 static EFI_STATUS hba_start(struct virtio_scsi *hba)
 {
+	struct virtio_transport *t = &hba->pci.transport;
 	UINT8 *queues = hba->memory + MEM_QUEUES;
 	UINT32 max_sectors;
 	UINT64 features;
@@ -90,42 +91,42 @@ static EFI_STATUS hba_start(struct virtio_scsi *hba)
 	if (EFI_ERROR(status))
 		return status;
 	/* INOUT, HOTPLUG, CHANGE: none is needed to read and write a unit. */
-	status = virtio_pci_negotiate(&hba->pci, 0, &features);
+	status = t->ops->negotiate(t, 0, &features);
 	if (EFI_ERROR(status))
 		goto err_reset;
 	memset(hba->memory, 0, VIRTIO_SCSI_MEMORY);
-	status = virtio_pci_setup_queue(&hba->pci, QUEUE_CONTROL, QUEUE_SIZE, queues, QUEUE_MEMORY,
-					&hba->control);
+	status = t->ops->setup_queue(t, QUEUE_CONTROL, QUEUE_SIZE, queues, QUEUE_MEMORY,
+				     &hba->control);
 	if (!EFI_ERROR(status))
-		status = virtio_pci_setup_queue(&hba->pci, QUEUE_EVENT, QUEUE_SIZE,
-						queues + QUEUE_MEMORY, QUEUE_MEMORY, &hba->event);
+		status = t->ops->setup_queue(t, QUEUE_EVENT, QUEUE_SIZE, queues + QUEUE_MEMORY,
+					     QUEUE_MEMORY, &hba->event);
 	if (!EFI_ERROR(status))
-		status = virtio_pci_setup_queue(&hba->pci, QUEUE_REQUEST, QUEUE_SIZE,
-						queues + 2 * QUEUE_MEMORY, QUEUE_MEMORY,
-						&hba->request);
+		status = t->ops->setup_queue(t, QUEUE_REQUEST, QUEUE_SIZE,
+					     queues + 2 * QUEUE_MEMORY, QUEUE_MEMORY,
+					     &hba->request);
 	if (EFI_ERROR(status))
 		goto err_reset;
-	hba->cdb_size = virtio_pci_config_read32(&hba->pci, CFG_CDB_SIZE);
-	hba->sense_size = virtio_pci_config_read32(&hba->pci, CFG_SENSE_SIZE);
+	hba->cdb_size = t->ops->config_read32(t, CFG_CDB_SIZE);
+	hba->sense_size = t->ops->config_read32(t, CFG_SENSE_SIZE);
 	if (hba->cdb_size < SCSI_CDB_MAX || hba->cdb_size > MAX_CDB_SIZE ||
 	    hba->sense_size > MAX_SENSE_SIZE) {
 		status = log_error_status(EFI_UNSUPPORTED, "CDB size %u, sense size %u",
 					  hba->cdb_size, hba->sense_size);
 		goto err_reset;
 	}
-	hba->max_target = (UINT16)(virtio_pci_config_read32(&hba->pci, CFG_MAX_TARGET - 2) >> 16);
-	hba->max_lun = (UINT16)(virtio_pci_config_read32(&hba->pci, CFG_MAX_LUN) & 0x3fff);
-	max_sectors = virtio_pci_config_read32(&hba->pci, CFG_MAX_SECTORS);
+	hba->max_target = (UINT16)(t->ops->config_read32(t, CFG_MAX_TARGET - 2) >> 16);
+	hba->max_lun = (UINT16)(t->ops->config_read32(t, CFG_MAX_LUN) & 0x3fff);
+	max_sectors = t->ops->config_read32(t, CFG_MAX_SECTORS);
 	hba->transport.max_transfer = MAX_REQUEST;
 	if (max_sectors >= BLOCK_MAX_SIZE / 512 && max_sectors < MAX_REQUEST / 512)
 		hba->transport.max_transfer = max_sectors * 512;
-	virtio_pci_driver_ok(&hba->pci);
+	t->ops->driver_ok(t);
 	post_events(hba);
 	hba->listed_target = ~0u;
 	return EFI_SUCCESS;
 
 err_reset:
-	virtio_pci_reset(&hba->pci);
+	t->ops->reset(t);
 	return status;
 }
 
@@ -135,7 +136,7 @@ err_reset:
  */
 static void hba_restart(struct virtio_scsi *hba)
 {
-	virtio_pci_reset(&hba->pci);
+	hba->pci.transport.ops->reset(&hba->pci.transport);
 	if (EFI_ERROR(hba_start(hba))) {
 		hba->failed = TRUE;
 		log_error("%02x:%02x.%x: does not come back after a reset", hba->pci.pci.bus,
@@ -186,7 +187,8 @@ static EFI_STATUS hba_execute(struct scsi_transport *t, UINT16 target, UINT16 lu
 		desc[n] = (struct virtq_desc){ (UINTN)req->data, req->length, VIRTQ_DESC_F_WRITE,
 					       0 };
 	}
-	status = virtio_pci_submit_timeout(&hba->pci, &hba->request, 0, req->timeout_ms, &len);
+	status = virtio_submit_timeout(&hba->pci.transport, &hba->request, 0, req->timeout_ms,
+				       &len);
 	if (EFI_ERROR(status)) {
 		log_warn("%u:%u: command %02x timed out, resetting the HBA", target, lun,
 			 req->cdb.bytes[0]);
@@ -277,5 +279,5 @@ EFI_STATUS virtio_scsi_next_unit(struct virtio_scsi *hba, UINT32 *cursor, UINT16
 
 void virtio_scsi_shutdown(struct virtio_scsi *hba)
 {
-	virtio_pci_reset(&hba->pci);
+	hba->pci.transport.ops->reset(&hba->pci.transport);
 }

@@ -24,6 +24,7 @@ struct disk {
 	UINT16 port;		/* AHCI port, NVMe namespace ID, SCSI target, IDE channel * 2 + unit */
 	UINT16 lun;		/* SCSI LUN */
 	struct pci_address pci;
+	UINT64 mmio_base;	/* virtio-mmio transport (transport HANDOFF_DISK_VIRTIO_MMIO) */
 	char name[28];		/* for the log: "00:1f.2 port 0" */
 	/* Write count blocks at lba, already checked against the disk's size. */
 	EFI_STATUS (*write)(struct disk *disk, EFI_LBA lba, UINTN count, const void *buf);

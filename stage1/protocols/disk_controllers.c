@@ -7,6 +7,7 @@
 #include "lib/drivers/pci.h"
 #include "lib/drivers/timer.h"
 #include "lib/drivers/virtio_blk.h"
+#include "lib/drivers/virtio_mmio.h"
 #include "lib/drivers/virtio_scsi.h"
 #include "lib/formats/device_path.h"
 #include "lib/printf.h"
@@ -127,33 +128,62 @@ static EFI_STATUS disk_register(struct disk *disk, EFI_DEVICE_PATH_PROTOCOL *pat
 	return EFI_SUCCESS;
 }
 
-static EFI_STATUS virtio_add(struct pci_address a)
+/*
+ * VenHw(837DCA9E-E874-4D82-B29A-23FE0E23D1E2,<base, 8 bytes little-endian>): the node OVMF's
+ * VirtioMmioDeviceLib gives a virtio-mmio transport (EDK2 OvmfPkg/Include/Guid/
+ * VirtioMmioTransport.h), the whole path of the disk as on OVMF's microvm build.
+ */
+static EFI_DEVICE_PATH_PROTOCOL *virtio_mmio_device_path(UINT64 base)
 {
-	struct disk *disk = pool_zalloc(sizeof(*disk));
+	static const EFI_GUID transport = { 0x837dca9e, 0xe874, 0x4d82,
+					    { 0xb2, 0x9a, 0x23, 0xfe, 0x0e, 0x23, 0xd1, 0xe2 } };
+	struct __attribute__((packed)) {
+		VENDOR_DEVICE_PATH vendor;
+		UINT64 base;
+		EFI_DEVICE_PATH_PROTOCOL end;
+	} path;
+
+	device_path_set_node(&path.vendor.Header, HARDWARE_DEVICE_PATH, HW_VENDOR_DP,
+			     sizeof(path.vendor) + sizeof(path.base));
+	path.vendor.Guid = transport;
+	path.base = base;
+	device_path_set_node(&path.end, END_DEVICE_PATH_TYPE, END_ENTIRE_DEVICE_PATH_SUBTYPE,
+			     sizeof(path.end));
+	return device_path_alloc_duplicate(&path.vendor.Header);
+}
+
+/* Bring up and publish the virtio-blk disk whose PCI address or MMIO base *disk names. */
+static EFI_STATUS virtio_disk_add(struct disk *disk)
+{
+	BOOLEAN mmio = disk->transport == HANDOFF_DISK_VIRTIO_MMIO;
 	void *queue;
 	EFI_STATUS status;
 
-	if (!disk)
-		return log_error_status(EFI_OUT_OF_RESOURCES, "disk state");
-	*disk = (struct disk){ .pci = a, .write = virtio_write, .flush = virtio_flush };
-	snprintf(disk->name, sizeof(disk->name), "%02x:%02x.%x", a.bus, a.device, a.function);
+	disk->write = virtio_write;
+	disk->flush = virtio_flush;
 	queue = device_memory(VIRTIO_BLK_QUEUE_MEMORY);
 	if (!queue) {
 		status = log_error_status(EFI_OUT_OF_RESOURCES, "%s: queue memory", disk->name);
 		goto err_free;
 	}
-	status = virtio_blk_init(&disk->virtio, a, queue);
+	status = mmio ? virtio_blk_init_mmio(&disk->virtio, disk->mmio_base, queue)
+		      : virtio_blk_init(&disk->virtio, disk->pci, queue);
 	if (EFI_ERROR(status)) {
 		log_error_status(status, "%s: virtio-blk init", disk->name);
 		goto err_pages;
 	}
 	disk->block = &disk->virtio.block;
 	disk->read_only = disk->virtio.read_only;
-	disk->transport =
-		disk->virtio.transport.modern ? HANDOFF_VIRTIO_MODERN : HANDOFF_VIRTIO_LEGACY;
-	status = disk_register(disk, device_path_alloc_pci(a),
-			       disk->virtio.transport.modern ? "virtio-blk modern"
-							     : "virtio-blk legacy");
+	if (!mmio)
+		disk->transport = disk->virtio.pci.modern ? HANDOFF_VIRTIO_MODERN
+							  : HANDOFF_VIRTIO_LEGACY;
+	status = disk_register(disk,
+			       mmio ? virtio_mmio_device_path(disk->mmio_base)
+				    : device_path_alloc_pci(disk->pci),
+			       mmio ? (disk->virtio.transport.modern ? "virtio-blk, virtio-mmio 2"
+								     : "virtio-blk, virtio-mmio 1")
+			       : disk->virtio.pci.modern ? "virtio-blk modern"
+							 : "virtio-blk legacy");
 	if (EFI_ERROR(status))
 		goto err_shutdown;
 	return EFI_SUCCESS;
@@ -165,6 +195,29 @@ err_pages:
 err_free:
 	pool_free(disk);
 	return status;
+}
+
+static EFI_STATUS virtio_add(struct pci_address a)
+{
+	struct disk *disk = pool_zalloc(sizeof(*disk));
+
+	if (!disk)
+		return log_error_status(EFI_OUT_OF_RESOURCES, "disk state");
+	disk->pci = a;
+	snprintf(disk->name, sizeof(disk->name), "%02x:%02x.%x", a.bus, a.device, a.function);
+	return virtio_disk_add(disk);
+}
+
+static EFI_STATUS virtio_mmio_add(UINT64 base)
+{
+	struct disk *disk = pool_zalloc(sizeof(*disk));
+
+	if (!disk)
+		return log_error_status(EFI_OUT_OF_RESOURCES, "disk state");
+	disk->mmio_base = base;
+	disk->transport = HANDOFF_DISK_VIRTIO_MMIO;
+	snprintf(disk->name, sizeof(disk->name), "virtio-mmio@%llx", base);
+	return virtio_disk_add(disk);
 }
 
 /* PciRoot(0x0)/Pci(0x1F,0x2)/Sata(port,0xFFFF,0x0), as OVMF names a disk on an AHCI port. */
@@ -532,6 +585,16 @@ EFI_STATUS disk_init(const struct handoff *h)
 
 	boot_disk = h->boot_disk;
 	timer_set_tsc_hz(h->tsc_hz);
+	/* microvm: the transports of its DSDT or fixed slots; empty ones read as no device. */
+	if (h->flags & HANDOFF_FLAG_NO_PCI) {
+		UINT64 bases[32];
+		BOOLEAN from_dsdt;
+		UINT32 n = virtio_mmio_microvm_transports(bases, 32, &from_dsdt);
+
+		for (UINT32 i = 0; i < n; i++)
+			if (virtio_mmio_device_id(bases[i]) == VIRTIO_MMIO_DEVICE_BLOCK)
+				virtio_mmio_add(bases[i]);
+	}
 	pci_scan_buses();
 	while (pci_next_function(&cursor, &a)) {
 		if (virtio_blk_match(a))
@@ -559,6 +622,12 @@ EFI_STATUS disk_init(const struct handoff *h)
 EFI_HANDLE disk_boot_partition(void)
 {
 	for (struct disk *d = disks; d; d = d->next) {
+		if (boot_disk.transport == HANDOFF_DISK_VIRTIO_MMIO) {
+			if (d->transport == HANDOFF_DISK_VIRTIO_MMIO &&
+			    d->mmio_base == boot_disk.mmio_base)
+				return disk_partition_handle(d, boot_disk.partition_number);
+			continue;
+		}
 		if (d->pci.bus != boot_disk.pci_bus || d->pci.device != boot_disk.pci_device ||
 		    d->pci.function != boot_disk.pci_function)
 			continue;

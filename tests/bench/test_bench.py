@@ -129,3 +129,13 @@ def test_pflash_firmware_gets_a_fresh_vars_copy(tmp_path):
     assert copy.read_bytes() == template.read_bytes()
     assert f"if=pflash,format=raw,unit=1,file={copy}" in args
     assert "-bios" not in args
+
+
+def test_pvh_firmware_is_given_as_kernel_on_the_rows_machine(tmp_path):
+    elf = tmp_path / "strata-pvh.elf"
+    args = bench_qemu.qemu_command("tcg", ("pvh", elf), tmp_path / "disk.img", tmp_path,
+                                   "pvh-strata1", disk_device="virtio-blk-device",
+                                   machine="microvm")
+    assert args[args.index("-kernel") + 1] == str(elf)
+    assert "microvm,accel=tcg" in args and "virtio-blk-device,drive=d0" in args
+    assert "-bios" not in args and not any("pflash" in a for a in args)

@@ -47,16 +47,22 @@ static void print_handoff(const struct handoff *h)
 			 kind < sizeof(kind_names) / sizeof(kind_names[0]) && kind_names[kind] ?
 				 kind_names[kind] : "?");
 	}
-	log_info("boot disk pci %02x:%02x.%x %s, ESP partition %u lba %llu-%llu",
-		 h->boot_disk.pci_bus, h->boot_disk.pci_device, h->boot_disk.pci_function,
-		 h->boot_disk.transport == HANDOFF_DISK_AHCI	  ? "ahci"
-		 : h->boot_disk.transport == HANDOFF_DISK_NVME	  ? "nvme"
-		 : h->boot_disk.transport == HANDOFF_DISK_IDE	  ? "ide"
-		 : h->boot_disk.transport == HANDOFF_DISK_VIRTIO_SCSI ? "virtio-scsi"
-		 : h->boot_disk.transport == HANDOFF_VIRTIO_MODERN ? "modern"
-								   : "legacy",
-		 h->boot_disk.partition_number, h->boot_disk.partition_first_lba,
-		 h->boot_disk.partition_last_lba);
+	if (h->boot_disk.transport == HANDOFF_DISK_VIRTIO_MMIO)
+		log_info("boot disk virtio-mmio %llx, ESP partition %u lba %llu-%llu, no pci: %s",
+			 h->boot_disk.mmio_base, h->boot_disk.partition_number,
+			 h->boot_disk.partition_first_lba, h->boot_disk.partition_last_lba,
+			 h->flags & HANDOFF_FLAG_NO_PCI ? "yes" : "no");
+	else
+		log_info("boot disk pci %02x:%02x.%x %s, ESP partition %u lba %llu-%llu",
+			 h->boot_disk.pci_bus, h->boot_disk.pci_device, h->boot_disk.pci_function,
+			 h->boot_disk.transport == HANDOFF_DISK_AHCI	  ? "ahci"
+			 : h->boot_disk.transport == HANDOFF_DISK_NVME	  ? "nvme"
+			 : h->boot_disk.transport == HANDOFF_DISK_IDE	  ? "ide"
+			 : h->boot_disk.transport == HANDOFF_DISK_VIRTIO_SCSI ? "virtio-scsi"
+			 : h->boot_disk.transport == HANDOFF_VIRTIO_MODERN ? "modern"
+									   : "legacy",
+			 h->boot_disk.partition_number, h->boot_disk.partition_first_lba,
+			 h->boot_disk.partition_last_lba);
 	log_info("stage1 at %llx version %x from %s", h->stage1_base, h->stage1_version,
 		 h->flags & HANDOFF_FLAG_STAGE1_BACKUP ? "STAGE1.BAK" : "STAGE1.BIN");
 	if (h->flags & HANDOFF_FLAG_RUNTIME_PRESENT)

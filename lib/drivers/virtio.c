@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: MIT */
+/* The polled split virtqueue every virtio transport and driver shares (virtio 1.0 §2.4). */
+#include "lib/drivers/io.h"
+#include "lib/drivers/timer.h"
+#include "lib/drivers/virtio.h"
+#include "lib/string.h"
+
+/* Polling bound of virtio_submit_and_wait, long enough for a slow TCG host. */
+#define VIRTIO_TIMEOUT_MS 10000
+
+static UINT64 align_up(UINT64 v, UINT64 align)
+{
+	return (v + align - 1) & ~(align - 1);
+}
+
+/* Legacy devices (PCI and MMIO version 1) find the used ring at the next 4 KiB boundary. */
+static UINTN used_offset(UINT16 size)
+{
+	return align_up(16 * (UINTN)size + 6 + 2 * (UINTN)size, 4096);
+}
+
+UINTN virtq_memory_size(UINT16 size)
+{
+	return used_offset(size) + align_up(6 + 8 * (UINTN)size, 4096);
+}
+
+void virtq_layout(struct virtq *q, UINT16 index, UINT16 size, void *mem)
+{
+	memset(mem, 0, virtq_memory_size(size));
+	*q = (struct virtq){ .index = index, .size = size };
+	q->desc = mem;
+	q->avail = (struct virtq_avail *)((UINT8 *)mem + 16 * (UINTN)size);
+	q->used = (struct virtq_used *)((UINT8 *)mem + used_offset(size));
+	/* Interrupts are never used: we poll the used ring. */
+	q->avail->flags = 1;
+}
+
+UINT64 virtio_config_read64(struct virtio_transport *t, UINT32 offset)
+{
+	return t->ops->config_read32(t, offset) |
+	       (UINT64)t->ops->config_read32(t, offset + 4) << 32;
+}
+
+EFI_STATUS virtio_submit_and_wait(struct virtio_transport *t, struct virtq *q, UINT16 head,
+				  UINT32 *ret_len)
+{
+	return virtio_submit_timeout(t, q, head, VIRTIO_TIMEOUT_MS, ret_len);
+}
+
+EFI_STATUS virtio_submit_timeout(struct virtio_transport *t, struct virtq *q, UINT16 head,
+				 UINT32 timeout_ms, UINT32 *ret_len)
+{
+	UINT16 slot = q->avail->idx % q->size;
+	UINT64 deadline;
+
+	q->avail->ring[slot] = head;
+	barrier();
+	q->avail->idx++;
+	barrier();
+	t->ops->notify(t, q);
+
+	deadline = timer_deadline(timeout_ms);
+	while (*(volatile UINT16 *)&q->used->idx == q->last_used) {
+		if (timer_expired(deadline))
+			return EFI_TIMEOUT;
+		cpu_relax();
+	}
+	barrier();
+	if (ret_len)
+		*ret_len = q->used->ring[q->last_used % q->size].len;
+	q->last_used++;
+	return EFI_SUCCESS;
+}
