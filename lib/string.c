@@ -2,16 +2,38 @@
 /* Freestanding implementations of the C library string functions in lib/string.h. */
 #include "lib/string.h"
 
+/*
+ * Copies and fills move whole 8-byte words where they can. Under TCG every guest load and store
+ * costs about the same whatever its width, so a word loop moves eight times the bytes of a byte
+ * loop: frame buffer clears, file reads and stage images are the boot's large copies. x86 allows
+ * unaligned words; the typedef tells GCC so (and that a word may alias any object).
+ */
+typedef unsigned long long __attribute__((aligned(1), may_alias)) word_t;
+
+#define WORD sizeof(word_t)
+
 void *memcpy(void *dst, const void *src, __SIZE_TYPE__ size)
 {
 	unsigned char *d = dst;
 	const unsigned char *s = src;
 
+	for (; size >= 4 * WORD; size -= 4 * WORD, d += 4 * WORD, s += 4 * WORD) {
+		word_t w0 = ((const word_t *)s)[0], w1 = ((const word_t *)s)[1];
+		word_t w2 = ((const word_t *)s)[2], w3 = ((const word_t *)s)[3];
+
+		((word_t *)d)[0] = w0;
+		((word_t *)d)[1] = w1;
+		((word_t *)d)[2] = w2;
+		((word_t *)d)[3] = w3;
+	}
+	for (; size >= WORD; size -= WORD, d += WORD, s += WORD)
+		*(word_t *)d = *(const word_t *)s;
 	while (size--)
 		*d++ = *s++;
 	return dst;
 }
 
+/* Overlapping moves: forwards when dst is below src, else backwards from the end, words first. */
 void *memmove(void *dst, const void *src, __SIZE_TYPE__ size)
 {
 	unsigned char *d = dst;
@@ -19,8 +41,16 @@ void *memmove(void *dst, const void *src, __SIZE_TYPE__ size)
 
 	if (d == s || size == 0)
 		return dst;
-	if (d < s)
-		return memcpy(dst, src, size);
+	if (d < s || d >= s + size) {
+		/* Each word is read before the one it may overlap is written. */
+		for (; size >= WORD; size -= WORD, d += WORD, s += WORD)
+			*(word_t *)d = *(const word_t *)s;
+		while (size--)
+			*d++ = *s++;
+		return dst;
+	}
+	for (; size >= WORD; size -= WORD)
+		*(word_t *)(d + size - WORD) = *(const word_t *)(s + size - WORD);
 	while (size--)
 		d[size] = s[size];
 	return dst;
@@ -29,7 +59,16 @@ void *memmove(void *dst, const void *src, __SIZE_TYPE__ size)
 void *memset(void *dst, int c, __SIZE_TYPE__ size)
 {
 	unsigned char *d = dst;
+	word_t w = 0x0101010101010101ull * (unsigned char)c;
 
+	for (; size >= 4 * WORD; size -= 4 * WORD, d += 4 * WORD) {
+		((word_t *)d)[0] = w;
+		((word_t *)d)[1] = w;
+		((word_t *)d)[2] = w;
+		((word_t *)d)[3] = w;
+	}
+	for (; size >= WORD; size -= WORD, d += WORD)
+		*(word_t *)d = w;
 	while (size--)
 		*d++ = (unsigned char)c;
 	return dst;
