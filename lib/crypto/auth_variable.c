@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: MIT
+/* Parses the EFI_VARIABLE_AUTHENTICATION_2 descriptor that leads a time-based authenticated write. */
+#include "lib/crypto/auth_variable.h"
+#include "lib/crypto/signature_list.h"
+#include "lib/endian.h"
+
+#define WIN_CERT_REVISION 0x0200
+#define WIN_CERT_TYPE_EFI_GUID 0x0ef1
+
+static const EFI_GUID pkcs7_guid = EFI_CERT_TYPE_PKCS7_GUID;
+
+static BOOLEAN guid_equal(const UINT8 *p, const EFI_GUID *guid)
+{
+	const UINT8 *g = (const UINT8 *)guid;
+
+	for (UINTN i = 0; i < sizeof(*guid); i++)
+		if (p[i] != g[i])
+			return FALSE;
+	return TRUE;
+}
+
+EFI_STATUS auth_variable_parse(const void *buf, UINTN size, struct auth_variable *out)
+{
+	const UINT8 *p = buf;
+	UINT32 cert_length;
+
+	if (!p || size < AUTH_VARIABLE_HEADER_SIZE)
+		return EFI_SECURITY_VIOLATION;
+	/* §8.2.2: Pad1, Nanosecond, TimeZone, Daylight and Pad2 must all be zero. */
+	for (UINTN i = 7; i < AUTH_VARIABLE_TIME_SIZE; i++)
+		if (p[i])
+			return EFI_SECURITY_VIOLATION;
+	cert_length = get_le32(p + AUTH_VARIABLE_TIME_SIZE);
+	if (get_le16(p + AUTH_VARIABLE_TIME_SIZE + 4) != WIN_CERT_REVISION ||
+	    get_le16(p + AUTH_VARIABLE_TIME_SIZE + 6) != WIN_CERT_TYPE_EFI_GUID ||
+	    !guid_equal(p + AUTH_VARIABLE_TIME_SIZE + 8, &pkcs7_guid))
+		return EFI_SECURITY_VIOLATION;
+	/* dwLength counts the header and GUID; a certificate with no DER bytes is malformed. */
+	if (cert_length <= AUTH_VARIABLE_HEADER_SIZE - AUTH_VARIABLE_TIME_SIZE ||
+	    cert_length > size - AUTH_VARIABLE_TIME_SIZE)
+		return EFI_SECURITY_VIOLATION;
+	out->timestamp = p;
+	out->pkcs7 = p + AUTH_VARIABLE_HEADER_SIZE;
+	out->pkcs7_size = cert_length - (AUTH_VARIABLE_HEADER_SIZE - AUTH_VARIABLE_TIME_SIZE);
+	out->data = p + AUTH_VARIABLE_TIME_SIZE + cert_length;
+	out->data_size = size - AUTH_VARIABLE_TIME_SIZE - cert_length;
+	return EFI_SUCCESS;
+}
+
+int auth_variable_time_compare(const UINT8 *a, const UINT8 *b)
+{
+	UINT16 ya = get_le16(a), yb = get_le16(b);
+
+	if (ya != yb)
+		return ya < yb ? -1 : 1;
+	/* Month, Day, Hour, Minute, Second: one byte each, most significant first. */
+	for (UINTN i = 2; i < 7; i++)
+		if (a[i] != b[i])
+			return a[i] < b[i] ? -1 : 1;
+	return 0;
+}

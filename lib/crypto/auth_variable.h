@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: MIT */
+/* EFI_VARIABLE_AUTHENTICATION_2 descriptor parsing for time-based authenticated writes (UEFI 2.10 §8.2.2). */
+#pragma once
+
+#include "include/efi/types.h"
+
+/* EFI_TIME, then WIN_CERTIFICATE_UEFI_GUID's header (length, revision, type) and CertType GUID. */
+#define AUTH_VARIABLE_TIME_SIZE 16
+#define AUTH_VARIABLE_HEADER_SIZE (AUTH_VARIABLE_TIME_SIZE + 8 + 16)
+
+struct auth_variable {
+	const UINT8 *timestamp;	/* AUTH_VARIABLE_TIME_SIZE bytes of EFI_TIME */
+	const UINT8 *pkcs7;	/* DER SignedData, without content */
+	UINTN pkcs7_size;
+	const UINT8 *data;	/* the new value (or ESLs to append) after the descriptor */
+	UINTN data_size;
+};
+
+/* Split buf into descriptor and data; EFI_SECURITY_VIOLATION for any malformed descriptor. */
+EFI_STATUS auth_variable_parse(const void *buf, UINTN size, struct auth_variable *out);
+
+/* <0, 0, >0 as timestamp a is earlier than, equal to, later than b (both already parsed). */
+int auth_variable_time_compare(const UINT8 *a, const UINT8 *b);

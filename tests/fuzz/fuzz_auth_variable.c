@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: MIT */
+/* libFuzzer target: any bytes as an authenticated SetVariable buffer; an accepted descriptor's parts tile the buffer. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/crypto/auth_variable.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	uint8_t *copy = malloc(size ? size : 1);
+	struct auth_variable av;
+
+	if (copy == NULL)
+		return 0;
+	memcpy(copy, data, size);
+	if (auth_variable_parse(copy, size, &av) == EFI_SUCCESS) {
+		/* Time, certificate header, DER and data cover the buffer exactly, in that order. */
+		if (av.timestamp != copy || av.pkcs7 != copy + AUTH_VARIABLE_HEADER_SIZE ||
+		    av.pkcs7_size == 0 || av.data != av.pkcs7 + av.pkcs7_size ||
+		    av.data + av.data_size != copy + size)
+			abort();
+		if (auth_variable_time_compare(av.timestamp, av.timestamp) != 0)
+			abort();
+	}
+	free(copy);
+	return 0;
+}
