@@ -59,3 +59,28 @@ int auth_variable_time_compare(const UINT8 *a, const UINT8 *b)
 			return a[i] < b[i] ? -1 : 1;
 	return 0;
 }
+
+UINTN auth_variable_message(const CHAR16 *name, const EFI_GUID *guid, UINT32 attributes,
+			    const struct auth_variable *av, UINT8 *out)
+{
+	UINTN chars = 0, off = 0;
+
+	while (name[chars])
+		chars++;
+	if (out) {
+		/* Byte by byte: CHAR16 is little-endian on every host we build for. */
+		for (UINTN i = 0; i < chars; i++) {
+			out[off++] = (UINT8)name[i];
+			out[off++] = (UINT8)(name[i] >> 8);
+		}
+		for (UINTN i = 0; i < sizeof(*guid); i++)
+			out[off++] = ((const UINT8 *)guid)[i];
+		put_le32(out + off, attributes);
+		off += 4;
+		for (UINTN i = 0; i < AUTH_VARIABLE_TIME_SIZE; i++)
+			out[off++] = av->timestamp[i];
+		for (UINTN i = 0; i < av->data_size; i++)
+			out[off++] = av->data[i];
+	}
+	return chars * 2 + sizeof(*guid) + 4 + AUTH_VARIABLE_TIME_SIZE + av->data_size;
+}

@@ -21,3 +21,11 @@ EFI_STATUS auth_variable_parse(const void *buf, UINTN size, struct auth_variable
 
 /* <0, 0, >0 as timestamp a is earlier than, equal to, later than b (both already parsed). */
 int auth_variable_time_compare(const UINT8 *a, const UINT8 *b);
+
+/*
+ * The bytes the signer signs (§8.2.2): the name without its NUL, the vendor GUID, the
+ * attributes as passed (APPEND_WRITE included), the timestamp, then the new data. With out NULL
+ * only the size is returned; otherwise out (of that size) is filled.
+ */
+UINTN auth_variable_message(const CHAR16 *name, const EFI_GUID *guid, UINT32 attributes,
+			    const struct auth_variable *av, UINT8 *out);

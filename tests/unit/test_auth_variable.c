@@ -120,6 +120,31 @@ static void test_time_order(void **state)
 	assert_true(auth_variable_time_compare(a, b) > 0);
 }
 
+static void test_message(void **state)
+{
+	static const EFI_GUID owner = { 0x8be4df61, 0x93ca, 0x11d2,
+					{ 0xaa, 0x0d, 0x00, 0xe0, 0x98, 0x03, 0x2b, 0x8c } };
+	UINT8 buf[256], out[256], want[256];
+	struct auth_variable av;
+	size_t size = build(buf, 2026, 5, 10, 3), n = 0;
+	UINTN got;
+
+	(void)state;
+	assert_int_equal(auth_variable_parse(buf, size, &av), EFI_SUCCESS);
+	/* "PK" as UCS-2 without its NUL, the GUID, attributes 0x67, the time, the data. */
+	want[n++] = 'P', want[n++] = 0, want[n++] = 'K', want[n++] = 0;
+	memcpy(want + n, &owner, 16), n += 16;
+	put_le32(want + n, 0x67), n += 4;
+	memcpy(want + n, buf, 16), n += 16;
+	memset(want + n, 0xd7, 3), n += 3;
+	got = auth_variable_message(u"PK", &owner, 0x67, &av, NULL);
+	assert_int_equal(got, n);
+	memset(out, 0xaa, sizeof(out));
+	assert_int_equal(auth_variable_message(u"PK", &owner, 0x67, &av, out), n);
+	assert_memory_equal(out, want, n);
+	assert_int_equal(out[n], 0xaa);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -127,6 +152,7 @@ int main(void)
 		cmocka_unit_test(test_every_truncation),
 		cmocka_unit_test(test_bad_fields),
 		cmocka_unit_test(test_time_order),
+		cmocka_unit_test(test_message),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
