@@ -86,7 +86,8 @@ $(SB_FIXTURES)/.done: tests/unit/secure_boot_fixtures.sh
 
 # Unit tests of lib/crypto (mk/unit.mk links every .o prerequisite).
 $(BUILD)/tests/unit/test_signature_list: $(BUILD)/host/lib/crypto/signature_list.o
-$(BUILD)/tests/unit/test_auth_variable: $(BUILD)/host/lib/crypto/auth_variable.o
+$(BUILD)/tests/unit/test_auth_variable: $(BUILD)/host/lib/crypto/auth_variable.o \
+	$(BUILD)/host/lib/crypto/signature_list.o
 $(BUILD)/tests/unit/test_image_verify: $(LIB_CRYPTO_HOST_OBJS) $(MBEDTLS_HOST_OBJS) $(SB_FIXTURES)/.done
 $(BUILD)/host/tests/unit/test_image_verify.o: HOST_CFLAGS += '-DSB_FIXTURES="$(abspath $(SB_FIXTURES))"'
 

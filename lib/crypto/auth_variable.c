@@ -84,3 +84,61 @@ UINTN auth_variable_message(const CHAR16 *name, const EFI_GUID *guid, UINT32 att
 	}
 	return chars * 2 + sizeof(*guid) + 4 + AUTH_VARIABLE_TIME_SIZE + av->data_size;
 }
+
+/* Whether well-formed lists hold an entry of this type, size and bytes (owner included). */
+static BOOLEAN lists_hold(const UINT8 *buf, UINTN size, const UINT8 *type, const UINT8 *entry,
+			  UINT32 entry_size)
+{
+	for (UINTN off = 0; off < size; off += get_le32(buf + off + 16)) {
+		const UINT8 *l = buf + off;
+		UINT32 first = SIGNATURE_LIST_HEADER_SIZE + get_le32(l + 20);
+
+		if (get_le32(l + 24) != entry_size || !guid_equal(l, (const EFI_GUID *)type))
+			continue;
+		for (UINT32 e = first; e < get_le32(l + 16); e += entry_size) {
+			UINT32 i = 0;
+
+			while (i < entry_size && l[e + i] == entry[i])
+				i++;
+			if (i == entry_size)
+				return TRUE;
+		}
+	}
+	return FALSE;
+}
+
+EFI_STATUS auth_variable_append(const UINT8 *old, UINTN old_size, const UINT8 *add,
+				UINTN add_size, UINT8 *out, UINTN *out_size)
+{
+	UINTN off = old_size;
+
+	if (EFI_ERROR(signature_list_check(old, old_size)) ||
+	    EFI_ERROR(signature_list_check(add, add_size)))
+		return EFI_SECURITY_VIOLATION;
+	for (UINTN i = 0; i < old_size; i++)
+		out[i] = old[i];
+	for (UINTN at = 0; at < add_size; at += get_le32(add + at + 16)) {
+		const UINT8 *l = add + at;
+		UINT32 list_size = get_le32(l + 16), entry_size = get_le32(l + 24);
+		UINT32 first = SIGNATURE_LIST_HEADER_SIZE + get_le32(l + 20), kept = first;
+		UINT8 *o = out + off;
+
+		for (UINT32 i = 0; i < first; i++)
+			o[i] = l[i];
+		for (UINT32 e = first; e < list_size; e += entry_size) {
+			/* An entry repeated inside add counts once too: what was kept is in o. */
+			if (lists_hold(old, old_size, l, l + e, entry_size) ||
+			    lists_hold(out + old_size, off - old_size + (kept > first ? kept : 0), l,
+				       l + e, entry_size))
+				continue;
+			for (UINT32 i = 0; i < entry_size; i++)
+				o[kept + i] = l[e + i];
+			kept += entry_size;
+			put_le32(o + 16, kept);
+		}
+		if (kept > first)
+			off += kept;
+	}
+	*out_size = off;
+	return EFI_SUCCESS;
+}

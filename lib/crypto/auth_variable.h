@@ -29,3 +29,12 @@ int auth_variable_time_compare(const UINT8 *a, const UINT8 *b);
  */
 UINTN auth_variable_message(const CHAR16 *name, const EFI_GUID *guid, UINT32 attributes,
 			    const struct auth_variable *av, UINT8 *out);
+
+/*
+ * EFI_VARIABLE_APPEND_WRITE of signature lists (§8.2.1): out (old_size + add_size bytes) gets
+ * old, then the lists of add without the entries old already holds (same type and bytes, owner
+ * included, as EDK2 compares), a list left empty dropped. Both buffers well formed, else
+ * EFI_SECURITY_VIOLATION. *out_size is the result's size.
+ */
+EFI_STATUS auth_variable_append(const UINT8 *old, UINTN old_size, const UINT8 *add,
+				UINTN add_size, UINT8 *out, UINTN *out_size);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "lib/crypto/auth_variable.h"
+#include "lib/crypto/signature_list.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -33,6 +34,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (msg && auth_variable_message(u"db", &guid, 0x27, &av, msg) != n)
 			abort();
 		free(msg);
+	}
+	/* Append: the first byte splits the rest into stored and appended lists. */
+	if (size > 1) {
+		size_t cut = (size - 1) * copy[0] / 255;
+		uint8_t *out = malloc(size);
+		UINTN out_size;
+
+		if (out && auth_variable_append(copy + 1, cut, copy + 1 + cut, size - 1 - cut, out,
+						&out_size) == EFI_SUCCESS &&
+		    (out_size > size - 1 || out_size < cut ||
+		     signature_list_check(out, out_size) != EFI_SUCCESS))
+			abort();
+		free(out);
 	}
 	free(copy);
 	return 0;

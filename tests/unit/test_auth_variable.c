@@ -145,6 +145,57 @@ static void test_message(void **state)
 	assert_int_equal(out[n], 0xaa);
 }
 
+/* One list of count 4-byte entries (owner = seed, data = seed + i), as add_list in test_signature_list. */
+static size_t esl(UINT8 *p, const EFI_GUID *type, UINT32 count, UINT8 seed)
+{
+	UINT32 size = 28 + count * 20;
+
+	memcpy(p, type, 16);
+	put_le32(p + 16, size);
+	put_le32(p + 20, 0);
+	put_le32(p + 24, 20);
+	for (UINT32 i = 0; i < count; i++) {
+		memset(p + 28 + i * 20, seed, 16);
+		memset(p + 28 + i * 20 + 16, seed + i, 4);
+	}
+	return size;
+}
+
+static void test_append(void **state)
+{
+	static const EFI_GUID x509 = EFI_CERT_X509_GUID;
+	UINT8 old[256], add[256], out[512];
+	size_t old_size, add_size;
+	UINTN out_size;
+
+	(void)state;
+	old_size = esl(old, &x509, 2, 1);		/* entries 1, 2 */
+	add_size = esl(add, &x509, 3, 1);		/* 1, 2 known; 3 new */
+	add_size += esl(add + add_size, &x509, 2, 1);	/* all known: the list goes */
+	add_size += esl(add + add_size, &x509, 1, 9);	/* new */
+	assert_int_equal(auth_variable_append(old, old_size, add, add_size, out, &out_size),
+			 EFI_SUCCESS);
+	assert_int_equal(out_size, old_size + 28 + 20 + 28 + 20);
+	assert_memory_equal(out, old, old_size);
+	assert_int_equal(get_le32(out + old_size + 16), 48);
+	assert_int_equal(out[old_size + 28 + 16], 3);
+	assert_int_equal(out[old_size + 48 + 28 + 16], 9);
+	assert_int_equal(signature_list_check(out, out_size), EFI_SUCCESS);
+	/* Nothing is a duplicate of an empty store. */
+	add_size = esl(add, &x509, 2, 1);
+	assert_int_equal(auth_variable_append(NULL, 0, add, add_size, out, &out_size), EFI_SUCCESS);
+	assert_int_equal(out_size, add_size);
+	/* A duplicate inside the appended lists themselves is kept once. */
+	add_size = esl(add, &x509, 1, 5);
+	add_size += esl(add + add_size, &x509, 1, 5);
+	assert_int_equal(auth_variable_append(NULL, 0, add, add_size, out, &out_size), EFI_SUCCESS);
+	assert_int_equal(out_size, 48);
+	/* A malformed side is refused. */
+	put_le32(add + 16, 1000);
+	assert_int_equal(auth_variable_append(old, old_size, add, add_size, out, &out_size),
+			 EFI_SECURITY_VIOLATION);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -153,6 +204,7 @@ int main(void)
 		cmocka_unit_test(test_bad_fields),
 		cmocka_unit_test(test_time_order),
 		cmocka_unit_test(test_message),
+		cmocka_unit_test(test_append),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
