@@ -69,7 +69,7 @@ ALL_TARGETS += $(MBEDTLS_PIE_LIB) $(MBEDTLS_HOST_LIB)
 # lib/crypto: our Authenticode, PKCS#7, signature list and policy layer over mbedTLS. It is not in
 # LIB_PURE: only what links mbedTLS takes it (its tests, its fuzzers, and stage1 once it verifies).
 LIB_CRYPTO := lib/crypto/signature_list.c lib/crypto/authenticode.c lib/crypto/pkcs7.c \
-	lib/crypto/image_verify.c
+	lib/crypto/image_verify.c lib/crypto/auth_variable.c
 LIB_CRYPTO_PIE_OBJS := $(LIB_CRYPTO:%.c=$(BUILD)/pie/%.o)
 LIB_CRYPTO_HOST_OBJS := $(LIB_CRYPTO:%.c=$(BUILD)/host/%.o)
 MBEDTLS_HOST_OBJS := $(MBEDTLS_MODULES:%=$(BUILD)/host/mbedtls/%.o)
@@ -86,13 +86,15 @@ $(SB_FIXTURES)/.done: tests/unit/secure_boot_fixtures.sh
 
 # Unit tests of lib/crypto (mk/unit.mk links every .o prerequisite).
 $(BUILD)/tests/unit/test_signature_list: $(BUILD)/host/lib/crypto/signature_list.o
+$(BUILD)/tests/unit/test_auth_variable: $(BUILD)/host/lib/crypto/auth_variable.o \
+	$(BUILD)/host/lib/crypto/signature_list.o
 $(BUILD)/tests/unit/test_image_verify: $(LIB_CRYPTO_HOST_OBJS) $(MBEDTLS_HOST_OBJS) $(SB_FIXTURES)/.done
 $(BUILD)/host/tests/unit/test_image_verify.o: HOST_CFLAGS += '-DSB_FIXTURES="$(abspath $(SB_FIXTURES))"'
 
 # Fuzzers of lib/crypto: our layer compiled with the fuzzer's instrumentation, mbedTLS as the host
 # objects (its own fuzzing is upstream's). FUZZ_CFLAGS comes from mk/unit.mk.
 CRYPTO_FUZZERS := $(BUILD)/fuzz/fuzz_pkcs7 $(BUILD)/fuzz/fuzz_authenticode \
-	$(BUILD)/fuzz/fuzz_signature_list
+	$(BUILD)/fuzz/fuzz_signature_list $(BUILD)/fuzz/fuzz_auth_variable
 $(CRYPTO_FUZZERS): $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_CRYPTO) $(MBEDTLS_HOST_OBJS)
 	$(call quiet,FUZZCC,$@)
 	@mkdir -p $(dir $@)
