@@ -169,23 +169,18 @@ static EFI_STATUS hba_execute(struct scsi_transport *t, UINT16 target, UINT16 lu
 	memcpy(header + REQ_HEADER, req->cdb.bytes, req->cdb.length);
 	memset(response, 0, RESP_HEADER + hba->sense_size);
 
-	/* Device-readable parts first, then device-writable ones (§2.4.4). */
-	desc[n] = (struct virtq_desc){ (UINTN)header, REQ_HEADER + hba->cdb_size,
-				       VIRTQ_DESC_F_NEXT, n + 1 };
-	n++;
-	if (req->length && req->write) {
-		desc[n] = (struct virtq_desc){ (UINTN)req->data, req->length, VIRTQ_DESC_F_NEXT,
-					       n + 1 };
-		n++;
-	}
-	desc[n] = (struct virtq_desc){ (UINTN)response, RESP_HEADER + hba->sense_size,
-				       VIRTQ_DESC_F_WRITE, 0 };
-	if (req->length && !req->write) {
-		desc[n].flags |= VIRTQ_DESC_F_NEXT;
-		desc[n].next = n + 1;
-		n++;
-		desc[n] = (struct virtq_desc){ (UINTN)req->data, req->length, VIRTQ_DESC_F_WRITE,
-					       0 };
+	/* Device-readable parts first, then device-writable ones (§2.4.4), chained in order. */
+	desc[n++] = (struct virtq_desc){ (UINTN)header, REQ_HEADER + hba->cdb_size, 0, 0 };
+	if (req->length && req->write)
+		desc[n++] = (struct virtq_desc){ (UINTN)req->data, req->length, 0, 0 };
+	desc[n++] = (struct virtq_desc){ (UINTN)response, RESP_HEADER + hba->sense_size,
+					 VIRTQ_DESC_F_WRITE, 0 };
+	if (req->length && !req->write)
+		desc[n++] = (struct virtq_desc){ (UINTN)req->data, req->length, VIRTQ_DESC_F_WRITE,
+						 0 };
+	for (UINT16 i = 0; i + 1 < n; i++) {
+		desc[i].flags |= VIRTQ_DESC_F_NEXT;
+		desc[i].next = i + 1;
 	}
 	status = virtio_submit_timeout(&hba->pci.transport, &hba->request, 0, req->timeout_ms,
 				       &len);

@@ -20,3 +20,33 @@ def test_ahci_cdrom_is_a_read_only_2048_byte_block_io(tmp_path, qemu, storage_ap
     assert "disk: 00:1f.2 port 2: ATAPI CD-ROM removable read-only, " in out, run_log(out)
     assert "disk: 00:1f.2 port 3: ATAPI QEMU DVD-ROM, no medium" in out, run_log(out)
     assert "Sata(0x3," not in out, run_log(out)
+
+
+def test_ovmf_names_the_ahci_cdrom_as_strata_does(tmp_path, storage_app):
+    """The reference: OVMF's AtaAtapiPassThru and ScsiDisk give the same CD the same Sata()
+    text, block count, block size and read-only flag (a bootindex makes OVMF connect it)."""
+    import shutil
+    import sys
+    from pathlib import Path
+
+    import pytest
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "efi-apps"))
+    from ovmf_boot import OVMF_CODE, OVMF_VARS, QemuRun, ovmf_command
+    if not OVMF_CODE.exists():
+        pytest.skip(f"{OVMF_CODE} missing (Debian package ovmf)")
+    disk = storage_disk(tmp_path, storage_app)
+    cd = iso(tmp_path)
+    blocks = cd.stat().st_size // 2048
+    vars_copy = tmp_path / "vars.fd"
+    shutil.copy(OVMF_VARS, vars_copy)
+    run_ = QemuRun(ovmf_command(disk, vars_copy) + [
+        "-drive", f"if=none,id=cd,format=raw,media=cdrom,readonly=on,file={cd}",
+        "-device", "ide-cd,drive=cd,bus=ide.2,bootindex=2"])
+    try:
+        assert run_.wait_for("STORAGE-TEST-DONE", 180), run_.log()
+        out = run_.output
+    finally:
+        run_.kill()
+    line = (f"STORAGE: blockio PciRoot(0x0)/Pci(0x1F,0x2)/Sata(0x2,0xFFFF,0x0) blocks={blocks} "
+            "bs=2048 part=0 ro=1")
+    assert line in out, run_log(out)

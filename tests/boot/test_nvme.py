@@ -10,8 +10,9 @@ import pytest
 from conftest import build_disk
 from qemu_harness import OVMF_CODE, expect_lines, ovmf_output
 from test_stage0 import boot_to_probe
-from test_stage1_storage import (SCRATCH_BLOCKS, SECTOR, hd, run_log,  # noqa: F401
-                                 storage_app, storage_disk)
+from test_stage1_storage import (SCRATCH_BLOCKS, SCRATCH_WRITE_LINES, SECTOR,  # noqa: F401
+                                 assert_scratch_written, hd, run_log, storage_app,
+                                 storage_disk)
 
 
 @pytest.mark.parametrize("machine", ["q35", "pc"])
@@ -69,21 +70,13 @@ def test_stage1_block_io_on_every_namespace(tmp_path, qemu, storage_app):
         "blocks=2048 bs=512 part=0 ro=0 diskio=1 fs=0",
         "STORAGE: blockio PciRoot(0x0)/Pci(0x5,0x0)/NVMe(0x3,03-66-55-44-33-22-11-00) "
         "blocks=1024 bs=4096 part=0 ro=0 diskio=1 fs=0",
-        "STORAGE: write-blocks Success",
-        "STORAGE: read-back Success same=1",
-        "STORAGE: write-disk Success",
-        "STORAGE: read-disk Success same=1",
-        "STORAGE: flush Success",
-        "STORAGE: read-ex Success transaction Success signalled Success same=1",
+        *SCRATCH_WRITE_LINES,
     ]
     missing = [line for line in lines if line not in out]
     assert not missing, "missing:\n" + "\n".join(missing) + "\n" + run_log(out)
     assert "disk: boot disk 00:05.0 nsid 1 (NVMe, 64 MiB, PCI order)" in out
     assert "disk: 00:05.0 nsid 3: NVMe namespace, 4 MiB, 0 partitions" in out, run_log(out)
-    pattern = bytes((i * 7 + 3) & 0xFF for i in range(1024))
-    data = rw.read_bytes()
-    assert data[5 * SECTOR:5 * SECTOR + 1024] == pattern
-    assert data[10 * SECTOR + 100:10 * SECTOR + 1100] == pattern[24:1024]
+    assert_scratch_written(rw)
 
 
 def test_bootindex_chooses_between_nvme_and_virtio(tmp_path, qemu, probe_image):

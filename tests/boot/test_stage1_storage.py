@@ -218,6 +218,26 @@ def fat_partition(image, start, sectors, mkfs_args, files):
     part.unlink()
 
 
+# What the app prints for a writable scratch disk: BlockIo, DiskIo and BlockIo2 writes read back.
+SCRATCH_WRITE_LINES = [
+    "STORAGE: write-blocks Success",
+    "STORAGE: read-back Success same=1",
+    "STORAGE: write-disk Success",
+    "STORAGE: read-disk Success same=1",
+    "STORAGE: flush Success",
+    "STORAGE: read-ex Success transaction Success signalled Success same=1",
+]
+
+
+def assert_scratch_written(image):
+    """The host's view of the scratch disk the app wrote: both patterns where they belong."""
+    pattern = bytes((i * 7 + 3) & 0xFF for i in range(1024))
+    data = image.read_bytes()
+    assert data[5 * SECTOR:5 * SECTOR + 1024] == pattern
+    assert data[10 * SECTOR + 100:10 * SECTOR + 1100] == pattern[24:1024]
+    return data
+
+
 def storage_disk(tmp_path, app):
     """GPT: ESP (FAT32, Strata and the app), data (FAT16 with a note), raw (no file system)."""
     disk = tmp_path / "disk.img"
@@ -277,12 +297,7 @@ def test_handles_paths_file_systems_and_writes(tmp_path, qemu, storage_app):
         f"STORAGE: volume {hd(2, root)} label=DATA16 ro=0",
         f"STORAGE: note {hd(2, root)} {NOTE.decode().strip()}",
         "STORAGE: open-write Success",
-        "STORAGE: write-blocks Success",
-        "STORAGE: read-back Success same=1",
-        "STORAGE: write-disk Success",
-        "STORAGE: read-disk Success same=1",
-        "STORAGE: flush Success",
-        "STORAGE: read-ex Success transaction Success signalled Success same=1",
+        *SCRATCH_WRITE_LINES,
         "STORAGE: readonly-write Write Protected",
         f"STORAGE: appended {hd(1, root)}/a.efi size=16",
         "STORAGE: node a.efi",
@@ -295,10 +310,7 @@ def test_handles_paths_file_systems_and_writes(tmp_path, qemu, storage_app):
     assert "disk: 00:06.0: virtio-blk modern, 64 MiB, 3 partitions" in out, run_log(out)
 
     # What the guest wrote is on the host's file, where it wrote it.
-    pattern = bytes((i * 7 + 3) & 0xFF for i in range(1024))
-    data = rw.read_bytes()
-    assert data[5 * SECTOR:5 * SECTOR + 1024] == pattern
-    assert data[10 * SECTOR + 100:10 * SECTOR + 1100] == pattern[24:1024]
+    data = assert_scratch_written(rw)
     assert data[10 * SECTOR:10 * SECTOR + 100] == bytes(100)
     assert data[10 * SECTOR + 1100:13 * SECTOR] == bytes(3 * SECTOR - 1100)
     assert ro.read_bytes() == bytes(READONLY_BLOCKS * SECTOR)

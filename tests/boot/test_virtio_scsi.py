@@ -9,7 +9,8 @@ from conftest import BUILD, build_disk
 from qemu_harness import OVMF_CODE, expect_lines, ovmf_output
 from test_stage0 import boot_to_probe
 from test_stage1_storage import (BOOT_TIMEOUT, READONLY_BLOCKS, SCRATCH_BLOCKS,  # noqa: F401
-                                 SECTOR, assert_selftest_storage_cases_pass, hd, run_log,
+                                 SCRATCH_WRITE_LINES, SECTOR, assert_scratch_written,
+                                 assert_selftest_storage_cases_pass, hd, run_log,
                                  selftest_disk, storage_app, storage_disk)
 
 LINUX_TIMEOUT = 300
@@ -120,12 +121,7 @@ def test_stage1_block_io_on_every_unit(tmp_path, qemu, storage_app, transport):
         f"STORAGE: blockio {ROOT}/Scsi(0x3,0x0) blocks={READONLY_BLOCKS} bs=512 part=0 ro=1 "
         "diskio=1 fs=0",
         "STORAGE: readonly-write Write Protected",
-        "STORAGE: write-blocks Success",
-        "STORAGE: read-back Success same=1",
-        "STORAGE: write-disk Success",
-        "STORAGE: read-disk Success same=1",
-        "STORAGE: flush Success",
-        "STORAGE: read-ex Success transaction Success signalled Success same=1",
+        *SCRATCH_WRITE_LINES,
     ]
     missing = [line for line in lines if line not in out]
     assert not missing, "missing:\n" + "\n".join(missing) + "\n" + run_log(out)
@@ -133,10 +129,7 @@ def test_stage1_block_io_on_every_unit(tmp_path, qemu, storage_app, transport):
     assert "disk: 00:05.0 scsi 2:0: SCSI CD-ROM removable read-only, " in out, run_log(out)
     assert "disk: 00:05.0 scsi 4:0: QEMU CD-ROM, no medium" in out, run_log(out)
     assert "Scsi(0x4," not in out, run_log(out)
-    pattern = bytes((i * 7 + 3) & 0xFF for i in range(1024))
-    data = rw.read_bytes()
-    assert data[5 * SECTOR:5 * SECTOR + 1024] == pattern
-    assert data[10 * SECTOR + 100:10 * SECTOR + 1100] == pattern[24:1024]
+    assert_scratch_written(rw)
 
 
 def test_selftest_block_io_cases_pass_on_virtio_scsi(tmp_path, qemu):
