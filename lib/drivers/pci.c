@@ -300,16 +300,56 @@ BOOLEAN pci_next_function(UINT32 *cursor, struct pci_address *ret_addr)
 	return FALSE;
 }
 
+/*
+ * Sizing a BAR turns the function's decoding off and on, and QEMU rebuilds its memory map each
+ * time (a large cost under TCG), so a function's BARs are sized together once and their sizes
+ * kept: a size never changes, while the bases are read afresh on every call.
+ */
+#define BAR_CACHE_FUNCTIONS 8
+
+static struct bar_sizes {
+	struct pci_address a;
+	BOOLEAN valid;
+	struct pci_bar bars[6];
+} bar_cache[BAR_CACHE_FUNCTIONS];
+static UINT32 bar_cache_next;
+
+static const struct bar_sizes *pci_bar_sizes(struct pci_address a)
+{
+	struct bar_sizes *c;
+	UINT16 command;
+	UINT32 count = (pci_read8(a, PCI_HEADER_TYPE) & 0x7f) == 1 ? 2 : 6;
+
+	for (UINT32 i = 0; i < BAR_CACHE_FUNCTIONS; i++) {
+		c = &bar_cache[i];
+		if (c->valid && c->a.bus == a.bus && c->a.device == a.device &&
+		    c->a.function == a.function)
+			return c;
+	}
+	c = &bar_cache[bar_cache_next++ % BAR_CACHE_FUNCTIONS];
+	*c = (struct bar_sizes){ .a = a, .valid = TRUE };
+	/* Decoding off for the probes, so the device does not claim the all-ones address. */
+	command = pci_read16(a, PCI_COMMAND);
+	pci_write16(a, PCI_COMMAND, command & ~(PCI_COMMAND_IO | PCI_COMMAND_MEMORY));
+	for (UINT32 i = 0; i < count; i++) {
+		pci_size_bar(a, i, &c->bars[i]);
+		if (c->bars[i].is64)
+			i++;
+	}
+	pci_write16(a, PCI_COMMAND, command);
+	return c;
+}
+
 void pci_get_bar(struct pci_address a, UINT32 index, struct pci_bar *ret_bar)
 {
 	UINT8 off = PCI_BAR0 + 4 * index;
-	UINT32 lo = pci_read32(a, off);
-	UINT16 command = pci_read16(a, PCI_COMMAND);
+	UINT32 lo;
 
-	/* Sizing needs decoding off for a moment, so the device does not claim the probe value. */
-	pci_write16(a, PCI_COMMAND, command & ~(PCI_COMMAND_IO | PCI_COMMAND_MEMORY));
-	pci_size_bar(a, index, ret_bar);
-	pci_write16(a, PCI_COMMAND, command);
+	*ret_bar = (struct pci_bar){ 0 };
+	if (index > 5)
+		return;
+	*ret_bar = pci_bar_sizes(a)->bars[index];
+	lo = pci_read32(a, off);
 	if (ret_bar->io)
 		ret_bar->base = lo & ~3u;
 	else
