@@ -102,6 +102,11 @@ EFI_STATUS bochs_vbe_init(struct bochs_vbe *vbe, struct pci_address a)
 		.mmio = regs.size && !regs.io ? regs.base : 0,
 		.vga = (pci_read32(a, PCI_CLASS_REVISION) >> 16) == PCI_CLASS_DISPLAY_VGA,
 	};
+	/*
+	 * std VGA zeroes the visible screen itself when VBE goes from disabled to enabled without
+	 * NOCLEARMEM, as set_mode does (QEMU's hw/display/vga.c); bochs-display leaves it as it was.
+	 */
+	vbe->display.clears_on_set_mode = vbe->vga;
 	/* Only std VGA of old machine types lacks BAR2; bochs-display always has it. */
 	if (!vbe->mmio && !vbe->vga)
 		return log_warn_status(EFI_UNSUPPORTED, "%02x:%02x.%x: no register BAR", a.bus,

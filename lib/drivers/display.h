@@ -10,6 +10,8 @@ struct display_device {
 	UINT64 framebuffer_size;	/* bytes: bounds the modes offered */
 	/* The OS cannot keep drawing in framebuffer (a host copy must be asked for): PixelBltOnly. */
 	BOOLEAN blt_only;
+	/* set_mode leaves the visible screen black by itself (std VGA clears it in the device). */
+	BOOLEAN clears_on_set_mode;
 	/* The monitor's preferred size (EDID or the device's display info); 0 when unknown. */
 	UINT32 preferred_width, preferred_height;
 	/* Switch to width x height at 32 bits per pixel; may move framebuffer. */

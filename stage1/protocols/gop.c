@@ -97,7 +97,8 @@ static EFI_STATUS EFIAPI gop_set_mode(EFI_GRAPHICS_OUTPUT_PROTOCOL *This, UINT32
 	d->mode.FrameBufferBase = d->dev->blt_only ? 0 : d->dev->framebuffer;
 	d->mode.FrameBufferSize = d->dev->blt_only ? 0 : size;
 	/* UEFI 2.10 §12.9: SetMode clears the visible screen to black. */
-	memset((void *)(UINTN)d->dev->framebuffer, 0, size);
+	if (!d->dev->clears_on_set_mode)
+		memset((void *)(UINTN)d->dev->framebuffer, 0, size);
 	if (d->dev->flush && EFI_ERROR(d->dev->flush(d->dev, 0, 0, info.HorizontalResolution,
 						      info.VerticalResolution)))
 		return EFI_DEVICE_ERROR;
@@ -126,6 +127,7 @@ static EFI_STATUS EFIAPI gop_blt(EFI_GRAPHICS_OUTPUT_PROTOCOL *This,
 {
 	struct display *d = container_of(This, struct display, gop);
 	UINTN row_bytes = Width * sizeof(EFI_GRAPHICS_OUTPUT_BLT_PIXEL);
+	UINTN stride = d->info.PixelsPerScanLine;
 	EFI_STATUS status = EFI_SUCCESS;
 	EFI_TPL old;
 
@@ -153,38 +155,44 @@ static EFI_STATUS EFIAPI gop_blt(EFI_GRAPHICS_OUTPUT_PROTOCOL *This,
 	}
 	/* As EDK2: no event may draw in the middle of a Blt. */
 	old = efi_raise_tpl(TPL_NOTIFY);
-	for (UINTN row = 0; row < Height; row++) {
-		/* Overlapping video-to-video copies downwards go bottom row first. */
-		UINTN r = BltOperation == EfiBltVideoToVideo && DestinationY > SourceY
-				  ? Height - 1 - row
-				  : row;
-		EFI_GRAPHICS_OUTPUT_BLT_PIXEL *buffer_row =
-			BltBuffer ? (EFI_GRAPHICS_OUTPUT_BLT_PIXEL *)((UINT8 *)BltBuffer +
-								      (SourceY + r) * Delta) +
-					    SourceX
-				  : NULL;
+	/* Row pointers advance by a stride: a text console's Blts are many and small. */
+	switch (BltOperation) {
+	case EfiBltVideoFill: {
+		EFI_GRAPHICS_OUTPUT_BLT_PIXEL *p = pixel_at(d, DestinationX, DestinationY);
 
-		switch (BltOperation) {
-		case EfiBltVideoFill: {
-			EFI_GRAPHICS_OUTPUT_BLT_PIXEL *p = pixel_at(d, DestinationX, DestinationY + r);
-
+		for (UINTN row = 0; row < Height; row++, p += stride) {
 			for (UINTN x = 0; x < Width; x++)
 				p[x] = *BltBuffer;
-			break;
 		}
-		case EfiBltVideoToBltBuffer:
-			memcpy((UINT8 *)BltBuffer + (DestinationY + r) * Delta +
-				       DestinationX * sizeof(*BltBuffer),
-			       pixel_at(d, SourceX, SourceY + r), row_bytes);
-			break;
-		case EfiBltBufferToVideo:
-			memcpy(pixel_at(d, DestinationX, DestinationY + r), buffer_row, row_bytes);
-			break;
-		default:
+		break;
+	}
+	case EfiBltVideoToBltBuffer: {
+		const EFI_GRAPHICS_OUTPUT_BLT_PIXEL *p = pixel_at(d, SourceX, SourceY);
+		UINT8 *buffer = (UINT8 *)BltBuffer + DestinationY * Delta +
+				DestinationX * sizeof(*BltBuffer);
+
+		for (UINTN row = 0; row < Height; row++, p += stride, buffer += Delta)
+			memcpy(buffer, p, row_bytes);
+		break;
+	}
+	case EfiBltBufferToVideo: {
+		EFI_GRAPHICS_OUTPUT_BLT_PIXEL *p = pixel_at(d, DestinationX, DestinationY);
+		const UINT8 *buffer = (const UINT8 *)BltBuffer + SourceY * Delta +
+				      SourceX * sizeof(*BltBuffer);
+
+		for (UINTN row = 0; row < Height; row++, p += stride, buffer += Delta)
+			memcpy(p, buffer, row_bytes);
+		break;
+	}
+	default:
+		for (UINTN row = 0; row < Height; row++) {
+			/* Overlapping copies downwards go bottom row first. */
+			UINTN r = DestinationY > SourceY ? Height - 1 - row : row;
+
 			memmove(pixel_at(d, DestinationX, DestinationY + r),
 				pixel_at(d, SourceX, SourceY + r), row_bytes);
-			break;
 		}
+		break;
 	}
 	/* A device that shows a copy of the frame buffer gets the changed rectangle. */
 	if (d->dev->flush && BltOperation != EfiBltVideoToBltBuffer &&

@@ -105,16 +105,40 @@ static void show_cursor(void)
 		toggle_cursor();
 }
 
+/*
+ * Four pixels for each nibble of glyph bits, in the colours of the attribute they were made for:
+ * a glyph row of 8 pixels is two copies rather than eight decisions, which TCG runs far faster.
+ */
+struct quad {
+	EFI_GRAPHICS_OUTPUT_BLT_PIXEL pixel[4];
+};
+
+static struct quad nibble_pixels[16];
+static INT32 nibble_attribute = -1;
+
 static void draw_char(CHAR16 c)
 {
 	const UINT8 *glyph = font_glyph(font, c);
-	EFI_GRAPHICS_OUTPUT_BLT_PIXEL fg = foreground(), bg = background();
+	struct quad *q = (struct quad *)cell;
 
+	if (nibble_attribute != mode.Attribute) {
+		const EFI_GRAPHICS_OUTPUT_BLT_PIXEL colours[2] = { background(), foreground() };
+
+		for (UINT32 n = 0; n < 16; n++) {
+			for (UINT32 i = 0; i < 4; i++)
+				nibble_pixels[n].pixel[i] = colours[(n >> (3 - i)) & 1];
+		}
+		nibble_attribute = mode.Attribute;
+	}
+	/* text_gop_init accepts only fonts a whole number of nibbles wide. */
 	for (UINT32 y = 0; y < font->height; y++) {
 		const UINT8 *bits = glyph + y * font->bytes_per_row;
 
-		for (UINT32 x = 0; x < font->width; x++)
-			cell[y * font->width + x] = bits[x / 8] & (0x80 >> (x % 8)) ? fg : bg;
+		for (UINT32 x = 0; x < font->width; x += 8) {
+			*q++ = nibble_pixels[bits[x / 8] >> 4];
+			if (x + 4 < font->width)
+				*q++ = nibble_pixels[bits[x / 8] & 0x0f];
+		}
 	}
 	gop->Blt(gop, cell, EfiBltBufferToVideo, 0, 0,
 		 origin_x + (UINTN)mode.CursorColumn * font->width,
@@ -339,9 +363,9 @@ EFI_STATUS text_gop_init(EFI_GRAPHICS_OUTPUT_PROTOCOL *screen,
 	UINTN largest;
 	UINT32 c, r;
 
-	if (font->width * font->height > MAX_CELL_PIXELS)
-		return log_error_status(EFI_UNSUPPORTED, "a %ux%u font is too large", font->width,
-					font->height);
+	if (font->width * font->height > MAX_CELL_PIXELS || font->width % 4)
+		return log_error_status(EFI_UNSUPPORTED, "a %ux%u font does not fit the cell",
+					font->width, font->height);
 	gop = screen;
 	mode = (SIMPLE_TEXT_OUTPUT_MODE){ .MaxMode = TEXT_MODES,
 					  .Attribute = EFI_TEXT_ATTR(EFI_LIGHTGRAY, EFI_BLACK),
