@@ -16,7 +16,7 @@
 struct handoff stage0_handoff;
 /* Set by reset.asm: the PVH loader's hvm_start_info, 0 when started at the reset vector. */
 UINT32 stage0_pvh_start_info;
-/* Set by reset.asm: the coreboot tables coreboot's payload call passed, 0 for other entries. */
+/* Set by reset.asm: the argument of coreboot's payload call (~0 for NULL), 0 for other entries. */
 UINT32 stage0_coreboot_tables;
 static struct boot_disk boot_disk;
 

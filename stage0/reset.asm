@@ -60,6 +60,10 @@ BITS 32
 ; coreboot's stack is its own (it is not coming back): read the argument before anything else.
 coreboot_entry32:
 	mov edx, [esp + 4]
+	test edx, edx
+	jnz .argument
+	dec edx				; a NULL argument: still coreboot's entry, nothing to read
+.argument:
 	xor ebx, ebx
 	jmp entry32
 ; The loader's GDT may lie anywhere, even where the copy below writes: switch to ours first.
