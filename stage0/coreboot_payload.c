@@ -27,11 +27,11 @@ const struct coreboot_info *coreboot_payload_init(struct handoff *h, UINT32 argu
 	status = coreboot_tables_parse(identity_map, NULL, argument, &tables);
 	if (EFI_ERROR(status)) {
 		/* libpayload's fallback: the forward entry coreboot leaves in low memory. */
-		log_warn("no valid tables at the entry's argument %x (status %llx), scanning low memory",
-			 argument, (UINT64)status);
+		log_warn("no valid tables at the entry's argument %x (%s), scanning low memory",
+			 argument, efi_status_name(status));
 		status = coreboot_tables_find(identity_map, NULL, &tables);
 		if (EFI_ERROR(status)) {
-			log_error("no coreboot tables found: memory map from fw_cfg");
+			log_warn("no coreboot tables found: memory map from fw_cfg");
 			return NULL;
 		}
 	}

@@ -17,7 +17,10 @@ typedef unsigned long long u64;
 #define FW_CFG_DATA 0x511
 #define FW_CFG_FILE_DIR 0x19
 #define PAYLOAD_FILE "opt/strata/payload"
-/* "bad" or "null": the payload gets a wrong argument and must find the forward itself. */
+/*
+ * "bad" or "null": the payload gets a wrong argument and must find the forward itself;
+ * "corrupt": both tables fail their checksum, so the payload must do without them.
+ */
 #define ARGUMENT_FILE "opt/coreboot-rom/argument"
 #define ELF_BUFFER 0x2000000u /* where the payload file is staged: above any payload segment */
 #define ELF_MAX 0x1000000u
@@ -396,7 +399,7 @@ static u32 load_payload(void)
 	return load_cbfs(buf, (u32)size);
 }
 
-/* What the payload is handed: the tables, or (to test its fallback) no usable address. */
+/* What the payload is handed: the tables, or (to test its fallbacks) ARGUMENT_FILE's choice. */
 static u32 payload_argument(u32 tables)
 {
 	char how[8] = { 0 };
@@ -409,6 +412,11 @@ static u32 payload_argument(u32 tables)
 		return 0;
 	if (streq(how, "bad"))
 		return 0x2000; /* low RAM with no LBIO header */
+	if (streq(how, "corrupt")) {
+		/* Both header checksums wrong: the payload must find no tables at all. */
+		((u8 *)tables)[8] ^= 0xff;
+		((u8 *)FORWARD_ADDR)[8] ^= 0xff;
+	}
 	return tables;
 }
 
