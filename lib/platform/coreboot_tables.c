@@ -3,13 +3,13 @@
 #include "lib/platform/coreboot_tables.h"
 #include "lib/string.h"
 
-#define LB_HEADER_SIZE 24
-#define LB_RECORD_SIZE 8
+#define LB_HEADER_SIZE	     24
+#define LB_RECORD_SIZE	     8
 #define LB_MEMORY_RANGE_SIZE 20 /* two 4-byte aligned UINT64 and a type: coreboot is 32-bit */
 /* coreboot's tables are a few KiB; a bound keeps a bad table_bytes from mapping memory at will. */
-#define LB_TABLE_MAX (1u << 20)
+#define LB_TABLE_MAX	     (1u << 20)
 /* coreboot writes one forward (low memory to CBMEM); more than this is a loop. */
-#define LB_FORWARD_MAX 4
+#define LB_FORWARD_MAX	     4
 
 enum {
 	LB_TAG_MEMORY = 0x01,
@@ -21,7 +21,7 @@ enum {
 };
 
 /* cbmem_id.h: the areas a payload looks up when no record names them. */
-#define CBMEM_ID_ACPI 0x41435049u
+#define CBMEM_ID_ACPI	0x41435049u
 #define CBMEM_ID_SMBIOS 0x534d4254u
 
 static UINT32 get32(const UINT8 *p)
@@ -65,9 +65,8 @@ static void take_memory(const UINT8 *rec, UINT32 size, struct coreboot_info *out
 
 		if (out->memory_count == COREBOOT_MAX_MEMORY)
 			return;
-		out->memory[out->memory_count++] = (struct coreboot_memory_range){
-			get64(r), get64(r + 8), get32(r + 16)
-		};
+		out->memory[out->memory_count++] =
+			(struct coreboot_memory_range){ get64(r), get64(r + 8), get32(r + 16) };
 	}
 }
 
@@ -96,7 +95,7 @@ static EFI_STATUS take_record(const UINT8 *rec, UINT32 tag, UINT32 size, struct 
 			      UINT64 *forward, UINT64 *cbmem_acpi)
 {
 	static const UINT8 min_size[] = {
-		[LB_TAG_MEMORY] = 8, [LB_TAG_SERIAL] = 24, [LB_TAG_FORWARD] = 16,
+		[LB_TAG_MEMORY] = 8,	   [LB_TAG_SERIAL] = 24,      [LB_TAG_FORWARD] = 16,
 		[LB_TAG_FRAMEBUFFER] = 37, [LB_TAG_CBMEM_ENTRY] = 24, [LB_TAG_ACPI_RSDP] = 16,
 	};
 

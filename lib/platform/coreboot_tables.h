@@ -4,15 +4,15 @@
 
 #include "include/efi/types.h"
 
-#define COREBOOT_MAX_MEMORY 64
+#define COREBOOT_MAX_MEMORY	64
 /*
  * Where coreboot's low forward entry may sit (it writes it at 0x500): libpayload scans both at
  * 16-byte steps. From 16, not 0: address 0 is the real-mode IVT and, identity-mapped, NULL.
  */
 #define COREBOOT_LOW_SCAN_START 0x10u
-#define COREBOOT_LOW_SCAN_END 0x1000u
-#define COREBOOT_FSEG_START 0xf0000u
-#define COREBOOT_FSEG_END 0x100000u
+#define COREBOOT_LOW_SCAN_END	0x1000u
+#define COREBOOT_FSEG_START	0xf0000u
+#define COREBOOT_FSEG_END	0x100000u
 
 /* lb_memory_range types; the rest of coreboot's (vendor 6, MTE tags 17, ...) count as reserved. */
 enum coreboot_memory_type {
@@ -55,8 +55,8 @@ struct coreboot_info {
 	UINT32 serial_base; /* I/O port or MMIO address */
 	UINT32 serial_baud;
 	UINT32 serial_regwidth;
-	UINT64 rsdp;	/* CB_TAG_ACPI_RSDP, else the start of CBMEM's ACPI area */
-	UINT64 smbios;	/* the start of CBMEM's SMBIOS area (coreboot puts the entry point there) */
+	UINT64 rsdp;   /* CB_TAG_ACPI_RSDP, else the start of CBMEM's ACPI area */
+	UINT64 smbios; /* the start of CBMEM's SMBIOS area (coreboot puts the entry point there) */
 	struct coreboot_framebuffer framebuffer;
 };
 

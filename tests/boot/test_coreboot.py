@@ -8,6 +8,7 @@ import subprocess
 
 import pytest
 from conftest import BUILD, QemuRun, accel  # noqa: F401
+from test_pvh import runs  # noqa: F401
 
 PAYLOAD = BUILD / "strata-pvh.elf"
 ROM = BUILD / "tests" / "coreboot_rom.bin"
@@ -37,14 +38,6 @@ def rom_qemu(machine, payload, argument=None):
     if argument:
         args += ["-fw_cfg", f"name=opt/coreboot-rom/argument,string={argument}"]
     return QemuRun(args)
-
-
-@pytest.fixture
-def runs():
-    started = []
-    yield started
-    for run in started:
-        run.kill()
 
 
 def check_tables_used(run):

@@ -12,28 +12,28 @@ typedef unsigned short u16;
 typedef unsigned int u32;
 typedef unsigned long long u64;
 
-#define COM1 0x3f8
-#define FW_CFG_SEL 0x510
-#define FW_CFG_DATA 0x511
+#define COM1		0x3f8
+#define FW_CFG_SEL	0x510
+#define FW_CFG_DATA	0x511
 #define FW_CFG_FILE_DIR 0x19
-#define PAYLOAD_FILE "opt/strata/payload"
+#define PAYLOAD_FILE	"opt/strata/payload"
 /*
  * "bad" or "null": the payload gets a wrong argument and must find the forward itself;
  * "corrupt": both tables fail their checksum, so the payload must do without them.
  */
-#define ARGUMENT_FILE "opt/coreboot-rom/argument"
-#define ELF_BUFFER 0x2000000u /* where the payload file is staged: above any payload segment */
-#define ELF_MAX 0x1000000u
-#define FORWARD_ADDR 0x500u
-#define LOW_TABLE_END 0x1000u /* coreboot reserves 0 to the forward's 4 KiB end as tables */
-#define CBMEM_SIZE 0x10000u
+#define ARGUMENT_FILE	"opt/coreboot-rom/argument"
+#define ELF_BUFFER	0x2000000u /* where the payload file is staged: above any payload segment */
+#define ELF_MAX		0x1000000u
+#define FORWARD_ADDR	0x500u
+#define LOW_TABLE_END	0x1000u /* coreboot reserves 0 to the forward's 4 KiB end as tables */
+#define CBMEM_SIZE	0x10000u
 
-#define LB_TAG_MEMORY 0x01
-#define LB_TAG_SERIAL 0x0f
-#define LB_TAG_FORWARD 0x11
-#define LB_MEM_RAM 1
+#define LB_TAG_MEMORY	0x01
+#define LB_TAG_SERIAL	0x0f
+#define LB_TAG_FORWARD	0x11
+#define LB_MEM_RAM	1
 #define LB_MEM_RESERVED 2
-#define LB_MEM_TABLE 16
+#define LB_MEM_TABLE	16
 
 /* gcc may call these for struct copies; there is no libc. */
 void *memset(void *d, int c, u32 n);

@@ -126,7 +126,7 @@ static void test_checksum(void **state)
 	(void)state;
 	/* RFC 1071 §3's example, whose big-endian sum 0xddf2 reads 0xf2dd in little-endian words. */
 	assert_int_equal(coreboot_ip_checksum(rfc1071, sizeof(rfc1071)), (UINT16)~0xf2dd);
-	assert_int_equal(coreboot_ip_checksum(rfc1071, 3), (UINT16)~(0x0100 + 0x00f2));
+	assert_int_equal(coreboot_ip_checksum(rfc1071, 3), (UINT16) ~(0x0100 + 0x00f2));
 }
 
 static void test_full_table(void **state)
@@ -206,13 +206,11 @@ static void test_bad_checksums(void **state)
 	(void)state;
 	full_table(0x500);
 	mem[0x500 + 20] ^= 1; /* table_entries: the header checksum no longer holds */
-	assert_int_equal(coreboot_tables_parse(fake_map, NULL, 0x500, &info),
-			 EFI_COMPROMISED_DATA);
+	assert_int_equal(coreboot_tables_parse(fake_map, NULL, 0x500, &info), EFI_COMPROMISED_DATA);
 	assert_int_equal(coreboot_tables_find(fake_map, NULL, &info), EFI_NOT_FOUND);
 	full_table(0x500);
 	mem[0x500 + 24 + 20] ^= 0x80; /* a byte of the memory record */
-	assert_int_equal(coreboot_tables_parse(fake_map, NULL, 0x500, &info),
-			 EFI_COMPROMISED_DATA);
+	assert_int_equal(coreboot_tables_parse(fake_map, NULL, 0x500, &info), EFI_COMPROMISED_DATA);
 	/* A bad low table is skipped; a good one in the F-segment is still found. */
 	full_table(0xf0000);
 	assert_int_equal(coreboot_tables_find(fake_map, NULL, &info), EFI_SUCCESS);
