@@ -24,8 +24,8 @@ def elf_entry(path):
     return int.from_bytes(data[0x18:0x20], "little")
 
 
-def rom_qemu(machine, payload, argument=None):
-    """QEMU with the stand-in ROM as its BIOS, the payload file in fw_cfg, the UKI on virtio."""
+def rom_qemu(machine, payload, argument=None, device="virtio-blk-pci,drive=boot"):
+    """QEMU with the stand-in ROM as its BIOS, the payload file in fw_cfg, the UKI on device."""
     for path in (ROM, payload, IMAGE):
         if not path.exists():
             pytest.skip(f"{path} not built")
@@ -34,7 +34,7 @@ def rom_qemu(machine, payload, argument=None):
             "-no-reboot", "-bios", str(ROM),
             "-fw_cfg", f"name=opt/strata/payload,file={payload}",
             "-drive", f"if=none,id=boot,format=raw,snapshot=on,file={IMAGE}",
-            "-device", "virtio-blk-pci,drive=boot"]
+            "-device", device]
     if argument:
         args += ["-fw_cfg", f"name=opt/coreboot-rom/argument,string={argument}"]
     return QemuRun(args)
@@ -56,11 +56,13 @@ def check_tables_used(run):
     return int(rom.group(2), 16)
 
 
-@pytest.mark.parametrize("machine", ["q35", "pc"])
-def test_linux_uki_boots_through_the_coreboot_rom(runs, machine):
+@pytest.mark.parametrize("machine,device", [("q35", "virtio-blk-pci,drive=boot"),
+                                            ("pc", "virtio-blk-pci,drive=boot"),
+                                            ("q35", "nvme,drive=boot,serial=coreboot")])
+def test_linux_uki_boots_through_the_coreboot_rom(runs, machine, device):
     """The payload ELF entered at its e_entry with the tables as the argument: the UKI reaches
-    userspace with stage0's memory map from the coreboot tables."""
-    run = rom_qemu(machine, PAYLOAD)
+    userspace (from virtio-blk or NVMe) with stage0's memory map from the coreboot tables."""
+    run = rom_qemu(machine, PAYLOAD, device=device)
     runs.append(run)
     assert run.wait_for("STRATA-USERSPACE-OK", LINUX_TIMEOUT), run.log()
     entry = check_tables_used(run)
