@@ -23,6 +23,7 @@ include mk/stage0.mk
 include mk/font.mk
 include mk/stage1.mk
 include mk/probe.mk
+include mk/coreboot_rom.mk
 include mk/efi-apps.mk
 include mk/images.mk
 include mk/bench.mk

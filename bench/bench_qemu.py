@@ -73,6 +73,7 @@ def qemu_command(accel_name, firmware, disk, workdir, tag, extra=(), reboot=Fals
     """The one QEMU command line every row uses; only the firmware options differ.
 
     firmware is ("bios", rom), ("pvh", elf) (QEMU's -kernel: SeaBIOS or qboot, then the PVH
+    entry), ("coreboot", (test_rom, elf)) (the coreboot-shaped test ROM, then the ELF's coreboot
     entry), ("pflash", (rom, vars_template)) or ("ovmf", None); OVMF and
     Strata from pflash get a fresh copy of their vars store each run (made here, before the
     clock starts), so every run starts from the same state.
@@ -87,6 +88,9 @@ def qemu_command(accel_name, firmware, disk, workdir, tag, extra=(), reboot=Fals
         return args + ["-bios", str(rom)]
     if kind == "pvh":
         return args + ["-kernel", str(rom)]
+    if kind == "coreboot":
+        test_rom, elf = rom
+        return args + ["-bios", str(test_rom), "-fw_cfg", f"name=opt/strata/payload,file={elf}"]
     if kind == "pflash":
         code, template = rom
         vars_copy = Path(workdir) / f"strata-vars-{tag}.fd"

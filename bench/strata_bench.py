@@ -33,7 +33,7 @@ Written by `/usr/bin/python3 bench/strata_bench.py --results bench/RESULTS.md` (
 the absolute times are emulation speed: the Strata/OVMF ratios are the figures to read.
 """
 # What --rows picks from, in the order they run.
-ROW_GROUPS = ["exit", "readbench", "pvh", "linux", "variables"]
+ROW_GROUPS = ["exit", "readbench", "pvh", "coreboot", "linux", "variables"]
 # The systemd-boot entry of the efivarfs variables row (images/initramfs/init, strata.action).
 VARBENCH_ENTRY = ("title Strata varbench\nlinux /linux/vmlinuz\ninitrd /linux/initrd.img\n"
                   "options console=ttyS0 panic=-1 strata.action=varbench\n")
@@ -321,6 +321,27 @@ def bench_pvh(bench):
         bench.add_row(row_id, label, "s", r.stats(totals), None)
 
 
+def bench_coreboot(bench):
+    """Row: firmware time through the coreboot-shaped test ROM (it writes the tables and loads
+    the ELF from fw_cfg, as coreboot's part), less a floor run in the same round."""
+    t = bench.timeouts["exit"]
+    rom = bench.build / "tests" / "coreboot_rom.bin"
+    if not rom.exists():
+        bench.notes.append(f"coreboot row skipped: {rom} not built")
+        return
+    totals = []
+    for i in bench.rounds("firmware_time_coreboot_q35", bench.args.runs):
+        res, ok = bench.run("floor", "floor", ("bios", bench.floor), bench.exit_disk, t,
+                            exited_ok, tag=f"coreboot-{i + 1}")
+        floor = res.wall if ok else None
+        res, ok = bench.run("firmware_time_coreboot_q35", "strata",
+                            ("coreboot", (rom, bench.build / "strata-pvh.elf")), bench.exit_disk,
+                            t, exited_ok, tag=str(i + 1))
+        totals.append(res.wall - floor if ok and floor is not None else None)
+    bench.add_row("firmware_time_coreboot_q35", "firmware time through the coreboot test ROM on "
+                  "q35 (the ROM's tables and ELF load included)", "s", r.stats(totals), None)
+
+
 def bench_readbench(bench):
     """Row: MB/s reading a 64 MiB file through EFI_FILE_PROTOCOL; also the memory map totals."""
     mbps = {"strata": [], "ovmf": []}
@@ -509,7 +530,8 @@ def main(argv=None):
     if not args.quick:
         # The recovery and disk-controller rows share the readbench group's disks and place.
         for group, rows in (("readbench", (bench_readbench, bench_recovery, bench_disk_controllers)),
-                            ("pvh", (bench_pvh,)), ("linux", (bench_linux,)),
+                            ("pvh", (bench_pvh,)), ("coreboot", (bench_coreboot,)),
+                            ("linux", (bench_linux,)),
                             ("variables", (bench_variables,))):
             if group in args.rows:
                 for row in rows:

@@ -14,7 +14,7 @@ READBENCH_EFI := $(EFI_APPS_DIR)/readbench.efi
 VARBENCH_EFI := $(EFI_APPS_DIR)/varbench.efi
 ALL_TARGETS += $(READBENCH_EFI) $(VARBENCH_EFI)
 
-BENCH_FIRMWARE := $(BUILD)/stage0.rom $(BUILD)/strata-pvh.elf $(BUILD)/stage1.bin $(BUILD)/runtime.bin \
+BENCH_FIRMWARE := $(BUILD)/stage0.rom $(BUILD)/strata-pvh.elf $(COREBOOT_ROM) $(BUILD)/stage1.bin $(BUILD)/runtime.bin \
 	$(MKIMAGE)
 BENCH_APPS := $(EFI_APPS_DIR)/exit-on-entry.efi $(READBENCH_EFI) $(VARBENCH_EFI)
 # The variables row boots Strata from pflash with a fresh copy of the NVRAM template.

@@ -13,6 +13,8 @@ BOOT_TEST_XDIST := $(if $(filter-out 0 1,$(BOOT_TEST_JOBS)),-n $(BOOT_TEST_JOBS)
 
 BOOT_TEST_INPUTS := $(BUILD)/stage0.rom $(BUILD)/stage1.bin $(BUILD)/runtime.bin $(EFI_APPS) $(BUILD)/tests/handoff_probe.bin \
 	$(BUILD)/tests/handoff_probe_runtime.bin $(MKIMAGE) $(IMAGES_FILES)
+# The coreboot payload's tests (tests/boot/test_coreboot.py): the stand-in ROM and cbfstool.
+BOOT_TEST_INPUTS += $(BUILD)/strata-pvh.elf $(COREBOOT_ROM) $(CBFSTOOL)
 
 .PHONY: boot-tests
 boot-tests: $(BOOT_TEST_INPUTS)

@@ -4,7 +4,7 @@
 
 # Formats and algorithms with no hardware access: safe on the host and in every firmware part.
 LIB_PURE := lib/crc32.c lib/sha256.c lib/storage/var_store.c lib/storage/var_append.c \
-	lib/platform/pvh.c lib/platform/mcfg.c lib/platform/virtio_mmio_acpi.c \
+	lib/platform/pvh.c lib/platform/coreboot_tables.c lib/platform/mcfg.c lib/platform/virtio_mmio_acpi.c \
 	lib/storage/block.c lib/storage/gpt.c lib/storage/mbr.c lib/storage/eltorito.c \
 	lib/storage/fat.c lib/storage/fat_dir.c \
 	lib/storage/fat_alloc.c lib/storage/fat_dirent.c lib/storage/fat_write.c lib/storage/ata.c \

@@ -2,11 +2,11 @@
 # stage0: the flash image. NASM entry + C, linked at fixed addresses, 64 KiB exactly.
 
 # stage0 takes only the lib/ modules its steps use; the flash is 64 KiB.
-STAGE0_SRCS := stage0/main.c stage0/memory.c stage0/platform.c stage0/boot_disk.c \
+STAGE0_SRCS := stage0/main.c stage0/memory.c stage0/coreboot_payload.c stage0/platform.c stage0/boot_disk.c \
 	stage0/stage1_loader.c stage0/exception.c lib/crc32.c lib/sha256.c \
 	lib/storage/block.c lib/storage/gpt.c lib/storage/mbr.c lib/storage/eltorito.c lib/storage/fat.c lib/storage/fat_dir.c \
 	lib/storage/ata.c lib/storage/ide_cmd.c lib/storage/nvme_cmd.c lib/storage/scsi.c lib/storage/scsi_disk.c \
-	lib/platform/bootorder.c lib/platform/pvh.c lib/platform/virtio_mmio_acpi.c lib/formats/stage_image.c lib/formats/elf_reloc.c \
+	lib/platform/bootorder.c lib/platform/pvh.c lib/platform/coreboot_tables.c lib/platform/virtio_mmio_acpi.c lib/formats/stage_image.c lib/formats/elf_reloc.c \
 	lib/formats/exception.c $(LIB_DRIVERS)
 STAGE0_SRCS += stage0/boot_count.c lib/formats/boot_record.c
 # The durable copy of the boot count: the variable store's append path on pflash unit 1.

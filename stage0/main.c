@@ -16,6 +16,8 @@
 struct handoff stage0_handoff;
 /* Set by reset.asm: the PVH loader's hvm_start_info, 0 when started at the reset vector. */
 UINT32 stage0_pvh_start_info;
+/* Set by reset.asm: the argument of coreboot's payload call (~0 for NULL), 0 for other entries. */
+UINT32 stage0_coreboot_tables;
 static struct boot_disk boot_disk;
 
 extern UINT8 stage0_pml4[], stage0_stack[], stage0_stack_top[];
@@ -70,6 +72,7 @@ static void reserve(struct handoff *h, UINT64 base, UINT64 length, UINT32 kind)
 void stage0_main(void)
 {
 	struct handoff *h = &stage0_handoff, *final;
+	const struct coreboot_info *cb = NULL;
 	struct pci_windows windows;
 	UINT32 functions;
 	EFI_STATUS status;
@@ -83,15 +86,17 @@ void stage0_main(void)
 	log_set_tsc_hz(h->tsc_hz);
 	timer_set_tsc_hz(h->tsc_hz);
 	log_info("Strata stage0 %s", STRATA_VERSION);
+	if (stage0_coreboot_tables)
+		cb = coreboot_payload_init(h, stage0_coreboot_tables);
 
 	if (!fw_cfg_init())
 		panic("QEMU fw_cfg device not found: Strata needs QEMU's firmware configuration");
 	exception_test_trigger();
 	if (fw_cfg_has_dma())
 		h->flags |= HANDOFF_FLAG_FW_CFG_DMA;
-	status = memory_init(h, stage0_pvh_start_info);
+	status = memory_init(h, stage0_pvh_start_info, cb);
 	if (EFI_ERROR(status))
-		panic("no memory map from the PVH start info or fw_cfg");
+		panic("no memory map from coreboot, the PVH start info or fw_cfg");
 	timestamp(h, HANDOFF_TS_MEMORY);
 
 	platform_init(h);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* stage0's view of memory: QEMU's e820 table and a top-down page allocator below 4 GiB. */
+/* stage0's view of memory: QEMU's e820 table (or a loader's map) and a page allocator below 4 GiB. */
 #include "lib/drivers/fw_cfg.h"
 #include "lib/platform/pvh.h"
 #include "lib/string.h"
@@ -71,14 +71,30 @@ static BOOLEAN read_pvh_map(struct handoff *h, UINT32 start_info)
 	return TRUE;
 }
 
-EFI_STATUS memory_init(struct handoff *h, UINT32 pvh_start_info)
+/* coreboot's types 1..5 are e820's; its table area (16) and vendor types are reserved for the OS. */
+static void read_coreboot_map(struct handoff *h, const struct coreboot_info *cb)
+{
+	for (UINT32 i = 0; i < cb->memory_count; i++) {
+		const struct coreboot_memory_range *r = &cb->memory[i];
+		UINT32 type = r->type >= COREBOOT_MEM_RAM && r->type <= COREBOOT_MEM_UNUSABLE ?
+				      r->type :
+				      HANDOFF_MEMORY_RESERVED;
+
+		add_e820(h, r->base, r->length, type);
+	}
+}
+
+EFI_STATUS memory_init(struct handoff *h, UINT32 pvh_start_info, const struct coreboot_info *cb)
 {
 	static struct e820_entry e820[HANDOFF_MAX_MEMORY];
 	const char *source = "PVH start info";
 	UINTN size;
 	EFI_STATUS status;
 
-	if (!read_pvh_map(h, pvh_start_info)) {
+	if (cb && cb->memory_count) {
+		source = "coreboot tables";
+		read_coreboot_map(h, cb);
+	} else if (!read_pvh_map(h, pvh_start_info)) {
 		source = "fw_cfg";
 		status = fw_cfg_read_file("etc/e820", e820, sizeof(e820), &size);
 		if (EFI_ERROR(status))

@@ -10,6 +10,9 @@
 ; The PVH entry (build/strata-pvh.elf, stage0/stage0_pvh.ld) joins that 32-bit code: a PVH loader
 ; (QEMU -kernel, Cloud Hypervisor) starts it in flat 32-bit protected mode, paging off, with the
 ; address of its hvm_start_info in %ebx. That ELF holds the C part unpacked, so it is only copied.
+; The same ELF is a coreboot payload: its ELF entry, coreboot_entry32, is called as coreboot calls
+; a payload (arch/x86/boot.c: flat 32-bit protected mode, cdecl, the coreboot tables' address the
+; one argument on the stack) and joins the PVH path with that address in %edx instead.
 
 %define CR0_PE (1 << 0)
 %define CR0_MP (1 << 1)
@@ -30,8 +33,8 @@
 %define SEL_CODE64 0x18
 
 extern __rom_copy_lma, __rom_copy_vma, __rom_copy_end, __rom_copy_size, __bss_start, __bss_size
-extern stage0_main, stage0_exception_handler, stage0_pvh_start_info
-global reset16, pvh_entry32
+extern stage0_main, stage0_exception_handler, stage0_pvh_start_info, stage0_coreboot_tables
+global reset16, pvh_entry32, coreboot_entry32
 global stage0_gdt_descriptor, stage0_pml4, stage0_stack, stage0_stack_top
 global stage0_gdt, stage0_load_exception_tables, stage0_exception_stubs
 
@@ -54,8 +57,19 @@ reset16:
 	jmp dword SEL_CODE32:protected32
 
 BITS 32
+; coreboot's stack is its own (it is not coming back): read the argument before anything else.
+coreboot_entry32:
+	mov edx, [esp + 4]
+	test edx, edx
+	jnz .argument
+	dec edx				; a NULL argument: still coreboot's entry, nothing to read
+.argument:
+	xor ebx, ebx
+	jmp entry32
 ; The loader's GDT may lie anywhere, even where the copy below writes: switch to ours first.
 pvh_entry32:
+	xor edx, edx
+entry32:
 	cli
 	cld
 	lgdt [rom_gdt_descriptor]
@@ -68,7 +82,7 @@ pvh_copy32:
 	mov ss, ax
 	mov fs, ax
 	mov gs, ax
-	; The PVH link stores the C part as it runs: a plain copy, which leaves %ebx alone.
+	; The PVH link stores the C part as it runs: a plain copy, which leaves %ebx and %edx alone.
 	mov esi, __rom_copy_lma
 	mov edi, __rom_copy_vma
 	mov ecx, __rom_copy_size
@@ -132,12 +146,14 @@ protected32:
 	jmp .sequence
 .unpacked:
 	xor ebx, ebx			; the reset vector has no PVH start info
+	xor edx, edx			; nor coreboot tables
 .clear_bss:
 	mov edi, __bss_start
 	mov ecx, __bss_size
 	xor eax, eax
 	rep stosb
 	mov [stage0_pvh_start_info], ebx
+	mov [stage0_coreboot_tables], edx
 
 	; Identity map 0..4 GiB: PML4[0] -> PDPT, PDPT[0..3] -> four page directories of 2 MiB pages.
 	mov eax, stage0_pdpt

@@ -5,6 +5,7 @@
 #include "include/strata/handoff.h"
 #include "include/strata/stage_image.h"
 #include "lib/formats/boot_record.h"
+#include "lib/platform/coreboot_tables.h"
 #include "lib/drivers/ahci.h"
 #include "lib/drivers/ide.h"
 #include "lib/drivers/nvme.h"
@@ -22,12 +23,20 @@ void platform_init(struct handoff *h);
 /* The 32-bit PCI MMIO window for this machine given the top of RAM below 4 GiB. */
 void platform_pci_windows(const struct handoff *h, struct pci_windows *ret_windows);
 
+/* coreboot_payload.c */
+/*
+ * The coreboot tables at argument (the payload entry's), else found by a scan, logged; the
+ * console moves to their I/O UART. NULL, logged, when there are none.
+ */
+const struct coreboot_info *coreboot_payload_init(struct handoff *h, UINT32 argument);
+
 /* memory.c */
 /*
- * Read the memory map into the hand-off block: from the PVH start info at pvh_start_info when
- * it has one (not 0: started through the PVH entry), else QEMU's e820 from fw_cfg.
+ * Read the memory map into the hand-off block: from coreboot's tables when cb is not NULL, from
+ * the PVH start info at pvh_start_info when it has one (not 0: started through the PVH entry),
+ * else QEMU's e820 from fw_cfg.
  */
-EFI_STATUS memory_init(struct handoff *h, UINT32 pvh_start_info);
+EFI_STATUS memory_init(struct handoff *h, UINT32 pvh_start_info, const struct coreboot_info *cb);
 /* Record a range the OS must leave alone (e.g. PCIe MMCONFIG) in the hand-off memory map. */
 void memory_reserve(struct handoff *h, UINT64 base, UINT64 length);
 /* Highest page-aligned free RAM below 4 GiB for size bytes, recorded as reserved kind; NULL if none. */

@@ -1,0 +1,121 @@
+# SPDX-License-Identifier: MIT
+"""Strata as a coreboot payload: build/tests/coreboot_rom.bin plays coreboot's part under QEMU
+(coreboot tables in CBMEM with a forward at 0x500, the payload started as coreboot starts one, a
+cdecl call with the tables' address), and build/strata-pvh.elf, as an ELF or added to a CBFS by
+Debian's cbfstool, boots the Debian UKI to userspace with the memory map from the tables."""
+import re
+import subprocess
+
+import pytest
+from conftest import BUILD, QemuRun, accel  # noqa: F401
+from test_pvh import runs  # noqa: F401
+
+PAYLOAD = BUILD / "strata-pvh.elf"
+ROM = BUILD / "tests" / "coreboot_rom.bin"
+CBFSTOOL = BUILD / "cbfstool" / "cbfstool"
+IMAGE = BUILD / "images" / "linux-uki.img"
+LINUX_TIMEOUT = 300
+
+
+def elf_entry(path):
+    """e_entry of an ELF64 file: what coreboot (through cbfstool) calls."""
+    data = path.read_bytes()
+    assert data[:4] == b"\x7fELF" and data[4] == 2
+    return int.from_bytes(data[0x18:0x20], "little")
+
+
+def rom_qemu(machine, payload, argument=None, device="virtio-blk-pci,drive=boot"):
+    """QEMU with the stand-in ROM as its BIOS, the payload file in fw_cfg, the UKI on device."""
+    for path in (ROM, payload, IMAGE):
+        if not path.exists():
+            pytest.skip(f"{path} not built")
+    args = ["qemu-system-x86_64", "-machine", f"{machine},accel={accel()}", "-m", "512",
+            "-cpu", "max", "-display", "none", "-serial", "stdio", "-monitor", "none",
+            "-no-reboot", "-bios", str(ROM),
+            "-fw_cfg", f"name=opt/strata/payload,file={payload}",
+            "-drive", f"if=none,id=boot,format=raw,snapshot=on,file={IMAGE}",
+            "-device", device]
+    if argument:
+        args += ["-fw_cfg", f"name=opt/coreboot-rom/argument,string={argument}"]
+    return QemuRun(args)
+
+
+def check_tables_used(run):
+    """stage0 read the tables the ROM wrote, took its memory map from them, reported no ACPI;
+    the OS sees the tables' CBMEM area reserved."""
+    out = run.output
+    rom = re.search(r"coreboot-rom: tables at 0x([0-9a-f]+), .* payload at 0x([0-9a-f]+)", out)
+    assert rom, run.log()
+    tables = int(rom.group(1), 16)
+    assert f"coreboot: tables at {tables:x}:" in out, run.log()
+    assert re.search(r"memory: \d+ ranges from coreboot tables", out), run.log()
+    assert "coreboot: no ACPI RSDP in the tables" in out, run.log()
+    reserved = [(int(a, 16), int(b, 16)) for a, b in re.findall(
+        r"BIOS-e820: \[mem 0x([0-9a-f]+)-0x([0-9a-f]+)\] reserved", out)]
+    assert any(a <= tables <= b for a, b in reserved), (hex(tables), reserved)
+    return int(rom.group(2), 16)
+
+
+@pytest.mark.parametrize("machine,device", [("q35", "virtio-blk-pci,drive=boot"),
+                                            ("pc", "virtio-blk-pci,drive=boot"),
+                                            ("q35", "nvme,drive=boot,serial=coreboot")])
+def test_linux_uki_boots_through_the_coreboot_rom(runs, machine, device):
+    """The payload ELF entered at its e_entry with the tables as the argument: the UKI reaches
+    userspace (from virtio-blk or NVMe) with stage0's memory map from the coreboot tables."""
+    run = rom_qemu(machine, PAYLOAD, device=device)
+    runs.append(run)
+    assert run.wait_for("STRATA-USERSPACE-OK", LINUX_TIMEOUT), run.log()
+    entry = check_tables_used(run)
+    assert entry == elf_entry(PAYLOAD), hex(entry)
+    assert "efi: EFI v2.70 by Strata" in run.output
+
+
+def test_cbfstool_adds_the_payload_and_it_boots_from_the_cbfs(tmp_path, runs):
+    """Debian's cbfstool takes the ELF as a coreboot build does (add-payload), its SELF keeps the
+    ELF's load addresses and entry, and the ROM runs it from that CBFS to Linux userspace."""
+    if not CBFSTOOL.exists():
+        pytest.skip(f"{CBFSTOOL} not built (make {CBFSTOOL})")
+    cbfs = tmp_path / "coreboot.rom"
+    subprocess.run([CBFSTOOL, cbfs, "create", "-m", "x86", "-s", "0x40000"], check=True,
+                   capture_output=True)
+    subprocess.run([CBFSTOOL, cbfs, "add-payload", "-f", PAYLOAD, "-n", "fallback/payload",
+                    "-c", "none"], check=True, capture_output=True)
+    listing = subprocess.run([CBFSTOOL, cbfs, "print", "-v"], check=True, capture_output=True,
+                             text=True).stdout
+    assert re.search(r"fallback/payload\s+0x[0-9a-f]+\s+simple elf", listing), listing
+    assert f"entry (0x{elf_entry(PAYLOAD):x})" in listing, listing
+
+    run = rom_qemu("q35", cbfs)
+    runs.append(run)
+    assert run.wait_for("STRATA-USERSPACE-OK", LINUX_TIMEOUT), run.log()
+    assert "coreboot-rom: CBFS fallback/payload at" in run.output, run.log()
+    loads = re.findall(r"load: 0x([0-9a-f]+), length: \d+/(\d+)", listing)
+    for load, length in loads:
+        assert f"coreboot-rom: segment 0x{int(load, 16):08x} + 0x{int(length):08x}" in \
+            run.output, (loads, run.log())
+    assert check_tables_used(run) == elf_entry(PAYLOAD)
+
+
+@pytest.mark.parametrize("argument", ["bad", "null"])
+def test_payload_finds_the_forward_when_its_argument_is_wrong(runs, argument):
+    """An argument with no LBIO header (or NULL): stage0 says so, finds the forward coreboot
+    leaves at 0x500 and boots on with the tables it names."""
+    run = rom_qemu("q35", PAYLOAD, argument)
+    runs.append(run)
+    assert run.wait_for("stage0: entering stage1", 120), run.log()
+    out = run.output
+    assert "scanning low memory" in out, run.log()
+    tables = re.search(r"coreboot-rom: tables at 0x([0-9a-f]+)", out).group(1)
+    assert f"coreboot: tables at {int(tables, 16):x}:" in out, run.log()
+    assert re.search(r"memory: \d+ ranges from coreboot tables", out), run.log()
+
+
+def test_payload_without_valid_tables_takes_the_memory_map_from_fw_cfg(runs):
+    """Both tables fail their checksum: a clear console line, then QEMU's e820 from fw_cfg."""
+    run = rom_qemu("q35", PAYLOAD, "corrupt")
+    runs.append(run)
+    assert run.wait_for("stage0: entering stage1", 120), run.log()
+    out = run.output
+    assert "no valid tables at the entry's argument" in out, run.log()
+    assert "no coreboot tables found: memory map from fw_cfg" in out, run.log()
+    assert re.search(r"memory: \d+ ranges from fw_cfg", out), run.log()

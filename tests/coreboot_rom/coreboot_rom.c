@@ -1,0 +1,446 @@
+// SPDX-License-Identifier: MIT
+/*
+ * A test ROM that plays coreboot's part for Strata's payload entry: coreboot tables (LBIO, IP
+ * checksums, a forward at 0x500 to the tables at the top of low RAM, as coreboot's
+ * arch/x86/tables.c places them) with QEMU's e820 as the memory map and COM1 as the console, then
+ * the payload from fw_cfg (an ELF, or a CBFS image cbfstool made with it as fallback/payload)
+ * loaded at its physical addresses and called as coreboot calls a payload (arch/x86/boot.c):
+ * 32-bit, cdecl, the tables' address the one argument.
+ */
+typedef unsigned char u8;
+typedef unsigned short u16;
+typedef unsigned int u32;
+typedef unsigned long long u64;
+
+#define COM1		0x3f8
+#define FW_CFG_SEL	0x510
+#define FW_CFG_DATA	0x511
+#define FW_CFG_FILE_DIR 0x19
+#define PAYLOAD_FILE	"opt/strata/payload"
+/*
+ * "bad" or "null": the payload gets a wrong argument and must find the forward itself;
+ * "corrupt": both tables fail their checksum, so the payload must do without them.
+ */
+#define ARGUMENT_FILE	"opt/coreboot-rom/argument"
+#define ELF_BUFFER	0x2000000u /* where the payload file is staged: above any payload segment */
+#define ELF_MAX		0x1000000u
+#define FORWARD_ADDR	0x500u
+#define LOW_TABLE_END	0x1000u /* coreboot reserves 0 to the forward's 4 KiB end as tables */
+#define CBMEM_SIZE	0x10000u
+
+#define LB_TAG_MEMORY	0x01
+#define LB_TAG_SERIAL	0x0f
+#define LB_TAG_FORWARD	0x11
+#define LB_MEM_RAM	1
+#define LB_MEM_RESERVED 2
+#define LB_MEM_TABLE	16
+
+/* gcc may call these for struct copies; there is no libc. */
+void *memset(void *d, int c, u32 n);
+void *memcpy(void *d, const void *s, u32 n);
+void rom_main(void);
+
+void *memset(void *d, int c, u32 n)
+{
+	u8 *p = d;
+
+	while (n--)
+		*p++ = (u8)c;
+	return d;
+}
+
+void *memcpy(void *d, const void *s, u32 n)
+{
+	u8 *p = d;
+	const u8 *q = s;
+
+	while (n--)
+		*p++ = *q++;
+	return d;
+}
+
+static inline void outb(u16 port, u8 v)
+{
+	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
+}
+
+static inline u8 inb(u16 port)
+{
+	u8 v;
+
+	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
+static inline void outw(u16 port, u16 v)
+{
+	__asm__ volatile("outw %0, %1" : : "a"(v), "Nd"(port));
+}
+
+static void fw_cfg_read(void *buf, u32 n)
+{
+	__asm__ volatile("rep insb" : "+D"(buf), "+c"(n) : "d"(FW_CFG_DATA) : "memory");
+}
+
+static void put_char(char c)
+{
+	while (!(inb(COM1 + 5) & 0x20))
+		;
+	outb(COM1, (u8)c);
+}
+
+static void put_str(const char *s)
+{
+	while (*s)
+		put_char(*s++);
+}
+
+static void put_hex(u32 v)
+{
+	put_str("0x");
+	for (int i = 28; i >= 0; i -= 4)
+		put_char("0123456789abcdef"[(v >> i) & 15]);
+}
+
+static void halt(const char *why)
+{
+	put_str("coreboot-rom: ");
+	put_str(why);
+	put_str(", halting\n");
+	for (;;)
+		__asm__ volatile("cli; hlt");
+}
+
+/* coreboot as configured for QEMU: COM1 at 115200 8N1. */
+static void serial_init(void)
+{
+	outb(COM1 + 1, 0);
+	outb(COM1 + 3, 0x80);
+	outb(COM1, 1);
+	outb(COM1 + 1, 0);
+	outb(COM1 + 3, 3);
+	outb(COM1 + 2, 7);
+}
+
+static u32 be32(const u8 *p)
+{
+	return (u32)p[0] << 24 | (u32)p[1] << 16 | (u32)p[2] << 8 | p[3];
+}
+
+static int memcmp8(const u8 *a, const char *b)
+{
+	for (int i = 0; i < 8; i++)
+		if (a[i] != (u8)b[i])
+			return 1;
+	return 0;
+}
+
+static int streq(const char *a, const char *b)
+{
+	while (*a && *a == *b)
+		a++, b++;
+	return *a == *b;
+}
+
+/* Selects fw_cfg file name; its size, or -1 when QEMU has none. */
+static int fw_cfg_select(const char *name)
+{
+	u8 count[4], file[64];
+
+	outw(FW_CFG_SEL, FW_CFG_FILE_DIR);
+	fw_cfg_read(count, 4);
+	for (u32 i = 0; i < be32(count); i++) {
+		fw_cfg_read(file, sizeof(file));
+		file[63] = 0;
+		if (streq((const char *)file + 8, name)) {
+			outw(FW_CFG_SEL, (u16)(file[4] << 8 | file[5]));
+			return (int)be32(file);
+		}
+	}
+	return -1;
+}
+
+static u16 ip_checksum(const u8 *p, u32 size)
+{
+	u32 sum = 0;
+
+	for (u32 i = 0; i < size; i++) {
+		sum += (i & 1) ? (u32)p[i] << 8 : p[i];
+		sum = (sum & 0xffff) + (sum >> 16);
+	}
+	return (u16)~sum;
+}
+
+static void put32(u8 *p, u32 v)
+{
+	p[0] = (u8)v;
+	p[1] = (u8)(v >> 8);
+	p[2] = (u8)(v >> 16);
+	p[3] = (u8)(v >> 24);
+}
+
+static void put64(u8 *p, u64 v)
+{
+	put32(p, (u32)v);
+	put32(p + 4, (u32)(v >> 32));
+}
+
+struct table {
+	u8 *header;
+	u32 bytes;
+	u32 entries;
+};
+
+static u8 *table_record(struct table *t, u32 tag, u32 size)
+{
+	u8 *r = t->header + 24 + t->bytes;
+
+	memset(r, 0, size);
+	put32(r, tag);
+	put32(r + 4, size);
+	t->bytes += size;
+	t->entries++;
+	return r;
+}
+
+static void table_seal(struct table *t)
+{
+	memcpy(t->header, "LBIO", 4);
+	put32(t->header + 4, 24);
+	put32(t->header + 8, 0);
+	put32(t->header + 12, t->bytes);
+	put32(t->header + 16, ip_checksum(t->header + 24, t->bytes));
+	put32(t->header + 20, t->entries);
+	put32(t->header + 8, ip_checksum(t->header, 24));
+}
+
+static u8 *range(u8 *r, u64 base, u64 size, u32 type)
+{
+	put64(r, base);
+	put64(r + 8, size);
+	put32(r + 16, type);
+	return r + 20;
+}
+
+struct e820 {
+	u64 base;
+	u64 size;
+	u32 type;
+} __attribute__((packed));
+
+/* The end of the highest RAM below 4 GiB: CBMEM's top, as coreboot's cbmem_top(). */
+static u32 low_ram_top(const struct e820 *map, u32 n)
+{
+	u64 top = 0;
+
+	for (u32 i = 0; i < n; i++)
+		if (map[i].type == LB_MEM_RAM && map[i].base + map[i].size <= 0x100000000ull &&
+		    map[i].base + map[i].size > top)
+			top = map[i].base + map[i].size;
+	return (u32)top;
+}
+
+/*
+ * QEMU's e820 as coreboot would report the machine: 0..4 KiB its low tables, the legacy hole
+ * reserved, the top 64 KiB of low RAM its CBMEM (where these tables are).
+ */
+static void write_memory(struct table *t, const struct e820 *map, u32 n, u32 top)
+{
+	u8 *rec = table_record(t, LB_TAG_MEMORY, 8), *r = rec + 8;
+	u32 cbmem = top - CBMEM_SIZE;
+
+	r = range(r, 0, LOW_TABLE_END, LB_MEM_TABLE);
+	for (u32 i = 0; i < n; i++) {
+		u64 base = map[i].base, end = base + map[i].size;
+
+		if (map[i].type != LB_MEM_RAM) {
+			r = range(r, base, end - base, map[i].type);
+			continue;
+		}
+		if (base < LOW_TABLE_END)
+			base = LOW_TABLE_END;
+		if (base < 0xa0000 && end > 0xa0000) {
+			r = range(r, base, 0xa0000 - base, LB_MEM_RAM);
+			r = range(r, 0xa0000, 0x60000, LB_MEM_RESERVED);
+			base = 0x100000;
+		}
+		if (end == top) {
+			r = range(r, base, cbmem - base, LB_MEM_RAM);
+			r = range(r, cbmem, CBMEM_SIZE, LB_MEM_TABLE);
+		} else if (end > base) {
+			r = range(r, base, end - base, LB_MEM_RAM);
+		}
+	}
+	put32(rec + 4, (u32)(r - rec));
+	t->bytes += (u32)(r - rec) - 8;
+}
+
+/* The tables in CBMEM and the forward to them at 0x500; returns the CBMEM table's address. */
+static u32 write_tables(void)
+{
+	struct e820 map[32];
+	struct table t = { 0 }, fwd = { (u8 *)FORWARD_ADDR, 0, 0 };
+	u8 *r;
+	int size = fw_cfg_select("etc/e820");
+	u32 top;
+
+	if (size <= 0 || (u32)size > sizeof(map))
+		halt("no usable fw_cfg etc/e820");
+	fw_cfg_read(map, (u32)size);
+	top = low_ram_top(map, (u32)size / sizeof(map[0]));
+	if (top < 0x1000000)
+		halt("less than 16 MiB of RAM");
+	t.header = (u8 *)(top - CBMEM_SIZE);
+	write_memory(&t, map, (u32)size / sizeof(map[0]), top);
+	r = table_record(&t, LB_TAG_SERIAL, 28);
+	put32(r + 8, 1); /* I/O mapped */
+	put32(r + 12, COM1);
+	put32(r + 16, 115200);
+	put32(r + 20, 1);
+	put32(r + 24, 1843200);
+	table_seal(&t);
+
+	put64(table_record(&fwd, LB_TAG_FORWARD, 16) + 8, (u32)t.header);
+	table_seal(&fwd);
+	return (u32)t.header;
+}
+
+static void load_segment(u32 paddr, const u8 *data, u32 filesz, u32 memsz)
+{
+	put_str("coreboot-rom: segment ");
+	put_hex(paddr);
+	put_str(" + ");
+	put_hex(memsz);
+	put_char('\n');
+	memcpy((void *)paddr, data, filesz);
+	memset((void *)(paddr + filesz), 0, memsz - filesz);
+}
+
+/* An ELF64 file's PT_LOADs at their physical addresses, as cbfstool add-payload takes them. */
+static u32 load_elf(const u8 *elf, u32 size)
+{
+	u32 phoff = *(const u32 *)(elf + 0x20), phentsize = *(const u16 *)(elf + 0x36);
+	u32 phnum = *(const u16 *)(elf + 0x38);
+
+	if (elf[4] != 2 || elf[5] != 1)
+		halt("payload is no little-endian ELF64 file");
+	for (u32 i = 0; i < phnum; i++) {
+		const u8 *ph = elf + phoff + i * phentsize;
+		u32 offset = *(const u32 *)(ph + 8), paddr = *(const u32 *)(ph + 0x18);
+		u32 filesz = *(const u32 *)(ph + 0x20), memsz = *(const u32 *)(ph + 0x28);
+
+		if (*(const u32 *)ph != 1) /* PT_LOAD */
+			continue;
+		if (offset + filesz > size || filesz > memsz)
+			halt("payload segment outside the file");
+		load_segment(paddr, elf + offset, filesz, memsz);
+	}
+	return *(const u32 *)(elf + 0x18);
+}
+
+/*
+ * A SELF (cbfs_serialized.h: big-endian segments of type, compression, offset, 64-bit load
+ * address, length, memory length, up to the entry), as coreboot's selfload.c runs it.
+ */
+static u32 load_self(const u8 *self, u32 size)
+{
+	for (const u8 *seg = self; seg + 28 <= self + size; seg += 28) {
+		u32 type = be32(seg), offset = be32(seg + 8), paddr = be32(seg + 16);
+		u32 len = be32(seg + 20), memlen = be32(seg + 24);
+
+		if (type == 0x454e5452) /* "ENTR" */
+			return paddr;
+		if (type != 0x434f4445 && type != 0x44415441 && type != 0x42535320)
+			continue; /* "CODE", "DATA", "BSS ": the rest (parameters) carry nothing */
+		if (be32(seg + 4) != 0)
+			halt("compressed SELF segment: add the payload with -c none");
+		if (offset + len > size || len > memlen)
+			halt("SELF segment outside the file");
+		load_segment(paddr, self + offset, len, memlen);
+	}
+	halt("SELF without an entry");
+	return 0;
+}
+
+/* fallback/payload of a CBFS (cbfs_serialized.h: "LARCHIVE" headers, 64-byte aligned files). */
+static u32 load_cbfs(const u8 *cbfs, u32 size)
+{
+	u32 pos = 0;
+
+	while (pos + 24 <= size && !memcmp8(cbfs + pos, "LARCHIVE")) {
+		u32 len = be32(cbfs + pos + 8), type = be32(cbfs + pos + 12);
+		u32 offset = be32(cbfs + pos + 20);
+
+		if (offset > size - pos || len > size - pos - offset)
+			halt("CBFS file outside the image");
+		if (type == 0x20 && streq((const char *)cbfs + pos + 24, "fallback/payload")) {
+			put_str("coreboot-rom: CBFS fallback/payload at ");
+			put_hex(pos);
+			put_char('\n');
+			return load_self(cbfs + pos + offset, len);
+		}
+		pos = (pos + offset + len + 63) & ~63u;
+	}
+	halt("no fallback/payload in the CBFS image");
+	return 0;
+}
+
+/* The payload from fw_cfg: an ELF64 file, or a CBFS image holding it as fallback/payload. */
+static u32 load_payload(void)
+{
+	u8 *buf = (u8 *)ELF_BUFFER;
+	int size = fw_cfg_select(PAYLOAD_FILE);
+
+	if (size <= 0 || (u32)size > ELF_MAX)
+		halt("no payload: pass it as -fw_cfg name=" PAYLOAD_FILE ",file=...");
+	fw_cfg_read(buf, (u32)size);
+	if (be32(buf) == 0x7f454c46)
+		return load_elf(buf, (u32)size);
+	return load_cbfs(buf, (u32)size);
+}
+
+/* What the payload is handed: the tables, or (to test its fallbacks) ARGUMENT_FILE's choice. */
+static u32 payload_argument(u32 tables)
+{
+	char how[8] = { 0 };
+	int size = fw_cfg_select(ARGUMENT_FILE);
+
+	if (size <= 0 || size >= (int)sizeof(how))
+		return tables;
+	fw_cfg_read(how, (u32)size);
+	if (streq(how, "null"))
+		return 0;
+	if (streq(how, "bad"))
+		return 0x2000; /* low RAM with no LBIO header */
+	if (streq(how, "corrupt")) {
+		/* Both header checksums wrong: the payload must find no tables at all. */
+		((u8 *)tables)[8] ^= 0xff;
+		((u8 *)FORWARD_ADDR)[8] ^= 0xff;
+	}
+	return tables;
+}
+
+void rom_main(void)
+{
+	void (*payload)(void *tables);
+	u32 tables, argument;
+
+	serial_init();
+	put_str("coreboot-rom: Strata's coreboot stand-in\n");
+	outw(FW_CFG_SEL, 0); /* the signature item */
+	if (inb(FW_CFG_DATA) != 'Q')
+		halt("no QEMU fw_cfg");
+	tables = write_tables();
+	payload = (void (*)(void *))load_payload();
+	argument = payload_argument(tables);
+	put_str("coreboot-rom: tables at ");
+	put_hex(tables);
+	put_str(", forward at 0x500, jumping to payload at ");
+	put_hex((u32)payload);
+	put_str(" with argument ");
+	put_hex(argument);
+	put_char('\n');
+	/* coreboot's 32-bit ramstage: asmlinkage, the argument on the stack. */
+	payload((void *)argument);
+	halt("payload returned");
+}
