@@ -5,8 +5,6 @@
 #include "lib/drivers/virtio.h"
 #include "lib/string.h"
 
-/* Polling bound of virtio_submit_and_wait, long enough for a slow TCG host. */
-#define VIRTIO_TIMEOUT_MS 10000
 
 static UINT64 align_up(UINT64 v, UINT64 align)
 {
@@ -50,24 +48,32 @@ EFI_STATUS virtio_submit_and_wait(struct virtio_transport *t, struct virtq *q, U
 EFI_STATUS virtio_submit_timeout(struct virtio_transport *t, struct virtq *q, UINT16 head,
 				 UINT32 timeout_ms, UINT32 *ret_len)
 {
-	UINT16 slot = q->avail->idx % q->size;
+	EFI_STATUS status = virtio_submit_chains(t, q, &head, 1, timeout_ms);
+
+	if (!EFI_ERROR(status) && ret_len)
+		*ret_len = q->used->ring[(UINT16)(q->last_used - 1) % q->size].len;
+	return status;
+}
+
+EFI_STATUS virtio_submit_chains(struct virtio_transport *t, struct virtq *q, const UINT16 *heads,
+				UINT16 count, UINT32 timeout_ms)
+{
 	UINT64 deadline;
 
-	q->avail->ring[slot] = head;
+	for (UINT16 i = 0; i < count; i++)
+		q->avail->ring[(UINT16)(q->avail->idx + i) % q->size] = heads[i];
 	barrier();
-	q->avail->idx++;
+	q->avail->idx += count;
 	barrier();
 	t->ops->notify(t, q);
 
 	deadline = timer_deadline(timeout_ms);
-	while (*(volatile UINT16 *)&q->used->idx == q->last_used) {
+	while ((UINT16)(*(volatile UINT16 *)&q->used->idx - q->last_used) < count) {
 		if (timer_expired(deadline))
 			return EFI_TIMEOUT;
 		cpu_relax();
 	}
 	barrier();
-	if (ret_len)
-		*ret_len = q->used->ring[q->last_used % q->size].len;
-	q->last_used++;
+	q->last_used += count;
 	return EFI_SUCCESS;
 }

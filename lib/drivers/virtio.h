@@ -80,6 +80,9 @@ struct virtio_transport {
 	BOOLEAN modern;		/* virtio 1.0 interface (else legacy 0.9.5) */
 };
 
+/* Polling bound of virtio_submit_and_wait, long enough for a slow TCG host. */
+#define VIRTIO_TIMEOUT_MS 10000
+
 /* Bytes of page-aligned memory a queue of size entries needs (legacy layout, also fits modern). */
 UINTN virtq_memory_size(UINT16 size);
 /* Zero mem and lay out queue index of size entries in it, the used ring on its own page. */
@@ -98,3 +101,9 @@ EFI_STATUS virtio_submit_and_wait(struct virtio_transport *t, struct virtq *q, U
  */
 EFI_STATUS virtio_submit_timeout(struct virtio_transport *t, struct virtq *q, UINT16 head,
 				 UINT32 timeout_ms, UINT32 *ret_len);
+/*
+ * Post count chains at once with one notification and wait until the device has returned them
+ * all (in any order), as a device takes a batch in one exit; the same EFI_TIMEOUT rule.
+ */
+EFI_STATUS virtio_submit_chains(struct virtio_transport *t, struct virtq *q, const UINT16 *heads,
+				UINT16 count, UINT32 timeout_ms);

@@ -100,6 +100,7 @@ _Static_assert(sizeof(struct resp_display_info) == 408, "virtio 1.1 §5.7.6.7");
 _Static_assert(sizeof(struct cmd_transfer) <= sizeof(((struct virtio_gpu *)0)->request), "");
 _Static_assert(sizeof(struct resp_edid) <= sizeof(((struct virtio_gpu *)0)->response), "");
 _Static_assert(sizeof(struct resp_display_info) <= sizeof(((struct virtio_gpu *)0)->response), "");
+_Static_assert(sizeof(struct cmd_flush) == sizeof(((struct virtio_gpu *)0)->flush_request), "");
 
 BOOLEAN virtio_gpu_match(struct pci_address a)
 {
@@ -150,10 +151,15 @@ static EFI_STATUS gpu_set_scanout(struct virtio_gpu *gpu, UINT32 resource, UINT3
 			   RESP_OK_NODATA);
 }
 
-/* Copy a rectangle of the guest frame buffer to the host resource, then show it. */
+/*
+ * Copy a rectangle of the guest frame buffer to the host resource, then show it: the two
+ * commands go as two chains in one notification (the device runs them in order), so a Blt
+ * costs one exit and one wait instead of two.
+ */
 static EFI_STATUS gpu_flush(struct display_device *display, UINT32 x, UINT32 y, UINT32 width,
 			    UINT32 height)
 {
+	static const UINT16 heads[] = { 0, 2 };
 	struct virtio_gpu *gpu = container_of(display, struct virtio_gpu, display);
 	struct gpu_rect r = { x, y, width, height };
 	EFI_STATUS status;
@@ -167,17 +173,31 @@ static EFI_STATUS gpu_flush(struct display_device *display, UINT32 x, UINT32 y, 
 		.offset = ((UINT64)y * gpu->width + x) * 4,
 		.resource_id = gpu->resource,
 	};
-	status = gpu_command(gpu, sizeof(struct cmd_transfer), sizeof(struct virtio_gpu_ctrl_hdr),
-			     RESP_OK_NODATA);
-	if (EFI_ERROR(status))
-		return status;
-	*REQUEST(gpu, struct cmd_flush) = (struct cmd_flush){
+	*(struct cmd_flush *)gpu->flush_request = (struct cmd_flush){
 		.hdr.type = CMD_RESOURCE_FLUSH,
 		.r = r,
 		.resource_id = gpu->resource,
 	};
-	return gpu_command(gpu, sizeof(struct cmd_flush), sizeof(struct virtio_gpu_ctrl_hdr),
-			   RESP_OK_NODATA);
+	gpu->response.hdr.type = 0;
+	gpu->flush_response.type = 0;
+	gpu->queue.desc[0] = (struct virtq_desc){ (UINTN)&gpu->request, sizeof(struct cmd_transfer),
+						  VIRTQ_DESC_F_NEXT, 1 };
+	gpu->queue.desc[1] = (struct virtq_desc){ (UINTN)&gpu->response,
+						  sizeof(struct virtio_gpu_ctrl_hdr), VIRTQ_DESC_F_WRITE,
+						  0 };
+	gpu->queue.desc[2] = (struct virtq_desc){ (UINTN)gpu->flush_request,
+						  sizeof(struct cmd_flush), VIRTQ_DESC_F_NEXT, 3 };
+	gpu->queue.desc[3] = (struct virtq_desc){ (UINTN)&gpu->flush_response,
+						  sizeof(struct virtio_gpu_ctrl_hdr), VIRTQ_DESC_F_WRITE,
+						  0 };
+	status = virtio_submit_chains(&gpu->pci.transport, &gpu->queue, heads, 2,
+				      VIRTIO_TIMEOUT_MS);
+	if (EFI_ERROR(status))
+		return log_error_status(status, "transfer and flush");
+	if (gpu->response.hdr.type != RESP_OK_NODATA || gpu->flush_response.type != RESP_OK_NODATA)
+		return log_error_status(EFI_DEVICE_ERROR, "transfer and flush: responses %x, %x",
+					gpu->response.hdr.type, gpu->flush_response.type);
+	return EFI_SUCCESS;
 }
 
 /*

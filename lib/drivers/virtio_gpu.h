@@ -40,6 +40,9 @@ struct virtio_gpu {
 		struct virtio_gpu_ctrl_hdr hdr;
 		UINT8 bytes[sizeof(struct virtio_gpu_ctrl_hdr) + 8 + VIRTIO_GPU_EDID_SIZE];
 	} response;
+	/* A flush rides with the transfer before it: both go in one notification. */
+	UINT8 flush_request[48];
+	struct virtio_gpu_ctrl_hdr flush_response;
 };
 
 /* The caller zeroes gpu and sets alloc_pages and free_pages before virtio_gpu_init. */
