@@ -23,6 +23,8 @@ LIB_DRIVERS := lib/string.c lib/printf.c lib/log.c \
 	lib/drivers/virtio_scsi.c lib/drivers/ide.c
 # Safe stage1 updates (docs/updating.md): the CMOS boot-count record, reset, the watchdog.
 LIB_PURE += lib/formats/boot_record.c
+# The packed symbol tables of stage1 and the runtime (mk/symtab_pack.py).
+LIB_PURE += lib/lz4.c lib/formats/symtab_packed.c
 LIB_DRIVERS += lib/drivers/cmos.c lib/drivers/reset.c lib/drivers/watchdog.c
 
 LIB_HOST_OBJS := $(LIB_PURE:%.c=$(BUILD)/host/%.o)
