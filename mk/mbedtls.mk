@@ -69,7 +69,7 @@ ALL_TARGETS += $(MBEDTLS_PIE_LIB) $(MBEDTLS_HOST_LIB)
 # lib/crypto: our Authenticode, PKCS#7, signature list and policy layer over mbedTLS. It is not in
 # LIB_PURE: only what links mbedTLS takes it (its tests, its fuzzers, and stage1 once it verifies).
 LIB_CRYPTO := lib/crypto/signature_list.c lib/crypto/authenticode.c lib/crypto/pkcs7.c \
-	lib/crypto/image_verify.c
+	lib/crypto/image_verify.c lib/crypto/sha1_block.c
 LIB_CRYPTO_PIE_OBJS := $(LIB_CRYPTO:%.c=$(BUILD)/pie/%.o)
 LIB_CRYPTO_HOST_OBJS := $(LIB_CRYPTO:%.c=$(BUILD)/host/%.o)
 MBEDTLS_HOST_OBJS := $(MBEDTLS_MODULES:%=$(BUILD)/host/mbedtls/%.o)
@@ -88,6 +88,10 @@ $(SB_FIXTURES)/.done: tests/unit/secure_boot_fixtures.sh
 $(BUILD)/tests/unit/test_signature_list: $(BUILD)/host/lib/crypto/signature_list.o
 $(BUILD)/tests/unit/test_image_verify: $(LIB_CRYPTO_HOST_OBJS) $(MBEDTLS_HOST_OBJS) $(SB_FIXTURES)/.done
 $(BUILD)/host/tests/unit/test_image_verify.o: HOST_CFLAGS += '-DSB_FIXTURES="$(abspath $(SB_FIXTURES))"'
+# SHA-1's block function (lib/crypto/sha1_block.c) against FIPS 180's vectors.
+$(BUILD)/tests/unit/test_sha1_block: $(BUILD)/host/lib/crypto/sha1_block.o $(MBEDTLS_HOST_OBJS)
+$(BUILD)/host/tests/unit/test_sha1_block.o: HOST_CFLAGS += $(MBEDTLS_CONFIG_FLAGS)
+$(BUILD)/host/tests/unit/test_sha1_block.o: | $(MBEDTLS_SRC)/.unpacked
 
 # Fuzzers of lib/crypto: our layer compiled with the fuzzer's instrumentation, mbedTLS as the host
 # objects (its own fuzzing is upstream's). FUZZ_CFLAGS comes from mk/unit.mk.
