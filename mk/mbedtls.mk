@@ -54,7 +54,14 @@ MBEDTLS_PK_WRAP_FLAGS := -Dmbedtls_rsa_pkcs1_sign=rsa_public_only_sign \
 	-Dmbedtls_rsa_check_pub_priv=rsa_public_only_check_pair
 $(BUILD)/pie/mbedtls/pk_wrap.o: MBEDTLS_PIE_CFLAGS += $(MBEDTLS_PK_WRAP_FLAGS)
 $(BUILD)/host/mbedtls/pk_wrap.o: MBEDTLS_HOST_CFLAGS += $(MBEDTLS_PK_WRAP_FLAGS)
-$(BUILD)/pie/mbedtls/pk_wrap.o $(BUILD)/host/mbedtls/pk_wrap.o: mk/mbedtls.mk
+# Likewise rsa.c's import of a private key without its primes or private exponent (certificates
+# carry public keys only, whose import never deduces anything).
+MBEDTLS_RSA_FLAGS := -Dmbedtls_rsa_deduce_primes=rsa_public_only_deduce_primes \
+	-Dmbedtls_rsa_deduce_private_exponent=rsa_public_only_deduce_private_exponent
+$(BUILD)/pie/mbedtls/rsa.o: MBEDTLS_PIE_CFLAGS += $(MBEDTLS_RSA_FLAGS)
+$(BUILD)/host/mbedtls/rsa.o: MBEDTLS_HOST_CFLAGS += $(MBEDTLS_RSA_FLAGS)
+$(BUILD)/pie/mbedtls/pk_wrap.o $(BUILD)/host/mbedtls/pk_wrap.o $(BUILD)/pie/mbedtls/rsa.o \
+	$(BUILD)/host/mbedtls/rsa.o: mk/mbedtls.mk
 
 $(BUILD)/pie/mbedtls/%.o: $(MBEDTLS_SRC)/.unpacked lib/crypto/mbedtls_config.h
 	$(call quiet,CC,$@)

@@ -9,6 +9,7 @@
 
 #include <mbedtls/error.h>
 #include <mbedtls/pk.h>
+#include <mbedtls/rsa.h>
 
 static int no_rng(void *ctx, unsigned char *buf, size_t size)
 {
@@ -36,10 +37,44 @@ static void test_sign_decrypt_and_pair_check_are_refused(void **state)
 	mbedtls_pk_free(&pk);
 }
 
+/* The textbook key N = 61 * 53, E = 17, D = 2753. */
+static void import(mbedtls_rsa_context *rsa, int with_d)
+{
+	mbedtls_mpi n, e, d;
+
+	mbedtls_mpi_init(&n);
+	mbedtls_mpi_init(&e);
+	mbedtls_mpi_init(&d);
+	assert_int_equal(mbedtls_mpi_lset(&n, 3233), 0);
+	assert_int_equal(mbedtls_mpi_lset(&e, 17), 0);
+	assert_int_equal(mbedtls_mpi_lset(&d, 2753), 0);
+	mbedtls_rsa_init(rsa);
+	assert_int_equal(mbedtls_rsa_import(rsa, &n, NULL, NULL, with_d ? &d : NULL, &e), 0);
+	mbedtls_mpi_free(&n);
+	mbedtls_mpi_free(&e);
+	mbedtls_mpi_free(&d);
+}
+
+static void test_public_keys_complete_private_ones_do_not(void **state)
+{
+	mbedtls_rsa_context rsa;
+
+	/* What a certificate's key takes: N and E, nothing to deduce. */
+	import(&rsa, 0);
+	assert_int_equal(mbedtls_rsa_complete(&rsa), 0);
+	assert_int_equal(mbedtls_rsa_get_len(&rsa), 2);
+	mbedtls_rsa_free(&rsa);
+	/* N, E and D: the primes would have to be deduced, which is refused. */
+	import(&rsa, 1);
+	assert_int_not_equal(mbedtls_rsa_complete(&rsa), 0);
+	mbedtls_rsa_free(&rsa);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sign_decrypt_and_pair_check_are_refused),
+		cmocka_unit_test(test_public_keys_complete_private_ones_do_not),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
