@@ -1,6 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# The symbol table a stage carries for its exception reports (lib/formats/exception.h), as NASM:
+# The plain symbol table stage0 carries for its exception reports (lib/formats/exception.h), as NASM
+# (stage1 and the runtime carry a packed one: mk/symtab_pack.py);
 # every function of ELF (nm: start, size, name), sorted by address. Without ELF, an empty table
 # for the first link; the second link puts the real one where the empty one was, after the code.
 #

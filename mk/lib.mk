@@ -23,6 +23,8 @@ LIB_DRIVERS := lib/string.c lib/printf.c lib/log.c \
 	lib/drivers/ide.c
 # Safe stage1 updates (docs/updating.md): the CMOS boot-count record, reset, the watchdog.
 LIB_PURE += lib/formats/boot_record.c
+# The packed symbol tables of stage1 and the runtime (mk/symtab_pack.py).
+LIB_PURE += lib/lz4.c lib/formats/symtab_packed.c
 LIB_DRIVERS += lib/drivers/cmos.c lib/drivers/reset.c lib/drivers/watchdog.c
 # SCSI (docs/storage.md): the command layer, scsi_disk on any transport, virtio-scsi.
 LIB_PURE += lib/storage/scsi.c lib/storage/scsi_disk.c

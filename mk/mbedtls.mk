@@ -45,6 +45,24 @@ MBEDTLS_PIE_CFLAGS := $(filter-out $(WARN_FLAGS),$(FW_PIE_CFLAGS)) -w -Os -Ilib/
 	$(MBEDTLS_CONFIG_FLAGS)
 MBEDTLS_HOST_CFLAGS := $(filter-out $(WARN_FLAGS),$(HOST_CFLAGS)) -w -fPIC $(MBEDTLS_CONFIG_FLAGS)
 
+# Nothing in Strata signs, decrypts or holds a private key: pk_wrap's RSA table reaches rsa.c's
+# private-key path through three calls only, which lib/crypto/rsa_public_only.c refuses in their
+# place, so --gc-sections drops that path (about 5 KB of stage1). Both flavours, so the tests and
+# fuzzers run what stage1 runs.
+MBEDTLS_PK_WRAP_FLAGS := -Dmbedtls_rsa_pkcs1_sign=rsa_public_only_sign \
+	-Dmbedtls_rsa_pkcs1_decrypt=rsa_public_only_decrypt \
+	-Dmbedtls_rsa_check_pub_priv=rsa_public_only_check_pair
+$(BUILD)/pie/mbedtls/pk_wrap.o: MBEDTLS_PIE_CFLAGS += $(MBEDTLS_PK_WRAP_FLAGS)
+$(BUILD)/host/mbedtls/pk_wrap.o: MBEDTLS_HOST_CFLAGS += $(MBEDTLS_PK_WRAP_FLAGS)
+# Likewise rsa.c's import of a private key without its primes or private exponent (certificates
+# carry public keys only, whose import never deduces anything).
+MBEDTLS_RSA_FLAGS := -Dmbedtls_rsa_deduce_primes=rsa_public_only_deduce_primes \
+	-Dmbedtls_rsa_deduce_private_exponent=rsa_public_only_deduce_private_exponent
+$(BUILD)/pie/mbedtls/rsa.o: MBEDTLS_PIE_CFLAGS += $(MBEDTLS_RSA_FLAGS)
+$(BUILD)/host/mbedtls/rsa.o: MBEDTLS_HOST_CFLAGS += $(MBEDTLS_RSA_FLAGS)
+$(BUILD)/pie/mbedtls/pk_wrap.o $(BUILD)/host/mbedtls/pk_wrap.o $(BUILD)/pie/mbedtls/rsa.o \
+	$(BUILD)/host/mbedtls/rsa.o: mk/mbedtls.mk
+
 $(BUILD)/pie/mbedtls/%.o: $(MBEDTLS_SRC)/.unpacked lib/crypto/mbedtls_config.h
 	$(call quiet,CC,$@)
 	@mkdir -p $(dir $@)
@@ -69,7 +87,8 @@ ALL_TARGETS += $(MBEDTLS_PIE_LIB) $(MBEDTLS_HOST_LIB)
 # lib/crypto: our Authenticode, PKCS#7, signature list and policy layer over mbedTLS. It is not in
 # LIB_PURE: only what links mbedTLS takes it (its tests, its fuzzers, and stage1 once it verifies).
 LIB_CRYPTO := lib/crypto/signature_list.c lib/crypto/authenticode.c lib/crypto/pkcs7.c \
-	lib/crypto/image_verify.c lib/crypto/auth_variable.c
+	lib/crypto/image_verify.c lib/crypto/auth_variable.c lib/crypto/sha1_block.c \
+	lib/crypto/rsa_public_only.c
 LIB_CRYPTO_PIE_OBJS := $(LIB_CRYPTO:%.c=$(BUILD)/pie/%.o)
 LIB_CRYPTO_HOST_OBJS := $(LIB_CRYPTO:%.c=$(BUILD)/host/%.o)
 MBEDTLS_HOST_OBJS := $(MBEDTLS_MODULES:%=$(BUILD)/host/mbedtls/%.o)
@@ -90,6 +109,16 @@ $(BUILD)/tests/unit/test_auth_variable: $(BUILD)/host/lib/crypto/auth_variable.o
 	$(BUILD)/host/lib/crypto/signature_list.o
 $(BUILD)/tests/unit/test_image_verify: $(LIB_CRYPTO_HOST_OBJS) $(MBEDTLS_HOST_OBJS) $(SB_FIXTURES)/.done
 $(BUILD)/host/tests/unit/test_image_verify.o: HOST_CFLAGS += '-DSB_FIXTURES="$(abspath $(SB_FIXTURES))"'
+# SHA-1's block function (lib/crypto/sha1_block.c) against FIPS 180's vectors.
+$(BUILD)/tests/unit/test_sha1_block: $(BUILD)/host/lib/crypto/sha1_block.o \
+	$(BUILD)/host/lib/crypto/rsa_public_only.o $(MBEDTLS_HOST_OBJS)
+$(BUILD)/host/tests/unit/test_sha1_block.o: HOST_CFLAGS += $(MBEDTLS_CONFIG_FLAGS)
+$(BUILD)/host/tests/unit/test_sha1_block.o: | $(MBEDTLS_SRC)/.unpacked
+# pk_wrap's RSA private operations refused (lib/crypto/rsa_public_only.c).
+$(BUILD)/tests/unit/test_rsa_public_only: $(BUILD)/host/lib/crypto/rsa_public_only.o \
+	$(BUILD)/host/lib/crypto/sha1_block.o $(MBEDTLS_HOST_OBJS)
+$(BUILD)/host/tests/unit/test_rsa_public_only.o: HOST_CFLAGS += $(MBEDTLS_CONFIG_FLAGS)
+$(BUILD)/host/tests/unit/test_rsa_public_only.o: | $(MBEDTLS_SRC)/.unpacked
 
 # Fuzzers of lib/crypto: our layer compiled with the fuzzer's instrumentation, mbedTLS as the host
 # objects (its own fuzzing is upstream's). FUZZ_CFLAGS comes from mk/unit.mk.

@@ -32,16 +32,20 @@ STAGE1_MAX_SIZE := 262144
 
 ALL_TARGETS += $(BUILD)/stage1.bin
 
+# Relative relocations packed (.relr.dyn, 88 bytes instead of 7 KiB of RELA): stage1 applies them
+# itself at entry (stage1/main.c), so stage0 and the stage image format stay as they are.
+STAGE1_LDFLAGS := $(FW_PIE_LDFLAGS) -z pack-relative-relocs
+
 # Two links: the first with an empty symbol table, the second with the first's functions in it.
 # The table sits after the code and data, so no function moves; the build checks that.
 $(BUILD)/stage1.pass1.elf: $(STAGE1_OBJS) $(MBEDTLS_PIE_LIB) $(BUILD)/symtab/empty.o stage1/stage1.ld
 	$(call quiet,LD,$@)
-	$(Q)$(LD) $(FW_PIE_LDFLAGS) -T stage1/stage1.ld -o $@ $(STAGE1_OBJS) $(BUILD)/symtab/empty.o \
+	$(Q)$(LD) $(STAGE1_LDFLAGS) -T stage1/stage1.ld -o $@ $(STAGE1_OBJS) $(BUILD)/symtab/empty.o \
 		$(MBEDTLS_PIE_LIB)
 
 $(BUILD)/stage1.elf: $(STAGE1_OBJS) $(MBEDTLS_PIE_LIB) $(BUILD)/symtab/stage1.o stage1/stage1.ld
 	$(call quiet,LD,$@)
-	$(Q)$(LD) $(FW_PIE_LDFLAGS) -T stage1/stage1.ld -o $@ $(STAGE1_OBJS) $(BUILD)/symtab/stage1.o \
+	$(Q)$(LD) $(STAGE1_LDFLAGS) -T stage1/stage1.ld -o $@ $(STAGE1_OBJS) $(BUILD)/symtab/stage1.o \
 		$(MBEDTLS_PIE_LIB)
 	$(call symtab_check,$(BUILD)/stage1.pass1.elf,$@)
 

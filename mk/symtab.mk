@@ -2,8 +2,13 @@
 # The symbol tables stage0 and stage1 carry for their exception reports (lib/formats/exception.h).
 # A stage links twice: with build/symtab/empty.o, then with build/symtab/<stage>.o generated from
 # the first link's functions (mk/gen-symtab.sh); symtab_check makes sure no function moved.
+# stage1 and the runtime carry theirs packed (mk/symtab_pack.py, lib/formats/symtab_packed.h):
+# about a third of the bytes; stage0's stays plain, its flash packs it with the rest of its C part.
 
 SYMTAB_GEN := mk/gen-symtab.sh
+SYMTAB_PACK := mk/symtab_pack.py
+SYMTAB_UNPACKED_MAX := $(shell awk '/^\#define SYMTAB_UNPACKED_MAX/ { print $$3 }' \
+	lib/formats/symtab_packed.h)
 
 $(BUILD)/symtab/empty.asm: $(SYMTAB_GEN)
 	$(call quiet,GEN,$@)
@@ -14,6 +19,12 @@ $(BUILD)/symtab/%.asm: $(BUILD)/%.pass1.elf $(SYMTAB_GEN)
 	$(call quiet,GEN,$@)
 	@mkdir -p $(dir $@)
 	$(Q)$(SYMTAB_GEN) $@ $<
+
+$(BUILD)/symtab/stage1.asm $(BUILD)/symtab/runtime.asm: $(BUILD)/symtab/%.asm: $(BUILD)/%.pass1.elf \
+		$(SYMTAB_PACK) mk/lz4pack.py lib/formats/symtab_packed.h
+	$(call quiet,GEN,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(SYMTAB_PACK) $@ $< $(SYMTAB_UNPACKED_MAX)
 
 $(BUILD)/symtab/%.o: $(BUILD)/symtab/%.asm
 	$(call quiet,NASM,$@)

@@ -107,7 +107,7 @@ static int scan_segments(const char *path, const uint8_t *data, size_t size, con
 	return 0;
 }
 
-/* Find DT_RELA/DT_RELASZ and refuse every other kind of relocation table. */
+/* Find DT_RELA/DT_RELASZ (and stage1's DT_RELR), refuse every other kind of relocation table. */
 static int scan_dynamic(const char *path, const uint8_t *data, const Elf64_Phdr *dyn,
 			struct elf_image *img)
 {
@@ -131,6 +131,17 @@ static int scan_dynamic(const char *path, const uint8_t *data, const Elf64_Phdr 
 						(unsigned long long)d[i].d_un.d_val,
 						sizeof(Elf64_Rela));
 			break;
+		case DT_RELR:
+			img->relr_offset = d[i].d_un.d_ptr;
+			break;
+		case DT_RELRSZ:
+			img->relr_size = d[i].d_un.d_val;
+			break;
+		case DT_RELRENT:
+			if (d[i].d_un.d_val != sizeof(uint64_t))
+				return mk_error("%s: DT_RELRENT is %llu, want 8", path,
+						(unsigned long long)d[i].d_un.d_val);
+			break;
 		case DT_REL:
 		case DT_RELSZ:
 			return mk_error("%s: has DT_REL relocations; only RELA is supported", path);
@@ -151,6 +162,10 @@ static int scan_dynamic(const char *path, const uint8_t *data, const Elf64_Phdr 
 			break;
 		}
 	}
+	if (img->relr_offset > img->body_size || img->relr_size > img->body_size - img->relr_offset ||
+	    img->relr_offset % 8 || img->relr_size % 8)
+		return mk_error("%s: packed relocation table (DT_RELR) outside the file bytes or "
+				"misaligned", path);
 	if (have_rela != have_relasz)
 		return mk_error("%s: DT_RELA and DT_RELASZ must come together", path);
 	if (!have_rela)

@@ -63,6 +63,7 @@ struct elf_image {
 	uint64_t entry_offset;
 	uint64_t rela_offset;
 	uint64_t rela_size;
+	uint64_t relr_offset, relr_size; /* packed relocations, which only stage1 applies (itself) */
 };
 
 /* Load and check an ELF (ET_DYN, x86-64, only RELATIVE relocations) into a flat image. */

@@ -52,6 +52,12 @@ static int wrap_file(const char *in, const char *out, uint32_t kind, uint32_t co
 
 	if (elf_image_load(in, &img) < 0)
 		return -1;
+	/* Loaders apply only the header's RELA table; stage1 applies its RELR one itself. */
+	if (img.relr_size && kind != STAGE_KIND_STAGE1) {
+		mk_error("%s: packed relocations (DT_RELR) are applied by stage1 only; link this "
+			 "part without -z pack-relative-relocs", in);
+		goto err_free_image;
+	}
 	size = sizeof(h) + img.body_size;
 	file = malloc(size);
 	if (!file) {

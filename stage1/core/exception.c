@@ -3,6 +3,7 @@
 #include "lib/drivers/fw_cfg.h"
 #include "lib/drivers/io.h"
 #include "lib/formats/exception.h"
+#include "lib/formats/symtab_packed.h"
 #include "lib/printf.h"
 #include "lib/string.h"
 #include "stage1/core/boot_status.h"
@@ -33,6 +34,8 @@ static struct exception_idt_gate idt[EXCEPTION_VECTORS];
 static UINT8 ist_stacks[EXCEPTION_IST_STACKS][IST_STACK_SIZE] __attribute__((aligned(16)));
 
 extern const UINT8 strata_symbols[];
+/* Where stage1's and the runtime's packed tables unpack for each lookup (bss: no file bytes). */
+static UINT8 symtab_scratch[SYMTAB_UNPACKED_MAX];
 
 static UINT64 stage1_base, stage1_size, runtime_base, runtime_size;
 static UINT64 stack_guard, stack_low, stack_high;
@@ -78,7 +81,8 @@ static BOOLEAN locate(void *ctx, UINT64 addr, char *buf, UINTN size)
 	UINT64 delta;
 
 	if (addr >= stage1_base && addr - stage1_base < stage1_size) {
-		name = symtab_lookup(strata_symbols, addr - stage1_base, &delta);
+		name = symtab_packed_lookup(strata_symbols, addr - stage1_base, &delta,
+					    symtab_scratch, sizeof(symtab_scratch));
 		if (name)
 			snprintf(buf, size, "stage1: %s+0x%llx", name, (unsigned long long)delta);
 		else
@@ -89,7 +93,9 @@ static BOOLEAN locate(void *ctx, UINT64 addr, char *buf, UINTN size)
 	if (runtime_size && addr >= runtime_base && addr - runtime_base < runtime_size) {
 		const void *symbols = runtime_symbols();
 
-		name = symbols ? symtab_lookup(symbols, addr - runtime_base, &delta) : NULL;
+		name = symbols ? symtab_packed_lookup(symbols, addr - runtime_base, &delta,
+						       symtab_scratch, sizeof(symtab_scratch))
+			       : NULL;
 		if (name)
 			snprintf(buf, size, "runtime: %s+0x%llx", name, (unsigned long long)delta);
 		else

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* R_X86_64_RELATIVE application: results, idempotence, and nothing written on a bad table. */
+/* Relative relocations, RELA and packed RELR: results, idempotence, nothing written on a bad table. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -141,6 +141,67 @@ static void test_symbol_bits_ignored(void **state)
 	assert_int_equal(word_at(0x40), 0x2010);
 }
 
+/* A RELR table at RELA_OFFSET: addresses and bitmaps as `ld -z pack-relative-relocs` writes them. */
+static UINT64 put_relr(const UINT64 *words, int n)
+{
+	memcpy(image + RELA_OFFSET, words, n * sizeof(UINT64));
+	return n * sizeof(UINT64);
+}
+
+static void fill_words(UINT64 from, UINT64 to)
+{
+	for (UINT64 off = from; off < to; off += 8)
+		memcpy(image + off, &off, sizeof(off)); /* each word holds its own offset */
+}
+
+static void test_relr_addresses_and_bitmaps(void **state)
+{
+	/* 0x100; then bitmap bits 1 and 3 after it: 0x108, 0x118; 0x100 + 8 + 63 * 8 ... */
+	const UINT64 words[] = { 0x100, 1 | 1 << 1 | 1 << 3 | 1ull << 63, 1 | 1 << 1, 0x800 };
+	UINT64 size = put_relr(words, 4);
+
+	fill_words(0, 0x900);
+	assert_int_equal(elf_relr_apply(image, IMAGE_SIZE, RELA_OFFSET, size, 0x1000), EFI_SUCCESS);
+	assert_int_equal(word_at(0x100), 0x1100);
+	assert_int_equal(word_at(0x108), 0x1108);
+	assert_int_equal(word_at(0x110), 0x110); /* bit 2 clear */
+	assert_int_equal(word_at(0x118), 0x1118);
+	/* Bit 63 of the first bitmap: 62 words after 0x108; the second bitmap starts 63 words on. */
+	assert_int_equal(word_at(0x108 + 62 * 8), 0x1108 + 62 * 8);
+	assert_int_equal(word_at(0x108 + 63 * 8), 0x1108 + 63 * 8);
+	assert_int_equal(word_at(0x108 + 64 * 8), 0x108 + 64 * 8);
+	assert_int_equal(word_at(0x800), 0x1800);
+	assert_int_equal(word_at(0x808), 0x808);
+	/* Not idempotent by design: a second pass adds the delta again. */
+	assert_int_equal(elf_relr_apply(image, IMAGE_SIZE, RELA_OFFSET, size, 0x1000), EFI_SUCCESS);
+	assert_int_equal(word_at(0x100), 0x2100);
+	assert_int_equal(elf_relr_apply(image, IMAGE_SIZE, RELA_OFFSET, 0, 0x1000), EFI_SUCCESS);
+}
+
+static void test_relr_bad_tables_write_nothing(void **state)
+{
+	const UINT64 bitmap_first[] = { 1 | 1 << 1 };
+	const UINT64 past_end[] = { 0x100, IMAGE_SIZE - 4 };
+	const UINT64 bitmap_past_end[] = { IMAGE_SIZE - 16, 1 | 1 << 2 };
+	const UINT64 into_table[] = { 0x100, RELA_OFFSET + 8 };
+	UINT64 size;
+
+	fill_words(0, IMAGE_SIZE);
+	size = put_relr(bitmap_first, 1);
+	assert_int_equal(elf_relr_apply(image, IMAGE_SIZE, RELA_OFFSET, size, 1), EFI_LOAD_ERROR);
+	size = put_relr(past_end, 2);
+	assert_int_equal(elf_relr_apply(image, IMAGE_SIZE, RELA_OFFSET, size, 1), EFI_LOAD_ERROR);
+	size = put_relr(bitmap_past_end, 2);
+	assert_int_equal(elf_relr_apply(image, IMAGE_SIZE, RELA_OFFSET, size, 1), EFI_LOAD_ERROR);
+	size = put_relr(into_table, 2);
+	assert_int_equal(elf_relr_apply(image, IMAGE_SIZE, RELA_OFFSET, size, 1), EFI_LOAD_ERROR);
+	assert_int_equal(word_at(0x100), 0x100);
+	assert_int_equal(word_at(IMAGE_SIZE - 16), IMAGE_SIZE - 16);
+	/* The table itself out of range or of odd size. */
+	assert_int_equal(elf_relr_apply(image, IMAGE_SIZE, IMAGE_SIZE - 8, 16, 1), EFI_LOAD_ERROR);
+	assert_int_equal(elf_relr_apply(image, IMAGE_SIZE, RELA_OFFSET, 12, 1), EFI_LOAD_ERROR);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -150,6 +211,8 @@ int main(void)
 		cmocka_unit_test_setup(test_bad_entries, reset),
 		cmocka_unit_test_setup(test_bad_table, reset),
 		cmocka_unit_test_setup(test_symbol_bits_ignored, reset),
+		cmocka_unit_test_setup(test_relr_addresses_and_bitmaps, reset),
+		cmocka_unit_test_setup(test_relr_bad_tables_write_nothing, reset),
 	};
 
 	return cmocka_run_group_tests_name("elf_reloc", tests, NULL, NULL);
