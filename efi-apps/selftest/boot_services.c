@@ -285,6 +285,94 @@ static EFI_STATUS allocate_pages_in_map(void)
 	return EFI_SUCCESS;
 }
 
+/* A NULL group makes CreateEventEx a CreateEvent. */
+static EFI_STATUS create_event_ex_null_group(void)
+{
+	CHECK_OK(BS->CreateEventEx(EVT_NOTIFY_SIGNAL, TPL_CALLBACK, count_notify, NULL, NULL, &event));
+	CHECK_OK(BS->SignalEvent(event));
+	CHECK(notified == 1, "%ld notifies", (INT64)notified);
+	return EFI_SUCCESS;
+}
+
+/* Joining the ExitBootServices group is allowed by GUID (not by the EVT_ type); not signalled here. */
+static EFI_STATUS exit_boot_services_group_joins(void)
+{
+	static EFI_GUID exit_group = { 0x27abf055, 0xb1b8, 0x4c26,
+				       { 0x80, 0x48, 0x74, 0x8f, 0x37, 0xba, 0xa2, 0xdf } };
+
+	CHECK_OK(BS->CreateEventEx(EVT_NOTIFY_SIGNAL, TPL_CALLBACK, count_notify, NULL, &exit_group,
+				   &event));
+	CHECK(notified == 0, "notified at creation");
+	return EFI_SUCCESS;
+}
+
+/* LocateHandle with no room: EFI_BUFFER_TOO_SMALL and the size of the whole list. */
+static EFI_STATUS locate_handle_sizes(void)
+{
+	EFI_HANDLE one;
+	UINTN size = 0;
+
+	CHECK_STATUS(BS->LocateHandle(ByProtocol, &gEfiLoadedImageProtocolGuid, NULL, &size, &one),
+		     EFI_BUFFER_TOO_SMALL);
+	CHECK(size >= sizeof(EFI_HANDLE) && size % sizeof(EFI_HANDLE) == 0, "size %ld",
+	      (INT64)size);
+	size = 0;
+	CHECK_STATUS(BS->LocateHandle(ByProtocol, &absent, NULL, &size, &one), EFI_NOT_FOUND);
+	return EFI_SUCCESS;
+}
+
+static EFI_STATUS reinstall_same_interface(void)
+{
+	void *got = NULL;
+
+	CHECK_OK(BS->InstallProtocolInterface(&handle, &proto_a, EFI_NATIVE_INTERFACE, &iface_a));
+	CHECK_OK(BS->ReinstallProtocolInterface(handle, &proto_a, &iface_a, &iface_a));
+	CHECK_OK(BS->HandleProtocol(handle, &proto_a, &got));
+	CHECK(got == &iface_a, "interface %p after reinstalling itself", got);
+	return EFI_SUCCESS;
+}
+
+/* Something that is not a handle is refused, never followed. */
+static EFI_STATUS bogus_handle_refused(void)
+{
+	static UINT64 not_a_handle[8];
+	void *p;
+
+	CHECK_STATUS(BS->HandleProtocol(not_a_handle, &proto_a, &p), EFI_INVALID_PARAMETER);
+	CHECK_STATUS(BS->UninstallProtocolInterface(not_a_handle, &proto_a, &iface_a),
+		     EFI_INVALID_PARAMETER);
+	handle2 = not_a_handle;
+	CHECK_STATUS(BS->InstallProtocolInterface(&handle2, &proto_a, EFI_NATIVE_INTERFACE,
+						  &iface_a),
+		     EFI_INVALID_PARAMETER);
+	handle2 = NULL;
+	return EFI_SUCCESS;
+}
+
+static EFI_STATUS interface_type_refused(void)
+{
+	CHECK_STATUS(BS->InstallProtocolInterface(&handle, &proto_a, (EFI_INTERFACE_TYPE)1,
+						  &iface_a),
+		     EFI_INVALID_PARAMETER);
+	CHECK(!handle, "a handle was created");
+	return EFI_SUCCESS;
+}
+
+/* LocateProtocol with a registration gives each newly installed interface once. */
+static EFI_STATUS locate_protocol_registration(void)
+{
+	void *registration = NULL, *got = NULL;
+
+	CHECK_OK(BS->CreateEvent(EVT_NOTIFY_SIGNAL, TPL_CALLBACK, count_notify, NULL, &event));
+	CHECK_OK(BS->RegisterProtocolNotify(&proto_a, event, &registration));
+	CHECK_STATUS(BS->LocateProtocol(&proto_a, registration, &got), EFI_NOT_FOUND);
+	CHECK_OK(BS->InstallProtocolInterface(&handle, &proto_a, EFI_NATIVE_INTERFACE, &iface_a2));
+	CHECK_OK(BS->LocateProtocol(&proto_a, registration, &got));
+	CHECK(got == &iface_a2, "interface %p, installed %p", got, &iface_a2);
+	CHECK_STATUS(BS->LocateProtocol(&proto_a, registration, &got), EFI_NOT_FOUND);
+	return EFI_SUCCESS;
+}
+
 SELFTEST_SUITE(boot_services,
 	       { "boot_services.install_multiple_rollback", reset, install_multiple_rollback,
 		 cleanup },
@@ -302,4 +390,15 @@ SELFTEST_SUITE(boot_services,
 	       { "boot_services.register_protocol_notify_refused", reset,
 		 register_protocol_notify_refused, cleanup },
 	       { "boot_services.copy_set_mem_edges", reset, copy_set_mem_edges, cleanup },
-	       { "boot_services.allocate_pages_in_map", reset, allocate_pages_in_map, cleanup });
+	       { "boot_services.allocate_pages_in_map", reset, allocate_pages_in_map, cleanup },
+	       { "boot_services.create_event_ex_null_group", reset, create_event_ex_null_group,
+		 cleanup },
+	       { "boot_services.exit_boot_services_group_joins", reset,
+		 exit_boot_services_group_joins, cleanup },
+	       { "boot_services.locate_handle_sizes", reset, locate_handle_sizes, cleanup },
+	       { "boot_services.reinstall_same_interface", reset, reinstall_same_interface,
+		 cleanup },
+	       { "boot_services.bogus_handle_refused", reset, bogus_handle_refused, cleanup },
+	       { "boot_services.interface_type_refused", reset, interface_type_refused, cleanup },
+	       { "boot_services.locate_protocol_registration", reset, locate_protocol_registration,
+		 cleanup });

@@ -296,6 +296,142 @@ static EFI_STATUS utilities_instances(void)
 	return EFI_SUCCESS;
 }
 
+static EFI_STATUS round_trip_usb(void)
+{
+	return round_trip(L"PciRoot(0x0)/Pci(0x1,0x2)/USB(0x1,0x0)");
+}
+
+/* A node's text ends at its first ')': the rest of a path is not part of it. */
+static EFI_STATUS from_text_node_ignores_rest(void)
+{
+	EFI_DEVICE_PATH *node =
+		hold(from_text->ConvertTextToDeviceNode(L"Pci(0x1,0x0)/Pci(0x2,0x0)"));
+	UINT8 *b = (UINT8 *)node;
+
+	CHECK(node && node_length(node) == 6 && b[5] == 1 && b[4] == 0, "node %p", node);
+	return EFI_SUCCESS;
+}
+
+/* MBR partitions: type 1, the signature's four bytes little-endian, the rest zero. */
+static EFI_STATUS from_text_hd_mbr(void)
+{
+	UINT8 *hd = hold(from_text->ConvertTextToDeviceNode(L"HD(2,MBR,0x5354524D,0x3F,0x3E8)"));
+	static const UINT8 sig[16] = { 0x4d, 0x52, 0x54, 0x53 };
+
+	CHECK(hd && node_length((void *)hd) == 42, "HD node");
+	CHECK(hd[4] == 2 && hd[8] == 0x3f && hd[16] == 0xe8 && hd[17] == 3, "number or range");
+	CHECK(!CompareMem(hd + 24, (void *)sig, 16), "signature bytes");
+	CHECK(hd[40] == 1 && hd[41] == 1, "MBRType %d, SignatureType %d", hd[40], hd[41]);
+	return EFI_SUCCESS;
+}
+
+/* Vendor data of an odd number of digits is sized up and left zero, as EDK2 does. */
+static EFI_STATUS vendor_odd_data_zero(void)
+{
+	UINT8 *v = hold(from_text->ConvertTextToDeviceNode(
+		L"VenHw(4E3B4A8D-1C2F-4B5A-9E0A-123456789ABC,ABC)"));
+
+	CHECK(v && node_length((void *)v) == 22, "length %ld", (INT64)(v ? node_length((void *)v) : 0));
+	CHECK(v[20] == 0 && v[21] == 0, "data %02x%02x", v[20], v[21]);
+	return EFI_SUCCESS;
+}
+
+static EFI_STATUS terminal_shortcuts(void)
+{
+	EFI_DEVICE_PATH *path = hold(
+		from_text->ConvertTextToDevicePath(L"VenVt100()/VenVt100Plus()/VenUtf8()"));
+	CHAR16 *text;
+
+	CHECK(path && utils->GetDevicePathSize(path) == 3 * 20 + 4, "path");
+	text = hold(to_text->ConvertDevicePathToText(path, FALSE, TRUE));
+	CHECK(text && !StrCmp(text, L"VenVt100()/VenVt100Plus()/VenUtf8()"), "text %s", text);
+	return EFI_SUCCESS;
+}
+
+/* Gateway and mask left out: the node still has them, zero. */
+static EFI_STATUS ipv4_short_form(void)
+{
+	EFI_DEVICE_PATH *node =
+		hold(from_text->ConvertTextToDeviceNode(L"IPv4(10.0.2.2,UDP,Static,10.0.2.15)"));
+	CHAR16 *text;
+
+	CHECK(node && node_length(node) == 27, "IPv4 node");
+	text = hold(to_text->ConvertDeviceNodeToText(node, FALSE, FALSE));
+	CHECK(text && !StrCmp(text, L"IPv4(10.0.2.2,UDP,Static,10.0.2.15,0.0.0.0,0.0.0.0)"),
+	      "text %s", text);
+	text = hold(to_text->ConvertDeviceNodeToText(node, TRUE, FALSE));
+	CHECK(text && !StrCmp(text, L"IPv4(10.0.2.2)"), "DisplayOnly text %s", text);
+	return EFI_SUCCESS;
+}
+
+static EFI_STATUS to_text_null(void)
+{
+	CHECK(!to_text->ConvertDevicePathToText(NULL, FALSE, FALSE), "text of a NULL path");
+	CHECK(!to_text->ConvertDeviceNodeToText(NULL, FALSE, FALSE), "text of a NULL node");
+	return EFI_SUCCESS;
+}
+
+/* We were started through the removable media path: our FilePath is that file. */
+static EFI_STATUS own_file_path(void)
+{
+	CHAR16 *text = hold(to_text->ConvertDevicePathToText(selftest_loaded_image->FilePath, FALSE,
+							      FALSE));
+
+	CHECK(text && !StrCmp(text, L"\\EFI\\BOOT\\BOOTX64.EFI"), "our FilePath is %s", text);
+	return EFI_SUCCESS;
+}
+
+/* A path made from text finds the volume it names, the file node left over. */
+static EFI_STATUS locate_device_path_from_text(void)
+{
+	EFI_DEVICE_PATH *volume = NULL, *path, *rest;
+	EFI_HANDLE found = NULL;
+	CHAR16 *text, *full;
+	UINTN len;
+
+	CHECK_OK(BS->HandleProtocol(selftest_loaded_image->DeviceHandle, &gEfiDevicePathProtocolGuid,
+				    (void **)&volume));
+	text = hold(to_text->ConvertDevicePathToText(volume, FALSE, FALSE));
+	CHECK(text, "text of our volume");
+	len = StrLen(text);
+	full = hold(AllocatePool((len + 32) * sizeof(CHAR16)));
+	CHECK(full, "pool");
+	CopyMem(full, text, len * sizeof(CHAR16));
+	CopyMem(full + len, L"/\\EFI\\BOOT\\BOOTX64.EFI", 23 * sizeof(CHAR16));
+	path = hold(from_text->ConvertTextToDevicePath(full));
+	CHECK(path, "path of %s", full);
+	rest = path;
+	CHECK_OK(BS->LocateDevicePath(&gEfiSimpleFileSystemProtocolGuid, &rest, &found));
+	CHECK(found == selftest_loaded_image->DeviceHandle, "another handle found");
+	CHECK(rest->Type == MEDIA_DEVICE_PATH && rest->SubType == MEDIA_FILEPATH_DP,
+	      "left over: node %d/%d", rest->Type, rest->SubType);
+	return EFI_SUCCESS;
+}
+
+/* The display's GOP handle has OVMF's path shape: a PCI function, then AcpiAdr. */
+static EFI_STATUS gop_path_text(void)
+{
+	EFI_HANDLE *handles = NULL;
+	EFI_DEVICE_PATH *path = NULL;
+	UINTN count = 0, len;
+	CHAR16 *text;
+	static CHAR16 tail[] = L"/AcpiAdr(0x80010100)";
+
+	CHECK_OK(BS->LocateHandleBuffer(ByProtocol, &gEfiGraphicsOutputProtocolGuid, NULL, &count,
+					&handles));
+	hold(handles);
+	for (UINTN i = 0; i < count && !path; i++)
+		BS->HandleProtocol(handles[i], &gEfiDevicePathProtocolGuid, (void **)&path);
+	CHECK(path, "no GOP handle with a device path");
+	text = hold(to_text->ConvertDevicePathToText(path, FALSE, FALSE));
+	CHECK(text, "NULL text");
+	len = StrLen(text);
+	CHECK(!StrnCmp(text, L"PciRoot(0x0)/Pci(", 17) && len > StrLen(tail) &&
+		      !StrCmp(text + len - StrLen(tail), tail),
+	      "GOP path %s", text);
+	return EFI_SUCCESS;
+}
+
 SELFTEST_SUITE(device_paths,
 	       { "device_path.round_trip_pci_sata", locate, round_trip_pci_sata, free_held },
 	       { "device_path.round_trip_hd_file", locate, round_trip_hd_file, free_held },
@@ -320,4 +456,16 @@ SELFTEST_SUITE(device_paths,
 	       { "device_path.multi_instance", locate, multi_instance, free_held },
 	       { "device_path.boot_volume_round_trip", locate, boot_volume_round_trip, free_held },
 	       { "device_path.utilities_nodes", locate, utilities_nodes, free_held },
-	       { "device_path.utilities_instances", locate, utilities_instances, free_held });
+	       { "device_path.utilities_instances", locate, utilities_instances, free_held },
+	       { "device_path.round_trip_usb", locate, round_trip_usb, free_held },
+	       { "device_path.from_text_node_ignores_rest", locate, from_text_node_ignores_rest,
+		 free_held },
+	       { "device_path.from_text_hd_mbr", locate, from_text_hd_mbr, free_held },
+	       { "device_path.vendor_odd_data_zero", locate, vendor_odd_data_zero, free_held },
+	       { "device_path.terminal_shortcuts", locate, terminal_shortcuts, free_held },
+	       { "device_path.ipv4_short_form", locate, ipv4_short_form, free_held },
+	       { "device_path.to_text_null", locate, to_text_null, free_held },
+	       { "device_path.own_file_path", locate, own_file_path, free_held },
+	       { "device_path.locate_device_path_from_text", locate, locate_device_path_from_text,
+		 free_held },
+	       { "device_path.gop_path_text", locate, gop_path_text, free_held });

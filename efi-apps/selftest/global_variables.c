@@ -120,9 +120,23 @@ static EFI_STATUS codes_read_only(void)
 	return EFI_SUCCESS;
 }
 
+/* PlatformLang is the user's to choose: writing its own value back succeeds. */
+static EFI_STATUS platform_lang_writable(void)
+{
+	CHAR8 lang[32];
+	UINT32 attr = 0;
+	UINTN size;
+
+	if (EFI_ERROR(read_global(L"PlatformLang", &attr, lang, sizeof(lang), &size)))
+		return EFI_ABORTED;
+	CHECK_OK(RT->SetVariable(L"PlatformLang", &gEfiGlobalVariableGuid, NV_BS_RT, size, lang));
+	return EFI_SUCCESS;
+}
+
 SELFTEST_SUITE(global_variables,
 	       { "global_variables.platform_lang", NULL, platform_lang, NULL },
 	       { "global_variables.lang", NULL, lang, NULL },
 	       { "global_variables.timeout", NULL, timeout, NULL },
 	       { "global_variables.os_indications_supported", NULL, os_indications_supported, NULL },
-	       { "global_variables.codes_read_only", NULL, codes_read_only, NULL });
+	       { "global_variables.codes_read_only", NULL, codes_read_only, NULL },
+	       { "global_variables.platform_lang_writable", NULL, platform_lang_writable, NULL });
