@@ -96,11 +96,3 @@ UINTN device_path_to_text(const EFI_DEVICE_PATH_PROTOCOL *path, UINT8 flags, CHA
  * a node longer than a device path node can be.
  */
 UINTN device_path_from_text(const CHAR16 *text, BOOLEAN node_only, void *ret_buf, UINTN buf_size);
-
-/* The console terminal vendor GUIDs both text directions name (VenPcAnsi() and its kin). */
-struct device_path_terminal {
-	EFI_GUID guid;
-	const char *name;
-};
-#define DEVICE_PATH_TERMINAL_COUNT 4
-extern const struct device_path_terminal device_path_terminals[DEVICE_PATH_TERMINAL_COUNT];

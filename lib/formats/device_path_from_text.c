@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Device path text to binary as EDK2's DevicePathFromText parses it (UEFI 2.10 §10.6.3), no allocation. */
 #include "lib/formats/device_path.h"
+#include "lib/formats/device_path_names.h"
 #include "lib/string.h"
 
 /* A piece of the input text: never NUL-terminated, never written. */
@@ -170,75 +171,46 @@ static void *node_init(union node *n, UINT8 type, UINT8 subtype, UINTN length)
 	return n;
 }
 
-/* Node kinds; a table entry names one and the fixed values its parser needs. */
-enum kind {
-	K_GENERIC,	/* Path(type,subtype,hex) or <Type>Path(subtype,hex): arg = type */
-	K_PCI,
-	K_MEMMAP,
-	K_VENDOR,	/* arg = type, subtype */
-	K_ACPI,
-	K_ACPI_PNP,	/* PciRoot(uid) and kin: arg = PNP number */
-	K_ACPI_ADR,
-	K_ATA,
-	K_SCSI,
-	K_USB,
-	K_SATA,
-	K_NVME,
-	K_MAC,
-	K_IPV4,
-	K_TERMINAL,	/* VenPcAnsi() and kin: arg = index in device_path_terminals */
-	K_HD,
-	K_CDROM,
-	K_FV,		/* arg = subtype */
-	K_OFFSET,
+const struct device_path_node_name device_path_node_names[DEVICE_PATH_NODE_NAMES] = {
+	{ "Path", 0, 0, 4, DP_GENERIC },
+	{ "HardwarePath", HARDWARE_DEVICE_PATH, 0, 4, DP_GENERIC },
+	{ "AcpiPath", ACPI_DEVICE_PATH, 0, 4, DP_GENERIC },
+	{ "Msg", MESSAGING_DEVICE_PATH, 0, 4, DP_GENERIC },
+	{ "MediaPath", MEDIA_DEVICE_PATH, 0, 4, DP_GENERIC },
+	{ "BbsPath", BBS_DEVICE_PATH, 0, 4, DP_GENERIC },
+	/* PCI_DEVICE_PATH keeps Function before Device. */
+	{ "Pci", HARDWARE_DEVICE_PATH, HW_PCI_DP, 6, DP_NONE, { DP_FIELD(5, 1), DP_FIELD(4, 1) } },
+	{ "MemoryMapped", HARDWARE_DEVICE_PATH, HW_MEMMAP_DP, 24, DP_NONE,
+	  { DP_FIELD(4, 4), DP_FIELD(8, 8), DP_FIELD(16, 8) } },
+	{ "VenHw", HARDWARE_DEVICE_PATH, HW_VENDOR_DP, 20, DP_VENDOR },
+	{ "VenMsg", MESSAGING_DEVICE_PATH, MSG_VENDOR_DP, 20, DP_VENDOR },
+	{ "VenMedia", MEDIA_DEVICE_PATH, MEDIA_VENDOR_DP, 20, DP_VENDOR },
+	{ "Acpi", ACPI_DEVICE_PATH, ACPI_DP, 12, DP_ACPI, { 0, DP_FIELD(8, 4) } },
+	{ "PciRoot", ACPI_DEVICE_PATH, ACPI_DP, 12, DP_ACPI_PNP, { DP_FIELD(8, 4) }, 0x0a03 },
+	{ "PcieRoot", ACPI_DEVICE_PATH, ACPI_DP, 12, DP_ACPI_PNP, { DP_FIELD(8, 4) }, 0x0a08 },
+	{ "Floppy", ACPI_DEVICE_PATH, ACPI_DP, 12, DP_ACPI_PNP, { DP_FIELD(8, 4) }, 0x0604 },
+	{ "Keyboard", ACPI_DEVICE_PATH, ACPI_DP, 12, DP_ACPI_PNP, { DP_FIELD(8, 4) }, 0x0301 },
+	{ "Serial", ACPI_DEVICE_PATH, ACPI_DP, 12, DP_ACPI_PNP, { DP_FIELD(8, 4) }, 0x0501 },
+	{ "ParallelPort", ACPI_DEVICE_PATH, ACPI_DP, 12, DP_ACPI_PNP, { DP_FIELD(8, 4) }, 0x0401 },
+	{ "AcpiAdr", ACPI_DEVICE_PATH, ACPI_ADR_DP, 8, DP_ACPI_ADR },
+	{ "Ata", MESSAGING_DEVICE_PATH, MSG_ATAPI_DP, 8, DP_ATA, { DP_FIELD(4, 1), DP_FIELD(5, 1), DP_FIELD(6, 2) } },
+	{ "Scsi", MESSAGING_DEVICE_PATH, MSG_SCSI_DP, 8, DP_NONE, { DP_FIELD(4, 2), DP_FIELD(6, 2) } },
+	{ "USB", MESSAGING_DEVICE_PATH, MSG_USB_DP, 6, DP_NONE, { DP_FIELD(4, 1), DP_FIELD(5, 1) } },
+	{ "Sata", MESSAGING_DEVICE_PATH, MSG_SATA_DP, 10, DP_SATA, { DP_FIELD(4, 2), DP_FIELD(6, 2), DP_FIELD(8, 2) } },
+	{ "NVMe", MESSAGING_DEVICE_PATH, MSG_NVME_NAMESPACE_DP, 16, DP_NVME, { DP_FIELD(4, 4) } },
+	{ "MAC", MESSAGING_DEVICE_PATH, MSG_MAC_ADDR_DP, 37, DP_MAC, { 0, DP_FIELD(36, 1) } },
+	{ "IPv4", MESSAGING_DEVICE_PATH, MSG_IPv4_DP, 27, DP_IPV4 },
+	{ "VenPcAnsi", MESSAGING_DEVICE_PATH, MSG_VENDOR_DP, 20, DP_TERMINAL, { 0 }, 0 },
+	{ "VenVt100", MESSAGING_DEVICE_PATH, MSG_VENDOR_DP, 20, DP_TERMINAL, { 0 }, 1 },
+	{ "VenVt100Plus", MESSAGING_DEVICE_PATH, MSG_VENDOR_DP, 20, DP_TERMINAL, { 0 }, 2 },
+	{ "VenUtf8", MESSAGING_DEVICE_PATH, MSG_VENDOR_DP, 20, DP_TERMINAL, { 0 }, 3 },
+	{ "HD", MEDIA_DEVICE_PATH, MEDIA_HARDDRIVE_DP, 42, DP_HD, { DP_FIELD(4, 4), 0, 0, DP_FIELD(8, 8), DP_FIELD(16, 8) } },
+	{ "CDROM", MEDIA_DEVICE_PATH, MEDIA_CDROM_DP, 24, DP_NONE, { DP_FIELD(4, 4), DP_FIELD(8, 8), DP_FIELD(16, 8) } },
+	{ "Fv", MEDIA_DEVICE_PATH, MEDIA_PIWG_FW_VOL_DP, 20, DP_GUID },
+	{ "FvFile", MEDIA_DEVICE_PATH, MEDIA_PIWG_FW_FILE_DP, 20, DP_GUID },
+	{ "Offset", MEDIA_DEVICE_PATH, MEDIA_RELATIVE_OFFSET_RANGE_DP, 24, DP_NONE,
+	  { DP_FIELD(8, 8), DP_FIELD(16, 8) } },
 };
-
-struct node_name {
-	const char *name;
-	UINT8 kind;
-	UINT8 type;
-	UINT16 arg;
-};
-
-static const struct node_name names[] = {
-	{ "Path", K_GENERIC, 0, 0 },
-	{ "HardwarePath", K_GENERIC, HARDWARE_DEVICE_PATH, 0 },
-	{ "AcpiPath", K_GENERIC, ACPI_DEVICE_PATH, 0 },
-	{ "Msg", K_GENERIC, MESSAGING_DEVICE_PATH, 0 },
-	{ "MediaPath", K_GENERIC, MEDIA_DEVICE_PATH, 0 },
-	{ "BbsPath", K_GENERIC, BBS_DEVICE_PATH, 0 },
-	{ "Pci", K_PCI, 0, 0 },
-	{ "MemoryMapped", K_MEMMAP, 0, 0 },
-	{ "VenHw", K_VENDOR, HARDWARE_DEVICE_PATH, HW_VENDOR_DP },
-	{ "VenMsg", K_VENDOR, MESSAGING_DEVICE_PATH, MSG_VENDOR_DP },
-	{ "VenMedia", K_VENDOR, MEDIA_DEVICE_PATH, MEDIA_VENDOR_DP },
-	{ "Acpi", K_ACPI, 0, 0 },
-	{ "PciRoot", K_ACPI_PNP, 0, 0x0a03 },
-	{ "PcieRoot", K_ACPI_PNP, 0, 0x0a08 },
-	{ "Floppy", K_ACPI_PNP, 0, 0x0604 },
-	{ "Keyboard", K_ACPI_PNP, 0, 0x0301 },
-	{ "Serial", K_ACPI_PNP, 0, 0x0501 },
-	{ "ParallelPort", K_ACPI_PNP, 0, 0x0401 },
-	{ "AcpiAdr", K_ACPI_ADR, 0, 0 },
-	{ "Ata", K_ATA, 0, 0 },
-	{ "Scsi", K_SCSI, 0, 0 },
-	{ "USB", K_USB, 0, 0 },
-	{ "Sata", K_SATA, 0, 0 },
-	{ "NVMe", K_NVME, 0, 0 },
-	{ "MAC", K_MAC, 0, 0 },
-	{ "IPv4", K_IPV4, 0, 0 },
-	{ "VenPcAnsi", K_TERMINAL, 0, 0 },
-	{ "VenVt100", K_TERMINAL, 0, 1 },
-	{ "VenVt100Plus", K_TERMINAL, 0, 2 },
-	{ "VenUtf8", K_TERMINAL, 0, 3 },
-	{ "HD", K_HD, 0, 0 },
-	{ "CDROM", K_CDROM, 0, 0 },
-	{ "Fv", K_FV, 0, MEDIA_PIWG_FW_VOL_DP },
-	{ "FvFile", K_FV, 0, MEDIA_PIWG_FW_FILE_DP },
-	{ "Offset", K_OFFSET, 0, 0 },
-};
-
-#define NODE_MAX_LENGTH 0xffffu
 
 #define NODE_MAX_LENGTH 0xffffu
 
@@ -309,120 +281,67 @@ static BOOLEAN emit_acpi_adr(struct out *o, struct span args)
 }
 
 /* One named node; FALSE if it cannot be represented. */
-static BOOLEAN parse_named(struct out *o, const struct node_name *nn, struct span args)
+static BOOLEAN parse_named(struct out *o, const struct device_path_node_name *nn, struct span args)
 {
 	union node n;
+	UINT8 *b = n.bytes;
 	struct span p[6], rest = args;
+	UINT64 v;
 
 	/* Parameters left out are empty, which reads as 0, as EDK2's GetNextParamStr gives them. */
 	for (UINTN i = 0; i < 6; i++)
 		p[i] = param(&rest);
-	switch (nn->kind) {
-	case K_GENERIC:
-		if (nn->type) {
-			node_init(&n, nn->type, (UINT8)num(p[0]), 0);
-			return emit_with_data(o, &n, sizeof(n.hdr), p[1], FALSE);
+	node_init(&n, nn->type, nn->subtype, nn->length);
+	for (UINTN i = 0; i < sizeof(nn->field); i++) {
+		if (nn->field[i]) {
+			v = num(p[i]);
+			memcpy(b + (nn->field[i] >> 2), &v, 1u << (nn->field[i] & 3));
 		}
-		node_init(&n, (UINT8)num(p[0]), (UINT8)num(p[1]), 0);
-		return emit_with_data(o, &n, sizeof(n.hdr), p[2], FALSE);
-	case K_PCI: {
-		PCI_DEVICE_PATH *pci = node_init(&n, HARDWARE_DEVICE_PATH, HW_PCI_DP, sizeof(*pci));
-
-		pci->Device = (UINT8)num(p[0]);
-		pci->Function = (UINT8)num(p[1]);
-		break;
 	}
-	case K_MEMMAP: {
-		MEMMAP_DEVICE_PATH *m = node_init(&n, HARDWARE_DEVICE_PATH, HW_MEMMAP_DP, sizeof(*m));
-
-		m->MemoryType = (UINT32)num(p[0]);
-		m->StartingAddress = num(p[1]);
-		m->EndingAddress = num(p[2]);
-		break;
-	}
-	case K_VENDOR: {
-		VENDOR_DEVICE_PATH *v = node_init(&n, nn->type, (UINT8)nn->arg, sizeof(*v));
-
-		span_guid(p[0], &v->Guid);
-		return emit_with_data(o, &n, sizeof(*v), p[1], TRUE);
-	}
-	case K_TERMINAL: {
-		VENDOR_DEVICE_PATH *v = node_init(&n, MESSAGING_DEVICE_PATH, MSG_VENDOR_DP, sizeof(*v));
-
-		memcpy(&v->Guid, &device_path_terminals[nn->arg].guid, sizeof(EFI_GUID));
-		break;
-	}
-	case K_ACPI:
-	case K_ACPI_PNP: {
-		ACPI_HID_DEVICE_PATH *h = node_init(&n, ACPI_DEVICE_PATH, ACPI_DP, sizeof(*h));
-
-		if (nn->kind == K_ACPI) {
-			h->HID = eisa_id(p[0]);
-			h->UID = (UINT32)num(p[1]);
-		} else {
-			h->HID = EISA_PNP_ID((UINT32)nn->arg);
-			h->UID = (UINT32)num(p[0]);
+	switch (nn->special) {
+	case DP_GENERIC:
+		if (!nn->type) {
+			b[0] = (UINT8)num(p[0]);
+			p[0] = p[1];
+			p[1] = p[2];
 		}
+		b[1] = (UINT8)num(p[0]);
+		return emit_with_data(o, &n, sizeof(n.hdr), p[1], FALSE);
+	case DP_VENDOR:
+		span_guid(p[0], b + 4);
+		return emit_with_data(o, &n, sizeof(VENDOR_DEVICE_PATH), p[1], TRUE);
+	case DP_TERMINAL:
+		memcpy(b + 4, &device_path_terminal_guids[nn->arg], sizeof(EFI_GUID));
 		break;
-	}
-	case K_ACPI_ADR:
+	case DP_ACPI:
+		((ACPI_HID_DEVICE_PATH *)b)->HID = eisa_id(p[0]);
+		break;
+	case DP_ACPI_PNP:
+		((ACPI_HID_DEVICE_PATH *)b)->HID = EISA_PNP_ID((UINT32)nn->arg);
+		break;
+	case DP_ACPI_ADR:
 		return emit_acpi_adr(o, args);
-	case K_ATA: {
-		ATAPI_DEVICE_PATH *at = node_init(&n, MESSAGING_DEVICE_PATH, MSG_ATAPI_DP, sizeof(*at));
-
-		at->PrimarySecondary = span_is(p[0], "Primary")	  ? 0
-				       : span_is(p[0], "Secondary") ? 1
-								    : (UINT8)num(p[0]);
-		at->SlaveMaster = span_is(p[1], "Master") ? 0
-				  : span_is(p[1], "Slave") ? 1
-							   : (UINT8)num(p[1]);
-		at->Lun = (UINT16)num(p[2]);
+	case DP_ATA:
+		if (span_is(p[0], "Secondary"))
+			b[4] = 1;
+		if (span_is(p[1], "Slave"))
+			b[5] = 1;
 		break;
-	}
-	case K_SCSI: {
-		SCSI_DEVICE_PATH *sc = node_init(&n, MESSAGING_DEVICE_PATH, MSG_SCSI_DP, sizeof(*sc));
-
-		sc->Pun = (UINT16)num(p[0]);
-		sc->Lun = (UINT16)num(p[1]);
-		break;
-	}
-	case K_USB: {
-		USB_DEVICE_PATH *u = node_init(&n, MESSAGING_DEVICE_PATH, MSG_USB_DP, sizeof(*u));
-
-		u->ParentPortNumber = (UINT8)num(p[0]);
-		u->InterfaceNumber = (UINT8)num(p[1]);
-		break;
-	}
-	case K_SATA: {
-		SATA_DEVICE_PATH *sa = node_init(&n, MESSAGING_DEVICE_PATH, MSG_SATA_DP, sizeof(*sa));
-
-		sa->HBAPortNumber = (UINT16)num(p[0]);
+	case DP_SATA:
 		/* UEFI 2.10 §10.3.4.6: no port multiplier is 0xFFFF, also when left out. */
-		sa->PortMultiplierPortNumber = p[1].n ? (UINT16)num(p[1]) : 0xffff;
-		sa->Lun = (UINT16)num(p[2]);
+		if (!p[1].n)
+			memset(b + 6, 0xff, 2);
 		break;
-	}
-	case K_NVME: {
-		NVME_NAMESPACE_DEVICE_PATH *nv =
-			node_init(&n, MESSAGING_DEVICE_PATH, MSG_NVME_NAMESPACE_DP, sizeof(*nv));
-		UINT8 eui[8];
-
-		nv->NamespaceId = (UINT32)num(p[0]);
+	case DP_NVME:
 		/* The EUI-64 bytes come last first, as the text form prints them. */
 		for (int i = 7; i >= 0; i--)
-			eui[i] = (UINT8)span_number(split(&p[1], '-'), TRUE);
-		memcpy(&nv->NamespaceUuid, eui, sizeof(eui));
+			b[8 + i] = (UINT8)span_number(split(&p[1], '-'), TRUE);
 		break;
-	}
-	case K_MAC: {
-		MAC_ADDR_DEVICE_PATH *m = node_init(&n, MESSAGING_DEVICE_PATH, MSG_MAC_ADDR_DP, sizeof(*m));
-
-		m->IfType = (UINT8)num(p[1]);
-		span_hex_bytes(p[0], m->MacAddress, m->IfType <= 1 ? 6 : 32);
+	case DP_MAC:
+		span_hex_bytes(p[0], b + 4, b[36] <= 1 ? 6 : 32);
 		break;
-	}
-	case K_IPV4: {
-		IPv4_DEVICE_PATH *ip = node_init(&n, MESSAGING_DEVICE_PATH, MSG_IPv4_DP, sizeof(*ip));
+	case DP_IPV4: {
+		IPv4_DEVICE_PATH *ip = (void *)b;
 
 		span_ipv4(p[0], ip->RemoteIpAddress);
 		ip->Protocol = span_is(p[1], "UDP") ? 17 : span_is(p[1], "TCP") ? 6 : (UINT16)num(p[1]);
@@ -434,12 +353,10 @@ static BOOLEAN parse_named(struct out *o, const struct node_name *nn, struct spa
 		}
 		break;
 	}
-	case K_HD: {
-		HARDDRIVE_DEVICE_PATH *hd =
-			node_init(&n, MEDIA_DEVICE_PATH, MEDIA_HARDDRIVE_DP, sizeof(*hd));
+	case DP_HD: {
+		HARDDRIVE_DEVICE_PATH *hd = (void *)b;
 		UINT32 sig;
 
-		hd->PartitionNumber = (UINT32)num(p[0]);
 		if (span_is(p[1], "MBR")) {
 			hd->SignatureType = SIGNATURE_TYPE_MBR;
 			hd->MBRType = MBR_TYPE_PCAT;
@@ -452,35 +369,13 @@ static BOOLEAN parse_named(struct out *o, const struct node_name *nn, struct spa
 		} else {
 			hd->SignatureType = (UINT8)num(p[1]);
 		}
-		hd->PartitionStart = num(p[3]);
-		hd->PartitionSize = num(p[4]);
 		break;
 	}
-	case K_CDROM: {
-		CDROM_DEVICE_PATH *cd = node_init(&n, MEDIA_DEVICE_PATH, MEDIA_CDROM_DP, sizeof(*cd));
-
-		cd->BootEntry = (UINT32)num(p[0]);
-		cd->PartitionStart = num(p[1]);
-		cd->PartitionSize = num(p[2]);
+	case DP_GUID:
+		span_guid(p[0], b + 4);
 		break;
 	}
-	case K_FV: {
-		MEDIA_FW_VOL_DEVICE_PATH *fv = node_init(&n, MEDIA_DEVICE_PATH, (UINT8)nn->arg,
-							 sizeof(*fv));
-
-		span_guid(p[0], &fv->FvName);
-		break;
-	}
-	case K_OFFSET: {
-		MEDIA_RELATIVE_OFFSET_RANGE_DEVICE_PATH *r =
-			node_init(&n, MEDIA_DEVICE_PATH, MEDIA_RELATIVE_OFFSET_RANGE_DP, sizeof(*r));
-
-		r->StartingOffset = num(p[0]);
-		r->EndingOffset = num(p[1]);
-		break;
-	}
-	}
-	out_bytes(o, &n, device_path_node_length(&n.hdr));
+	out_bytes(o, &n, nn->length);
 	return TRUE;
 }
 
@@ -493,17 +388,17 @@ static BOOLEAN parse_node(struct out *o, struct span s)
 	EFI_DEVICE_PATH_PROTOCOL hdr;
 	UINTN length;
 
-	for (UINTN i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		UINTN len = strlen(names[i].name), close;
+	for (UINTN i = 0; i < DEVICE_PATH_NODE_NAMES; i++) {
+		UINTN len = strlen(device_path_node_names[i].name), close;
 		struct span name = { s.p, len };
 
-		if (s.n <= len || s.p[len] != '(' || !span_is(name, names[i].name))
+		if (s.n <= len || s.p[len] != '(' || !span_is(name, device_path_node_names[i].name))
 			continue;
 		for (close = len + 1; close < s.n && s.p[close] != ')'; close++)
 			;
 		if (close == s.n)
 			continue;
-		return parse_named(o, &names[i], (struct span){ s.p + len + 1, close - len - 1 });
+		return parse_named(o, &device_path_node_names[i], (struct span){ s.p + len + 1, close - len - 1 });
 	}
 	length = sizeof(FILEPATH_DEVICE_PATH) + (s.n + 1) * sizeof(CHAR16);
 	if (length > NODE_MAX_LENGTH)

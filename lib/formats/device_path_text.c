@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Device path text forms as EDK2 writes them (UEFI 2.10 §10.6), and file names, no allocation. */
 #include "lib/formats/device_path.h"
+#include "lib/formats/device_path_names.h"
 #include "lib/string.h"
 
 /* A CHAR16 output buffer that counts what would not fit, like snprintf. */
@@ -23,15 +24,12 @@ static void put_s(struct text *t, const char *s)
 		put_c(t, (CHAR16)*s++);
 }
 
-const struct device_path_terminal device_path_terminals[DEVICE_PATH_TERMINAL_COUNT] = {
-	{ { 0xe0c14753, 0xf9be, 0x11d2, { 0x9a, 0x0c, 0x00, 0x90, 0x27, 0x3f, 0xc1, 0x4d } },
-	  "VenPcAnsi" },
-	{ { 0xdfa66065, 0xb419, 0x11d3, { 0x9a, 0x2d, 0x00, 0x90, 0x27, 0x3f, 0xc1, 0x4d } },
-	  "VenVt100" },
-	{ { 0x7baec70b, 0x57e0, 0x4c76, { 0x8e, 0x87, 0x2f, 0x9e, 0x28, 0x08, 0x83, 0x43 } },
-	  "VenVt100Plus" },
-	{ { 0xad15a0d6, 0x8bec, 0x4acf, { 0xa0, 0x73, 0xd0, 0x1d, 0xe7, 0x7e, 0x2d, 0x88 } },
-	  "VenUtf8" },
+const EFI_GUID device_path_terminal_guids[DEVICE_PATH_TERMINAL_COUNT] = {
+	/* VenPcAnsi, VenVt100, VenVt100Plus, VenUtf8 */
+	{ 0xe0c14753, 0xf9be, 0x11d2, { 0x9a, 0x0c, 0x00, 0x90, 0x27, 0x3f, 0xc1, 0x4d } },
+	{ 0xdfa66065, 0xb419, 0x11d3, { 0x9a, 0x2d, 0x00, 0x90, 0x27, 0x3f, 0xc1, 0x4d } },
+	{ 0x7baec70b, 0x57e0, 0x4c76, { 0x8e, 0x87, 0x2f, 0x9e, 0x28, 0x08, 0x83, 0x43 } },
+	{ 0xad15a0d6, 0x8bec, 0x4acf, { 0xa0, 0x73, 0xd0, 0x1d, 0xe7, 0x7e, 0x2d, 0x88 } },
 };
 
 /* Upper-case hex digits, as EDK2 prints every %x. */
@@ -93,44 +91,18 @@ static void put_data(struct text *t, const EFI_DEVICE_PATH_PROTOCOL *node, UINTN
 		put_hex_digits(t, ((const UINT8 *)node)[i], 2);
 }
 
-static void put_args(struct text *t, const char *name, int count, const UINT64 *args)
-{
-	put_s(t, name);
-	put_c(t, '(');
-	for (int i = 0; i < count; i++) {
-		if (i)
-			put_c(t, ',');
-		put_hex(t, args[i]);
-	}
-	put_c(t, ')');
-}
-
+/* ACPI nodes no table entry names (PciRoot() and kin are numeric_to_text's). */
 static void acpi_to_text(struct text *t, const ACPI_HID_DEVICE_PATH *acpi)
 {
-	static const struct {
-		UINT32 pnp;
-		const char *name;
-	} known[] = {
-		{ 0x0a03, "PciRoot" }, { 0x0a08, "PcieRoot" },	   { 0x0604, "Floppy" },
-		{ 0x0301, "Keyboard" }, { 0x0501, "Serial" },	   { 0x0401, "ParallelPort" },
-	};
-	UINT32 hid = acpi->HID, uid = acpi->UID;
-
-	if (EISA_ID_IS_PNP(hid)) {
-		for (UINTN i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
-			if (EISA_ID_TO_NUM(hid) == known[i].pnp) {
-				put_args(t, known[i].name, 1, (UINT64[]){ uid });
-				return;
-			}
-		}
+	if (EISA_ID_IS_PNP(acpi->HID)) {
 		put_s(t, "Acpi(PNP");
-		put_hex_digits(t, EISA_ID_TO_NUM(hid), 4);
+		put_hex_digits(t, EISA_ID_TO_NUM(acpi->HID), 4);
 	} else {
 		put_s(t, "Acpi(0x");
-		put_hex_digits(t, hid, 8);
+		put_hex_digits(t, acpi->HID, 8);
 	}
 	put_c(t, ',');
-	put_hex(t, uid);
+	put_hex(t, acpi->UID);
 	put_c(t, ')');
 }
 
@@ -148,16 +120,56 @@ static void msg_vendor_to_text(struct text *t, const EFI_DEVICE_PATH_PROTOCOL *n
 {
 	const VENDOR_DEVICE_PATH *v = (const void *)node;
 
-	if (flags & DEVICE_PATH_TEXT_SHORTCUTS) {
-		for (UINTN i = 0; i < DEVICE_PATH_TERMINAL_COUNT; i++) {
-			if (!memcmp(&v->Guid, &device_path_terminals[i].guid, sizeof(EFI_GUID))) {
-				put_s(t, device_path_terminals[i].name);
-				put_s(t, "()");
-				return;
-			}
+	for (UINTN i = 0; (flags & DEVICE_PATH_TEXT_SHORTCUTS) && i < DEVICE_PATH_NODE_NAMES; i++) {
+		const struct device_path_node_name *nn = &device_path_node_names[i];
+
+		if (nn->special == DP_TERMINAL &&
+		    !memcmp(&v->Guid, &device_path_terminal_guids[nn->arg], sizeof(EFI_GUID))) {
+			put_s(t, nn->name);
+			put_s(t, "()");
+			return;
 		}
 	}
 	vendor_to_text(t, "VenMsg", node);
+}
+
+/*
+ * Nodes of numbers only: the table entry of their type (a PNP root's by its HID), each field
+ * in hex, as EDK2 prints them; DisplayOnly CDROM() shows the boot entry alone. FALSE: not one.
+ */
+static BOOLEAN numeric_to_text(struct text *t, const EFI_DEVICE_PATH_PROTOCOL *node,
+			       BOOLEAN display_only)
+{
+	const UINT8 *b = (const UINT8 *)node;
+
+	for (UINTN i = 0; i < DEVICE_PATH_NODE_NAMES; i++) {
+		const struct device_path_node_name *nn = &device_path_node_names[i];
+		UINTN count = sizeof(nn->field);
+
+		if (nn->type != node->Type || nn->subtype != node->SubType ||
+		    device_path_node_length(node) < nn->length)
+			continue;
+		if (nn->special == DP_ACPI_PNP &&
+		    ((const ACPI_HID_DEVICE_PATH *)node)->HID != EISA_PNP_ID((UINT32)nn->arg))
+			continue;
+		if (nn->special != DP_NONE && nn->special != DP_SATA && nn->special != DP_ACPI_PNP)
+			continue;
+		if (display_only && node->SubType == MEDIA_CDROM_DP && node->Type == MEDIA_DEVICE_PATH)
+			count = 1;
+		put_s(t, nn->name);
+		put_c(t, '(');
+		for (UINTN f = 0; f < count && nn->field[f]; f++) {
+			UINT64 v = 0;
+
+			memcpy(&v, b + (nn->field[f] >> 2), 1u << (nn->field[f] & 3));
+			if (f)
+				put_c(t, ',');
+			put_hex(t, v);
+		}
+		put_c(t, ')');
+		return TRUE;
+	}
+	return FALSE;
 }
 
 static void put_ipv4(struct text *t, const UINT8 *a)
@@ -244,14 +256,15 @@ static void file_path_to_text(struct text *t, const EFI_DEVICE_PATH_PROTOCOL *no
 /* Nodes with no text form of their own: "HardwarePath(subtype,data)" and the like. */
 static void generic_to_text(struct text *t, const EFI_DEVICE_PATH_PROTOCOL *node)
 {
-	static const char *const names[] = {
-		[HARDWARE_DEVICE_PATH] = "HardwarePath", [ACPI_DEVICE_PATH] = "AcpiPath",
-		[MESSAGING_DEVICE_PATH] = "Msg",	 [MEDIA_DEVICE_PATH] = "MediaPath",
-		[BBS_DEVICE_PATH] = "BbsPath",
-	};
+	const struct device_path_node_name *nn = NULL;
 
-	if (node->Type < sizeof(names) / sizeof(names[0]) && names[node->Type]) {
-		put_s(t, names[node->Type]);
+	for (UINTN i = 0; i < DEVICE_PATH_NODE_NAMES && !nn; i++) {
+		if (device_path_node_names[i].special == DP_GENERIC &&
+		    device_path_node_names[i].type && device_path_node_names[i].type == node->Type)
+			nn = &device_path_node_names[i];
+	}
+	if (nn) {
+		put_s(t, nn->name);
 		put_c(t, '(');
 	} else {
 		put_s(t, "Path(");
@@ -275,18 +288,10 @@ static void node_to_text(struct text *t, const EFI_DEVICE_PATH_PROTOCOL *node, U
 	const void *n = node;
 	UINT8 key_type = node->Type, key_sub = node->SubType;
 
-	if (key_type == HARDWARE_DEVICE_PATH && key_sub == HW_PCI_DP &&
-	    fits(node, sizeof(PCI_DEVICE_PATH))) {
-		const PCI_DEVICE_PATH *pci = n;
+	if (numeric_to_text(t, node, display_only))
+		return;
 
-		put_args(t, "Pci", 2, (UINT64[]){ pci->Device, pci->Function });
-	} else if (key_type == HARDWARE_DEVICE_PATH && key_sub == HW_MEMMAP_DP &&
-		   fits(node, sizeof(MEMMAP_DEVICE_PATH))) {
-		const MEMMAP_DEVICE_PATH *m = n;
-
-		put_args(t, "MemoryMapped", 3,
-			 (UINT64[]){ m->MemoryType, m->StartingAddress, m->EndingAddress });
-	} else if (key_type == HARDWARE_DEVICE_PATH && key_sub == HW_VENDOR_DP &&
+	if (key_type == HARDWARE_DEVICE_PATH && key_sub == HW_VENDOR_DP &&
 		   fits(node, sizeof(VENDOR_DEVICE_PATH))) {
 		vendor_to_text(t, "VenHw", node);
 	} else if (key_type == ACPI_DEVICE_PATH && key_sub == ACPI_DP &&
@@ -319,22 +324,6 @@ static void node_to_text(struct text *t, const EFI_DEVICE_PATH_PROTOCOL *node, U
 		}
 		put_hex(t, at->Lun);
 		put_c(t, ')');
-	} else if (key_type == MESSAGING_DEVICE_PATH && key_sub == MSG_SCSI_DP &&
-		   fits(node, sizeof(SCSI_DEVICE_PATH))) {
-		const SCSI_DEVICE_PATH *s = n;
-
-		put_args(t, "Scsi", 2, (UINT64[]){ s->Pun, s->Lun });
-	} else if (key_type == MESSAGING_DEVICE_PATH && key_sub == MSG_USB_DP &&
-		   fits(node, sizeof(USB_DEVICE_PATH))) {
-		const USB_DEVICE_PATH *u = n;
-
-		put_args(t, "USB", 2, (UINT64[]){ u->ParentPortNumber, u->InterfaceNumber });
-	} else if (key_type == MESSAGING_DEVICE_PATH && key_sub == MSG_SATA_DP &&
-		   fits(node, sizeof(SATA_DEVICE_PATH))) {
-		const SATA_DEVICE_PATH *s = n;
-
-		put_args(t, "Sata", 3,
-			 (UINT64[]){ s->HBAPortNumber, s->PortMultiplierPortNumber, s->Lun });
 	} else if (key_type == MESSAGING_DEVICE_PATH && key_sub == MSG_NVME_NAMESPACE_DP &&
 		   fits(node, sizeof(NVME_NAMESPACE_DEVICE_PATH))) {
 		const NVME_NAMESPACE_DEVICE_PATH *nv = n;
@@ -367,15 +356,6 @@ static void node_to_text(struct text *t, const EFI_DEVICE_PATH_PROTOCOL *node, U
 	} else if (key_type == MEDIA_DEVICE_PATH && key_sub == MEDIA_HARDDRIVE_DP &&
 		   fits(node, sizeof(HARDDRIVE_DEVICE_PATH))) {
 		hard_drive_to_text(t, n);
-	} else if (key_type == MEDIA_DEVICE_PATH && key_sub == MEDIA_CDROM_DP &&
-		   fits(node, sizeof(CDROM_DEVICE_PATH))) {
-		const CDROM_DEVICE_PATH *cd = n;
-
-		if (display_only)
-			put_args(t, "CDROM", 1, (UINT64[]){ cd->BootEntry });
-		else
-			put_args(t, "CDROM", 3, (UINT64[]){ cd->BootEntry, cd->PartitionStart,
-							 cd->PartitionSize });
 	} else if (key_type == MEDIA_DEVICE_PATH && key_sub == MEDIA_VENDOR_DP &&
 		   fits(node, sizeof(VENDOR_DEVICE_PATH))) {
 		vendor_to_text(t, "VenMedia", node);
@@ -387,11 +367,6 @@ static void node_to_text(struct text *t, const EFI_DEVICE_PATH_PROTOCOL *node, U
 		put_s(t, key_sub == MEDIA_PIWG_FW_FILE_DP ? "FvFile(" : "Fv(");
 		put_guid(t, &((const MEDIA_FW_VOL_DEVICE_PATH *)n)->FvName);
 		put_c(t, ')');
-	} else if (key_type == MEDIA_DEVICE_PATH && key_sub == MEDIA_RELATIVE_OFFSET_RANGE_DP &&
-		   fits(node, sizeof(MEDIA_RELATIVE_OFFSET_RANGE_DEVICE_PATH))) {
-		const MEDIA_RELATIVE_OFFSET_RANGE_DEVICE_PATH *o = n;
-
-		put_args(t, "Offset", 2, (UINT64[]){ o->StartingOffset, o->EndingOffset });
 	} else if (key_type == END_DEVICE_PATH_TYPE) {
 		if (key_sub == END_INSTANCE_DEVICE_PATH_SUBTYPE)
 			put_c(t, ',');
