@@ -9,7 +9,6 @@ LIB_PURE := lib/crc32.c lib/sha256.c lib/storage/var_store.c lib/storage/var_app
 	lib/storage/fat.c lib/storage/fat_dir.c \
 	lib/storage/fat_alloc.c lib/storage/fat_dirent.c lib/storage/fat_write.c lib/storage/ata.c \
 	lib/storage/ide_cmd.c lib/storage/nvme_cmd.c lib/storage/scsi.c lib/storage/scsi_disk.c lib/formats/stage_image.c lib/formats/elf_reloc.c lib/formats/pe.c lib/formats/device_path.c \
-	lib/formats/device_path_text.c lib/formats/device_path_from_text.c \
 	lib/formats/load_option.c lib/formats/bls.c lib/formats/exception.c \
 	lib/formats/font.c lib/formats/ps2_keymap.c lib/formats/edid.c lib/formats/hii_package.c \
 	lib/collation.c \
@@ -22,6 +21,8 @@ LIB_DRIVERS := lib/string.c lib/printf.c lib/log.c \
 	lib/drivers/timer.c lib/drivers/ahci.c lib/drivers/bochs_vbe.c \
 	lib/drivers/ps2.c lib/drivers/nvme.c lib/drivers/virtio_gpu.c lib/drivers/ramfb.c \
 	lib/drivers/virtio_scsi.c lib/drivers/ide.c
+# Device path text both ways (EFI_DEVICE_PATH_TO_TEXT/FROM_TEXT), over one node table.
+LIB_PURE += lib/formats/device_path_text.c lib/formats/device_path_from_text.c
 # Safe stage1 updates (docs/updating.md): the CMOS boot-count record, reset, the watchdog.
 LIB_PURE += lib/formats/boot_record.c
 LIB_DRIVERS += lib/drivers/cmos.c lib/drivers/reset.c lib/drivers/watchdog.c
