@@ -3,12 +3,15 @@
 #include "efi-apps/selftest/selftest.h"
 
 /* GUIDs of our own, so nothing else in the firmware answers for them. */
-static EFI_GUID proto_a = { 0x6b1e0f52, 0x93c4, 0x4d21, { 0xa7, 0x3e, 0x0c, 0x55, 0x21, 0x9b,
-							   0x8e, 0x01 } };
-static EFI_GUID proto_b = { 0x6b1e0f52, 0x93c4, 0x4d21, { 0xa7, 0x3e, 0x0c, 0x55, 0x21, 0x9b,
-							   0x8e, 0x02 } };
-static EFI_GUID absent = { 0x6b1e0f52, 0x93c4, 0x4d21, { 0xa7, 0x3e, 0x0c, 0x55, 0x21, 0x9b,
-							  0x8e, 0xff } };
+static EFI_GUID proto_a = {
+	0x6b1e0f52, 0x93c4, 0x4d21, { 0xa7, 0x3e, 0x0c, 0x55, 0x21, 0x9b, 0x8e, 0x01 }
+};
+static EFI_GUID proto_b = {
+	0x6b1e0f52, 0x93c4, 0x4d21, { 0xa7, 0x3e, 0x0c, 0x55, 0x21, 0x9b, 0x8e, 0x02 }
+};
+static EFI_GUID absent = {
+	0x6b1e0f52, 0x93c4, 0x4d21, { 0xa7, 0x3e, 0x0c, 0x55, 0x21, 0x9b, 0x8e, 0xff }
+};
 
 static UINT32 iface_a, iface_a2, iface_b;
 static EFI_HANDLE handle, handle2;
@@ -88,7 +91,10 @@ static EFI_STATUS install_multiple_same_device_path(void)
 		EFI_DEVICE_PATH end;
 	} __attribute__((packed)) path = {
 		{ { HARDWARE_DEVICE_PATH, HW_VENDOR_DP, { sizeof(VENDOR_DEVICE_PATH), 0 } },
-		  { 0x6b1e0f52, 0x93c4, 0x4d21, { 0xa7, 0x3e, 0x0c, 0x55, 0x21, 0x9b, 0x8e, 0x10 } } },
+		  { 0x6b1e0f52,
+		    0x93c4,
+		    0x4d21,
+		    { 0xa7, 0x3e, 0x0c, 0x55, 0x21, 0x9b, 0x8e, 0x10 } } },
 		{ END_DEVICE_PATH_TYPE, END_ENTIRE_DEVICE_PATH_SUBTYPE, { 4, 0 } },
 	};
 
@@ -113,14 +119,15 @@ static EFI_STATUS locate_handle_buffer(void)
 	BOOLEAN found = FALSE;
 	EFI_STATUS status = EFI_SUCCESS;
 
-	CHECK_OK(BS->LocateHandleBuffer(ByProtocol, &gEfiLoadedImageProtocolGuid, NULL, &image_count,
-					&images));
+	CHECK_OK(BS->LocateHandleBuffer(ByProtocol, &gEfiLoadedImageProtocolGuid, NULL,
+					&image_count, &images));
 	for (UINTN i = 0; i < image_count; i++)
 		found |= images[i] == selftest_image;
 	if (EFI_ERROR(BS->LocateHandleBuffer(AllHandles, NULL, NULL, &all_count, &all)))
 		status = selftest_fail(__FILE__, __LINE__, L"AllHandles failed");
 	else if (!found)
-		status = selftest_fail(__FILE__, __LINE__, L"our image is not a LoadedImage handle");
+		status =
+			selftest_fail(__FILE__, __LINE__, L"our image is not a LoadedImage handle");
 	else if (all_count < image_count + 1)
 		status = selftest_fail(__FILE__, __LINE__, L"%ld handles in all, %ld images",
 				       (INT64)all_count, (INT64)image_count);
@@ -229,8 +236,7 @@ static EFI_STATUS register_protocol_notify_refused(void)
 	void *registration;
 
 	CHECK_OK(BS->CreateEvent(EVT_NOTIFY_SIGNAL, TPL_CALLBACK, count_notify, NULL, &event));
-	CHECK_STATUS(BS->RegisterProtocolNotify(NULL, event, &registration),
-		     EFI_INVALID_PARAMETER);
+	CHECK_STATUS(BS->RegisterProtocolNotify(NULL, event, &registration), EFI_INVALID_PARAMETER);
 	CHECK_STATUS(BS->RegisterProtocolNotify(&proto_a, event, NULL), EFI_INVALID_PARAMETER);
 	return EFI_SUCCESS;
 }
@@ -265,7 +271,8 @@ static EFI_STATUS allocate_pages_in_map(void)
 	EFI_STATUS status;
 
 	CHECK_OK(BS->AllocatePages(AllocateMaxAddress, EfiLoaderCode, 3, &addr));
-	CHECK(addr + 3 * EFI_PAGE_SIZE - 1 <= 0xffffffff && !(addr & 0xfff), "pages at 0x%lx", addr);
+	CHECK(addr + 3 * EFI_PAGE_SIZE - 1 <= 0xffffffff && !(addr & 0xfff), "pages at 0x%lx",
+	      addr);
 	BS->GetMemoryMap(&size, NULL, &key, &desc_size, &version);
 	size += 4 * desc_size;
 	status = BS->AllocatePool(EfiLoaderData, size, (void **)&map);
@@ -288,17 +295,19 @@ static EFI_STATUS allocate_pages_in_map(void)
 /* A NULL group makes CreateEventEx a CreateEvent. */
 static EFI_STATUS create_event_ex_null_group(void)
 {
-	CHECK_OK(BS->CreateEventEx(EVT_NOTIFY_SIGNAL, TPL_CALLBACK, count_notify, NULL, NULL, &event));
+	CHECK_OK(BS->CreateEventEx(EVT_NOTIFY_SIGNAL, TPL_CALLBACK, count_notify, NULL, NULL,
+				   &event));
 	CHECK_OK(BS->SignalEvent(event));
 	CHECK(notified == 1, "%ld notifies", (INT64)notified);
 	return EFI_SUCCESS;
 }
 
-/* Joining the ExitBootServices group is allowed by GUID (not by the EVT_ type); not signalled here. */
+/* The ExitBootServices group may be joined by its GUID (not by EVT_ type); never signalled here. */
 static EFI_STATUS exit_boot_services_group_joins(void)
 {
-	static EFI_GUID exit_group = { 0x27abf055, 0xb1b8, 0x4c26,
-				       { 0x80, 0x48, 0x74, 0x8f, 0x37, 0xba, 0xa2, 0xdf } };
+	static EFI_GUID exit_group = {
+		0x27abf055, 0xb1b8, 0x4c26, { 0x80, 0x48, 0x74, 0x8f, 0x37, 0xba, 0xa2, 0xdf }
+	};
 
 	CHECK_OK(BS->CreateEventEx(EVT_NOTIFY_SIGNAL, TPL_CALLBACK, count_notify, NULL, &exit_group,
 				   &event));
@@ -342,18 +351,18 @@ static EFI_STATUS bogus_handle_refused(void)
 	CHECK_STATUS(BS->UninstallProtocolInterface(not_a_handle, &proto_a, &iface_a),
 		     EFI_INVALID_PARAMETER);
 	handle2 = not_a_handle;
-	CHECK_STATUS(BS->InstallProtocolInterface(&handle2, &proto_a, EFI_NATIVE_INTERFACE,
-						  &iface_a),
-		     EFI_INVALID_PARAMETER);
+	CHECK_STATUS(
+		BS->InstallProtocolInterface(&handle2, &proto_a, EFI_NATIVE_INTERFACE, &iface_a),
+		EFI_INVALID_PARAMETER);
 	handle2 = NULL;
 	return EFI_SUCCESS;
 }
 
 static EFI_STATUS interface_type_refused(void)
 {
-	CHECK_STATUS(BS->InstallProtocolInterface(&handle, &proto_a, (EFI_INTERFACE_TYPE)1,
-						  &iface_a),
-		     EFI_INVALID_PARAMETER);
+	CHECK_STATUS(
+		BS->InstallProtocolInterface(&handle, &proto_a, (EFI_INTERFACE_TYPE)1, &iface_a),
+		EFI_INVALID_PARAMETER);
 	CHECK(!handle, "a handle was created");
 	return EFI_SUCCESS;
 }
@@ -373,32 +382,29 @@ static EFI_STATUS locate_protocol_registration(void)
 	return EFI_SUCCESS;
 }
 
-SELFTEST_SUITE(boot_services,
-	       { "boot_services.install_multiple_rollback", reset, install_multiple_rollback,
-		 cleanup },
-	       { "boot_services.uninstall_multiple_rollback", reset, uninstall_multiple_rollback,
-		 cleanup },
-	       { "boot_services.install_multiple_same_device_path", reset,
-		 install_multiple_same_device_path, cleanup },
-	       { "boot_services.locate_handle_buffer", reset, locate_handle_buffer, cleanup },
-	       { "boot_services.protocols_per_handle", reset, protocols_per_handle, cleanup },
-	       { "boot_services.handle_protocol_refused", reset, handle_protocol_refused, cleanup },
-	       { "boot_services.raise_restore_tpl", reset, raise_restore_tpl, cleanup },
-	       { "boot_services.signal_twice_notifies_once", reset, signal_twice_notifies_once,
-		 cleanup },
-	       { "boot_services.reinstall_notifies", reset, reinstall_notifies, cleanup },
-	       { "boot_services.register_protocol_notify_refused", reset,
-		 register_protocol_notify_refused, cleanup },
-	       { "boot_services.copy_set_mem_edges", reset, copy_set_mem_edges, cleanup },
-	       { "boot_services.allocate_pages_in_map", reset, allocate_pages_in_map, cleanup },
-	       { "boot_services.create_event_ex_null_group", reset, create_event_ex_null_group,
-		 cleanup },
-	       { "boot_services.exit_boot_services_group_joins", reset,
-		 exit_boot_services_group_joins, cleanup },
-	       { "boot_services.locate_handle_sizes", reset, locate_handle_sizes, cleanup },
-	       { "boot_services.reinstall_same_interface", reset, reinstall_same_interface,
-		 cleanup },
-	       { "boot_services.bogus_handle_refused", reset, bogus_handle_refused, cleanup },
-	       { "boot_services.interface_type_refused", reset, interface_type_refused, cleanup },
-	       { "boot_services.locate_protocol_registration", reset, locate_protocol_registration,
-		 cleanup });
+SELFTEST_SUITE(
+	boot_services,
+	{ "boot_services.install_multiple_rollback", reset, install_multiple_rollback, cleanup },
+	{ "boot_services.uninstall_multiple_rollback", reset, uninstall_multiple_rollback,
+	  cleanup },
+	{ "boot_services.install_multiple_same_device_path", reset,
+	  install_multiple_same_device_path, cleanup },
+	{ "boot_services.locate_handle_buffer", reset, locate_handle_buffer, cleanup },
+	{ "boot_services.protocols_per_handle", reset, protocols_per_handle, cleanup },
+	{ "boot_services.handle_protocol_refused", reset, handle_protocol_refused, cleanup },
+	{ "boot_services.raise_restore_tpl", reset, raise_restore_tpl, cleanup },
+	{ "boot_services.signal_twice_notifies_once", reset, signal_twice_notifies_once, cleanup },
+	{ "boot_services.reinstall_notifies", reset, reinstall_notifies, cleanup },
+	{ "boot_services.register_protocol_notify_refused", reset, register_protocol_notify_refused,
+	  cleanup },
+	{ "boot_services.copy_set_mem_edges", reset, copy_set_mem_edges, cleanup },
+	{ "boot_services.allocate_pages_in_map", reset, allocate_pages_in_map, cleanup },
+	{ "boot_services.create_event_ex_null_group", reset, create_event_ex_null_group, cleanup },
+	{ "boot_services.exit_boot_services_group_joins", reset, exit_boot_services_group_joins,
+	  cleanup },
+	{ "boot_services.locate_handle_sizes", reset, locate_handle_sizes, cleanup },
+	{ "boot_services.reinstall_same_interface", reset, reinstall_same_interface, cleanup },
+	{ "boot_services.bogus_handle_refused", reset, bogus_handle_refused, cleanup },
+	{ "boot_services.interface_type_refused", reset, interface_type_refused, cleanup },
+	{ "boot_services.locate_protocol_registration", reset, locate_protocol_registration,
+	  cleanup });

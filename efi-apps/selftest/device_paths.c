@@ -66,8 +66,9 @@ static EFI_STATUS round_trip_pci_sata(void)
 
 static EFI_STATUS round_trip_hd_file(void)
 {
-	return round_trip(L"PciRoot(0x0)/Pci(0x3,0x0)/HD(1,GPT,4E3B4A8D-1C2F-4B5A-9E0A-123456789ABC,"
-			  L"0x800,0x1F800)/\\EFI\\BOOT\\BOOTX64.EFI");
+	return round_trip(
+		L"PciRoot(0x0)/Pci(0x3,0x0)/HD(1,GPT,4E3B4A8D-1C2F-4B5A-9E0A-123456789ABC,"
+		L"0x800,0x1F800)/\\EFI\\BOOT\\BOOTX64.EFI");
 }
 
 static EFI_STATUS round_trip_nvme(void)
@@ -77,12 +78,14 @@ static EFI_STATUS round_trip_nvme(void)
 
 static EFI_STATUS round_trip_scsi_mbr(void)
 {
-	return round_trip(L"PciRoot(0x0)/Pci(0x4,0x0)/Scsi(0x2,0x0)/HD(2,MBR,0x5354524D,0x3F,0x3E8)");
+	return round_trip(
+		L"PciRoot(0x0)/Pci(0x4,0x0)/Scsi(0x2,0x0)/HD(2,MBR,0x5354524D,0x3F,0x3E8)");
 }
 
 static EFI_STATUS round_trip_ata_cdrom(void)
 {
-	return round_trip(L"PciRoot(0x0)/Pci(0x1,0x1)/Ata(Secondary,Master,0x0)/CDROM(0x1,0x5C,0x1F0)");
+	return round_trip(
+		L"PciRoot(0x0)/Pci(0x1,0x1)/Ata(Secondary,Master,0x0)/CDROM(0x1,0x5C,0x1F0)");
 }
 
 static EFI_STATUS round_trip_vendor(void)
@@ -127,7 +130,8 @@ static EFI_STATUS from_text_fields(void)
 	UINT8 *sata = hold(from_text->ConvertTextToDeviceNode(L"Sata(0x2)"));
 
 	CHECK(pci && dec && sata, "a node gave NULL");
-	CHECK(pci[0] == HARDWARE_DEVICE_PATH && pci[1] == HW_PCI_DP && node_length((void *)pci) == 6,
+	CHECK(pci[0] == HARDWARE_DEVICE_PATH && pci[1] == HW_PCI_DP &&
+		      node_length((void *)pci) == 6,
 	      "Pci node header %d/%d/%ld", pci[0], pci[1], (INT64)node_length((void *)pci));
 	/* PCI_DEVICE_PATH keeps Function before Device. */
 	CHECK(pci[4] == 2 && pci[5] == 0x1f, "function %d, device %d", pci[4], pci[5]);
@@ -171,7 +175,8 @@ static EFI_STATUS unknown_name_is_file_path(void)
 	CHECK(node, "NULL");
 	CHECK(node[0] == MEDIA_DEVICE_PATH && node[1] == MEDIA_FILEPATH_DP, "type %d/%d", node[0],
 	      node[1]);
-	CHECK(node_length((void *)node) == 4 + 9 * 2, "length %ld", (INT64)node_length((void *)node));
+	CHECK(node_length((void *)node) == 4 + 9 * 2, "length %ld",
+	      (INT64)node_length((void *)node));
 	text = hold(to_text->ConvertDeviceNodeToText((void *)node, FALSE, FALSE));
 	CHECK(text && !StrCmp(text, L"Bogus(1)"), "text %s", text);
 	return EFI_SUCCESS;
@@ -233,8 +238,8 @@ static EFI_STATUS boot_volume_round_trip(void)
 	CHAR16 *text, *first;
 	UINTN size, len;
 
-	CHECK_OK(BS->HandleProtocol(selftest_loaded_image->DeviceHandle, &gEfiDevicePathProtocolGuid,
-				    (void **)&path));
+	CHECK_OK(BS->HandleProtocol(selftest_loaded_image->DeviceHandle,
+				    &gEfiDevicePathProtocolGuid, (void **)&path));
 	size = utils->GetDevicePathSize(path);
 	text = hold(to_text->ConvertDevicePathToText(path, FALSE, FALSE));
 	CHECK(text && size > 4, "text of the boot volume's path");
@@ -331,15 +336,16 @@ static EFI_STATUS vendor_odd_data_zero(void)
 	UINT8 *v = hold(from_text->ConvertTextToDeviceNode(
 		L"VenHw(4E3B4A8D-1C2F-4B5A-9E0A-123456789ABC,ABC)"));
 
-	CHECK(v && node_length((void *)v) == 22, "length %ld", (INT64)(v ? node_length((void *)v) : 0));
+	CHECK(v && node_length((void *)v) == 22, "length %ld",
+	      (INT64)(v ? node_length((void *)v) : 0));
 	CHECK(v[20] == 0 && v[21] == 0, "data %02x%02x", v[20], v[21]);
 	return EFI_SUCCESS;
 }
 
 static EFI_STATUS terminal_shortcuts(void)
 {
-	EFI_DEVICE_PATH *path = hold(
-		from_text->ConvertTextToDevicePath(L"VenVt100()/VenVt100Plus()/VenUtf8()"));
+	EFI_DEVICE_PATH *path =
+		hold(from_text->ConvertTextToDevicePath(L"VenVt100()/VenVt100Plus()/VenUtf8()"));
 	CHAR16 *text;
 
 	CHECK(path && utils->GetDevicePathSize(path) == 3 * 20 + 4, "path");
@@ -374,8 +380,8 @@ static EFI_STATUS to_text_null(void)
 /* We were started through the removable media path: our FilePath is that file. */
 static EFI_STATUS own_file_path(void)
 {
-	CHAR16 *text = hold(to_text->ConvertDevicePathToText(selftest_loaded_image->FilePath, FALSE,
-							      FALSE));
+	CHAR16 *text = hold(
+		to_text->ConvertDevicePathToText(selftest_loaded_image->FilePath, FALSE, FALSE));
 
 	CHECK(text && !StrCmp(text, L"\\EFI\\BOOT\\BOOTX64.EFI"), "our FilePath is %s", text);
 	return EFI_SUCCESS;
@@ -389,8 +395,8 @@ static EFI_STATUS locate_device_path_from_text(void)
 	CHAR16 *text, *full;
 	UINTN len;
 
-	CHECK_OK(BS->HandleProtocol(selftest_loaded_image->DeviceHandle, &gEfiDevicePathProtocolGuid,
-				    (void **)&volume));
+	CHECK_OK(BS->HandleProtocol(selftest_loaded_image->DeviceHandle,
+				    &gEfiDevicePathProtocolGuid, (void **)&volume));
 	text = hold(to_text->ConvertDevicePathToText(volume, FALSE, FALSE));
 	CHECK(text, "text of our volume");
 	len = StrLen(text);
@@ -432,40 +438,37 @@ static EFI_STATUS gop_path_text(void)
 	return EFI_SUCCESS;
 }
 
-SELFTEST_SUITE(device_paths,
-	       { "device_path.round_trip_pci_sata", locate, round_trip_pci_sata, free_held },
-	       { "device_path.round_trip_hd_file", locate, round_trip_hd_file, free_held },
-	       { "device_path.round_trip_nvme", locate, round_trip_nvme, free_held },
-	       { "device_path.round_trip_scsi_mbr", locate, round_trip_scsi_mbr, free_held },
-	       { "device_path.round_trip_ata_cdrom", locate, round_trip_ata_cdrom, free_held },
-	       { "device_path.round_trip_vendor", locate, round_trip_vendor, free_held },
-	       { "device_path.round_trip_network", locate, round_trip_network, free_held },
-	       { "device_path.round_trip_firmware_volume", locate, round_trip_firmware_volume,
-		 free_held },
-	       { "device_path.round_trip_memory_offset", locate, round_trip_memory_offset,
-		 free_held },
-	       { "device_path.round_trip_acpi", locate, round_trip_acpi, free_held },
-	       { "device_path.round_trip_generic", locate, round_trip_generic, free_held },
-	       { "device_path.from_text_fields", locate, from_text_fields, free_held },
-	       { "device_path.from_text_empty_is_null", locate, from_text_empty_is_null, free_held },
-	       { "device_path.from_text_unbalanced", locate, from_text_unbalanced, free_held },
-	       { "device_path.unknown_name_is_file_path", locate, unknown_name_is_file_path,
-		 free_held },
-	       { "device_path.display_only", locate, display_only, free_held },
-	       { "device_path.shortcuts", locate, shortcuts, free_held },
-	       { "device_path.multi_instance", locate, multi_instance, free_held },
-	       { "device_path.boot_volume_round_trip", locate, boot_volume_round_trip, free_held },
-	       { "device_path.utilities_nodes", locate, utilities_nodes, free_held },
-	       { "device_path.utilities_instances", locate, utilities_instances, free_held },
-	       { "device_path.round_trip_usb", locate, round_trip_usb, free_held },
-	       { "device_path.from_text_node_ignores_rest", locate, from_text_node_ignores_rest,
-		 free_held },
-	       { "device_path.from_text_hd_mbr", locate, from_text_hd_mbr, free_held },
-	       { "device_path.vendor_odd_data_zero", locate, vendor_odd_data_zero, free_held },
-	       { "device_path.terminal_shortcuts", locate, terminal_shortcuts, free_held },
-	       { "device_path.ipv4_short_form", locate, ipv4_short_form, free_held },
-	       { "device_path.to_text_null", locate, to_text_null, free_held },
-	       { "device_path.own_file_path", locate, own_file_path, free_held },
-	       { "device_path.locate_device_path_from_text", locate, locate_device_path_from_text,
-		 free_held },
-	       { "device_path.gop_path_text", locate, gop_path_text, free_held });
+SELFTEST_SUITE(
+	device_paths, { "device_path.round_trip_pci_sata", locate, round_trip_pci_sata, free_held },
+	{ "device_path.round_trip_hd_file", locate, round_trip_hd_file, free_held },
+	{ "device_path.round_trip_nvme", locate, round_trip_nvme, free_held },
+	{ "device_path.round_trip_scsi_mbr", locate, round_trip_scsi_mbr, free_held },
+	{ "device_path.round_trip_ata_cdrom", locate, round_trip_ata_cdrom, free_held },
+	{ "device_path.round_trip_vendor", locate, round_trip_vendor, free_held },
+	{ "device_path.round_trip_network", locate, round_trip_network, free_held },
+	{ "device_path.round_trip_firmware_volume", locate, round_trip_firmware_volume, free_held },
+	{ "device_path.round_trip_memory_offset", locate, round_trip_memory_offset, free_held },
+	{ "device_path.round_trip_acpi", locate, round_trip_acpi, free_held },
+	{ "device_path.round_trip_generic", locate, round_trip_generic, free_held },
+	{ "device_path.from_text_fields", locate, from_text_fields, free_held },
+	{ "device_path.from_text_empty_is_null", locate, from_text_empty_is_null, free_held },
+	{ "device_path.from_text_unbalanced", locate, from_text_unbalanced, free_held },
+	{ "device_path.unknown_name_is_file_path", locate, unknown_name_is_file_path, free_held },
+	{ "device_path.display_only", locate, display_only, free_held },
+	{ "device_path.shortcuts", locate, shortcuts, free_held },
+	{ "device_path.multi_instance", locate, multi_instance, free_held },
+	{ "device_path.boot_volume_round_trip", locate, boot_volume_round_trip, free_held },
+	{ "device_path.utilities_nodes", locate, utilities_nodes, free_held },
+	{ "device_path.utilities_instances", locate, utilities_instances, free_held },
+	{ "device_path.round_trip_usb", locate, round_trip_usb, free_held },
+	{ "device_path.from_text_node_ignores_rest", locate, from_text_node_ignores_rest,
+	  free_held },
+	{ "device_path.from_text_hd_mbr", locate, from_text_hd_mbr, free_held },
+	{ "device_path.vendor_odd_data_zero", locate, vendor_odd_data_zero, free_held },
+	{ "device_path.terminal_shortcuts", locate, terminal_shortcuts, free_held },
+	{ "device_path.ipv4_short_form", locate, ipv4_short_form, free_held },
+	{ "device_path.to_text_null", locate, to_text_null, free_held },
+	{ "device_path.own_file_path", locate, own_file_path, free_held },
+	{ "device_path.locate_device_path_from_text", locate, locate_device_path_from_text,
+	  free_held },
+	{ "device_path.gop_path_text", locate, gop_path_text, free_held });

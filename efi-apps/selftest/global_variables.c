@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
-/* UEFI 2.10 §3.3 globally defined variables the firmware sets: languages, Timeout, OS indications. */
+/* UEFI 2.10 §3.3 global variables the firmware sets: languages, Timeout, OS indications. */
 #include "efi-apps/selftest/selftest.h"
 
-#define BS_RT (EFI_VARIABLE_BOOTSERVICE_ACCESS | EFI_VARIABLE_RUNTIME_ACCESS)
+#define BS_RT	 (EFI_VARIABLE_BOOTSERVICE_ACCESS | EFI_VARIABLE_RUNTIME_ACCESS)
 #define NV_BS_RT (EFI_VARIABLE_NON_VOLATILE | BS_RT)
 
 /* The variable's attributes and value (NUL added), or the case fails. */
@@ -109,8 +109,9 @@ static EFI_STATUS codes_read_only(void)
 	static CHAR8 eng[] = "eng";
 	UINT64 zero = 0;
 
-	CHECK_STATUS(RT->SetVariable(L"LangCodes", &gEfiGlobalVariableGuid, BS_RT, sizeof(eng), eng),
-		     EFI_WRITE_PROTECTED);
+	CHECK_STATUS(
+		RT->SetVariable(L"LangCodes", &gEfiGlobalVariableGuid, BS_RT, sizeof(eng), eng),
+		EFI_WRITE_PROTECTED);
 	CHECK_STATUS(RT->SetVariable(L"PlatformLangCodes", &gEfiGlobalVariableGuid, BS_RT,
 				     sizeof(eng), eng),
 		     EFI_WRITE_PROTECTED);
@@ -133,10 +134,10 @@ static EFI_STATUS platform_lang_writable(void)
 	return EFI_SUCCESS;
 }
 
-SELFTEST_SUITE(global_variables,
-	       { "global_variables.platform_lang", NULL, platform_lang, NULL },
+SELFTEST_SUITE(global_variables, { "global_variables.platform_lang", NULL, platform_lang, NULL },
 	       { "global_variables.lang", NULL, lang, NULL },
 	       { "global_variables.timeout", NULL, timeout, NULL },
-	       { "global_variables.os_indications_supported", NULL, os_indications_supported, NULL },
+	       { "global_variables.os_indications_supported", NULL, os_indications_supported,
+		 NULL },
 	       { "global_variables.codes_read_only", NULL, codes_read_only, NULL },
 	       { "global_variables.platform_lang_writable", NULL, platform_lang_writable, NULL });

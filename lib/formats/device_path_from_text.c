@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Device path text to binary as EDK2's DevicePathFromText parses it (UEFI 2.10 §10.6.3), no allocation. */
+/* Device path text to binary as EDK2's DevicePathFromText parses it (UEFI 2.10 §10.6.3). */
 #include "lib/formats/device_path.h"
 #include "lib/formats/device_path_names.h"
 #include "lib/string.h"
@@ -171,6 +171,7 @@ static void *node_init(union node *n, UINT8 type, UINT8 subtype, UINTN length)
 	return n;
 }
 
+/* clang-format off */
 const struct device_path_node_name device_path_node_names[DEVICE_PATH_NODE_NAMES] = {
 	{ "Path", 0, 0, 4, DP_GENERIC },
 	{ "HardwarePath", HARDWARE_DEVICE_PATH, 0, 4, DP_GENERIC },
@@ -193,10 +194,14 @@ const struct device_path_node_name device_path_node_names[DEVICE_PATH_NODE_NAMES
 	{ "Serial", ACPI_DEVICE_PATH, ACPI_DP, 12, DP_ACPI_PNP, { DP_FIELD(8, 4) }, 0x0501 },
 	{ "ParallelPort", ACPI_DEVICE_PATH, ACPI_DP, 12, DP_ACPI_PNP, { DP_FIELD(8, 4) }, 0x0401 },
 	{ "AcpiAdr", ACPI_DEVICE_PATH, ACPI_ADR_DP, 8, DP_ACPI_ADR },
-	{ "Ata", MESSAGING_DEVICE_PATH, MSG_ATAPI_DP, 8, DP_ATA, { DP_FIELD(4, 1), DP_FIELD(5, 1), DP_FIELD(6, 2) } },
-	{ "Scsi", MESSAGING_DEVICE_PATH, MSG_SCSI_DP, 8, DP_NONE, { DP_FIELD(4, 2), DP_FIELD(6, 2) } },
-	{ "USB", MESSAGING_DEVICE_PATH, MSG_USB_DP, 6, DP_NONE, { DP_FIELD(4, 1), DP_FIELD(5, 1) } },
-	{ "Sata", MESSAGING_DEVICE_PATH, MSG_SATA_DP, 10, DP_SATA, { DP_FIELD(4, 2), DP_FIELD(6, 2), DP_FIELD(8, 2) } },
+	{ "Ata", MESSAGING_DEVICE_PATH, MSG_ATAPI_DP, 8, DP_ATA,
+	  { DP_FIELD(4, 1), DP_FIELD(5, 1), DP_FIELD(6, 2) } },
+	{ "Scsi", MESSAGING_DEVICE_PATH, MSG_SCSI_DP, 8, DP_NONE,
+	  { DP_FIELD(4, 2), DP_FIELD(6, 2) } },
+	{ "USB", MESSAGING_DEVICE_PATH, MSG_USB_DP, 6, DP_NONE,
+	  { DP_FIELD(4, 1), DP_FIELD(5, 1) } },
+	{ "Sata", MESSAGING_DEVICE_PATH, MSG_SATA_DP, 10, DP_SATA,
+	  { DP_FIELD(4, 2), DP_FIELD(6, 2), DP_FIELD(8, 2) } },
 	{ "NVMe", MESSAGING_DEVICE_PATH, MSG_NVME_NAMESPACE_DP, 16, DP_NVME, { DP_FIELD(4, 4) } },
 	{ "MAC", MESSAGING_DEVICE_PATH, MSG_MAC_ADDR_DP, 37, DP_MAC, { 0, DP_FIELD(36, 1) } },
 	{ "IPv4", MESSAGING_DEVICE_PATH, MSG_IPv4_DP, 27, DP_IPV4 },
@@ -204,13 +209,16 @@ const struct device_path_node_name device_path_node_names[DEVICE_PATH_NODE_NAMES
 	{ "VenVt100", MESSAGING_DEVICE_PATH, MSG_VENDOR_DP, 20, DP_TERMINAL, { 0 }, 1 },
 	{ "VenVt100Plus", MESSAGING_DEVICE_PATH, MSG_VENDOR_DP, 20, DP_TERMINAL, { 0 }, 2 },
 	{ "VenUtf8", MESSAGING_DEVICE_PATH, MSG_VENDOR_DP, 20, DP_TERMINAL, { 0 }, 3 },
-	{ "HD", MEDIA_DEVICE_PATH, MEDIA_HARDDRIVE_DP, 42, DP_HD, { DP_FIELD(4, 4), 0, 0, DP_FIELD(8, 8), DP_FIELD(16, 8) } },
-	{ "CDROM", MEDIA_DEVICE_PATH, MEDIA_CDROM_DP, 24, DP_NONE, { DP_FIELD(4, 4), DP_FIELD(8, 8), DP_FIELD(16, 8) } },
+	{ "HD", MEDIA_DEVICE_PATH, MEDIA_HARDDRIVE_DP, 42, DP_HD,
+	  { DP_FIELD(4, 4), 0, 0, DP_FIELD(8, 8), DP_FIELD(16, 8) } },
+	{ "CDROM", MEDIA_DEVICE_PATH, MEDIA_CDROM_DP, 24, DP_NONE,
+	  { DP_FIELD(4, 4), DP_FIELD(8, 8), DP_FIELD(16, 8) } },
 	{ "Fv", MEDIA_DEVICE_PATH, MEDIA_PIWG_FW_VOL_DP, 20, DP_GUID },
 	{ "FvFile", MEDIA_DEVICE_PATH, MEDIA_PIWG_FW_FILE_DP, 20, DP_GUID },
 	{ "Offset", MEDIA_DEVICE_PATH, MEDIA_RELATIVE_OFFSET_RANGE_DP, 24, DP_NONE,
 	  { DP_FIELD(8, 8), DP_FIELD(16, 8) } },
 };
+/* clang-format on */
 
 #define NODE_MAX_LENGTH 0xffffu
 
@@ -344,7 +352,9 @@ static BOOLEAN parse_named(struct out *o, const struct device_path_node_name *nn
 		IPv4_DEVICE_PATH *ip = (void *)b;
 
 		span_ipv4(p[0], ip->RemoteIpAddress);
-		ip->Protocol = span_is(p[1], "UDP") ? 17 : span_is(p[1], "TCP") ? 6 : (UINT16)num(p[1]);
+		ip->Protocol = span_is(p[1], "UDP")   ? 17
+			       : span_is(p[1], "TCP") ? 6
+						      : (UINT16)num(p[1]);
 		ip->StaticIpAddress = span_is(p[2], "Static");
 		span_ipv4(p[3], ip->LocalIpAddress);
 		if (p[4].n && p[5].n) {
@@ -398,7 +408,8 @@ static BOOLEAN parse_node(struct out *o, struct span s)
 			;
 		if (close == s.n)
 			continue;
-		return parse_named(o, &device_path_node_names[i], (struct span){ s.p + len + 1, close - len - 1 });
+		return parse_named(o, &device_path_node_names[i],
+				   (struct span){ s.p + len + 1, close - len - 1 });
 	}
 	length = sizeof(FILEPATH_DEVICE_PATH) + (s.n + 1) * sizeof(CHAR16);
 	if (length > NODE_MAX_LENGTH)
@@ -465,7 +476,8 @@ UINTN device_path_from_text(const CHAR16 *text, BOOLEAN node_only, void *ret_buf
 		if (!parse_node(&o, node))
 			return 0;
 		if (instance_end) {
-			device_path_set_node(&end, END_DEVICE_PATH_TYPE, END_INSTANCE_DEVICE_PATH_SUBTYPE,
+			device_path_set_node(&end, END_DEVICE_PATH_TYPE,
+					     END_INSTANCE_DEVICE_PATH_SUBTYPE,
 					     END_DEVICE_PATH_LENGTH);
 			out_bytes(&o, &end, sizeof(end));
 		}

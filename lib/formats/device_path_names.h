@@ -11,11 +11,11 @@
 /* What a node needs beyond its numeric fields. */
 enum device_path_special {
 	DP_NONE,
-	DP_GENERIC,	/* Path(type,subtype,hex) or <Type>Path(subtype,hex): type 0 for Path */
-	DP_VENDOR,	/* GUID, then hex data */
-	DP_TERMINAL,	/* VenPcAnsi() and kin: arg = index in device_path_terminals */
-	DP_ACPI,		/* Acpi(HID,UID): the HID as EISA text */
-	DP_ACPI_PNP,	/* PciRoot(uid) and kin: arg = PNP number */
+	DP_GENERIC,  /* Path(type,subtype,hex) or <Type>Path(subtype,hex): type 0 for Path */
+	DP_VENDOR,   /* GUID, then hex data */
+	DP_TERMINAL, /* VenPcAnsi() and kin: arg = index in device_path_terminals */
+	DP_ACPI,     /* Acpi(HID,UID): the HID as EISA text */
+	DP_ACPI_PNP, /* PciRoot(uid) and kin: arg = PNP number */
 	DP_ACPI_ADR,
 	DP_ATA,
 	DP_SATA,
@@ -23,7 +23,7 @@ enum device_path_special {
 	DP_MAC,
 	DP_IPV4,
 	DP_HD,
-	DP_GUID,		/* Fv(), FvFile(): the GUID after the header */
+	DP_GUID, /* Fv(), FvFile(): the GUID after the header */
 };
 
 /*

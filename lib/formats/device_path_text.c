@@ -36,7 +36,7 @@ const EFI_GUID device_path_terminal_guids[DEVICE_PATH_TERMINAL_COUNT] = {
 static void put_hex_digits(struct text *t, UINT64 v, int digits)
 {
 	while (digits-- > 0)
-		put_c(t, (CHAR16)"0123456789ABCDEF"[(v >> (4 * digits)) & 0xf]);
+		put_c(t, (CHAR16) "0123456789ABCDEF"[(v >> (4 * digits)) & 0xf]);
 }
 
 static void put_hex(struct text *t, UINT64 v)
@@ -154,7 +154,8 @@ static BOOLEAN numeric_to_text(struct text *t, const EFI_DEVICE_PATH_PROTOCOL *n
 			continue;
 		if (nn->special != DP_NONE && nn->special != DP_SATA && nn->special != DP_ACPI_PNP)
 			continue;
-		if (display_only && node->SubType == MEDIA_CDROM_DP && node->Type == MEDIA_DEVICE_PATH)
+		if (display_only && node->SubType == MEDIA_CDROM_DP &&
+		    node->Type == MEDIA_DEVICE_PATH)
 			count = 1;
 		put_s(t, nn->name);
 		put_c(t, '(');
@@ -292,7 +293,7 @@ static void node_to_text(struct text *t, const EFI_DEVICE_PATH_PROTOCOL *node, U
 		return;
 
 	if (key_type == HARDWARE_DEVICE_PATH && key_sub == HW_VENDOR_DP &&
-		   fits(node, sizeof(VENDOR_DEVICE_PATH))) {
+	    fits(node, sizeof(VENDOR_DEVICE_PATH))) {
 		vendor_to_text(t, "VenHw", node);
 	} else if (key_type == ACPI_DEVICE_PATH && key_sub == ACPI_DP &&
 		   fits(node, sizeof(ACPI_HID_DEVICE_PATH))) {
@@ -300,7 +301,8 @@ static void node_to_text(struct text *t, const EFI_DEVICE_PATH_PROTOCOL *node, U
 	} else if (key_type == ACPI_DEVICE_PATH && key_sub == ACPI_ADR_DP &&
 		   fits(node, sizeof(ACPI_ADR_DEVICE_PATH))) {
 		/* Further _ADRs of a multi-output display follow the first, 4 bytes each. */
-		UINTN count = (device_path_node_length(node) - sizeof(EFI_DEVICE_PATH_PROTOCOL)) / 4;
+		UINTN count =
+			(device_path_node_length(node) - sizeof(EFI_DEVICE_PATH_PROTOCOL)) / 4;
 
 		put_s(t, "AcpiAdr(");
 		for (UINTN i = 0; i < count; i++) {

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* DevicePathToText, FromText and Utilities (UEFI 2.10 §10.5-10.6) over lib/formats/device_path*.c. */
+/* DevicePathToText, FromText, Utilities (UEFI 2.10 §10.5-10.6) over lib/formats/device_path*. */
 #include "include/efi/protocol/device_path_from_text.h"
 #include "include/efi/protocol/device_path_to_text.h"
 #include "include/efi/protocol/device_path_utilities.h"

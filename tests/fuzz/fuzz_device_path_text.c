@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* libFuzzer target: DevicePathFromText on any text, and the paths it builds through ToText again. */
+/* libFuzzer target: DevicePathFromText on any text, and what it builds through ToText. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,7 +27,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (node_only) {
 			if (device_path_node_length((void *)path) != n)
 				abort();
-			len = device_path_node_to_text((void *)path, DEVICE_PATH_TEXT_SHORTCUTS, NULL, 0);
+			len = device_path_node_to_text((void *)path, DEVICE_PATH_TEXT_SHORTCUTS,
+						       NULL, 0);
 		} else {
 			/* Every path it builds is well formed. */
 			if (device_path_size_bounded(path, n) != n)

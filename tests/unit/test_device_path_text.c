@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Device path text both ways (lib/formats/device_path_text.c, device_path_from_text.c): EDK2's texts. */
+/* Device path text both ways (lib/formats/device_path_text.c, _from_text.c): EDK2's texts. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -69,7 +69,8 @@ static void test_round_trips_of_every_node_kind(void **state)
 {
 	static const char *const texts[] = {
 		"PciRoot(0x0)/Pci(0x1F,0x2)/Sata(0x0,0xFFFF,0x0)",
-		"PciRoot(0x0)/Pci(0x3,0x0)/HD(1,GPT,4E3B4A8D-1C2F-4B5A-9E0A-123456789ABC,0x800,0x1F800)"
+		"PciRoot(0x0)/Pci(0x3,0x0)/"
+		"HD(1,GPT,4E3B4A8D-1C2F-4B5A-9E0A-123456789ABC,0x800,0x1F800)"
 		"/\\EFI\\BOOT\\BOOTX64.EFI",
 		"PcieRoot(0x1)/Pci(0x0,0x0)/NVMe(0x1,00-11-22-33-44-55-66-77)",
 		"PciRoot(0x0)/Pci(0x1,0x1)/Ata(Secondary,Master,0x0)/CDROM(0x1,0x5C,0x1F0)",
@@ -78,15 +79,18 @@ static void test_round_trips_of_every_node_kind(void **state)
 		"PciRoot(0x0)/Pci(0x2,0x0)/AcpiAdr(0x80010100,0x80010200)",
 		"Acpi(PNP0B00,0x1)/Floppy(0x0)/Keyboard(0x0)/Serial(0x1)/ParallelPort(0x0)",
 		"VenHw(4E3B4A8D-1C2F-4B5A-9E0A-123456789ABC,AB01)",
-		"VenMsg(4E3B4A8D-1C2F-4B5A-9E0A-123456789ABC)/VenMedia(4E3B4A8D-1C2F-4B5A-9E0A-1234567"
+		"VenMsg(4E3B4A8D-1C2F-4B5A-9E0A-123456789ABC)/"
+		"VenMedia(4E3B4A8D-1C2F-4B5A-9E0A-1234567"
 		"89ABC,00FF)",
-		"PciRoot(0x0)/Pci(0x3,0x0)/MAC(525400123456,0x1)/IPv4(10.0.2.2,TCP,DHCP,10.0.2.15,10.0"
+		"PciRoot(0x0)/Pci(0x3,0x0)/MAC(525400123456,0x1)/"
+		"IPv4(10.0.2.2,TCP,DHCP,10.0.2.15,10.0"
 		".2.2,255.255.255.0)",
 		"MAC(000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F,0x6)",
 		"IPv4(192.168.1.1,UDP,Static,192.168.1.2,0.0.0.0,0.0.0.0)",
 		"IPv4(1.2.3.4,0x2F,Static,5.6.7.8,0.0.0.0,0.0.0.0)",
 		"MemoryMapped(0xB,0xFFC00000,0xFFFFFFFF)",
-		"Fv(7CB8BDC9-F8EB-4F34-AAEA-3EE4AF6516A1)/FvFile(7C04A583-9E3E-4F1C-AD65-E05268D0B4D1)",
+		"Fv(7CB8BDC9-F8EB-4F34-AAEA-3EE4AF6516A1)/"
+		"FvFile(7C04A583-9E3E-4F1C-AD65-E05268D0B4D1)",
 		"Offset(0x0,0x1FF)",
 		"USB(0x1,0x0)",
 		"Msg(126,12EF)/Path(66,1)/HardwarePath(9)/MediaPath(10,0102)/BbsPath(1,FF)",
@@ -155,7 +159,7 @@ static void test_bad_and_empty_texts(void **state)
 	assert_int_equal(device_path_from_text(NULL, FALSE, NULL, 0), 0);
 	assert_int_equal(device_path_from_text((CHAR16[]){ 0 }, TRUE, NULL, 0), 0);
 
-	/* Unbalanced parentheses stop the conversion, as in EDK2: the nodes before, then the end. */
+	/* Unbalanced parentheses stop the conversion, as in EDK2: the nodes before, the end. */
 	p = parse("Pci(0x1,0x0)/Pci(0x2", FALSE, &size);
 	assert_int_equal(size, sizeof(PCI_DEVICE_PATH) + END_DEVICE_PATH_LENGTH);
 	free(p);
