@@ -31,6 +31,8 @@ typedef struct {
 #define MSG_SCSI_DP 0x02
 #define MSG_USB_DP 0x05
 #define MSG_VENDOR_DP 0x0a
+#define MSG_MAC_ADDR_DP 0x0b
+#define MSG_IPv4_DP 0x0c
 #define MSG_SATA_DP 0x12
 #define MSG_NVME_NAMESPACE_DP 0x17
 #define MEDIA_HARDDRIVE_DP 0x01
@@ -98,6 +100,26 @@ typedef struct {
 	UINT8 ParentPortNumber;
 	UINT8 InterfaceNumber;
 } __attribute__((packed)) USB_DEVICE_PATH;
+
+/* UEFI 2.10 §10.3.4.10: a network interface; IfType 0 or 1 (Ethernet) uses 6 of the 32 bytes. */
+typedef struct {
+	EFI_DEVICE_PATH_PROTOCOL Header;
+	UINT8 MacAddress[32];
+	UINT8 IfType;
+} __attribute__((packed)) MAC_ADDR_DEVICE_PATH;
+
+/* UEFI 2.10 §10.3.4.12; the gateway and mask exist only in nodes of the full 27 bytes. */
+typedef struct {
+	EFI_DEVICE_PATH_PROTOCOL Header;
+	UINT8 LocalIpAddress[4];
+	UINT8 RemoteIpAddress[4];
+	UINT16 LocalPort;
+	UINT16 RemotePort;
+	UINT16 Protocol;
+	UINT8 StaticIpAddress;
+	UINT8 GatewayIpAddress[4];
+	UINT8 SubnetMask[4];
+} __attribute__((packed)) IPv4_DEVICE_PATH;
 
 /* UEFI 2.10 §10.3.4.1: an IDE channel's unit; OVMF's AtaAtapiPassThru sets Lun 0. */
 typedef struct {
@@ -179,6 +201,8 @@ _Static_assert(sizeof(SCSI_DEVICE_PATH) == 8, "SCSI_DEVICE_PATH layout");
 _Static_assert(sizeof(USB_DEVICE_PATH) == 6, "USB_DEVICE_PATH layout");
 _Static_assert(sizeof(ATAPI_DEVICE_PATH) == 8, "ATAPI_DEVICE_PATH layout");
 _Static_assert(sizeof(SATA_DEVICE_PATH) == 10, "SATA_DEVICE_PATH layout");
+_Static_assert(sizeof(MAC_ADDR_DEVICE_PATH) == 37, "MAC_ADDR_DEVICE_PATH layout");
+_Static_assert(sizeof(IPv4_DEVICE_PATH) == 27, "IPv4_DEVICE_PATH layout");
 _Static_assert(sizeof(NVME_NAMESPACE_DEVICE_PATH) == 16, "NVME_NAMESPACE_DEVICE_PATH layout");
 _Static_assert(sizeof(FILEPATH_DEVICE_PATH) == 4, "FILEPATH_DEVICE_PATH header");
 _Static_assert(sizeof(CDROM_DEVICE_PATH) == 24, "CDROM_DEVICE_PATH layout");

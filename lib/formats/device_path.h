@@ -74,12 +74,25 @@ const EFI_DEVICE_PATH_PROTOCOL *device_path_skip_prefix(const EFI_DEVICE_PATH_PR
 EFI_STATUS device_path_file_name(const EFI_DEVICE_PATH_PROTOCOL *path, CHAR16 *buf, UINTN buf_chars,
 				 UINTN *ret_chars);
 
+/* Flags of the text forms: ToText's DisplayOnly (TRUE works too) and AllowShortcuts. */
+#define DEVICE_PATH_TEXT_DISPLAY_ONLY 1
+#define DEVICE_PATH_TEXT_SHORTCUTS 2
+
 /*
  * Text forms as UEFI 2.10 §10.6 and EDK2 write them ("PciRoot(0x0)/Pci(0x3,0x0)/HD(1,GPT,...)").
  * Write at most buf_chars CHAR16s, always NUL-terminated if buf_chars > 0; return the length
  * of the whole text without the NUL, so a caller can size a buffer with a first call.
  */
-UINTN device_path_node_to_text(const EFI_DEVICE_PATH_PROTOCOL *node, BOOLEAN display_only,
-			       CHAR16 *buf, UINTN buf_chars);
-UINTN device_path_to_text(const EFI_DEVICE_PATH_PROTOCOL *path, BOOLEAN display_only, CHAR16 *buf,
+UINTN device_path_node_to_text(const EFI_DEVICE_PATH_PROTOCOL *node, UINT8 flags, CHAR16 *buf,
+			       UINTN buf_chars);
+UINTN device_path_to_text(const EFI_DEVICE_PATH_PROTOCOL *path, UINT8 flags, CHAR16 *buf,
 			  UINTN buf_chars);
+
+/*
+ * The binary form of text as EDK2's DevicePathFromText parses it (UEFI 2.10 §10.6.3): nodes
+ * split at '/', instances at ',', a text no node name matches is a file path node. With
+ * node_only the whole text is one node, without an end node. Writes at most buf_size bytes into
+ * ret_buf (NULL: only compute) and returns the bytes of the whole result; 0 for an empty text or
+ * a node longer than a device path node can be.
+ */
+UINTN device_path_from_text(const CHAR16 *text, BOOLEAN node_only, void *ret_buf, UINTN buf_size);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* DevicePathToText and DevicePathUtilities (UEFI 2.10 §10.5-10.6) over lib/formats/device_path.c. */
+/* DevicePathToText, FromText, Utilities (UEFI 2.10 §10.5-10.6) over lib/formats/device_path*. */
+#include "include/efi/protocol/device_path_from_text.h"
 #include "include/efi/protocol/device_path_to_text.h"
 #include "include/efi/protocol/device_path_utilities.h"
 #include "lib/drivers/pci.h"
@@ -56,34 +57,41 @@ EFI_DEVICE_PATH_PROTOCOL *device_path_alloc_file(const EFI_DEVICE_PATH_PROTOCOL 
 }
 
 /* The text form of path in pool memory: a sizing pass, then the real one. */
-static CHAR16 *alloc_path_text(const EFI_DEVICE_PATH_PROTOCOL *path, BOOLEAN display_only)
+static CHAR16 *alloc_path_text(const EFI_DEVICE_PATH_PROTOCOL *path, UINT8 flags)
 {
-	UINTN len = device_path_to_text(path, display_only, NULL, 0);
+	UINTN len = device_path_to_text(path, flags, NULL, 0);
 	CHAR16 *text = alloc((len + 1) * sizeof(CHAR16));
 
 	if (text)
-		device_path_to_text(path, display_only, text, len + 1);
+		device_path_to_text(path, flags, text, len + 1);
 	return text;
+}
+
+static UINT8 text_flags(BOOLEAN display_only, BOOLEAN allow_shortcuts)
+{
+	return (display_only ? DEVICE_PATH_TEXT_DISPLAY_ONLY : 0) |
+	       (allow_shortcuts ? DEVICE_PATH_TEXT_SHORTCUTS : 0);
 }
 
 CHAR16 *device_path_alloc_text(const EFI_DEVICE_PATH_PROTOCOL *path)
 {
-	return alloc_path_text(path, FALSE);
+	return alloc_path_text(path, 0);
 }
 
-/* DisplayOnly picks the short forms where one exists; no node we print has shortcuts. */
+/* DisplayOnly picks the short forms where one exists, AllowShortcuts names terminal types. */
 static CHAR16 *EFIAPI to_text_node(CONST EFI_DEVICE_PATH_PROTOCOL *DeviceNode, BOOLEAN DisplayOnly,
 				   BOOLEAN AllowShortcuts)
 {
+	UINT8 flags = text_flags(DisplayOnly, AllowShortcuts);
 	UINTN len;
 	CHAR16 *text;
 
 	if (!DeviceNode)
 		return NULL;
-	len = device_path_node_to_text(DeviceNode, DisplayOnly, NULL, 0);
+	len = device_path_node_to_text(DeviceNode, flags, NULL, 0);
 	text = alloc((len + 1) * sizeof(CHAR16));
 	if (text)
-		device_path_node_to_text(DeviceNode, DisplayOnly, text, len + 1);
+		device_path_node_to_text(DeviceNode, flags, text, len + 1);
 	return text;
 }
 
@@ -92,7 +100,27 @@ static CHAR16 *EFIAPI to_text_path(CONST EFI_DEVICE_PATH_PROTOCOL *DevicePath, B
 {
 	if (!device_path_size(DevicePath))
 		return NULL;
-	return alloc_path_text(DevicePath, DisplayOnly);
+	return alloc_path_text(DevicePath, text_flags(DisplayOnly, AllowShortcuts));
+}
+
+static EFI_DEVICE_PATH_PROTOCOL *alloc_from_text(const CHAR16 *text, BOOLEAN node_only)
+{
+	UINTN size = device_path_from_text(text, node_only, NULL, 0);
+	void *buf = alloc(size);
+
+	if (buf)
+		device_path_from_text(text, node_only, buf, size);
+	return buf;
+}
+
+static EFI_DEVICE_PATH_PROTOCOL *EFIAPI from_text_node(CONST CHAR16 *TextDeviceNode)
+{
+	return alloc_from_text(TextDeviceNode, TRUE);
+}
+
+static EFI_DEVICE_PATH_PROTOCOL *EFIAPI from_text_path(CONST CHAR16 *TextDevicePath)
+{
+	return alloc_from_text(TextDevicePath, FALSE);
 }
 
 static UINTN EFIAPI utils_get_device_path_size(CONST EFI_DEVICE_PATH_PROTOCOL *DevicePath)
@@ -181,6 +209,11 @@ static EFI_DEVICE_PATH_TO_TEXT_PROTOCOL to_text_protocol = {
 	.ConvertDevicePathToText = to_text_path,
 };
 
+static EFI_DEVICE_PATH_FROM_TEXT_PROTOCOL from_text_protocol = {
+	.ConvertTextToDeviceNode = from_text_node,
+	.ConvertTextToDevicePath = from_text_path,
+};
+
 static EFI_DEVICE_PATH_UTILITIES_PROTOCOL utilities_protocol = {
 	.GetDevicePathSize = utils_get_device_path_size,
 	.DuplicateDevicePath = utils_duplicate,
@@ -195,6 +228,7 @@ static EFI_DEVICE_PATH_UTILITIES_PROTOCOL utilities_protocol = {
 EFI_STATUS device_path_init(void)
 {
 	static const EFI_GUID to_text_guid = EFI_DEVICE_PATH_TO_TEXT_PROTOCOL_GUID;
+	static const EFI_GUID from_text_guid = EFI_DEVICE_PATH_FROM_TEXT_PROTOCOL_GUID;
 	static const EFI_GUID utilities_guid = EFI_DEVICE_PATH_UTILITIES_PROTOCOL_GUID;
 	EFI_HANDLE handle = NULL;
 	EFI_STATUS status;
@@ -202,6 +236,9 @@ EFI_STATUS device_path_init(void)
 	status = handle_install(&handle, &to_text_guid, &to_text_protocol);
 	if (EFI_ERROR(status))
 		return log_error_status(status, "install DevicePathToText");
+	status = handle_install(&handle, &from_text_guid, &from_text_protocol);
+	if (EFI_ERROR(status))
+		return log_error_status(status, "install DevicePathFromText");
 	status = handle_install(&handle, &utilities_guid, &utilities_protocol);
 	if (EFI_ERROR(status))
 		return log_error_status(status, "install DevicePathUtilities");

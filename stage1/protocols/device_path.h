@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: MIT */
-/* Device paths in pool memory, and the DevicePathToText and DevicePathUtilities protocols. */
+/* Device paths in pool memory, and the DevicePathToText, FromText and Utilities protocols. */
 #pragma once
 
 #include "include/efi/device_path.h"
 #include "include/efi/types.h"
 #include "lib/drivers/pci.h"
 
-/* Install the DevicePathToText and DevicePathUtilities protocols on a handle of their own. */
+/* Install the DevicePathToText, FromText and Utilities protocols on a handle of their own. */
 EFI_STATUS device_path_init(void);
 /* A pool copy of path; NULL if malformed or out of memory. */
 EFI_DEVICE_PATH_PROTOCOL *device_path_alloc_duplicate(const EFI_DEVICE_PATH_PROTOCOL *path);

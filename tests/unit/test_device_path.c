@@ -280,7 +280,7 @@ static void test_instances(void **state)
 	assert_text((void *)multi,
 		    "PciRoot(0x0)/Pci(0x3,0x0)/"
 		    "HD(1,GPT,4E3B4A8D-1C2F-4B5A-9E0A-123456789ABC,0x800,0x1F800),"
-		    "Pci(0x3,0x0)/HD(1,GPT,4E3B4A8D-1C2F-4B5A-9E0A-123456789ABC,0x800,0x1F800)");
+		    "/Pci(0x3,0x0)/HD(1,GPT,4E3B4A8D-1C2F-4B5A-9E0A-123456789ABC,0x800,0x1F800)");
 
 	assert_int_equal(device_path_next_instance((void *)multi, first, &next), sizeof(p));
 	assert_memory_equal(first, &p, sizeof(p));
