@@ -24,7 +24,8 @@ STAGE1_BOOT := stage1/boot/boot_manager.c stage1/boot/boot_image.c stage1/boot/b
 STAGE1_CORE += stage1/core/boot_status.c
 STAGE1_BOOT += stage1/boot/stage1_update.c
 STAGE1_SRCS := stage1/main.c $(STAGE1_CORE) $(STAGE1_PROTOCOLS) $(STAGE1_PLATFORM) \
-	$(STAGE1_BOOT) $(LIB_PURE) $(LIB_DRIVERS) lib/drivers/cfi_flash.c $(LIB_CRYPTO)
+	$(STAGE1_BOOT) $(LIB_PURE) $(LIB_DRIVERS) lib/drivers/cfi_flash.c lib/drivers/lapic.c \
+	$(LIB_CRYPTO)
 STAGE1_OBJS := $(BUILD)/pie/stage1/core/cpu.o $(sort $(STAGE1_SRCS:%.c=$(BUILD)/pie/%.o)) \
 	$(FONT_OBJ)
 # Budget for the stage1 image body; the build fails beyond it.
