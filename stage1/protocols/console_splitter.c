@@ -192,9 +192,12 @@ static void draw_log_text(const char *s, UINTN n)
 
 static void log_mirror(const char *line, UINTN length)
 {
+	EFI_TPL old;
+
 	/* A log line from inside the screen's own drawing would draw into itself. */
 	if (mirroring)
 		return;
+	old = efi_raise_tpl(TPL_NOTIFY);
 	mirroring = TRUE;
 	if (screen_out) {
 		draw_log_text(line, length);
@@ -203,6 +206,7 @@ static void log_mirror(const char *line, UINTN length)
 		backlog_used += length;
 	}
 	mirroring = FALSE;
+	efi_restore_tpl(old);
 }
 
 void console_splitter_keep_log(void)
