@@ -96,6 +96,67 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 }
 """
 
+# Started by the removable media path it makes itself Boot0001 (data "spin"), arms a 2 s watchdog
+# and returns; started as Boot0001 it spins 4 s. It survives only if the boot manager stopped the
+# first watchdog when the app returned and armed its own 5 minutes before the next option.
+REARM_APP = r"""
+#include <efi.h>
+#include <efilib.h>
+
+#define ATTR (EFI_VARIABLE_NON_VOLATILE | EFI_VARIABLE_BOOTSERVICE_ACCESS | \
+	      EFI_VARIABLE_RUNTIME_ACCESS)
+#define SELF L"\\EFI\\BOOT\\BOOTX64.EFI"
+
+static inline UINT64 rdtsc(void)
+{
+	UINT32 lo, hi;
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return (UINT64)hi << 32 | lo;
+}
+
+EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
+{
+	static UINT8 buf[256];
+	UINTN d = sizeof(L"rearm"), p = 4 + sizeof(SELF), at = 6;
+	UINT16 order = 1;
+	EFI_LOADED_IMAGE *li;
+	UINT64 t0, per_ms;
+
+	InitializeLib(image, st);
+	BS->HandleProtocol(image, &LoadedImageProtocol, (void **)&li);
+	if (li->LoadOptionsSize >= sizeof(L"spin")) {
+		t0 = rdtsc();
+		BS->Stall(100000);
+		per_ms = (rdtsc() - t0) / 100;
+		Print(L"WDT: Boot0001 spinning 4 s\n");
+		t0 = rdtsc();
+		while (rdtsc() - t0 < per_ms * 4000)
+			__asm__ volatile("pause");
+		Print(L"WDT: Boot0001 survived\n");
+		RT->ResetSystem(EfiResetShutdown, EFI_SUCCESS, 0, NULL);
+	}
+	*(UINT32 *)buf = LOAD_OPTION_ACTIVE;
+	*(UINT16 *)(buf + 4) = (UINT16)(p + 4);
+	CopyMem(buf + at, L"rearm", d);
+	at += d;
+	buf[at] = MEDIA_DEVICE_PATH;
+	buf[at + 1] = MEDIA_FILEPATH_DP;
+	buf[at + 2] = (UINT8)p;
+	CopyMem(buf + at + 4, SELF, sizeof(SELF));
+	at += p;
+	buf[at] = END_DEVICE_PATH_TYPE;
+	buf[at + 1] = END_ENTIRE_DEVICE_PATH_SUBTYPE;
+	buf[at + 2] = 4;
+	at += 4;
+	CopyMem(buf + at, L"spin", sizeof(L"spin"));
+	at += sizeof(L"spin");
+	RT->SetVariable(L"Boot0001", &gEfiGlobalVariableGuid, ATTR, at, buf);
+	RT->SetVariable(L"BootOrder", &gEfiGlobalVariableGuid, ATTR, sizeof(order), &order);
+	Print(L"WDT: armed 2 s and returning: %r\n", BS->SetWatchdogTimer(2, 0x10000, 0, NULL));
+	return EFI_ABORTED;
+}
+"""
+
 EXIT_EXPECTED = [
     "EBS: interrupts on at TPL_APPLICATION 1",
     "EBS: interrupts off",
@@ -107,6 +168,11 @@ EXIT_EXPECTED = [
 @pytest.fixture(scope="module")
 def spin_app(tmp_path_factory):
     return build_efi_app(SPIN_APP, tmp_path_factory.mktemp("spin-app"))
+
+
+@pytest.fixture(scope="module")
+def rearm_app(tmp_path_factory):
+    return build_efi_app(REARM_APP, tmp_path_factory.mktemp("rearm-app"))
 
 
 @pytest.fixture(scope="module")
@@ -122,8 +188,9 @@ def strata_disk(path, app):
     })
 
 
-def test_watchdog_resets_a_spinning_payload(tmp_path, qemu, spin_app):
-    run = qemu(strata_disk(tmp_path / "disk.img", spin_app))
+@pytest.mark.parametrize("machine", ["q35", "pc"])
+def test_watchdog_resets_a_spinning_payload(tmp_path, qemu, spin_app, machine):
+    run = qemu(strata_disk(tmp_path / "disk.img", spin_app), machine=machine)
     assert run.wait_for("WDT: armed for 2 s: Success", TIMEOUT), run.log()
     assert run.wait_for("watchdog expired, resetting", TIMEOUT), run.log()
     # -no-reboot: the reset ends QEMU, so the machine really went down.
@@ -131,6 +198,15 @@ def test_watchdog_resets_a_spinning_payload(tmp_path, qemu, spin_app):
     out = run.output
     assert out.index("WDT: armed") < out.index("watchdog expired, resetting"), run.log()
     assert "BOOTX64.EFI returned" not in out, run.log()
+
+
+def test_boot_manager_disarms_after_an_option_and_arms_5_minutes_for_the_next(tmp_path, qemu,
+                                                                             rearm_app):
+    run = qemu(strata_disk(tmp_path / "disk.img", rearm_app))
+    assert run.wait_for("WDT: armed 2 s and returning: Success", TIMEOUT), run.log()
+    assert run.wait_for("WDT: Boot0001 survived", TIMEOUT), run.log()
+    assert run.wait_exit(30) == 0, run.log()
+    assert "watchdog expired" not in run.output, run.log()
 
 
 def check_hand_over(out, log):
