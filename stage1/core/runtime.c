@@ -221,10 +221,29 @@ static struct runtime_exports *enter_blob(const struct handoff *h,
 }
 
 /*
- * At boot time the variable services run at TPL_NOTIFY, as EDK2's variable driver locks them: the
- * store is one, and a timer notification may call them while a payload is inside one.
+ * At boot time the variable and time services run at TPL_NOTIFY, as EDK2's drivers lock them: the
+ * store and the RTC's index port are one each, and a timer notification may call them while a
+ * payload is inside one.
  */
 static EFI_RUNTIME_SERVICES blob_services;
+
+static EFI_STATUS EFIAPI boot_get_time(EFI_TIME *Time, EFI_TIME_CAPABILITIES *Capabilities)
+{
+	EFI_TPL old = efi_raise_tpl(TPL_NOTIFY);
+	EFI_STATUS status = blob_services.GetTime(Time, Capabilities);
+
+	efi_restore_tpl(old);
+	return status;
+}
+
+static EFI_STATUS EFIAPI boot_set_time(EFI_TIME *Time)
+{
+	EFI_TPL old = efi_raise_tpl(TPL_NOTIFY);
+	EFI_STATUS status = blob_services.SetTime(Time);
+
+	efi_restore_tpl(old);
+	return status;
+}
 
 static EFI_STATUS EFIAPI boot_get_variable(CHAR16 *VariableName, EFI_GUID *VendorGuid,
 					   UINT32 *Attributes, UINTN *DataSize, VOID *Data)
@@ -270,9 +289,11 @@ static EFI_STATUS EFIAPI boot_query_variable_info(UINT32 Attributes, UINT64 *Max
 	return status;
 }
 
-/* Swap the variable entries of the blob's table with the locked ones, and back at ExitBootServices. */
-static void swap_variable_services(EFI_RUNTIME_SERVICES *rt, const EFI_RUNTIME_SERVICES *with)
+/* Swap those entries of the blob's table with the locked ones, and back at ExitBootServices. */
+static void swap_locked_services(EFI_RUNTIME_SERVICES *rt, const EFI_RUNTIME_SERVICES *with)
 {
+	rt->GetTime = with->GetTime;
+	rt->SetTime = with->SetTime;
 	rt->GetVariable = with->GetVariable;
 	rt->GetNextVariableName = with->GetNextVariableName;
 	rt->SetVariable = with->SetVariable;
@@ -283,6 +304,8 @@ static void swap_variable_services(EFI_RUNTIME_SERVICES *rt, const EFI_RUNTIME_S
 EFI_STATUS runtime_install(const struct handoff *h, const struct acpi_platform *acpi)
 {
 	static const EFI_RUNTIME_SERVICES locked = {
+		.GetTime = boot_get_time,
+		.SetTime = boot_set_time,
 		.GetVariable = boot_get_variable,
 		.GetNextVariableName = boot_get_next_variable_name,
 		.SetVariable = boot_set_variable,
@@ -304,7 +327,7 @@ EFI_STATUS runtime_install(const struct handoff *h, const struct acpi_platform *
 	}
 	system_table_set_runtime(&exports->services);
 	blob_services = exports->services;
-	swap_variable_services(&exports->services, &locked);
+	swap_locked_services(&exports->services, &locked);
 	reset_wrap();
 	status = config_table_install(&rt_properties_guid, &exports->properties);
 	if (EFI_ERROR(status))
@@ -374,7 +397,7 @@ void runtime_notify_exit_boot_services(void)
 		table_reset = NULL;
 	}
 	if (exports) {
-		swap_variable_services(&exports->services, &blob_services);
+		swap_locked_services(&exports->services, &blob_services);
 		exports->exit_boot_services();
 	}
 }
