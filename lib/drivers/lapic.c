@@ -61,13 +61,20 @@ EFI_STATUS lapic_timer_start(UINT8 vector, UINT32 period_us, UINT64 tsc_hz)
 
 	if (!apic_base)
 		return EFI_UNSUPPORTED;
-	/* Stage1's start-up ran meanwhile; make sure at least 1 ms went by for a fair measure. */
-	while (rdtsc() - calibrate_tsc < tsc_hz / 1000)
-		cpu_relax();
-	count = apic_read(APIC_TIMER_CURRENT);
-	tsc = rdtsc() - calibrate_tsc;
-	if (!count)
-		return EFI_TIMEOUT; /* over a minute since calibrate_begin: it wrapped */
+	/*
+	 * Stage1's start-up ran meanwhile; at least 1 ms makes a fair measure. A count run out
+	 * (over a minute since calibrate_begin) is measured again over 10 ms.
+	 */
+	for (UINT64 wait = tsc_hz / 1000;; wait = tsc_hz / 100) {
+		while (rdtsc() - calibrate_tsc < wait)
+			cpu_relax();
+		count = apic_read(APIC_TIMER_CURRENT);
+		tsc = rdtsc() - calibrate_tsc;
+		if (count)
+			break;
+		calibrate_tsc = rdtsc();
+		apic_write(APIC_TIMER_INITIAL, 0xffffffffu);
+	}
 	/* Counter ticks per period: at most 2^32 elapsed times ~2^25 TSC ticks a period. */
 	ticks = (0xffffffffull - count) * (tsc_hz / 1000000 * period_us) / tsc;
 	if (!ticks || ticks > 0xffffffffull)

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Events, timers and TPL: a 10 ms APIC timer interrupt drives timers at their TPL (UEFI 2.10 §7.1). */
+/* Events, timers and TPL: a 10 ms APIC timer interrupt runs due timers (UEFI 2.10 §7.1). */
 #include "lib/drivers/io.h"
 #include "lib/drivers/lapic.h"
 #include "lib/string.h"

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* stage1's CPU exceptions and interrupts: GDT, TSS and IDT, and the report naming the code that faulted. */
+/* stage1's exceptions and interrupts: GDT, TSS and IDT, and the report naming the faulting code. */
 #include "lib/drivers/fw_cfg.h"
 #include "lib/drivers/io.h"
 #include "lib/formats/exception.h"

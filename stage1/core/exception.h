@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* stage1's CPU exception handling: its GDT with a TSS, an IDT for vectors 0..31 and two interrupts. */
+/* stage1's CPU exception handling: GDT with a TSS, an IDT for vectors 0..31 and 2 interrupts. */
 #pragma once
 
 #include "include/efi/types.h"

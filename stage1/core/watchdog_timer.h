@@ -4,7 +4,7 @@
 
 #include "include/efi/boot_services.h"
 
-/* Arm the EFI watchdog for seconds (0 disarms); the boot manager's 5 minutes, ExitBootServices' 0. */
+/* Arm the EFI watchdog for seconds, 0 disarms (the boot manager's 5 minutes, ExitBootServices). */
 EFI_STATUS watchdog_timer_set(UINTN seconds);
 
 EFI_STATUS EFIAPI efi_set_watchdog_timer(UINTN Timeout, UINT64 WatchdogCode, UINTN DataSize,
