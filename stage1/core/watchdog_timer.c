@@ -2,6 +2,7 @@
 /* SetWatchdogTimer: the EFI watchdog, a timer event that resets the machine (UEFI 2.10 §7.5.1). */
 #include "lib/drivers/reset.h"
 #include "stage1/core/events.h"
+#include "stage1/core/system_table.h"
 #include "stage1/core/watchdog_timer.h"
 
 #define LOG_PREFIX "watchdog: "
@@ -17,6 +18,8 @@ static EFI_EVENT timer;
 static VOID EFIAPI expired(EFI_EVENT Event, VOID *Context)
 {
 	log_error("watchdog expired, resetting");
+	/* ResetSystem first, as EDK2: it flushes the file systems' caches before the reset. */
+	efi_st->RuntimeServices->ResetSystem(EfiResetCold, EFI_TIMEOUT, 0, NULL);
 	reset_warm();
 }
 
