@@ -6,8 +6,7 @@
 STAGE1_CORE := stage1/core/memory.c stage1/core/paging.c stage1/core/pool.c \
 	stage1/core/handles.c stage1/core/open_protocol.c stage1/core/events.c \
 	stage1/core/system_table.c stage1/core/image.c stage1/core/exit_boot_services.c \
-	stage1/core/runtime.c stage1/core/exception.c stage1/core/debug_image.c \
-	stage1/core/watchdog_timer.c
+	stage1/core/runtime.c stage1/core/exception.c stage1/core/debug_image.c
 # Secure Boot's image check (docs/secure-boot.md): lib/crypto over mbedTLS's archive (mk/mbedtls.mk).
 STAGE1_CORE += stage1/core/security.c
 STAGE1_PROTOCOLS := stage1/protocols/console.c stage1/protocols/device_path.c \
@@ -24,6 +23,8 @@ STAGE1_BOOT := stage1/boot/boot_manager.c stage1/boot/boot_image.c stage1/boot/b
 # Safe stage1 updates (docs/updating.md).
 STAGE1_CORE += stage1/core/boot_status.c
 STAGE1_BOOT += stage1/boot/stage1_update.c
+# SetWatchdogTimer, on the timer interrupt (docs/boot-services.md).
+STAGE1_CORE += stage1/core/watchdog_timer.c
 STAGE1_SRCS := stage1/main.c $(STAGE1_CORE) $(STAGE1_PROTOCOLS) $(STAGE1_PLATFORM) \
 	$(STAGE1_BOOT) $(LIB_PURE) $(LIB_DRIVERS) lib/drivers/cfi_flash.c lib/drivers/lapic.c \
 	$(LIB_CRYPTO)

@@ -442,54 +442,6 @@ static EFI_STATUS protocols_per_handle(EFI_HANDLE Handle, EFI_GUID ***ProtocolBu
 	return EFI_SUCCESS;
 }
 
-/*
- * The searches at TPL_NOTIFY, as the changes above: a timer notification that installs a protocol
- * or registers for one must not change the lists under a search (EDK2's gProtocolDatabaseLock).
- */
-#define LOCKED(call)                                                                               \
-	do {                                                                                       \
-		EFI_TPL old_ = efi_raise_tpl(TPL_NOTIFY);                                          \
-		EFI_STATUS status_ = call;                                                         \
-                                                                                                   \
-		efi_restore_tpl(old_);                                                             \
-		return status_;                                                                    \
-	} while (0)
-
-EFI_STATUS EFIAPI efi_register_protocol_notify(EFI_GUID *Protocol, EFI_EVENT Event,
-					       VOID **Registration)
-{
-	LOCKED(register_protocol_notify(Protocol, Event, Registration));
-}
-
-EFI_STATUS EFIAPI efi_locate_handle(EFI_LOCATE_SEARCH_TYPE SearchType, EFI_GUID *Protocol,
-				    VOID *SearchKey, UINTN *BufferSize, EFI_HANDLE *Buffer)
-{
-	LOCKED(locate_handle(SearchType, Protocol, SearchKey, BufferSize, Buffer));
-}
-
-EFI_STATUS EFIAPI efi_locate_handle_buffer(EFI_LOCATE_SEARCH_TYPE SearchType, EFI_GUID *Protocol,
-					   VOID *SearchKey, UINTN *NoHandles, EFI_HANDLE **Buffer)
-{
-	LOCKED(locate_handle_buffer(SearchType, Protocol, SearchKey, NoHandles, Buffer));
-}
-
-EFI_STATUS EFIAPI efi_locate_protocol(EFI_GUID *Protocol, VOID *Registration, VOID **Interface)
-{
-	LOCKED(locate_protocol(Protocol, Registration, Interface));
-}
-
-EFI_STATUS EFIAPI efi_locate_device_path(EFI_GUID *Protocol, EFI_DEVICE_PATH_PROTOCOL **DevicePath,
-					 EFI_HANDLE *Device)
-{
-	LOCKED(locate_device_path(Protocol, DevicePath, Device));
-}
-
-EFI_STATUS EFIAPI efi_protocols_per_handle(EFI_HANDLE Handle, EFI_GUID ***ProtocolBuffer,
-					   UINTN *ProtocolBufferCount)
-{
-	LOCKED(protocols_per_handle(Handle, ProtocolBuffer, ProtocolBufferCount));
-}
-
 EFI_STATUS EFIAPI efi_connect_controller(EFI_HANDLE ControllerHandle, EFI_HANDLE *DriverImageHandle,
 					 EFI_DEVICE_PATH_PROTOCOL *RemainingDevicePath,
 					 BOOLEAN Recursive)
@@ -626,4 +578,52 @@ void handle_close_all_opened_by(EFI_HANDLE image)
 			}
 		}
 	}
+}
+
+/*
+ * The searches at TPL_NOTIFY, as the changes above: a timer notification that installs a protocol
+ * or registers for one must not change the lists under a search (EDK2's gProtocolDatabaseLock).
+ */
+#define LOCKED(call)                                                                               \
+	do {                                                                                       \
+		EFI_TPL old_ = efi_raise_tpl(TPL_NOTIFY);                                          \
+		EFI_STATUS status_ = call;                                                         \
+                                                                                                   \
+		efi_restore_tpl(old_);                                                             \
+		return status_;                                                                    \
+	} while (0)
+
+EFI_STATUS EFIAPI efi_register_protocol_notify(EFI_GUID *Protocol, EFI_EVENT Event,
+					       VOID **Registration)
+{
+	LOCKED(register_protocol_notify(Protocol, Event, Registration));
+}
+
+EFI_STATUS EFIAPI efi_locate_handle(EFI_LOCATE_SEARCH_TYPE SearchType, EFI_GUID *Protocol,
+				    VOID *SearchKey, UINTN *BufferSize, EFI_HANDLE *Buffer)
+{
+	LOCKED(locate_handle(SearchType, Protocol, SearchKey, BufferSize, Buffer));
+}
+
+EFI_STATUS EFIAPI efi_locate_handle_buffer(EFI_LOCATE_SEARCH_TYPE SearchType, EFI_GUID *Protocol,
+					   VOID *SearchKey, UINTN *NoHandles, EFI_HANDLE **Buffer)
+{
+	LOCKED(locate_handle_buffer(SearchType, Protocol, SearchKey, NoHandles, Buffer));
+}
+
+EFI_STATUS EFIAPI efi_locate_protocol(EFI_GUID *Protocol, VOID *Registration, VOID **Interface)
+{
+	LOCKED(locate_protocol(Protocol, Registration, Interface));
+}
+
+EFI_STATUS EFIAPI efi_locate_device_path(EFI_GUID *Protocol, EFI_DEVICE_PATH_PROTOCOL **DevicePath,
+					 EFI_HANDLE *Device)
+{
+	LOCKED(locate_device_path(Protocol, DevicePath, Device));
+}
+
+EFI_STATUS EFIAPI efi_protocols_per_handle(EFI_HANDLE Handle, EFI_GUID ***ProtocolBuffer,
+					   UINTN *ProtocolBufferCount)
+{
+	LOCKED(protocols_per_handle(Handle, ProtocolBuffer, ProtocolBufferCount));
 }
