@@ -23,8 +23,11 @@ STAGE1_BOOT := stage1/boot/boot_manager.c stage1/boot/boot_image.c stage1/boot/b
 # Safe stage1 updates (docs/updating.md).
 STAGE1_CORE += stage1/core/boot_status.c
 STAGE1_BOOT += stage1/boot/stage1_update.c
+# SetWatchdogTimer, on the timer interrupt (docs/boot-services.md).
+STAGE1_CORE += stage1/core/watchdog_timer.c
 STAGE1_SRCS := stage1/main.c $(STAGE1_CORE) $(STAGE1_PROTOCOLS) $(STAGE1_PLATFORM) \
-	$(STAGE1_BOOT) $(LIB_PURE) $(LIB_DRIVERS) lib/drivers/cfi_flash.c $(LIB_CRYPTO)
+	$(STAGE1_BOOT) $(LIB_PURE) $(LIB_DRIVERS) lib/drivers/cfi_flash.c lib/drivers/lapic.c \
+	$(LIB_CRYPTO)
 STAGE1_OBJS := $(BUILD)/pie/stage1/core/cpu.o $(sort $(STAGE1_SRCS:%.c=$(BUILD)/pie/%.o)) \
 	$(FONT_OBJ)
 # Budget for the stage1 image body; the build fails beyond it.

@@ -81,6 +81,7 @@ static __attribute__((noreturn)) void stage1_main(void *arg)
 	if (record)
 		stage1_update_apply(record, &stage1_update, &runtime_update);
 	boot_status_publish(stage1_update, runtime_update);
+	events_start_tick();
 	boot_manager_run();
 }
 

@@ -166,6 +166,58 @@ static EFI_STATUS set_timer_refused(void)
 	return EFI_SUCCESS;
 }
 
+/* Busy-wait on the independent clock alone: no boot service is called meanwhile. */
+static void spin_us(UINT64 us)
+{
+	UINT64 t = clock_now();
+
+	while (clock_us_since(t) < us)
+		__asm__ volatile("pause");
+}
+
+static EFI_STATUS notify_while_spinning(void)
+{
+	UINT64 t;
+
+	CHECK_OK(BS->CreateEvent(EVT_TIMER | EVT_NOTIFY_SIGNAL, TPL_CALLBACK, count_notify, NULL,
+				 &timers[0]));
+	CHECK_OK(BS->SetTimer(timers[0], TimerPeriodic, 10 * MS));
+	/* A payload spinning on a flag a timer notify sets: only a timer interrupt can set it. */
+	t = clock_now();
+	while (fired < 3 && clock_us_since(t) < 2000000)
+		__asm__ volatile("pause");
+	CHECK(fired >= 3, "10 ms periodic notify ran %ld times in 2 s of spinning", (INT64)fired);
+	return EFI_SUCCESS;
+}
+
+static EFI_STATUS tpl_defers_notify(void)
+{
+	EFI_TPL old;
+	UINTN seen;
+
+	CHECK_OK(BS->CreateEvent(EVT_TIMER | EVT_NOTIFY_SIGNAL, TPL_CALLBACK, count_notify, NULL,
+				 &timers[0]));
+	old = BS->RaiseTPL(TPL_NOTIFY);
+	BS->SetTimer(timers[0], TimerRelative, 10 * MS);
+	/* Due after 10 ms, but a TPL_CALLBACK notify waits while we are at TPL_NOTIFY (§7.1.8). */
+	spin_us(200000);
+	seen = fired;
+	BS->RestoreTPL(old);
+	CHECK(seen == 0, "TPL_CALLBACK notify ran %ld times at TPL_NOTIFY", (INT64)seen);
+	CHECK(fired == 1, "notify ran %ld times by the return of RestoreTPL, expected 1",
+	      (INT64)fired);
+	return EFI_SUCCESS;
+}
+
+static EFI_STATUS watchdog_disarm(void)
+{
+	/* Armed for 1 s and disarmed: the machine must survive 1.5 s of spinning. */
+	CHECK_OK(BS->SetWatchdogTimer(1, 0x10000, 0, NULL));
+	CHECK_OK(BS->SetWatchdogTimer(0, 0, 0, NULL));
+	spin_us(1500000);
+	return EFI_SUCCESS;
+}
+
 SELFTEST_SUITE(timers,
 	       { "timers.stall", require_clock, stall_duration, close_timers },
 	       { "timers.one_shot", require_clock, one_shot, close_timers },
@@ -174,4 +226,7 @@ SELFTEST_SUITE(timers,
 	       { "timers.wait_several", require_clock, wait_several, close_timers },
 	       { "timers.zero_trigger", require_clock, zero_trigger, close_timers },
 	       { "timers.close_pending", require_clock, close_pending_timer, close_timers },
-	       { "timers.set_timer_refused", require_clock, set_timer_refused, close_timers });
+	       { "timers.set_timer_refused", require_clock, set_timer_refused, close_timers },
+	       { "timers.notify_while_spinning", require_clock, notify_while_spinning, close_timers },
+	       { "timers.tpl_defers_notify", require_clock, tpl_defers_notify, close_timers },
+	       { "timers.watchdog_disarm", require_clock, watchdog_disarm, close_timers });

@@ -8,6 +8,7 @@
 #include "stage1/core/image.h"
 #include "stage1/core/memory.h"
 #include "stage1/core/system_table.h"
+#include "stage1/core/watchdog_timer.h"
 
 #define LOG_PREFIX "boot: "
 #include "lib/log.h"
@@ -55,7 +56,10 @@ EFI_STATUS boot_image(EFI_DEVICE_PATH_PROTOCOL *path, void *buffer, UINTN buffer
 	log_info("starting %ls", name);
 	events_signal_group(&ready_to_boot);
 	started++;
+	/* UEFI 2.10 §3.1.2: 5 minutes for the option, unless it disarms the watchdog itself. */
+	watchdog_timer_set(5 * 60);
 	status = efi_start_image(image, &exit_data_size, &exit_data);
+	watchdog_timer_set(0);
 	last_status = status;
 	last_name[0] = 0;
 	for (UINTN i = 0; name[i] && i + 1 < sizeof(last_name) / sizeof(last_name[0]); i++) {

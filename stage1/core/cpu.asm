@@ -1,13 +1,14 @@
 ; SPDX-License-Identifier: MIT
 ; Context save/restore for StartImage/Exit, the switch to stage1's own stack, the descriptor
-; tables and the exception entry stubs.
+; tables, the exception entry stubs and the timer interrupt's.
 BITS 64
 default rel
 section .text
 
 global cpu_context_save, cpu_context_restore, cpu_switch_stack, cpu_enter_linux
 global cpu_load_descriptor_tables, cpu_exception_stubs
-extern exception_handler
+global cpu_timer_interrupt, cpu_spurious_interrupt
+extern exception_handler, events_timer_interrupt
 
 ; UINTN cpu_context_save(struct cpu_context *ctx)  -- rdi = ctx
 cpu_context_save:
@@ -133,5 +134,53 @@ exception_common:
 	cli
 	hlt
 	jmp .halt
+
+; The timer interrupt arrives in whatever code runs, a payload's included: every general
+; register and the FPU/SSE state (fxsave: XMM0-15 and MXCSR, a superset of the MS x64 ABI's
+; volatile XMM0-5) survive events_timer_interrupt, which may run a payload's notify function.
+cpu_timer_interrupt:
+	push rax
+	push rcx
+	push rdx
+	push rbx
+	push rbp
+	push rsi
+	push rdi
+	push r8
+	push r9
+	push r10
+	push r11
+	push r12
+	push r13
+	push r14
+	push r15
+	mov rbp, rsp
+	sub rsp, 512
+	and rsp, -16
+	fxsave64 [rsp]
+	cld
+	call events_timer_interrupt
+	fxrstor64 [rsp]
+	mov rsp, rbp
+	pop r15
+	pop r14
+	pop r13
+	pop r12
+	pop r11
+	pop r10
+	pop r9
+	pop r8
+	pop rdi
+	pop rsi
+	pop rbp
+	pop rbx
+	pop rdx
+	pop rcx
+	pop rax
+	iretq
+
+; A spurious APIC interrupt sets no in-service bit: no EOI.
+cpu_spurious_interrupt:
+	iretq
 
 section .note.GNU-stack noalloc noexec nowrite progbits

@@ -31,3 +31,7 @@ __attribute__((noreturn)) void cpu_switch_stack(void *top, void (*fn)(void *), v
 void cpu_load_descriptor_tables(const struct cpu_gdtr *gdt, const struct cpu_gdtr *idt, UINT16 tss);
 /* The entry stubs of vectors 0..31, 16 bytes apart; each calls exception_handler(frame). */
 extern const UINT8 cpu_exception_stubs[];
+/* The timer's interrupt entry: saves all state, calls events_timer_interrupt(), iretq. */
+extern const UINT8 cpu_timer_interrupt[];
+/* The APIC's spurious vector: returns at once. */
+extern const UINT8 cpu_spurious_interrupt[];

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-/* Events, timers and TPL without interrupts: timers fire when firmware services poll (UEFI 2.10 §7.1). */
+/* Events, timers and TPL: a 10 ms APIC timer interrupt runs due timers (UEFI 2.10 §7.1). */
 #include "lib/drivers/io.h"
+#include "lib/drivers/lapic.h"
 #include "lib/string.h"
 #include "stage1/core/events.h"
+#include "stage1/core/exception.h"
 #include "stage1/core/handles.h"
 #include "stage1/core/memory.h"
 #include "stage1/stage1.h"
@@ -36,9 +38,13 @@ static const EFI_GUID virtual_address_change_group = EFI_EVENT_GROUP_VIRTUAL_ADD
 
 static struct event *events;
 static struct event *queue;
-static EFI_TPL current_tpl = TPL_APPLICATION;
-static UINT64 tsc_start, tsc_per_100ns_x1024;
+#define TICK_US 10000 /* EDK2's default timer period */
+
+static volatile EFI_TPL current_tpl = TPL_APPLICATION;
+static UINT64 tsc_start, tsc_per_100ns_x1024, tsc_hz_used;
 static BOOLEAN timers_stopped;
+/* The tick runs: interrupts are on whenever the TPL is below TPL_HIGH_LEVEL. */
+static BOOLEAN ticking;
 
 void events_init(UINT64 tsc_hz)
 {
@@ -47,6 +53,9 @@ void events_init(UINT64 tsc_hz)
 		log_warn("TSC frequency unknown, assuming 2 GHz: timers may be off");
 	}
 	tsc_start = rdtsc();
+	tsc_hz_used = tsc_hz;
+	if (EFI_ERROR(lapic_timer_calibrate_begin(INTERRUPT_SPURIOUS_VECTOR)))
+		log_warn("no xAPIC: timers fire only while firmware services poll");
 	/* Fixed point (x1024) keeps the conversion exact enough without 128-bit division. */
 	tsc_per_100ns_x1024 = tsc_hz * 1024 / 10000000;
 	if (!tsc_per_100ns_x1024)
@@ -83,29 +92,48 @@ static void queue_notify(struct event *e)
 	e->queued = TRUE;
 }
 
-/* Run queued notifications whose TPL is above level, highest TPL first, FIFO within a TPL. */
+/* The TPL becomes tpl; below TPL_HIGH_LEVEL the timer interrupt may come again. */
+static void set_tpl(EFI_TPL tpl)
+{
+	current_tpl = tpl;
+	if (tpl < TPL_HIGH_LEVEL && ticking)
+		__asm__ volatile("sti" ::: "memory");
+}
+
+/*
+ * Called at TPL_HIGH_LEVEL (interrupts off): run queued notifications whose TPL is above level,
+ * highest TPL first, FIFO within a TPL, each at its own TPL with interrupts on below
+ * TPL_HIGH_LEVEL, as EDK2's CoreRestoreTpl; then drop to level.
+ */
 static void dispatch(EFI_TPL level)
 {
 	for (;;) {
 		struct event **best = NULL, *e;
-		EFI_TPL saved = current_tpl;
 
 		for (struct event **p = &queue; *p; p = &(*p)->queue_next)
 			if ((*p)->notify_tpl > level &&
 			    (!best || (*p)->notify_tpl > (*best)->notify_tpl))
 				best = p;
 		if (!best)
-			return;
+			break;
 		e = *best;
 		*best = e->queue_next;
 		e->queued = FALSE;
 		/* §7.1.4: a notify-signal event is no longer signaled once its notification runs. */
 		if (e->type & EVT_NOTIFY_SIGNAL)
 			e->signaled = FALSE;
-		current_tpl = e->notify_tpl;
+		set_tpl(e->notify_tpl);
 		e->notify(e, e->context);
-		current_tpl = saved;
+		__asm__ volatile("cli" ::: "memory");
+		current_tpl = TPL_HIGH_LEVEL;
 	}
+	set_tpl(level);
+}
+
+/* The event lists are shared with the timer interrupt: touch them at TPL_HIGH_LEVEL only. */
+static EFI_TPL lock(void)
+{
+	return efi_raise_tpl(TPL_HIGH_LEVEL);
 }
 
 static void signal_one(struct event *e)
@@ -119,6 +147,8 @@ static void signal_one(struct event *e)
 
 static void signal_event(struct event *e)
 {
+	EFI_TPL old = lock();
+
 	if (e->has_group) {
 		for (struct event *g = events; g; g = g->next)
 			if (g->has_group && guid_equal(&g->group, &e->group))
@@ -126,15 +156,17 @@ static void signal_event(struct event *e)
 	} else {
 		signal_one(e);
 	}
-	dispatch(current_tpl);
+	efi_restore_tpl(old);
 }
 
 void events_poll(void)
 {
 	UINT64 now;
+	EFI_TPL old;
 
 	if (timers_stopped)
 		return;
+	old = lock();
 	now = time_now_100ns();
 	for (struct event *e = events; e; e = e->next) {
 		if (!e->timer_active || e->trigger > now)
@@ -147,7 +179,28 @@ void events_poll(void)
 		}
 		signal_one(e);
 	}
-	dispatch(current_tpl);
+	efi_restore_tpl(old);
+}
+
+/* From cpu_timer_interrupt, interrupts off: the tick is at TPL_HIGH_LEVEL (CoreTimerTick). */
+__attribute__((used)) void events_timer_interrupt(void);
+__attribute__((used)) void events_timer_interrupt(void)
+{
+	lapic_eoi();
+	events_poll();
+}
+
+void events_start_tick(void)
+{
+	EFI_STATUS status = lapic_timer_start(INTERRUPT_TIMER_VECTOR, TICK_US, tsc_hz_used);
+
+	if (EFI_ERROR(status)) {
+		log_warn_status(status, "APIC timer: timers fire only while firmware services poll");
+		return;
+	}
+	ticking = TRUE;
+	if (current_tpl < TPL_HIGH_LEVEL)
+		set_tpl(current_tpl);
 }
 
 void stall_us(UINT64 microseconds)
@@ -169,8 +222,13 @@ EFI_TPL EFIAPI efi_raise_tpl(EFI_TPL NewTpl)
 {
 	EFI_TPL old = current_tpl;
 
-	if (NewTpl > current_tpl)
-		current_tpl = NewTpl > TPL_HIGH_LEVEL ? TPL_HIGH_LEVEL : NewTpl;
+	if (NewTpl <= old)
+		return old;
+	if (NewTpl >= TPL_HIGH_LEVEL) {
+		__asm__ volatile("cli" ::: "memory");
+		NewTpl = TPL_HIGH_LEVEL;
+	}
+	current_tpl = NewTpl;
 	return old;
 }
 
@@ -178,14 +236,16 @@ VOID EFIAPI efi_restore_tpl(EFI_TPL OldTpl)
 {
 	if (OldTpl >= current_tpl)
 		return;
-	current_tpl = OldTpl;
-	dispatch(current_tpl);
+	__asm__ volatile("cli" ::: "memory");
+	current_tpl = TPL_HIGH_LEVEL;
+	dispatch(OldTpl);
 }
 
 EFI_STATUS event_create(UINT32 type, EFI_TPL notify_tpl, EFI_EVENT_NOTIFY notify,
 			const void *context, const EFI_GUID *group, EFI_EVENT *ret_event)
 {
 	struct event *e;
+	EFI_TPL old;
 
 	if (!ret_event || (type & ~VALID_TYPES))
 		return EFI_INVALID_PARAMETER;
@@ -229,25 +289,39 @@ EFI_STATUS event_create(UINT32 type, EFI_TPL notify_tpl, EFI_EVENT_NOTIFY notify
 			return status;
 		}
 	}
+	old = lock();
 	e->next = events;
 	events = e;
+	efi_restore_tpl(old);
 	*ret_event = e;
 	return EFI_SUCCESS;
 }
 
 void events_signal_group(const EFI_GUID *group)
 {
+	EFI_TPL old = lock();
+
 	for (struct event *e = events; e; e = e->next)
 		if (e->has_group && guid_equal(&e->group, group))
 			signal_one(e);
-	dispatch(current_tpl);
+	efi_restore_tpl(old);
 }
 
 void events_shutdown(void)
 {
+	lock();
 	for (struct event *e = events; e; e = e->next)
 		e->timer_active = FALSE;
 	timers_stopped = TRUE;
+	/*
+	 * The OS gets the CPU with interrupts off and the APIC timer masked and stopped, as OVMF
+	 * leaves it; a tick already pending is taken here (sti lets it in after the nop), so none
+	 * reaches the OS's vectors.
+	 */
+	lapic_timer_stop();
+	if (ticking)
+		__asm__ volatile("sti; nop; cli" ::: "memory");
+	ticking = FALSE;
 }
 
 EFI_STATUS EFIAPI efi_create_event(UINT32 Type, EFI_TPL NotifyTpl, EFI_EVENT_NOTIFY NotifyFunction,
@@ -266,15 +340,18 @@ EFI_STATUS EFIAPI efi_create_event_ex(UINT32 Type, EFI_TPL NotifyTpl,
 EFI_STATUS EFIAPI efi_set_timer(EFI_EVENT Event, EFI_TIMER_DELAY Type, UINT64 TriggerTime)
 {
 	struct event *e = event_record(Event);
+	EFI_TPL old;
 
 	if (!e || !(e->type & EVT_TIMER) || (UINT32)Type > TimerRelative)
 		return EFI_INVALID_PARAMETER;
+	old = lock();
 	e->timer_active = Type != TimerCancel;
 	e->period = Type == TimerPeriodic ? TriggerTime : 0;
 	/* A periodic timer of 0 fires on every poll; give it the smallest period that still advances. */
 	if (Type == TimerPeriodic && !e->period)
 		e->period = 1;
 	e->trigger = time_now_100ns() + TriggerTime;
+	efi_restore_tpl(old);
 	return EFI_SUCCESS;
 }
 
@@ -290,17 +367,23 @@ EFI_STATUS EFIAPI efi_signal_event(EFI_EVENT Event)
 
 static EFI_STATUS check_event(struct event *e)
 {
+	EFI_STATUS status = EFI_NOT_READY;
+	EFI_TPL old;
+
 	if (e->type & EVT_NOTIFY_SIGNAL)
 		return EFI_INVALID_PARAMETER;
 	if (!e->signaled && (e->type & EVT_NOTIFY_WAIT)) {
+		old = lock();
 		queue_notify(e);
-		dispatch(current_tpl);
+		efi_restore_tpl(old);
 	}
+	old = lock();
 	if (e->signaled) {
 		e->signaled = FALSE;
-		return EFI_SUCCESS;
+		status = EFI_SUCCESS;
 	}
-	return EFI_NOT_READY;
+	efi_restore_tpl(old);
+	return status;
 }
 
 EFI_STATUS EFIAPI efi_check_event(EFI_EVENT Event)
@@ -342,9 +425,11 @@ EFI_STATUS EFIAPI efi_wait_for_event(UINTN NumberOfEvents, EFI_EVENT *Event, UIN
 EFI_STATUS EFIAPI efi_close_event(EFI_EVENT Event)
 {
 	struct event *e = event_record(Event);
+	EFI_TPL old;
 
 	if (!e)
 		return EFI_INVALID_PARAMETER;
+	old = lock();
 	for (struct event **p = &queue; *p; p = &(*p)->queue_next) {
 		if (*p == e) {
 			*p = e->queue_next;
@@ -357,6 +442,7 @@ EFI_STATUS EFIAPI efi_close_event(EFI_EVENT Event)
 			break;
 		}
 	}
+	efi_restore_tpl(old);
 	if (e->has_group && guid_equal(&e->group, &virtual_address_change_group))
 		runtime_unregister_va_event(e);
 	e->magic = 0;

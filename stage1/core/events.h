@@ -12,12 +12,14 @@ UINT64 time_now_100ns(void);
 void stall_us(UINT64 microseconds);
 /* Fire timers that are due and run pending notifications above the current TPL. */
 void events_poll(void);
+/* Start the 10 ms timer interrupt: from here on timers fire while payloads run. */
+void events_start_tick(void);
 /* CreateEventEx without the EFIAPI wrapper (group may be NULL). */
 EFI_STATUS event_create(UINT32 type, EFI_TPL notify_tpl, EFI_EVENT_NOTIFY notify,
 			const void *context, const EFI_GUID *group, EFI_EVENT *ret_event);
 /* Signal every event in a group (ExitBootServices, ready-to-boot, ...). */
 void events_signal_group(const EFI_GUID *group);
-/* Stop all timers: after ExitBootServices nothing may fire. */
+/* Stop all timers and the tick, interrupts off: after ExitBootServices nothing may fire. */
 void events_shutdown(void);
 /* The TPL in force. */
 EFI_TPL tpl_current(void);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* stage1's CPU exceptions: GDT, TSS and IDT, and the report naming the code that faulted. */
+/* stage1's exceptions and interrupts: GDT, TSS and IDT, and the report naming the faulting code. */
 #include "lib/drivers/fw_cfg.h"
 #include "lib/drivers/io.h"
 #include "lib/formats/exception.h"
@@ -30,7 +30,7 @@ static UINT64 gdt[6] = {
 	[3] = 0x00af9a000000ffffull, /* 0x18: 64-bit code */
 };
 static struct exception_tss tss;
-static struct exception_idt_gate idt[EXCEPTION_VECTORS];
+static struct exception_idt_gate idt[INTERRUPT_SPURIOUS_VECTOR + 1];
 static UINT8 ist_stacks[EXCEPTION_IST_STACKS][IST_STACK_SIZE] __attribute__((aligned(16)));
 
 extern const UINT8 strata_symbols[];
@@ -57,6 +57,17 @@ void exception_init(const struct handoff *h)
 	exception_fill_tss(&tss, tops);
 	exception_tss_descriptor((UINTN)&tss, &gdt[SEL_TSS / 8]);
 	exception_fill_idt(idt, (UINTN)cpu_exception_stubs, 0x18);
+	/* The timer's and the APIC's spurious vector: the same kind of gate, no IST. */
+	for (int v = INTERRUPT_TIMER_VECTOR; v <= INTERRUPT_SPURIOUS_VECTOR; v += 15) {
+		UINT64 stub = (UINTN)(v == INTERRUPT_TIMER_VECTOR ? cpu_timer_interrupt
+								   : cpu_spurious_interrupt);
+
+		idt[v] = idt[0];
+		idt[v].ist = 0;
+		idt[v].offset_low = stub & 0xffff;
+		idt[v].offset_mid = (stub >> 16) & 0xffff;
+		idt[v].offset_high = stub >> 32;
+	}
 	cpu_load_descriptor_tables(&gdtr, &idtr, SEL_TSS);
 	/*
 	 * LINT1 delivers NMIs, as the MP specification's virtual wire mode has it (and SeaBIOS and

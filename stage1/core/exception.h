@@ -1,9 +1,13 @@
 /* SPDX-License-Identifier: MIT */
-/* stage1's CPU exception handling: its GDT with a TSS, an IDT for vectors 0..31, the report. */
+/* stage1's CPU exception handling: GDT with a TSS, an IDT for vectors 0..31 and 2 interrupts. */
 #pragma once
 
 #include "include/efi/types.h"
 #include "include/strata/handoff.h"
+
+/* The timer interrupt's vector (events.c) and the APIC's spurious one: 15 apart, the IDT's end. */
+#define INTERRUPT_TIMER_VECTOR	  0x20
+#define INTERRUPT_SPURIOUS_VECTOR 0x2f
 
 /*
  * Load stage1's descriptor tables: every exception reports where it happened and halts, with

@@ -6,6 +6,7 @@
 #include "stage1/core/image.h"
 #include "stage1/core/memory.h"
 #include "stage1/core/system_table.h"
+#include "stage1/core/watchdog_timer.h"
 #include "stage1/stage1.h"
 
 #define LOG_PREFIX "stage1: "
@@ -30,6 +31,7 @@ EFI_STATUS EFIAPI efi_exit_boot_services(EFI_HANDLE ImageHandle, UINTN MapKey)
 
 	log_info("ExitBootServices: handing over to the OS");
 	events_signal_group(&exit_group);
+	watchdog_timer_set(0);
 	events_shutdown();
 	runtime_notify_exit_boot_services();
 	/* Nothing of stage1 may write to the UART or the screen once the OS owns them. */

@@ -254,8 +254,8 @@ EFI_STATUS EFIAPI efi_handle_protocol(EFI_HANDLE Handle, EFI_GUID *Protocol, VOI
 				 EFI_OPEN_PROTOCOL_BY_HANDLE_PROTOCOL);
 }
 
-EFI_STATUS EFIAPI efi_register_protocol_notify(EFI_GUID *Protocol, EFI_EVENT Event,
-					       VOID **Registration)
+static EFI_STATUS register_protocol_notify(EFI_GUID *Protocol, EFI_EVENT Event,
+					 VOID **Registration)
 {
 	struct notify *n;
 
@@ -290,8 +290,8 @@ static EFI_HANDLE notify_next(struct notify *reg)
 	return NULL;
 }
 
-EFI_STATUS EFIAPI efi_locate_handle(EFI_LOCATE_SEARCH_TYPE SearchType, EFI_GUID *Protocol,
-				    VOID *SearchKey, UINTN *BufferSize, EFI_HANDLE *Buffer)
+static EFI_STATUS locate_handle(EFI_LOCATE_SEARCH_TYPE SearchType, EFI_GUID *Protocol,
+				VOID *SearchKey, UINTN *BufferSize, EFI_HANDLE *Buffer)
 {
 	UINTN n, capacity;
 
@@ -331,8 +331,8 @@ EFI_STATUS EFIAPI efi_locate_handle(EFI_LOCATE_SEARCH_TYPE SearchType, EFI_GUID 
 	return n > capacity ? EFI_BUFFER_TOO_SMALL : EFI_SUCCESS;
 }
 
-EFI_STATUS EFIAPI efi_locate_handle_buffer(EFI_LOCATE_SEARCH_TYPE SearchType, EFI_GUID *Protocol,
-					   VOID *SearchKey, UINTN *NoHandles, EFI_HANDLE **Buffer)
+static EFI_STATUS locate_handle_buffer(EFI_LOCATE_SEARCH_TYPE SearchType, EFI_GUID *Protocol,
+				       VOID *SearchKey, UINTN *NoHandles, EFI_HANDLE **Buffer)
 {
 	UINTN size = 0;
 	EFI_STATUS status;
@@ -341,13 +341,13 @@ EFI_STATUS EFIAPI efi_locate_handle_buffer(EFI_LOCATE_SEARCH_TYPE SearchType, EF
 		return EFI_INVALID_PARAMETER;
 	*NoHandles = 0;
 	*Buffer = NULL;
-	status = efi_locate_handle(SearchType, Protocol, SearchKey, &size, NULL);
+	status = locate_handle(SearchType, Protocol, SearchKey, &size, NULL);
 	if (status != EFI_BUFFER_TOO_SMALL)
 		return EFI_ERROR(status) ? status : EFI_NOT_FOUND;
 	*Buffer = pool_alloc(EfiBootServicesData, size);
 	if (!*Buffer)
 		return EFI_OUT_OF_RESOURCES;
-	status = efi_locate_handle(SearchType, Protocol, SearchKey, &size, *Buffer);
+	status = locate_handle(SearchType, Protocol, SearchKey, &size, *Buffer);
 	if (EFI_ERROR(status)) {
 		pool_free(*Buffer);
 		*Buffer = NULL;
@@ -357,7 +357,7 @@ EFI_STATUS EFIAPI efi_locate_handle_buffer(EFI_LOCATE_SEARCH_TYPE SearchType, EF
 	return EFI_SUCCESS;
 }
 
-EFI_STATUS EFIAPI efi_locate_protocol(EFI_GUID *Protocol, VOID *Registration, VOID **Interface)
+static EFI_STATUS locate_protocol(EFI_GUID *Protocol, VOID *Registration, VOID **Interface)
 {
 	if (!Protocol || !Interface)
 		return EFI_INVALID_PARAMETER;
@@ -391,8 +391,8 @@ static INTN dp_prefix_nodes(const EFI_DEVICE_PATH_PROTOCOL *prefix,
 	return nodes;
 }
 
-EFI_STATUS EFIAPI efi_locate_device_path(EFI_GUID *Protocol, EFI_DEVICE_PATH_PROTOCOL **DevicePath,
-					 EFI_HANDLE *Device)
+static EFI_STATUS locate_device_path(EFI_GUID *Protocol, EFI_DEVICE_PATH_PROTOCOL **DevicePath,
+				     EFI_HANDLE *Device)
 {
 	static const EFI_GUID dp_guid = EFI_DEVICE_PATH_PROTOCOL_GUID;
 	struct handle *best = NULL;
@@ -422,8 +422,8 @@ EFI_STATUS EFIAPI efi_locate_device_path(EFI_GUID *Protocol, EFI_DEVICE_PATH_PRO
 	return EFI_SUCCESS;
 }
 
-EFI_STATUS EFIAPI efi_protocols_per_handle(EFI_HANDLE Handle, EFI_GUID ***ProtocolBuffer,
-					   UINTN *ProtocolBufferCount)
+static EFI_STATUS protocols_per_handle(EFI_HANDLE Handle, EFI_GUID ***ProtocolBuffer,
+				       UINTN *ProtocolBufferCount)
 {
 	struct handle *h = handle_record(Handle);
 	UINTN n = 0;
@@ -578,4 +578,52 @@ void handle_close_all_opened_by(EFI_HANDLE image)
 			}
 		}
 	}
+}
+
+/*
+ * The searches at TPL_NOTIFY, as the changes above: a timer notification that installs a protocol
+ * or registers for one must not change the lists under a search (EDK2's gProtocolDatabaseLock).
+ */
+#define LOCKED(call)                                                                               \
+	do {                                                                                       \
+		EFI_TPL old_ = efi_raise_tpl(TPL_NOTIFY);                                          \
+		EFI_STATUS status_ = call;                                                         \
+                                                                                                   \
+		efi_restore_tpl(old_);                                                             \
+		return status_;                                                                    \
+	} while (0)
+
+EFI_STATUS EFIAPI efi_register_protocol_notify(EFI_GUID *Protocol, EFI_EVENT Event,
+					       VOID **Registration)
+{
+	LOCKED(register_protocol_notify(Protocol, Event, Registration));
+}
+
+EFI_STATUS EFIAPI efi_locate_handle(EFI_LOCATE_SEARCH_TYPE SearchType, EFI_GUID *Protocol,
+				    VOID *SearchKey, UINTN *BufferSize, EFI_HANDLE *Buffer)
+{
+	LOCKED(locate_handle(SearchType, Protocol, SearchKey, BufferSize, Buffer));
+}
+
+EFI_STATUS EFIAPI efi_locate_handle_buffer(EFI_LOCATE_SEARCH_TYPE SearchType, EFI_GUID *Protocol,
+					   VOID *SearchKey, UINTN *NoHandles, EFI_HANDLE **Buffer)
+{
+	LOCKED(locate_handle_buffer(SearchType, Protocol, SearchKey, NoHandles, Buffer));
+}
+
+EFI_STATUS EFIAPI efi_locate_protocol(EFI_GUID *Protocol, VOID *Registration, VOID **Interface)
+{
+	LOCKED(locate_protocol(Protocol, Registration, Interface));
+}
+
+EFI_STATUS EFIAPI efi_locate_device_path(EFI_GUID *Protocol, EFI_DEVICE_PATH_PROTOCOL **DevicePath,
+					 EFI_HANDLE *Device)
+{
+	LOCKED(locate_device_path(Protocol, DevicePath, Device));
+}
+
+EFI_STATUS EFIAPI efi_protocols_per_handle(EFI_HANDLE Handle, EFI_GUID ***ProtocolBuffer,
+					   UINTN *ProtocolBufferCount)
+{
+	LOCKED(protocols_per_handle(Handle, ProtocolBuffer, ProtocolBufferCount));
 }

@@ -230,7 +230,7 @@ static UINT64 find_free_top_down(UINT64 pages, UINT64 limit)
 	return 0;
 }
 
-EFI_STATUS memory_allocate_pages(EFI_ALLOCATE_TYPE type, EFI_MEMORY_TYPE memory_type, UINTN pages,
+static EFI_STATUS allocate_pages(EFI_ALLOCATE_TYPE type, EFI_MEMORY_TYPE memory_type, UINTN pages,
 				 EFI_PHYSICAL_ADDRESS *memory)
 {
 	UINT64 attribute = RAM_ATTRIBUTES;
@@ -272,7 +272,7 @@ EFI_STATUS memory_allocate_pages(EFI_ALLOCATE_TYPE type, EFI_MEMORY_TYPE memory_
 	return EFI_SUCCESS;
 }
 
-EFI_STATUS memory_free_pages(EFI_PHYSICAL_ADDRESS memory, UINTN pages)
+static EFI_STATUS free_pages(EFI_PHYSICAL_ADDRESS memory, UINTN pages)
 {
 	UINT64 end = memory + ((UINT64)pages << EFI_PAGE_SHIFT);
 	UINT64 covered = memory;
@@ -292,6 +292,26 @@ EFI_STATUS memory_free_pages(EFI_PHYSICAL_ADDRESS memory, UINTN pages)
 	if (covered < end)
 		return EFI_NOT_FOUND;
 	return map_set(memory, pages, EfiConventionalMemory, RAM_ATTRIBUTES, FALSE);
+}
+
+/* The map changes at TPL_NOTIFY: a timer notification may allocate, or read the map, too. */
+EFI_STATUS memory_allocate_pages(EFI_ALLOCATE_TYPE type, EFI_MEMORY_TYPE memory_type, UINTN pages,
+				 EFI_PHYSICAL_ADDRESS *memory)
+{
+	EFI_TPL old = efi_raise_tpl(TPL_NOTIFY);
+	EFI_STATUS status = allocate_pages(type, memory_type, pages, memory);
+
+	efi_restore_tpl(old);
+	return status;
+}
+
+EFI_STATUS memory_free_pages(EFI_PHYSICAL_ADDRESS memory, UINTN pages)
+{
+	EFI_TPL old = efi_raise_tpl(TPL_NOTIFY);
+	EFI_STATUS status = free_pages(memory, pages);
+
+	efi_restore_tpl(old);
+	return status;
 }
 
 EFI_STATUS memory_add_range(UINT64 base, UINT64 size, EFI_MEMORY_TYPE type, UINT64 attributes)
@@ -320,9 +340,8 @@ UINT64 memory_pages_of_type(EFI_MEMORY_TYPE type)
 /* OVMF's descriptor size too: 8 bytes more than the struct, so callers must honour DescriptorSize. */
 #define DESCRIPTOR_SIZE (sizeof(EFI_MEMORY_DESCRIPTOR) + 8)
 
-EFI_STATUS EFIAPI efi_get_memory_map(UINTN *MemoryMapSize, EFI_MEMORY_DESCRIPTOR *MemoryMap,
-				     UINTN *MapKey, UINTN *DescriptorSize,
-				     UINT32 *DescriptorVersion)
+static EFI_STATUS get_memory_map(UINTN *MemoryMapSize, EFI_MEMORY_DESCRIPTOR *MemoryMap,
+				 UINTN *MapKey, UINTN *DescriptorSize, UINT32 *DescriptorVersion)
 {
 	UINTN needed;
 
@@ -356,21 +375,25 @@ EFI_STATUS EFIAPI efi_get_memory_map(UINTN *MemoryMapSize, EFI_MEMORY_DESCRIPTOR
 	return EFI_SUCCESS;
 }
 
-EFI_STATUS EFIAPI efi_allocate_pages(EFI_ALLOCATE_TYPE Type, EFI_MEMORY_TYPE MemoryType,
-				     UINTN Pages, EFI_PHYSICAL_ADDRESS *Memory)
+EFI_STATUS EFIAPI efi_get_memory_map(UINTN *MemoryMapSize, EFI_MEMORY_DESCRIPTOR *MemoryMap,
+				     UINTN *MapKey, UINTN *DescriptorSize,
+				     UINT32 *DescriptorVersion)
 {
 	EFI_TPL old = efi_raise_tpl(TPL_NOTIFY);
-	EFI_STATUS status = memory_allocate_pages(Type, MemoryType, Pages, Memory);
+	EFI_STATUS status =
+		get_memory_map(MemoryMapSize, MemoryMap, MapKey, DescriptorSize, DescriptorVersion);
 
 	efi_restore_tpl(old);
 	return status;
 }
 
+EFI_STATUS EFIAPI efi_allocate_pages(EFI_ALLOCATE_TYPE Type, EFI_MEMORY_TYPE MemoryType,
+				     UINTN Pages, EFI_PHYSICAL_ADDRESS *Memory)
+{
+	return memory_allocate_pages(Type, MemoryType, Pages, Memory);
+}
+
 EFI_STATUS EFIAPI efi_free_pages(EFI_PHYSICAL_ADDRESS Memory, UINTN Pages)
 {
-	EFI_TPL old = efi_raise_tpl(TPL_NOTIFY);
-	EFI_STATUS status = memory_free_pages(Memory, Pages);
-
-	efi_restore_tpl(old);
-	return status;
+	return memory_free_pages(Memory, Pages);
 }

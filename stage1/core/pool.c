@@ -76,7 +76,7 @@ static BOOLEAN pool_refill(int t, unsigned class)
 	return TRUE;
 }
 
-void *pool_alloc(EFI_MEMORY_TYPE type, UINTN size)
+static void *pool_take(EFI_MEMORY_TYPE type, UINTN size)
 {
 	int t = type_index(type);
 	unsigned class = 0;
@@ -95,6 +95,16 @@ void *pool_alloc(EFI_MEMORY_TYPE type, UINTN size)
 	return h + 1;
 }
 
+/* At TPL_NOTIFY: a timer notification may allocate too, and the free lists are one. */
+void *pool_alloc(EFI_MEMORY_TYPE type, UINTN size)
+{
+	EFI_TPL old = efi_raise_tpl(TPL_NOTIFY);
+	void *p = pool_take(type, size);
+
+	efi_restore_tpl(old);
+	return p;
+}
+
 void *pool_zalloc(UINTN size)
 {
 	void *p = pool_alloc(EfiBootServicesData, size);
@@ -104,7 +114,7 @@ void *pool_zalloc(UINTN size)
 	return p;
 }
 
-static EFI_STATUS pool_release(void *buffer)
+static EFI_STATUS pool_put(void *buffer)
 {
 	struct pool_header *h;
 
@@ -126,6 +136,15 @@ static EFI_STATUS pool_release(void *buffer)
 	return EFI_SUCCESS;
 }
 
+static EFI_STATUS pool_release(void *buffer)
+{
+	EFI_TPL old = efi_raise_tpl(TPL_NOTIFY);
+	EFI_STATUS status = pool_put(buffer);
+
+	efi_restore_tpl(old);
+	return status;
+}
+
 void pool_free(void *buffer)
 {
 	if (buffer)
@@ -134,23 +153,15 @@ void pool_free(void *buffer)
 
 EFI_STATUS EFIAPI efi_allocate_pool(EFI_MEMORY_TYPE PoolType, UINTN Size, VOID **Buffer)
 {
-	EFI_TPL old;
-
 	if (!Buffer || (UINT32)PoolType == EfiConventionalMemory ||
 	    PoolType == EfiPersistentMemory ||
 	    ((UINT32)PoolType >= EfiMaxMemoryType && (UINT32)PoolType < 0x70000000u))
 		return EFI_INVALID_PARAMETER;
-	old = efi_raise_tpl(TPL_NOTIFY);
 	*Buffer = pool_alloc(PoolType, Size);
-	efi_restore_tpl(old);
 	return *Buffer ? EFI_SUCCESS : EFI_OUT_OF_RESOURCES;
 }
 
 EFI_STATUS EFIAPI efi_free_pool(VOID *Buffer)
 {
-	EFI_TPL old = efi_raise_tpl(TPL_NOTIFY);
-	EFI_STATUS status = pool_release(Buffer);
-
-	efi_restore_tpl(old);
-	return status;
+	return pool_release(Buffer);
 }

@@ -3,6 +3,7 @@
 #include "include/strata/runtime_abi.h"
 #include "lib/drivers/cfi_flash.h"
 #include "lib/string.h"
+#include "stage1/core/events.h"
 #include "stage1/core/memory.h"
 #include "stage1/core/security.h"
 #include "stage1/core/system_table.h"
@@ -219,8 +220,98 @@ static struct runtime_exports *enter_blob(const struct handoff *h,
 	return ex;
 }
 
+/*
+ * At boot time the variable and time services run at TPL_NOTIFY, as EDK2's drivers lock them: the
+ * store and the RTC's index port are one each, and a timer notification may call them while a
+ * payload is inside one.
+ */
+static EFI_RUNTIME_SERVICES blob_services;
+
+static EFI_STATUS EFIAPI boot_get_time(EFI_TIME *Time, EFI_TIME_CAPABILITIES *Capabilities)
+{
+	EFI_TPL old = efi_raise_tpl(TPL_NOTIFY);
+	EFI_STATUS status = blob_services.GetTime(Time, Capabilities);
+
+	efi_restore_tpl(old);
+	return status;
+}
+
+static EFI_STATUS EFIAPI boot_set_time(EFI_TIME *Time)
+{
+	EFI_TPL old = efi_raise_tpl(TPL_NOTIFY);
+	EFI_STATUS status = blob_services.SetTime(Time);
+
+	efi_restore_tpl(old);
+	return status;
+}
+
+static EFI_STATUS EFIAPI boot_get_variable(CHAR16 *VariableName, EFI_GUID *VendorGuid,
+					   UINT32 *Attributes, UINTN *DataSize, VOID *Data)
+{
+	EFI_TPL old = efi_raise_tpl(TPL_NOTIFY);
+	EFI_STATUS status =
+		blob_services.GetVariable(VariableName, VendorGuid, Attributes, DataSize, Data);
+
+	efi_restore_tpl(old);
+	return status;
+}
+
+static EFI_STATUS EFIAPI boot_get_next_variable_name(UINTN *VariableNameSize,
+						     CHAR16 *VariableName, EFI_GUID *VendorGuid)
+{
+	EFI_TPL old = efi_raise_tpl(TPL_NOTIFY);
+	EFI_STATUS status =
+		blob_services.GetNextVariableName(VariableNameSize, VariableName, VendorGuid);
+
+	efi_restore_tpl(old);
+	return status;
+}
+
+static EFI_STATUS EFIAPI boot_set_variable(CHAR16 *VariableName, EFI_GUID *VendorGuid,
+					   UINT32 Attributes, UINTN DataSize, VOID *Data)
+{
+	EFI_TPL old = efi_raise_tpl(TPL_NOTIFY);
+	EFI_STATUS status =
+		blob_services.SetVariable(VariableName, VendorGuid, Attributes, DataSize, Data);
+
+	efi_restore_tpl(old);
+	return status;
+}
+
+static EFI_STATUS EFIAPI boot_query_variable_info(UINT32 Attributes, UINT64 *Maximum,
+						  UINT64 *Remaining, UINT64 *MaximumVariableSize)
+{
+	EFI_TPL old = efi_raise_tpl(TPL_NOTIFY);
+	EFI_STATUS status = blob_services.QueryVariableInfo(Attributes, Maximum, Remaining,
+							    MaximumVariableSize);
+
+	efi_restore_tpl(old);
+	return status;
+}
+
+/* Swap those entries of the blob's table with the locked ones, and back at ExitBootServices. */
+static void swap_locked_services(EFI_RUNTIME_SERVICES *rt, const EFI_RUNTIME_SERVICES *with)
+{
+	rt->GetTime = with->GetTime;
+	rt->SetTime = with->SetTime;
+	rt->GetVariable = with->GetVariable;
+	rt->GetNextVariableName = with->GetNextVariableName;
+	rt->SetVariable = with->SetVariable;
+	rt->QueryVariableInfo = with->QueryVariableInfo;
+	table_header_update_crc(&rt->Hdr, rt->Hdr.HeaderSize);
+}
+
 EFI_STATUS runtime_install(const struct handoff *h, const struct acpi_platform *acpi)
 {
+	static const EFI_RUNTIME_SERVICES locked = {
+		.GetTime = boot_get_time,
+		.SetTime = boot_set_time,
+		.GetVariable = boot_get_variable,
+		.GetNextVariableName = boot_get_next_variable_name,
+		.SetVariable = boot_set_variable,
+		.QueryVariableInfo = boot_query_variable_info,
+	};
+
 	EFI_STATUS status;
 
 	if (!(h->flags & HANDOFF_FLAG_RUNTIME_PRESENT)) {
@@ -235,6 +326,8 @@ EFI_STATUS runtime_install(const struct handoff *h, const struct acpi_platform *
 					h->runtime_base);
 	}
 	system_table_set_runtime(&exports->services);
+	blob_services = exports->services;
+	swap_locked_services(&exports->services, &locked);
 	reset_wrap();
 	status = config_table_install(&rt_properties_guid, &exports->properties);
 	if (EFI_ERROR(status))
@@ -303,8 +396,10 @@ void runtime_notify_exit_boot_services(void)
 		table_header_update_crc(&rt->Hdr, rt->Hdr.HeaderSize);
 		table_reset = NULL;
 	}
-	if (exports)
+	if (exports) {
+		swap_locked_services(&exports->services, &blob_services);
 		exports->exit_boot_services();
+	}
 }
 
 /* An event of the virtual-address-change group: its notify runs inside SetVirtualAddressMap. */

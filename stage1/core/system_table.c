@@ -7,6 +7,7 @@
 #include "stage1/core/image.h"
 #include "stage1/core/memory.h"
 #include "stage1/core/system_table.h"
+#include "stage1/core/watchdog_timer.h"
 #include "stage1/stage1.h"
 
 #define LOG_PREFIX "system-table: "
@@ -34,19 +35,6 @@ static EFI_STATUS EFIAPI efi_get_next_monotonic_count(UINT64 *Count)
 		return EFI_SUCCESS;
 	/* No runtime blob: a count of our own, high half 0. */
 	*Count = monotonic_count++;
-	return EFI_SUCCESS;
-}
-
-static EFI_STATUS EFIAPI efi_set_watchdog_timer(UINTN Timeout, UINT64 WatchdogCode, UINTN DataSize,
-						CHAR16 *WatchdogData)
-{
-	/*
-	 * UEFI 2.10 §7.5.1: the boot manager arms a 5-minute watchdog before StartImage and the
-	 * platform resets when it expires. Strata has no timer interrupt to enforce it, so the
-	 * request is accepted and not enforced; loaders that disarm it (0) lose nothing.
-	 */
-	if (WatchdogCode <= 0xffff && Timeout)
-		return EFI_INVALID_PARAMETER;
 	return EFI_SUCCESS;
 }
 

@@ -349,24 +349,34 @@ static void poll_input(void)
 	}
 }
 
+/* At TPL_NOTIFY, as WaitForKey's notify: the escape decoder and the queue are one. */
 static EFI_STATUS read_key(EFI_KEY_DATA *key)
 {
+	EFI_STATUS status = EFI_NOT_READY;
+	EFI_TPL old;
+
 	if (!key)
 		return EFI_INVALID_PARAMETER;
+	old = efi_raise_tpl(TPL_NOTIFY);
 	poll_input();
-	if (!key_count)
-		return EFI_NOT_READY;
-	*key = keys[key_head];
-	key_head = (key_head + 1) % KEY_QUEUE;
-	key_count--;
-	return EFI_SUCCESS;
+	if (key_count) {
+		*key = keys[key_head];
+		key_head = (key_head + 1) % KEY_QUEUE;
+		key_count--;
+		status = EFI_SUCCESS;
+	}
+	efi_restore_tpl(old);
+	return status;
 }
 
 static EFI_STATUS EFIAPI text_in_reset(EFI_SIMPLE_TEXT_INPUT_PROTOCOL *This,
 				       BOOLEAN ExtendedVerification)
 {
+	EFI_TPL old = efi_raise_tpl(TPL_NOTIFY);
+
 	poll_input();
 	key_count = 0;
+	efi_restore_tpl(old);
 	return EFI_SUCCESS;
 }
 

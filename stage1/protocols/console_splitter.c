@@ -3,6 +3,7 @@
 #include "include/efi/protocol/graphics_output.h"
 #include "include/efi/protocol/simple_text_in.h"
 #include "lib/string.h"
+#include "stage1/core/events.h"
 #include "stage1/core/handles.h"
 #include "stage1/core/memory.h"
 #include "stage1/protocols/console.h"
@@ -53,11 +54,14 @@ static EFI_STATUS first_error(EFI_STATUS a, EFI_STATUS b)
 static EFI_STATUS EFIAPI splitter_output_string(EFI_SIMPLE_TEXT_OUTPUT_PROTOCOL *This,
 						CHAR16 *String)
 {
+	/* The terminal's escape state and the cursor are one: no notification writes meanwhile. */
+	EFI_TPL old = efi_raise_tpl(TPL_NOTIFY);
 	EFI_STATUS status = serial_out->OutputString(serial_out, String);
 
 	if (screen_out)
 		status = first_error(status, screen_out->OutputString(screen_out, String));
 	sync_mode();
+	efi_restore_tpl(old);
 	return status;
 }
 
@@ -188,9 +192,12 @@ static void draw_log_text(const char *s, UINTN n)
 
 static void log_mirror(const char *line, UINTN length)
 {
+	EFI_TPL old;
+
 	/* A log line from inside the screen's own drawing would draw into itself. */
 	if (mirroring)
 		return;
+	old = efi_raise_tpl(TPL_NOTIFY);
 	mirroring = TRUE;
 	if (screen_out) {
 		draw_log_text(line, length);
@@ -199,6 +206,7 @@ static void log_mirror(const char *line, UINTN length)
 		backlog_used += length;
 	}
 	mirroring = FALSE;
+	efi_restore_tpl(old);
 }
 
 void console_splitter_keep_log(void)
