@@ -16,7 +16,7 @@ STAGE1_PROTOCOLS := stage1/protocols/console.c stage1/protocols/device_path.c \
 	stage1/protocols/file_load.c stage1/protocols/gop.c \
 	stage1/protocols/text_gop.c stage1/protocols/console_splitter.c \
 	stage1/protocols/hii.c stage1/protocols/unicode_collation.c \
-	stage1/protocols/pci_root_bridge_io.c
+	stage1/protocols/pci_root_bridge_io.c stage1/protocols/pci_io.c
 STAGE1_PLATFORM := stage1/platform/acpi.c stage1/platform/smbios.c
 STAGE1_BOOT := stage1/boot/boot_manager.c stage1/boot/boot_image.c stage1/boot/bls.c \
 	stage1/boot/linux_loader.c stage1/boot/boot_menu.c
