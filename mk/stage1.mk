@@ -6,7 +6,8 @@
 STAGE1_CORE := stage1/core/memory.c stage1/core/paging.c stage1/core/pool.c \
 	stage1/core/handles.c stage1/core/open_protocol.c stage1/core/events.c \
 	stage1/core/system_table.c stage1/core/image.c stage1/core/exit_boot_services.c \
-	stage1/core/runtime.c stage1/core/exception.c stage1/core/debug_image.c
+	stage1/core/runtime.c stage1/core/exception.c stage1/core/debug_image.c \
+	stage1/core/driver_binding.c
 # Secure Boot's image check (docs/secure-boot.md): lib/crypto over mbedTLS's archive (mk/mbedtls.mk).
 STAGE1_CORE += stage1/core/security.c
 STAGE1_PROTOCOLS := stage1/protocols/console.c stage1/protocols/device_path.c \

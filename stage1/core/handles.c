@@ -442,27 +442,6 @@ EFI_STATUS EFIAPI efi_protocols_per_handle(EFI_HANDLE Handle, EFI_GUID ***Protoc
 	return EFI_SUCCESS;
 }
 
-EFI_STATUS EFIAPI efi_connect_controller(EFI_HANDLE ControllerHandle, EFI_HANDLE *DriverImageHandle,
-					 EFI_DEVICE_PATH_PROTOCOL *RemainingDevicePath,
-					 BOOLEAN Recursive)
-{
-	if (!handle_is_valid(ControllerHandle))
-		return EFI_INVALID_PARAMETER;
-	/* Strata binds its devices itself at boot; no driver-model driver can connect later. */
-	return EFI_NOT_FOUND;
-}
-
-EFI_STATUS EFIAPI efi_disconnect_controller(EFI_HANDLE ControllerHandle,
-					    EFI_HANDLE DriverImageHandle, EFI_HANDLE ChildHandle)
-{
-	if (!handle_is_valid(ControllerHandle) ||
-	    (DriverImageHandle && !handle_is_valid(DriverImageHandle)) ||
-	    (ChildHandle && !handle_is_valid(ChildHandle)))
-		return EFI_INVALID_PARAMETER;
-	/* UEFI 2.10 §7.3.13: with no driver managing the controller this succeeds. */
-	return EFI_SUCCESS;
-}
-
 EFI_STATUS EFIAPI efi_install_multiple_protocol_interfaces(EFI_HANDLE *Handle, ...)
 {
 	static const EFI_GUID dp_guid = EFI_DEVICE_PATH_PROTOCOL_GUID;
