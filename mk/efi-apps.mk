@@ -29,7 +29,7 @@ EFI_APP_SECTIONS := -j .text -j .sdata -j .data -j .rodata -j .dynamic -j .dynsy
 SELFTEST_SRCS := $(addprefix efi-apps/selftest/,main.c report.c clock.c helpers.c system_table.c \
 	memory.c memory_map.c events.c timers.c protocols.c open_protocol.c images.c filesystem.c \
 	file_write.c \
-	block_io.c runtime.c variables.c config_tables.c console.c shell_protocols.c)
+	block_io.c runtime.c variables.c config_tables.c console.c shell_protocols.c pci_io.c)
 HELLO_SRCS := efi-apps/hello/hello.c
 CHILD_SRCS := efi-apps/selftest-child/child.c
 EXIT_ON_ENTRY_SRCS := efi-apps/exit-on-entry/exit_on_entry.c

@@ -10,7 +10,7 @@ static const struct selftest_suite *const suites[] = {
 	&system_table_suite, &memory_suite, &memory_map_suite, &events_suite, &timers_suite,
 	&protocols_suite, &open_protocol_suite, &images_suite, &filesystem_suite, &file_write_suite,
 	&block_io_suite, &runtime_suite, &variables_suite, &config_tables_suite, &console_suite,
-	&shell_protocols_suite,
+	&shell_protocols_suite, &pci_io_suite,
 };
 
 static CHAR16 load_options[256];

@@ -106,4 +106,4 @@ EFI_STATUS fixture_read_file(const CHAR16 *path, void **ret_data, UINTN *ret_siz
 extern const struct selftest_suite system_table_suite, memory_suite, memory_map_suite,
 	events_suite, timers_suite, protocols_suite, open_protocol_suite, images_suite,
 	filesystem_suite, file_write_suite, block_io_suite, runtime_suite, variables_suite,
-	config_tables_suite, console_suite, shell_protocols_suite;
+	config_tables_suite, console_suite, shell_protocols_suite, pci_io_suite;

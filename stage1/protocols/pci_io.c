@@ -58,7 +58,7 @@ static struct pci_io *pci_io_of(EFI_PCI_IO_PROTOCOL *this)
 
 /*
  * The root bridge address of offset in a BAR of the given kind, checked to hold the whole access
- * (§14.4.4: EFI_INVALID_PARAMETER otherwise); FIFO and FILL widths touch one element's span.
+ * (§14.4.4: EFI_UNSUPPORTED otherwise, as OVMF); FIFO and FILL widths touch one element's span.
  */
 static EFI_STATUS bar_address(EFI_PCI_IO_PROTOCOL *this, BOOLEAN io, UINT8 index,
 			      EFI_PCI_IO_PROTOCOL_WIDTH width, UINT64 offset, UINTN count,
@@ -77,7 +77,7 @@ static EFI_STATUS bar_address(EFI_PCI_IO_PROTOCOL *this, BOOLEAN io, UINT8 index
 		span *= count;
 	if (index >= BARS || !bar->size || bar->io != io || offset >= bar->size ||
 	    span > bar->size - offset)
-		return EFI_INVALID_PARAMETER;
+		return EFI_UNSUPPORTED;
 	*ret_address = bar->base + offset;
 	return EFI_SUCCESS;
 }
