@@ -133,6 +133,19 @@ static EFI_STATUS bar_descriptors_bound_accesses(void)
 	return EFI_SUCCESS;
 }
 
+/* The firmware drives the disk it booted from: a driver cannot open its PCI I/O BY_DRIVER too. */
+static EFI_STATUS in_use_refuses_by_driver(void)
+{
+	void *taken;
+	EFI_STATUS status = BS->OpenProtocol(disk_handle, &pci_io_guid, &taken, selftest_image,
+					     disk_handle, EFI_OPEN_PROTOCOL_BY_DRIVER);
+
+	if (!EFI_ERROR(status))
+		BS->CloseProtocol(disk_handle, &pci_io_guid, selftest_image, disk_handle);
+	CHECK(status == EFI_ACCESS_DENIED, "BY_DRIVER open of the boot disk's PCI I/O: %r", status);
+	return EFI_SUCCESS;
+}
+
 static EFI_HANDLE lonely;
 static UINT32 lonely_marker;
 
@@ -166,5 +179,7 @@ SELFTEST_SUITE(pci_io,
 		 attributes_are_command_bits, NULL },
 	       { "pci_io.bar_descriptors_bound_accesses", find_virtio_blk,
 		 bar_descriptors_bound_accesses, NULL },
+	       { "pci_io.in_use_refuses_by_driver", find_virtio_blk, in_use_refuses_by_driver,
+		 NULL },
 	       { "driver_binding.connect_without_driver_not_found", lonely_setup,
 		 connect_without_driver, lonely_teardown });

@@ -12,6 +12,7 @@
 #include "lib/string.h"
 #include "stage1/core/handles.h"
 #include "stage1/core/memory.h"
+#include "stage1/core/system_table.h"
 #include "stage1/protocols/device_path.h"
 #include "stage1/protocols/pci_io.h"
 #include "stage1/protocols/pci_root_bridge_io.h"
@@ -361,12 +362,36 @@ static const EFI_PCI_IO_PROTOCOL pci_io_template = {
 	.SetBarAttributes = efi_set_bar_attributes,
 };
 
+/* Whether a handle's path is the function's path and one more node: a disk or an output on it. */
+static BOOLEAN has_child_handle(EFI_HANDLE function)
+{
+	const EFI_DEVICE_PATH_PROTOCOL *path, *p, *rest;
+	EFI_HANDLE *handles;
+	UINTN n;
+	BOOLEAN found = FALSE;
+
+	if (EFI_ERROR(handle_lookup(function, &device_path_guid, (void **)&path)) ||
+	    EFI_ERROR(handle_find_all(&device_path_guid, &handles, &n)))
+		return FALSE;
+	for (UINTN i = 0; i < n && !found; i++) {
+		if (handles[i] == function ||
+		    EFI_ERROR(handle_lookup(handles[i], &device_path_guid, (void **)&p)))
+			continue;
+		rest = device_path_skip_prefix(path, p);
+		found = rest && !device_path_is_end_any(rest) &&
+			device_path_is_end_any(device_path_next(rest));
+	}
+	pool_free(handles);
+	return found;
+}
+
 static EFI_STATUS pci_io_add(struct pci_address a)
 {
 	struct pci_io *p = pool_zalloc(sizeof(*p));
 	EFI_DEVICE_PATH_PROTOCOL *path = device_path_alloc_pci(a), *rest = path;
 	EFI_HANDLE handle = NULL;
-	BOOLEAN bridge = (pci_read8(a, PCI_HEADER_TYPE) & 0x7f) == 1;
+	BOOLEAN bridge = (pci_read8(a, PCI_HEADER_TYPE) & 0x7f) == 1, reused = FALSE;
+	void *iface;
 	EFI_STATUS status = EFI_OUT_OF_RESOURCES;
 
 	if (!p || !path)
@@ -387,13 +412,25 @@ static EFI_STATUS pci_io_add(struct pci_address a)
 	if (!EFI_ERROR(efi_locate_device_path((EFI_GUID *)&device_path_guid, &rest, &handle)) &&
 	    device_path_is_end_any(rest)) {
 		pool_free(path);
+		reused = TRUE;
 	} else {
 		handle = NULL;
 		status = handle_install(&handle, &device_path_guid, path);
 		if (EFI_ERROR(status))
 			goto err_free;
 	}
-	return handle_install(&handle, &pci_io_guid, &p->io);
+	status = handle_install(&handle, &pci_io_guid, &p->io);
+	/*
+	 * A function Strata drives (a disk itself, or disks or outputs on it) has its PCI I/O held
+	 * BY_DRIVER by the firmware image, as OVMF's drivers hold theirs, so a driver loaded later
+	 * cannot take it from under Strata. Its disks are not recorded as BY_CHILD_CONTROLLER
+	 * children: the Shell's devtree finds children through a driver binding, which the
+	 * firmware image has not, and would then show them nowhere.
+	 */
+	if (!EFI_ERROR(status) && (reused || has_child_handle(handle)))
+		efi_open_protocol(handle, (EFI_GUID *)&pci_io_guid, &iface, firmware_image_handle,
+				  handle, EFI_OPEN_PROTOCOL_BY_DRIVER);
+	return status;
 
 err_free:
 	pool_free(path);
