@@ -124,26 +124,30 @@ static EFI_STATUS EFIAPI efi_pci_write(EFI_PCI_IO_PROTOCOL *This, EFI_PCI_IO_PRO
 	return ROOT->Pci.Write(ROOT, Width, config_address(This, Offset), Count, Buffer);
 }
 
+static EFI_STATUS poll(EFI_PCI_IO_PROTOCOL *this, BOOLEAN io, EFI_PCI_IO_PROTOCOL_WIDTH width,
+		       UINT8 index, UINT64 offset, UINT64 mask, UINT64 value, UINT64 delay,
+		       UINT64 *result)
+{
+	UINT64 address;
+	EFI_STATUS status = bar_address(this, io, index, width, offset, 1, &address);
+
+	if (EFI_ERROR(status))
+		return status;
+	return (io ? ROOT->PollIo : ROOT->PollMem)(ROOT, width, address, mask, value, delay, result);
+}
+
 static EFI_STATUS EFIAPI efi_poll_mem(EFI_PCI_IO_PROTOCOL *This, EFI_PCI_IO_PROTOCOL_WIDTH Width,
 				      UINT8 BarIndex, UINT64 Offset, UINT64 Mask, UINT64 Value,
 				      UINT64 Delay, UINT64 *Result)
 {
-	UINT64 address;
-	EFI_STATUS status = bar_address(This, FALSE, BarIndex, Width, Offset, 1, &address);
-
-	return EFI_ERROR(status) ? status
-				 : ROOT->PollMem(ROOT, Width, address, Mask, Value, Delay, Result);
+	return poll(This, FALSE, Width, BarIndex, Offset, Mask, Value, Delay, Result);
 }
 
 static EFI_STATUS EFIAPI efi_poll_io(EFI_PCI_IO_PROTOCOL *This, EFI_PCI_IO_PROTOCOL_WIDTH Width,
 				     UINT8 BarIndex, UINT64 Offset, UINT64 Mask, UINT64 Value,
 				     UINT64 Delay, UINT64 *Result)
 {
-	UINT64 address;
-	EFI_STATUS status = bar_address(This, TRUE, BarIndex, Width, Offset, 1, &address);
-
-	return EFI_ERROR(status) ? status
-				 : ROOT->PollIo(ROOT, Width, address, Mask, Value, Delay, Result);
+	return poll(This, TRUE, Width, BarIndex, Offset, Mask, Value, Delay, Result);
 }
 
 static EFI_STATUS EFIAPI efi_copy_mem(EFI_PCI_IO_PROTOCOL *This, EFI_PCI_IO_PROTOCOL_WIDTH Width,

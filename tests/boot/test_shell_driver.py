@@ -7,6 +7,8 @@ the same on OVMF."""
 import sys
 from pathlib import Path
 
+import pytest
+
 from conftest import shipped_image
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -16,10 +18,11 @@ from shell_script import (DRIVER_SCRIPT, PCI_DRIVER_DEVICE, build_pci_driver,  #
 TIMEOUT = 400
 
 
-def test_loaded_driver_binds_its_pci_device_and_child_and_stops(tmp_path, qemu):
+@pytest.mark.parametrize("machine", ["q35", "pc"])
+def test_loaded_driver_binds_its_pci_device_and_child_and_stops(tmp_path, qemu, machine):
     disk = shipped_image("shell", tmp_path)
     install(disk, DRIVER_SCRIPT, [(build_pci_driver(tmp_path), "/pcidrv.efi")])
-    run = qemu(disk, memory="512", extra=PCI_DRIVER_DEVICE)
+    run = qemu(disk, machine=machine, memory="512", extra=PCI_DRIVER_DEVICE)
     assert run.wait_for("STRATA-SHELL-DRIVER-DONE", TIMEOUT), run.log()
     assert run.wait_exit(60) == 0, run.log()
     check_driver_output(run.output, run.log())
