@@ -174,3 +174,23 @@ EFI_STATUS EFIAPI efi_disconnect_controller(EFI_HANDLE ControllerHandle,
 	}
 	return status;
 }
+
+BOOLEAN handle_disconnect_holders(EFI_HANDLE handle, const EFI_GUID *protocol)
+{
+	struct handle *h = handle_record(handle);
+	struct interface *in = h && protocol ? handle_interface(h, protocol) : NULL;
+	EFI_HANDLE agents[MAX_LINKS];
+	EFI_DRIVER_BINDING_PROTOCOL *b;
+	BOOLEAN any = FALSE;
+	UINTN n = 0;
+
+	for (struct open_record *o = in ? in->opens : NULL; o && n < MAX_LINKS; o = o->next)
+		if (o->attributes & EFI_OPEN_PROTOCOL_BY_DRIVER)
+			agents[n++] = o->agent;
+	/* Collected first: each Stop rewrites the open records. */
+	for (UINTN i = 0; i < n; i++)
+		if (!EFI_ERROR(handle_lookup(agents[i], &driver_binding_guid, (void **)&b)) &&
+		    !EFI_ERROR(efi_disconnect_controller(handle, agents[i], NULL)))
+			any = TRUE;
+	return any;
+}
