@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* EFI_PCI_IO_PROTOCOL on the virtio-blk function, against the root bridge; ConnectController. */
+/* EFI_PCI_IO_PROTOCOL on the virtio-blk function, against the root bridge; the driver model. */
 #include "efi-apps/selftest/selftest.h"
 
 /* gnu-efi's efipciio.h gives both protocols; our GUID for a handle no driver can know. */
@@ -171,6 +171,93 @@ static void lonely_teardown(void)
 	BS->UninstallProtocolInterface(lonely, &lonely_guid, &lonely_marker);
 }
 
+/*
+ * Two driver bindings of our own, A (Version 0x10) and B (0x20), for the lonely handle alone:
+ * each call appends a letter to trace (s/S/T: Supported, Start, Stop; lower case A, upper B).
+ */
+static EFI_DRIVER_BINDING_PROTOCOL bindings[2];
+static CHAR8 trace[16];
+static UINTN traced;
+
+static void note(EFI_DRIVER_BINDING_PROTOCOL *This, CHAR8 what)
+{
+	if (traced < sizeof(trace) - 3) {
+		trace[traced++] = what;
+		trace[traced++] = This == &bindings[0] ? 'a' : 'b';
+		trace[traced] = 0;
+	}
+}
+
+static EFI_STATUS EFIAPI binding_supported(EFI_DRIVER_BINDING_PROTOCOL *This,
+					   EFI_HANDLE Controller, EFI_DEVICE_PATH *Remaining)
+{
+	if (Controller != lonely)
+		return EFI_UNSUPPORTED;
+	note(This, 's');
+	return BS->OpenProtocol(Controller, &lonely_guid, NULL, This->DriverBindingHandle,
+				Controller, EFI_OPEN_PROTOCOL_TEST_PROTOCOL);
+}
+
+/* B holds the protocol BY_DRIVER, so DisconnectController has it to stop; A holds nothing. */
+static EFI_STATUS EFIAPI binding_start(EFI_DRIVER_BINDING_PROTOCOL *This, EFI_HANDLE Controller,
+				       EFI_DEVICE_PATH *Remaining)
+{
+	void *marker;
+
+	note(This, 'S');
+	if (This == &bindings[0])
+		return EFI_SUCCESS;
+	return BS->OpenProtocol(Controller, &lonely_guid, &marker, This->DriverBindingHandle,
+				Controller, EFI_OPEN_PROTOCOL_BY_DRIVER);
+}
+
+static EFI_STATUS EFIAPI binding_stop(EFI_DRIVER_BINDING_PROTOCOL *This, EFI_HANDLE Controller,
+				      UINTN Children, EFI_HANDLE *ChildHandles)
+{
+	note(This, 'T');
+	return BS->CloseProtocol(Controller, &lonely_guid, This->DriverBindingHandle, Controller);
+}
+
+static EFI_STATUS bindings_setup(void)
+{
+	EFI_GUID binding_guid = EFI_DRIVER_BINDING_PROTOCOL_GUID;
+	EFI_STATUS status = lonely_setup();
+
+	traced = 0;
+	trace[0] = 0;
+	for (UINTN i = 0; i < 2 && !EFI_ERROR(status); i++) {
+		bindings[i] = (EFI_DRIVER_BINDING_PROTOCOL){ binding_supported, binding_start,
+							     binding_stop, 0x10 + 0x10 * (UINT32)i,
+							     selftest_image, NULL };
+		status = BS->InstallProtocolInterface(&bindings[i].DriverBindingHandle,
+						      &binding_guid, EFI_NATIVE_INTERFACE,
+						      &bindings[i]);
+	}
+	return status;
+}
+
+/* §7.3.12: by Version, highest first, the list tried again from the top after each Start. */
+static EFI_STATUS connect_by_version_then_stop(void)
+{
+	CHECK_OK(BS->ConnectController(lonely, NULL, NULL, FALSE));
+	CHECK(strcmpa(trace, (CHAR8 *)"sbSbsaSa") == 0, "ConnectController called %a", trace);
+	traced = 0;
+	CHECK_OK(BS->DisconnectController(lonely, NULL, NULL));
+	CHECK(strcmpa(trace, (CHAR8 *)"Tb") == 0, "DisconnectController called %a", trace);
+	return EFI_SUCCESS;
+}
+
+static void bindings_teardown(void)
+{
+	EFI_GUID binding_guid = EFI_DRIVER_BINDING_PROTOCOL_GUID;
+
+	for (UINTN i = 0; i < 2; i++)
+		if (bindings[i].DriverBindingHandle)
+			BS->UninstallProtocolInterface(bindings[i].DriverBindingHandle,
+						       &binding_guid, &bindings[i]);
+	lonely_teardown();
+}
+
 SELFTEST_SUITE(pci_io,
 	       { "pci_io.ids_match_root_bridge", find_virtio_blk, ids_match_root_bridge, NULL },
 	       { "pci_io.location_matches_device_path", find_virtio_blk,
@@ -182,4 +269,6 @@ SELFTEST_SUITE(pci_io,
 	       { "pci_io.in_use_refuses_by_driver", find_virtio_blk, in_use_refuses_by_driver,
 		 NULL },
 	       { "driver_binding.connect_without_driver_not_found", lonely_setup,
-		 connect_without_driver, lonely_teardown });
+		 connect_without_driver, lonely_teardown },
+	       { "driver_binding.connect_by_version_then_stop", bindings_setup,
+		 connect_by_version_then_stop, bindings_teardown });
