@@ -136,7 +136,7 @@ static EFI_STATUS EFIAPI stop(EFI_DRIVER_BINDING_PROTOCOL *This, EFI_HANDLE Cont
 	for (UINTN i = 0; i < NumberOfChildren; i++) {
 		EFI_DEVICE_PATH *path = DevicePathFromHandle(Children[i]);
 
-		/* The child is bound by this driver too: uninstalling its marker unbinds it first. */
+		/* This driver binds the child too: uninstalling its marker unbinds it first. */
 		BS->CloseProtocol(Controller, &pci_io_guid, This->DriverBindingHandle, Children[i]);
 		BS->UninstallMultipleProtocolInterfaces(Children[i], &gEfiDevicePathProtocolGuid,
 							path, &child_guid, &child_marker, NULL);

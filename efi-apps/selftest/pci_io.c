@@ -22,7 +22,8 @@ static EFI_STATUS find_virtio_blk(void)
 {
 	EFI_HANDLE *handles;
 	UINTN count;
-	EFI_STATUS status = BS->LocateHandleBuffer(ByProtocol, &pci_io_guid, NULL, &count, &handles);
+	EFI_STATUS status =
+		BS->LocateHandleBuffer(ByProtocol, &pci_io_guid, NULL, &count, &handles);
 
 	if (EFI_ERROR(status))
 		return status;
@@ -33,7 +34,8 @@ static EFI_STATUS find_virtio_blk(void)
 		if (EFI_ERROR(BS->HandleProtocol(handles[i], &pci_io_guid, (void **)&io)) ||
 		    EFI_ERROR(io->Pci.Read(io, EfiPciIoWidthUint16, 0, 2, id)))
 			continue;
-		if (id[0] == VIRTIO_VENDOR && (id[1] == VIRTIO_BLK_LEGACY || id[1] == VIRTIO_BLK_MODERN)) {
+		if (id[0] == VIRTIO_VENDOR &&
+		    (id[1] == VIRTIO_BLK_LEGACY || id[1] == VIRTIO_BLK_MODERN)) {
 			disk_handle = handles[i];
 			status = io->GetLocation(io, &seg, &bus, &dev, &fn);
 		}
@@ -50,9 +52,10 @@ static EFI_STATUS ids_match_root_bridge(void)
 
 	CHECK_OK(BS->LocateProtocol(&root_bridge_guid, NULL, (void **)&rb));
 	CHECK_OK(io->Pci.Read(io, EfiPciIoWidthUint32, 0, 1, &via_io));
-	CHECK_OK(rb->Pci.Read(rb, EfiPciIoWidthUint32, (UINT64)bus << 24 | dev << 16 | fn << 8, 1, &via_root));
-	CHECK(via_io == via_root, "PCI I/O read %x, the root bridge %x at %d:%d.%d", via_io, via_root,
-	      bus, dev, fn);
+	CHECK_OK(rb->Pci.Read(rb, EfiPciIoWidthUint32, (UINT64)bus << 24 | dev << 16 | fn << 8, 1,
+			      &via_root));
+	CHECK(via_io == via_root, "PCI I/O read %x, the root bridge %x at %d:%d.%d", via_io,
+	      via_root, bus, dev, fn);
 	/* A FIFO read repeats register 0, a normal one walks the bytes. */
 	CHECK_OK(io->Pci.Read(io, EfiPciIoWidthFifoUint8, 0, 4, bytes));
 	CHECK(bytes[0] == bytes[3] && bytes[0] == (UINT8)via_io, "FIFO read %x %x", bytes[0],
@@ -94,7 +97,8 @@ static EFI_STATUS attributes_are_command_bits(void)
 	CHECK(((now >> 8) & 7) == (command & 7u), "attributes %lx, command register %x", now,
 	      command);
 	CHECK((now & ~supported) == 0, "attributes %lx beyond the supported %lx", now, supported);
-	CHECK(supported & EFI_PCI_IO_ATTRIBUTE_MEMORY, "a virtio-blk BAR is memory: %lx", supported);
+	CHECK(supported & EFI_PCI_IO_ATTRIBUTE_MEMORY, "a virtio-blk BAR is memory: %lx",
+	      supported);
 	CHECK_STATUS(io->Attributes(io, EfiPciIoAttributeOperationGet, 0, NULL),
 		     EFI_INVALID_PARAMETER);
 	return EFI_SUCCESS;

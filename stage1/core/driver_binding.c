@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * ConnectController and DisconnectController over EFI_DRIVER_BINDING_PROTOCOL (UEFI 2.10 §7.3.12-13),
+ * ConnectController and DisconnectController over EFI_DRIVER_BINDING_PROTOCOL (§7.3.12-13),
  * in EDK2's order: the caller's image handles first, then every other binding by Version. Strata's
  * own devices are bound at boot without it; this is for drivers a payload or the Shell loads.
  */
@@ -88,7 +88,7 @@ static EFI_STATUS connect_one(EFI_HANDLE controller, EFI_HANDLE *images,
 	EFI_DRIVER_BINDING_PROTOCOL **list = sorted_bindings(images, &n);
 	BOOLEAN found = FALSE, started;
 
-	/* As EDK2: after each successful Start, try the drivers not yet taken from the top again. */
+	/* As EDK2: after each successful Start, try the drivers not yet taken from the top. */
 	do {
 		started = FALSE;
 		for (UINTN i = 0; i < n && !started; i++) {
@@ -147,7 +147,8 @@ static EFI_STATUS disconnect_driver(EFI_HANDLE controller, EFI_HANDLE driver, EF
 	if (child && i == n)
 		return EFI_SUCCESS; /* child is not this driver's */
 	if (n)
-		status = child ? b->Stop(b, controller, 1, &child) : b->Stop(b, controller, n, children);
+		status = child ? b->Stop(b, controller, 1, &child)
+			       : b->Stop(b, controller, n, children);
 	if (!EFI_ERROR(status) && (!child || n == 1))
 		status = b->Stop(b, controller, 0, NULL);
 	return EFI_ERROR(status) ? EFI_DEVICE_ERROR : EFI_SUCCESS;

@@ -133,7 +133,8 @@ static EFI_STATUS poll(EFI_PCI_IO_PROTOCOL *this, BOOLEAN io, EFI_PCI_IO_PROTOCO
 
 	if (EFI_ERROR(status))
 		return status;
-	return (io ? ROOT->PollIo : ROOT->PollMem)(ROOT, width, address, mask, value, delay, result);
+	return (io ? ROOT->PollIo : ROOT->PollMem)(ROOT, width, address, mask, value, delay,
+						   result);
 }
 
 static EFI_STATUS EFIAPI efi_poll_mem(EFI_PCI_IO_PROTOCOL *This, EFI_PCI_IO_PROTOCOL_WIDTH Width,
@@ -234,8 +235,9 @@ static EFI_STATUS EFIAPI efi_allocate_buffer(EFI_PCI_IO_PROTOCOL *This, EFI_ALLO
 		return EFI_INVALID_PARAMETER;
 	if (Type != AllocateAnyPages)
 		return EFI_UNSUPPORTED; /* §14.4.12: the only type allowed */
-	/* A common buffer must be reachable without a bounce: below 4 GiB unless DAC on both sides. */
-	if (!(Attributes & EFI_PCI_IO_ATTRIBUTE_DUAL_ADDRESS_CYCLE) || !pci_io_of(This)->dual_address)
+	/* A common buffer must be reachable unbounced: below 4 GiB unless DAC on both sides. */
+	if (!(Attributes & EFI_PCI_IO_ATTRIBUTE_DUAL_ADDRESS_CYCLE) ||
+	    !pci_io_of(This)->dual_address)
 		address = BELOW_4G;
 	status = memory_allocate_pages(AllocateMaxAddress, MemoryType, Pages, &address);
 	if (!EFI_ERROR(status))
@@ -275,7 +277,7 @@ static UINT64 attributes_now(const struct pci_io *p)
 	       (p->dual_address ? EFI_PCI_IO_ATTRIBUTE_DUAL_ADDRESS_CYCLE : 0);
 }
 
-/* §14.4.16. The ISA, VGA and IDE legacy-decode attributes are not offered (see docs/uefi-shell.md). */
+/* §14.4.16. The ISA, VGA and IDE legacy-decode attributes are not offered (docs/uefi-shell.md). */
 static EFI_STATUS EFIAPI efi_attributes(EFI_PCI_IO_PROTOCOL *This,
 					EFI_PCI_IO_PROTOCOL_ATTRIBUTE_OPERATION Operation,
 					UINT64 Attributes, UINT64 *Result)
@@ -300,12 +302,13 @@ static EFI_STATUS EFIAPI efi_attributes(EFI_PCI_IO_PROTOCOL *This,
 	else if (Operation == EfiPciIoAttributeOperationDisable)
 		Attributes = attributes_now(p) & ~Attributes;
 	command = pci_read16(p->addr, PCI_COMMAND) & ~7;
-	pci_write16(p->addr, PCI_COMMAND, command | (UINT16)((Attributes & COMMAND_ATTRIBUTES) >> 8));
+	pci_write16(p->addr, PCI_COMMAND,
+		    command | (UINT16)((Attributes & COMMAND_ATTRIBUTES) >> 8));
 	p->dual_address = !!(Attributes & EFI_PCI_IO_ATTRIBUTE_DUAL_ADDRESS_CYCLE);
 	return EFI_SUCCESS;
 }
 
-/* §14.4.17: one QWORD descriptor as EDK2 gives it (AddrRangeMax holds the alignment), an end tag. */
+/* §14.4.17: a QWORD descriptor as EDK2 gives it (AddrRangeMax holds the alignment), an end tag. */
 static EFI_STATUS EFIAPI efi_get_bar_attributes(EFI_PCI_IO_PROTOCOL *This, UINT8 BarIndex,
 						UINT64 *Supports, VOID **Resources)
 {
@@ -404,7 +407,7 @@ static EFI_STATUS pci_io_add(struct pci_address a)
 	p->addr = a;
 	p->supports = EFI_PCI_IO_ATTRIBUTE_BUS_MASTER | EFI_PCI_IO_ATTRIBUTE_DUAL_ADDRESS_CYCLE |
 		      (bridge ? EFI_PCI_IO_ATTRIBUTE_IO | EFI_PCI_IO_ATTRIBUTE_MEMORY : 0);
-	/* A bridge has two BARs before its bus numbers; the upper half of a 64-bit BAR is no BAR. */
+	/* A bridge has two BARs, then bus numbers; the upper half of a 64-bit BAR is no BAR. */
 	for (UINT32 i = 0; i < (bridge ? 2u : BARS); i++) {
 		pci_get_bar(a, i, &p->bars[i]);
 		if (p->bars[i].size)
@@ -451,7 +454,8 @@ EFI_STATUS pci_io_init(void)
 	while (pci_next_function(&cursor, &a)) {
 		status = pci_io_add(a);
 		if (EFI_ERROR(status))
-			return log_error_status(status, "%02x:%02x.%x", a.bus, a.device, a.function);
+			return log_error_status(status, "%02x:%02x.%x", a.bus, a.device,
+						a.function);
 		count++;
 	}
 	log_debug("on %u functions", count);

@@ -4,5 +4,5 @@
 
 #include "include/efi/types.h"
 
-/* Install PCI I/O on each function's handle (the disk or display one if it exists, else a new one). */
+/* Install PCI I/O on each function's handle (the disk's if it has one, else a new one). */
 EFI_STATUS pci_io_init(void);
