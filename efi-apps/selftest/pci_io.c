@@ -137,6 +137,34 @@ static EFI_STATUS bar_descriptors_bound_accesses(void)
 	return EFI_SUCCESS;
 }
 
+/* Without an IOMMU, DMA addresses are host addresses; a common buffer comes from below 4 GiB. */
+static EFI_STATUS map_and_allocate_buffer(void)
+{
+	EFI_PHYSICAL_ADDRESS device;
+	UINTN bytes = 4096;
+	void *buffer, *mapping;
+	UINT8 data[64];
+
+	CHECK_STATUS(io->AllocateBuffer(io, AllocateAnyPages, EfiBootServicesData, 1, &buffer,
+					EFI_PCI_ATTRIBUTE_IO),
+		     EFI_UNSUPPORTED);
+	CHECK_OK(io->AllocateBuffer(io, AllocateAnyPages, EfiBootServicesData, 1, &buffer, 0));
+	CHECK((UINTN)buffer + 4095 <= 0xffffffffu && ((UINTN)buffer & 4095) == 0,
+	      "AllocateBuffer gave %lx", (UINT64)(UINTN)buffer);
+	CHECK_OK(io->Map(io, EfiPciIoOperationBusMasterCommonBuffer, buffer, &bytes, &device,
+			 &mapping));
+	CHECK(device == (UINTN)buffer && bytes == 4096, "common buffer at %lx mapped to %lx (%d)",
+	      (UINT64)(UINTN)buffer, device, bytes);
+	CHECK_OK(io->Unmap(io, mapping));
+	CHECK_OK(io->FreeBuffer(io, 1, buffer));
+	bytes = sizeof(data);
+	CHECK_OK(io->Map(io, EfiPciIoOperationBusMasterRead, data, &bytes, &device, &mapping));
+	CHECK(bytes == sizeof(data), "Map shortened a %d-byte buffer to %d", sizeof(data), bytes);
+	CHECK_OK(io->Unmap(io, mapping));
+	CHECK_OK(io->Flush(io));
+	return EFI_SUCCESS;
+}
+
 /* The firmware drives the disk it booted from: a driver cannot open its PCI I/O BY_DRIVER too. */
 static EFI_STATUS in_use_refuses_by_driver(void)
 {
@@ -270,6 +298,7 @@ SELFTEST_SUITE(pci_io,
 		 attributes_are_command_bits, NULL },
 	       { "pci_io.bar_descriptors_bound_accesses", find_virtio_blk,
 		 bar_descriptors_bound_accesses, NULL },
+	       { "pci_io.map_and_allocate_buffer", find_virtio_blk, map_and_allocate_buffer, NULL },
 	       { "pci_io.in_use_refuses_by_driver", find_virtio_blk, in_use_refuses_by_driver,
 		 NULL },
 	       { "driver_binding.connect_without_driver_not_found", lonely_setup,
