@@ -6,7 +6,8 @@
 STAGE1_CORE := stage1/core/memory.c stage1/core/paging.c stage1/core/pool.c \
 	stage1/core/handles.c stage1/core/open_protocol.c stage1/core/events.c \
 	stage1/core/system_table.c stage1/core/image.c stage1/core/exit_boot_services.c \
-	stage1/core/runtime.c stage1/core/exception.c stage1/core/debug_image.c
+	stage1/core/runtime.c stage1/core/exception.c stage1/core/debug_image.c \
+	stage1/core/driver_binding.c
 # Secure Boot's image check (docs/secure-boot.md): lib/crypto over mbedTLS's archive (mk/mbedtls.mk).
 STAGE1_CORE += stage1/core/security.c
 STAGE1_PROTOCOLS := stage1/protocols/console.c stage1/protocols/device_path.c \
@@ -16,7 +17,7 @@ STAGE1_PROTOCOLS := stage1/protocols/console.c stage1/protocols/device_path.c \
 	stage1/protocols/file_load.c stage1/protocols/gop.c \
 	stage1/protocols/text_gop.c stage1/protocols/console_splitter.c \
 	stage1/protocols/hii.c stage1/protocols/unicode_collation.c \
-	stage1/protocols/pci_root_bridge_io.c
+	stage1/protocols/pci_root_bridge_io.c stage1/protocols/pci_io.c
 STAGE1_PLATFORM := stage1/platform/acpi.c stage1/platform/smbios.c
 STAGE1_BOOT := stage1/boot/boot_manager.c stage1/boot/boot_image.c stage1/boot/bls.c \
 	stage1/boot/linux_loader.c stage1/boot/boot_menu.c

@@ -21,6 +21,7 @@
 #include "stage1/protocols/device_path.h"
 #include "stage1/protocols/gop.h"
 #include "stage1/protocols/hii.h"
+#include "stage1/protocols/pci_io.h"
 #include "stage1/protocols/pci_root_bridge_io.h"
 #include "stage1/protocols/unicode_collation.h"
 #include "stage1/stage1.h"
@@ -68,6 +69,7 @@ static __attribute__((noreturn)) void stage1_main(void *arg)
 	optional(hii_init(), "HII database");
 	optional(pci_root_bridge_io_init(h), "PCI root bridge I/O");
 	require(disk_init(h), "storage");
+	optional(pci_io_init(), "PCI I/O");
 	optional(acpi_init(), "ACPI tables");
 	optional(smbios_init(), "SMBIOS tables");
 	optional(rng_init(), "RNG protocol");

@@ -6,6 +6,9 @@ One copy for tests/images/test_shell_ovmf.py (the reference) and tests/boot/test
 """
 import re
 import subprocess
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
@@ -113,3 +116,68 @@ def kernel_files(native_linux_image, tmp_path):
                         f"::/linux/{name}", str(dest)], check=True)
         out.append((dest, f"/linux/{name}"))
     return out
+
+
+# A UEFI driver loaded, connected, listed and disconnected (issue 18): efi-apps/pci-driver, built
+# by build_pci_driver for the ids of QEMU's pci-testdev, which the VM gets at PCI_DRIVER_DEVICE.
+PCI_DRIVER_DEVICE = ["-device", "pci-testdev,addr=0x9"]
+PCI_DRIVER_IDS = (0x1B36, 0x0005)
+DRIVER_SCRIPT = r"""@echo -off
+fs0:
+load -nc pcidrv.efi
+echo STRATA-CONNECT
+connect -r
+drivers
+dh -d -p DriverBinding
+echo STRATA-DISCONNECT
+disconnect -r
+echo STRATA-SHELL-DRIVER-DONE
+reset -s
+"""
+
+
+def build_pci_driver(tmp_path, vendor=PCI_DRIVER_IDS[0], device=PCI_DRIVER_IDS[1]):
+    """pci_driver.c as a boot-service driver (PE subsystem 11), with gnu-efi as efi-apps use it."""
+    gcc_include = subprocess.run(["gcc", "-print-file-name=include"], capture_output=True,
+                                 text=True, check=True).stdout.strip()
+    obj, so, efi = (tmp_path / f"pcidrv.{ext}" for ext in ("o", "so", "efi"))
+    subprocess.run(["gcc", "-std=gnu11", "-O2", f"-I{ROOT}", "-I/usr/include/efi",
+                    "-I/usr/include/efi/x86_64", "-nostdinc", "-isystem", gcc_include,
+                    "-DGNU_EFI_USE_MS_ABI", "-fpic", "-fshort-wchar", "-ffreestanding",
+                    "-fno-stack-protector", "-fno-stack-check", "-fno-strict-aliasing",
+                    "-mno-red-zone", "-maccumulate-outgoing-args", "-fcf-protection=none",
+                    "-Wno-strict-prototypes", f"-DMATCH_VENDOR={vendor:#x}",
+                    f"-DMATCH_DEVICE={device:#x}", "-c",
+                    str(ROOT / "efi-apps/pci-driver/pci_driver.c"), "-o", str(obj)], check=True)
+    subprocess.run(["ld", "-nostdlib", "-shared", "-Bsymbolic", "-znocombreloc", "-z",
+                    "noexecstack", "--no-undefined", "--build-id=none", "-T",
+                    "/usr/lib/elf_x86_64_efi.lds", "-o", str(so), "/usr/lib/crt0-efi-x86_64.o",
+                    str(obj), "/usr/lib/libefi.a", "/usr/lib/libgnuefi.a"], check=True)
+    sections = [a for s in (".text", ".sdata", ".data", ".rodata", ".dynamic", ".dynsym", ".rel",
+                            ".rela", ".rel.*", ".rela.*", ".reloc") for a in ("-j", s)]
+    subprocess.run(["objcopy", *sections, "--target", "efi-app-x86_64", "--subsystem=11",
+                    str(so), str(efi)], check=True)
+    return efi
+
+
+def check_driver_output(output, log):
+    """What the driver printed, and what the Shell showed of it, between the script's markers."""
+    out = ANSI.sub("", output)
+    assert "pci-driver: loaded, binding Success" in out, log
+    # load -nc binds nothing; connect does: Supported matched the testdev alone, Start found it
+    # where QEMU put it, and the child handle it made was bound by ConnectController's recursion.
+    loaded, connected = out.split("STRATA-CONNECT", 1)
+    connected, disconnected = connected.split("STRATA-DISCONNECT", 1)
+    assert "pci-driver: started" not in loaded, log
+    assert connected.count("pci-driver: started on 1B36:0005 at 00:09.0, child Success") == 1, \
+        log
+    assert connected.count("pci-driver: started on its child") == 1, log
+    # `drivers`: a bus driver of version 0x10 managing two controllers with one child;
+    # `dh -d`: the device and, under it, the child.
+    assert re.search(r"00000010 B - -\s+2\s+1 Strata PCI test driver", connected), log
+    assert re.search(r"Ctrl\[\w+\]\s+: PciRoot\(0x0\)/Pci\(0x9,0x0\)\r?\n", connected), log
+    assert re.search(r"Child\[\w+\]\s+: PciRoot\(0x0\)/Pci\(0x9,0x0\)/VenHw\(5A7A0002-",
+                     connected), log
+    # disconnect -r: the child's own driver stopped first, then the child, then the device.
+    assert re.search(r"pci-driver: stopped\s+pci-driver: child stopped\s+pci-driver: stopped",
+                     disconnected), log

@@ -138,7 +138,7 @@ EFI_STATUS handle_uninstall(EFI_HANDLE handle, const EFI_GUID *protocol, void *i
 	in = handle_interface(h, protocol);
 	if (!in || in->iface != interface)
 		return EFI_NOT_FOUND;
-	/* No driver model drivers exist to disconnect, so a claimed instance stays. */
+	/* Still claimed after its drivers were asked to let go (or by the firmware itself). */
 	if (interface_is_claimed(in))
 		return EFI_ACCESS_DENIED;
 	interface_drop_opens(in);
@@ -211,13 +211,18 @@ EFI_STATUS EFIAPI efi_install_protocol_interface(EFI_HANDLE *Handle, EFI_GUID *P
 	return status;
 }
 
+/* §7.3.3: drivers holding the interface are disconnected first, at the caller's TPL, and
+ * connected again if the interface stays. */
 EFI_STATUS EFIAPI efi_uninstall_protocol_interface(EFI_HANDLE Handle, EFI_GUID *Protocol,
 						   VOID *Interface)
 {
+	BOOLEAN released = handle_disconnect_holders(Handle, Protocol);
 	EFI_TPL old = efi_raise_tpl(TPL_NOTIFY);
 	EFI_STATUS status = handle_uninstall(Handle, Protocol, Interface);
 
 	efi_restore_tpl(old);
+	if (EFI_ERROR(status) && released)
+		efi_connect_controller(Handle, NULL, NULL, TRUE);
 	return status;
 }
 
@@ -442,27 +447,6 @@ static EFI_STATUS protocols_per_handle(EFI_HANDLE Handle, EFI_GUID ***ProtocolBu
 	return EFI_SUCCESS;
 }
 
-EFI_STATUS EFIAPI efi_connect_controller(EFI_HANDLE ControllerHandle, EFI_HANDLE *DriverImageHandle,
-					 EFI_DEVICE_PATH_PROTOCOL *RemainingDevicePath,
-					 BOOLEAN Recursive)
-{
-	if (!handle_is_valid(ControllerHandle))
-		return EFI_INVALID_PARAMETER;
-	/* Strata binds its devices itself at boot; no driver-model driver can connect later. */
-	return EFI_NOT_FOUND;
-}
-
-EFI_STATUS EFIAPI efi_disconnect_controller(EFI_HANDLE ControllerHandle,
-					    EFI_HANDLE DriverImageHandle, EFI_HANDLE ChildHandle)
-{
-	if (!handle_is_valid(ControllerHandle) ||
-	    (DriverImageHandle && !handle_is_valid(DriverImageHandle)) ||
-	    (ChildHandle && !handle_is_valid(ChildHandle)))
-		return EFI_INVALID_PARAMETER;
-	/* UEFI 2.10 §7.3.13: with no driver managing the controller this succeeds. */
-	return EFI_SUCCESS;
-}
-
 EFI_STATUS EFIAPI efi_install_multiple_protocol_interfaces(EFI_HANDLE *Handle, ...)
 {
 	static const EFI_GUID dp_guid = EFI_DEVICE_PATH_PROTOCOL_GUID;
@@ -523,10 +507,17 @@ EFI_STATUS EFIAPI efi_uninstall_multiple_protocol_interfaces(EFI_HANDLE Handle, 
 	__builtin_ms_va_list args;
 	EFI_STATUS status = EFI_SUCCESS;
 	UINTN removed = 0;
+	BOOLEAN released = FALSE;
 	EFI_TPL old;
 
 	if (!handle_is_valid(Handle))
 		return EFI_INVALID_PARAMETER;
+	/* As UninstallProtocolInterface: the drivers holding any of them let go first. */
+	__builtin_ms_va_start(args, Handle);
+	for (EFI_GUID *guid; (guid = __builtin_va_arg(args, EFI_GUID *));
+	     __builtin_va_arg(args, void *))
+		released |= handle_disconnect_holders(Handle, guid);
+	__builtin_ms_va_end(args);
 	old = efi_raise_tpl(TPL_NOTIFY);
 	__builtin_ms_va_start(args, Handle);
 	for (;;) {
@@ -559,6 +550,8 @@ EFI_STATUS EFIAPI efi_uninstall_multiple_protocol_interfaces(EFI_HANDLE Handle, 
 		status = EFI_INVALID_PARAMETER;
 	}
 	efi_restore_tpl(old);
+	if (EFI_ERROR(status) && released && handle_is_valid(Handle))
+		efi_connect_controller(Handle, NULL, NULL, TRUE);
 	return status;
 }
 

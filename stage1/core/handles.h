@@ -16,6 +16,8 @@ EFI_STATUS handle_find_all(const EFI_GUID *protocol, EFI_HANDLE **ret_handles, U
 BOOLEAN handle_is_valid(EFI_HANDLE handle);
 /* Compare two GUIDs. */
 BOOLEAN guid_equal(const EFI_GUID *a, const EFI_GUID *b);
+/* §7.3.3: disconnect the drivers holding protocol on handle BY_DRIVER; whether any let go. */
+BOOLEAN handle_disconnect_holders(EFI_HANDLE handle, const EFI_GUID *protocol);
 /* Drop every open-protocol record whose agent is image (when an image exits or is unloaded). */
 void handle_close_all_opened_by(EFI_HANDLE image);
 

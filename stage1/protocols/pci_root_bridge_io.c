@@ -303,7 +303,7 @@ static EFI_STATUS EFIAPI efi_configuration(EFI_PCI_ROOT_BRIDGE_IO_PROTOCOL *This
 	return EFI_SUCCESS;
 }
 
-static EFI_PCI_ROOT_BRIDGE_IO_PROTOCOL root_bridge_io = {
+EFI_PCI_ROOT_BRIDGE_IO_PROTOCOL pci_root_bridge_io = {
 	.PollMem = efi_poll_mem,
 	.PollIo = efi_poll_io,
 	.Mem = { efi_mem_read, efi_mem_write },
@@ -353,6 +353,6 @@ EFI_STATUS pci_root_bridge_io_init(const struct handoff *h)
 	status = handle_install(&handle, &device_path_guid, path);
 	if (EFI_ERROR(status))
 		return status;
-	root_bridge_io.ParentHandle = handle;
-	return handle_install(&handle, &root_bridge_io_guid, &root_bridge_io);
+	pci_root_bridge_io.ParentHandle = handle;
+	return handle_install(&handle, &root_bridge_io_guid, &pci_root_bridge_io);
 }

@@ -43,7 +43,7 @@ def ovmf(tmp_path):
     """Boot a copy of a disk image under OVMF (pflash code + a private copy of the vars)."""
     runs = []
 
-    def start(image, machine="q35", memory="512"):
+    def start(image, machine="q35", memory="512", extra=()):
         if not OVMF_CODE.exists():
             pytest.skip(f"{OVMF_CODE} missing (Debian package ovmf)")
         n = len(runs)
@@ -53,7 +53,7 @@ def ovmf(tmp_path):
         # but a disk image in build/ must stay as built).
         disk = tmp_path / f"disk{n}.img"
         shutil.copy(image, disk)
-        run = QemuRun(ovmf_command(disk, vars_copy, machine, memory))
+        run = QemuRun(ovmf_command(disk, vars_copy, machine, memory) + list(extra))
         runs.append(run)
         return run
 

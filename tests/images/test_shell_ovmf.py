@@ -7,7 +7,8 @@ from pathlib import Path
 from conftest import image_path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from shell_script import check_output, install_script, today  # noqa: E402
+from shell_script import (DRIVER_SCRIPT, PCI_DRIVER_DEVICE, build_pci_driver,  # noqa: E402
+                          check_driver_output, check_output, install, install_script, today)
 
 BOOT_TIMEOUT = 600
 
@@ -33,3 +34,14 @@ def test_shell_command_script_runs_on_ovmf(ovmf, tmp_path):
     assert run.wait_exit(120) == 0, run.log()
     dates.append(today())
     check_output(run.output, run.log(), dates)
+
+
+def test_loaded_driver_binds_its_pci_device_and_child_on_ovmf(ovmf, tmp_path):
+    """tests/boot/test_shell_driver.py's driver and commands, first on the reference."""
+    disk = tmp_path / "shell.img"
+    shutil.copy(image_path("shell"), disk)
+    install(disk, DRIVER_SCRIPT, [(build_pci_driver(tmp_path), "/pcidrv.efi")])
+    run = ovmf(disk, extra=PCI_DRIVER_DEVICE)
+    assert run.wait_for("STRATA-SHELL-DRIVER-DONE", BOOT_TIMEOUT), run.log()
+    assert run.wait_exit(120) == 0, run.log()
+    check_driver_output(run.output, run.log())
