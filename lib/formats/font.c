@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* Character to glyph lookup in a console font's sorted Unicode table. */
+/* Character to glyph lookup in a console font's sorted Unicode table; unpacking its glyphs. */
 #include "lib/formats/font.h"
+#include "lib/lz4.h"
 
 /* The map entry of c, or NULL. */
 static const struct font_map_entry *font_find(const struct font *f, CHAR16 c)
@@ -18,6 +19,19 @@ static const struct font_map_entry *font_find(const struct font *f, CHAR16 c)
 			hi = mid;
 	}
 	return NULL;
+}
+
+EFI_STATUS font_unpack(const struct font *f)
+{
+	UINTN size = (UINTN)f->glyph_count * f->height * f->bytes_per_row, n;
+
+	if (!f->packed_size)
+		return EFI_SUCCESS;
+	if (!f->glyph_buffer ||
+	    lz4_decode(f->packed_glyphs, f->packed_size, f->glyph_buffer, size, &n) != EFI_SUCCESS ||
+	    n != size)
+		return EFI_COMPROMISED_DATA;
+	return EFI_SUCCESS;
 }
 
 BOOLEAN font_has_glyph(const struct font *f, CHAR16 c)

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Font lookup: mapped characters find their glyph, others the fallback, bad indices are refused. */
+/* Font lookup: mapped characters find their glyph, others the fallback, bad indices are refused; packed glyphs unpack. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -46,12 +46,38 @@ static void test_glyph_index_past_the_font_is_refused(void **state)
 	assert_ptr_equal(font_glyph(&font_console, 0x2501), glyphs);
 }
 
+static void test_packed_glyphs_unpack_exactly(void **state)
+{
+	/* Literals 0, 0, 1, 1, then a match of 4 bytes two back (it overlaps itself): 8 bytes. */
+	static const UINT8 packed[] = { 0x40, 0, 0, 1, 1, 2, 0 };
+	static const UINT8 short_block[] = { 0x40, 0, 0, 1, 1 };
+	UINT8 buffer[8];
+	struct font f = font_console;
+
+	assert_int_equal(font_unpack(&font_console), EFI_SUCCESS); /* not packed: nothing to do */
+	f.packed_glyphs = packed;
+	f.packed_size = sizeof(packed);
+	f.glyph_buffer = buffer;
+	f.glyphs = buffer;
+	memset(buffer, 0xee, sizeof(buffer));
+	assert_int_equal(font_unpack(&f), EFI_SUCCESS);
+	assert_memory_equal(buffer, ((UINT8[]){ 0, 0, 1, 1, 1, 1, 1, 1 }), 8);
+	assert_ptr_equal(font_glyph(&f, 0x2500), buffer + 6);
+	/* A block that unpacks to fewer bytes than the font's glyphs is refused. */
+	f.packed_glyphs = short_block;
+	f.packed_size = sizeof(short_block);
+	assert_int_equal(font_unpack(&f), EFI_COMPROMISED_DATA);
+	f.glyph_buffer = NULL;
+	assert_int_equal(font_unpack(&f), EFI_COMPROMISED_DATA);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_mapped_characters),
 		cmocka_unit_test(test_unmapped_characters_get_the_fallback),
 		cmocka_unit_test(test_glyph_index_past_the_font_is_refused),
+		cmocka_unit_test(test_packed_glyphs_unpack_exactly),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
