@@ -61,12 +61,21 @@ def main():
     for i in range(0, len(packed), 16):
         lines.append("\t" + ", ".join("0x%02x" % b for b in packed[i:i + 16]) + ",")
     lines += ["};", "static UINT8 glyphs[%d];" % len(raw), "",
-              "static const struct font_map_entry map[] = {"]
+              "/* The map as differences from the entry before, one LZ4 block; unpacked with them. */",
+              "static const UINT8 packed_map[] = {"]
     items = sorted(cmap.items())
-    for i in range(0, len(items), 6):
-        lines.append("\t" + " ".join("{ 0x%04x, %d }," % kv for kv in items[i:i + 6]))
+    deltas, last = bytearray(), (0, 0)
+    for code, glyph in items:
+        deltas += struct.pack("<HH", (code - last[0]) & 0xFFFF, (glyph - last[1]) & 0xFFFF)
+        last = (code, glyph)
+    packed = compress(bytes(deltas))
+    if decompress(packed, len(deltas)) != deltas:
+        sys.exit("psf2c: the packed map does not decode to itself")
+    for i in range(0, len(packed), 16):
+        lines.append("\t" + ", ".join("0x%02x" % b for b in packed[i:i + 16]) + ",")
+    lines += ["};", "static struct font_map_entry map[%d];" % len(items)]
     fallback = cmap.get(0xFFFD, cmap.get(ord("?"), 0))
-    lines += ["};", "",
+    lines += ["",
               "const struct font font_console = {",
               "\t.width = %d," % width, "\t.height = %d," % height,
               "\t.bytes_per_row = %d," % ((width + 7) // 8),
@@ -75,7 +84,9 @@ def main():
               "\t.glyphs = glyphs,", "\t.map = map,",
               "\t.map_count = %d," % len(items),
               "\t.packed_glyphs = packed_glyphs,", "\t.packed_size = sizeof(packed_glyphs),",
-              "\t.glyph_buffer = glyphs,", "};", ""]
+              "\t.glyph_buffer = glyphs,",
+              "\t.packed_map = packed_map,", "\t.packed_map_size = sizeof(packed_map),",
+              "\t.map_buffer = map,", "};", ""]
     open(sys.argv[3], "w").write("\n".join(lines))
 
 

@@ -21,12 +21,20 @@ struct font {
 	const UINT8 *packed_glyphs;
 	UINT32 packed_size;
 	UINT8 *glyph_buffer; /* what glyphs points to */
+	/*
+	 * When packed_map_size is not 0: the map is an LZ4 block of map_count entries holding each
+	 * code's and glyph's difference from the entry before (from 0 for the first), unpacked and
+	 * summed into map_buffer, what map points to.
+	 */
+	const UINT8 *packed_map;
+	UINT32 packed_map_size;
+	struct font_map_entry *map_buffer;
 };
 
 /*
- * Unpack a packed font's glyphs, before the first font_glyph (again is harmless). EFI_SUCCESS
- * for a font that is not packed; EFI_COMPROMISED_DATA when the block does not unpack to exactly
- * glyph_count glyphs.
+ * Unpack a packed font's glyphs and map, before the first lookup (again is harmless).
+ * EFI_SUCCESS for a font that is not packed; EFI_COMPROMISED_DATA when a block does not unpack
+ * to exactly glyph_count glyphs or map_count entries.
  */
 EFI_STATUS font_unpack(const struct font *f);
 /* The bitmap of character c, or of the font's fallback glyph when it has none for c. */

@@ -71,6 +71,29 @@ static void test_packed_glyphs_unpack_exactly(void **state)
 	assert_int_equal(font_unpack(&f), EFI_COMPROMISED_DATA);
 }
 
+static void test_packed_map_unpacks_to_sums(void **state)
+{
+	/* One literals-only LZ4 block of 3 entries as differences: 'A' -> 1, U+00C4 -> 2, U+2500 -> 3. */
+	static const UINT8 packed[] = { 0xc0, 0x41, 0, 1, 0, 0x83, 0, 1, 0, 0x3c, 0x24, 1, 0 };
+	struct font_map_entry buffer[3];
+	struct font f = font_console;
+
+	f.map = buffer;
+	f.map_count = 3;
+	f.packed_map = packed;
+	f.packed_map_size = sizeof(packed);
+	f.map_buffer = buffer;
+	assert_int_equal(font_unpack(&f), EFI_SUCCESS);
+	assert_int_equal(buffer[0].code, 0x41);
+	assert_int_equal(buffer[2].code, 0x2500);
+	assert_int_equal(buffer[2].glyph, 3);
+	assert_ptr_equal(font_glyph(&f, 0x00c4), glyphs + 4);
+	assert_ptr_equal(font_glyph(&f, 0x2500), glyphs + 6);
+	/* One entry more than the block holds is refused. */
+	f.map_count = 4;
+	assert_int_equal(font_unpack(&f), EFI_COMPROMISED_DATA);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -78,6 +101,7 @@ int main(void)
 		cmocka_unit_test(test_unmapped_characters_get_the_fallback),
 		cmocka_unit_test(test_glyph_index_past_the_font_is_refused),
 		cmocka_unit_test(test_packed_glyphs_unpack_exactly),
+		cmocka_unit_test(test_packed_map_unpacks_to_sums),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
