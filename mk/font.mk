@@ -31,7 +31,7 @@ $(FONT_PSF): $(FONT_DEB)
 	$(Q)dpkg-deb --fsys-tarfile $< | tar -xO ./usr/share/consolefonts/$(FONT_NAME).psf.gz | \
 		gzip -dc >$@.tmp && mv $@.tmp $@
 
-$(FONT_C): $(FONT_PSF) mk/psf2c.py
+$(FONT_C): $(FONT_PSF) mk/psf2c.py mk/lz4pack.py
 	$(call quiet,PSF2C,$@)
 	$(Q)/usr/bin/env python3 mk/psf2c.py $< "$(FONT_NAME) of $(FONT_DEB_NAME) $(FONT_DEB_VERSION)" $@
 

@@ -360,9 +360,13 @@ static EFI_SIMPLE_TEXT_OUTPUT_PROTOCOL text_gop_out = {
 EFI_STATUS text_gop_init(EFI_GRAPHICS_OUTPUT_PROTOCOL *screen,
 			 EFI_SIMPLE_TEXT_OUTPUT_PROTOCOL **ret_out)
 {
+	EFI_STATUS status;
 	UINTN largest;
 	UINT32 c, r;
 
+	status = font_unpack(font);
+	if (EFI_ERROR(status))
+		return log_error_status(status, "the console font's glyphs do not unpack");
 	if (font->width * font->height > MAX_CELL_PIXELS || font->width % 4)
 		return log_error_status(EFI_UNSUPPORTED, "a %ux%u font does not fit the cell",
 					font->width, font->height);
