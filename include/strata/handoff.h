@@ -5,7 +5,8 @@
 #include "include/efi/types.h"
 
 #define HANDOFF_MAGIC 0x46464f4841525453ull /* "STRAHOFF" read as little-endian bytes */
-#define HANDOFF_VERSION 3 /* 2: the boot disk may be an AHCI port; 3: on virtio-mmio (mmio_base) */
+/* 2: the boot disk may be an AHCI port; 3: on virtio-mmio (mmio_base); 4: acpi_rsdp, smbios_entry */
+#define HANDOFF_VERSION 4
 
 #define HANDOFF_MAX_MEMORY 64
 #define HANDOFF_MAX_RESERVED 16
@@ -113,6 +114,9 @@ struct handoff {
 	UINT64 pci_mmio32_limit;
 	UINT64 tsc_hz;		/* TSC frequency measured by stage0, 0 if unknown */
 	UINT64 timestamps[HANDOFF_TS_COUNT];
+	/* Tables the entry found (coreboot tables, PVH start info): used before fw_cfg's; 0 if none. */
+	UINT64 acpi_rsdp;
+	UINT64 smbios_entry;	/* an SMBIOS 2.1 or 3.0 entry point, or an area starting with them */
 };
 
 /* stage1's entry point: System V ABI, never returns. */
