@@ -24,6 +24,7 @@ const struct coreboot_info *coreboot_payload_init(struct handoff *h, UINT32 argu
 	struct coreboot_framebuffer *fb = &tables.framebuffer;
 	EFI_STATUS status;
 
+	h->flags |= HANDOFF_FLAG_COREBOOT;
 	status = coreboot_tables_parse(identity_map, NULL, argument, &tables);
 	if (EFI_ERROR(status)) {
 		/* libpayload's fallback: the forward entry coreboot leaves in low memory. */

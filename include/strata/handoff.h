@@ -83,6 +83,7 @@ enum handoff_flags {
 	HANDOFF_FLAG_FW_CFG_DMA = 1u << 2,	/* QEMU's fw_cfg offers the DMA interface */
 	HANDOFF_FLAG_MACHINE_Q35 = 1u << 3,	/* host bridge is Q35/ICH9 (else i440FX/PIIX) */
 	HANDOFF_FLAG_NO_PCI = 1u << 4,		/* no PCI host bridge (microvm): virtio-mmio only */
+	HANDOFF_FLAG_COREBOOT = 1u << 5,	/* started as a coreboot payload */
 };
 
 struct handoff {
