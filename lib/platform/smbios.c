@@ -69,8 +69,9 @@ void smbios_find_entry_points(const void *area, UINTN size,
 		    ep30->length >= sizeof(*ep30) && ep30->length <= left &&
 		    sum8(ep30, ep30->length) == 0)
 			*ret_ep30 = ep30;
-		if (!*ret_ep21 && left >= sizeof(*ep21) && memcmp(ep21->anchor, SMBIOS21_ANCHOR, 4) == 0 &&
-		    ep21->length >= 0x1e && ep21->length <= left && sum8(ep21, ep21->length) == 0 &&
+		if (!*ret_ep21 && left >= sizeof(*ep21) &&
+		    memcmp(ep21->anchor, SMBIOS21_ANCHOR, 4) == 0 && ep21->length >= 0x1e &&
+		    ep21->length <= left && sum8(ep21, ep21->length) == 0 &&
 		    memcmp(ep21->intermediate_anchor, SMBIOS21_INTERMEDIATE_ANCHOR, 5) == 0 &&
 		    sum8(p + off + SMBIOS21_INTERMEDIATE_OFFSET, SMBIOS21_INTERMEDIATE_SIZE) == 0)
 			*ret_ep21 = ep21;

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* ACPI tables from the entry (coreboot, PVH) or QEMU's table loader, as the ACPI 2.0 configuration table. */
+/* ACPI tables from the entry (coreboot, PVH) or QEMU's table loader, as configuration tables. */
 #include "include/efi/system_table.h"
 #include "lib/drivers/fw_cfg.h"
 #include "lib/platform/acpi_loader.h"
@@ -233,8 +233,8 @@ static EFI_STATUS install_tables(const struct acpi_tables *t, void **ret_rsdp)
 /* coreboot's or the PVH loader's tables, used as they are: no FACS move, nothing to write back. */
 static EFI_STATUS install_entry_tables(const struct handoff *h)
 {
-	const char *source = h->flags & HANDOFF_FLAG_COREBOOT ? "coreboot's tables" :
-								 "the PVH start info";
+	const char *source =
+		h->flags & HANDOFF_FLAG_COREBOOT ? "coreboot's tables" : "the PVH start info";
 	struct acpi_tables tables;
 	EFI_STATUS status;
 	void *rsdp;
