@@ -26,7 +26,8 @@ def elf_entry(path):
 
 def rom_qemu(machine, payload, argument=None, device="virtio-blk-pci,drive=boot", acpi=True):
     """QEMU with the stand-in ROM as its BIOS, the payload file in fw_cfg, the UKI on device;
-    without acpi the ROM's tables name no ACPI or SMBIOS (a coreboot build without them)."""
+    without acpi the ROM's tables name no ACPI or SMBIOS (a coreboot build without them), with
+    acpi "corrupt" an RSDP whose checksum fails."""
     for path in (ROM, payload, IMAGE):
         if not path.exists():
             pytest.skip(f"{path} not built")
@@ -38,8 +39,8 @@ def rom_qemu(machine, payload, argument=None, device="virtio-blk-pci,drive=boot"
             "-device", device]
     if argument:
         args += ["-fw_cfg", f"name=opt/coreboot-rom/argument,string={argument}"]
-    if not acpi:
-        args += ["-fw_cfg", "name=opt/coreboot-rom/acpi,string=off"]
+    if acpi is not True:
+        args += ["-fw_cfg", f"name=opt/coreboot-rom/acpi,string={acpi or 'off'}"]
     return QemuRun(args)
 
 
@@ -151,3 +152,19 @@ def test_payload_without_valid_tables_takes_the_memory_map_from_fw_cfg(runs):
     assert "no valid tables at the entry's argument" in out, run.log()
     assert "no coreboot tables found: memory map from fw_cfg" in out, run.log()
     assert re.search(r"memory: \d+ ranges from fw_cfg", out), run.log()
+
+
+def test_bad_rsdp_from_the_tables_falls_back_to_qemus_tables(runs):
+    """The tables name an RSDP whose checksum fails: stage1 says so and installs QEMU's tables
+    from fw_cfg instead; SMBIOS still comes from the tables."""
+    run = rom_qemu("q35", PAYLOAD, acpi="corrupt")
+    runs.append(run)
+    assert run.wait_for("UEFI environment ready", 120), run.log()
+    out = run.output
+    rsdp = int(re.search(r"coreboot-rom: ACPI RSDP at 0x([0-9a-f]+)", out).group(1), 16)
+    assert f"coreboot: ACPI RSDP at {rsdp:x}" in out, run.log()
+    assert f"acpi: warning: no valid RSDP with an RSDT or XSDT at 0x{rsdp:x} from coreboot's " \
+        "tables: EFI_CRC_ERROR" in out, run.log()
+    assert re.search(r"acpi: RSDP at 0x[0-9a-f]+ \(from QEMU's revision 0\), with FADT", out), \
+        run.log()
+    assert "smbios: SMBIOS entry points from the entry at" in out, run.log()

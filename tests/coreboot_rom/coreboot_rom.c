@@ -23,7 +23,7 @@ typedef unsigned long long u64;
  * "corrupt": both tables fail their checksum, so the payload must do without them.
  */
 #define ARGUMENT_FILE	"opt/coreboot-rom/argument"
-/* "off": no ACPI or SMBIOS records, as a coreboot build without them. */
+/* "off": no ACPI or SMBIOS records, as a coreboot build without them; "corrupt": a bad RSDP. */
 #define ACPI_FILE	"opt/coreboot-rom/acpi"
 #define ELF_BUFFER	0x2000000u /* where the payload file is staged: above any payload segment */
 #define ELF_MAX		0x1000000u
@@ -496,7 +496,7 @@ static void chipset_init(void)
 }
 
 /* ACPI and SMBIOS in CBMEM and the records naming them, as coreboot writes them (lb_tables). */
-static void write_acpi_smbios(struct table *t, u8 *cbmem)
+static void write_acpi_smbios(struct table *t, u8 *cbmem, int corrupt)
 {
 	u8 *end, *qemu_rsdp;
 	u32 smbios;
@@ -508,6 +508,9 @@ static void write_acpi_smbios(struct table *t, u8 *cbmem)
 
 	if (qemu_rsdp) {
 		u32 rsdp = write_rsdp20(qemu_rsdp, end);
+
+		if (corrupt)
+			((u8 *)rsdp)[8] ^= 0xff; /* its 1.0 checksum */
 
 		put64(table_record(t, LB_TAG_ACPI_RSDP, 16) + 8, rsdp);
 		put_str("coreboot-rom: ACPI RSDP at ");
@@ -551,7 +554,7 @@ static u32 write_tables(void)
 	put32(r + 24, 1843200);
 	fw_cfg_file(ACPI_FILE, acpi, sizeof(acpi) - 1);
 	if (!streq(acpi, "off"))
-		write_acpi_smbios(&t, t.header);
+		write_acpi_smbios(&t, t.header, streq(acpi, "corrupt"));
 	table_seal(&t);
 
 	put64(table_record(&fwd, LB_TAG_FORWARD, 16) + 8, (u32)t.header);
