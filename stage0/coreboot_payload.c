@@ -24,6 +24,7 @@ const struct coreboot_info *coreboot_payload_init(struct handoff *h, UINT32 argu
 	struct coreboot_framebuffer *fb = &tables.framebuffer;
 	EFI_STATUS status;
 
+	h->flags |= HANDOFF_FLAG_COREBOOT;
 	status = coreboot_tables_parse(identity_map, NULL, argument, &tables);
 	if (EFI_ERROR(status)) {
 		/* libpayload's fallback: the forward entry coreboot leaves in low memory. */
@@ -41,6 +42,8 @@ const struct coreboot_info *coreboot_payload_init(struct handoff *h, UINT32 argu
 		log_info("ACPI RSDP at %llx, SMBIOS at %llx", tables.rsdp, tables.smbios);
 	else
 		log_info("no ACPI RSDP in the tables (SMBIOS at %llx)", tables.smbios);
+	h->acpi_rsdp = tables.rsdp;
+	h->smbios_entry = tables.smbios;
 	if (fb->base)
 		log_info("framebuffer %ux%u, %u bpp at %llx", fb->width, fb->height,
 			 fb->bits_per_pixel, fb->base);

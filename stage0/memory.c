@@ -63,6 +63,8 @@ static BOOLEAN read_pvh_map(struct handoff *h, UINT32 start_info)
 			log_warn("PVH start info at %x has a bad magic, using fw_cfg", start_info);
 		return FALSE;
 	}
+	/* Cloud Hypervisor has no fw_cfg: its tables are only found through here. */
+	h->acpi_rsdp = info.rsdp;
 	if (!info.memmap)
 		return FALSE;
 	map = (const struct pvh_memmap_entry *)(UINTN)info.memmap;

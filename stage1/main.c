@@ -70,8 +70,8 @@ static __attribute__((noreturn)) void stage1_main(void *arg)
 	optional(pci_root_bridge_io_init(h), "PCI root bridge I/O");
 	require(disk_init(h), "storage");
 	optional(pci_io_init(), "PCI I/O");
-	optional(acpi_init(), "ACPI tables");
-	optional(smbios_init(), "SMBIOS tables");
+	optional(acpi_init(h), "ACPI tables");
+	optional(smbios_init(h), "SMBIOS tables");
 	optional(rng_init(), "RNG protocol");
 	optional(security_init(), "security protocols");
 	optional(runtime_install(h, acpi_platform_info()), "runtime services");

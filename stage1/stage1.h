@@ -21,13 +21,13 @@ struct acpi_platform {
 	UINT64 reset_address;
 	UINT8 reset_value;
 };
-/* Install ACPI tables from QEMU's table loader (etc/table-loader) as the ACPI 2.0 configuration table. */
-EFI_STATUS acpi_init(void);
+/* Install the entry's ACPI tables, else QEMU's table loader's, as the ACPI 2.0 configuration table. */
+EFI_STATUS acpi_init(const struct handoff *h);
 /* What acpi_init learned; zeroed fields when there were no tables. */
 const struct acpi_platform *acpi_platform_info(void);
 
-/* platform/smbios.c: SMBIOS 3.0 entry point and tables from fw_cfg (etc/smbios/smbios-tables and -anchor). */
-EFI_STATUS smbios_init(void);
+/* platform/smbios.c: the entry's SMBIOS entry points, else fw_cfg's tables (etc/smbios/smbios-*). */
+EFI_STATUS smbios_init(const struct handoff *h);
 
 /* protocols/rng.c: EFI_RNG_PROTOCOL backed by RDRAND where the CPU has it. */
 EFI_STATUS rng_init(void);

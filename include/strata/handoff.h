@@ -5,7 +5,8 @@
 #include "include/efi/types.h"
 
 #define HANDOFF_MAGIC 0x46464f4841525453ull /* "STRAHOFF" read as little-endian bytes */
-#define HANDOFF_VERSION 3 /* 2: the boot disk may be an AHCI port; 3: on virtio-mmio (mmio_base) */
+/* 2: the boot disk may be an AHCI port; 3: on virtio-mmio (mmio_base); 4: acpi_rsdp, smbios_entry */
+#define HANDOFF_VERSION 4
 
 #define HANDOFF_MAX_MEMORY 64
 #define HANDOFF_MAX_RESERVED 16
@@ -82,6 +83,7 @@ enum handoff_flags {
 	HANDOFF_FLAG_FW_CFG_DMA = 1u << 2,	/* QEMU's fw_cfg offers the DMA interface */
 	HANDOFF_FLAG_MACHINE_Q35 = 1u << 3,	/* host bridge is Q35/ICH9 (else i440FX/PIIX) */
 	HANDOFF_FLAG_NO_PCI = 1u << 4,		/* no PCI host bridge (microvm): virtio-mmio only */
+	HANDOFF_FLAG_COREBOOT = 1u << 5,	/* started as a coreboot payload */
 };
 
 struct handoff {
@@ -113,6 +115,9 @@ struct handoff {
 	UINT64 pci_mmio32_limit;
 	UINT64 tsc_hz;		/* TSC frequency measured by stage0, 0 if unknown */
 	UINT64 timestamps[HANDOFF_TS_COUNT];
+	/* Tables the entry found (coreboot tables, PVH start info): used before fw_cfg's; 0 if none. */
+	UINT64 acpi_rsdp;
+	UINT64 smbios_entry;	/* an SMBIOS 2.1 or 3.0 entry point, or an area starting with them */
 };
 
 /* stage1's entry point: System V ABI, never returns. */

@@ -46,6 +46,38 @@ EFI_STATUS smbios_parse_anchor(const void *anchor, UINTN size, struct smbios_inf
 	return EFI_SUCCESS;
 }
 
+/*
+ * coreboot writes the 2.1 entry point at the start of its SMBT area and the 3.0 one at the next
+ * paragraph boundary after it (src/arch/x86/smbios.c); a firmware with one kind has it first.
+ * 2.1 entry points of length 0x1e exist (a 2.1 spec error, §5.2.1 note): accepted too.
+ */
+void smbios_find_entry_points(const void *area, UINTN size,
+			      const struct smbios21_entry_point **ret_ep21,
+			      const struct smbios30_entry_point **ret_ep30)
+{
+	const UINT8 *p = area;
+
+	*ret_ep21 = NULL;
+	*ret_ep30 = NULL;
+	for (UINTN off = 0; p && size >= sizeof(**ret_ep30) && off <= size - sizeof(**ret_ep30);
+	     off += 16) {
+		const struct smbios21_entry_point *ep21 = (const void *)(p + off);
+		const struct smbios30_entry_point *ep30 = (const void *)(p + off);
+		UINTN left = size - off;
+
+		if (!*ret_ep30 && memcmp(ep30->anchor, SMBIOS30_ANCHOR, 5) == 0 &&
+		    ep30->length >= sizeof(*ep30) && ep30->length <= left &&
+		    sum8(ep30, ep30->length) == 0)
+			*ret_ep30 = ep30;
+		if (!*ret_ep21 && left >= sizeof(*ep21) &&
+		    memcmp(ep21->anchor, SMBIOS21_ANCHOR, 4) == 0 && ep21->length >= 0x1e &&
+		    ep21->length <= left && sum8(ep21, ep21->length) == 0 &&
+		    memcmp(ep21->intermediate_anchor, SMBIOS21_INTERMEDIATE_ANCHOR, 5) == 0 &&
+		    sum8(p + off + SMBIOS21_INTERMEDIATE_OFFSET, SMBIOS21_INTERMEDIATE_SIZE) == 0)
+			*ret_ep21 = ep21;
+	}
+}
+
 EFI_STATUS smbios_check_tables(const void *tables, UINTN size, struct smbios_info *info)
 {
 	const UINT8 *p = tables;

@@ -62,6 +62,10 @@ struct smbios_info {
 EFI_STATUS smbios_parse_anchor(const void *anchor, UINTN size, struct smbios_info *ret);
 /* Walk the structures of a table: every one in bounds, strings terminated; fills the counts. */
 EFI_STATUS smbios_check_tables(const void *tables, UINTN size, struct smbios_info *info);
+/* Checksummed 2.1 and 3.0 entry points at 16-byte steps of an area (coreboot's SMBT); NULL if none. */
+void smbios_find_entry_points(const void *area, UINTN size,
+			      const struct smbios21_entry_point **ret_ep21,
+			      const struct smbios30_entry_point **ret_ep30);
 /* A 3.0 entry point for the table at table_address, checksummed. */
 void smbios_build_ep30(struct smbios30_entry_point *ep, const struct smbios_info *info,
 		       UINT64 table_address);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* ACPI tables from QEMU's table loader (etc/table-loader), as the ACPI 2.0 configuration table. */
+/* ACPI tables from the entry (coreboot, PVH) or QEMU's table loader, as configuration tables. */
 #include "include/efi/system_table.h"
 #include "lib/drivers/fw_cfg.h"
 #include "lib/platform/acpi_loader.h"
@@ -189,23 +189,98 @@ static void learn_platform(const struct acpi_tables *t)
 		  platform.reset_space, platform.reset_address, platform.reset_value);
 }
 
-EFI_STATUS acpi_init(void)
+/*
+ * The entry's tables are the machine's own and already in place (coreboot's CBMEM, Cloud
+ * Hypervisor's at 0xa0000): the loader's checks run on them through two blobs, the RSDP alone
+ * (so it is the one found) and all of 32-bit memory above page 0 for the tables it points to.
+ */
+static EFI_STATUS find_entry_tables(UINT64 rsdp, struct acpi_tables *t)
+{
+	const struct acpi_rsdp *r = (const struct acpi_rsdp *)(UINTN)rsdp;
+	UINT32 size = ACPI_RSDP_V1_SIZE;
+
+	if (rsdp < EFI_PAGE_SIZE || rsdp > BELOW_4G - EFI_PAGE_SIZE)
+		return EFI_INVALID_PARAMETER;
+	if (r->revision >= ACPI_RSDP_REVISION_2)
+		size = r->length < sizeof(*r) ? 0 : r->length;
+	/* Checked here first: were it bad, the loader would scan all of memory for another. */
+	if (memcmp(r->signature, ACPI_RSDP_SIGNATURE, 8) != 0 || size == 0 ||
+	    size > EFI_PAGE_SIZE || acpi_checksum(r, ACPI_RSDP_V1_SIZE) != 0 ||
+	    acpi_checksum(r, size) != 0)
+		return EFI_CRC_ERROR;
+	loader.blob_count = 2;
+	loader.blobs[0].data = (UINT8 *)(UINTN)rsdp;
+	loader.blobs[0].size = size;
+	loader.blobs[0].address = rsdp;
+	loader.blobs[1].data = (UINT8 *)EFI_PAGE_SIZE;
+	loader.blobs[1].size = (UINT32)(BELOW_4G - EFI_PAGE_SIZE);
+	loader.blobs[1].address = EFI_PAGE_SIZE;
+	return acpi_loader_find_tables(&loader, t);
+}
+
+/* A revision 2 RSDP under both GUIDs; *ret_rsdp is what got installed. */
+static EFI_STATUS install_tables(const struct acpi_tables *t, void **ret_rsdp)
+{
+	EFI_STATUS status;
+	UINTN rsdp_size;
+
+	status = make_rsdp20(t, ret_rsdp, &rsdp_size);
+	if (EFI_ERROR(status))
+		return status;
+	status = config_table_install(&acpi20_guid, *ret_rsdp);
+	if (EFI_ERROR(status)) {
+		if (rsdp_size)
+			free_low(*ret_rsdp, rsdp_size);
+		return log_error_status(status, "installing the ACPI 2.0 table");
+	}
+	/* OVMF installs both GUIDs; a revision 2 RSDP's first 20 bytes are a valid 1.0 one. */
+	status = config_table_install(&acpi10_guid, *ret_rsdp);
+	if (EFI_ERROR(status))
+		log_warn_status(status, "installing the ACPI 1.0 table");
+	return EFI_SUCCESS;
+}
+
+/* coreboot's or the PVH loader's tables, used as they are: no FACS move, nothing to write back. */
+static EFI_STATUS install_entry_tables(const struct handoff *h)
+{
+	const char *source =
+		h->flags & HANDOFF_FLAG_COREBOOT ? "coreboot's tables" : "the PVH start info";
+	struct acpi_tables tables;
+	EFI_STATUS status;
+	void *rsdp;
+
+	status = find_entry_tables(h->acpi_rsdp, &tables);
+	if (EFI_ERROR(status))
+		return log_warn_status(status, "no valid RSDP with an RSDT or XSDT at 0x%llx from %s",
+				       h->acpi_rsdp, source);
+	status = install_tables(&tables, &rsdp);
+	if (EFI_ERROR(status))
+		return status;
+	learn_platform(&tables);
+	log_info("RSDP at 0x%llx from %s (revision %u at 0x%llx), %s FADT", (UINT64)(UINTN)rsdp,
+		 source, tables.rsdp->revision, h->acpi_rsdp, tables.fadt ? "with" : "no");
+	return EFI_SUCCESS;
+}
+
+EFI_STATUS acpi_init(const struct handoff *h)
 {
 	struct acpi_tables tables;
 	EFI_STATUS status;
 	UINT16 select;
 	UINT32 size;
 	UINT8 *commands;
-	UINTN rsdp_size;
 	void *rsdp = NULL;
 
 	memset(&platform, 0, sizeof(platform));
+	if (h->acpi_rsdp && !EFI_ERROR(install_entry_tables(h)))
+		return EFI_SUCCESS;
 	/*
 	 * stage1 keeps nothing of stage0's fw_cfg state: probe again, which also turns on DMA (for
 	 * speed and for WRITE_POINTER) and keeps us off the ports of a machine that is not QEMU.
 	 */
 	if (!fw_cfg_init()) {
-		log_info("no QEMU fw_cfg device: no ACPI tables to load");
+		log_warn("no ACPI tables: none from the entry and no QEMU fw_cfg device; the OS gets "
+			 "no ACPI");
 		return EFI_UNSUPPORTED;
 	}
 	status = fw_cfg_find(TABLE_LOADER_FILE, &select, &size);
@@ -242,18 +317,9 @@ EFI_STATUS acpi_init(void)
 		log_error_status(status, "no valid RSDP with an RSDT or XSDT in QEMU's tables");
 		goto err_free_blobs;
 	}
-	status = make_rsdp20(&tables, &rsdp, &rsdp_size);
+	status = install_tables(&tables, &rsdp);
 	if (EFI_ERROR(status))
 		goto err_free_blobs;
-	status = config_table_install(&acpi20_guid, rsdp);
-	if (EFI_ERROR(status)) {
-		log_error_status(status, "installing the ACPI 2.0 table");
-		goto err_free_rsdp;
-	}
-	/* OVMF installs both GUIDs; a revision 2 RSDP's first 20 bytes are a valid 1.0 one. */
-	status = config_table_install(&acpi10_guid, rsdp);
-	if (EFI_ERROR(status))
-		log_warn_status(status, "installing the ACPI 1.0 table");
 
 	move_facs_to_nvs(&tables);
 	write_pointers();
@@ -264,9 +330,6 @@ EFI_STATUS acpi_init(void)
 		 loader.blob_count, loader.write_count);
 	return EFI_SUCCESS;
 
-err_free_rsdp:
-	if (rsdp_size)
-		free_low(rsdp, rsdp_size);
 err_free_blobs:
 	free_blobs(loader.blob_count);
 err_free_commands:

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* SMBIOS tables from QEMU's fw_cfg, installed with the entry point kind QEMU chose (3.0 or 2.1). */
+/* SMBIOS from the entry's entry points, else QEMU's fw_cfg with the entry point kind QEMU chose. */
 #include "include/efi/system_table.h"
 #include "lib/drivers/fw_cfg.h"
 #include "lib/platform/smbios.h"
@@ -19,6 +19,8 @@
 #define BELOW_4G 0xffffffffull
 /* One allocation: the entry point (paragraph aligned, as 2.1 wants), then the table. */
 #define TABLE_OFFSET 64
+/* Where the entry's entry points may be: coreboot puts 2.1 at its area's start, 3.0 at 0x20. */
+#define ENTRY_AREA_SIZE 64
 /* QEMU reads its table in after room for a type 0 of ours. */
 #define QEMU_OFFSET (TABLE_OFFSET + SMBIOS_TYPE0_MAX_SIZE)
 /* Type 0 wants mm/dd/yyyy; the build may pass the commit date so the bytes stay reproducible. */
@@ -60,7 +62,27 @@ static EFI_STATUS add_bios_information(UINT8 *table, const UINT8 *qemu, UINT32 q
 	return smbios_check_tables(table, n + qemu_length, info);
 }
 
-EFI_STATUS smbios_init(void)
+/* coreboot's SMBT area: its entry points as they are, each under its own GUID. */
+static EFI_STATUS install_entry_tables(UINT64 area)
+{
+	const struct smbios21_entry_point *ep21 = NULL;
+	const struct smbios30_entry_point *ep30 = NULL;
+	EFI_STATUS status = EFI_NOT_FOUND;
+
+	if (area >= EFI_PAGE_SIZE && area < BELOW_4G - ENTRY_AREA_SIZE)
+		smbios_find_entry_points((const void *)(UINTN)area, ENTRY_AREA_SIZE, &ep21, &ep30);
+	if (ep30)
+		status = config_table_install(&smbios3_guid, (void *)ep30);
+	if (ep21 && !EFI_ERROR(config_table_install(&smbios_guid, (void *)ep21)))
+		status = EFI_SUCCESS;
+	if (EFI_ERROR(status))
+		return log_warn_status(status, "no valid entry point at 0x%llx from the entry", area);
+	log_info("SMBIOS entry points from the entry at 0x%llx:%s%s", area, ep21 ? " 2.1" : "",
+		 ep30 ? " 3.0" : "");
+	return EFI_SUCCESS;
+}
+
+EFI_STATUS smbios_init(const struct handoff *h)
 {
 	struct smbios_info info;
 	EFI_PHYSICAL_ADDRESS base = BELOW_4G;
@@ -71,9 +93,11 @@ EFI_STATUS smbios_init(void)
 	UINT32 size;
 	UINT8 *p;
 
+	if (h->smbios_entry && !EFI_ERROR(install_entry_tables(h->smbios_entry)))
+		return EFI_SUCCESS;
 	/* As acpi_init: fw_cfg_init again, harmless twice, turns DMA on and checks this is QEMU. */
 	if (!fw_cfg_init()) {
-		log_info("no QEMU fw_cfg device: no SMBIOS tables");
+		log_warn("no SMBIOS tables: none from the entry and no QEMU fw_cfg device");
 		return EFI_UNSUPPORTED;
 	}
 	status = fw_cfg_read_file(ANCHOR_FILE, anchor, sizeof(anchor), &anchor_size);

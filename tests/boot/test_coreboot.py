@@ -24,8 +24,10 @@ def elf_entry(path):
     return int.from_bytes(data[0x18:0x20], "little")
 
 
-def rom_qemu(machine, payload, argument=None, device="virtio-blk-pci,drive=boot"):
-    """QEMU with the stand-in ROM as its BIOS, the payload file in fw_cfg, the UKI on device."""
+def rom_qemu(machine, payload, argument=None, device="virtio-blk-pci,drive=boot", acpi=True):
+    """QEMU with the stand-in ROM as its BIOS, the payload file in fw_cfg, the UKI on device;
+    without acpi the ROM's tables name no ACPI or SMBIOS (a coreboot build without them), with
+    acpi "corrupt" an RSDP whose checksum fails."""
     for path in (ROM, payload, IMAGE):
         if not path.exists():
             pytest.skip(f"{path} not built")
@@ -37,35 +39,66 @@ def rom_qemu(machine, payload, argument=None, device="virtio-blk-pci,drive=boot"
             "-device", device]
     if argument:
         args += ["-fw_cfg", f"name=opt/coreboot-rom/argument,string={argument}"]
+    if acpi is not True:
+        args += ["-fw_cfg", f"name=opt/coreboot-rom/acpi,string={acpi or 'off'}"]
     return QemuRun(args)
 
 
-def check_tables_used(run):
-    """stage0 read the tables the ROM wrote, took its memory map from them, reported no ACPI;
-    the OS sees the tables' CBMEM area reserved."""
+def check_tables_used(run, acpi=True):
+    """stage0 read the tables the ROM wrote and took its memory map from them; the OS sees the
+    tables' CBMEM area reserved, and the RSDP and SMBIOS the ROM put there (not stage1's copies
+    of QEMU's) or, without them, stage1's from fw_cfg."""
     out = run.output
     rom = re.search(r"coreboot-rom: tables at 0x([0-9a-f]+), .* payload at 0x([0-9a-f]+)", out)
     assert rom, run.log()
     tables = int(rom.group(1), 16)
     assert f"coreboot: tables at {tables:x}:" in out, run.log()
     assert re.search(r"memory: \d+ ranges from coreboot tables", out), run.log()
-    assert "coreboot: no ACPI RSDP in the tables" in out, run.log()
     reserved = [(int(a, 16), int(b, 16)) for a, b in re.findall(
         r"BIOS-e820: \[mem 0x([0-9a-f]+)-0x([0-9a-f]+)\] reserved", out)]
     assert any(a <= tables <= b for a, b in reserved), (hex(tables), reserved)
+    if acpi:
+        check_platform_tables(run, reserved)
+    else:
+        assert "coreboot: no ACPI RSDP in the tables" in out, run.log()
+        assert "coreboot-rom: ACPI RSDP" not in out, run.log()
+        assert re.search(r"acpi: RSDP at 0x[0-9a-f]+ \(from QEMU's revision 0\)", out), run.log()
+        assert re.search(r"smbios: SMBIOS [0-9.]+, 2\.1 entry point", out), run.log()
     return int(rom.group(2), 16)
 
 
-@pytest.mark.parametrize("machine,device", [("q35", "virtio-blk-pci,drive=boot"),
-                                            ("pc", "virtio-blk-pci,drive=boot"),
-                                            ("q35", "nvme,drive=boot,serial=coreboot")])
-def test_linux_uki_boots_through_the_coreboot_rom(runs, machine, device):
+def check_platform_tables(run, reserved):
+    """The ROM's RSDP (revision 2, XSDT) and SMBIOS: named by stage0, installed by stage1 and
+    found there by Linux, inside memory the OS keeps."""
+    out = run.output
+    rsdp = re.search(r"coreboot-rom: ACPI RSDP at 0x([0-9a-f]+)", out)
+    smbios = re.search(r"coreboot-rom: SMBIOS at 0x([0-9a-f]+)", out)
+    assert rsdp and smbios, run.log()
+    rsdp, smbios = int(rsdp.group(1), 16), int(smbios.group(1), 16)
+    assert f"coreboot: ACPI RSDP at {rsdp:x}, SMBIOS at {smbios:x}" in out, run.log()
+    assert f"acpi: RSDP at 0x{rsdp:x} from coreboot's tables (revision 2 at 0x{rsdp:x})" in out, \
+        run.log()
+    assert f"smbios: SMBIOS entry points from the entry at 0x{smbios:x}: 2.1" in out, run.log()
+    assert "(from QEMU's revision" not in out, run.log()
+    assert re.search(rf"efi: .*ACPI 2\.0=0x{rsdp:x} .*SMBIOS=0x{smbios:x} ", out), run.log()
+    assert re.search(rf"ACPI: RSDP 0x{rsdp:016X} 000024 \(v02 ", out), run.log()
+    assert re.search(r"ACPI: XSDT 0x[0-9A-F]+ ", out) and "ACPI: FACP" in out, run.log()
+    assert "SMBIOS 2.8 present." in out, run.log()
+    assert any(a <= rsdp <= b for a, b in reserved), (hex(rsdp), reserved)
+
+
+@pytest.mark.parametrize("machine,device,acpi", [("q35", "virtio-blk-pci,drive=boot", True),
+                                                 ("pc", "virtio-blk-pci,drive=boot", True),
+                                                 ("q35", "nvme,drive=boot,serial=coreboot", True),
+                                                 ("pc", "virtio-blk-pci,drive=boot", False)])
+def test_linux_uki_boots_through_the_coreboot_rom(runs, machine, device, acpi):
     """The payload ELF entered at its e_entry with the tables as the argument: the UKI reaches
-    userspace (from virtio-blk or NVMe) with stage0's memory map from the coreboot tables."""
-    run = rom_qemu(machine, PAYLOAD, device=device)
+    userspace (from virtio-blk or NVMe) with stage0's memory map and the ACPI and SMBIOS tables
+    from the coreboot tables, or, when they name none, stage1's from fw_cfg."""
+    run = rom_qemu(machine, PAYLOAD, device=device, acpi=acpi)
     runs.append(run)
     assert run.wait_for("STRATA-USERSPACE-OK", LINUX_TIMEOUT), run.log()
-    entry = check_tables_used(run)
+    entry = check_tables_used(run, acpi)
     assert entry == elf_entry(PAYLOAD), hex(entry)
     assert "efi: EFI v2.70 by Strata" in run.output
 
@@ -119,3 +152,19 @@ def test_payload_without_valid_tables_takes_the_memory_map_from_fw_cfg(runs):
     assert "no valid tables at the entry's argument" in out, run.log()
     assert "no coreboot tables found: memory map from fw_cfg" in out, run.log()
     assert re.search(r"memory: \d+ ranges from fw_cfg", out), run.log()
+
+
+def test_bad_rsdp_from_the_tables_falls_back_to_qemus_tables(runs):
+    """The tables name an RSDP whose checksum fails: stage1 says so and installs QEMU's tables
+    from fw_cfg instead; SMBIOS still comes from the tables."""
+    run = rom_qemu("q35", PAYLOAD, acpi="corrupt")
+    runs.append(run)
+    assert run.wait_for("UEFI environment ready", 120), run.log()
+    out = run.output
+    rsdp = int(re.search(r"coreboot-rom: ACPI RSDP at 0x([0-9a-f]+)", out).group(1), 16)
+    assert f"coreboot: ACPI RSDP at {rsdp:x}" in out, run.log()
+    assert f"acpi: warning: no valid RSDP with an RSDT or XSDT at 0x{rsdp:x} from coreboot's " \
+        "tables: EFI_CRC_ERROR" in out, run.log()
+    assert re.search(r"acpi: RSDP at 0x[0-9a-f]+ \(from QEMU's revision 0\), with FADT", out), \
+        run.log()
+    assert "smbios: SMBIOS entry points from the entry at" in out, run.log()

@@ -76,8 +76,9 @@ def runs():
 
 @pytest.mark.parametrize("machine", ["q35", "pc"])
 def test_linux_uki_boots_through_pvh(runs, machine):
-    """-kernel strata-pvh.elf, the UKI on virtio-blk: stage0 takes SeaBIOS's memory map from the
-    start info, Linux reaches userspace as from the ROM."""
+    """-kernel strata-pvh.elf, the UKI on virtio-blk: stage0 takes SeaBIOS's memory map and RSDP
+    from the start info, stage1 installs those tables (a 2.0 RSDP for SeaBIOS's 1.0 one) and
+    Linux reaches userspace with them as from the ROM."""
     if not IMAGE.exists():
         pytest.skip(f"{IMAGE} not built (make images)")
     run = pvh_qemu(machine, ["-drive", f"if=none,id=boot,format=raw,snapshot=on,file={IMAGE}",
@@ -87,6 +88,10 @@ def test_linux_uki_boots_through_pvh(runs, machine):
     assert run.wait_for("STRATA-DONE", 60), run.log()
     out = run.output
     assert re.search(r"memory: \d+ ranges from PVH start info", out), run.log()
+    acpi = re.search(r"acpi: RSDP at 0x([0-9a-f]+) from the PVH start info \(revision 0 at "
+                     r"0x([0-9a-f]+)\), with FADT", out)
+    assert acpi and 0xe0000 <= int(acpi.group(2), 16) < 0x100000, run.log()
+    assert re.search(rf"ACPI: RSDP 0x{int(acpi.group(1), 16):016X} 000024 \(v02 ", out), run.log()
     assert "efi: EFI v2.70 by Strata" in out
     assert "strata: efi: yes, 64-bit" in out, run.log()
 

@@ -2,7 +2,8 @@
 /*
  * A test ROM that plays coreboot's part for Strata's payload entry: coreboot tables (LBIO, IP
  * checksums, a forward at 0x500 to the tables at the top of low RAM, as coreboot's
- * arch/x86/tables.c places them) with QEMU's e820 as the memory map and COM1 as the console, then
+ * arch/x86/tables.c places them) with QEMU's e820 as the memory map, COM1 as the console, and
+ * ACPI and SMBIOS built from QEMU's fw_cfg in CBMEM as coreboot's QEMU boards do, then
  * the payload from fw_cfg (an ELF, or a CBFS image cbfstool made with it as fallback/payload)
  * loaded at its physical addresses and called as coreboot calls a payload (arch/x86/boot.c):
  * 32-bit, cdecl, the tables' address the one argument.
@@ -22,15 +23,27 @@ typedef unsigned long long u64;
  * "corrupt": both tables fail their checksum, so the payload must do without them.
  */
 #define ARGUMENT_FILE	"opt/coreboot-rom/argument"
+/* "off": no ACPI or SMBIOS records, as a coreboot build without them; "corrupt": a bad RSDP. */
+#define ACPI_FILE	"opt/coreboot-rom/acpi"
 #define ELF_BUFFER	0x2000000u /* where the payload file is staged: above any payload segment */
 #define ELF_MAX		0x1000000u
 #define FORWARD_ADDR	0x500u
 #define LOW_TABLE_END	0x1000u /* coreboot reserves 0 to the forward's 4 KiB end as tables */
-#define CBMEM_SIZE	0x10000u
+#define CBMEM_SIZE	0x80000u
+/* CBMEM: the tables, then the ACPI area (QEMU pads its tables to 128 KiB), then SMBIOS's. */
+#define ACPI_OFFSET	0x10000u
+#define SMBIOS_OFFSET	0x70000u
+#define SMBIOS_SIZE	0x10000u
+#define LOADER_BUFFER	ELF_BUFFER /* etc/table-loader is staged there before the payload */
+#define LOADER_MAX	0x4000u
+#define MAX_BLOBS	8
 
 #define LB_TAG_MEMORY	0x01
 #define LB_TAG_SERIAL	0x0f
 #define LB_TAG_FORWARD	0x11
+#define LB_TAG_CBMEM_ENTRY 0x31
+#define LB_TAG_ACPI_RSDP 0x43
+#define CBMEM_ID_SMBIOS	0x534d4254u /* "SMBT" */
 #define LB_MEM_RAM	1
 #define LB_MEM_RESERVED 2
 #define LB_MEM_TABLE	16
@@ -75,6 +88,18 @@ static inline u8 inb(u16 port)
 static inline void outw(u16 port, u16 v)
 {
 	__asm__ volatile("outw %0, %1" : : "a"(v), "Nd"(port));
+}
+
+static inline void outl(u16 port, u32 v)
+{
+	__asm__ volatile("outl %0, %1" : : "a"(v), "Nd"(port));
+}
+
+static inline u32 inl(u16 port)
+{
+	u32 v;
+	__asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
 }
 
 static void fw_cfg_read(void *buf, u32 n)
@@ -185,6 +210,168 @@ static void put64(u8 *p, u64 v)
 	put32(p + 4, (u32)(v >> 32));
 }
 
+static u64 get_le(const u8 *p, u32 size)
+{
+	u64 v = 0;
+
+	while (size--)
+		v = v << 8 | p[size];
+	return v;
+}
+
+static u8 sum8(const u8 *p, u32 n)
+{
+	u8 sum = 0;
+
+	while (n--)
+		sum += *p++;
+	return sum;
+}
+
+/* Reads fw_cfg file name into buf (at most max bytes); its size, or 0 when absent or too big. */
+static u32 fw_cfg_file(const char *name, void *buf, u32 max)
+{
+	int size = fw_cfg_select(name);
+
+	if (size <= 0 || (u32)size > max)
+		return 0;
+	fw_cfg_read(buf, (u32)size);
+	return (u32)size;
+}
+
+struct blob {
+	const char *name;
+	u8 *data;
+	u32 size;
+};
+
+static struct blob *find_blob(struct blob *blobs, u32 count, const u8 *name)
+{
+	for (u32 i = 0; i < count; i++)
+		if (streq(blobs[i].name, (const char *)name))
+			return &blobs[i];
+	halt("table-loader names a file it did not allocate");
+	return 0;
+}
+
+/*
+ * QEMU's etc/table-loader (hw/acpi/bios-linker-loader.c) as coreboot's and SeaBIOS's fw_cfg
+ * code runs it: ALLOCATE every file into the area (the FSEG zone too: coreboot keeps all of
+ * ACPI in CBMEM), ADD_POINTER, ADD_CHECKSUM; WRITE_POINTER is left out, as coreboot does.
+ * Returns the address of QEMU's RSDP, or 0 when QEMU offers no tables.
+ */
+static u8 *run_table_loader(u8 *area, u32 area_size, u8 **ret_end)
+{
+	u8 *cmds = (u8 *)LOADER_BUFFER, *next = area;
+	struct blob blobs[MAX_BLOBS], *rsdp = 0;
+	u32 size = fw_cfg_file("etc/table-loader", cmds, LOADER_MAX), count = 0;
+
+	for (u8 *cmd = cmds; cmd + 128 <= cmds + size; cmd += 128) {
+		u32 type = get_le(cmd, 4);
+
+		if (type == 1) {
+			struct blob *b = &blobs[count];
+			u32 align = get_le(cmd + 60, 4);
+
+			if (count == MAX_BLOBS || align == 0 || (align & (align - 1)))
+				halt("table-loader ALLOCATE not understood");
+			next = (u8 *)(((u32)next + align - 1) & ~(align - 1));
+			b->name = (const char *)cmd + 4;
+			b->data = next;
+			b->size = fw_cfg_file(b->name, next, area + area_size - next);
+			if (!b->size)
+				halt("ACPI tables do not fit in the CBMEM area");
+			next += b->size;
+			if (streq(b->name, "etc/acpi/rsdp"))
+				rsdp = b;
+			count++;
+		} else if (type == 2) {
+			struct blob *dst = find_blob(blobs, count, cmd + 4);
+			struct blob *src = find_blob(blobs, count, cmd + 60);
+			u32 offset = get_le(cmd + 116, 4), width = cmd[120];
+			u64 value;
+
+			if (width > 8 || offset + width > dst->size)
+				halt("table-loader ADD_POINTER out of bounds");
+			value = get_le(dst->data + offset, width) + (u32)src->data;
+			for (u32 i = 0; i < width; i++)
+				dst->data[offset + i] = (u8)(value >> (8 * i));
+		} else if (type == 3) {
+			struct blob *b = find_blob(blobs, count, cmd + 4);
+			u32 offset = get_le(cmd + 60, 4), start = get_le(cmd + 64, 4);
+			u32 length = get_le(cmd + 68, 4);
+
+			if (offset >= b->size || start > b->size || length > b->size - start)
+				halt("table-loader ADD_CHECKSUM out of bounds");
+			b->data[offset] = 0;
+			b->data[offset] = (u8)(0 - sum8(b->data + start, length));
+		}
+	}
+	*ret_end = next;
+	return rsdp && rsdp->size >= 20 ? rsdp->data : 0;
+}
+
+/*
+ * coreboot's RSDP is revision 2 with an XSDT beside the RSDT (acpi/acpi.c); QEMU's x86 tables
+ * have a 1.0 RSDP and RSDT only. Build the XSDT from the RSDT's entries, and the 2.0 RSDP.
+ */
+static u32 write_rsdp20(const u8 *qemu_rsdp, u8 *at)
+{
+	const u8 *rsdt = (const u8 *)(u32)get_le(qemu_rsdp + 16, 4);
+	u32 entries = (get_le(rsdt + 4, 4) - 36) / 4;
+	u8 *xsdt = (u8 *)(((u32)at + 15) & ~15u), *rsdp = xsdt + ((36 + 8 * entries + 15) & ~15u);
+
+	memcpy(xsdt, rsdt, 36);
+	memcpy(xsdt, "XSDT", 4);
+	put32(xsdt + 4, 36 + 8 * entries);
+	for (u32 i = 0; i < entries; i++)
+		put64(xsdt + 36 + 8 * i, get_le(rsdt + 36 + 4 * i, 4));
+	xsdt[9] = 0;
+	xsdt[9] = (u8)(0 - sum8(xsdt, 36 + 8 * entries));
+
+	memset(rsdp, 0, 36);
+	memcpy(rsdp, qemu_rsdp, 20);
+	rsdp[15] = 2;
+	rsdp[8] = 0;
+	rsdp[8] = (u8)(0 - sum8(rsdp, 20));
+	put32(rsdp + 20, 36);
+	put64(rsdp + 24, (u32)xsdt);
+	rsdp[32] = (u8)(0 - sum8(rsdp, 36));
+	return (u32)rsdp;
+}
+
+/*
+ * coreboot's SMBT area (arch/x86/smbios.c): the 2.1 entry point at its start, the 3.0 one at
+ * 0x20, the structures after; QEMU's anchor says which kind, its structures are used as they are.
+ */
+static u32 write_smbios(u8 *area)
+{
+	u8 *anchor = area + 0x40, *tables = area + 0x80;
+	u32 anchor_size = fw_cfg_file("etc/smbios/smbios-anchor", anchor, 0x40);
+	u32 size = fw_cfg_file("etc/smbios/smbios-tables", tables, SMBIOS_SIZE - 0x80);
+
+	if (!size || anchor_size < 24)
+		return 0;
+	memset(area, 0, 0x40);
+	if (anchor_size >= 31 && anchor[3] == '_') { /* "_SM_", else "_SM3_" */
+		memcpy(area, anchor, 31);
+		put32(area + 0x18, (u32)tables);
+		area[0x15] = 0;
+		area[0x15] = (u8)(0 - sum8(area + 0x10, 15));
+		area[4] = 0;
+		area[4] = (u8)(0 - sum8(area, area[5]));
+	} else if (anchor[3] == '3') {
+		memcpy(area + 0x20, anchor, 24);
+		put64(area + 0x20 + 0x10, (u32)tables);
+		area[0x20 + 5] = 0;
+		area[0x20 + 5] = (u8)(0 - sum8(area + 0x20, area[0x20 + 6]));
+	} else {
+		return 0;
+	}
+	memset(anchor, 0, 0x40);
+	return (u32)area;
+}
+
 struct table {
 	u8 *header;
 	u32 bytes;
@@ -275,9 +462,76 @@ static void write_memory(struct table *t, const struct e820 *map, u32 n, u32 top
 	t->bytes += (u32)(r - rec) - 8;
 }
 
+static u32 pci_read32(u32 dev, u32 reg)
+{
+	outl(0xcf8, 0x80000000u | dev << 8 | reg);
+	return inl(0xcfc);
+}
+
+static void pci_write32(u32 dev, u32 reg, u32 v)
+{
+	outl(0xcf8, 0x80000000u | dev << 8 | reg);
+	outl(0xcfc, v);
+}
+
+/*
+ * QEMU builds its ACPI tables when etc/table-loader is first read, from the chipset as it is
+ * then: the FADT's PM blocks from the ACPI PM base, the MCFG only with q35's PCIEXBAR on. So,
+ * as coreboot's QEMU boards (and SeaBIOS) do, set both first; the values are the ones stage0
+ * programs again (0x600, 0xb0000000).
+ */
+static void chipset_init(void)
+{
+	u32 host = pci_read32(0, 0);
+
+	if (host == 0x29c08086) {
+		pci_write32(0, 0x64, 0);
+		pci_write32(0, 0x60, 0xb0000000u | 1);
+		pci_write32(0x1f << 3, 0x40, 0x600 | 1);
+		pci_write32(0x1f << 3, 0x44, (pci_read32(0x1f << 3, 0x44) & ~0xffu) | 0x80);
+	} else if (host == 0x12378086) {
+		pci_write32(1 << 3 | 3, 0x40, 0x600 | 1);
+		pci_write32(1 << 3 | 3, 0x80, (pci_read32(1 << 3 | 3, 0x80) & ~0xffu) | 1);
+	}
+}
+
+/* ACPI and SMBIOS in CBMEM and the records naming them, as coreboot writes them (lb_tables). */
+static void write_acpi_smbios(struct table *t, u8 *cbmem, int corrupt)
+{
+	u8 *end, *qemu_rsdp;
+	u32 smbios;
+	u8 *r;
+
+	chipset_init();
+	qemu_rsdp = run_table_loader(cbmem + ACPI_OFFSET, SMBIOS_OFFSET - ACPI_OFFSET, &end);
+	smbios = write_smbios(cbmem + SMBIOS_OFFSET);
+
+	if (qemu_rsdp) {
+		u32 rsdp = write_rsdp20(qemu_rsdp, end);
+
+		if (corrupt)
+			((u8 *)rsdp)[8] ^= 0xff; /* its 1.0 checksum */
+
+		put64(table_record(t, LB_TAG_ACPI_RSDP, 16) + 8, rsdp);
+		put_str("coreboot-rom: ACPI RSDP at ");
+		put_hex(rsdp);
+		put_char('\n');
+	}
+	if (smbios) {
+		r = table_record(t, LB_TAG_CBMEM_ENTRY, 24);
+		put64(r + 8, smbios);
+		put32(r + 16, SMBIOS_SIZE);
+		put32(r + 20, CBMEM_ID_SMBIOS);
+		put_str("coreboot-rom: SMBIOS at ");
+		put_hex(smbios);
+		put_char('\n');
+	}
+}
+
 /* The tables in CBMEM and the forward to them at 0x500; returns the CBMEM table's address. */
 static u32 write_tables(void)
 {
+	char acpi[8] = { 0 };
 	struct e820 map[32];
 	struct table t = { 0 }, fwd = { (u8 *)FORWARD_ADDR, 0, 0 };
 	u8 *r;
@@ -298,6 +552,9 @@ static u32 write_tables(void)
 	put32(r + 16, 115200);
 	put32(r + 20, 1);
 	put32(r + 24, 1843200);
+	fw_cfg_file(ACPI_FILE, acpi, sizeof(acpi) - 1);
+	if (!streq(acpi, "off"))
+		write_acpi_smbios(&t, t.header, streq(acpi, "corrupt"));
 	table_seal(&t);
 
 	put64(table_record(&fwd, LB_TAG_FORWARD, 16) + 8, (u32)t.header);

@@ -69,6 +69,7 @@ static void print_handoff(const struct handoff *h)
 		log_info("runtime at %llx, %llu bytes", h->runtime_base, h->runtime_memory_size);
 	else
 		log_info("runtime absent");
+	log_info("entry tables: ACPI RSDP %llx, SMBIOS %llx", h->acpi_rsdp, h->smbios_entry);
 	log_info("machine %s, tsc %llu Hz", h->flags & HANDOFF_FLAG_MACHINE_Q35 ? "q35" : "pc",
 		 h->tsc_hz);
 	for (int i = 1; i < HANDOFF_TS_COUNT; i++)

@@ -226,6 +226,39 @@ static void test_type0_and_handles(void **state)
 			 EFI_BUFFER_TOO_SMALL);
 }
 
+/* coreboot's SMBT area: a 2.1 entry point, the 3.0 one a paragraph later; bad ones are skipped. */
+static void test_find_entry_points(void **state)
+{
+	const struct smbios21_entry_point *ep21;
+	const struct smbios30_entry_point *ep30;
+	struct smbios_info info = { 0 };
+	_Alignas(16) UINT8 area[96];
+
+	(void)state;
+	memset(area, 0, sizeof(area));
+	assert_int_equal(smbios_check_tables(table, sizeof(table), &info), EFI_SUCCESS);
+	info.major_version = 3;
+	assert_int_equal(smbios_build_ep21((void *)area, &info, 0x1000), EFI_SUCCESS);
+	smbios_build_ep30((void *)(area + 32), &info, 0x1000);
+	smbios_find_entry_points(area, sizeof(area), &ep21, &ep30);
+	assert_ptr_equal(ep21, area);
+	assert_ptr_equal(ep30, area + 32);
+
+	/* Cut short: the 3.0 entry point does not fit, the 2.1 one still does. */
+	smbios_find_entry_points(area, 40, &ep21, &ep30);
+	assert_ptr_equal(ep21, area);
+	assert_null(ep30);
+
+	/* A broken intermediate checksum loses the 2.1 one, a broken checksum the 3.0 one. */
+	area[0x18] ^= 1;
+	area[32 + 8] ^= 1;
+	smbios_find_entry_points(area, sizeof(area), &ep21, &ep30);
+	assert_null(ep21);
+	assert_null(ep30);
+	smbios_find_entry_points(NULL, sizeof(area), &ep21, &ep30);
+	assert_null(ep21);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -235,6 +268,7 @@ int main(void)
 		cmocka_unit_test(test_table_truncated_or_bad),
 		cmocka_unit_test(test_build_entry_points),
 		cmocka_unit_test(test_type0_and_handles),
+		cmocka_unit_test(test_find_entry_points),
 	};
 
 	return cmocka_run_group_tests_name("smbios", tests, NULL, NULL);
