@@ -22,7 +22,7 @@
 #define MAX_MAPPED (512 * GIB)
 
 /* Every table page, so paging_protect_tables can map them read-only. */
-#define MAX_TRACKED_TABLES 64
+#define MAX_TRACKED_TABLES 128 /* image protection splits 2 MiB pages */
 static UINT64 tables[MAX_TRACKED_TABLES];
 static UINTN table_count;
 static BOOLEAN nx_enabled, tables_protected;
