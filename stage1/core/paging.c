@@ -2,6 +2,7 @@
 /* stage1's identity map: all RAM (above 4 GiB too) and the 32-bit PCI hole, in 2 MiB or 1 GiB pages. */
 #include "lib/drivers/io.h"
 #include "lib/string.h"
+#include "stage1/core/events.h"
 #include "stage1/core/memory.h"
 #include "stage1/core/paging.h"
 
@@ -171,6 +172,7 @@ static void set_cr0_wp(BOOLEAN on)
 EFI_STATUS paging_set_attributes(UINT64 base, UINT64 size, UINT32 attributes)
 {
 	UINT64 bits = PTE_PRESENT | PTE_WRITE, cr3, *pte;
+	EFI_TPL old_tpl;
 	UINTN first_new = table_count;
 	EFI_STATUS status = EFI_SUCCESS;
 
@@ -182,7 +184,11 @@ EFI_STATUS paging_set_attributes(UINT64 base, UINT64 size, UINT32 attributes)
 		bits &= ~PTE_PRESENT;
 	if ((attributes & PAGING_NO_EXECUTE) && nx_enabled)
 		bits |= PTE_NX;
-	/* The tables are read-only once protected: lift CR0.WP while they change. */
+	/*
+	 * The tables are read-only once protected: lift CR0.WP while they change, at TPL_HIGH_LEVEL
+	 * so no notification runs unprotected or nests a change that sets WP under us.
+	 */
+	old_tpl = efi_raise_tpl(TPL_HIGH_LEVEL);
 	if (tables_protected)
 		set_cr0_wp(FALSE);
 	for (UINT64 addr = base; addr - base < size && !EFI_ERROR(status); addr += EFI_PAGE_SIZE) {
@@ -198,6 +204,7 @@ EFI_STATUS paging_set_attributes(UINT64 base, UINT64 size, UINT32 attributes)
 	/* Split entries changed too: flush the whole TLB, not one page at a time. */
 	__asm__ volatile("mov %%cr3, %0" : "=r"(cr3));
 	__asm__ volatile("mov %0, %%cr3" : : "r"(cr3) : "memory");
+	efi_restore_tpl(old_tpl);
 	return status;
 }
 
