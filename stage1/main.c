@@ -132,7 +132,9 @@ __attribute__((section(".text.entry"), noreturn)) void stage_entry(struct handof
 	require(memory_allocate_pages(AllocateAnyPages, EfiBootServicesData, STACK_PAGES + 1,
 				      &stack),
 		"stack");
-	optional(paging_unmap_page(stack), "stack guard page");
+	optional(paging_set_attributes(stack, EFI_PAGE_SIZE, PAGING_NOT_PRESENT), "stack guard page");
+	/* As EDK2's PcdNullPointerDetectionPropertyMask BIT0: NULL faults; mapped again at EBS. */
+	optional(paging_set_attributes(0, EFI_PAGE_SIZE, PAGING_NOT_PRESENT), "null page");
 	optional(paging_protect_tables(), "read-only page tables");
 	exception_set_stack(stack, stack + EFI_PAGE_SIZE, stack + (STACK_PAGES + 1) * EFI_PAGE_SIZE);
 	cpu_switch_stack((void *)(UINTN)(stack + (STACK_PAGES + 1) * EFI_PAGE_SIZE), stage1_main,

@@ -18,7 +18,6 @@
 #define REL_BASED_HIGHLOW 3
 #define REL_BASED_DIR64 10
 
-
 /*
  * Relocation targets need not be aligned: x86 would not mind, but C does (a UINT64 store to an odd
  * address is undefined behaviour, and UBSan stops the fuzzer on it), so write bytes.
@@ -78,6 +77,7 @@ EFI_STATUS pe_parse(const void *file, UINTN file_size, struct pe_image_info *ret
 	info.size_of_image = get_le32(f + opt + 56);
 	info.size_of_headers = get_le32(f + opt + 60);
 	info.subsystem = get_le16(f + opt + 68);
+	info.dll_characteristics = get_le16(f + opt + 70);
 	dirs = get_le32(f + opt + 108);
 	if (info.subsystem < PE_SUBSYSTEM_EFI_APPLICATION ||
 	    info.subsystem > PE_SUBSYSTEM_EFI_RUNTIME_DRIVER)
@@ -204,6 +204,16 @@ EFI_STATUS pe_find_section(const void *file, UINTN file_size, const struct pe_im
 		}
 	}
 	return EFI_NOT_FOUND;
+}
+
+void pe_section(const void *file, const struct pe_image_info *info, UINT32 index, UINT32 *ret_rva,
+		UINT32 *ret_size, UINT32 *ret_characteristics)
+{
+	const UINT8 *s = (const UINT8 *)file + info->section_table + index * SECTION_HEADER_SIZE;
+
+	*ret_rva = get_le32(s + 12);
+	*ret_size = section_size(get_le32(s + 8), get_le32(s + 16));
+	*ret_characteristics = get_le32(s + 36);
 }
 
 const char *pe_debug_pdb_name(const void *image, UINTN image_size)

@@ -8,6 +8,9 @@
 #define PE_SUBSYSTEM_EFI_APPLICATION 10
 #define PE_SUBSYSTEM_EFI_BOOT_SERVICE_DRIVER 11
 #define PE_SUBSYSTEM_EFI_RUNTIME_DRIVER 12
+#define PE_DLL_NX_COMPAT 0x0100		/* optional header DllCharacteristics */
+#define PE_SCN_MEM_EXECUTE 0x20000000u	/* section Characteristics */
+#define PE_SCN_MEM_WRITE 0x80000000u
 
 struct pe_image_info {
 	UINT64 image_base;		/* preferred load address */
@@ -20,6 +23,7 @@ struct pe_image_info {
 	UINT16 machine;
 	UINT16 subsystem;
 	UINT16 characteristics;
+	UINT16 dll_characteristics;
 	UINT32 reloc_rva;		/* base relocation directory, 0 if none */
 	UINT32 reloc_size;
 };
@@ -39,6 +43,9 @@ EFI_STATUS pe_load(const void *file, UINTN file_size, const struct pe_image_info
 /* Find a section by name (up to 8 bytes): its RVA and virtual size. EFI_NOT_FOUND if absent. */
 EFI_STATUS pe_find_section(const void *file, UINTN file_size, const struct pe_image_info *info,
 			   const char *name, UINT32 *ret_rva, UINT32 *ret_size);
+/* Section index (below number_of_sections) of a file pe_parse accepted: RVA, size, Characteristics. */
+void pe_section(const void *file, const struct pe_image_info *info, UINT32 index, UINT32 *ret_rva,
+		UINT32 *ret_size, UINT32 *ret_characteristics);
 /*
  * The PDB path a loaded image (image_size bytes as placed in memory, RVAs as offsets) names in
  * its CodeView debug entry (RSDS or NB10), NUL-terminated inside the image; NULL if it has none.

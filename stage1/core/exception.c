@@ -155,9 +155,20 @@ __attribute__((noreturn, used)) void exception_handler(struct exception_frame *f
 	if (f->rsp < stack_guard || f->rsp >= stack_high)
 		ops.stack_low = ops.stack_high = 0;
 	exception_report(f, cr2, cr3, stack_guard, &ops);
+	/* #PF error code: bit 0 the page was present, 1 a write, 4 an instruction fetch. */
 	if (f->vector == EXCEPTION_PF && paging_is_table(cr2))
 		log_error("CR2 is in Strata's page tables (read-only): the code wrote to memory it "
 			  "does not own");
+	else if (f->vector == EXCEPTION_PF && cr2 < EFI_PAGE_SIZE && !(f->error_code & 1))
+		log_error("NULL pointer dereference: CR2 0x%llx is in page 0, unmapped while boot "
+			  "services run",
+			  (unsigned long long)cr2);
+	else if (f->vector == EXCEPTION_PF && (f->error_code & 0x11) == 0x11)
+		log_error("instruction fetch from a no-execute page (an image's data) at 0x%llx",
+			  (unsigned long long)cr2);
+	else if (f->vector == EXCEPTION_PF && (f->error_code & 3) == 3)
+		log_error("write to a read-only page (an image's code) at 0x%llx",
+			  (unsigned long long)cr2);
 	boot_status_crashed();
 	if (locate(NULL, f->rip, at, sizeof(at)) && !strncmp(at, "EFI image", 9))
 		log_error("the fault is in the code of an EFI image loaded by the firmware, not in "

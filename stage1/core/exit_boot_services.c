@@ -5,6 +5,7 @@
 #include "stage1/core/handles.h"
 #include "stage1/core/image.h"
 #include "stage1/core/memory.h"
+#include "stage1/core/paging.h"
 #include "stage1/core/system_table.h"
 #include "stage1/core/watchdog_timer.h"
 #include "stage1/stage1.h"
@@ -34,6 +35,11 @@ EFI_STATUS EFIAPI efi_exit_boot_services(EFI_HANDLE ImageHandle, UINTN MapKey)
 	watchdog_timer_set(0);
 	events_shutdown();
 	runtime_notify_exit_boot_services();
+	/*
+	 * Page 0 again, for an OS that reads the real-mode IVT or BDA on our tables; its table was
+	 * split at start-up, so this allocates nothing after the map key check.
+	 */
+	paging_set_attributes(0, EFI_PAGE_SIZE, 0);
 	/* Nothing of stage1 may write to the UART or the screen once the OS owns them. */
 	log_init(0);
 	log_set_mirror(NULL);

@@ -11,6 +11,7 @@
 #include "stage1/core/handles.h"
 #include "stage1/core/image.h"
 #include "stage1/core/memory.h"
+#include "stage1/core/paging.h"
 #include "stage1/core/security.h"
 #include "stage1/core/system_table.h"
 #include "stage1/protocols/device_path.h"
@@ -21,6 +22,7 @@
 #include "lib/log.h"
 
 #define IMAGE_MAGIC 0x474d4953u /* "SIMG" */
+#define PAGE_ROUND(n) (((UINT64)(n) + EFI_PAGE_SIZE - 1) & ~(UINT64)(EFI_PAGE_SIZE - 1))
 
 struct image {
 	UINT32 magic;
@@ -31,6 +33,7 @@ struct image {
 	UINTN page_count;
 	EFI_IMAGE_ENTRY_POINT entry;
 	BOOLEAN started;
+	BOOLEAN protected;			/* its pages carry NX or read-only attributes */
 	struct cpu_context exit_context;	/* where Exit() returns to */
 	struct image *caller;			/* image that was running when this one started */
 	EFI_STATUS exit_status;
@@ -82,6 +85,43 @@ EFI_STATUS image_init_firmware(const struct handoff *h)
 	return EFI_SUCCESS;
 }
 
+/*
+ * An NX_COMPAT image gets its code read-only and everything else no-execute, as EDK2's
+ * ProtectUefiImage does; below a page of section alignment code and data share pages, and
+ * writable code stays writable and executable.
+ */
+static void image_protect(struct image *img, const void *file, const struct pe_image_info *info)
+{
+	UINT64 base = (UINTN)img->loaded.ImageBase;
+	UINT32 rva, size, flags;
+	EFI_STATUS status;
+
+	if (!(info->dll_characteristics & PE_DLL_NX_COMPAT) ||
+	    info->section_alignment < EFI_PAGE_SIZE)
+		return;
+	img->protected = TRUE;
+	status = paging_set_attributes(base, PAGE_ROUND(info->size_of_image), PAGING_NO_EXECUTE);
+	for (UINT32 i = 0; i < info->number_of_sections && !EFI_ERROR(status); i++) {
+		pe_section(file, info, i, &rva, &size, &flags);
+		if ((flags & (PE_SCN_MEM_EXECUTE | PE_SCN_MEM_WRITE)) == PE_SCN_MEM_EXECUTE && size)
+			status = paging_set_attributes(base + rva, PAGE_ROUND(size),
+						       PAGING_READ_ONLY);
+	}
+	if (EFI_ERROR(status))
+		log_warn("image at %p left partly unprotected: %s", img->loaded.ImageBase,
+			 efi_status_name(status));
+}
+
+/* Plain read-write-execute pages again before they are freed, for whoever gets them next. */
+static void image_free_pages(struct image *img)
+{
+	if (!img->page_count)
+		return;
+	if (img->protected)
+		paging_set_attributes(img->pages, img->page_count * EFI_PAGE_SIZE, 0);
+	memory_free_pages(img->pages, img->page_count);
+}
+
 static void image_free(struct image *img)
 {
 	debug_image_remove(img->handle);
@@ -95,8 +135,7 @@ static void image_free(struct image *img)
 	if (img->device_path)
 		handle_uninstall(img->handle, &loaded_image_dp_guid, img->device_path);
 	handle_uninstall(img->handle, &loaded_image_guid, &img->loaded);
-	if (img->page_count)
-		memory_free_pages(img->pages, img->page_count);
+	image_free_pages(img);
 	pool_free(img->loaded.FilePath);
 	pool_free(img->device_path);
 	pool_free(img->exit_data);
@@ -136,12 +175,12 @@ static EFI_STATUS image_place(struct image *img, const void *buf, UINTN size,
 	img->loaded.ImageBase = (VOID *)(UINTN)base;
 	img->loaded.ImageSize = info->size_of_image;
 	img->entry = (EFI_IMAGE_ENTRY_POINT)(UINTN)(base + info->entry_point);
+	image_protect(img, buf, info);
 	return EFI_SUCCESS;
 }
 
-static EFI_STATUS load_image(BOOLEAN boot_policy, EFI_HANDLE parent,
-			     EFI_DEVICE_PATH_PROTOCOL *path, void *buf, UINTN size,
-			     EFI_HANDLE *ret_handle)
+static EFI_STATUS load_image(BOOLEAN boot_policy, EFI_HANDLE parent, EFI_DEVICE_PATH_PROTOCOL *path,
+			     void *buf, UINTN size, EFI_HANDLE *ret_handle)
 {
 	struct pe_image_info info;
 	EFI_HANDLE device = NULL;
@@ -205,8 +244,7 @@ static EFI_STATUS load_image(BOOLEAN boot_policy, EFI_HANDLE parent,
 	return EFI_SUCCESS;
 
 err_image:
-	if (img->page_count)
-		memory_free_pages(img->pages, img->page_count);
+	image_free_pages(img);
 	pool_free(img->loaded.FilePath);
 	pool_free(img->device_path);
 	pool_free(img);

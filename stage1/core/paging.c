@@ -2,6 +2,7 @@
 /* stage1's identity map: all RAM (above 4 GiB too) and the 32-bit PCI hole, in 2 MiB or 1 GiB pages. */
 #include "lib/drivers/io.h"
 #include "lib/string.h"
+#include "stage1/core/events.h"
 #include "stage1/core/memory.h"
 #include "stage1/core/paging.h"
 
@@ -11,15 +12,21 @@
 #define PTE_PRESENT 0x001ull
 #define PTE_WRITE 0x002ull
 #define PTE_LARGE 0x080ull
+#define PTE_NX	       (1ull << 63)
+#define PTE_ATTRIBUTES (PTE_PRESENT | PTE_WRITE | PTE_NX)
+#define MSR_EFER       0xc0000080
+#define EFER_NXE       (1ull << 11)
+#define CR0_WP	       (1ull << 16)
 #define GIB (1ull << 30)
 #define FOUR_GIB (4 * GIB)
 /* Beyond this the map would need a second PML4 slot; QEMU guests of Strata's size never get there. */
 #define MAX_MAPPED (512 * GIB)
 
 /* Every table page, so paging_protect_tables can map them read-only. */
-#define MAX_TRACKED_TABLES 64
+#define MAX_TRACKED_TABLES 128 /* image protection splits 2 MiB pages */
 static UINT64 tables[MAX_TRACKED_TABLES];
 static UINTN table_count;
+static BOOLEAN nx_enabled, tables_protected;
 
 static UINT64 *alloc_table(void)
 {
@@ -33,7 +40,8 @@ static UINT64 *alloc_table(void)
 	return (UINT64 *)(UINTN)page;
 }
 
-static BOOLEAN cpu_has_1g_pages(void)
+/* A feature bit of CPUID 0x80000001 EDX: 20 no-execute, 26 1 GiB pages. */
+static BOOLEAN cpu_has_extended(UINT32 bit)
 {
 	UINT32 a, b, c, d;
 
@@ -41,13 +49,13 @@ static BOOLEAN cpu_has_1g_pages(void)
 	if (a < 0x80000001)
 		return FALSE;
 	cpuid(0x80000001, 0, &a, &b, &c, &d);
-	return (d >> 26) & 1;
+	return (d >> bit) & 1;
 }
 
 EFI_STATUS paging_init(const struct handoff *h)
 {
 	UINT64 top = FOUR_GIB, *pml4, *pdpt;
-	BOOLEAN huge = cpu_has_1g_pages();
+	BOOLEAN huge = cpu_has_extended(26);
 
 	/* RAM and ACPI ranges anywhere; the 32-bit hole (PCI, APICs, flash) is under 4 GiB. */
 	for (UINT32 i = 0; i < h->memory_count; i++) {
@@ -86,6 +94,11 @@ EFI_STATUS paging_init(const struct handoff *h)
 		pdpt[gib] = (UINTN)pd | PTE_PRESENT | PTE_WRITE;
 	}
 	__asm__ volatile("mov %0, %%cr3" : : "r"((UINT64)(UINTN)pml4) : "memory");
+	/* Without EFER.NXE bit 63 of an entry is reserved: NX is then simply not applied. */
+	if (cpu_has_extended(20)) {
+		wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
+		nx_enabled = TRUE;
+	}
 	log_debug("identity map up to %llu GiB in %s pages", top / GIB, huge ? "1 GiB" : "2 MiB");
 	return EFI_SUCCESS;
 }
@@ -93,7 +106,7 @@ EFI_STATUS paging_init(const struct handoff *h)
 /* The table an entry maps through, splitting a large page into 512 smaller ones first. */
 static UINT64 *split(UINT64 *entry, UINT64 small)
 {
-	UINT64 *table, base;
+	UINT64 *table, base, attributes = *entry & PTE_ATTRIBUTES;
 
 	if (!(*entry & PTE_LARGE))
 		return (UINT64 *)(UINTN)(*entry & 0x000ffffffffff000ull);
@@ -102,17 +115,18 @@ static UINT64 *split(UINT64 *entry, UINT64 small)
 		return NULL;
 	base = *entry & 0x000fffffffffe000ull;
 	for (UINT64 i = 0; i < 512; i++)
-		table[i] = (base + i * small) | PTE_PRESENT | PTE_WRITE |
-			   (small == EFI_PAGE_SIZE ? 0 : PTE_LARGE);
+		table[i] =
+			(base + i * small) | attributes | (small == EFI_PAGE_SIZE ? 0 : PTE_LARGE);
 	*entry = (UINTN)table | PTE_PRESENT | PTE_WRITE;
 	return table;
 }
 
-/* Clear bits of the 4 KiB mapping of addr, splitting large pages on the way. */
-static EFI_STATUS page_clear(UINT64 addr, UINT64 bits)
+/* The 4 KiB entry of addr, splitting large pages on the way; NULL in *ret when addr is unmapped. */
+static EFI_STATUS pte_find(UINT64 addr, UINT64 **ret)
 {
 	UINT64 cr3, *pml4, *pdpt, *pd, *pt;
 
+	*ret = NULL;
 	__asm__ volatile("mov %%cr3, %0" : "=r"(cr3));
 	pml4 = (UINT64 *)(UINTN)(cr3 & 0x000ffffffffff000ull);
 	if (!(pml4[(addr >> 39) & 511] & PTE_PRESENT))
@@ -126,31 +140,87 @@ static EFI_STATUS page_clear(UINT64 addr, UINT64 bits)
 	pt = split(&pd[(addr >> 21) & 511], EFI_PAGE_SIZE);
 	if (!pt)
 		return log_error_status(EFI_OUT_OF_RESOURCES, "page table for %llx", addr);
-	pt[(addr >> 12) & 511] &= ~bits;
-	/* Split entries changed too: flush the whole TLB, not one page. */
-	__asm__ volatile("mov %0, %%cr3" : : "r"(cr3) : "memory");
+	*ret = &pt[(addr >> 12) & 511];
 	return EFI_SUCCESS;
 }
 
-EFI_STATUS paging_unmap_page(UINT64 addr)
+/* Map table pages from index first on read-only; splitting for them adds more, which follow. */
+static EFI_STATUS protect_tables_from(UINTN first)
 {
-	return page_clear(addr, PTE_PRESENT);
+	EFI_STATUS status;
+	UINT64 *pte;
+
+	for (UINTN i = first; i < table_count; i++) {
+		status = pte_find(tables[i], &pte);
+		if (EFI_ERROR(status))
+			return status;
+		if (pte)
+			*pte &= ~PTE_WRITE;
+	}
+	return EFI_SUCCESS;
+}
+
+static void set_cr0_wp(BOOLEAN on)
+{
+	UINT64 cr0;
+
+	__asm__ volatile("mov %%cr0, %0" : "=r"(cr0));
+	cr0 = on ? cr0 | CR0_WP : cr0 & ~CR0_WP;
+	__asm__ volatile("mov %0, %%cr0" : : "r"(cr0) : "memory");
+}
+
+EFI_STATUS paging_set_attributes(UINT64 base, UINT64 size, UINT32 attributes)
+{
+	UINT64 bits = PTE_PRESENT | PTE_WRITE, cr3, *pte;
+	EFI_TPL old_tpl;
+	UINTN first_new = table_count;
+	EFI_STATUS status = EFI_SUCCESS;
+
+	if ((base | size) & (EFI_PAGE_SIZE - 1))
+		return EFI_INVALID_PARAMETER;
+	if (attributes & PAGING_READ_ONLY)
+		bits &= ~PTE_WRITE;
+	if (attributes & PAGING_NOT_PRESENT)
+		bits &= ~PTE_PRESENT;
+	if ((attributes & PAGING_NO_EXECUTE) && nx_enabled)
+		bits |= PTE_NX;
+	/*
+	 * The tables are read-only once protected: lift CR0.WP while they change, at TPL_HIGH_LEVEL
+	 * so no notification runs unprotected or nests a change that sets WP under us.
+	 */
+	old_tpl = efi_raise_tpl(TPL_HIGH_LEVEL);
+	if (tables_protected)
+		set_cr0_wp(FALSE);
+	for (UINT64 addr = base; addr - base < size && !EFI_ERROR(status); addr += EFI_PAGE_SIZE) {
+		status = pte_find(addr, &pte);
+		if (pte)
+			*pte = (*pte & ~PTE_ATTRIBUTES) | bits;
+	}
+	if (tables_protected) {
+		if (!EFI_ERROR(status))
+			status = protect_tables_from(first_new);
+		set_cr0_wp(TRUE);
+	}
+	/* Split entries changed too: flush the whole TLB, not one page at a time. */
+	__asm__ volatile("mov %%cr3, %0" : "=r"(cr3));
+	__asm__ volatile("mov %0, %%cr3" : : "r"(cr3) : "memory");
+	efi_restore_tpl(old_tpl);
+	return status;
 }
 
 EFI_STATUS paging_protect_tables(void)
 {
-	UINT64 cr0;
 	EFI_STATUS status;
+	UINT64 cr3;
 
-	/* Splitting allocates tables too: the loop protects those as well. */
-	for (UINTN i = 0; i < table_count; i++) {
-		status = page_clear(tables[i], PTE_WRITE);
+	status = protect_tables_from(0);
 		if (EFI_ERROR(status))
 			return status;
-	}
+	__asm__ volatile("mov %%cr3, %0" : "=r"(cr3));
+	__asm__ volatile("mov %0, %%cr3" : : "r"(cr3) : "memory");
 	/* CR0.WP: read-only pages bind firmware and payloads at CPL 0 too, as under OVMF. */
-	__asm__ volatile("mov %%cr0, %0" : "=r"(cr0));
-	__asm__ volatile("mov %0, %%cr0" : : "r"(cr0 | (1ull << 16)) : "memory");
+	set_cr0_wp(TRUE);
+	tables_protected = TRUE;
 	log_debug("%llu page-table pages mapped read-only", (UINT64)table_count);
 	return EFI_SUCCESS;
 }

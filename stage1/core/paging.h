@@ -4,13 +4,20 @@
 
 #include "include/strata/handoff.h"
 
-/* Identity-map all RAM in the hand-off block's memory map and everything below 4 GiB; load CR3. */
+#define PAGING_READ_ONLY   0x1
+#define PAGING_NO_EXECUTE  0x2 /* ignored on a CPU without NX */
+#define PAGING_NOT_PRESENT 0x4
+
+/* Identity-map all RAM and everything below 4 GiB, EFER.NXE on when the CPU has NX; load CR3. */
 EFI_STATUS paging_init(const struct handoff *h);
-/* Make the 4 KiB page at addr not present (a stack's guard page), splitting large pages. */
-EFI_STATUS paging_unmap_page(UINT64 addr);
+/*
+ * Give the page-aligned range exactly these PAGING_* attributes (0: present, writable,
+ * executable), splitting large pages; the TLB is flushed. A guard page or page 0 this way too.
+ */
+EFI_STATUS paging_set_attributes(UINT64 base, UINT64 size, UINT32 attributes);
 /*
  * Map stage1's own page tables read-only and set CR0.WP, so a payload writing over them faults
- * (and is reported) instead of unmapping the firmware under itself. After the last table change.
+ * (and is reported) instead of unmapping the firmware under itself. Tables added later follow.
  */
 EFI_STATUS paging_protect_tables(void);
 /* Whether addr is in one of stage1's page-table pages (exception reports). */

@@ -213,6 +213,29 @@ static void test_parse_valid(void **state)
 	assert_int_equal(info.reloc_size, RELOC_SIZE);
 }
 
+/* NX_COMPAT and the section flags reach the image loader's memory protection (stage1/core/image.c). */
+static void test_dll_characteristics_and_sections(void **state)
+{
+	struct pe_image_info info;
+	UINT32 rva, size, flags;
+
+	(void)state;
+	assert_int_equal(pe_parse(file, FILE_SIZE, &info), EFI_SUCCESS);
+	assert_int_equal(info.dll_characteristics, 0);
+	put16(OPT + 70, PE_DLL_NX_COMPAT);
+	put32(sect(TEXT, 36), PE_SCN_MEM_EXECUTE | 0x40000020u);
+	put32(sect(DATA, 36), PE_SCN_MEM_WRITE | 0x40000040u);
+	assert_int_equal(pe_parse(file, FILE_SIZE, &info), EFI_SUCCESS);
+	assert_int_equal(info.dll_characteristics, PE_DLL_NX_COMPAT);
+	pe_section(file, &info, TEXT, &rva, &size, &flags);
+	assert_int_equal(rva, layout[TEXT].va);
+	assert_int_equal(size, layout[TEXT].vsize);
+	assert_int_equal(flags, PE_SCN_MEM_EXECUTE | 0x40000020u);
+	pe_section(file, &info, DATA, &rva, &size, &flags);
+	assert_int_equal(rva, layout[DATA].va);
+	assert_int_equal(flags, PE_SCN_MEM_WRITE | 0x40000040u);
+}
+
 static void test_parse_driver_subsystems(void **state)
 {
 	struct pe_image_info info;
@@ -834,6 +857,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_parse_valid, reset),
+		cmocka_unit_test_setup(test_dll_characteristics_and_sections, reset),
 		cmocka_unit_test_setup(test_parse_driver_subsystems, reset),
 		cmocka_unit_test_setup(test_load_two_addresses, reset),
 		cmocka_unit_test_setup(test_load_at_preferred_base, reset),
