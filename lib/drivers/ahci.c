@@ -528,6 +528,8 @@ EFI_STATUS ahci_atapi_init(struct ahci_atapi *atapi, struct ahci_hba *hba, UINT8
 		.max_cdb = ATAPI_CDB_SIZE, .align = 2, .bounce = atapi->port.memory + MEM_BOUNCE,
 	};
 	status = scsi_disk_init(&atapi->disk, &atapi->transport, 0, 0);
+	if (status == EFI_NO_MEDIA)	/* the port keeps running for the medium to come */
+		return status;
 	if (EFI_ERROR(status))
 		goto err_stop;
 	log_debug("port %u: ATAPI %s %s, %llu blocks of %u", port, atapi->disk.inquiry.vendor,

@@ -1,0 +1,110 @@
+# SPDX-License-Identifier: MIT
+"""Removable media in stage1: an empty CD drive (AHCI ATAPI, IDE ATAPI, virtio-scsi scsi-cd) is a
+BlockIo handle with MediaPresent FALSE whose reads give EFI_NO_MEDIA; a medium inserted through
+QMP while the app runs is noticed on the next ReadBlocks: EFI_MEDIA_CHANGED once, a new MediaId,
+2048-byte blocks and the ISO's LastBlock, then reads of the new medium."""
+import pytest
+
+from keys_typing import qmp_commands
+from qemu_harness import build_efi_app
+from test_stage1_storage import run_log, storage_disk
+from test_virtio_scsi import iso
+
+# Finds the removable whole-disk BlockIo, reads it empty, then polls until a medium comes.
+APP_SOURCE = r"""
+#include <efi.h>
+#include <efilib.h>
+
+static EFI_BLOCK_IO *find_drive(void)
+{
+	EFI_HANDLE *handles;
+	UINTN count;
+	EFI_BLOCK_IO *found = NULL;
+
+	if (EFI_ERROR(LibLocateHandle(ByProtocol, &BlockIoProtocol, NULL, &count, &handles)))
+		return NULL;
+	for (UINTN i = 0; i < count; i++) {
+		EFI_BLOCK_IO *bio;
+
+		if (EFI_ERROR(BS->HandleProtocol(handles[i], &BlockIoProtocol, (void **)&bio)))
+			continue;
+		if (bio->Media->RemovableMedia && !bio->Media->LogicalPartition) {
+			Print(L"MEDIA: drive %s\n", DevicePathToStr(DevicePathFromHandle(handles[i])));
+			found = bio;
+		}
+	}
+	return found;
+}
+
+EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
+{
+	static UINT8 block[2048] __attribute__((aligned(16)));
+	EFI_BLOCK_IO *bio;
+	EFI_BLOCK_IO_MEDIA *m;
+	UINT32 old;
+	EFI_STATUS status = EFI_NO_MEDIA;
+
+	InitializeLib(image, st);
+	bio = find_drive();
+	if (!bio) {
+		Print(L"MEDIA: no removable drive\nMEDIA-DONE\n");
+		return EFI_SUCCESS;
+	}
+	m = bio->Media;
+	old = m->MediaId;
+	Print(L"MEDIA: empty present=%d bs=%d read=%r\n", m->MediaPresent, m->BlockSize,
+	      bio->ReadBlocks(bio, old, 0, 2048, block));
+	Print(L"MEDIA-READY\n");
+	for (UINTN i = 0; i < 2400 && status == EFI_NO_MEDIA; i++) {
+		BS->Stall(50000);
+		status = bio->ReadBlocks(bio, old, 16, 2048, block);
+	}
+	Print(L"MEDIA: first=%r changed=%d present=%d bs=%d last=%ld\n", status,
+	      m->MediaId != old, m->MediaPresent, m->BlockSize, m->LastBlock);
+	Print(L"MEDIA: again=%r\n", bio->ReadBlocks(bio, m->MediaId, 16, 2048, block));
+	Print(L"MEDIA: pvd=%c%c%c%c%c\n", block[1], block[2], block[3], block[4], block[5]);
+	Print(L"MEDIA-DONE\n");
+	return EFI_SUCCESS;
+}
+"""
+
+# machine, the drive's device (its QOM id is cd0), and its path node
+DRIVES = {
+    "ahci": ("q35", ["-device", "ide-cd,id=cd0,drive=cd,bus=ide.2"], "Sata(0x2,0xFFFF,0x0)"),
+    "ide": ("pc", ["-device", "ide-cd,id=cd0,drive=cd,bus=ide.1,unit=1"],
+            "Ata(Secondary,Slave)"),
+    "virtio-scsi": ("q35", ["-device", "virtio-scsi-pci,id=hba",
+                            "-device", "scsi-cd,id=cd0,drive=cd,bus=hba.0,scsi-id=2,lun=0"],
+                    "Scsi(2,0)"),
+}
+
+
+@pytest.fixture(scope="module")
+def media_app(tmp_path_factory):
+    return build_efi_app(APP_SOURCE, tmp_path_factory.mktemp("media-app"))
+
+
+@pytest.mark.parametrize("kind", list(DRIVES))
+def test_empty_drive_then_inserted_medium(tmp_path, qemu, media_app, kind):
+    machine, device, node = DRIVES[kind]
+    disk = storage_disk(tmp_path, media_app)
+    cd = iso(tmp_path)
+    blocks = cd.stat().st_size // 2048
+    qmp = tmp_path / "qmp.sock"
+    extra = ["-qmp", f"unix:{qmp},server=on,wait=off",
+             "-drive", "if=none,id=cd,media=cdrom"] + device
+    if machine == "pc":
+        extra += ["-nodefaults", "-vga", "none"]  # no default CD drive of its own
+    run_ = qemu(disk, machine=machine, extra=extra, memory="512")
+    assert run_.wait_for("MEDIA-READY", 240), run_.log()
+    out = run_.output
+    assert f"/{node}\n" in out.replace("\r", ""), run_log(out)
+    assert "MEDIA: empty present=0 bs=2048 read=No Media" in out, run_log(out)
+    qmp_commands(qmp, [{"execute": "blockdev-change-medium",
+                        "arguments": {"id": "cd0", "filename": str(cd), "format": "raw"}}])
+    assert run_.wait_for("MEDIA-DONE", 240), run_.log()
+    out = run_.output
+    assert (f"MEDIA: first=Media changed changed=1 present=1 bs=2048 last={blocks - 1}"
+            in out), run_log(out)
+    assert "MEDIA: again=Success" in out, run_log(out)
+    assert "MEDIA: pvd=CD001" in out, run_log(out)
