@@ -12,7 +12,8 @@ LIB_PURE := lib/crc32.c lib/sha256.c lib/storage/var_store.c lib/storage/var_app
 	lib/formats/load_option.c lib/formats/bls.c lib/formats/exception.c \
 	lib/formats/font.c lib/formats/ps2_keymap.c lib/formats/edid.c lib/formats/hii_package.c \
 	lib/collation.c \
-	lib/platform/acpi_loader.c lib/platform/smbios.c lib/platform/bootorder.c
+	lib/platform/acpi_loader.c lib/platform/smbios.c lib/platform/bootorder.c \
+	lib/drivers/retry.c
 
 # Console and hardware drivers (firmware only).
 LIB_DRIVERS := lib/string.c lib/printf.c lib/log.c \
