@@ -2,13 +2,14 @@
 """Removable media in stage1: an empty CD drive (AHCI ATAPI, IDE ATAPI, virtio-scsi scsi-cd) is a
 BlockIo handle with MediaPresent FALSE whose reads give EFI_NO_MEDIA; a medium inserted through
 QMP while the app runs is noticed on the next ReadBlocks: EFI_MEDIA_CHANGED once, a new MediaId,
-2048-byte blocks and the ISO's LastBlock, then reads of the new medium."""
+2048-byte blocks and the ISO's LastBlock, then reads of the new medium, whose El Torito image
+becomes a CDROM() child."""
 import pytest
 
 from keys_typing import qmp_commands
 from qemu_harness import build_efi_app
 from test_stage1_storage import run_log, storage_disk
-from test_virtio_scsi import iso
+from test_partitions import APPS, hybrid_iso
 
 # Finds the removable whole-disk BlockIo, reads it empty, then polls until a medium comes.
 APP_SOURCE = r"""
@@ -36,6 +37,25 @@ static EFI_BLOCK_IO *find_drive(void)
 	return found;
 }
 
+/* Handles whose path has a CDROM() node: the El Torito images of the medium in the drive. */
+static UINTN cd_children(void)
+{
+	EFI_HANDLE *handles;
+	UINTN count, n = 0;
+
+	if (EFI_ERROR(LibLocateHandle(ByProtocol, &BlockIoProtocol, NULL, &count, &handles)))
+		return 0;
+	for (UINTN i = 0; i < count; i++) {
+		EFI_DEVICE_PATH *p = DevicePathFromHandle(handles[i]);
+
+		for (; p && !IsDevicePathEnd(p); p = NextDevicePathNode(p))
+			if (DevicePathType(p) == MEDIA_DEVICE_PATH &&
+			    DevicePathSubType(p) == MEDIA_CDROM_DP)
+				n++;
+	}
+	return n;
+}
+
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 {
 	static UINT8 block[2048] __attribute__((aligned(16)));
@@ -52,6 +72,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	}
 	m = bio->Media;
 	old = m->MediaId;
+	Print(L"MEDIA: children before=%d\n", cd_children());
 	Print(L"MEDIA: empty present=%d bs=%d read=%r\n", m->MediaPresent, m->BlockSize,
 	      bio->ReadBlocks(bio, old, 0, 2048, block));
 	Print(L"MEDIA-READY\n");
@@ -63,6 +84,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	      m->MediaId != old, m->MediaPresent, m->BlockSize, m->LastBlock);
 	Print(L"MEDIA: again=%r\n", bio->ReadBlocks(bio, m->MediaId, 16, 2048, block));
 	Print(L"MEDIA: pvd=%c%c%c%c%c\n", block[1], block[2], block[3], block[4], block[5]);
+	Print(L"MEDIA: children after=%d\n", cd_children());
 	Print(L"MEDIA-DONE\n");
 	return EFI_SUCCESS;
 }
@@ -88,7 +110,7 @@ def media_app(tmp_path_factory):
 def test_empty_drive_then_inserted_medium(tmp_path, qemu, media_app, kind):
     machine, device, node = DRIVES[kind]
     disk = storage_disk(tmp_path, media_app)
-    cd = iso(tmp_path)
+    cd = hybrid_iso(tmp_path, APPS / "hello.efi")  # with an El Torito EFI image
     blocks = cd.stat().st_size // 2048
     qmp = tmp_path / "qmp.sock"
     extra = ["-qmp", f"unix:{qmp},server=on,wait=off",
@@ -108,3 +130,6 @@ def test_empty_drive_then_inserted_medium(tmp_path, qemu, media_app, kind):
             in out), run_log(out)
     assert "MEDIA: again=Success" in out, run_log(out)
     assert "MEDIA: pvd=CD001" in out, run_log(out)
+    # The new medium's El Torito image became a CDROM() child; there was none before.
+    assert "MEDIA: children before=0" in out, run_log(out)
+    assert "MEDIA: children after=1" in out, run_log(out)
