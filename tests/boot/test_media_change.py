@@ -133,3 +133,36 @@ def test_empty_drive_then_inserted_medium(tmp_path, qemu, media_app, kind):
     # The new medium's El Torito image became a CDROM() child; there was none before.
     assert "MEDIA: children before=0" in out, run_log(out)
     assert "MEDIA: children after=1" in out, run_log(out)
+
+
+def test_ovmf_reports_the_empty_drive_and_the_change_as_strata_does(tmp_path, media_app):
+    """The reference: OVMF (AtaAtapiPassThru, ScsiBus, ScsiDisk) runs the same app on an empty
+    AHCI CD drive and the same QMP insertion, and prints the same lines (a bootindex makes OVMF
+    connect the drive)."""
+    import shutil
+
+    from qemu_harness import OVMF_CODE, OVMF_VARS, QemuRun, ovmf_command
+    if not OVMF_CODE.exists():
+        pytest.skip(f"{OVMF_CODE} missing (Debian package ovmf)")
+    disk = storage_disk(tmp_path, media_app)
+    cd = hybrid_iso(tmp_path, APPS / "hello.efi")
+    blocks = cd.stat().st_size // 2048
+    qmp = tmp_path / "qmp.sock"
+    vars_copy = tmp_path / "vars.fd"
+    shutil.copy(OVMF_VARS, vars_copy)
+    run_ = QemuRun(ovmf_command(disk, vars_copy) + [
+        "-qmp", f"unix:{qmp},server=on,wait=off", "-drive", "if=none,id=cd,media=cdrom",
+        "-device", "ide-cd,id=cd0,drive=cd,bus=ide.2,bootindex=2"])
+    try:
+        assert run_.wait_for("MEDIA-READY", 300), run_.log()
+        assert "MEDIA: empty present=0 bs=2048 read=No Media" in run_.output, run_.log()
+        qmp_commands(qmp, [{"execute": "blockdev-change-medium",
+                            "arguments": {"id": "cd0", "filename": str(cd), "format": "raw"}}])
+        assert run_.wait_for("MEDIA-DONE", 300), run_.log()
+        out = run_.output
+    finally:
+        run_.kill()
+    assert (f"MEDIA: first=Media changed changed=1 present=1 bs=2048 last={blocks - 1}"
+            in out), run_log(out)
+    assert "MEDIA: again=Success" in out, run_log(out)
+    assert "MEDIA: pvd=CD001" in out, run_log(out)
