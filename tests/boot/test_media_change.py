@@ -3,7 +3,7 @@
 BlockIo handle with MediaPresent FALSE whose reads give EFI_NO_MEDIA; a medium inserted through
 QMP while the app runs is noticed on the next ReadBlocks: EFI_MEDIA_CHANGED once, a new MediaId,
 2048-byte blocks and the ISO's LastBlock, then reads of the new medium, whose El Torito image
-becomes a CDROM() child."""
+becomes a CDROM() child; an ejected medium makes the next read EFI_NO_MEDIA."""
 import pytest
 
 from keys_typing import qmp_commands
@@ -85,6 +85,16 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	Print(L"MEDIA: again=%r\n", bio->ReadBlocks(bio, m->MediaId, 16, 2048, block));
 	Print(L"MEDIA: pvd=%c%c%c%c%c\n", block[1], block[2], block[3], block[4], block[5]);
 	Print(L"MEDIA: children after=%d\n", cd_children());
+	Print(L"MEDIA-INSERTED\n");
+	/* Now the medium is ejected: the next read must say so. */
+	old = m->MediaId;
+	status = EFI_SUCCESS;
+	for (UINTN i = 0; i < 2400 && status == EFI_SUCCESS; i++) {
+		BS->Stall(50000);
+		status = bio->ReadBlocks(bio, m->MediaId, 16, 2048, block);
+	}
+	Print(L"MEDIA: removed=%r changed=%d present=%d\n", status, m->MediaId != old,
+	      m->MediaPresent);
 	Print(L"MEDIA-DONE\n");
 	return EFI_SUCCESS;
 }
@@ -124,8 +134,11 @@ def test_empty_drive_then_inserted_medium(tmp_path, qemu, media_app, kind):
     assert "MEDIA: empty present=0 bs=2048 read=No Media" in out, run_log(out)
     qmp_commands(qmp, [{"execute": "blockdev-change-medium",
                         "arguments": {"id": "cd0", "filename": str(cd), "format": "raw"}}])
+    assert run_.wait_for("MEDIA-INSERTED", 240), run_.log()
+    qmp_commands(qmp, [{"execute": "eject", "arguments": {"id": "cd0", "force": True}}])
     assert run_.wait_for("MEDIA-DONE", 240), run_.log()
     out = run_.output
+    assert "MEDIA: removed=No Media changed=1 present=0" in out, run_log(out)
     assert (f"MEDIA: first=Media changed changed=1 present=1 bs=2048 last={blocks - 1}"
             in out), run_log(out)
     assert "MEDIA: again=Success" in out, run_log(out)
@@ -158,6 +171,8 @@ def test_ovmf_reports_the_empty_drive_and_the_change_as_strata_does(tmp_path, me
         assert "MEDIA: empty present=0 bs=2048 read=No Media" in run_.output, run_.log()
         qmp_commands(qmp, [{"execute": "blockdev-change-medium",
                             "arguments": {"id": "cd0", "filename": str(cd), "format": "raw"}}])
+        assert run_.wait_for("MEDIA-INSERTED", 300), run_.log()
+        qmp_commands(qmp, [{"execute": "eject", "arguments": {"id": "cd0", "force": True}}])
         assert run_.wait_for("MEDIA-DONE", 300), run_.log()
         out = run_.output
     finally:
@@ -166,3 +181,4 @@ def test_ovmf_reports_the_empty_drive_and_the_change_as_strata_does(tmp_path, me
             in out), run_log(out)
     assert "MEDIA: again=Success" in out, run_log(out)
     assert "MEDIA: pvd=CD001" in out, run_log(out)
+    assert "MEDIA: removed=No Media changed=1 present=0" in out, run_log(out)
