@@ -71,6 +71,27 @@ static void media_reinstall(struct volume *v)
 }
 
 /*
+ * Take a child of an old medium off its handle, as EDK2's partition driver does when BlockIo is
+ * reinstalled; its memory stays for callers still holding its protocols (they get EFI_NO_MEDIA).
+ */
+static void volume_retire(struct volume *v)
+{
+	EFI_GUID **guids;
+	UINTN n;
+
+	if (EFI_ERROR(efi_protocols_per_handle(v->handle, &guids, &n)))
+		return;
+	for (UINTN i = 0; i < n; i++) {
+		void *iface;
+
+		if (!EFI_ERROR(handle_lookup(v->handle, guids[i], &iface)))
+			handle_uninstall(v->handle, guids[i], iface);
+	}
+	pool_free(guids);
+	v->handle = NULL;
+}
+
+/*
  * A drive of removable media gets TEST UNIT READY before each request, as EDK2's ScsiDisk
  * does: a new medium shows only there or as a failed command. A new one gets a new MediaId and
  * new partition children; the old children read as gone.
@@ -94,9 +115,14 @@ static EFI_STATUS media_check(struct volume *v)
 		m->LastBlock = m->MediaPresent ? disk->block->block_count - 1 : 0;
 		log_info("%s: medium %s, %llu blocks", disk->name,
 			 m->MediaPresent ? "changed" : "removed", disk->block->block_count);
-		for (struct volume *o = volumes; o; o = o->next)
-			if (o->disk == disk && o->fs)
+		for (struct volume *o = volumes; o; o = o->next) {
+			if (o->disk != disk || o == disk->whole)
+				continue;
+			if (o->fs)
 				filesystem_invalidate(o->fs);
+			if (o->handle)
+				volume_retire(o);
+		}
 		media_reinstall(disk->whole);
 		if (m->MediaPresent)
 			disk_partitions_install(disk, disk->whole);

@@ -95,6 +95,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	}
 	Print(L"MEDIA: removed=%r changed=%d present=%d\n", status, m->MediaId != old,
 	      m->MediaPresent);
+	Print(L"MEDIA: children removed=%d\n", cd_children());
 	Print(L"MEDIA-DONE\n");
 	return EFI_SUCCESS;
 }
@@ -139,6 +140,8 @@ def test_empty_drive_then_inserted_medium(tmp_path, qemu, media_app, kind):
     assert run_.wait_for("MEDIA-DONE", 240), run_.log()
     out = run_.output
     assert "MEDIA: removed=No Media changed=1 present=0" in out, run_log(out)
+    # The ejected medium's El Torito child is gone from the handle database.
+    assert "MEDIA: children removed=0" in out, run_log(out)
     assert (f"MEDIA: first=Media changed changed=1 present=1 bs=2048 last={blocks - 1}"
             in out), run_log(out)
     assert "MEDIA: again=Success" in out, run_log(out)
