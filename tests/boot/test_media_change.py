@@ -3,13 +3,15 @@
 BlockIo handle with MediaPresent FALSE whose reads give EFI_NO_MEDIA; a medium inserted through
 QMP while the app runs is noticed on the next ReadBlocks: EFI_MEDIA_CHANGED once, a new MediaId,
 2048-byte blocks and the ISO's LastBlock, then reads of the new medium, whose El Torito image
-becomes a CDROM() child; an ejected medium makes the next read EFI_NO_MEDIA."""
+becomes a CDROM() child; another medium swapped in is EFI_MEDIA_CHANGED again with its own
+size and no child of the old one; an ejected medium makes the next read EFI_NO_MEDIA."""
 import pytest
 
 from keys_typing import qmp_commands
 from qemu_harness import build_efi_app
 from test_stage1_storage import run_log, storage_disk
 from test_partitions import APPS, hybrid_iso
+from test_virtio_scsi import iso
 
 # Finds the removable whole-disk BlockIo, reads it empty, then polls until a medium comes.
 APP_SOURCE = r"""
@@ -86,6 +88,15 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	Print(L"MEDIA: pvd=%c%c%c%c%c\n", block[1], block[2], block[3], block[4], block[5]);
 	Print(L"MEDIA: children after=%d\n", cd_children());
 	Print(L"MEDIA-INSERTED\n");
+	/* Now another medium replaces it: a read says so once (after no medium, on ATAPI). */
+	status = EFI_SUCCESS;
+	for (UINTN i = 0; i < 2400 && status != EFI_MEDIA_CHANGED; i++) {
+		BS->Stall(50000);
+		status = bio->ReadBlocks(bio, m->MediaId, 16, 2048, block);
+	}
+	Print(L"MEDIA: swapped=%r present=%d last=%ld children=%d\n", status, m->MediaPresent,
+	      m->LastBlock, cd_children());
+	Print(L"MEDIA-SWAPPED\n");
 	/* Now the medium is ejected: the next read must say so. */
 	old = m->MediaId;
 	status = EFI_SUCCESS;
@@ -123,6 +134,10 @@ def test_empty_drive_then_inserted_medium(tmp_path, qemu, media_app, kind):
     disk = storage_disk(tmp_path, media_app)
     cd = hybrid_iso(tmp_path, APPS / "hello.efi")  # with an El Torito EFI image
     blocks = cd.stat().st_size // 2048
+    (tmp_path / "other").mkdir()
+    other = iso(tmp_path / "other", blocks_of_data=500)  # no El Torito image, another size
+    other_blocks = other.stat().st_size // 2048
+    assert other_blocks != blocks
     qmp = tmp_path / "qmp.sock"
     extra = ["-qmp", f"unix:{qmp},server=on,wait=off",
              "-drive", "if=none,id=cd,media=cdrom"] + device
@@ -136,9 +151,15 @@ def test_empty_drive_then_inserted_medium(tmp_path, qemu, media_app, kind):
     qmp_commands(qmp, [{"execute": "blockdev-change-medium",
                         "arguments": {"id": "cd0", "filename": str(cd), "format": "raw"}}])
     assert run_.wait_for("MEDIA-INSERTED", 240), run_.log()
+    qmp_commands(qmp, [{"execute": "blockdev-change-medium",
+                        "arguments": {"id": "cd0", "filename": str(other), "format": "raw"}}])
+    assert run_.wait_for("MEDIA-SWAPPED", 240), run_.log()
     qmp_commands(qmp, [{"execute": "eject", "arguments": {"id": "cd0", "force": True}}])
     assert run_.wait_for("MEDIA-DONE", 240), run_.log()
     out = run_.output
+    # The plain ISO that replaced it: its size, and no El Torito child left.
+    assert (f"MEDIA: swapped=Media changed present=1 last={other_blocks - 1} children=0"
+            in out), run_log(out)
     assert "MEDIA: removed=No Media changed=1 present=0" in out, run_log(out)
     # The ejected medium's El Torito child is gone from the handle database.
     assert "MEDIA: children removed=0" in out, run_log(out)
@@ -163,6 +184,9 @@ def test_ovmf_reports_the_empty_drive_and_the_change_as_strata_does(tmp_path, me
     disk = storage_disk(tmp_path, media_app)
     cd = hybrid_iso(tmp_path, APPS / "hello.efi")
     blocks = cd.stat().st_size // 2048
+    (tmp_path / "other").mkdir()
+    other = iso(tmp_path / "other", blocks_of_data=500)
+    other_blocks = other.stat().st_size // 2048
     qmp = tmp_path / "qmp.sock"
     vars_copy = tmp_path / "vars.fd"
     shutil.copy(OVMF_VARS, vars_copy)
@@ -175,6 +199,9 @@ def test_ovmf_reports_the_empty_drive_and_the_change_as_strata_does(tmp_path, me
         qmp_commands(qmp, [{"execute": "blockdev-change-medium",
                             "arguments": {"id": "cd0", "filename": str(cd), "format": "raw"}}])
         assert run_.wait_for("MEDIA-INSERTED", 300), run_.log()
+        qmp_commands(qmp, [{"execute": "blockdev-change-medium",
+                            "arguments": {"id": "cd0", "filename": str(other), "format": "raw"}}])
+        assert run_.wait_for("MEDIA-SWAPPED", 300), run_.log()
         qmp_commands(qmp, [{"execute": "eject", "arguments": {"id": "cd0", "force": True}}])
         assert run_.wait_for("MEDIA-DONE", 300), run_.log()
         out = run_.output
@@ -185,3 +212,4 @@ def test_ovmf_reports_the_empty_drive_and_the_change_as_strata_does(tmp_path, me
     assert "MEDIA: again=Success" in out, run_log(out)
     assert "MEDIA: pvd=CD001" in out, run_log(out)
     assert "MEDIA: removed=No Media changed=1 present=0" in out, run_log(out)
+    assert f"MEDIA: swapped=Media changed present=1 last={other_blocks - 1}" in out, run_log(out)
