@@ -128,65 +128,72 @@ def media_app(tmp_path_factory):
     return build_efi_app(APP_SOURCE, tmp_path_factory.mktemp("media-app"))
 
 
+def media(tmp_path):
+    """A hybrid ISO with an El Torito image, and a plain ISO of another size to swap in."""
+    cd = hybrid_iso(tmp_path, APPS / "hello.efi")
+    (tmp_path / "other").mkdir()
+    other = iso(tmp_path / "other", blocks_of_data=500)
+    assert other.stat().st_size != cd.stat().st_size
+    return cd, other
+
+
+def change_media(run_, qmp, cd, other, timeout):
+    """Wait for the app on the empty drive; insert cd, swap in other, eject: its output."""
+    assert run_.wait_for("MEDIA-READY", timeout), run_.log()
+    assert "MEDIA: empty present=0 bs=2048 read=No Media" in run_.output, run_log(run_.output)
+    for command, marker in (("blockdev-change-medium", "MEDIA-INSERTED"),
+                            ("blockdev-change-medium", "MEDIA-SWAPPED"), ("eject", "MEDIA-DONE")):
+        arguments = {"id": "cd0", "force": True} if command == "eject" else {
+            "id": "cd0", "format": "raw",
+            "filename": str(cd if marker == "MEDIA-INSERTED" else other)}
+        qmp_commands(qmp, [{"execute": command, "arguments": arguments}])
+        assert run_.wait_for(marker, timeout), run_.log()
+    return run_.output
+
+
+def assert_changes_seen(out, cd, other):
+    blocks, other_blocks = cd.stat().st_size // 2048, other.stat().st_size // 2048
+    assert (f"MEDIA: first=Media changed changed=1 present=1 bs=2048 last={blocks - 1}"
+            in out), run_log(out)
+    assert "MEDIA: again=Success" in out, run_log(out)
+    assert "MEDIA: pvd=CD001" in out, run_log(out)
+    assert f"MEDIA: swapped=Media changed present=1 last={other_blocks - 1}" in out, run_log(out)
+    assert "MEDIA: removed=No Media changed=1 present=0" in out, run_log(out)
+
+
 @pytest.mark.parametrize("kind", list(DRIVES))
 def test_empty_drive_then_inserted_medium(tmp_path, qemu, media_app, kind):
     machine, device, node = DRIVES[kind]
     disk = storage_disk(tmp_path, media_app)
-    cd = hybrid_iso(tmp_path, APPS / "hello.efi")  # with an El Torito EFI image
-    blocks = cd.stat().st_size // 2048
-    (tmp_path / "other").mkdir()
-    other = iso(tmp_path / "other", blocks_of_data=500)  # no El Torito image, another size
-    other_blocks = other.stat().st_size // 2048
-    assert other_blocks != blocks
+    cd, other = media(tmp_path)
     qmp = tmp_path / "qmp.sock"
     extra = ["-qmp", f"unix:{qmp},server=on,wait=off",
              "-drive", "if=none,id=cd,media=cdrom"] + device
     if machine == "pc":
         extra += ["-nodefaults", "-vga", "none"]  # no default CD drive of its own
     run_ = qemu(disk, machine=machine, extra=extra, memory="512")
-    assert run_.wait_for("MEDIA-READY", 240), run_.log()
-    out = run_.output
+    out = change_media(run_, qmp, cd, other, 240)
     assert f"/{node}\n" in out.replace("\r", ""), run_log(out)
-    assert "MEDIA: empty present=0 bs=2048 read=No Media" in out, run_log(out)
-    qmp_commands(qmp, [{"execute": "blockdev-change-medium",
-                        "arguments": {"id": "cd0", "filename": str(cd), "format": "raw"}}])
-    assert run_.wait_for("MEDIA-INSERTED", 240), run_.log()
-    qmp_commands(qmp, [{"execute": "blockdev-change-medium",
-                        "arguments": {"id": "cd0", "filename": str(other), "format": "raw"}}])
-    assert run_.wait_for("MEDIA-SWAPPED", 240), run_.log()
-    qmp_commands(qmp, [{"execute": "eject", "arguments": {"id": "cd0", "force": True}}])
-    assert run_.wait_for("MEDIA-DONE", 240), run_.log()
-    out = run_.output
-    # The plain ISO that replaced it: its size, and no El Torito child left.
-    assert (f"MEDIA: swapped=Media changed present=1 last={other_blocks - 1} children=0"
-            in out), run_log(out)
-    assert "MEDIA: removed=No Media changed=1 present=0" in out, run_log(out)
-    # The ejected medium's El Torito child is gone from the handle database.
-    assert "MEDIA: children removed=0" in out, run_log(out)
-    assert (f"MEDIA: first=Media changed changed=1 present=1 bs=2048 last={blocks - 1}"
-            in out), run_log(out)
-    assert "MEDIA: again=Success" in out, run_log(out)
-    assert "MEDIA: pvd=CD001" in out, run_log(out)
-    # The new medium's El Torito image became a CDROM() child; there was none before.
+    assert_changes_seen(out, cd, other)
+    # The inserted medium's El Torito image became a CDROM() child; there was none before, and
+    # none is left once a plain ISO replaced it or the drive is empty.
     assert "MEDIA: children before=0" in out, run_log(out)
     assert "MEDIA: children after=1" in out, run_log(out)
+    assert "children=0\n" in out.replace("\r", ""), run_log(out)
+    assert "MEDIA: children removed=0" in out, run_log(out)
 
 
 def test_ovmf_reports_the_empty_drive_and_the_change_as_strata_does(tmp_path, media_app):
     """The reference: OVMF (AtaAtapiPassThru, ScsiBus, ScsiDisk) runs the same app on an empty
-    AHCI CD drive and the same QMP insertion, and prints the same lines (a bootindex makes OVMF
-    connect the drive)."""
+    AHCI CD drive with the same QMP insertion, swap and eject, and prints the same lines (a
+    bootindex makes OVMF connect the drive)."""
     import shutil
 
     from qemu_harness import OVMF_CODE, OVMF_VARS, QemuRun, ovmf_command
     if not OVMF_CODE.exists():
         pytest.skip(f"{OVMF_CODE} missing (Debian package ovmf)")
     disk = storage_disk(tmp_path, media_app)
-    cd = hybrid_iso(tmp_path, APPS / "hello.efi")
-    blocks = cd.stat().st_size // 2048
-    (tmp_path / "other").mkdir()
-    other = iso(tmp_path / "other", blocks_of_data=500)
-    other_blocks = other.stat().st_size // 2048
+    cd, other = media(tmp_path)
     qmp = tmp_path / "qmp.sock"
     vars_copy = tmp_path / "vars.fd"
     shutil.copy(OVMF_VARS, vars_copy)
@@ -194,22 +201,7 @@ def test_ovmf_reports_the_empty_drive_and_the_change_as_strata_does(tmp_path, me
         "-qmp", f"unix:{qmp},server=on,wait=off", "-drive", "if=none,id=cd,media=cdrom",
         "-device", "ide-cd,id=cd0,drive=cd,bus=ide.2,bootindex=2"])
     try:
-        assert run_.wait_for("MEDIA-READY", 300), run_.log()
-        assert "MEDIA: empty present=0 bs=2048 read=No Media" in run_.output, run_.log()
-        qmp_commands(qmp, [{"execute": "blockdev-change-medium",
-                            "arguments": {"id": "cd0", "filename": str(cd), "format": "raw"}}])
-        assert run_.wait_for("MEDIA-INSERTED", 300), run_.log()
-        qmp_commands(qmp, [{"execute": "blockdev-change-medium",
-                            "arguments": {"id": "cd0", "filename": str(other), "format": "raw"}}])
-        assert run_.wait_for("MEDIA-SWAPPED", 300), run_.log()
-        qmp_commands(qmp, [{"execute": "eject", "arguments": {"id": "cd0", "force": True}}])
-        assert run_.wait_for("MEDIA-DONE", 300), run_.log()
-        out = run_.output
+        out = change_media(run_, qmp, cd, other, 300)
     finally:
         run_.kill()
-    assert (f"MEDIA: first=Media changed changed=1 present=1 bs=2048 last={blocks - 1}"
-            in out), run_log(out)
-    assert "MEDIA: again=Success" in out, run_log(out)
-    assert "MEDIA: pvd=CD001" in out, run_log(out)
-    assert "MEDIA: removed=No Media changed=1 present=0" in out, run_log(out)
-    assert f"MEDIA: swapped=Media changed present=1 last={other_blocks - 1}" in out, run_log(out)
+    assert_changes_seen(out, cd, other)
