@@ -7,7 +7,7 @@ STAGE0_SRCS := stage0/main.c stage0/memory.c stage0/coreboot_payload.c stage0/pl
 	lib/storage/block.c lib/storage/gpt.c lib/storage/mbr.c lib/storage/eltorito.c lib/storage/fat.c lib/storage/fat_dir.c \
 	lib/storage/ata.c lib/storage/ide_cmd.c lib/storage/nvme_cmd.c lib/storage/scsi.c lib/storage/scsi_disk.c \
 	lib/platform/bootorder.c lib/platform/pvh.c lib/platform/coreboot_tables.c lib/platform/virtio_mmio_acpi.c lib/formats/stage_image.c lib/formats/elf_reloc.c \
-	lib/formats/exception.c $(LIB_DRIVERS)
+	lib/formats/exception.c lib/drivers/retry.c $(LIB_DRIVERS)
 STAGE0_SRCS += stage0/boot_count.c lib/formats/boot_record.c
 # The durable copy of the boot count: the variable store's append path on pflash unit 1.
 STAGE0_SRCS += stage0/boot_store.c lib/storage/var_append.c lib/storage/var_store.c lib/drivers/cfi_flash.c

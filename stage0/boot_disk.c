@@ -30,6 +30,7 @@ struct candidate {
 	UINT16 lun;		/* SCSI LUN */
 	UINT64 mmio_base;	/* virtio-mmio transport */
 	UINT8 hba;		/* index in hbas[] for AHCI, ides[] for IDE */
+	BOOLEAN atapi;		/* an IDE CD-ROM (AHCI's show only once the port runs) */
 	INT32 rank;
 };
 
@@ -158,7 +159,7 @@ static void nvme_collect(struct pci_address a, UINT32 *count)
 	nvme_controller_shutdown(&nvme);
 }
 
-/* A candidate for each ATA disk on the IDE controller at a; a CD-ROM is logged and passed over. */
+/* A candidate for each ATA disk and ATAPI CD-ROM on the IDE controller at a. */
 static void ide_collect(struct pci_address a, UINT32 *count, UINT32 *ide_count)
 {
 	struct ide_controller *ctrl = &ides[*ide_count];
@@ -168,17 +169,13 @@ static void ide_collect(struct pci_address a, UINT32 *count, UINT32 *ide_count)
 	for (UINT8 port = 0; port < IDE_CHANNELS * IDE_UNITS && *count < MAX_CANDIDATES; port++) {
 		enum ide_device_kind kind = ide_probe(ctrl, port >> 1, port & 1);
 		struct candidate *c = &candidates[*count];
-		char name[32];
 
 		*c = (struct candidate){
-			.pci = a, .transport = HANDOFF_DISK_IDE, .port = port, .hba = (UINT8)*ide_count
+			.pci = a, .transport = HANDOFF_DISK_IDE, .port = port, .hba = (UINT8)*ide_count,
+			.atapi = kind == IDE_DEVICE_ATAPI,
 		};
-		if (kind == IDE_DEVICE_ATA)
+		if (kind == IDE_DEVICE_ATA || kind == IDE_DEVICE_ATAPI)
 			(*count)++;
-		if (kind != IDE_DEVICE_ATAPI)
-			continue;
-		describe(c, name, sizeof(name));
-		log_info("%s: CD-ROM, not read by stage0 yet", name);
 	}
 	(*ide_count)++;
 }
@@ -234,10 +231,7 @@ static UINT32 candidates_collect(UINT32 flags)
 		for (UINT8 port = 0; port < AHCI_MAX_PORTS && count < MAX_CANDIDATES; port++) {
 			enum ahci_device_kind kind = ahci_port_probe(&hbas[hba_count], port);
 
-			if (kind == AHCI_DEVICE_ATAPI)
-				log_info("%02x:%02x.%x port %u: CD-ROM, not read by stage0 yet", a.bus,
-					 a.device, a.function, port);
-			if (kind != AHCI_DEVICE_ATA)
+			if (kind != AHCI_DEVICE_ATA && kind != AHCI_DEVICE_ATAPI)
 				continue;
 			candidates[count++] = (struct candidate){ .pci = a,
 								  .transport = HANDOFF_DISK_AHCI,
@@ -271,6 +265,11 @@ static EFI_STATUS disk_open(struct boot_disk *disk, const struct candidate *c)
 	disk->transport = c->transport;
 	disk->pci = c->pci;
 	disk->port = (UINT8)c->port;
+	disk->atapi = c->atapi;
+	if (c->transport == HANDOFF_DISK_IDE && c->atapi) {
+		disk->block = &disk->ide_atapi.disk.block;
+		return ide_atapi_init(&disk->ide_atapi, &ides[c->hba], c->port >> 1, c->port & 1);
+	}
 	if (c->transport == HANDOFF_DISK_NVME) {
 		disk->block = &disk->nvme.block;
 		status = nvme_controller_init(&nvme, c->pci, device_memory);
@@ -297,6 +296,14 @@ static EFI_STATUS disk_open(struct boot_disk *disk, const struct candidate *c)
 	if (c->transport == HANDOFF_DISK_AHCI) {
 		status = ahci_disk_init(&disk->ahci, &hbas[c->hba], c->port, device_memory);
 		disk->block = &disk->ahci.block;
+		if (status != EFI_UNSUPPORTED)
+			return status;
+		/* A packet device: its signature showed once the port ran. */
+		disk->atapi = TRUE;
+		disk->block = &disk->ahci_atapi.disk.block;
+		status = ahci_atapi_init(&disk->ahci_atapi, &hbas[c->hba], c->port, device_memory);
+		if (status == EFI_NO_MEDIA)	/* the port was left running for a medium */
+			ahci_disk_shutdown(&disk->ahci_atapi.port);
 		return status;
 	}
 	if (c->transport == HANDOFF_DISK_VIRTIO_MMIO) {
@@ -317,7 +324,7 @@ void boot_disk_shutdown(struct boot_disk *disk)
 	else if (disk->transport == HANDOFF_DISK_VIRTIO_SCSI)
 		virtio_scsi_shutdown(&scsi_hba);
 	else if (disk->transport == HANDOFF_DISK_AHCI)
-		ahci_disk_shutdown(&disk->ahci);
+		ahci_disk_shutdown(disk->atapi ? &disk->ahci_atapi.port : &disk->ahci);
 	else if (disk->transport != HANDOFF_DISK_IDE)	/* PIO: nothing left running */
 		virtio_blk_shutdown(&disk->virtio);
 }
@@ -481,6 +488,10 @@ EFI_STATUS boot_disk_find(struct handoff *h, struct boot_disk *disk, boot_disk_a
 
 		describe(c, name, sizeof(name));
 		status = disk_open(disk, c);
+		if (status == EFI_NO_MEDIA) {
+			log_info("%s: no medium", name);	/* an empty drive is no fault */
+			continue;
+		}
 		if (EFI_ERROR(status)) {
 			log_warn_status(status, "%s: cannot be read", name);
 			continue;

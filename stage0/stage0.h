@@ -48,6 +48,7 @@ void memory_free_last(struct handoff *h, void *p);
 struct boot_disk {
 	UINT8 transport;	/* enum handoff_disk_controller */
 	UINT8 port;
+	BOOLEAN atapi;		/* a packet device on an AHCI port or IDE unit */
 	struct pci_address pci;
 	union {
 		struct virtio_blk virtio;
@@ -55,6 +56,8 @@ struct boot_disk {
 		struct nvme_namespace nvme;
 		struct ide_disk ide;
 		struct scsi_disk scsi;	/* a unit of the one virtio-scsi HBA boot_disk.c runs */
+		struct ahci_atapi ahci_atapi;
+		struct ide_atapi ide_atapi;
 	};
 	struct block_device *block;
 	struct fat_volume esp;

@@ -3,6 +3,7 @@
 #include "lib/container_of.h"
 #include "lib/drivers/ahci.h"
 #include "lib/drivers/io.h"
+#include "lib/drivers/retry.h"
 #include "lib/drivers/timer.h"
 #include "lib/string.h"
 
@@ -309,22 +310,45 @@ static EFI_STATUS port_issue(struct ahci_disk *d, UINT8 *buf, UINT32 bytes, BOOL
 	return EFI_SUCCESS;
 }
 
+/* An ATA command for retry_bounded. */
+struct ata_try {
+	struct ahci_disk *d;
+	UINT8 *buf;
+	UINT64 lba;
+	UINT32 count, bytes, timeout_ms;
+	UINT8 command;
+	BOOLEAN write;
+};
+
+static EFI_STATUS ata_try_once(void *ctx, UINT32 attempt)
+{
+	struct ata_try *a = ctx;
+	EFI_STATUS status;
+
+	build_fis(a->d->memory + MEM_COMMAND_TABLE, a->command, a->lba, a->count, a->d->id.lba48);
+	status = port_issue(a->d, a->buf, a->bytes, a->write, 0, a->timeout_ms);
+	if (EFI_ERROR(status))
+		log_debug("port %u: command %02x at %llu: %s (TFD %08x), attempt %u", a->d->port,
+			  a->command, a->lba, efi_status_name(status), port_read(a->d, PX_TFD),
+			  attempt + 1);
+	return status;
+}
+
+static EFI_STATUS ata_recover(void *ctx)
+{
+	return port_recover(((struct ata_try *)ctx)->d);
+}
+
 /* One ATA command, retried after a port recovery when it fails or times out. */
 static EFI_STATUS ahci_command(struct ahci_disk *d, UINT8 command, UINT64 lba, UINT32 count,
 			       UINT8 *buf, UINT32 bytes, BOOLEAN write, UINT32 timeout_ms)
 {
-	EFI_STATUS status = EFI_DEVICE_ERROR;
+	struct ata_try a = { .d = d, .buf = buf, .lba = lba, .count = count, .bytes = bytes,
+			     .timeout_ms = timeout_ms, .command = command, .write = write };
+	EFI_STATUS status = retry_bounded(RETRIES, ata_try_once, ata_recover, &a);
 
-	for (UINT32 attempt = 0; attempt <= RETRIES; attempt++) {
-		build_fis(d->memory + MEM_COMMAND_TABLE, command, lba, count, d->id.lba48);
-		status = port_issue(d, buf, bytes, write, 0, timeout_ms);
-		if (!EFI_ERROR(status))
-			return EFI_SUCCESS;
-		log_debug("port %u: command %02x at %llu: %s (TFD %08x), attempt %u", d->port,
-			  command, lba, efi_status_name(status), port_read(d, PX_TFD), attempt + 1);
-		if (EFI_ERROR(port_recover(d)))
-			break;
-	}
+	if (!EFI_ERROR(status))
+		return EFI_SUCCESS;
 	return log_error_status(status, "port %u: command %02x of %u sectors at %llu", d->port,
 				command, count, lba);
 }
@@ -528,6 +552,8 @@ EFI_STATUS ahci_atapi_init(struct ahci_atapi *atapi, struct ahci_hba *hba, UINT8
 		.max_cdb = ATAPI_CDB_SIZE, .align = 2, .bounce = atapi->port.memory + MEM_BOUNCE,
 	};
 	status = scsi_disk_init(&atapi->disk, &atapi->transport, 0, 0);
+	if (status == EFI_NO_MEDIA)	/* the port keeps running for the medium to come */
+		return status;
 	if (EFI_ERROR(status))
 		goto err_stop;
 	log_debug("port %u: ATAPI %s %s, %llu blocks of %u", port, atapi->disk.inquiry.vendor,

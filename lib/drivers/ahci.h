@@ -57,8 +57,8 @@ enum ahci_device_kind ahci_port_probe(struct ahci_hba *hba, UINT8 port);
 EFI_STATUS ahci_disk_init(struct ahci_disk *disk, struct ahci_hba *hba, UINT8 port, void *memory);
 /*
  * Start port with memory and bring its ATAPI device up as atapi->disk (scsi_disk_init):
- * EFI_NO_MEDIA for an empty drive, EFI_UNSUPPORTED if the port has no packet device.
- * ahci_disk_shutdown(&atapi->port) stops it.
+ * EFI_NO_MEDIA for an empty drive (the port runs: scsi_disk_media_check finds a medium),
+ * EFI_UNSUPPORTED if the port has no packet device. ahci_disk_shutdown(&atapi->port) stops it.
  */
 EFI_STATUS ahci_atapi_init(struct ahci_atapi *atapi, struct ahci_hba *hba, UINT8 port,
 			   void *memory);

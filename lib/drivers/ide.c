@@ -2,6 +2,7 @@
 /* IDE channels in legacy or native mode, polled PIO ATA and ATAPI commands, reset and retry. */
 #include "lib/drivers/ide.h"
 #include "lib/drivers/io.h"
+#include "lib/drivers/retry.h"
 #include "lib/drivers/timer.h"
 #include "lib/container_of.h"
 
@@ -206,23 +207,41 @@ static EFI_STATUS pio_command(const struct ide_channel *ch, const struct ide_tas
 	return status;
 }
 
+/* A PIO command for retry_bounded. */
+struct pio_try {
+	const struct ide_channel *ch;
+	struct ide_taskfile tf;
+	UINT8 *buf;
+	UINT32 n, size, ms;
+	BOOLEAN write;
+};
+
+static EFI_STATUS pio_try_once(void *ctx, UINT32 attempt)
+{
+	struct pio_try *p = ctx;
+
+	return pio_command(p->ch, &p->tf, p->buf, p->size ? p->n : 0, p->size, p->write, p->ms);
+}
+
+/* A channel reset makes the device drop the command: no late data is read for a later one. */
+static EFI_STATUS pio_recover(void *ctx)
+{
+	return channel_reset(((struct pio_try *)ctx)->ch);
+}
+
 /* One command, retried after a channel reset when it fails or times out. */
 static EFI_STATUS ide_command(struct ide_disk *d, UINT8 command, UINT64 lba, UINT32 n,
 			      UINT8 *buf, UINT32 size, BOOLEAN write, UINT32 ms)
 {
 	const struct ide_channel *ch = &d->ctrl->channel[d->channel];
-	struct ide_taskfile tf;
-	EFI_STATUS status = ide_taskfile_build(&tf, command, d->unit, lba, n, d->id.lba48);
+	struct pio_try p = { .ch = ch, .buf = buf, .n = n, .size = size, .ms = ms, .write = write };
+	EFI_STATUS status = ide_taskfile_build(&p.tf, command, d->unit, lba, n, d->id.lba48);
 
 	if (EFI_ERROR(status))
 		return status;
-	for (UINT32 attempt = 0; attempt <= RETRIES; attempt++) {
-		status = pio_command(ch, &tf, buf, size ? n : 0, size, write, ms);
-		if (!EFI_ERROR(status))
-			return EFI_SUCCESS;
-		if (EFI_ERROR(channel_reset(ch)))
-			break;
-	}
+	status = retry_bounded(RETRIES, pio_try_once, pio_recover, &p);
+	if (!EFI_ERROR(status))
+		return EFI_SUCCESS;
 	return log_error_status(status, "channel %u unit %u: command %02x of %u sectors at %llu "
 				"(status %02x, error %02x)", d->channel, d->unit, command, n, lba,
 				alt_status(ch), reg_read(ch, IDE_REG_ERROR));

@@ -241,7 +241,7 @@ struct scsi_disk {
  * INQUIRY, TEST UNIT READY (waiting out a unit that is becoming ready) and READ CAPACITY on
  * target/lun. Disks (type 0) and CD/DVD units (type 5, read-only) become disk->block.
  * EFI_NOT_FOUND when no unit is there, EFI_UNSUPPORTED for other device types, EFI_NO_MEDIA for
- * an empty drive.
+ * an empty drive (disk->block is then usable with 0 blocks: scsi_disk_media_check finds a medium).
  */
 EFI_STATUS scsi_disk_init(struct scsi_disk *disk, struct scsi_transport *t, UINT16 target,
 			  UINT16 lun);
@@ -256,5 +256,10 @@ void scsi_disk_check_write_protect(struct scsi_disk *disk);
  * EFI_MEDIA_CHANGED (only when the retries ran out), EFI_WRITE_PROTECTED, EFI_DEVICE_ERROR...
  */
 EFI_STATUS scsi_disk_command(struct scsi_disk *disk, struct scsi_request *req);
+/*
+ * TEST UNIT READY on a drive of removable media: EFI_NO_MEDIA (block_count becomes 0),
+ * EFI_MEDIA_CHANGED once a new medium's capacity is in disk->block, or EFI_SUCCESS.
+ */
+EFI_STATUS scsi_disk_media_check(struct scsi_disk *disk);
 /* SYNCHRONIZE CACHE; writes are already stable (FUA), this is for callers that ask anyway. */
 EFI_STATUS scsi_disk_flush(struct scsi_disk *disk);

@@ -182,13 +182,58 @@ void scsi_disk_check_write_protect(struct scsi_disk *disk)
 	}
 }
 
+/* The medium's block size and count, and the blocks per command they allow. */
+static EFI_STATUS media_read(struct scsi_disk *disk)
+{
+	UINT8 data[SCSI_CAPACITY16_LENGTH] __attribute__((aligned(8)));
+	struct scsi_capacity cap;
+	UINT32 per_command;
+	EFI_STATUS status;
+
+	status = read_capacity(disk, data, &cap);
+	if (EFI_ERROR(status))
+		return status;
+	if (!disk->long_commands && cap.blocks > 0x100000000ull)
+		return EFI_UNSUPPORTED;
+	disk->block.block_size = cap.block_size;
+	disk->block.block_count = cap.blocks;
+	per_command = disk->transport->max_transfer / cap.block_size;
+	if (!disk->long_commands && per_command > 0xffff)
+		per_command = 0xffff;
+	disk->max_blocks = per_command ? per_command : 1;
+	disk->media_changed = FALSE;
+	return EFI_SUCCESS;
+}
+
+static EFI_STATUS test_unit_ready(struct scsi_disk *disk)
+{
+	struct scsi_request req = { .timeout_ms = SCSI_COMMAND_MS };
+
+	scsi_cdb_test_unit_ready(&req.cdb);
+	return scsi_disk_command(disk, &req);
+}
+
+EFI_STATUS scsi_disk_media_check(struct scsi_disk *disk)
+{
+	EFI_STATUS status = test_unit_ready(disk);
+
+	if (status == EFI_NO_MEDIA)
+		disk->block.block_count = 0;
+	if (EFI_ERROR(status))
+		return status;
+	/* A unit attention on the way, or a medium where there was none (ATAPI shows no unit
+	 * attention to TEST UNIT READY). */
+	if (!disk->media_changed && disk->block.block_count)
+		return EFI_SUCCESS;
+	status = media_read(disk);
+	return EFI_ERROR(status) ? status : EFI_MEDIA_CHANGED;
+}
+
 EFI_STATUS scsi_disk_init(struct scsi_disk *disk, struct scsi_transport *t, UINT16 target,
 			  UINT16 lun)
 {
-	UINT8 data[SCSI_CAPACITY16_LENGTH + SCSI_INQUIRY_LENGTH] __attribute__((aligned(8)));
+	UINT8 data[SCSI_INQUIRY_LENGTH] __attribute__((aligned(8)));
 	struct scsi_request req = { 0 };
-	struct scsi_capacity cap;
-	UINT32 per_command;
 	EFI_STATUS status;
 
 	*disk = (struct scsi_disk){ .transport = t, .target = target, .lun = lun };
@@ -204,28 +249,16 @@ EFI_STATUS scsi_disk_init(struct scsi_disk *disk, struct scsi_transport *t, UINT
 	disk->removable = disk->inquiry.removable;
 	disk->read_only = disk->inquiry.type == SCSI_TYPE_CDROM;
 	disk->long_commands = t->max_cdb >= 16 && disk->inquiry.type == SCSI_TYPE_DISK;
-
-	/* Clears the unit attention of the reset and waits out a drive becoming ready. */
-	req = (struct scsi_request){ .timeout_ms = SCSI_COMMAND_MS };
-	scsi_cdb_test_unit_ready(&req.cdb);
-	status = scsi_disk_command(disk, &req);
-	if (EFI_ERROR(status))
-		return status;
-	status = read_capacity(disk, data, &cap);
-	if (EFI_ERROR(status))
-		return status;
-	if (!disk->long_commands && cap.blocks > 0x100000000ull)
-		return EFI_UNSUPPORTED;
-
 	disk->block.read = scsi_disk_read;
 	disk->block.write = disk->read_only ? NULL : scsi_disk_write;
 	disk->block.flush = NULL;	/* writes carry FUA */
-	disk->block.block_size = cap.block_size;
-	disk->block.block_count = cap.blocks;
-	per_command = t->max_transfer / cap.block_size;
-	if (!disk->long_commands && per_command > 0xffff)
-		per_command = 0xffff;
-	disk->max_blocks = per_command ? per_command : 1;
-	disk->media_changed = FALSE;
-	return EFI_SUCCESS;
+	/* What an empty drive reports until a medium comes (scsi_disk_media_check). */
+	disk->block.block_size = disk->read_only ? SCSI_CD_BLOCK_SIZE : 512;
+	disk->max_blocks = 1;
+
+	/* Clears the unit attention of the reset and waits out a drive becoming ready. */
+	status = test_unit_ready(disk);
+	if (EFI_ERROR(status))
+		return status;
+	return media_read(disk);
 }

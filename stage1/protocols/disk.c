@@ -48,6 +48,9 @@ static EFI_STATUS volume_transfer(struct volume *v, EFI_LBA lba, UINTN count, vo
 		status = v->disk->write(v->disk, v->first_lba + lba, count, buf);
 	else
 		status = block_read(v->disk->block, v->first_lba + lba, count, buf);
+	/* An ATAPI drive tells a changed medium to a READ: the next check reads the new one. */
+	if (status == EFI_NO_MEDIA && v->disk->unit)
+		v->disk->unit->block.block_count = 0;
 	unlock(tpl);
 	if (write && !EFI_ERROR(status)) {
 		/* File systems on this disk may have cached what was just overwritten. */
@@ -58,15 +61,103 @@ static EFI_STATUS volume_transfer(struct volume *v, EFI_LBA lba, UINTN count, vo
 	return status;
 }
 
-static EFI_STATUS block_request(struct volume *v, UINT32 media_id, EFI_LBA lba, UINTN size,
-				void *buf, BOOLEAN write)
+static void media_reinstall(struct volume *v)
 {
-	UINTN count;
+	/* Reinstalled so a driver bound to the old medium lets it go (UEFI 2.10 §13.9). */
+	efi_reinstall_protocol_interface(v->handle, (EFI_GUID *)&block_io_guid, &v->block_io,
+					 &v->block_io);
+	efi_reinstall_protocol_interface(v->handle, (EFI_GUID *)&block_io2_guid, &v->block_io2,
+					 &v->block_io2);
+}
 
+/*
+ * Take a child of an old medium off its handle, as EDK2's partition driver does when BlockIo is
+ * reinstalled; its memory stays for callers still holding its protocols (they get EFI_NO_MEDIA).
+ */
+static void volume_retire(struct volume *v)
+{
+	EFI_GUID **guids;
+	UINTN n;
+
+	if (EFI_ERROR(efi_protocols_per_handle(v->handle, &guids, &n)))
+		return;
+	for (UINTN i = 0; i < n; i++) {
+		void *iface;
+
+		if (!EFI_ERROR(handle_lookup(v->handle, guids[i], &iface)))
+			handle_uninstall(v->handle, guids[i], iface);
+	}
+	pool_free(guids);
+	v->handle = NULL;
+}
+
+/*
+ * A drive of removable media gets TEST UNIT READY before each request, as EDK2's ScsiDisk
+ * does: a new medium shows only there or as a failed command. A new one gets a new MediaId and
+ * new partition children; the old children read as gone.
+ */
+static EFI_STATUS media_check(struct volume *v)
+{
+	struct disk *disk = v->disk;
+	EFI_BLOCK_IO_MEDIA *m = &disk->whole->media;
+	EFI_TPL tpl;
+	EFI_STATUS status;
+
+	if (!disk->unit)
+		return EFI_SUCCESS;
+	tpl = lock();
+	status = scsi_disk_media_check(disk->unit);
+	unlock(tpl);
+	if (status == EFI_MEDIA_CHANGED || (status == EFI_NO_MEDIA && m->MediaPresent)) {
+		m->MediaId++;
+		m->MediaPresent = status == EFI_MEDIA_CHANGED;
+		m->BlockSize = disk->block->block_size;
+		m->LastBlock = m->MediaPresent ? disk->block->block_count - 1 : 0;
+		log_info("%s: medium %s, %llu blocks", disk->name,
+			 m->MediaPresent ? "changed" : "removed", disk->block->block_count);
+		for (struct volume *o = volumes; o; o = o->next) {
+			if (o->disk != disk || o == disk->whole)
+				continue;
+			if (o->fs)
+				filesystem_invalidate(o->fs);
+			if (o->handle)
+				volume_retire(o);
+		}
+		media_reinstall(disk->whole);
+		if (m->MediaPresent)
+			disk_partitions_install(disk, disk->whole);
+	}
+	if (v != disk->whole && v->medium != m->MediaId) {
+		v->media.MediaPresent = FALSE;
+		return EFI_NO_MEDIA;
+	}
+	return status;
+}
+
+/* The checks every request makes before it reaches the medium. */
+static EFI_STATUS volume_ready(struct volume *v, UINT32 media_id, BOOLEAN write)
+{
+	EFI_STATUS status = media_check(v);
+
+	if (EFI_ERROR(status))
+		return status;
+	if (!v->media.MediaPresent)
+		return EFI_NO_MEDIA;
 	if (media_id != v->media.MediaId)
 		return EFI_MEDIA_CHANGED;
 	if (write && v->media.ReadOnly)
 		return EFI_WRITE_PROTECTED;
+	return EFI_SUCCESS;
+}
+
+static EFI_STATUS block_request(struct volume *v, UINT32 media_id, EFI_LBA lba, UINTN size,
+				void *buf, BOOLEAN write)
+{
+	EFI_STATUS status = volume_ready(v, media_id, write);
+	UINTN count;
+
+	if (EFI_ERROR(status))
+		return status;
 	if (size == 0)
 		return EFI_SUCCESS;
 	if (!buf)
@@ -172,17 +263,17 @@ static EFI_STATUS EFIAPI block_io2_flush_blocks(EFI_BLOCK_IO2_PROTOCOL *This,
 static EFI_STATUS disk_io_request(struct volume *v, UINT32 media_id, UINT64 offset, UINTN size,
 				  UINT8 *buf, BOOLEAN write)
 {
-	UINT32 bs = v->media.BlockSize;
-	UINT64 end = (v->media.LastBlock + 1) * bs;
+	UINT32 bs;
+	UINT64 end;
 	UINT8 *bounce = NULL;
-	EFI_STATUS status = EFI_SUCCESS;
+	EFI_STATUS status = volume_ready(v, media_id, write);
 
-	if (media_id != v->media.MediaId)
-		return EFI_MEDIA_CHANGED;
-	if (write && v->media.ReadOnly)
-		return EFI_WRITE_PROTECTED;
+	if (EFI_ERROR(status))
+		return status;
 	if (size == 0)
 		return EFI_SUCCESS;
+	bs = v->media.BlockSize;
+	end = (v->media.LastBlock + 1) * bs;
 	if (!buf || offset > end || size > end - offset)
 		return EFI_INVALID_PARAMETER;
 	while (size && !EFI_ERROR(status)) {
@@ -247,16 +338,17 @@ EFI_STATUS disk_volume_install(struct disk *disk, EFI_LBA first, UINT64 count, U
 	v->disk = disk;
 	v->first_lba = first;
 	v->partition_number = partition;
+	v->medium = disk->whole ? disk->whole->media.MediaId : 0;
 	v->path = path;
 	v->media = (EFI_BLOCK_IO_MEDIA){
 		.MediaId = 0,
 		.RemovableMedia = disk->removable,
-		.MediaPresent = TRUE,
+		.MediaPresent = count != 0,	/* an empty drive */
 		.LogicalPartition = partition != 0,
 		.ReadOnly = disk->read_only,
 		.BlockSize = disk->block->block_size,
 		.IoAlign = 0,	/* every driver takes any buffer address (AHCI bounces odd ones) */
-		.LastBlock = count - 1,
+		.LastBlock = count ? count - 1 : 0,
 		.LogicalBlocksPerPhysicalBlock = 1,
 	};
 	v->block_io = (EFI_BLOCK_IO_PROTOCOL){
@@ -316,7 +408,8 @@ EFI_STATUS disk_publish(struct disk *disk, EFI_DEVICE_PATH_PROTOCOL *path,
 	status = disk_volume_install(disk, 0, disk->block->block_count, 0, path, &whole);
 	if (EFI_ERROR(status))
 		return status;
-	*ret_partitions = disk_partitions_install(disk, whole);
+	disk->whole = whole;
+	*ret_partitions = disk->block->block_count ? disk_partitions_install(disk, whole) : 0;
 	return EFI_SUCCESS;
 }
 

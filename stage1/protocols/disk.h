@@ -30,6 +30,9 @@ struct disk {
 	EFI_STATUS (*write)(struct disk *disk, EFI_LBA lba, UINTN count, const void *buf);
 	/* Make completed writes stable. */
 	EFI_STATUS (*flush)(struct disk *disk);
+	/* A drive of removable media (ATAPI, SCSI CD): its medium is checked before each request. */
+	struct scsi_disk *unit;
+	struct volume *whole;	/* the whole-disk volume */
 	struct disk *next;
 	union {
 		struct virtio_blk virtio;
@@ -55,6 +58,7 @@ struct volume {
 	struct disk *disk;
 	EFI_LBA first_lba;
 	UINT32 partition_number;	/* 0: the whole disk */
+	UINT32 medium;			/* the whole disk's MediaId when it was made */
 	EFI_HANDLE handle;
 	EFI_DEVICE_PATH_PROTOCOL *path;
 	struct filesystem *fs;

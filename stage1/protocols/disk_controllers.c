@@ -262,15 +262,18 @@ static EFI_STATUS ahci_port_add(struct ahci_hba *hba, UINT8 port)
 	if (status == EFI_UNSUPPORTED && ahci_port_probe(hba, port) == AHCI_DEVICE_ATAPI) {
 		packet = TRUE;
 		status = ahci_atapi_init(&disk->atapi, hba, port, memory);
-		if (status == EFI_NO_MEDIA)
+		if (status == EFI_NO_MEDIA) {
 			log_info("%s: ATAPI %s, no medium", disk->name,
 				 disk->atapi.disk.inquiry.product);
-		else if (EFI_ERROR(status))
+			status = EFI_SUCCESS;
+		} else if (EFI_ERROR(status)) {
 			log_error_status(status, "%s: ATAPI device not usable", disk->name);
+		}
 	}
 	if (EFI_ERROR(status))
 		goto err_pages;
 	if (packet) {
+		disk->unit = &disk->atapi.disk;
 		disk->block = &disk->atapi.disk.block;
 		disk->read_only = disk->atapi.disk.read_only;
 		disk->removable = TRUE;
@@ -457,16 +460,20 @@ static EFI_STATUS scsi_unit_add(struct scsi_transport *t, struct pci_address a, 
 	snprintf(disk->name, sizeof(disk->name), "%02x:%02x.%x scsi %u:%u", a.bus, a.device,
 		 a.function, target, lun);
 	status = scsi_disk_init(&disk->scsi, t, target, lun);
-	if (status == EFI_NO_MEDIA)
+	if (status == EFI_NO_MEDIA) {
 		log_info("%s: %s, no medium", disk->name, disk->scsi.inquiry.product);
-	else if (EFI_ERROR(status) && status != EFI_NOT_FOUND)
+		status = EFI_SUCCESS;
+	} else if (EFI_ERROR(status) && status != EFI_NOT_FOUND) {
 		log_error_status(status, "%s: unit not usable", disk->name);
+	}
 	if (EFI_ERROR(status))
 		goto err_free;
 	scsi_disk_check_write_protect(&disk->scsi);
 	disk->block = &disk->scsi.block;
 	disk->read_only = disk->scsi.read_only;
 	disk->removable = disk->scsi.removable || disk->scsi.inquiry.type == SCSI_TYPE_CDROM;
+	if (disk->removable)
+		disk->unit = &disk->scsi;
 	status = disk_register(disk, path, disk->scsi.inquiry.type == SCSI_TYPE_CDROM
 						   ? "SCSI CD-ROM"
 						   : "SCSI disk");
@@ -498,12 +505,15 @@ static EFI_STATUS ide_atapi_add(struct ide_controller *ctrl, UINT8 channel, UINT
 	snprintf(disk->name, sizeof(disk->name), "%02x:%02x.%x %s %s", a.bus, a.device,
 		 a.function, channel ? "secondary" : "primary", unit ? "slave" : "master");
 	status = ide_atapi_init(&disk->ide_atapi, ctrl, channel, unit);
-	if (status == EFI_NO_MEDIA)
+	if (status == EFI_NO_MEDIA) {
 		log_info("%s: ATAPI %s, no medium", disk->name, disk->ide_atapi.disk.inquiry.product);
-	else if (EFI_ERROR(status))
+		status = EFI_SUCCESS;
+	} else if (EFI_ERROR(status)) {
 		log_error_status(status, "%s: ATAPI device not usable", disk->name);
+	}
 	if (EFI_ERROR(status))
 		goto err_free;
+	disk->unit = &disk->ide_atapi.disk;
 	disk->block = &disk->ide_atapi.disk.block;
 	disk->read_only = disk->ide_atapi.disk.read_only;
 	status = disk_register(disk, ata_device_path(a, channel, unit),

@@ -195,9 +195,21 @@ def test_hybrid_iso_on_a_scsi_cd_boots_its_el_torito_image(tmp_path, qemu):
     assert "ExitBootServices: handing over to the OS" in out, run.log()
 
 
-def test_stages_in_the_el_torito_image_of_a_cd(tmp_path, qemu, probe_image):
-    """The stages inside a CD's El Torito image (a FAT of 512-byte sectors on 2048-byte blocks):
-    stage0 reads stage1 through its 512-byte view and hands over the image's CD blocks."""
+# A CD-ROM drive on each controller stage0 reads: machine, extra devices, the drive, its name.
+CD_DRIVES = {
+    "virtio-scsi": ("q35", ["-device", "virtio-scsi-pci,id=scsi0,addr=5"],
+                    "scsi-cd,bus=scsi0.0,scsi-id=0", "pci 00:05.0"),
+    "ahci": ("q35", [], "ide-cd,bus=ide.2", "disk: boot disk 00:1f.2 port 2 (AHCI,"),
+    "ide": ("pc", [], "ide-cd,bus=ide.0,unit=0", "disk: boot disk 00:01.1 primary master (IDE,"),
+}
+
+
+@pytest.mark.parametrize("drive", list(CD_DRIVES))
+def test_stages_in_the_el_torito_image_of_a_cd(tmp_path, qemu, probe_image, drive):
+    """The stages inside a CD's El Torito image (a FAT of 512-byte sectors on 2048-byte blocks)
+    on a virtio-scsi, AHCI (q35) or IDE (pc) ATAPI drive: stage0 reads stage1 through its
+    512-byte view and hands over the image's CD blocks."""
+    machine, devices, device, name = CD_DRIVES[drive]
     tree = tmp_path / "tree"
     (tree / "boot").mkdir(parents=True)
     fat_image(tree / "boot" / "efi.img", 4096, "CDEFI", {"/STRATA/STAGE1.BIN": probe_image},
@@ -205,10 +217,9 @@ def test_stages_in_the_el_torito_image_of_a_cd(tmp_path, qemu, probe_image):
     iso = tmp_path / "stages.iso"
     subprocess.run(["xorriso", "-as", "mkisofs", "-quiet", "-o", str(iso), "-e", "boot/efi.img",
                     "-no-emul-boot", str(tree)], check=True, capture_output=True)
-    extra = ["-device", "virtio-scsi-pci,id=scsi0,addr=5"]
-    out = boot_to_probe(qemu, iso, extra=extra, disk_device="scsi-cd,bus=scsi0.0,scsi-id=0")
+    out = boot_to_probe(qemu, iso, machine=machine, extra=devices, disk_device=device)
     assert "ESP is El Torito partition 0, FAT12" in out, out
-    assert "probe: boot disk pci 00:05.0" in out, out
+    assert name in out, out
 
 
 def test_mbr_and_el_torito_handles_as_ovmf_makes_them(tmp_path, qemu, storage_app):
@@ -267,6 +278,22 @@ def test_hybrid_iso_on_an_ahci_cdrom_boots_its_el_torito_image(tmp_path, qemu):
     run = qemu(stages, memory="512", extra=["-cpu", "max", "-cdrom", str(iso)], virtio="addr=6")
     assert run.wait_for("STRATA-DONE", LINUX_TIMEOUT), run.log()
     out = run.output
+    assert "disk: boot disk 00:06.0 (virtio-blk" in out, run.log()
+    assert "boot: starting \\EFI\\BOOT\\BOOTX64.EFI" in out, run.log()
+    assert "ExitBootServices: handing over to the OS" in out, run.log()
+
+
+def test_hybrid_iso_on_an_ide_cdrom_boots_its_el_torito_image(tmp_path, qemu):
+    """The ISO as `-cdrom` on pc (an ATAPI drive on the PIIX secondary master), the stages on a
+    virtio-blk disk: stage0 reads the CD's El Torito image (no /STRATA) and passes it over for
+    the stages disk; stage1 boots the UKI from the CD's El Torito image."""
+    iso, stages = hybrid_iso(tmp_path), stages_disk(tmp_path)
+    run = qemu(stages, machine="pc", memory="512", extra=["-cpu", "max", "-cdrom", str(iso)],
+               virtio="addr=6")
+    assert run.wait_for("STRATA-DONE", LINUX_TIMEOUT), run.log()
+    out = run.output
+    assert ("disk: warning: 00:01.1 secondary master: El Torito entry 0 has no /STRATA "
+            "directory") in out, run.log()
     assert "disk: boot disk 00:06.0 (virtio-blk" in out, run.log()
     assert "boot: starting \\EFI\\BOOT\\BOOTX64.EFI" in out, run.log()
     assert "ExitBootServices: handing over to the OS" in out, run.log()

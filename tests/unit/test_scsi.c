@@ -507,6 +507,45 @@ static void test_disk_failures(void **state)
 	assert_int_equal(disk.last_sense.key, SCSI_KEY_MEDIUM_ERROR);
 }
 
+static void test_media_check(void **state)
+{
+	static UINT8 buf[2048];
+	struct scsi_disk disk;
+
+	/* An empty drive: a usable block device of no blocks, 2048-byte blocks for a CD. */
+	fake_unit(SCSI_TYPE_CDROM, 2048, 12);
+	unit.present = FALSE;
+	assert_int_equal(scsi_disk_init(&disk, &unit.t, 1, 2), EFI_NO_MEDIA);
+	assert_non_null(disk.block.read);
+	assert_int_equal(disk.block.block_size, 2048);
+	assert_int_equal(disk.block.block_count, 0);
+	assert_int_equal(scsi_disk_media_check(&disk), EFI_NO_MEDIA);
+
+	/* A medium comes (ATAPI shows it to TEST UNIT READY as GOOD, no unit attention). */
+	unit.present = TRUE;
+	unit.blocks = 40;
+	assert_int_equal(scsi_disk_media_check(&disk), EFI_MEDIA_CHANGED);
+	assert_int_equal(disk.block.block_count, 40);
+	assert_int_equal(scsi_disk_media_check(&disk), EFI_SUCCESS);	/* once */
+	assert_int_equal(block_read(&disk.block, 39, 1, buf), EFI_SUCCESS);
+	assert_memory_equal(buf, medium + 39 * 2048, sizeof(buf));
+
+	/* Another medium, told by a unit attention (SCSI CD): its capacity is read again. */
+	unit.unit_attentions = 1;
+	unit.blocks = 64;
+	assert_int_equal(scsi_disk_media_check(&disk), EFI_MEDIA_CHANGED);
+	assert_int_equal(disk.block.block_count, 64);
+	assert_false(disk.media_changed);
+	assert_int_equal(scsi_disk_media_check(&disk), EFI_SUCCESS);
+
+	/* Taken out: no blocks, and the next medium is a change again. */
+	unit.present = FALSE;
+	assert_int_equal(scsi_disk_media_check(&disk), EFI_NO_MEDIA);
+	assert_int_equal(disk.block.block_count, 0);
+	unit.present = TRUE;
+	assert_int_equal(scsi_disk_media_check(&disk), EFI_MEDIA_CHANGED);
+}
+
 static void test_disk_init_refusals(void **state)
 {
 	struct scsi_disk disk;
@@ -536,6 +575,7 @@ int main(void)
 		cmocka_unit_test(test_disk_read_write),
 		cmocka_unit_test(test_cdrom_without_autosense),
 		cmocka_unit_test(test_disk_failures),
+		cmocka_unit_test(test_media_check),
 		cmocka_unit_test(test_disk_init_refusals),
 	};
 
