@@ -60,10 +60,10 @@ EDK2_EXCEPTION = "X64 Exception Type"
 def ovmf_output(disk, workdir, marker, timeout, machine="q35", extra=(), attempts=2):
     """OVMF's console output once it boots disk up to marker, each try on a fresh copy of the vars.
 
-    OVMF under TCG on a loaded host has been seen to take a CPU exception of its own before it
-    reached the payload (test_ide's reference, once in CI and once by hand; never reproduced on
-    demand). Such a run says nothing about the behaviour OVMF is the reference for, so a run that
-    dumps an exception is tried again; a timeout or a second exception fails with every log."""
+    A run that dumps an EDK2 exception is tried again, once by default; a timeout or a second
+    exception fails with every log. (The one exception seen so far, in test_ide's reference run
+    under load, was our storage app's: it left a BlockIo2 token that OVMF's IDE completed late
+    in a dead stack frame. The app now waits for the event; the retry stays as a guard.)"""
     logs = []
     for attempt in range(attempts):
         vars_copy = Path(workdir) / f"ovmf-vars{attempt}.fd"
