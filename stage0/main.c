@@ -128,6 +128,7 @@ void stage0_main(void)
 		panic("no memory for the hand-off block");
 	reserve(h, (UINTN)stage0_pml4, 6 * 4096, HANDOFF_RESERVED_PAGE_TABLES);
 	reserve(h, (UINTN)stage0_stack, stage0_stack_top - stage0_stack, HANDOFF_RESERVED_STACK);
+	h->pci_function_count = pci_bar_sizes_save(h->pci_functions, HANDOFF_MAX_PCI_FUNCTIONS);
 	h->magic = HANDOFF_MAGIC;
 	h->version = HANDOFF_VERSION;
 	h->size = sizeof(*h);

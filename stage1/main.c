@@ -104,6 +104,12 @@ static EFI_STATUS relocate_self(void)
 			      (UINTN)__relr_start - base, (UINTN)(__relr_end - __relr_start), base);
 }
 
+/* The size of a block of a version stage1 takes; an older stage0 stops at an earlier field. */
+static UINT32 handoff_size(UINT32 version)
+{
+	return version < 5 ? __builtin_offsetof(struct handoff, pci_function_count) : sizeof(struct handoff);
+}
+
 __attribute__((section(".text.entry"), noreturn)) void stage_entry(struct handoff *h)
 {
 	EFI_STATUS relocated = relocate_self();
@@ -114,11 +120,12 @@ __attribute__((section(".text.entry"), noreturn)) void stage_entry(struct handof
 		panic("stage1: its own relocation table is malformed: %s",
 		      efi_status_name(relocated));
 	console_splitter_keep_log();
-	if (!h || h->magic != HANDOFF_MAGIC || h->version != HANDOFF_VERSION ||
-	    h->size != sizeof(*h))
+	if (!h || h->magic != HANDOFF_MAGIC || h->version < HANDOFF_VERSION_MIN ||
+	    h->version > HANDOFF_VERSION || h->size != handoff_size(h->version))
 		panic("stage1: bad hand-off block at %p (stage0 and stage1 versions differ?)", h);
 	/* Trust nothing else stage0 left behind: keep our own copy of the block. */
-	memcpy(&handoff, h, sizeof(handoff));
+	memcpy(&handoff, h, h->size);
+	pci_bar_sizes_load(handoff.pci_functions, handoff.pci_function_count);
 	exception_init(&handoff);
 	log_set_tsc_hz(handoff.tsc_hz);
 	log_set_epoch(handoff.timestamps[HANDOFF_TS_RESET]);

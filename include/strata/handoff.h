@@ -5,11 +5,16 @@
 #include "include/efi/types.h"
 
 #define HANDOFF_MAGIC 0x46464f4841525453ull /* "STRAHOFF" read as little-endian bytes */
-/* 2: the boot disk may be an AHCI port; 3: on virtio-mmio (mmio_base); 4: acpi_rsdp, smbios_entry */
-#define HANDOFF_VERSION 4
+/*
+ * 2: the boot disk may be an AHCI port; 3: on virtio-mmio (mmio_base); 4: acpi_rsdp, smbios_entry;
+ * 5: pci_functions. stage1 also takes a version 4 block, which ends before pci_function_count.
+ */
+#define HANDOFF_VERSION 5
+#define HANDOFF_VERSION_MIN 4
 
 #define HANDOFF_MAX_MEMORY 64
 #define HANDOFF_MAX_RESERVED 16
+#define HANDOFF_MAX_PCI_FUNCTIONS 32
 
 /* Memory range types, as in the e820 table QEMU hands over through fw_cfg. */
 enum handoff_memory_type {
@@ -77,6 +82,26 @@ struct handoff_boot_disk {
 	UINT64 mmio_base;	/* virtio-mmio: the transport's registers; no PCI address then */
 };
 
+/* Per BAR of a handoff_pci_function, 4 bits from bit 4 * index. */
+enum handoff_bar_flags {
+	HANDOFF_BAR_IO = 1,
+	HANDOFF_BAR_64 = 2,
+	HANDOFF_BAR_PREFETCHABLE = 4,
+};
+
+/*
+ * The BAR sizes stage0 found while it assigned them, with decoding off. Sizing again in stage1
+ * would turn decoding off and on, and the hypervisor rebuilds its memory map each time.
+ */
+struct handoff_pci_function {
+	UINT8 bus;
+	UINT8 device;
+	UINT8 function;
+	UINT8 reserved;
+	UINT32 bar_flags;	/* enum handoff_bar_flags, 4 bits per BAR */
+	UINT64 bar_size[6];	/* 0: unimplemented; a 64-bit BAR's upper half is 0 too */
+};
+
 enum handoff_flags {
 	HANDOFF_FLAG_STAGE1_BACKUP = 1u << 0,	/* stage1 came from STAGE1.BAK */
 	HANDOFF_FLAG_RUNTIME_PRESENT = 1u << 1,	/* runtime_* fields describe a verified blob */
@@ -118,6 +143,10 @@ struct handoff {
 	/* Tables the entry found (coreboot tables, PVH start info): used before fw_cfg's; 0 if none. */
 	UINT64 acpi_rsdp;
 	UINT64 smbios_entry;	/* an SMBIOS 2.1 or 3.0 entry point, or an area starting with them */
+	/* Version 5: functions stage0 assigned BARs to; none when coreboot had assigned them. */
+	UINT32 pci_function_count;
+	UINT32 reserved1;
+	struct handoff_pci_function pci_functions[HANDOFF_MAX_PCI_FUNCTIONS];
 };
 
 /* stage1's entry point: System V ABI, never returns. */

@@ -122,13 +122,56 @@ static void pci_size_bar(struct pci_address a, UINT32 index, struct pci_bar *bar
 	bar->size = size;
 }
 
+/*
+ * Sizing a BAR turns the function's decoding off and on, and QEMU rebuilds its memory map each
+ * time (a large cost under TCG), so a function's BARs are sized together once and their sizes
+ * kept: a size never changes, while the bases are read afresh on every call.
+ */
+#define BAR_CACHE_FUNCTIONS HANDOFF_MAX_PCI_FUNCTIONS
+
+static struct bar_sizes {
+	struct pci_address a;
+	BOOLEAN valid;
+	struct pci_bar bars[6];
+} bar_cache[BAR_CACHE_FUNCTIONS];
+static UINT32 bar_cache_next;
+
+/* The cache entry for a, or NULL. */
+static struct bar_sizes *bar_cache_find(struct pci_address a)
+{
+	for (UINT32 i = 0; i < BAR_CACHE_FUNCTIONS; i++) {
+		struct bar_sizes *c = &bar_cache[i];
+
+		if (c->valid && c->a.bus == a.bus && c->a.device == a.device &&
+		    c->a.function == a.function)
+			return c;
+	}
+	return NULL;
+}
+
+/* A fresh entry for a: a free one, else the oldest taken. */
+static struct bar_sizes *bar_cache_new(struct pci_address a)
+{
+	struct bar_sizes *c = &bar_cache[bar_cache_next++ % BAR_CACHE_FUNCTIONS];
+
+	*c = (struct bar_sizes){ .a = a, .valid = TRUE };
+	return c;
+}
+
+/* Decoding is off here, so the sizes are kept: later lookups need not turn it off again. */
 static void pci_assign_bars(struct pci_address a, UINT32 bar_count, struct pci_windows *w)
 {
+	struct bar_sizes *sizes = bar_cache_find(a);
+
+	if (!sizes)
+		sizes = bar_cache_new(a);
+
 	for (UINT32 i = 0; i < bar_count; i++) {
 		UINT8 off = PCI_BAR0 + 4 * i;
 		struct pci_bar bar;
 
 		pci_size_bar(a, i, &bar);
+		sizes->bars[i] = bar;
 		if (!bar.size)
 			continue;
 		if (bar.io) {
@@ -300,34 +343,15 @@ BOOLEAN pci_next_function(UINT32 *cursor, struct pci_address *ret_addr)
 	return FALSE;
 }
 
-/*
- * Sizing a BAR turns the function's decoding off and on, and QEMU rebuilds its memory map each
- * time (a large cost under TCG), so a function's BARs are sized together once and their sizes
- * kept: a size never changes, while the bases are read afresh on every call.
- */
-#define BAR_CACHE_FUNCTIONS 8
-
-static struct bar_sizes {
-	struct pci_address a;
-	BOOLEAN valid;
-	struct pci_bar bars[6];
-} bar_cache[BAR_CACHE_FUNCTIONS];
-static UINT32 bar_cache_next;
-
 static const struct bar_sizes *pci_bar_sizes(struct pci_address a)
 {
-	struct bar_sizes *c;
+	struct bar_sizes *c = bar_cache_find(a);
 	UINT16 command;
 	UINT32 count = (pci_read8(a, PCI_HEADER_TYPE) & 0x7f) == 1 ? 2 : 6;
 
-	for (UINT32 i = 0; i < BAR_CACHE_FUNCTIONS; i++) {
-		c = &bar_cache[i];
-		if (c->valid && c->a.bus == a.bus && c->a.device == a.device &&
-		    c->a.function == a.function)
-			return c;
-	}
-	c = &bar_cache[bar_cache_next++ % BAR_CACHE_FUNCTIONS];
-	*c = (struct bar_sizes){ .a = a, .valid = TRUE };
+	if (c)
+		return c;
+	c = bar_cache_new(a);
 	/* Decoding off for the probes, so the device does not claim the all-ones address. */
 	command = pci_read16(a, PCI_COMMAND);
 	pci_write16(a, PCI_COMMAND, command & ~(PCI_COMMAND_IO | PCI_COMMAND_MEMORY));
@@ -338,6 +362,50 @@ static const struct bar_sizes *pci_bar_sizes(struct pci_address a)
 	}
 	pci_write16(a, PCI_COMMAND, command);
 	return c;
+}
+
+UINT32 pci_bar_sizes_save(struct handoff_pci_function *out, UINT32 max)
+{
+	UINT32 n = 0;
+
+	for (UINT32 i = 0; i < BAR_CACHE_FUNCTIONS && n < max; i++) {
+		const struct bar_sizes *c = &bar_cache[i];
+		struct handoff_pci_function *f = &out[n];
+
+		if (!c->valid)
+			continue;
+		*f = (struct handoff_pci_function){ c->a.bus, c->a.device, c->a.function };
+		for (UINT32 b = 0; b < 6; b++) {
+			const struct pci_bar *bar = &c->bars[b];
+
+			f->bar_size[b] = bar->size;
+			f->bar_flags |= (UINT32)((bar->io ? HANDOFF_BAR_IO : 0) |
+						 (bar->is64 ? HANDOFF_BAR_64 : 0) |
+						 (bar->prefetchable ? HANDOFF_BAR_PREFETCHABLE : 0))
+					<< (4 * b);
+		}
+		n++;
+	}
+	return n;
+}
+
+void pci_bar_sizes_load(const struct handoff_pci_function *in, UINT32 count)
+{
+	for (UINT32 i = 0; i < count && i < BAR_CACHE_FUNCTIONS; i++) {
+		struct bar_sizes *c = bar_cache_new((struct pci_address){ in[i].bus, in[i].device,
+									   in[i].function });
+
+		for (UINT32 b = 0; b < 6; b++) {
+			UINT32 flags = in[i].bar_flags >> (4 * b);
+
+			c->bars[b] = (struct pci_bar){
+				.size = in[i].bar_size[b],
+				.io = (flags & HANDOFF_BAR_IO) != 0,
+				.is64 = (flags & HANDOFF_BAR_64) != 0,
+				.prefetchable = (flags & HANDOFF_BAR_PREFETCHABLE) != 0,
+			};
+		}
+	}
 }
 
 void pci_get_bar(struct pci_address a, UINT32 index, struct pci_bar *ret_bar)

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "include/efi/types.h"
+#include "include/strata/handoff.h"
 
 #define PCI_VENDOR_ID 0x00
 #define PCI_DEVICE_ID 0x02
@@ -64,5 +65,9 @@ BOOLEAN pci_next_function(UINT32 *cursor, struct pci_address *ret_addr);
 BOOLEAN pci_class_is(struct pci_address a, UINT32 class_code);
 /* Decode BAR index (0..5) of a function as currently programmed. */
 void pci_get_bar(struct pci_address a, UINT32 index, struct pci_bar *ret_bar);
+/* The BAR sizes known so far, for the hand-off block; returns how many functions were written. */
+UINT32 pci_bar_sizes_save(struct handoff_pci_function *out, UINT32 max);
+/* Take sizes another stage found, so pci_get_bar need not size those functions' BARs again. */
+void pci_bar_sizes_load(const struct handoff_pci_function *in, UINT32 count);
 /* Offset of the first capability with id at or after offset start (0: from the list head); 0 if none. */
 UINT8 pci_find_capability(struct pci_address a, UINT8 id, UINT8 start);

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: MIT
 """stage0 end to end: reset vector to the jump into stage1 (the hand-off probe), and its fallbacks."""
+import re
 import struct
 
 import pytest
@@ -33,7 +34,17 @@ def test_stage1_receives_handoff_block(tmp_path, qemu, probe_image, machine, vir
     disk = build_disk(tmp_path / "disk.img", {"/STRATA/STAGE1.BIN": probe_image})
     out = boot_to_probe(qemu, disk, machine=machine, virtio=virtio)
     transport = "legacy" if "modern=on" in virtio else "modern"
-    assert "probe: handoff magic ok, version 4" in out
+    assert "probe: handoff magic ok, version 5" in out
+    # Every function stage0 assigned BARs to comes with their sizes, so stage1 need not size them.
+    functions = re.search(r"stage0: PCI: (\d+) functions", out).group(1)
+    assert f"probe: pci: BAR sizes of {functions} functions" in out, out
+    disk = re.search(r"probe: boot disk pci (\S+) ", out).group(1)
+    line = re.search(rf"probe: pci {re.escape(disk)} flags (\w+) sizes (.*)", out)
+    flags, sizes = int(line.group(1), 16), [int(v, 16) for v in line.group(2).split()]
+    if transport == "legacy":  # BAR0: the legacy registers, in I/O space
+        assert flags & 0xf == 1 and sizes[0] >= 0x20, line.group(0)
+    else:  # BAR4: the capabilities' region, 64-bit prefetchable memory
+        assert (flags >> 16) & 0xf == 6 and sizes[4] >= 0x4000 and sizes[5] == 0, line.group(0)
     # From the reset vector no entry names tables: stage1 takes QEMU's from fw_cfg.
     assert "probe: entry tables: ACPI RSDP 0, SMBIOS 0" in out, out
     assert f"probe: machine {machine}" in out

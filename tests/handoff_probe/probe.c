@@ -70,6 +70,14 @@ static void print_handoff(const struct handoff *h)
 	else
 		log_info("runtime absent");
 	log_info("entry tables: ACPI RSDP %llx, SMBIOS %llx", h->acpi_rsdp, h->smbios_entry);
+	log_info("pci: BAR sizes of %u functions", h->pci_function_count);
+	for (UINT32 i = 0; i < h->pci_function_count && i < HANDOFF_MAX_PCI_FUNCTIONS; i++) {
+		const struct handoff_pci_function *f = &h->pci_functions[i];
+
+		log_info("pci %02x:%02x.%x flags %x sizes %llx %llx %llx %llx %llx %llx", f->bus,
+			 f->device, f->function, f->bar_flags, f->bar_size[0], f->bar_size[1],
+			 f->bar_size[2], f->bar_size[3], f->bar_size[4], f->bar_size[5]);
+	}
 	log_info("machine %s, tsc %llu Hz", h->flags & HANDOFF_FLAG_MACHINE_Q35 ? "q35" : "pc",
 		 h->tsc_hz);
 	for (int i = 1; i < HANDOFF_TS_COUNT; i++)
