@@ -4,6 +4,7 @@
 #include "include/efi/protocol/simple_text_in.h"
 #include "lib/formats/font.h"
 #include "lib/string.h"
+#include "stage1/core/memory.h"
 #include "stage1/protocols/text_gop.h"
 
 #define LOG_PREFIX "text_gop: "
@@ -116,33 +117,56 @@ struct quad {
 static struct quad nibble_pixels[16];
 static INT32 nibble_attribute = -1;
 
-static void draw_char(CHAR16 c)
+/*
+ * Glyphs are drawn a run of cells at a time, in one Blt: a Blt per character cost more than its
+ * pixels. ASCII's glyphs are looked up once, not searched for in the Unicode table each time.
+ */
+#define RUN_CELLS 32
+#define ASCII_FIRST 0x20
+#define ASCII_END 0x7f
+
+static struct quad *run_pixels;	/* RUN_CELLS cells side by side */
+static const UINT8 *ascii_glyphs[ASCII_END - ASCII_FIRST];
+
+static const UINT8 *glyph_of(CHAR16 c)
 {
-	const UINT8 *glyph = font_glyph(font, c);
-	struct quad *q = (struct quad *)cell;
+	return c >= ASCII_FIRST && c < ASCII_END ? ascii_glyphs[c - ASCII_FIRST] : font_glyph(font, c);
+}
+
+/* Draw the n (at most RUN_CELLS) printable characters of s from the cursor on, on its row. */
+static void draw_run(const CHAR16 *s, UINTN n)
+{
+	const UINT8 *glyphs[RUN_CELLS];
+	struct quad *q = run_pixels;
 
 	if (nibble_attribute != mode.Attribute) {
 		const EFI_GRAPHICS_OUTPUT_BLT_PIXEL colours[2] = { background(), foreground() };
 
-		for (UINT32 n = 0; n < 16; n++) {
+		for (UINT32 v = 0; v < 16; v++) {
 			for (UINT32 i = 0; i < 4; i++)
-				nibble_pixels[n].pixel[i] = colours[(n >> (3 - i)) & 1];
+				nibble_pixels[v].pixel[i] = colours[(v >> (3 - i)) & 1];
 		}
 		nibble_attribute = mode.Attribute;
 	}
+	for (UINTN k = 0; k < n; k++)
+		glyphs[k] = glyph_of(s[k]);
 	/* text_gop_init accepts only fonts a whole number of nibbles wide. */
 	for (UINT32 y = 0; y < font->height; y++) {
-		const UINT8 *bits = glyph + y * font->bytes_per_row;
+		UINTN row = (UINTN)y * font->bytes_per_row;
 
-		for (UINT32 x = 0; x < font->width; x += 8) {
-			*q++ = nibble_pixels[bits[x / 8] >> 4];
-			if (x + 4 < font->width)
-				*q++ = nibble_pixels[bits[x / 8] & 0x0f];
+		for (UINTN k = 0; k < n; k++) {
+			const UINT8 *bits = glyphs[k] + row;
+
+			for (UINT32 x = 0; x < font->width; x += 8) {
+				*q++ = nibble_pixels[bits[x / 8] >> 4];
+				if (x + 4 < font->width)
+					*q++ = nibble_pixels[bits[x / 8] & 0x0f];
+			}
 		}
 	}
-	gop->Blt(gop, cell, EfiBltBufferToVideo, 0, 0,
+	gop->Blt(gop, &run_pixels->pixel[0], EfiBltBufferToVideo, 0, 0,
 		 origin_x + (UINTN)mode.CursorColumn * font->width,
-		 origin_y + (UINTN)mode.CursorRow * font->height, font->width, font->height, 0);
+		 origin_y + (UINTN)mode.CursorRow * font->height, n * font->width, font->height, 0);
 }
 
 /* Move the text up one row, with a blank last row in the current background. */
@@ -167,6 +191,8 @@ static void line_feed(void)
 static EFI_STATUS EFIAPI text_gop_output_string(EFI_SIMPLE_TEXT_OUTPUT_PROTOCOL *This,
 						CHAR16 *String)
 {
+	UINTN n;
+
 	if (!String)
 		return EFI_INVALID_PARAMETER;
 	follow_screen();
@@ -193,8 +219,13 @@ static EFI_STATUS EFIAPI text_gop_output_string(EFI_SIMPLE_TEXT_OUTPUT_PROTOCOL 
 			/* Other control characters have no glyph; tabs and bells are the caller's. */
 			if (*String < 0x20)
 				break;
-			draw_char(*String);
-			if (++mode.CursorColumn >= (INT32)columns) {
+			n = 1;
+			while (n < RUN_CELLS && n < columns - (UINTN)mode.CursorColumn && String[n] >= 0x20)
+				n++;
+			draw_run(String, n);
+			String += n - 1;
+			mode.CursorColumn += (INT32)n;
+			if (mode.CursorColumn >= (INT32)columns) {
 				mode.CursorColumn = 0;
 				line_feed();
 			}
@@ -370,6 +401,13 @@ EFI_STATUS text_gop_init(EFI_GRAPHICS_OUTPUT_PROTOCOL *screen,
 	if (font->width * font->height > MAX_CELL_PIXELS || font->width % 4)
 		return log_error_status(EFI_UNSUPPORTED, "a %ux%u font does not fit the cell",
 					font->width, font->height);
+	if (!run_pixels)
+		run_pixels = pool_alloc(EfiBootServicesData,
+					(UINTN)RUN_CELLS * font->width * font->height * 4);
+	if (!run_pixels)
+		return log_error_status(EFI_OUT_OF_RESOURCES, "no memory to draw text in");
+	for (CHAR16 ch = ASCII_FIRST; ch < ASCII_END; ch++)
+		ascii_glyphs[ch - ASCII_FIRST] = font_glyph(font, ch);
 	gop = screen;
 	mode = (SIMPLE_TEXT_OUTPUT_MODE){ .MaxMode = TEXT_MODES,
 					  .Attribute = EFI_TEXT_ATTR(EFI_LIGHTGRAY, EFI_BLACK),
