@@ -107,7 +107,8 @@ static EFI_STATUS relocate_self(void)
 /* The size of a block of a version stage1 takes; an older stage0 stops at an earlier field. */
 static UINT32 handoff_size(UINT32 version)
 {
-	return version < 5 ? __builtin_offsetof(struct handoff, pci_function_count) : sizeof(struct handoff);
+	return version < 5 ? __builtin_offsetof(struct handoff, pci_function_count)
+			   : sizeof(struct handoff);
 }
 
 __attribute__((section(".text.entry"), noreturn)) void stage_entry(struct handoff *h)

@@ -158,13 +158,18 @@ static struct bar_sizes *bar_cache_new(struct pci_address a)
 	return c;
 }
 
+/* The entry for a, found or made, whose sizes the caller is about to write. */
+static struct bar_sizes *bar_cache_entry(struct pci_address a)
+{
+	struct bar_sizes *c = bar_cache_find(a);
+
+	return c ? c : bar_cache_new(a);
+}
+
 /* Decoding is off here, so the sizes are kept: later lookups need not turn it off again. */
 static void pci_assign_bars(struct pci_address a, UINT32 bar_count, struct pci_windows *w)
 {
-	struct bar_sizes *sizes = bar_cache_find(a);
-
-	if (!sizes)
-		sizes = bar_cache_new(a);
+	struct bar_sizes *sizes = bar_cache_entry(a);
 
 	for (UINT32 i = 0; i < bar_count; i++) {
 		UINT8 off = PCI_BAR0 + 4 * i;
@@ -392,8 +397,8 @@ UINT32 pci_bar_sizes_save(struct handoff_pci_function *out, UINT32 max)
 void pci_bar_sizes_load(const struct handoff_pci_function *in, UINT32 count)
 {
 	for (UINT32 i = 0; i < count && i < BAR_CACHE_FUNCTIONS; i++) {
-		struct bar_sizes *c = bar_cache_new((struct pci_address){ in[i].bus, in[i].device,
-									   in[i].function });
+		struct bar_sizes *c = bar_cache_entry((struct pci_address){ in[i].bus, in[i].device,
+									     in[i].function });
 
 		for (UINT32 b = 0; b < 6; b++) {
 			UINT32 flags = in[i].bar_flags >> (4 * b);

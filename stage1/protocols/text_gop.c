@@ -130,7 +130,9 @@ static const UINT8 *ascii_glyphs[ASCII_END - ASCII_FIRST];
 
 static const UINT8 *glyph_of(CHAR16 c)
 {
-	return c >= ASCII_FIRST && c < ASCII_END ? ascii_glyphs[c - ASCII_FIRST] : font_glyph(font, c);
+	if (c >= ASCII_FIRST && c < ASCII_END)
+		return ascii_glyphs[c - ASCII_FIRST];
+	return font_glyph(font, c);
 }
 
 /* Draw the n (at most RUN_CELLS) printable characters of s from the cursor on, on its row. */
@@ -220,7 +222,8 @@ static EFI_STATUS EFIAPI text_gop_output_string(EFI_SIMPLE_TEXT_OUTPUT_PROTOCOL 
 			if (*String < 0x20)
 				break;
 			n = 1;
-			while (n < RUN_CELLS && n < columns - (UINTN)mode.CursorColumn && String[n] >= 0x20)
+			while (n < RUN_CELLS && n < columns - (UINTN)mode.CursorColumn &&
+			       String[n] >= 0x20)
 				n++;
 			draw_run(String, n);
 			String += n - 1;
