@@ -168,17 +168,20 @@ EFI_STATUS security_authenticate(const EFI_DEVICE_PATH_PROTOCOL *path, void *buf
 	return security2.FileAuthentication(&security2, path, buf, size, boot_policy);
 }
 
-BOOLEAN security_provision_keys(EFI_RUNTIME_SERVICES *rt,
-				EFI_STATUS (*lock)(const CHAR16 *name, const EFI_GUID *guid))
+unsigned security_provision_keys(EFI_RUNTIME_SERVICES *rt,
+				 EFI_STATUS (*lock)(const CHAR16 *name, const EFI_GUID *guid))
 {
 	static const struct {
 		const char *file;
 		const CHAR16 *name;
+		const EFI_GUID *guid;
 	} keys[] = {
-		{ "opt/strata/secure-boot/db", u"db" },
-		{ "opt/strata/secure-boot/dbx", u"dbx" },
+		{ "opt/strata/secure-boot/db", u"db", &image_db_guid },
+		{ "opt/strata/secure-boot/dbx", u"dbx", &image_db_guid },
+		{ "opt/strata/secure-boot/PK", u"PK", &global_guid },
+		{ "opt/strata/secure-boot/KEK", u"KEK", &global_guid },
 	};
-	BOOLEAN have_db = FALSE;
+	unsigned provided = 0;
 	UINT16 select;
 	UINT32 size;
 	UINTN got;
@@ -201,17 +204,16 @@ BOOLEAN security_provision_keys(EFI_RUNTIME_SERVICES *rt,
 		 * them. A variable of that name the guest left in the store goes first.
 		 */
 		if (!EFI_ERROR(status)) {
-			rt->SetVariable((CHAR16 *)keys[i].name, (EFI_GUID *)&image_db_guid, 0, 0, NULL);
-			status = rt->SetVariable((CHAR16 *)keys[i].name, (EFI_GUID *)&image_db_guid,
+			rt->SetVariable((CHAR16 *)keys[i].name, (EFI_GUID *)keys[i].guid, 0, 0, NULL);
+			status = rt->SetVariable((CHAR16 *)keys[i].name, (EFI_GUID *)keys[i].guid,
 						 EFI_VARIABLE_BOOTSERVICE_ACCESS |
 							 EFI_VARIABLE_RUNTIME_ACCESS,
 						 size, buf);
 		}
 		if (!EFI_ERROR(status))
-			status = lock(keys[i].name, &image_db_guid);
+			status = lock(keys[i].name, keys[i].guid);
 		pool_free(buf);
-		if (i == 0)
-			have_db = TRUE;
+		provided |= 1u << i;
 		if (EFI_ERROR(status)) {
 			/* The owner asked for Secure Boot: fail closed, not open. */
 			keys_unusable = TRUE;
@@ -221,5 +223,5 @@ BOOLEAN security_provision_keys(EFI_RUNTIME_SERVICES *rt,
 		}
 		log_info("%ls from fw_cfg, %u bytes", keys[i].name, size);
 	}
-	return have_db;
+	return provided;
 }

@@ -17,10 +17,15 @@ EFI_STATUS security_init(void);
  */
 EFI_STATUS security_authenticate(const EFI_DEVICE_PATH_PROTOCOL *path, void *buf, UINTN size,
 				 BOOLEAN boot_policy);
+#define SECURITY_KEY_DB 1u
+#define SECURITY_KEY_DBX 2u
+#define SECURITY_KEY_PK 4u
+#define SECURITY_KEY_KEK 8u
 /*
- * db and dbx from the VM's owner, fw_cfg files opt/strata/secure-boot/db and .../dbx (signature
- * lists), set read-only through rt and lock (docs/secure-boot.md). TRUE when db was provided:
- * then Secure Boot is on. A malformed file makes every later image refused (fail closed).
+ * PK, KEK, db and dbx from the VM's owner, fw_cfg files opt/strata/secure-boot/{PK,KEK,db,dbx}
+ * (signature lists), set read-only through rt and lock (docs/secure-boot.md). Returns the
+ * SECURITY_KEY_* bits of those provided. A malformed file makes every later image refused (fail
+ * closed).
  */
-BOOLEAN security_provision_keys(EFI_RUNTIME_SERVICES *rt,
-				EFI_STATUS (*lock)(const CHAR16 *name, const EFI_GUID *guid));
+unsigned security_provision_keys(EFI_RUNTIME_SERVICES *rt,
+				 EFI_STATUS (*lock)(const CHAR16 *name, const EFI_GUID *guid));
