@@ -111,6 +111,14 @@ static void update_modes(void)
 	set_mode(u"SecureBoot", &secure, 1);
 }
 
+/* The owner's key replaces what the store held, authenticated or not. */
+static void drop_key(const CHAR16 *name, const EFI_GUID *guid)
+{
+	blob->SetVariable((CHAR16 *)name, (EFI_GUID *)guid, 0, 0, NULL);
+	if (ex)
+		ex->set_authenticated(name, guid, AUTH_WRITE_ATTRIBUTES, NULL, 0);
+}
+
 void auth_vars_init(struct runtime_exports *exports, EFI_RUNTIME_SERVICES *services)
 {
 	static const EFI_GUID supported[] = { EFI_CERT_SHA1_GUID, EFI_CERT_SHA256_GUID,
@@ -134,7 +142,7 @@ void auth_vars_init(struct runtime_exports *exports, EFI_RUNTIME_SERVICES *servi
 			blob->SetVariable((CHAR16 *)key_names[k], (EFI_GUID *)key_guid(k), 0, 0, NULL);
 		}
 	}
-	from_owner = security_provision_keys(blob, exports->lock_variable);
+	from_owner = security_provision_keys(blob, exports->lock_variable, drop_key);
 	owner_db = (from_owner & SECURITY_KEY_DB) != 0;
 	update_modes();
 	set_mode(u"AuditMode", &zero, 1);
@@ -142,7 +150,8 @@ void auth_vars_init(struct runtime_exports *exports, EFI_RUNTIME_SERVICES *servi
 	set_mode(u"VendorKeys", &zero, 1);
 	set_mode(u"SignatureSupport", supported, sizeof(supported));
 	if (have_pk())
-		log_info("user mode: PK enrolled, images are checked against db and dbx");
+		log_info("user mode: PK %s, images are checked against db and dbx",
+			 from_owner & SECURITY_KEY_PK ? "from fw_cfg" : "enrolled");
 	else if (owner_db)
 		log_info("Secure Boot on: images are checked against db and dbx");
 }

@@ -169,7 +169,8 @@ EFI_STATUS security_authenticate(const EFI_DEVICE_PATH_PROTOCOL *path, void *buf
 }
 
 unsigned security_provision_keys(EFI_RUNTIME_SERVICES *rt,
-				 EFI_STATUS (*lock)(const CHAR16 *name, const EFI_GUID *guid))
+				 EFI_STATUS (*lock)(const CHAR16 *name, const EFI_GUID *guid),
+				 void (*drop)(const CHAR16 *name, const EFI_GUID *guid))
 {
 	static const struct {
 		const char *file;
@@ -204,7 +205,7 @@ unsigned security_provision_keys(EFI_RUNTIME_SERVICES *rt,
 		 * them. A variable of that name the guest left in the store goes first.
 		 */
 		if (!EFI_ERROR(status)) {
-			rt->SetVariable((CHAR16 *)keys[i].name, (EFI_GUID *)keys[i].guid, 0, 0, NULL);
+			drop(keys[i].name, keys[i].guid);
 			status = rt->SetVariable((CHAR16 *)keys[i].name, (EFI_GUID *)keys[i].guid,
 						 EFI_VARIABLE_BOOTSERVICE_ACCESS |
 							 EFI_VARIABLE_RUNTIME_ACCESS,

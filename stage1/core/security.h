@@ -23,9 +23,10 @@ EFI_STATUS security_authenticate(const EFI_DEVICE_PATH_PROTOCOL *path, void *buf
 #define SECURITY_KEY_KEK 8u
 /*
  * PK, KEK, db and dbx from the VM's owner, fw_cfg files opt/strata/secure-boot/{PK,KEK,db,dbx}
- * (signature lists), set read-only through rt and lock (docs/secure-boot.md). Returns the
- * SECURITY_KEY_* bits of those provided. A malformed file makes every later image refused (fail
- * closed).
+ * (signature lists), set read-only through rt and lock (docs/secure-boot.md), after drop removed
+ * any value the store held. Returns the SECURITY_KEY_* bits of those provided. A malformed file
+ * makes every later image refused (fail closed).
  */
 unsigned security_provision_keys(EFI_RUNTIME_SERVICES *rt,
-				 EFI_STATUS (*lock)(const CHAR16 *name, const EFI_GUID *guid));
+				 EFI_STATUS (*lock)(const CHAR16 *name, const EFI_GUID *guid),
+				 void (*drop)(const CHAR16 *name, const EFI_GUID *guid));

@@ -143,3 +143,35 @@ def test_enrolled_keys_survive_power_off_and_enforce(tmp_path, qemu):
             assert "BOOTX64.EFI: unsigned, hash not in db" in out, run.log()
             assert "BOOTX64.EFI returned" not in out, run.log()
         run.kill()
+
+
+def test_pk_and_kek_from_fw_cfg_are_the_owners_and_read_only(tmp_path, qemu):
+    """The VM owner's PK, KEK and db through fw_cfg: user mode at once, and the guest's writes
+    of PK and KEK, even correctly signed by that PK, are refused."""
+    files, env = make_auth_files(tmp_path)
+    # Secure Boot is on from the start: authvars itself must be signed by the db key.
+    signed = tmp_path / "authvars.signed.efi"
+    subprocess.run([TOOLS / "sbsign", "--key", tmp_path / "db.key", "--cert",
+                    tmp_path / "db.crt", "--output", signed, AUTHVARS], check=True,
+                   capture_output=True, env=env)
+    files["/EFI/BOOT/BOOTX64.EFI"] = signed
+    store = tmp_path / "vars.fd"
+    shutil.copy(BUILD / "strata-vars.fd", store)
+    extra = []
+    for name in ("PK", "KEK", "db"):
+        extra += ["-fw_cfg", f"name=opt/strata/secure-boot/{name},file={tmp_path / (name + '.esl')}"]
+    run = qemu(strata_disk(tmp_path, "esp.img", files), vars_store=store, extra=extra)
+    assert run.wait_for(" failed", TIMEOUT), run.log()
+    out = run.output
+    assert "user mode: PK from fw_cfg" in out, run.log()
+    assert "authvars: SetupMode=0 SecureBoot=1" in out, run.log()
+    assert "FAIL authvars.starts_in_setup_mode" in out, run.log()
+    assert "FAIL authvars.pk_enrolled: SetVariable answered (Write Protected)" in out, run.log()
+    assert "FAIL authvars.kek_good: SetVariable answered (Write Protected)" in out, run.log()
+    assert "FAIL authvars.db_good: SetVariable answered (Write Protected)" in out, run.log()
+    # Owner's keys come first: any write of them, well formed or not, is write-protected.
+    assert "FAIL authvars.pk_without_time_auth: SetVariable answered (Write Protected)" in out, \
+        run.log()
+    assert "PASS authvars.secure_boot_read_only" in out, run.log()
+    assert "PASS authvars.setup_mode_read_only" in out, run.log()
+    assert "exception:" not in out, run.log()
