@@ -55,32 +55,11 @@ static const EFI_GUID *key_guid(enum key k)
 	return k < KEY_DB ? &global_guid : &image_db_guid;
 }
 
-/* A whole variable in pool memory (*ret NULL, size 0 when absent), and its attributes. */
+/* A whole key variable in pool memory (*ret NULL, size 0 when absent), and its attributes. */
 static EFI_STATUS read_key(enum key k, UINT8 **ret, UINTN *ret_size, UINT32 *ret_attributes)
 {
-	UINTN size = 0;
-	EFI_STATUS status;
-
-	*ret = NULL;
-	*ret_size = 0;
-	status = blob->GetVariable((CHAR16 *)key_names[k], (EFI_GUID *)key_guid(k), ret_attributes,
-				   &size, NULL);
-	if (status == EFI_NOT_FOUND)
-		return EFI_SUCCESS;
-	if (status != EFI_BUFFER_TOO_SMALL)
-		return EFI_ERROR(status) ? status : EFI_SUCCESS;
-	*ret = pool_alloc(EfiBootServicesData, size);
-	if (!*ret)
-		return EFI_OUT_OF_RESOURCES;
-	status = blob->GetVariable((CHAR16 *)key_names[k], (EFI_GUID *)key_guid(k), ret_attributes,
-				   &size, *ret);
-	if (EFI_ERROR(status)) {
-		pool_free(*ret);
-		*ret = NULL;
-		return status;
-	}
-	*ret_size = size;
-	return EFI_SUCCESS;
+	return security_variable_read(key_names[k], key_guid(k), (void **)ret, ret_size,
+				      ret_attributes);
 }
 
 static BOOLEAN have_pk(void)

@@ -37,9 +37,8 @@ void crypto_free(void *buffer)
 	pool_free(buffer);
 }
 
-/* A whole variable in pool memory; *ret_data NULL and size 0 when it does not exist. */
-static EFI_STATUS variable_read(const CHAR16 *name, const EFI_GUID *guid, void **ret_data,
-				UINTN *ret_size)
+EFI_STATUS security_variable_read(const CHAR16 *name, const EFI_GUID *guid, void **ret_data,
+				  UINTN *ret_size, UINT32 *ret_attributes)
 {
 	EFI_RUNTIME_SERVICES *rt = efi_st->RuntimeServices;
 	UINTN size = 0;
@@ -48,7 +47,7 @@ static EFI_STATUS variable_read(const CHAR16 *name, const EFI_GUID *guid, void *
 
 	*ret_data = NULL;
 	*ret_size = 0;
-	status = rt->GetVariable((CHAR16 *)name, (EFI_GUID *)guid, NULL, &size, NULL);
+	status = rt->GetVariable((CHAR16 *)name, (EFI_GUID *)guid, ret_attributes, &size, NULL);
 	if (status == EFI_NOT_FOUND)
 		return EFI_SUCCESS;
 	if (status != EFI_BUFFER_TOO_SMALL)
@@ -111,12 +110,12 @@ static EFI_STATUS EFIAPI efi_file_authentication(const EFI_SECURITY2_ARCH_PROTOC
 		log_refusal(File, "the Secure Boot keys from fw_cfg are unusable");
 		return EFI_ACCESS_DENIED;
 	}
-	status = variable_read(u"db", &image_db_guid, &db, &keys.db_size);
+	status = security_variable_read(u"db", &image_db_guid, &db, &keys.db_size, NULL);
 	if (EFI_ERROR(status)) {
 		log_refusal(File, "db unreadable");
 		return EFI_ACCESS_DENIED;
 	}
-	status = variable_read(u"dbx", &image_db_guid, &dbx, &keys.dbx_size);
+	status = security_variable_read(u"dbx", &image_db_guid, &dbx, &keys.dbx_size, NULL);
 	if (EFI_ERROR(status)) {
 		pool_free(db);
 		log_refusal(File, "dbx unreadable");

@@ -8,6 +8,12 @@
 
 /* Whether images must pass db and dbx: SecureBoot is 1 and SetupMode is not 1. */
 BOOLEAN security_enforced(void);
+/*
+ * A whole variable in pool memory, through the system table's GetVariable; *ret_data NULL and
+ * size 0 when it does not exist. ret_attributes may be NULL.
+ */
+EFI_STATUS security_variable_read(const CHAR16 *name, const EFI_GUID *guid, void **ret_data,
+				  UINTN *ret_size, UINT32 *ret_attributes);
 /* Install EFI_SECURITY_ARCH_PROTOCOL and EFI_SECURITY2_ARCH_PROTOCOL on a handle of their own. */
 EFI_STATUS security_init(void);
 /*
