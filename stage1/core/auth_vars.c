@@ -72,13 +72,20 @@ static BOOLEAN have_pk(void)
 
 static void set_mode(const CHAR16 *name, const void *value, UINTN size)
 {
-	EFI_STATUS status = blob->SetVariable((CHAR16 *)name, (EFI_GUID *)&global_guid,
-					      EFI_VARIABLE_BOOTSERVICE_ACCESS |
-						      EFI_VARIABLE_RUNTIME_ACCESS,
-					      size, (VOID *)value);
+	EFI_STATUS status = EFI_SUCCESS;
 
-	if (EFI_ERROR(status))
-		log_warn_status(status, "%ls not set", name);
+	/* A second try after deleting what an older Strata let the guest store under that name. */
+	for (int i = 0; i < 2; i++) {
+		if (i)
+			blob->SetVariable((CHAR16 *)name, (EFI_GUID *)&global_guid, 0, 0, NULL);
+		status = blob->SetVariable((CHAR16 *)name, (EFI_GUID *)&global_guid,
+					   EFI_VARIABLE_BOOTSERVICE_ACCESS |
+						   EFI_VARIABLE_RUNTIME_ACCESS,
+					   size, (VOID *)value);
+		if (!EFI_ERROR(status))
+			return;
+	}
+	log_warn_status(status, "%ls not set", name);
 }
 
 /* User mode once PK exists (§32.3), and then images are checked; setup mode without one. */

@@ -7,6 +7,7 @@ then on Strata. Keys enrolled so survive a power off: the next boot from the sam
 is in user mode, runs an image signed by the db key and refuses an unsigned one."""
 import os
 import shutil
+import struct
 import subprocess
 
 import pytest
@@ -16,6 +17,7 @@ from conftest import BUILD, QemuRun, accel, build_disk
 TIMEOUT = 120
 OVMF_TIMEOUT = 300
 AUTHVARS = BUILD / "efi-apps" / "authvars.efi"
+MKIMAGE = BUILD / "mkimage"
 HELLO = BUILD / "efi-apps" / "hello.efi"
 TOOLS = BUILD / "tests" / "secure-boot" / "root" / "usr" / "bin"
 OVMF_SECBOOT = "/usr/share/OVMF/OVMF_CODE_4M.secboot.fd"
@@ -124,6 +126,15 @@ def test_enrolled_keys_survive_power_off_and_enforce(tmp_path, qemu):
     assert run.wait_for(" failed", TIMEOUT), run.log()
     check_cases(run.output, CASES - 4)
     assert run.wait_exit(TIMEOUT) is not None, run.log()
+    # The store's PK record: attributes 0x27, its EFI_TIME (2026-01-01) and then the list.
+    pk = subprocess.run([MKIMAGE, "vars", "get", store, "PK"], check=True,
+                        capture_output=True).stdout
+    assert pk[:16] == struct.pack("<HBB", 2026, 1, 1) + bytes(12), pk[:16]
+    assert pk[16:] == (tmp_path / "PK.esl").read_bytes()
+    listing = subprocess.run([MKIMAGE, "vars", "list", store], check=True, capture_output=True,
+                             text=True).stdout
+    size = 16 + len((tmp_path / "PK.esl").read_bytes())
+    assert f" PK attrs=0x27 size={size}" in listing, listing
 
     # hello signed by the db key (its certificate is in db now), and hello unsigned.
     signed = tmp_path / "hello.signed.efi"
@@ -175,3 +186,26 @@ def test_pk_and_kek_from_fw_cfg_are_the_owners_and_read_only(tmp_path, qemu):
     assert "PASS authvars.secure_boot_read_only" in out, run.log()
     assert "PASS authvars.setup_mode_read_only" in out, run.log()
     assert "exception:" not in out, run.log()
+
+
+def test_keys_an_older_strata_stored_unauthenticated_are_dropped(tmp_path, qemu):
+    """A PK written without TIME_AUTH (an older Strata took plain writes) does not make user
+    mode: it is deleted at boot; an NV AuditMode left by a guest gives way to the read-only 0."""
+    files, _ = make_auth_files(tmp_path)
+    store = tmp_path / "vars.fd"
+    shutil.copy(BUILD / "strata-vars.fd", store)
+    subprocess.run([MKIMAGE, "vars", "set", store, "PK", "--data-file", tmp_path / "PK.esl"],
+                   check=True, capture_output=True)
+    subprocess.run([MKIMAGE, "vars", "set", store, "AuditMode", "--data", "1"], check=True,
+                   capture_output=True)
+    run = qemu(strata_disk(tmp_path, "hello.img", {"/EFI/BOOT/BOOTX64.EFI": HELLO}),
+               vars_store=store)
+    assert run.wait_for("nothing more to boot", TIMEOUT), run.log()
+    out = run.output
+    assert "PK was stored unauthenticated: deleted" in out, run.log()
+    assert "user mode" not in out and "AuditMode not set" not in out, run.log()
+    assert "\\EFI\\BOOT\\BOOTX64.EFI returned EFI_SUCCESS" in out, run.log()
+    run.kill()
+    listing = subprocess.run([MKIMAGE, "vars", "list", store], check=True, capture_output=True,
+                             text=True).stdout
+    assert " PK attrs" not in listing and "AuditMode" not in listing, listing
