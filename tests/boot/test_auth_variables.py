@@ -209,3 +209,27 @@ def test_keys_an_older_strata_stored_unauthenticated_are_dropped(tmp_path, qemu)
     listing = subprocess.run([MKIMAGE, "vars", "list", store], check=True, capture_output=True,
                              text=True).stdout
     assert " PK attrs" not in listing and "AuditMode" not in listing, listing
+
+
+def test_key_writes_from_linux_are_refused_at_runtime(tmp_path, qemu):
+    """After ExitBootServices the runtime answers PK/db writes, and any TIME_AUTH write, with
+    EFI_WRITE_PROTECTED, which efivarfs turns into EROFS; the store gets none of them."""
+    from test_variables_flash import systemd_boot_action
+
+    disk = systemd_boot_action(tmp_path, "authwrite")
+    store = tmp_path / "vars.fd"
+    shutil.copy(BUILD / "strata-vars.fd", store)
+    run = qemu(disk, memory="512", vars_store=store)
+    assert run.wait_for("STRATA-DONE", 300), run.log()
+    out = run.output
+    for name in ("db", "PK", "StrataAuth"):
+        assert f"strata: authwrite {name}: " in out, run.log()
+        line = out.split(f"strata: authwrite {name}: ")[1].split("\n")[0]
+        assert "Read-only file system" in line, run.log()
+    assert "strata: efivar readback: strata-var-ok" in out, run.log()  # plain writes still work
+    run.kill()
+    listing = subprocess.run([MKIMAGE, "vars", "list", store], check=True, capture_output=True,
+                             text=True).stdout
+    assert " db " not in listing and " PK " not in listing and "StrataAuth" not in listing, \
+        listing
+    assert "StrataLinuxTest" in listing, listing
