@@ -81,3 +81,6 @@ efi-apps-tests: $(EFI_APPS)
 # varinfo: QueryVariableInfo around a write (tests/boot/test_variables_flash.py).
 ALL_TARGETS += $(EFI_APPS_DIR)/varinfo.efi
 $(eval $(call efi_app_rules,varinfo,efi-apps/varinfo/varinfo.c))
+# authvars: authenticated SetVariable from .auth files (tests/boot/test_auth_variables.py).
+ALL_TARGETS += $(EFI_APPS_DIR)/authvars.efi
+$(eval $(call efi_app_rules,authvars,efi-apps/authvars/authvars.c))

@@ -87,8 +87,8 @@ ALL_TARGETS += $(MBEDTLS_PIE_LIB) $(MBEDTLS_HOST_LIB)
 # lib/crypto: our Authenticode, PKCS#7, signature list and policy layer over mbedTLS. It is not in
 # LIB_PURE: only what links mbedTLS takes it (its tests, its fuzzers, and stage1 once it verifies).
 LIB_CRYPTO := lib/crypto/signature_list.c lib/crypto/authenticode.c lib/crypto/pkcs7.c \
-	lib/crypto/image_verify.c lib/crypto/auth_variable.c lib/crypto/sha1_block.c \
-	lib/crypto/rsa_public_only.c
+	lib/crypto/image_verify.c lib/crypto/auth_variable.c lib/crypto/auth_verify.c \
+	lib/crypto/sha1_block.c lib/crypto/rsa_public_only.c
 LIB_CRYPTO_PIE_OBJS := $(LIB_CRYPTO:%.c=$(BUILD)/pie/%.o)
 LIB_CRYPTO_HOST_OBJS := $(LIB_CRYPTO:%.c=$(BUILD)/host/%.o)
 MBEDTLS_HOST_OBJS := $(MBEDTLS_MODULES:%=$(BUILD)/host/mbedtls/%.o)
@@ -109,6 +109,9 @@ $(BUILD)/tests/unit/test_auth_variable: $(BUILD)/host/lib/crypto/auth_variable.o
 	$(BUILD)/host/lib/crypto/signature_list.o
 $(BUILD)/tests/unit/test_image_verify: $(LIB_CRYPTO_HOST_OBJS) $(MBEDTLS_HOST_OBJS) $(SB_FIXTURES)/.done
 $(BUILD)/host/tests/unit/test_image_verify.o: HOST_CFLAGS += '-DSB_FIXTURES="$(abspath $(SB_FIXTURES))"'
+# Authenticated writes: keys and .auth files made by openssl and efitools during the test.
+$(BUILD)/tests/unit/test_auth_verify: $(LIB_CRYPTO_HOST_OBJS) $(MBEDTLS_HOST_OBJS) $(SB_FIXTURES)/.done
+$(BUILD)/host/tests/unit/test_auth_verify.o: HOST_CFLAGS += '-DSB_FIXTURES="$(abspath $(SB_FIXTURES))"'
 # SHA-1's block function (lib/crypto/sha1_block.c) against FIPS 180's vectors.
 $(BUILD)/tests/unit/test_sha1_block: $(BUILD)/host/lib/crypto/sha1_block.o \
 	$(BUILD)/host/lib/crypto/rsa_public_only.o $(MBEDTLS_HOST_OBJS)

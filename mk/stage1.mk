@@ -9,7 +9,7 @@ STAGE1_CORE := stage1/core/memory.c stage1/core/paging.c stage1/core/pool.c \
 	stage1/core/runtime.c stage1/core/exception.c stage1/core/debug_image.c \
 	stage1/core/driver_binding.c
 # Secure Boot's image check (docs/secure-boot.md): lib/crypto over mbedTLS's archive (mk/mbedtls.mk).
-STAGE1_CORE += stage1/core/security.c
+STAGE1_CORE += stage1/core/security.c stage1/core/auth_vars.c
 STAGE1_PROTOCOLS := stage1/protocols/console.c stage1/protocols/device_path.c \
 	stage1/protocols/disk.c stage1/protocols/disk_controllers.c stage1/protocols/partitions.c \
 	stage1/protocols/filesystem.c \

@@ -62,6 +62,9 @@ EFI_STATUS EFIAPI efi_query_variable_info(UINT32 Attributes, UINT64 *MaximumVari
 					  UINT64 *MaximumVariableSize);
 /* Make an existing variable read-only; EFI_NOT_FOUND if absent, EFI_UNSUPPORTED after EBS. */
 EFI_STATUS variables_lock(const CHAR16 *name, const EFI_GUID *guid);
+EFI_STATUS variables_set_authenticated(const CHAR16 *name, const EFI_GUID *guid, UINT32 attributes,
+				       const void *value, UINTN size);
+EFI_STATUS variables_get_authenticated_time(const CHAR16 *name, const EFI_GUID *guid, UINT8 *time);
 /* Forget every variable (host tests start each case from an empty store). */
 void variables_reset(void);
 

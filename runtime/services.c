@@ -58,6 +58,8 @@ struct runtime_exports runtime_exports = {
 	.lock_variable = variables_lock,
 	.next_monotonic_count = next_monotonic_count,
 	.symbols = strata_symbols,
+	.set_authenticated = variables_set_authenticated,
+	.get_authenticated_time = variables_get_authenticated_time,
 };
 
 /* Reads the table only (no pointer is followed), so it is safe right after self-relocation. */

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* The variable services (UEFI 2.10 §8.2): volatile variables in memory, the others on flash. */
+#include "include/efi/protocol/security.h"
 #include "lib/string.h"
 #include "runtime/runtime.h"
 
@@ -30,6 +31,8 @@ struct variable_record {
 	(EFI_VARIABLE_NON_VOLATILE | ACCESS_ATTRIBUTES | EFI_VARIABLE_HARDWARE_ERROR_RECORD |     \
 	 AUTH_ATTRIBUTES | EFI_VARIABLE_APPEND_WRITE)
 #define NO_RECORD ((UINTN)-1)
+/* A TIME_BASED_AUTHENTICATED variable's stored data starts with its EFI_TIME. */
+#define AUTH_TIME_SIZE 16u
 
 static UINT8 store[VARIABLE_STORE_SIZE] __attribute__((aligned(8)));
 static UINTN store_used;
@@ -42,7 +45,8 @@ struct found {
 	struct var_store_entry e;	/* flash */
 	UINT32 attributes;
 	UINT32 name_size;
-	UINT32 data_size;
+	UINT32 data_size;	/* what GetVariable returns, from data_offset on */
+	UINT32 data_offset;
 };
 
 static BOOLEAN nv_on_flash(void)
@@ -122,16 +126,22 @@ static BOOLEAN lookup(const CHAR16 *name, UINTN name_size, const EFI_GUID *guid,
 
 		*f = (struct found){ .off = off, .attributes = r->attributes,
 				     .name_size = r->name_size, .data_size = r->data_size };
-		return TRUE;
+	} else {
+		if (!nv_on_flash() ||
+		    EFI_ERROR(var_store_find(&runtime_nv_store, name, (UINT32)name_size, guid, &f->e)))
+			return FALSE;
+		f->on_flash = TRUE;
+		f->off = NO_RECORD;
+		f->attributes = f->e.attributes;
+		f->name_size = f->e.name_size;
+		f->data_size = f->e.data_size;
+		f->data_offset = 0;
 	}
-	if (!nv_on_flash() || EFI_ERROR(var_store_find(&runtime_nv_store, name, (UINT32)name_size,
-						       guid, &f->e)))
-		return FALSE;
-	f->on_flash = TRUE;
-	f->off = NO_RECORD;
-	f->attributes = f->e.attributes;
-	f->name_size = f->e.name_size;
-	f->data_size = f->e.data_size;
+	if ((f->attributes & EFI_VARIABLE_TIME_BASED_AUTHENTICATED_WRITE_ACCESS) &&
+	    f->data_size >= AUTH_TIME_SIZE) {
+		f->data_offset = AUTH_TIME_SIZE;
+		f->data_size -= AUTH_TIME_SIZE;
+	}
 	return TRUE;
 }
 
@@ -213,11 +223,12 @@ EFI_STATUS EFIAPI efi_get_variable(CHAR16 *VariableName, EFI_GUID *VendorGuid, U
 	if (!Data)
 		return EFI_INVALID_PARAMETER;
 	if (f.on_flash) {
-		status = var_store_read_data(&runtime_nv_store, &f.e, 0, Data, f.data_size);
+		status = var_store_read_data(&runtime_nv_store, &f.e, f.data_offset, Data,
+					     f.data_size);
 		if (EFI_ERROR(status))
 			return EFI_DEVICE_ERROR;
 	} else {
-		memcpy(Data, record_data(record_at(f.off)), f.data_size);
+		memcpy(Data, record_data(record_at(f.off)) + f.data_offset, f.data_size);
 	}
 	*DataSize = f.data_size;
 	return EFI_SUCCESS;
@@ -417,6 +428,25 @@ static EFI_STATUS create(const CHAR16 *name, UINTN name_size, const EFI_GUID *gu
 	return EFI_SUCCESS;
 }
 
+/*
+ * The Secure Boot key variables. stage1 verifies their writes during boot services; the blob
+ * holds no verifier, so after ExitBootServices they are read-only (docs/secure-boot.md).
+ */
+static BOOLEAN is_key_variable(const CHAR16 *name, UINTN name_size, const EFI_GUID *guid)
+{
+	static const EFI_GUID global = EFI_GLOBAL_VARIABLE;
+	static const EFI_GUID image_db = EFI_IMAGE_SECURITY_DATABASE_GUID;
+	static const CHAR16 *const names[] = { u"PK", u"KEK", u"db", u"dbx", u"dbt", u"dbr" };
+
+	for (UINTN i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		UINTN size = name_size_of(names[i], 16);
+
+		if (size == name_size && !memcmp(name, names[i], size))
+			return !memcmp(guid, i < 2 ? &global : &image_db, sizeof(*guid));
+	}
+	return FALSE;
+}
+
 EFI_STATUS EFIAPI efi_set_variable(CHAR16 *VariableName, EFI_GUID *VendorGuid, UINT32 Attributes,
 				   UINTN DataSize, VOID *Data)
 {
@@ -426,6 +456,11 @@ EFI_STATUS EFIAPI efi_set_variable(CHAR16 *VariableName, EFI_GUID *VendorGuid, U
 
 	if (!VariableName || !VendorGuid || (DataSize && !Data))
 		return EFI_INVALID_PARAMETER;
+	if (runtime_at_runtime &&
+	    ((Attributes & EFI_VARIABLE_TIME_BASED_AUTHENTICATED_WRITE_ACCESS) ||
+	     is_key_variable(VariableName, name_size_of(VariableName, VAR_STORE_MAX_VARIABLE),
+			     VendorGuid)))
+		return EFI_WRITE_PROTECTED;
 	status = check_attributes(Attributes);
 	if (EFI_ERROR(status))
 		return status;
@@ -436,6 +471,9 @@ EFI_STATUS EFIAPI efi_set_variable(CHAR16 *VariableName, EFI_GUID *VendorGuid, U
 
 	if (!lookup(VariableName, name_size, VendorGuid, &f))
 		return create(VariableName, name_size, VendorGuid, Attributes, DataSize, Data);
+	/* Only stage1's verified path (variables_set_authenticated) changes those. */
+	if (f.attributes & EFI_VARIABLE_TIME_BASED_AUTHENTICATED_WRITE_ACCESS)
+		return EFI_WRITE_PROTECTED;
 	if (!attributes_visible(f.attributes)) {
 		/* A boot-time-only variable the OS cannot see, and may not shadow with its own. */
 		if (DataSize == 0 || !(Attributes & ACCESS_ATTRIBUTES))
@@ -445,6 +483,59 @@ EFI_STATUS EFIAPI efi_set_variable(CHAR16 *VariableName, EFI_GUID *VendorGuid, U
 	if (f.on_flash)
 		return update_flash(VariableName, &f, Attributes, DataSize, Data);
 	return update(f.off, Attributes, DataSize, Data);
+}
+
+EFI_STATUS variables_set_authenticated(const CHAR16 *name, const EFI_GUID *guid, UINT32 attributes,
+				       const void *value, UINTN size)
+{
+	struct variable_record *r;
+	UINTN name_size;
+	struct found f;
+	EFI_STATUS status;
+
+	if (runtime_at_runtime)
+		return EFI_UNSUPPORTED;
+	name_size = name_size_of(name, VAR_STORE_MAX_VARIABLE);
+	if (name_size <= sizeof(CHAR16) || (size && size < AUTH_TIME_SIZE) ||
+	    size > max_size_for(attributes) - name_size)
+		return EFI_INVALID_PARAMETER;
+	if (!lookup(name, name_size, guid, &f))
+		return size ? create(name, name_size, guid, attributes, size, value) : EFI_NOT_FOUND;
+	if (f.on_flash) {
+		if (!size)
+			return flash_status(var_store_delete(&runtime_nv_store, name,
+							     (UINT32)name_size, guid));
+		return flash_status(var_store_set(&runtime_nv_store, name, (UINT32)name_size, guid,
+						  attributes, value, (UINT32)size, FALSE));
+	}
+	if (record_at(f.off)->locked)
+		return EFI_WRITE_PROTECTED;
+	if (!size) {
+		delete_record(f.off);
+		return EFI_SUCCESS;
+	}
+	status = resize(f.off, record_size_for(name_size, size));
+	if (EFI_ERROR(status))
+		return status;
+	r = record_at(f.off);
+	r->attributes = attributes;
+	r->data_size = (UINT32)size;
+	memcpy(record_data(r), value, size);
+	return EFI_SUCCESS;
+}
+
+EFI_STATUS variables_get_authenticated_time(const CHAR16 *name, const EFI_GUID *guid, UINT8 *time)
+{
+	struct found f;
+	UINTN name_size = name_size_of(name, VAR_STORE_MAX_VARIABLE);
+
+	if (name_size <= sizeof(CHAR16) || !lookup(name, name_size, guid, &f) ||
+	    f.data_offset != AUTH_TIME_SIZE)
+		return EFI_NOT_FOUND;
+	if (f.on_flash)
+		return var_store_read_data(&runtime_nv_store, &f.e, 0, time, AUTH_TIME_SIZE);
+	memcpy(time, record_data(record_at(f.off)), AUTH_TIME_SIZE);
+	return EFI_SUCCESS;
 }
 
 EFI_STATUS EFIAPI efi_query_variable_info(UINT32 Attributes, UINT64 *MaximumVariableStorageSize,

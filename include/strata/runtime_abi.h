@@ -91,6 +91,17 @@ struct runtime_exports {
 	 * stage1's exception reports name runtime functions; read during boot services only.
 	 */
 	const void *symbols;
+	/*
+	 * Store a TIME_BASED_AUTHENTICATED variable stage1 has verified (stage1/core/auth_vars.c),
+	 * with attributes as given (TIME_BASED_AUTHENTICATED_WRITE_ACCESS included). value is the
+	 * stored record's data: the variable's EFI_TIME (16 bytes), then its value, of which
+	 * GetVariable returns the value only. size 0 deletes. Boot services only: EFI_UNSUPPORTED
+	 * after, and the public SetVariable answers EFI_WRITE_PROTECTED for such a variable.
+	 */
+	EFI_STATUS (*set_authenticated)(const CHAR16 *name, const EFI_GUID *guid, UINT32 attributes,
+					const void *value, UINTN size);
+	/* The stored EFI_TIME of such a variable (16 bytes); EFI_NOT_FOUND if none. */
+	EFI_STATUS (*get_authenticated_time)(const CHAR16 *name, const EFI_GUID *guid, UINT8 *time);
 };
 
 /* The entry point at image_base + entry_offset: NULL if info is unusable (version, base). */

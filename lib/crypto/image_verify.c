@@ -249,6 +249,33 @@ static EFI_STATUS check_signature(const void *file, UINTN file_size,
 	return status;
 }
 
+EFI_STATUS image_verify_signed_by(const struct pkcs7 *p7, const void *list, UINTN list_size,
+				  BOOLEAN *ret_trusted)
+{
+	const mbedtls_x509_crt *path[MAX_CHAIN];
+	mbedtls_x509_crt bag, chain;
+	UINTN i, path_len;
+	EFI_STATUS status;
+
+	*ret_trusted = FALSE;
+	mbedtls_x509_crt_init(&bag);
+	status = parse_bag(p7->certs, p7->certs_size, &bag);
+	for (i = 0; i < p7->signer_count && !EFI_ERROR(status) && !*ret_trusted; i++) {
+		const mbedtls_x509_crt *signer = find_signer(&bag, &p7->signers[i]);
+
+		if (!signer || EFI_ERROR(pkcs7_signer_verify(p7, &p7->signers[i], signer)))
+			continue;
+		build_path(&bag, signer, path, &path_len);
+		mbedtls_x509_crt_init(&chain);
+		status = leaf_chain(&bag, signer, &chain);
+		if (!EFI_ERROR(status))
+			status = chain_anchored(list, list_size, &chain, path, path_len, ret_trusted);
+		mbedtls_x509_crt_free(&chain);
+	}
+	mbedtls_x509_crt_free(&bag);
+	return status;
+}
+
 static EFI_STATUS deny(const char **ret_reason, const char *reason)
 {
 	if (ret_reason)

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "include/efi/types.h"
+#include "lib/crypto/pkcs7.h"
 
 /* The signature databases, each a buffer of EFI_SIGNATURE_LISTs (either may be empty). */
 struct image_verify_keys {
@@ -21,3 +22,11 @@ struct image_verify_keys {
  */
 EFI_STATUS image_verify(const void *file, UINTN file_size, const struct image_verify_keys *keys,
 			const char **ret_reason);
+
+/*
+ * Whether one signer of p7 vouches for p7's content (pkcs7_signer_verify) and its chain in the
+ * certificate bag reaches an X.509 entry of list (a well-formed signature list), by the rules
+ * image_verify applies to db. EFI_OUT_OF_RESOURCES if memory ran out.
+ */
+EFI_STATUS image_verify_signed_by(const struct pkcs7 *p7, const void *list, UINTN list_size,
+				  BOOLEAN *ret_trusted);

@@ -16,6 +16,8 @@
 static const UINT8 oid_signed_data[] = { 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02 };
 static const UINT8 oid_spc_indirect[] = { 0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x02, 0x01, 0x04 };
 static const UINT8 oid_message_digest[] = { 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x04 };
+/* 1.2.840.113549.1.7.1 data: an authenticated variable's detached content */
+static const UINT8 oid_data[] = { 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x01 };
 
 static BOOLEAN oid_is(const UINT8 *p, size_t len, const UINT8 *oid, size_t oid_len)
 {
@@ -161,7 +163,8 @@ static int parse_signer(unsigned char *p, const unsigned char *end, struct pkcs7
 	return 0;
 }
 
-static int parse_signed_data(unsigned char *p, const unsigned char *end, struct pkcs7 *ret)
+static int parse_signed_data(unsigned char *p, const unsigned char *end, BOOLEAN detached,
+			     struct pkcs7 *ret)
 {
 	unsigned char *ci_end, *set_end;
 	size_t len;
@@ -182,6 +185,13 @@ static int parse_signed_data(unsigned char *p, const unsigned char *end, struct 
 	if (err)
 		return err;
 	ci_end = p + len;
+	if (detached) {
+		/* id-data with no content: the caller supplies what was signed. */
+		err = expect_oid(&p, ci_end, oid_data, sizeof(oid_data));
+		if (err || p != ci_end)
+			return err ? err : MBEDTLS_ERR_ASN1_INVALID_DATA;
+		goto certs;
+	}
 	err = expect_oid(&p, ci_end, oid_spc_indirect, sizeof(oid_spc_indirect));
 	err = err ? err : mbedtls_asn1_get_tag(&p, ci_end, &len, CONS_CTX(0));
 	err = err ? err : mbedtls_asn1_get_tag(&p, ci_end, &len, CONS_SEQ);
@@ -193,8 +203,8 @@ static int parse_signed_data(unsigned char *p, const unsigned char *end, struct 
 	err = parse_indirect_data(p, p + len, ret) ? MBEDTLS_ERR_ASN1_INVALID_DATA : 0;
 	if (err)
 		return err;
+certs:
 	p = ci_end;
-
 	if (p < end && *p == CONS_CTX(0)) {
 		err = mbedtls_asn1_get_tag(&p, end, &len, CONS_CTX(0));
 		if (err)
@@ -247,7 +257,7 @@ EFI_STATUS pkcs7_parse(const void *der, UINTN size, struct pkcs7 *ret)
 	end = p + len;
 	err = expect_oid(&p, end, oid_signed_data, sizeof(oid_signed_data));
 	err = err ? err : mbedtls_asn1_get_tag(&p, end, &len, CONS_CTX(0));
-	err = err ? err : parse_signed_data(p, p + len, ret);
+	err = err ? err : parse_signed_data(p, p + len, FALSE, ret);
 	if (err)
 		return EFI_SECURITY_VIOLATION;
 	if (ret->image_md == MBEDTLS_MD_NONE)
@@ -294,5 +304,36 @@ EFI_STATUS pkcs7_signer_verify(const struct pkcs7 *p7, const struct pkcs7_signer
 	if (mbedtls_pk_verify(&crt->pk, signer->digest_md, hash, size, signer->signature,
 			      signer->signature_size))
 		return EFI_SECURITY_VIOLATION;
+	return EFI_SUCCESS;
+}
+
+EFI_STATUS pkcs7_parse_detached(const void *der, UINTN size, struct pkcs7 *ret)
+{
+	unsigned char *p = (unsigned char *)der, *q;
+	const unsigned char *end = p + size;
+	size_t len;
+	int err;
+
+	memset(ret, 0, sizeof(*ret));
+	q = p;
+	err = mbedtls_asn1_get_tag(&q, end, &len, CONS_SEQ);
+	if (err || q >= end)
+		return EFI_SECURITY_VIOLATION;
+	/* A ContentInfo's first field is its OID; a bare SignedData's is its version. */
+	if (*q == MBEDTLS_ASN1_OID) {
+		end = q + len;
+		err = expect_oid(&q, end, oid_signed_data, sizeof(oid_signed_data));
+		err = err ? err : mbedtls_asn1_get_tag(&q, end, &len, CONS_CTX(0));
+		if (err)
+			return EFI_SECURITY_VIOLATION;
+		p = q;
+		end = q + len;
+	}
+	if (parse_signed_data(p, end, TRUE, ret))
+		return EFI_SECURITY_VIOLATION;
+	for (UINTN i = 0; i < ret->signer_count; i++) {
+		if (ret->signers[i].digest_md == MBEDTLS_MD_NONE)
+			return EFI_UNSUPPORTED;
+	}
 	return EFI_SUCCESS;
 }

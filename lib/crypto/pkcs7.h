@@ -40,6 +40,12 @@ struct pkcs7 {
  */
 EFI_STATUS pkcs7_parse(const void *der, UINTN size, struct pkcs7 *ret);
 /*
+ * Parse the SignedData of an authenticated variable (UEFI 2.10 §8.2.2): bare, as efitools writes
+ * it, or in a ContentInfo; its content is id-data and detached, so content is NULL until the
+ * caller points it at the signed message. Errors as pkcs7_parse.
+ */
+EFI_STATUS pkcs7_parse_detached(const void *der, UINTN size, struct pkcs7 *ret);
+/*
  * Whether a signer vouches for the content: the messageDigest attribute is the digest of the
  * content, and the RSA signature over the attributes (re-tagged as a SET, RFC 2315 §9.3) verifies
  * with cert (an mbedtls_x509_crt). Without attributes the signature covers the content's digest.

@@ -3,6 +3,7 @@
 #include "include/strata/runtime_abi.h"
 #include "lib/drivers/cfi_flash.h"
 #include "lib/string.h"
+#include "stage1/core/auth_vars.h"
 #include "stage1/core/events.h"
 #include "stage1/core/memory.h"
 #include "stage1/core/security.h"
@@ -17,6 +18,8 @@ static EFI_GUID global_variable = EFI_GLOBAL_VARIABLE;
 
 /* NULL until a blob is installed; then the ABI calls below reach it. */
 static struct runtime_exports *exports;
+/* The blob's own services; the system table's boot-time ones wrap them (boot_set_variable). */
+static EFI_RUNTIME_SERVICES blob_services;
 static BOOLEAN flash_store;
 
 #define BS EFI_VARIABLE_BOOTSERVICE_ACCESS
@@ -29,8 +32,6 @@ static BOOLEAN flash_store;
  * indications. BootOrder stays absent until a boot option exists; the boot manager sets
  * BootCurrent.
  */
-/* SecureBoot and SetupMode: 0 and 1 unless the VM's owner provided db (security_provision_keys). */
-static UINT8 secure_boot, setup_mode = 1;
 static const UINT16 timeout = 0;
 static const UINT64 os_indications_supported = 0;
 static const struct {
@@ -45,8 +46,6 @@ static const struct {
 	{ u"LangCodes", BS | RT, "eng", sizeof("eng"), TRUE },
 	{ u"Lang", NV | BS | RT, "eng", sizeof("eng"), FALSE },
 	{ u"Timeout", NV | BS | RT, &timeout, sizeof(timeout), FALSE },
-	{ u"SecureBoot", BS | RT, &secure_boot, sizeof(secure_boot), TRUE },
-	{ u"SetupMode", BS | RT, &setup_mode, sizeof(setup_mode), TRUE },
 	{ u"OsIndicationsSupported", BS | RT, &os_indications_supported,
 	  sizeof(os_indications_supported), TRUE },
 };
@@ -125,11 +124,8 @@ static void seed_variables(void)
 	EFI_RUNTIME_SERVICES *rt = &exports->services;
 	EFI_STATUS status;
 
-	if (security_provision_keys(rt, exports->lock_variable)) {
-		secure_boot = 1;
-		setup_mode = 0;
-		log_info("Secure Boot on: images are checked against db and dbx");
-	}
+	/* SecureBoot, SetupMode and the keys (stage1/core/auth_vars.c), through the blob itself. */
+	auth_vars_init(exports, &blob_services);
 	for (UINTN i = 0; i < sizeof(standard_variables) / sizeof(standard_variables[0]); i++) {
 		CHAR16 *name = (CHAR16 *)standard_variables[i].name;
 		UINTN size = 0;
@@ -225,8 +221,6 @@ static struct runtime_exports *enter_blob(const struct handoff *h,
  * store and the RTC's index port are one each, and a timer notification may call them while a
  * payload is inside one.
  */
-static EFI_RUNTIME_SERVICES blob_services;
-
 static EFI_STATUS EFIAPI boot_get_time(EFI_TIME *Time, EFI_TIME_CAPABILITIES *Capabilities)
 {
 	EFI_TPL old = efi_raise_tpl(TPL_NOTIFY);
@@ -271,8 +265,12 @@ static EFI_STATUS EFIAPI boot_set_variable(CHAR16 *VariableName, EFI_GUID *Vendo
 					   UINT32 Attributes, UINTN DataSize, VOID *Data)
 {
 	EFI_TPL old = efi_raise_tpl(TPL_NOTIFY);
-	EFI_STATUS status =
-		blob_services.SetVariable(VariableName, VendorGuid, Attributes, DataSize, Data);
+	EFI_STATUS status;
+
+	/* The key and mode variables are stage1's to check; the blob has no verifier. */
+	if (!auth_vars_set(VariableName, VendorGuid, Attributes, DataSize, Data, &status))
+		status = blob_services.SetVariable(VariableName, VendorGuid, Attributes, DataSize,
+						   Data);
 
 	efi_restore_tpl(old);
 	return status;

@@ -37,9 +37,8 @@ void crypto_free(void *buffer)
 	pool_free(buffer);
 }
 
-/* A whole variable in pool memory; *ret_data NULL and size 0 when it does not exist. */
-static EFI_STATUS variable_read(const CHAR16 *name, const EFI_GUID *guid, void **ret_data,
-				UINTN *ret_size)
+EFI_STATUS security_variable_read(const CHAR16 *name, const EFI_GUID *guid, void **ret_data,
+				  UINTN *ret_size, UINT32 *ret_attributes)
 {
 	EFI_RUNTIME_SERVICES *rt = efi_st->RuntimeServices;
 	UINTN size = 0;
@@ -48,7 +47,7 @@ static EFI_STATUS variable_read(const CHAR16 *name, const EFI_GUID *guid, void *
 
 	*ret_data = NULL;
 	*ret_size = 0;
-	status = rt->GetVariable((CHAR16 *)name, (EFI_GUID *)guid, NULL, &size, NULL);
+	status = rt->GetVariable((CHAR16 *)name, (EFI_GUID *)guid, ret_attributes, &size, NULL);
 	if (status == EFI_NOT_FOUND)
 		return EFI_SUCCESS;
 	if (status != EFI_BUFFER_TOO_SMALL)
@@ -111,12 +110,12 @@ static EFI_STATUS EFIAPI efi_file_authentication(const EFI_SECURITY2_ARCH_PROTOC
 		log_refusal(File, "the Secure Boot keys from fw_cfg are unusable");
 		return EFI_ACCESS_DENIED;
 	}
-	status = variable_read(u"db", &image_db_guid, &db, &keys.db_size);
+	status = security_variable_read(u"db", &image_db_guid, &db, &keys.db_size, NULL);
 	if (EFI_ERROR(status)) {
 		log_refusal(File, "db unreadable");
 		return EFI_ACCESS_DENIED;
 	}
-	status = variable_read(u"dbx", &image_db_guid, &dbx, &keys.dbx_size);
+	status = security_variable_read(u"dbx", &image_db_guid, &dbx, &keys.dbx_size, NULL);
 	if (EFI_ERROR(status)) {
 		pool_free(db);
 		log_refusal(File, "dbx unreadable");
@@ -168,17 +167,21 @@ EFI_STATUS security_authenticate(const EFI_DEVICE_PATH_PROTOCOL *path, void *buf
 	return security2.FileAuthentication(&security2, path, buf, size, boot_policy);
 }
 
-BOOLEAN security_provision_keys(EFI_RUNTIME_SERVICES *rt,
-				EFI_STATUS (*lock)(const CHAR16 *name, const EFI_GUID *guid))
+unsigned security_provision_keys(EFI_RUNTIME_SERVICES *rt,
+				 EFI_STATUS (*lock)(const CHAR16 *name, const EFI_GUID *guid),
+				 void (*drop)(const CHAR16 *name, const EFI_GUID *guid))
 {
 	static const struct {
 		const char *file;
 		const CHAR16 *name;
+		const EFI_GUID *guid;
 	} keys[] = {
-		{ "opt/strata/secure-boot/db", u"db" },
-		{ "opt/strata/secure-boot/dbx", u"dbx" },
+		{ "opt/strata/secure-boot/db", u"db", &image_db_guid },
+		{ "opt/strata/secure-boot/dbx", u"dbx", &image_db_guid },
+		{ "opt/strata/secure-boot/PK", u"PK", &global_guid },
+		{ "opt/strata/secure-boot/KEK", u"KEK", &global_guid },
 	};
-	BOOLEAN have_db = FALSE;
+	unsigned provided = 0;
 	UINT16 select;
 	UINT32 size;
 	UINTN got;
@@ -201,17 +204,16 @@ BOOLEAN security_provision_keys(EFI_RUNTIME_SERVICES *rt,
 		 * them. A variable of that name the guest left in the store goes first.
 		 */
 		if (!EFI_ERROR(status)) {
-			rt->SetVariable((CHAR16 *)keys[i].name, (EFI_GUID *)&image_db_guid, 0, 0, NULL);
-			status = rt->SetVariable((CHAR16 *)keys[i].name, (EFI_GUID *)&image_db_guid,
+			drop(keys[i].name, keys[i].guid);
+			status = rt->SetVariable((CHAR16 *)keys[i].name, (EFI_GUID *)keys[i].guid,
 						 EFI_VARIABLE_BOOTSERVICE_ACCESS |
 							 EFI_VARIABLE_RUNTIME_ACCESS,
 						 size, buf);
 		}
 		if (!EFI_ERROR(status))
-			status = lock(keys[i].name, &image_db_guid);
+			status = lock(keys[i].name, keys[i].guid);
 		pool_free(buf);
-		if (i == 0)
-			have_db = TRUE;
+		provided |= 1u << i;
 		if (EFI_ERROR(status)) {
 			/* The owner asked for Secure Boot: fail closed, not open. */
 			keys_unusable = TRUE;
@@ -221,5 +223,5 @@ BOOLEAN security_provision_keys(EFI_RUNTIME_SERVICES *rt,
 		}
 		log_info("%ls from fw_cfg, %u bytes", keys[i].name, size);
 	}
-	return have_db;
+	return provided;
 }

@@ -8,6 +8,12 @@
 
 /* Whether images must pass db and dbx: SecureBoot is 1 and SetupMode is not 1. */
 BOOLEAN security_enforced(void);
+/*
+ * A whole variable in pool memory, through the system table's GetVariable; *ret_data NULL and
+ * size 0 when it does not exist. ret_attributes may be NULL.
+ */
+EFI_STATUS security_variable_read(const CHAR16 *name, const EFI_GUID *guid, void **ret_data,
+				  UINTN *ret_size, UINT32 *ret_attributes);
 /* Install EFI_SECURITY_ARCH_PROTOCOL and EFI_SECURITY2_ARCH_PROTOCOL on a handle of their own. */
 EFI_STATUS security_init(void);
 /*
@@ -17,10 +23,16 @@ EFI_STATUS security_init(void);
  */
 EFI_STATUS security_authenticate(const EFI_DEVICE_PATH_PROTOCOL *path, void *buf, UINTN size,
 				 BOOLEAN boot_policy);
+#define SECURITY_KEY_DB 1u
+#define SECURITY_KEY_DBX 2u
+#define SECURITY_KEY_PK 4u
+#define SECURITY_KEY_KEK 8u
 /*
- * db and dbx from the VM's owner, fw_cfg files opt/strata/secure-boot/db and .../dbx (signature
- * lists), set read-only through rt and lock (docs/secure-boot.md). TRUE when db was provided:
- * then Secure Boot is on. A malformed file makes every later image refused (fail closed).
+ * PK, KEK, db and dbx from the VM's owner, fw_cfg files opt/strata/secure-boot/{PK,KEK,db,dbx}
+ * (signature lists), set read-only through rt and lock (docs/secure-boot.md), after drop removed
+ * any value the store held. Returns the SECURITY_KEY_* bits of those provided. A malformed file
+ * makes every later image refused (fail closed).
  */
-BOOLEAN security_provision_keys(EFI_RUNTIME_SERVICES *rt,
-				EFI_STATUS (*lock)(const CHAR16 *name, const EFI_GUID *guid));
+unsigned security_provision_keys(EFI_RUNTIME_SERVICES *rt,
+				 EFI_STATUS (*lock)(const CHAR16 *name, const EFI_GUID *guid),
+				 void (*drop)(const CHAR16 *name, const EFI_GUID *guid));

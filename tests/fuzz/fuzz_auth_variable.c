@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
-/* libFuzzer target: any bytes as an authenticated SetVariable buffer; an accepted descriptor's parts tile the buffer. */
+/* libFuzzer target: any bytes as an authenticated SetVariable buffer: descriptor, signed message, verify path. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "lib/crypto/auth_variable.h"
+#include "lib/crypto/auth_verify.h"
 #include "lib/crypto/signature_list.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -34,6 +35,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (msg && auth_variable_message(u"db", &guid, 0x27, &av, msg) != n)
 			abort();
 		free(msg);
+		/*
+		 * The whole write in user mode: the detached PKCS#7 parse and the signer walk run on
+		 * the input's DER, with the input's own data as the trusted lists (rarely well formed).
+		 */
+		struct auth_write w = { .trusted = av.data, .trusted_size = av.data_size };
+		uint8_t *merge = malloc(size);
+
+		if (merge && auth_write_check(u"db", &guid, 0x27, copy, size, &w, merge) == EFI_SUCCESS &&
+		    signature_list_check(w.value, w.value_size) != EFI_SUCCESS)
+			abort();
+		free(merge);
 	}
 	/* Append: the first byte splits the rest into stored and appended lists. */
 	if (size > 1) {

@@ -513,6 +513,89 @@ static void test_without_flash_says_once_that_nothing_survives(void **state)
 	assert_int_equal(set(u"Boot0002", &guid_a, NV_BS_RT, "z"), EFI_DEVICE_ERROR);
 }
 
+/* stage1's verified writes: the EFI_TIME stays in the record, the key variables are read-only at runtime. */
+static void test_authenticated_records(void **state)
+{
+	static EFI_GUID image_db = { 0xd719b2cb, 0x3d3a, 0x4596,
+				     { 0xa3, 0xbc, 0xda, 0xd0, 0x0e, 0x67, 0x65, 0x6f } };
+	const UINT32 auth = NV_BS_RT | EFI_VARIABLE_TIME_BASED_AUTHENTICATED_WRITE_ACCESS;
+	UINT8 time[16];
+	UINT32 attrs = 0;
+	char buf[64];
+	UINTN size = sizeof(buf);
+
+	assert_int_equal(variables_set_authenticated(u"db", &image_db, auth,
+						     "0123456789abcdefthe list", 24),
+			 EFI_SUCCESS);
+	assert_int_equal(get(u"db", &image_db, &attrs, buf, &size), EFI_SUCCESS);
+	assert_int_equal(size, 8);
+	assert_memory_equal(buf, "the list", 8);
+	assert_int_equal(attrs, auth);
+	assert_int_equal(variables_get_authenticated_time(u"db", &image_db, time), EFI_SUCCESS);
+	assert_memory_equal(time, "0123456789abcdef", 16);
+	assert_int_equal(variables_get_authenticated_time(u"dbx", &image_db, time), EFI_NOT_FOUND);
+	/* Only the verified path changes it; the public SetVariable does not, with or without TIME_AUTH. */
+	assert_int_equal(set(u"db", &image_db, NV_BS_RT, "plain"), EFI_WRITE_PROTECTED);
+	assert_int_equal(set(u"db", &image_db, NV_BS_RT, NULL), EFI_WRITE_PROTECTED);
+	assert_int_equal(set(u"Other", &image_db, auth, "x"), EFI_INVALID_PARAMETER);
+	assert_int_equal(variables_set_authenticated(u"db", &image_db, auth,
+						     "fedcba9876543210longer list", 27),
+			 EFI_SUCCESS);
+	assert_string_equal(value(u"db", &image_db), "longer list");
+	power_cycle();
+	assert_string_equal(value(u"db", &image_db), "longer list");
+	assert_int_equal(variables_get_authenticated_time(u"db", &image_db, time), EFI_SUCCESS);
+	assert_memory_equal(time, "fedcba9876543210", 16);
+
+	/* After ExitBootServices: no verified path, and every key write is refused. */
+	runtime_at_runtime = TRUE;
+	assert_string_equal(value(u"db", &image_db), "longer list");
+	assert_int_equal(variables_set_authenticated(u"db", &image_db, auth, "0123456789abcdefx",
+						     17),
+			 EFI_UNSUPPORTED);
+	assert_int_equal(set(u"db", &image_db, auth, "x"), EFI_WRITE_PROTECTED);
+	assert_int_equal(set(u"PK", &guid_a, NV_BS_RT, "x"), EFI_WRITE_PROTECTED);
+	assert_int_equal(set(u"dbx", &image_db, NV_BS_RT | AW, "x"), EFI_WRITE_PROTECTED);
+	assert_int_equal(set(u"Other", &image_db, auth, "x"), EFI_WRITE_PROTECTED);
+	assert_int_equal(set(u"PKx", &guid_a, NV_BS_RT, "x"), EFI_SUCCESS);
+	runtime_at_runtime = FALSE;
+	assert_int_equal(variables_set_authenticated(u"db", &image_db, auth, NULL, 0), EFI_SUCCESS);
+	assert_string_equal(value(u"db", &image_db), "");
+	assert_int_equal(flash.bit_sets, 0);
+}
+
+/* Without a flash store (-bios) the same records live in memory, replaced in place. */
+static void test_authenticated_records_in_memory(void **state)
+{
+	static EFI_GUID image_db = { 0xd719b2cb, 0x3d3a, 0x4596,
+				     { 0xa3, 0xbc, 0xda, 0xd0, 0x0e, 0x67, 0x65, 0x6f } };
+	const UINT32 auth = NV_BS_RT | EFI_VARIABLE_TIME_BASED_AUTHENTICATED_WRITE_ACCESS;
+	UINT8 time[16];
+
+	assert_int_equal(set(u"Before", &guid_a, BS_RT, "b"), EFI_SUCCESS);
+	assert_int_equal(variables_set_authenticated(u"KEK", &guid_a, auth, "0123456789abcdefk", 17),
+			 EFI_SUCCESS);
+	assert_int_equal(set(u"After", &guid_a, BS_RT, "a"), EFI_SUCCESS);
+	assert_string_equal(value(u"KEK", &guid_a), "k");
+	assert_int_equal(variables_set_authenticated(u"KEK", &guid_a, auth,
+						     "fedcba9876543210a longer KEK", 28),
+			 EFI_SUCCESS);
+	assert_string_equal(value(u"KEK", &guid_a), "a longer KEK");
+	assert_int_equal(variables_get_authenticated_time(u"KEK", &guid_a, time), EFI_SUCCESS);
+	assert_memory_equal(time, "fedcba9876543210", 16);
+	assert_string_equal(value(u"After", &guid_a), "a");
+	assert_int_equal(set(u"KEK", &guid_a, NV_BS_RT, "x"), EFI_WRITE_PROTECTED);
+	/* Shorter than a timestamp: refused; absent and deleted: EFI_NOT_FOUND. */
+	assert_int_equal(variables_set_authenticated(u"db", &image_db, auth, "short", 5),
+			 EFI_INVALID_PARAMETER);
+	assert_int_equal(variables_set_authenticated(u"db", &image_db, auth, NULL, 0),
+			 EFI_NOT_FOUND);
+	assert_int_equal(variables_set_authenticated(u"KEK", &guid_a, auth, NULL, 0), EFI_SUCCESS);
+	assert_string_equal(value(u"KEK", &guid_a), "");
+	assert_string_equal(value(u"Before", &guid_a), "b");
+	assert_string_equal(value(u"After", &guid_a), "a");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -532,6 +615,8 @@ int main(void)
 		cmocka_unit_test_setup(test_lock, reset),
 		cmocka_unit_test_setup(test_non_volatile_variables_survive_a_power_cycle, with_flash),
 		cmocka_unit_test_setup(test_without_flash_says_once_that_nothing_survives, reset),
+		cmocka_unit_test_setup(test_authenticated_records, with_flash),
+		cmocka_unit_test_setup(test_authenticated_records_in_memory, reset),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
