@@ -1,20 +1,23 @@
 # SPDX-License-Identifier: MIT
-"""Faulty and hung disks: QEMU's blkdebug fails a read of STAGE1.BIN once (stage0 tries it again
-and boots) or every time (a clear error, then the next disk), and a throttled virtio-blk disk
-makes a read outlast the timeout (the device is reset, the read sent again, and the stage1 it
-returns passes its SHA-256 check)."""
+"""Faulty and hung disks: QEMU's blkdebug fails a read of STAGE1.BIN once (the driver tries it
+again and stage0 boots) or every time (a clear error, then the next disk), and a throttled
+virtio-blk disk makes a read outlast the timeout (the device is reset, the read sent again, and
+the stage1 it returns passes its SHA-256 check)."""
 import pytest
 from conftest import BUILD, build_disk
 from keys_typing import qmp_commands
 from test_stage0 import BOOT_TIMEOUT, PROBE_OK
 
 # The disk under test on each controller, first in bootindex; the good disk is second.
+# (machine, the disk's -device, its name in stage0's log); HBA: a controller it needs.
 CONTROLLERS = {
     "virtio-blk": ("q35", "virtio-blk-pci,addr=5,bootindex=1", "00:05.0"),
+    "virtio-scsi": ("q35", "scsi-hd,bus=scsi0.0,bootindex=1", "00:05.0 scsi 0:0"),
     "nvme": ("q35", "nvme,serial=faulty,addr=5,bootindex=1", "00:05.0 nsid 1"),
     "ahci": ("q35", "ide-hd,bus=ide.0,bootindex=1", "00:1f.2 port 0"),
     "ide": ("pc", "ide-hd,bus=ide.0,unit=0,bootindex=1", "00:01.1 primary master"),
 }
+HBA = {"virtio-scsi": ["-device", "virtio-scsi-pci,id=scsi0,addr=5"]}
 
 
 def faulty_disk(tmp_path, image, once):
@@ -34,7 +37,7 @@ def test_transient_read_error_is_retried(tmp_path, qemu, probe_image, controller
     """One EIO on a read of STAGE1.BIN: the driver tries again and stage0 boots that disk."""
     machine, device, name = CONTROLLERS[controller]
     run = qemu(faulty_disk(tmp_path, probe_image, once=True), machine=machine,
-               disk_device=device)
+               disk_device=device, extra=HBA.get(controller, []))
     assert run.wait_for(PROBE_OK, BOOT_TIMEOUT), run.log()
     out = run.output
     assert f"disk: boot disk {name} (" in out, run.log()
@@ -47,8 +50,9 @@ def test_persistent_read_error_goes_on_to_the_next_disk(tmp_path, qemu, probe_im
     """EIO on every read of STAGE1.BIN: an error that says so, and the good disk boots."""
     machine, device, name = CONTROLLERS[controller]
     good = build_disk(tmp_path / "good.img", {"/STRATA/STAGE1.BIN": probe_image})
-    extra = ["-drive", f"if=none,id=good,format=raw,file={good}",
-             "-device", "virtio-blk-pci,drive=good,addr=9,bootindex=2"]
+    extra = HBA.get(controller, []) + [
+        "-drive", f"if=none,id=good,format=raw,file={good}",
+        "-device", "virtio-blk-pci,drive=good,addr=9,bootindex=2"]
     run = qemu(faulty_disk(tmp_path, probe_image, once=False), machine=machine,
                disk_device=device, extra=extra)
     assert run.wait_for(PROBE_OK, 3 * BOOT_TIMEOUT), run.log()
