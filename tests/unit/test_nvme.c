@@ -8,6 +8,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "tests/unit/fake_clock.h"
+
 /* The driver as the firmware builds it; its registers are the fake's memory below. */
 #include "lib/drivers/nvme.c"
 
@@ -33,7 +35,6 @@ struct fake_queue {
 
 struct fake_nvme {
 	UINT8 regs[0x2000] __attribute__((aligned(8)));
-	UINT64 now;
 	BOOLEAN enabled;
 	BOOLEAN stuck;			/* never becomes ready again after a reset */
 	struct fake_queue admin, io;
@@ -183,11 +184,12 @@ static void fake_run(void)
 		if (dev.stale_first)
 			fake_post(&dev.io, (UINT16)(sqe->cid - 1), 1, 0);
 		assert_true(dev.in_flight < 4);
-		dev.pending[dev.in_flight++] =
-			(struct fake_command){ *sqe, delay == NEVER ? UINT64_MAX : dev.now + delay };
+		dev.pending[dev.in_flight].sqe = *sqe;
+		dev.pending[dev.in_flight++].due =
+			delay == NEVER ? UINT64_MAX : fake_clock_ms + delay;
 	}
 	for (UINT32 i = 0; i < dev.in_flight;) {
-		if (dev.pending[i].due > dev.now) {
+		if (dev.pending[i].due > fake_clock_ms) {
 			i++;
 			continue;
 		}
@@ -196,18 +198,6 @@ static void fake_run(void)
 			(dev.in_flight - i - 1) * sizeof(dev.pending[0]));
 		dev.in_flight--;
 	}
-}
-
-UINT64 timer_deadline(UINT32 ms)
-{
-	return dev.now + ms;
-}
-
-BOOLEAN timer_expired(UINT64 deadline)
-{
-	dev.now++;
-	fake_run();
-	return dev.now >= deadline;
 }
 
 void pci_get_bar(struct pci_address a, UINT32 index, struct pci_bar *ret)
@@ -229,21 +219,6 @@ BOOLEAN pci_class_is(struct pci_address a, UINT32 class_code)
 	return TRUE;
 }
 
-void log_printf(enum log_level level, const char *prefix, const char *fmt, ...)
-{
-}
-
-EFI_STATUS log_status(enum log_level level, EFI_STATUS status, const char *prefix,
-		      const char *fmt, ...)
-{
-	return status;
-}
-
-const char *efi_status_name(EFI_STATUS status)
-{
-	return "";
-}
-
 static struct nvme_controller ctrl;
 static struct nvme_namespace ns;
 
@@ -252,6 +227,7 @@ static int setup(void **state)
 	UINT32 nsid = 0;
 
 	memset(&dev, 0, sizeof(dev));
+	fake_clock_tick = fake_run;
 	for (UINTN i = 0; i < sizeof(dev.disk); i++)
 		dev.disk[i] = (UINT8)(i / 512 * 29 + i);
 	/* MQES 63, CAP.TO 1 (500 ms), NVM command set, MPSMIN 0. */
@@ -280,12 +256,12 @@ static void test_read(void **state)
 /* A read answered after IO_MS: the controller is reset (aborting it) and the read sent again. */
 static void test_timed_out_command_is_aborted_by_a_reset(void **state)
 {
-	UINT64 start = dev.now;
+	UINT64 start = fake_clock_ms;
 
 	dev.delay_ms[0] = IO_MS + 1000;
 	assert_int_equal(block_read(&ns.block, 7, 1, buf), EFI_SUCCESS);
 	assert_memory_equal(buf, dev.disk + 7 * 512, 512);
-	assert_true(dev.now - start >= IO_MS);
+	assert_true(fake_clock_ms - start >= IO_MS);
 	assert_int_equal(dev.resets, 1);
 	assert_int_equal(dev.aborted, 1);
 	assert_int_equal(dev.io_commands, 2);

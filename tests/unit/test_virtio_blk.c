@@ -8,6 +8,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "tests/unit/fake_clock.h"
+
 /* The driver and the virtqueue as the firmware builds them, over the fakes below. */
 #include "lib/drivers/virtio.c"
 #include "lib/drivers/virtio_blk.c"
@@ -17,15 +19,14 @@
 
 /*
  * The device takes a request when it is notified, as QEMU reads the header and maps the
- * buffers then, and completes it delay_ms later on the fake clock, which runs while the driver
- * polls. A reset forgets what is in flight and the queue it was on.
+ * buffers then, and completes it delay_ms later on the fake clock (tests/unit/fake_clock.c),
+ * which runs while the driver polls. A reset forgets what is in flight and the queue it was on.
  */
 struct fake_virtio {
 	struct virtq *q;
-	UINT64 now;			/* fake milliseconds */
 	UINT16 seen_avail;
 	UINT32 requests;		/* taken so far */
-	UINT32 delay_ms[8];		/* of request number n (then 0); NEVER: it never completes */
+	UINT32 delay_ms[8];		/* of request n (then 0); NEVER: it never completes */
 	UINT32 io_errors;		/* the next this many requests end with IOERR */
 	BOOLEAN reset_stuck;		/* status never reads back 0 */
 	UINT32 resets;
@@ -67,7 +68,7 @@ static void fake_complete(struct fake_request *r)
 static void fake_run(void)
 {
 	for (UINT32 i = 0; i < dev.in_flight;) {
-		if (dev.pending[i].due > dev.now) {
+		if (dev.pending[i].due > fake_clock_ms) {
 			i++;
 			continue;
 		}
@@ -95,14 +96,15 @@ static void fake_notify(struct virtio_transport *t, struct virtq *q)
 		if (d->flags & VIRTQ_DESC_F_NEXT) {
 			r.data = (UINT8 *)(UINTN)d->addr;
 			r.bytes = d->len;
-			assert_int_equal(!!(d->flags & VIRTQ_DESC_F_WRITE), r.type == VIRTIO_BLK_T_IN);
+			assert_int_equal(!!(d->flags & VIRTQ_DESC_F_WRITE),
+					 r.type == VIRTIO_BLK_T_IN);
 			assert_true(r.sector * 512 + r.bytes <= sizeof(dev.disk));
 			d = &q->desc[d->next];
 		}
 		assert_int_equal(d->len, 1);
 		assert_true(d->flags & VIRTQ_DESC_F_WRITE);
 		r.status = (volatile UINT8 *)(UINTN)d->addr;
-		r.due = delay == NEVER ? UINT64_MAX : dev.now + delay;
+		r.due = delay == NEVER ? UINT64_MAX : fake_clock_ms + delay;
 		dev.requests++;
 		assert_true(dev.in_flight < 4);
 		dev.pending[dev.in_flight++] = r;
@@ -172,39 +174,12 @@ UINT16 pci_read16(struct pci_address a, UINT8 offset)
 	return 0xffff;
 }
 
-/* The fake clock: every poll of a deadline is a millisecond on which the device may finish. */
-UINT64 timer_deadline(UINT32 ms)
-{
-	return dev.now + ms;
-}
-
-BOOLEAN timer_expired(UINT64 deadline)
-{
-	dev.now++;
-	fake_run();
-	return dev.now >= deadline;
-}
-
-void log_printf(enum log_level level, const char *prefix, const char *fmt, ...)
-{
-}
-
-EFI_STATUS log_status(enum log_level level, EFI_STATUS status, const char *prefix,
-		      const char *fmt, ...)
-{
-	return status;
-}
-
-const char *efi_status_name(EFI_STATUS status)
-{
-	return "";
-}
-
 static struct virtio_blk blk;
 
 static int setup(void **state)
 {
 	memset(&dev, 0, sizeof(dev));
+	fake_clock_tick = fake_run;
 	for (UINTN i = 0; i < sizeof(dev.disk); i++)
 		dev.disk[i] = (UINT8)(i / 512 * 13 + i);
 	assert_int_equal(virtio_blk_init(&blk, (struct pci_address){ 0, 3, 0 }, queue_memory),
@@ -231,14 +206,14 @@ static void test_read(void **state)
 static void test_late_completion_is_never_the_next_requests(void **state)
 {
 	UINT8 a[512], b[512];
-	UINT64 start = dev.now;
+	UINT64 start = fake_clock_ms;
 
 	dev.delay_ms[0] = VIRTIO_TIMEOUT_MS + 500;
 	memset(b, 0xee, sizeof(b));
 	assert_int_equal(block_read(&blk.block, 7, 1, a), EFI_SUCCESS);
 	assert_memory_equal(a, dev.disk + 7 * 512, 512);
 	/* Given up on after the timeout in (fake) calibrated ms, then reset and sent again. */
-	assert_true(dev.now - start >= VIRTIO_TIMEOUT_MS);
+	assert_true(fake_clock_ms - start >= VIRTIO_TIMEOUT_MS);
 	assert_int_equal(dev.resets, 1);
 	assert_int_equal(dev.requests, 2);
 	assert_int_equal(block_read(&blk.block, 9, 1, b), EFI_SUCCESS);
@@ -266,13 +241,13 @@ static void test_hung_device_gives_an_error_then_the_next_read_is_right(void **s
 static void test_never_answered_is_bounded(void **state)
 {
 	UINT8 a[512];
-	UINT64 start = dev.now;
+	UINT64 start = fake_clock_ms;
 
 	for (int i = 0; i < 8; i++)
 		dev.delay_ms[i] = NEVER;
 	assert_int_equal(block_read(&blk.block, 1, 1, a), EFI_TIMEOUT);
 	assert_int_equal(dev.requests, 1 + VIRTIO_BLK_RETRIES);
-	assert_true(dev.now - start < (2 + VIRTIO_BLK_RETRIES) * (UINT64)VIRTIO_TIMEOUT_MS);
+	assert_true(fake_clock_ms - start < (2 + VIRTIO_BLK_RETRIES) * (UINT64)VIRTIO_TIMEOUT_MS);
 }
 
 /* A device error is an answer: tried again without a reset, reported if it stays. */
