@@ -34,3 +34,11 @@ const char *efi_status_name(EFI_STATUS status)
 {
 	return "";
 }
+
+void timer_delay_ms(UINT32 ms)
+{
+	UINT64 deadline = timer_deadline(ms);
+
+	while (!timer_expired(deadline))
+		;
+}
