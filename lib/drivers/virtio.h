@@ -69,8 +69,11 @@ struct virtio_transport_ops {
 				  void *mem, UINTN mem_size, struct virtq *ret_queue);
 	/* Set DRIVER_OK: the device may now process queues. */
 	void (*driver_ok)(struct virtio_transport *t);
-	/* Reset the device (stops all DMA). */
-	void (*reset)(struct virtio_transport *t);
+	/*
+	 * Reset the device (stops all DMA) and wait up to VIRTIO_RESET_MS for its status to read
+	 * back 0 (§4.1.4.3.2); EFI_TIMEOUT if it does not, and the device cannot be used again.
+	 */
+	EFI_STATUS (*reset)(struct virtio_transport *t);
 	/* Tell the device that queue q has new buffers. */
 	void (*notify)(struct virtio_transport *t, struct virtq *q);
 };
@@ -80,8 +83,10 @@ struct virtio_transport {
 	BOOLEAN modern;		/* virtio 1.0 interface (else legacy 0.9.5) */
 };
 
-/* Polling bound of virtio_submit_and_wait, long enough for a slow TCG host. */
+/* Polling bound of virtio_submit_and_wait in calibrated ms, long enough for a slow TCG host. */
 #define VIRTIO_TIMEOUT_MS 10000
+/* How long a reset may take to read back 0 before the device is given up on. */
+#define VIRTIO_RESET_MS 1000
 
 /* Bytes of page-aligned memory a queue of size entries needs (legacy layout, also fits modern). */
 UINTN virtq_memory_size(UINT16 size);

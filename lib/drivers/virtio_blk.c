@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* virtio-blk: polled reads of many sectors per request, straight into the caller's buffer. */
 #include "lib/drivers/io.h"
+#include "lib/drivers/retry.h"
 #include "lib/drivers/virtio_blk.h"
 
 #define LOG_PREFIX "virtio-blk: "
@@ -25,6 +26,8 @@
 #define VIRTIO_BLK_MAX_REQUEST (1024u * 1024)
 /* Entries we use: header, data, status. Modern devices get a small queue to save memory. */
 #define VIRTIO_BLK_QUEUE_SIZE 16
+/* Tries of a request beyond the first, each after a reset if the last one timed out. */
+#define VIRTIO_BLK_RETRIES 2
 
 BOOLEAN virtio_blk_match(struct pci_address a)
 {
@@ -34,10 +37,99 @@ BOOLEAN virtio_blk_match(struct pci_address a)
 	       (device == VIRTIO_BLK_LEGACY_ID || device == VIRTIO_BLK_MODERN_ID);
 }
 
+static EFI_STATUS virtio_blk_start(struct virtio_blk *blk, void *queue_memory);
+
 /*
- * One request type (IN or OUT) over [lba, lba + count), split into requests of max_request bytes,
- * each a header, one data descriptor straight on the caller's buffer, and a status byte.
+ * One request in flight: a header, the data (none for a flush) straight on the caller's buffer,
+ * and a status byte. in_flight: the last try timed out, so the device still owns the chain.
  */
+struct virtio_blk_request {
+	struct virtio_blk *blk;
+	UINT32 type;
+	UINT64 sector;
+	UINT8 *data;
+	UINT32 bytes;
+	BOOLEAN in_flight;
+};
+
+static EFI_STATUS virtio_blk_try(void *ctx, UINT32 attempt)
+{
+	struct virtio_blk_request *r = ctx;
+	struct virtio_blk *blk = r->blk;
+	struct virtq_desc *desc = blk->queue.desc;
+	/* The device writes into the buffer of a read and only reads that of a write. */
+	UINT16 data_flags = r->type == VIRTIO_BLK_T_IN ? VIRTQ_DESC_F_WRITE : 0;
+	UINT16 n = 0;
+	EFI_STATUS status;
+
+	blk->header.type = r->type;
+	blk->header.reserved = 0;
+	blk->header.sector = r->sector;
+	blk->status = 0xff;
+	desc[n++] = (struct virtq_desc){ (UINTN)&blk->header, sizeof(blk->header), 0, 0 };
+	if (r->bytes)
+		desc[n++] = (struct virtq_desc){ (UINTN)r->data, r->bytes, data_flags, 0 };
+	desc[n++] = (struct virtq_desc){ (UINTN)&blk->status, 1, VIRTQ_DESC_F_WRITE, 0 };
+	for (UINT16 i = 0; i + 1 < n; i++) {
+		desc[i].flags |= VIRTQ_DESC_F_NEXT;
+		desc[i].next = i + 1;
+	}
+	status = virtio_submit_and_wait(&blk->transport, &blk->queue, 0, NULL);
+	if (status == EFI_TIMEOUT) {
+		r->in_flight = TRUE;
+		log_warn("type %u at sector %llu: no answer in %u ms, resetting (try %u)", r->type,
+			 r->sector, VIRTIO_TIMEOUT_MS, attempt + 1);
+		return status;
+	}
+	if (EFI_ERROR(status))
+		return status;
+	if (blk->status != VIRTIO_BLK_S_OK) {
+		log_debug("type %u at sector %llu: status %u (try %u)", r->type, r->sector,
+			  blk->status, attempt + 1);
+		return EFI_DEVICE_ERROR;
+	}
+	return EFI_SUCCESS;
+}
+
+/*
+ * After a timeout only a reset takes the chain back from the device (§2.1.2), so its late
+ * completion can never be taken as the next request's. The device then starts again on a fresh
+ * queue; if it does not, every later request fails at once. A request the device answered
+ * with an error left the queue in order: nothing to do.
+ */
+static EFI_STATUS virtio_blk_recover(void *ctx)
+{
+	struct virtio_blk_request *r = ctx;
+	struct virtio_blk *blk = r->blk;
+	EFI_STATUS status;
+
+	if (!r->in_flight)
+		return EFI_SUCCESS;
+	r->in_flight = FALSE;
+	status = blk->mmio_transport ? virtio_mmio_init(&blk->mmio, blk->mmio.base)
+				     : virtio_pci_init(&blk->pci, blk->pci.pci);
+	if (!EFI_ERROR(status))
+		status = virtio_blk_start(blk, blk->queue.desc);
+	if (EFI_ERROR(status)) {
+		blk->failed = TRUE;
+		return log_error_status(EFI_DEVICE_ERROR, "the device does not come back after a "
+				       "reset: giving it up");
+	}
+	return EFI_SUCCESS;
+}
+
+/* A request tried up to 1 + VIRTIO_BLK_RETRIES times (lib/drivers/retry.c). */
+static EFI_STATUS virtio_blk_request(struct virtio_blk *blk, UINT32 type, UINT64 sector,
+				     UINT8 *data, UINT32 bytes)
+{
+	struct virtio_blk_request r = { blk, type, sector, data, bytes, FALSE };
+
+	if (blk->failed)
+		return EFI_DEVICE_ERROR;
+	return retry_bounded(VIRTIO_BLK_RETRIES, virtio_blk_try, virtio_blk_recover, &r);
+}
+
+/* One request type (IN or OUT) over [lba, lba + count), in requests of max_request bytes. */
 static EFI_STATUS virtio_blk_transfer(struct virtio_blk *blk, UINT32 type, EFI_LBA lba, UINTN count,
 				      UINT8 *data)
 {
@@ -45,32 +137,15 @@ static EFI_STATUS virtio_blk_transfer(struct virtio_blk *blk, UINT32 type, EFI_L
 	UINT32 per_request = blk->max_request / dev->block_size;
 	/* virtio-blk sectors are always 512 bytes, whatever the logical block size. */
 	UINT32 sectors_per_block = dev->block_size / 512;
-	/* The device writes into the buffer of a read and only reads that of a write. */
-	UINT16 data_flags = VIRTQ_DESC_F_NEXT | (type == VIRTIO_BLK_T_IN ? VIRTQ_DESC_F_WRITE : 0);
-	const char *what = type == VIRTIO_BLK_T_IN ? "read" : "write";
 
 	while (count) {
 		UINT32 n = count < per_request ? (UINT32)count : per_request;
-		UINT32 len = 0;
-		EFI_STATUS status;
+		EFI_STATUS status = virtio_blk_request(blk, type, lba * sectors_per_block, data,
+						       n * dev->block_size);
 
-		blk->header.type = type;
-		blk->header.reserved = 0;
-		blk->header.sector = lba * sectors_per_block;
-		blk->status = 0xff;
-		blk->queue.desc[0] = (struct virtq_desc){ (UINTN)&blk->header, sizeof(blk->header),
-							  VIRTQ_DESC_F_NEXT, 1 };
-		blk->queue.desc[1] = (struct virtq_desc){ (UINTN)data, n * dev->block_size,
-							  data_flags, 2 };
-		blk->queue.desc[2] =
-			(struct virtq_desc){ (UINTN)&blk->status, 1, VIRTQ_DESC_F_WRITE, 0 };
-
-		status = virtio_submit_and_wait(&blk->transport, &blk->queue, 0, &len);
 		if (EFI_ERROR(status))
-			return log_error_status(status, "%s of %u blocks at %llu", what, n, lba);
-		if (blk->status != VIRTIO_BLK_S_OK)
-			return log_error_status(EFI_DEVICE_ERROR, "%s at %llu: device status %u",
-						what, lba, blk->status);
+			return log_error_status(status, "%s of %u blocks at %llu",
+						type == VIRTIO_BLK_T_IN ? "read" : "write", n, lba);
 		data += (UINTN)n * dev->block_size;
 		lba += n;
 		count -= n;
@@ -105,24 +180,12 @@ EFI_STATUS virtio_blk_write(struct virtio_blk *blk, EFI_LBA lba, UINTN count, co
 
 EFI_STATUS virtio_blk_flush(struct virtio_blk *blk)
 {
-	UINT32 len = 0;
 	EFI_STATUS status;
 
 	if (!blk->flush || blk->read_only)
 		return EFI_SUCCESS;
-	blk->header.type = VIRTIO_BLK_T_FLUSH;
-	blk->header.reserved = 0;
-	blk->header.sector = 0;
-	blk->status = 0xff;
-	blk->queue.desc[0] = (struct virtq_desc){ (UINTN)&blk->header, sizeof(blk->header),
-						  VIRTQ_DESC_F_NEXT, 1 };
-	blk->queue.desc[1] = (struct virtq_desc){ (UINTN)&blk->status, 1, VIRTQ_DESC_F_WRITE, 0 };
-	status = virtio_submit_and_wait(&blk->transport, &blk->queue, 0, &len);
-	if (EFI_ERROR(status))
-		return log_error_status(status, "flush");
-	if (blk->status != VIRTIO_BLK_S_OK)
-		return log_error_status(EFI_DEVICE_ERROR, "flush: device status %u", blk->status);
-	return EFI_SUCCESS;
+	status = virtio_blk_request(blk, VIRTIO_BLK_T_FLUSH, 0, NULL, 0);
+	return EFI_ERROR(status) ? log_error_status(status, "flush") : EFI_SUCCESS;
 }
 
 static EFI_STATUS virtio_blk_block_flush(struct block_device *dev)
@@ -198,6 +261,7 @@ EFI_STATUS virtio_blk_init_mmio(struct virtio_blk *blk, UINT64 base, void *queue
 	status = virtio_mmio_init(&blk->mmio, base);
 	if (EFI_ERROR(status))
 		return status;
+	blk->mmio_transport = TRUE;
 	return virtio_blk_start(blk, queue_memory);
 }
 

@@ -23,6 +23,8 @@ struct virtio_blk {
 	BOOLEAN read_only;
 	BOOLEAN flush;			/* VIRTIO_BLK_F_FLUSH: writes may be cached until a flush */
 	UINT32 max_request;		/* bytes per request */
+	BOOLEAN mmio_transport;		/* which of the two the union holds, to start it again */
+	BOOLEAN failed;			/* a reset did not bring the device back */
 	/* Request header and status byte, which the device reads and writes by DMA. */
 	struct {
 		UINT32 type;

@@ -3,6 +3,7 @@
 #include "lib/container_of.h"
 #include "lib/drivers/fw_cfg.h"
 #include "lib/drivers/io.h"
+#include "lib/drivers/timer.h"
 #include "lib/drivers/virtio_mmio.h"
 #include "lib/platform/virtio_mmio_acpi.h"
 
@@ -88,14 +89,19 @@ static void set_status(struct virtio_mmio *dev, UINT8 status)
 	mmio_write32(dev->base + MMIO_STATUS, status);
 }
 
-static void mmio_reset(struct virtio_transport *t)
+static EFI_STATUS mmio_reset(struct virtio_transport *t)
 {
 	struct virtio_mmio *dev = MMIO_OF(t);
+	UINT64 deadline = timer_deadline(VIRTIO_RESET_MS);
 
 	set_status(dev, 0);
 	/* As on PCI: the reset is done once the status reads back 0. */
-	for (int i = 0; i < 1000000 && get_status(dev) != 0; i++)
+	while (get_status(dev) != 0) {
+		if (timer_expired(deadline))
+			return EFI_TIMEOUT;
 		cpu_relax();
+	}
+	return EFI_SUCCESS;
 }
 
 static EFI_STATUS mmio_negotiate(struct virtio_transport *t, UINT64 wanted, UINT64 *ret_features)
@@ -194,7 +200,8 @@ EFI_STATUS virtio_mmio_init(struct virtio_mmio *dev, UINT64 base)
 	*dev = (struct virtio_mmio){ .transport.ops = &virtio_mmio_ops, .base = base,
 				     .version = mmio_read32(base + MMIO_VERSION) };
 	dev->transport.modern = dev->version == 2;
-	mmio_reset(&dev->transport);
+	if (EFI_ERROR(mmio_reset(&dev->transport)))
+		return log_error_status(EFI_DEVICE_ERROR, "%llx: reset does not complete", base);
 	set_status(dev, VIRTIO_STATUS_ACKNOWLEDGE);
 	set_status(dev, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER);
 	/* Legacy queues are given as page frame numbers of this size (virtio 1.1 §4.2.4). */

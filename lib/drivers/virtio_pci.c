@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* virtio-pci transports (virtio 1.0 §4.1, legacy §4.1.4.8) behind lib/drivers/virtio.h. */
 #include "lib/drivers/io.h"
+#include "lib/drivers/timer.h"
 #include "lib/drivers/virtio_pci.h"
 #include "lib/container_of.h"
 
@@ -132,7 +133,9 @@ EFI_STATUS virtio_pci_init(struct virtio_pci *dev, struct pci_address a)
 	pci_write16(a, PCI_COMMAND,
 		    pci_read16(a, PCI_COMMAND) | PCI_COMMAND_IO | PCI_COMMAND_MEMORY |
 			    PCI_COMMAND_MASTER);
-	virtio_pci_reset(dev);
+	if (EFI_ERROR(virtio_pci_reset(dev)))
+		return log_error_status(EFI_DEVICE_ERROR, "%02x:%02x.%x: reset does not complete",
+					a.bus, a.device, a.function);
 	virtio_set_status(dev, VIRTIO_STATUS_ACKNOWLEDGE);
 	virtio_set_status(dev, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER);
 	return EFI_SUCCESS;
@@ -226,12 +229,18 @@ void virtio_pci_driver_ok(struct virtio_pci *dev)
 	virtio_set_status(dev, virtio_get_status(dev) | VIRTIO_STATUS_DRIVER_OK);
 }
 
-void virtio_pci_reset(struct virtio_pci *dev)
+EFI_STATUS virtio_pci_reset(struct virtio_pci *dev)
 {
+	UINT64 deadline = timer_deadline(VIRTIO_RESET_MS);
+
 	virtio_set_status(dev, 0);
 	/* virtio 1.0 §4.1.4.3.2: reset completes when status reads back 0. */
-	for (int i = 0; i < 1000000 && virtio_get_status(dev) != 0; i++)
+	while (virtio_get_status(dev) != 0) {
+		if (timer_expired(deadline))
+			return EFI_TIMEOUT;
 		cpu_relax();
+	}
+	return EFI_SUCCESS;
 }
 
 void virtio_pci_notify(struct virtio_pci *dev, struct virtq *q)
@@ -278,9 +287,9 @@ static void pci_driver_ok(struct virtio_transport *t)
 	virtio_pci_driver_ok(PCI_OF(t));
 }
 
-static void pci_reset(struct virtio_transport *t)
+static EFI_STATUS pci_reset(struct virtio_transport *t)
 {
-	virtio_pci_reset(PCI_OF(t));
+	return virtio_pci_reset(PCI_OF(t));
 }
 
 static void pci_notify(struct virtio_transport *t, struct virtq *q)

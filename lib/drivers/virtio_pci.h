@@ -34,8 +34,11 @@ EFI_STATUS virtio_pci_setup_queue(struct virtio_pci *dev, UINT16 index, UINT16 m
 				  UINTN mem_size, struct virtq *ret_queue);
 /* Set DRIVER_OK: the device may now process queues. */
 void virtio_pci_driver_ok(struct virtio_pci *dev);
-/* Reset the device (stops all DMA); call before handing its memory to someone else. */
-void virtio_pci_reset(struct virtio_pci *dev);
+/*
+ * Reset the device (stops all DMA); call before handing its memory to someone else.
+ * EFI_TIMEOUT if its status does not read back 0 within VIRTIO_RESET_MS.
+ */
+EFI_STATUS virtio_pci_reset(struct virtio_pci *dev);
 /* Tell the device queue q has new available entries. */
 void virtio_pci_notify(struct virtio_pci *dev, struct virtq *q);
 /*

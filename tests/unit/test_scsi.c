@@ -226,6 +226,8 @@ struct fake_unit {
 	BOOLEAN autosense;		/* sense comes with the CHECK CONDITION */
 	BOOLEAN no_capacity16;
 	UINT32 unit_attentions;		/* to report before anything else */
+	UINT8 attention_asc;		/* theirs: 0x29 (reset) unless set */
+	UINT32 attention_after;		/* commands (counted in `commands`) to let pass first */
 	UINT32 not_ready;		/* commands answered "becoming ready" */
 	UINT32 transport_failures;	/* commands lost by the transport */
 	UINT32 medium_error_lba;	/* 0: none */
@@ -303,9 +305,10 @@ static EFI_STATUS fake_execute(struct scsi_transport *t, UINT16 target, UINT16 l
 		req->status = SCSI_STATUS_GOOD;
 		return EFI_SUCCESS;
 	}
-	if (unit.unit_attentions) {
+	if (unit.unit_attentions && unit.commands > unit.attention_after) {
 		unit.unit_attentions--;
-		return check(req, SCSI_KEY_UNIT_ATTENTION, 0x29);
+		return check(req, SCSI_KEY_UNIT_ATTENTION,
+			     unit.attention_asc ? unit.attention_asc : 0x29);
 	}
 	if (!unit.present)
 		return check(req, SCSI_KEY_NOT_READY, 0x3a);
@@ -427,6 +430,31 @@ static void test_disk_read_write(void **state)
 	assert_int_equal(scsi_disk_flush(&disk), EFI_SUCCESS);
 	assert_int_equal(unit.last_opcode, SCSI_SYNCHRONIZE_CACHE_10);
 	assert_int_equal(block_read(&disk.block, 250, 7, buf), EFI_INVALID_PARAMETER);
+}
+
+/* A unit attention in the middle of a READ (medium changed, or a reset) is tried through. */
+static void test_unit_attention_mid_read_is_retried(void **state)
+{
+	static UINT8 buf[64 * 512];
+	static const UINT8 ascs[] = { 0x28, 0x29 };
+	struct scsi_disk disk;
+
+	fake_unit(SCSI_TYPE_DISK, 512, 16);
+	assert_int_equal(scsi_disk_init(&disk, &unit.t, 1, 2), EFI_SUCCESS);
+	for (size_t i = 0; i < sizeof(ascs); i++) {
+		disk.media_changed = FALSE;
+		memset(buf, 0, sizeof(buf));
+		unit.attention_asc = ascs[i];
+		unit.unit_attentions = 1;
+		unit.attention_after = 1;	/* the second of the two READs */
+		unit.commands = 0;
+		assert_int_equal(block_read(&disk.block, 20, 64, buf), EFI_SUCCESS);
+		assert_memory_equal(buf, medium + 20 * 512, sizeof(buf));
+		assert_int_equal(unit.commands, 3);	/* the second READ went twice */
+		assert_true(disk.media_changed);	/* the caller checks the medium again */
+		assert_int_equal(disk.last_sense.key, SCSI_KEY_UNIT_ATTENTION);
+		assert_int_equal(disk.last_sense.asc, ascs[i]);
+	}
 }
 
 static void test_cdrom_without_autosense(void **state)
@@ -573,6 +601,7 @@ int main(void)
 		cmocka_unit_test(test_capacity),
 		cmocka_unit_test(test_report_luns),
 		cmocka_unit_test(test_disk_read_write),
+		cmocka_unit_test(test_unit_attention_mid_read_is_retried),
 		cmocka_unit_test(test_cdrom_without_autosense),
 		cmocka_unit_test(test_disk_failures),
 		cmocka_unit_test(test_media_check),
