@@ -8,6 +8,7 @@
 #include "include/efi/protocol/pci_io.h"
 #include "lib/drivers/pci.h"
 #include "lib/formats/pci_rom.h"
+#include "lib/formats/uefi_decompress.h"
 #include "lib/string.h"
 #include "stage1/core/handles.h"
 #include "stage1/core/image.h"
@@ -119,6 +120,22 @@ static BOOLEAN is_driven(EFI_HANDLE handle)
 	return driven;
 }
 
+/* The PE file of a compressed image, in pool memory the caller frees; NULL if it is damaged. */
+static UINT8 *rom_decompress(const UINT8 *src, UINT32 size, UINT32 *ret_size)
+{
+	struct uefi_decompress_scratch *scratch = pool_alloc(EfiBootServicesData, sizeof(*scratch));
+	UINT8 *pe = NULL;
+
+	if (scratch && !EFI_ERROR(uefi_decompress_size(src, size, ret_size)))
+		pe = pool_alloc(EfiBootServicesData, *ret_size);
+	if (pe && EFI_ERROR(uefi_decompress(src, size, pe, *ret_size, scratch))) {
+		pool_free(pe);
+		pe = NULL;
+	}
+	pool_free(scratch);
+	return pe;
+}
+
 /* Load and start one EFI image of the ROM; the handle of a driver that stayed resident. */
 static EFI_HANDLE rom_start_image(EFI_HANDLE function, struct pci_address a, UINT8 *rom,
 				  const struct pci_rom_image *img)
@@ -131,16 +148,22 @@ static EFI_HANDLE rom_start_image(EFI_HANDLE function, struct pci_address a, UIN
 	};
 	EFI_DEVICE_PATH_PROTOCOL *parent, *path;
 	EFI_HANDLE image = NULL;
-	EFI_STATUS status = EFI_UNSUPPORTED;
+	EFI_STATUS status = EFI_VOLUME_CORRUPTED;
+	UINT8 *pe = rom + img->efi_offset, *unpacked = NULL;
+	UINT32 size = img->efi_size;
 
 	if (EFI_ERROR(handle_lookup(function, &device_path_guid, (void **)&parent)))
 		return NULL;
 	path = device_path_alloc_append_node(parent, &node.Header);
 	if (!path)
 		return NULL;
-	if (img->compression == PCI_ROM_COMPRESSION_NONE)
-		status = efi_load_image(FALSE, firmware_image_handle, path, rom + img->efi_offset,
-					img->efi_size, &image);
+	if (img->compression == PCI_ROM_COMPRESSION_EFI)
+		pe = unpacked = rom_decompress(pe, size, &size);
+	else if (img->compression != PCI_ROM_COMPRESSION_NONE)
+		pe = NULL;
+	if (pe)
+		status = efi_load_image(FALSE, firmware_image_handle, path, pe, size, &image);
+	pool_free(unpacked);
 	if (!EFI_ERROR(status)) {
 		status = efi_start_image(image, NULL, NULL);
 		if (EFI_ERROR(status))
