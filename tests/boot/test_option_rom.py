@@ -2,16 +2,17 @@
 """PCI option ROMs (issue 18): the EFI driver in a NIC's expansion ROM (Debian's ipxe-qemu, which
 QEMU gives virtio-net-pci and e1000 by default) is loaded, started and connected by stage1, so the
 Shell's `drivers` lists it with its ROM path and `dh -p SimpleNetwork` finds the NIC with the MAC
-given to QEMU. A ROM whose driver is no PE gets one warning and the boot goes on; `romfile=` (none)
+given to QEMU; so it does from a ROM whose driver is UEFI-compressed. A ROM whose driver is no PE gets one warning and the boot goes on; `romfile=` (none)
 loads nothing."""
 import random
 import re
+import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import shipped_image
+from conftest import BUILD, shipped_image
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from shell_script import ANSI, install  # noqa: E402
@@ -91,3 +92,46 @@ def test_bad_or_absent_rom_warns_and_boots_on(tmp_path, qemu, case):
             "start" in out, log
     else:
         assert "option-rom:" not in out, log
+
+
+def packed_rom(tmp_path):
+    """efi-virtio.rom with its EFI driver UEFI-compressed (compression type 1) by the encoder of
+    tests/unit/test_uefi_decompress.c, the image's lengths and the last-image bit redone."""
+    tool = BUILD / "tests" / "unit" / "test_uefi_decompress"
+    if not tool.exists():
+        pytest.skip(f"{tool} not built (make all)")
+    data = (IPXE / "efi-virtio.rom").read_bytes()
+    off = 0
+    while True:
+        pcir = off + int.from_bytes(data[off + 0x18:off + 0x1a], "little")
+        if data[pcir + 0x14] == 3:
+            break
+        off += int.from_bytes(data[pcir + 0x10:pcir + 0x12], "little") * 512
+    init = int.from_bytes(data[off + 2:off + 4], "little") * 512
+    pe_at = int.from_bytes(data[off + 0x16:off + 0x18], "little")
+    (tmp_path / "driver.efi").write_bytes(data[off + pe_at:off + init])
+    subprocess.run([str(tool), "--compress", str(tmp_path / "driver.efi"),
+                    str(tmp_path / "driver.z")], check=True)
+    packed = (tmp_path / "driver.z").read_bytes()
+    image = bytearray(data[off:off + pe_at]) + packed
+    image += bytes(-len(image) % 512)
+    blocks = len(image) // 512
+    assert blocks < init // 512, "the packed driver is no smaller"
+    image[2:4] = blocks.to_bytes(2, "little")
+    image[0x0c:0x0e] = (1).to_bytes(2, "little")
+    p = pcir - off
+    image[p + 0x10:p + 0x12] = blocks.to_bytes(2, "little")
+    image[p + 0x15] |= 0x80
+    path = tmp_path / "packed.rom"
+    path.write_bytes(data[:off] + image)
+    return path
+
+
+def test_compressed_rom_driver_gives_simple_network(tmp_path, qemu):
+    if not (IPXE / "efi-virtio.rom").exists():
+        pytest.skip("Debian's ipxe-qemu is not installed (make deps)")
+    mac = random_mac()
+    out, log = boot(qemu, tmp_path, "q35",
+                    f"virtio-net-pci,romfile={packed_rom(tmp_path)},mac={mac},addr=0x5")
+    assert "option-rom: 00:05.0: 1 EFI driver from its option ROM" in out, log
+    assert f"MAC({mac.replace(':', '').upper()},0x1)" in out.split("STRATA-SNP", 1)[1], log

@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
@@ -248,37 +249,50 @@ static void put_block(struct writer *w, const struct token *t, unsigned n)
 	}
 }
 
-/* Greedy LZ77 (longest match within 8 KiB, brute force: the inputs are small). */
+/* Greedy LZ77: the longest match within 8 KiB among the last 128 places with the same 3 bytes. */
 static size_t compress(const UINT8 *in, size_t size, UINT8 *out, size_t cap, unsigned block)
 {
 	static struct token t[MAX_TOKENS];
+	static INT32 head[1 << 16];
+	INT32 *prev = malloc((size ? size : 1) * sizeof(*prev));
 	struct writer w = { out + 8, cap - 8, 0, 0, 0 };
 	unsigned n = 0;
 
+	assert_non_null(prev);
+	memset(head, 0xff, sizeof(head));
 	for (size_t i = 0; i < size;) {
-		size_t best = 0, dist = 0;
+		size_t best = 0, dist = 0, step;
+		UINT32 hash = i + 2 < size ? (in[i] << 8 ^ in[i + 1] << 4 ^ in[i + 2]) & 0xffff : 0;
+		INT32 cand = i + 2 < size ? head[hash] : -1;
 
-		for (size_t d = 1; d <= 8000 && d <= i; d++) {
+		for (int chain = 0; cand >= 0 && i - (size_t)cand <= 8000 && chain < 128; chain++) {
 			size_t l = 0;
 
-			while (l < 256 && i + l < size && in[i + l] == in[i + l - d])
+			while (l < 256 && i + l < size && in[i + l] == in[cand + l])
 				l++;
 			if (l > best) {
 				best = l;
-				dist = d;
+				dist = i - (size_t)cand;
 			}
+			cand = prev[cand];
 		}
-		if (best >= 3) {
+		if (best >= 3)
 			t[n++] = (struct token){ (UINT16)(253 + best), (UINT16)(dist - 1) };
-			i += best;
-		} else {
-			t[n++] = (struct token){ in[i++], 0 };
+		else
+			t[n++] = (struct token){ in[i], 0 };
+		for (step = best >= 3 ? best : 1; step; step--, i++) {
+			if (i + 2 < size) {
+				hash = (in[i] << 8 ^ in[i + 1] << 4 ^ in[i + 2]) & 0xffff;
+				prev[i] = head[hash];
+				head[hash] = (INT32)i;
+			}
 		}
 		if (n == block) {
 			put_block(&w, t, n);
 			n = 0;
 		}
 	}
+	free(prev);
 	if (n)
 		put_block(&w, t, n);
 	put(&w, 0, 7); /* flush the last byte */
@@ -369,8 +383,28 @@ static void test_bad_streams(void **state)
 	assert_memory_equal(back, data, sizeof(data));
 }
 
-int main(void)
+/* `--compress IN OUT`: the encoder as a tool, for tests/boot/test_option_rom.py's packed ROM. */
+static int compress_file(const char *in_path, const char *out_path)
 {
+	FILE *f = fopen(in_path, "rb");
+	static UINT8 in[1 << 21], out[(1 << 22) + 4096];
+	size_t size, packed;
+
+	if (!f)
+		return 1;
+	size = fread(in, 1, sizeof(in), f);
+	fclose(f);
+	packed = compress(in, size, out, sizeof(out), MAX_TOKENS);
+	f = fopen(out_path, "wb");
+	if (!f || fwrite(out, 1, packed, f) != packed)
+		return 1;
+	return fclose(f) != 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 4 && !strcmp(argv[1], "--compress"))
+		return compress_file(argv[2], argv[3]);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round_trips),
 		cmocka_unit_test(test_bad_streams),
