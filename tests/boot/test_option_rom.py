@@ -2,8 +2,9 @@
 """PCI option ROMs (issue 18): the EFI driver in a NIC's expansion ROM (Debian's ipxe-qemu, which
 QEMU gives virtio-net-pci and e1000 by default) is loaded, started and connected by stage1, so the
 Shell's `drivers` lists it with its ROM path and `dh -p SimpleNetwork` finds the NIC with the MAC
-given to QEMU; so it does from a ROM whose driver is UEFI-compressed. A ROM whose driver is no PE gets one warning and the boot goes on; `romfile=` (none)
-loads nothing."""
+given to QEMU; so it does from a ROM whose driver is UEFI-compressed. A ROM whose driver is no PE
+gets one warning and the boot goes on; `romfile=` (none) loads nothing; Secure Boot refuses the
+unsigned driver by name; Linux boots with the driver bound."""
 import random
 import re
 import subprocess
@@ -12,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BUILD, shipped_image
+from conftest import BUILD, build_disk, shipped_image
+from qemu_harness import expected_images
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from shell_script import ANSI, install  # noqa: E402
@@ -135,3 +137,40 @@ def test_compressed_rom_driver_gives_simple_network(tmp_path, qemu):
                     f"virtio-net-pci,romfile={packed_rom(tmp_path)},mac={mac},addr=0x5")
     assert "option-rom: 00:05.0: 1 EFI driver from its option ROM" in out, log
     assert f"MAC({mac.replace(':', '').upper()},0x1)" in out.split("STRATA-SNP", 1)[1], log
+
+
+def test_secure_boot_refuses_the_unsigned_rom_driver_and_boots_on(tmp_path, qemu):
+    """Under Secure Boot the ROM's driver goes through the same db check as any LoadImage: iPXE's
+    is unsigned, so it is refused by name and the boot goes on to the (allowed) payload."""
+    if not (IPXE / "efi-virtio.rom").exists():
+        pytest.skip("Debian's ipxe-qemu is not installed (make deps)")
+    from test_secure_boot import HELLO, authenticode_sha256, sha256_list
+    disk = build_disk(tmp_path / "disk.img", {
+        "/STRATA/STAGE1.BIN": BUILD / "stage1.bin",
+        "/STRATA/RUNTIME.BIN": BUILD / "runtime.bin",
+        "/EFI/BOOT/BOOTX64.EFI": HELLO,
+    })
+    db = tmp_path / "db.esl"
+    db.write_bytes(sha256_list(authenticode_sha256(HELLO.read_bytes())))
+    run = qemu(disk, extra=["-fw_cfg", f"name=opt/strata/secure-boot/db,file={db}",
+                            "-device", "virtio-net-pci,addr=0x5"])
+    assert run.wait_for("nothing more to boot", 90), run.log()
+    out = run.output
+    assert "Secure Boot on" in out, run.log()
+    assert re.search(r"refused PciRoot\(0x0\)/Pci\(0x5,0x0\)/Offset\(0x[0-9A-F]+,0x[0-9A-F]+\): "
+                     r"unsigned", out), run.log()
+    assert "option-rom: warning: 00:05.0:" in out and "EFI_ACCESS_DENIED" in out, run.log()
+    assert "\\EFI\\BOOT\\BOOTX64.EFI returned EFI_SUCCESS" in out, run.log()
+
+
+def test_linux_boots_with_the_ipxe_driver_bound(qemu):
+    """ExitBootServices with iPXE's driver on the NIC (it stops the NIC in its own handler): the
+    UKI image still reaches userspace."""
+    image = BUILD / "images" / "linux-uki.img"
+    if not image.exists() or not (IPXE / "efi-virtio.rom").exists():
+        pytest.skip("linux-uki image or ipxe-qemu missing")
+    marker = expected_images()["linux-uki"]["marker"]
+    run = qemu(image, memory="512", snapshot=True,
+               extra=["-cpu", "max", "-device", "virtio-net-pci,addr=0x5"])
+    assert run.wait_for(marker, 300), run.log()
+    assert "option-rom: 00:05.0: 1 EFI driver from its option ROM" in run.output, run.log()
