@@ -217,6 +217,8 @@ def bench_exit_on_entry(bench):
     floor, totals = [], {"strata": [], "ovmf": []}
     headless = {"strata": [], "ovmf": []}
     virtio_gpu = {"strata": [], "ovmf": []}
+    # QEMU's default NIC (e1000e on q35) is in every other row: its iPXE option ROM is loaded.
+    nics = {key: {"strata": [], "ovmf": []} for key, _ in NIC_ROWS}
     t = bench.timeouts["exit"]
     for i in bench.rounds("exit_on_entry", bench.args.runs):
         res, ok = bench.run("floor", "floor", ("bios", bench.floor), bench.exit_disk, t,
@@ -235,6 +237,10 @@ def bench_exit_on_entry(bench):
                                 tag=str(i + 1),
                                 extra=("-vga", "none", "-device", "virtio-gpu-pci"))
             virtio_gpu[name].append(res.wall if ok else None)
+            for key, extra in NIC_ROWS:
+                res, ok = bench.run(key, name, fw, bench.exit_disk, t, exited_ok,
+                                    tag=str(i + 1), extra=extra)
+                nics[key][name].append(res.wall if ok else None)
     fs = r.stats(floor)
     bench.add_row("floor", "QEMU floor: a ROM that exits at its reset vector (same for both)",
                   "s", fs, fs if bench.ovmf else None)
@@ -258,6 +264,24 @@ def bench_exit_on_entry(bench):
     bench.add_row("firmware_time_virtio_gpu", "firmware time with -vga none -device "
                   "virtio-gpu-pci (GOP, text console and boot lines on virtio-gpu)", "s",
                   vg["strata"], vg["ovmf"] if bench.ovmf else None)
+    for key, _ in NIC_ROWS:
+        nt = {n: r.stats([v - f if v is not None and f is not None else None
+                          for v, f in zip(nics[key][n], floor)]) for n in nics[key]}
+        bench.add_row(key, NIC_LABELS[key], "s", nt["strata"],
+                      nt["ovmf"] if bench.ovmf else None)
+
+
+# Option ROMs: without any NIC, and with a virtio-net NIC whose iPXE ROM (Debian's ipxe-qemu)
+# both firmwares load, start and connect (docs/uefi-shell.md).
+NIC_ROWS = [
+    ("firmware_time_no_nic", ("-nic", "none")),
+    ("firmware_time_virtio_net", ("-nic", "none", "-device", "virtio-net-pci")),
+]
+NIC_LABELS = {
+    "firmware_time_no_nic": "firmware time with -nic none (no NIC, so no option ROM)",
+    "firmware_time_virtio_net": "firmware time with -nic none -device virtio-net-pci (its "
+                                "iPXE option ROM loaded and connected)",
+}
 
 
 # The exit-on-entry disk on another controller: what its driver costs beside virtio-blk's.

@@ -5,6 +5,8 @@ DEB_PACKAGES := gcc make binutils git nasm clang qemu-system-x86 qemu-utils mtoo
 	gdisk xorriso gnu-efi ovmf libcmocka-dev python3 python3-pytest python3-pytest-xdist \
 	libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients
 DEB_PACKAGES += bzip2
+# The iPXE option ROMs QEMU gives its NICs (tests/boot/test_option_rom.py).
+DEB_PACKAGES += ipxe-qemu
 
 .PHONY: deps
 deps:

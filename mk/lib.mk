@@ -32,5 +32,7 @@ LIB_DRIVERS += lib/drivers/cmos.c lib/drivers/reset.c lib/drivers/watchdog.c
 # SCSI (docs/storage.md): the command layer, scsi_disk on any transport, virtio-scsi.
 LIB_PURE += lib/storage/scsi.c lib/storage/scsi_disk.c
 LIB_DRIVERS += lib/drivers/virtio_scsi.c
+# PCI option ROMs: the image walk, and UEFI decompression of their drivers.
+LIB_PURE += lib/formats/pci_rom.c lib/formats/uefi_decompress.c
 
 LIB_HOST_OBJS := $(LIB_PURE:%.c=$(BUILD)/host/%.o)

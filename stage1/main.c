@@ -21,6 +21,7 @@
 #include "stage1/protocols/device_path.h"
 #include "stage1/protocols/gop.h"
 #include "stage1/protocols/hii.h"
+#include "stage1/protocols/option_rom.h"
 #include "stage1/protocols/pci_io.h"
 #include "stage1/protocols/pci_root_bridge_io.h"
 #include "stage1/protocols/unicode_collation.h"
@@ -75,6 +76,8 @@ static __attribute__((noreturn)) void stage1_main(void *arg)
 	optional(rng_init(), "RNG protocol");
 	optional(security_init(), "security protocols");
 	optional(runtime_install(h, acpi_platform_info()), "runtime services");
+	/* After the runtime: Secure Boot checks a ROM's driver against db from the variables. */
+	optional(option_rom_init(h), "option ROMs");
 	console_publish_variables();
 	log_info("UEFI environment ready, %llu MiB free",
 		 memory_pages_of_type(EfiConventionalMemory) >> 8);

@@ -33,6 +33,9 @@ def qemu():
         args = ["qemu-system-x86_64", "-machine", f"{machine},accel={accel()}", "-m", memory,
                 "-display", "none", "-serial", "stdio", "-monitor", "none",
                 "-device", "isa-debug-exit,iobase=0xf4,iosize=4",
+                # No default NIC: its iPXE option ROM would be loaded at every boot (and refused
+                # under Secure Boot); tests/boot/test_option_rom.py adds the NICs it checks.
+                "-nic", "none",
                 "-drive", f"if=none,id=boot,format={disk_format},file={disk}"
                 + (",snapshot=on" if snapshot else "")]
         if not reboot:
