@@ -91,6 +91,12 @@ struct runtime_exports {
 	 * stage1's exception reports name runtime functions; read during boot services only.
 	 */
 	const void *symbols;
+	/*
+	 * The first page of the blob's data (runtime/runtime.ld): the pages before it hold code,
+	 * read-only data and the relocation table and are never written once relocated, so stage1
+	 * types them EfiRuntimeServicesCode and the rest EfiRuntimeServicesData.
+	 */
+	const void *data_start;
 };
 
 /* The entry point at image_base + entry_offset: NULL if info is unusable (version, base). */
