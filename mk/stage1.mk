@@ -26,6 +26,8 @@ STAGE1_CORE += stage1/core/boot_status.c
 STAGE1_BOOT += stage1/boot/stage1_update.c
 # SetWatchdogTimer, on the timer interrupt (docs/boot-services.md).
 STAGE1_CORE += stage1/core/watchdog_timer.c
+# EFI_MEMORY_ATTRIBUTE_PROTOCOL and the Memory Attributes Table (docs/boot-services.md).
+STAGE1_CORE += stage1/core/memory_attribute.c stage1/core/memory_attributes_table.c
 STAGE1_SRCS := stage1/main.c $(STAGE1_CORE) $(STAGE1_PROTOCOLS) $(STAGE1_PLATFORM) \
 	$(STAGE1_BOOT) $(LIB_PURE) $(LIB_DRIVERS) lib/drivers/cfi_flash.c lib/drivers/lapic.c \
 	$(LIB_CRYPTO)
