@@ -5,11 +5,13 @@ NX_COMPAT image must read back its own read-only code and no-execute data, and t
 must show the OS a read-only code range and a no-execute data range."""
 import re
 import struct
+import subprocess
 import sys
 
 from conftest import BUILD, ROOT, build_disk
 from qemu_harness import build_efi_app
 from test_memory_protection import PE_DLL_NX_COMPAT, pe_sections
+from test_variables_flash import systemd_boot_action
 
 sys.path.insert(0, str(ROOT / "tests" / "efi-apps"))
 from ovmf_boot import selftest_files  # noqa: E402
@@ -85,3 +87,32 @@ def test_nx_compat_image_reads_read_only_code_and_no_execute_data(tmp_path, qemu
     code, data = int(m.group(2), 16), int(m.group(4), 16)
     assert code & EFI_MEMORY_RO and not code & EFI_MEMORY_XP, run.log()
     assert data & EFI_MEMORY_XP and not data & EFI_MEMORY_RO, run.log()
+
+
+LINUX_TIMEOUT = 300
+MAT_WARNINGS = ("Entry type should be", "No matching entry found", "Entry covers multiple",
+                "Entry type deviates", "Unexpected EFI Memory Attributes", "memattr: Failed")
+
+
+def test_linux_applies_the_memory_attributes_table(tmp_path, qemu):
+    """With efi=debug Linux lists the table's entries as it maps runtime memory by them; the
+    variables written through efivarfs afterwards prove the blob runs with its code read-only
+    and its data no-execute, at the addresses SetVirtualAddressMap moved it to."""
+    disk = systemd_boot_action(tmp_path, "none")
+    entry = tmp_path / "none.conf"
+    entry.write_text("title Strata MAT\nlinux /linux/vmlinuz\ninitrd /linux/initrd.img\n"
+                     "options console=ttyS0 panic=-1 efi=debug\n")
+    subprocess.run(["mcopy", "-o", "-i", f"{disk}@@1M", str(entry),
+                    "::/loader/entries/none.conf"], check=True)
+    run = qemu(disk, memory="512")
+    assert run.wait_for("STRATA-DONE", LINUX_TIMEOUT), run.log()
+    out = run.output
+    assert "Processing EFI Memory Attributes table" in out, run.log()
+    table = out.split("Processing EFI Memory Attributes table", 1)[1]
+    rows = re.findall(r"memattr:\s+0x[0-9a-f]+-0x[0-9a-f]+ \[(Runtime Code|Runtime Data)\|RUN\|"
+                      r"([^\]]*)\]", table)
+    assert any(t == "Runtime Code" and "|RO|" in f"|{a}" for t, a in rows), (rows, run.log())
+    assert any(t == "Runtime Data" and "|XP|" in f"|{a}" for t, a in rows), (rows, run.log())
+    assert not any(w in out for w in MAT_WARNINGS), run.log()
+    assert "strata: efivar readback: strata-var-ok" in out, run.log()
+    assert "[Firmware Bug]" not in out, run.log()
