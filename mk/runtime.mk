@@ -2,7 +2,7 @@
 # The runtime blob (runtime/): a PIE linked on its own, checked after link, wrapped as RUNTIME.BIN.
 
 RUNTIME_SRCS := runtime/entry.c runtime/services.c runtime/variables.c runtime/rtc.c \
-	runtime/reset.c runtime/virtual_map.c runtime/flash_store.c
+	runtime/reset.c runtime/virtual_map.c runtime/flash_store.c runtime/languages.c
 # The only lib/ code runtime may link: it keeps running after ExitBootServices, when lib/'s
 # boot-time drivers (log, serial, printf, fw_cfg, ...) and their state may be gone.
 RUNTIME_LIB_ALLOWED := lib/string.c lib/formats/elf_reloc.c lib/crc32.c lib/storage/var_store.c lib/storage/var_append.c \
