@@ -30,7 +30,7 @@ SELFTEST_SRCS := $(addprefix efi-apps/selftest/,main.c report.c clock.c helpers.
 	memory.c memory_map.c events.c timers.c protocols.c open_protocol.c images.c filesystem.c \
 	file_write.c \
 	block_io.c runtime.c variables.c config_tables.c console.c shell_protocols.c \
-	device_paths.c global_variables.c boot_services.c pci_io.c)
+	device_paths.c global_variables.c boot_services.c pci_io.c memory_attributes.c)
 HELLO_SRCS := efi-apps/hello/hello.c
 CHILD_SRCS := efi-apps/selftest-child/child.c
 EXIT_ON_ENTRY_SRCS := efi-apps/exit-on-entry/exit_on_entry.c

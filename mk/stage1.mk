@@ -28,6 +28,8 @@ STAGE1_BOOT += stage1/boot/stage1_update.c
 STAGE1_CORE += stage1/core/watchdog_timer.c
 # EFI drivers from PCI option ROMs (docs/uefi-shell.md).
 STAGE1_PROTOCOLS += stage1/protocols/option_rom.c
+# EFI_MEMORY_ATTRIBUTE_PROTOCOL and the Memory Attributes Table (docs/boot-services.md).
+STAGE1_CORE += stage1/core/memory_attribute.c stage1/core/memory_attributes_table.c
 STAGE1_SRCS := stage1/main.c $(STAGE1_CORE) $(STAGE1_PROTOCOLS) $(STAGE1_PLATFORM) \
 	$(STAGE1_BOOT) $(LIB_PURE) $(LIB_DRIVERS) lib/drivers/cfi_flash.c lib/drivers/lapic.c \
 	$(LIB_CRYPTO)

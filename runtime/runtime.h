@@ -48,6 +48,13 @@ void flash_store_init(const struct runtime_boot_info *info);
 /* SetVirtualAddressMap: convert the flash's MMIO address with the map being applied. */
 void flash_store_virtual_map(EFI_STATUS (*convert)(UINT64 *address));
 
+/* languages.c: EFI_INVALID_PARAMETER for a PlatformLang or Lang that is no NUL-terminated ASCII string. */
+EFI_STATUS languages_check(const CHAR16 *name, const EFI_GUID *guid, UINT32 attributes,
+			   UINTN size, const void *data);
+/* PlatformLang or Lang was written: give the other the same language, as EDK2 does. */
+void languages_sync(const CHAR16 *name, const EFI_GUID *guid, UINT32 attributes, UINTN size,
+		    const void *data);
+
 /* variables.c */
 #define VARIABLE_STORE_SIZE (64u * 1024)	/* bytes of records in memory, headers included */
 #define VARIABLE_MAX_SIZE (32u * 1024)		/* name (with its NUL) + data, in memory */

@@ -18,6 +18,8 @@ static UINT32 low_count;
 static EFI_STATUS next_monotonic_count(UINT64 *count);
 /* The table the second link puts in .strata_symbols (mk/symtab.mk). */
 extern const UINT8 strata_symbols[];
+/* From runtime/runtime.ld: where the data half starts, page-aligned. */
+extern const UINT8 __runtime_data_start[];
 
 /*
  * Every pointer here is a link-time constant, so each has an R_X86_64_RELATIVE entry: the loader
@@ -58,6 +60,7 @@ struct runtime_exports runtime_exports = {
 	.lock_variable = variables_lock,
 	.next_monotonic_count = next_monotonic_count,
 	.symbols = strata_symbols,
+	.data_start = __runtime_data_start,
 	.set_authenticated = variables_set_authenticated,
 	.get_authenticated_time = variables_get_authenticated_time,
 };

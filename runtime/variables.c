@@ -469,20 +469,26 @@ EFI_STATUS EFIAPI efi_set_variable(CHAR16 *VariableName, EFI_GUID *VendorGuid, U
 	if (name_size <= sizeof(CHAR16) || DataSize > max_size_for(Attributes) - name_size)
 		return EFI_INVALID_PARAMETER;
 
+	status = languages_check(VariableName, VendorGuid, Attributes, DataSize, Data);
+	if (EFI_ERROR(status))
+		return status;
+
 	if (!lookup(VariableName, name_size, VendorGuid, &f))
-		return create(VariableName, name_size, VendorGuid, Attributes, DataSize, Data);
-	/* Only stage1's verified path (variables_set_authenticated) changes those. */
-	if (f.attributes & EFI_VARIABLE_TIME_BASED_AUTHENTICATED_WRITE_ACCESS)
+		status = create(VariableName, name_size, VendorGuid, Attributes, DataSize, Data);
+	else if (f.attributes & EFI_VARIABLE_TIME_BASED_AUTHENTICATED_WRITE_ACCESS)
+		/* Only stage1's verified path (variables_set_authenticated) changes those. */
 		return EFI_WRITE_PROTECTED;
-	if (!attributes_visible(f.attributes)) {
+	else if (!attributes_visible(f.attributes))
 		/* A boot-time-only variable the OS cannot see, and may not shadow with its own. */
-		if (DataSize == 0 || !(Attributes & ACCESS_ATTRIBUTES))
-			return EFI_NOT_FOUND;
-		return EFI_INVALID_PARAMETER;
-	}
-	if (f.on_flash)
-		return update_flash(VariableName, &f, Attributes, DataSize, Data);
-	return update(f.off, Attributes, DataSize, Data);
+		return DataSize == 0 || !(Attributes & ACCESS_ATTRIBUTES) ? EFI_NOT_FOUND
+									   : EFI_INVALID_PARAMETER;
+	else if (f.on_flash)
+		status = update_flash(VariableName, &f, Attributes, DataSize, Data);
+	else
+		status = update(f.off, Attributes, DataSize, Data);
+	if (!EFI_ERROR(status))
+		languages_sync(VariableName, VendorGuid, Attributes, DataSize, Data);
+	return status;
 }
 
 EFI_STATUS variables_set_authenticated(const CHAR16 *name, const EFI_GUID *guid, UINT32 attributes,

@@ -74,6 +74,8 @@ static __attribute__((noreturn)) void stage1_main(void *arg)
 	optional(acpi_init(h), "ACPI tables");
 	optional(smbios_init(h), "SMBIOS tables");
 	optional(rng_init(), "RNG protocol");
+	optional(memory_attribute_init(), "memory attribute protocol");
+	optional(memory_attributes_table_init(), "Memory Attributes Table");
 	optional(security_init(), "security protocols");
 	optional(runtime_install(h, acpi_platform_info()), "runtime services");
 	/* After the runtime: Secure Boot checks a ROM's driver against db from the variables. */

@@ -29,6 +29,11 @@ const struct acpi_platform *acpi_platform_info(void);
 /* platform/smbios.c: the entry's SMBIOS entry points, else fw_cfg's tables (etc/smbios/smbios-*). */
 EFI_STATUS smbios_init(const struct handoff *h);
 
+/* core/memory_attribute.c: EFI_MEMORY_ATTRIBUTE_PROTOCOL over stage1's page tables. */
+EFI_STATUS memory_attribute_init(void);
+/* core/memory_attributes_table.c: install the Memory Attributes Table at each ReadyToBoot. */
+EFI_STATUS memory_attributes_table_init(void);
+
 /* protocols/rng.c: EFI_RNG_PROTOCOL backed by RDRAND where the CPU has it. */
 EFI_STATUS rng_init(void);
 

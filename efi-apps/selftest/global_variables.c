@@ -134,10 +134,129 @@ static EFI_STATUS platform_lang_writable(void)
 	return EFI_SUCCESS;
 }
 
+/* PlatformLang and Lang as the case found them, put back by lang_teardown. */
+static CHAR8 saved_platform_lang[32], saved_lang[32];
+static UINTN saved_platform_lang_size, saved_lang_size;
+
+static EFI_STATUS lang_setup(void)
+{
+	saved_platform_lang_size = sizeof(saved_platform_lang);
+	saved_lang_size = sizeof(saved_lang);
+	CHECK_OK(RT->GetVariable(L"PlatformLang", &gEfiGlobalVariableGuid, NULL,
+				 &saved_platform_lang_size, saved_platform_lang));
+	CHECK_OK(RT->GetVariable(L"Lang", &gEfiGlobalVariableGuid, NULL, &saved_lang_size,
+				 saved_lang));
+	return EFI_SUCCESS;
+}
+
+/* Lang first: PlatformLang written last decides, and brings Lang along where it follows. */
+static void lang_teardown(void)
+{
+	RT->SetVariable(L"Lang", &gEfiGlobalVariableGuid, NV_BS_RT, saved_lang_size, saved_lang);
+	RT->SetVariable(L"PlatformLang", &gEfiGlobalVariableGuid, NV_BS_RT,
+			saved_platform_lang_size, saved_platform_lang);
+}
+
+static EFI_STATUS set_global(CHAR16 *name, const char *value)
+{
+	return RT->SetVariable(name, &gEfiGlobalVariableGuid, NV_BS_RT, strlena((CHAR8 *)value) + 1,
+			       (void *)value);
+}
+
+/* The n-th ';'-separated entry of list into out; FALSE past the end. */
+static BOOLEAN nth_entry(const CHAR8 *list, UINTN n, CHAR8 *out, UINTN out_size)
+{
+	const CHAR8 *p = list;
+	UINTN len = 0;
+
+	while (n-- && *p) {
+		while (*p && *p != ';')
+			p++;
+		p += *p == ';';
+	}
+	while (p[len] && p[len] != ';' && len + 1 < out_size) {
+		out[len] = p[len];
+		len++;
+	}
+	out[len] = 0;
+	return len > 0;
+}
+
+/*
+ * Setting PlatformLang to each supported code sets Lang to the LangCodes entry of the same
+ * index (EDK2's AutoUpdateLangVariable); a Lang of an unsupported code is replaced.
+ */
+static EFI_STATUS platform_lang_sets_lang(void)
+{
+	CHAR8 codes[128], iso[128], code[32], got[32];
+	UINTN size, n;
+
+	if (EFI_ERROR(read_global(L"PlatformLangCodes", NULL, codes, sizeof(codes), &size)) ||
+	    EFI_ERROR(read_global(L"LangCodes", NULL, iso, sizeof(iso), &size)))
+		return EFI_ABORTED;
+	for (n = 0; nth_entry(codes, n, code, sizeof(code)) && (n + 1) * 3 <= strlena(iso); n++) {
+		CHECK_OK(set_global(L"Lang", "xyz"));
+		CHECK_OK(set_global(L"PlatformLang", (char *)code));
+		if (EFI_ERROR(read_global(L"Lang", NULL, got, sizeof(got), &size)))
+			return EFI_ABORTED;
+		CHECK(size == 4 && !CompareMem(got, iso + 3 * n, 3),
+		      "PlatformLang %a: Lang %a, expected entry %ld of %a", code, got, (INT64)n, iso);
+	}
+	CHECK(n > 0, "no language in %a / %a", codes, iso);
+	return EFI_SUCCESS;
+}
+
+/* Setting Lang to a LangCodes entry sets PlatformLang to the entry of its first index. */
+static EFI_STATUS lang_sets_platform_lang(void)
+{
+	CHAR8 codes[128], iso[128], code[4], want[32], got[32];
+	UINTN size;
+
+	if (EFI_ERROR(read_global(L"PlatformLangCodes", NULL, codes, sizeof(codes), &size)) ||
+	    EFI_ERROR(read_global(L"LangCodes", NULL, iso, sizeof(iso), &size)))
+		return EFI_ABORTED;
+	CHECK(strlena(iso) >= 3 && nth_entry(codes, 0, want, sizeof(want)), "codes %a / %a",
+	      codes, iso);
+	CopyMem(code, iso, 3);
+	code[3] = 0;
+	CHECK_OK(set_global(L"PlatformLang", "xx-YY"));
+	CHECK_OK(set_global(L"Lang", (char *)code));
+	if (EFI_ERROR(read_global(L"PlatformLang", NULL, got, sizeof(got), &size)))
+		return EFI_ABORTED;
+	CHECK(!strcmpa(got, want), "Lang %a: PlatformLang %a, expected %a", code, got, want);
+	return EFI_SUCCESS;
+}
+
+/* A language value must be a NUL-terminated string with the variable's attributes. */
+static EFI_STATUS bad_language_refused(void)
+{
+	CHAR8 got[32];
+	UINTN size;
+
+	CHECK_STATUS(RT->SetVariable(L"PlatformLang", &gEfiGlobalVariableGuid, NV_BS_RT, 5,
+				     "en-US"),
+		     EFI_INVALID_PARAMETER);
+	CHECK_STATUS(RT->SetVariable(L"Lang", &gEfiGlobalVariableGuid, NV_BS_RT, 3, "eng"),
+		     EFI_INVALID_PARAMETER);
+	CHECK_STATUS(RT->SetVariable(L"Lang", &gEfiGlobalVariableGuid, BS_RT, 4, "eng"),
+		     EFI_INVALID_PARAMETER);
+	if (EFI_ERROR(read_global(L"PlatformLang", NULL, got, sizeof(got), &size)))
+		return EFI_ABORTED;
+	CHECK(size == saved_platform_lang_size && !CompareMem(got, saved_platform_lang, size),
+	      "PlatformLang changed to %a", got);
+	return EFI_SUCCESS;
+}
+
 SELFTEST_SUITE(global_variables, { "global_variables.platform_lang", NULL, platform_lang, NULL },
 	       { "global_variables.lang", NULL, lang, NULL },
 	       { "global_variables.timeout", NULL, timeout, NULL },
 	       { "global_variables.os_indications_supported", NULL, os_indications_supported,
 		 NULL },
 	       { "global_variables.codes_read_only", NULL, codes_read_only, NULL },
-	       { "global_variables.platform_lang_writable", NULL, platform_lang_writable, NULL });
+	       { "global_variables.platform_lang_writable", NULL, platform_lang_writable, NULL },
+	       { "global_variables.platform_lang_sets_lang", lang_setup, platform_lang_sets_lang,
+		 lang_teardown },
+	       { "global_variables.lang_sets_platform_lang", lang_setup, lang_sets_platform_lang,
+		 lang_teardown },
+	       { "global_variables.bad_language_refused", lang_setup, bad_language_refused,
+		 lang_teardown });

@@ -279,6 +279,24 @@ static EFI_STATUS connect_by_version_then_stop(void)
 	return EFI_SUCCESS;
 }
 
+/*
+ * §7.3.4: ReinstallProtocolInterface stops the driver holding the interface (B), then
+ * connects the controller again, every driver tried as by a first ConnectController.
+ */
+static EFI_STATUS reinstall_reconnects(void)
+{
+	CHECK_OK(BS->ConnectController(lonely, NULL, NULL, FALSE));
+	traced = 0;
+	CHECK_OK(BS->ReinstallProtocolInterface(lonely, &lonely_guid, &lonely_marker,
+						&lonely_marker));
+	CHECK(strcmpa(trace, (CHAR8 *)"TbsbSbsaSa") == 0, "ReinstallProtocolInterface called %a",
+	      trace);
+	traced = 0;
+	CHECK_OK(BS->DisconnectController(lonely, NULL, NULL));
+	CHECK(strcmpa(trace, (CHAR8 *)"Tb") == 0, "DisconnectController called %a", trace);
+	return EFI_SUCCESS;
+}
+
 static void bindings_teardown(void)
 {
 	EFI_GUID binding_guid = EFI_DRIVER_BINDING_PROTOCOL_GUID;
@@ -304,4 +322,6 @@ SELFTEST_SUITE(pci_io,
 	       { "driver_binding.connect_without_driver_not_found", lonely_setup,
 		 connect_without_driver, lonely_teardown },
 	       { "driver_binding.connect_by_version_then_stop", bindings_setup,
-		 connect_by_version_then_stop, bindings_teardown });
+		 connect_by_version_then_stop, bindings_teardown },
+	       { "driver_binding.reinstall_reconnects", bindings_setup, reinstall_reconnects,
+		 bindings_teardown });

@@ -107,4 +107,4 @@ extern const struct selftest_suite system_table_suite, memory_suite, memory_map_
 	events_suite, timers_suite, protocols_suite, open_protocol_suite, images_suite,
 	filesystem_suite, file_write_suite, block_io_suite, runtime_suite, variables_suite,
 	config_tables_suite, console_suite, shell_protocols_suite, device_paths_suite,
-	global_variables_suite, boot_services_suite, pci_io_suite;
+	global_variables_suite, boot_services_suite, pci_io_suite, memory_attributes_suite;

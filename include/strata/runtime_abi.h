@@ -92,6 +92,12 @@ struct runtime_exports {
 	 */
 	const void *symbols;
 	/*
+	 * The first page of the blob's data (runtime/runtime.ld): the pages before it hold code,
+	 * read-only data and the relocation table and are never written once relocated, so stage1
+	 * types them EfiRuntimeServicesCode and the rest EfiRuntimeServicesData.
+	 */
+	const void *data_start;
+	/*
 	 * Store a TIME_BASED_AUTHENTICATED variable stage1 has verified (stage1/core/auth_vars.c),
 	 * with attributes as given (TIME_BASED_AUTHENTICATED_WRITE_ACCESS included). value is the
 	 * stored record's data: the variable's EFI_TIME (16 bytes), then its value, of which

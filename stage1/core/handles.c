@@ -226,18 +226,28 @@ EFI_STATUS EFIAPI efi_uninstall_protocol_interface(EFI_HANDLE Handle, EFI_GUID *
 	return status;
 }
 
+/*
+ * §7.3.4: the drivers holding the old interface are stopped, the new one goes in, and the
+ * controller is connected again (recursively, as EDK2 does), so they bind to the new one.
+ */
 EFI_STATUS EFIAPI efi_reinstall_protocol_interface(EFI_HANDLE Handle, EFI_GUID *Protocol,
 						   VOID *OldInterface, VOID *NewInterface)
 {
 	struct handle *h = handle_record(Handle);
 	struct interface *in;
 	EFI_STATUS status = EFI_SUCCESS;
+	BOOLEAN released;
 	EFI_TPL old;
 
 	if (!h || !Protocol)
 		return EFI_INVALID_PARAMETER;
-	old = efi_raise_tpl(TPL_NOTIFY);
 	in = handle_interface(h, Protocol);
+	if (!in || in->iface != OldInterface)
+		return EFI_NOT_FOUND;
+	released = handle_disconnect_holders(Handle, Protocol);
+	old = efi_raise_tpl(TPL_NOTIFY);
+	/* A driver's Stop may have changed the handle: look again. */
+	in = handle_is_valid(Handle) ? handle_interface(h, Protocol) : NULL;
 	if (!in || in->iface != OldInterface) {
 		status = EFI_NOT_FOUND;
 	} else if (interface_is_claimed(in)) {
@@ -245,9 +255,15 @@ EFI_STATUS EFIAPI efi_reinstall_protocol_interface(EFI_HANDLE Handle, EFI_GUID *
 	} else {
 		interface_drop_opens(in);
 		in->iface = NewInterface;
-		notify_installed(h, Protocol);
 	}
 	efi_restore_tpl(old);
+	if (!EFI_ERROR(status) || released)
+		efi_connect_controller(Handle, NULL, NULL, TRUE);
+	if (!EFI_ERROR(status)) {
+		old = efi_raise_tpl(TPL_NOTIFY);
+		notify_installed(h, Protocol);
+		efi_restore_tpl(old);
+	}
 	return status;
 }
 

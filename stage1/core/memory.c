@@ -322,6 +322,20 @@ EFI_STATUS memory_add_range(UINT64 base, UINT64 size, EFI_MEMORY_TYPE type, UINT
 	return map_set(start, (end - start) >> EFI_PAGE_SHIFT, type, attributes, FALSE);
 }
 
+EFI_STATUS memory_retype_runtime(UINT64 base, UINT64 size, EFI_MEMORY_TYPE type)
+{
+	EFI_TPL old = efi_raise_tpl(TPL_NOTIFY);
+	EFI_STATUS status = EFI_INVALID_PARAMETER;
+
+	if (!((base | size) & (EFI_PAGE_SIZE - 1)) &&
+	    (map_all_of_type(base, base + size, EfiRuntimeServicesCode) ||
+	     map_all_of_type(base, base + size, EfiRuntimeServicesData)))
+		status = map_set(base, size >> EFI_PAGE_SHIFT, type,
+				 RAM_ATTRIBUTES | EFI_MEMORY_RUNTIME, FALSE);
+	efi_restore_tpl(old);
+	return status;
+}
+
 UINTN memory_map_key(void)
 {
 	return map_key;

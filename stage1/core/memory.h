@@ -14,6 +14,8 @@ EFI_STATUS memory_allocate_pages(EFI_ALLOCATE_TYPE type, EFI_MEMORY_TYPE memory_
 EFI_STATUS memory_free_pages(EFI_PHYSICAL_ADDRESS memory, UINTN pages);
 /* Describe a range outside RAM (MMIO a runtime driver touches: EFI_MEMORY_RUNTIME in attributes). */
 EFI_STATUS memory_add_range(UINT64 base, UINT64 size, EFI_MEMORY_TYPE type, UINT64 attributes);
+/* Give pages of runtime memory the other runtime type (the runtime blob's code and data halves). */
+EFI_STATUS memory_retype_runtime(UINT64 base, UINT64 size, EFI_MEMORY_TYPE type);
 /* The current map key: changes on every change to the map. */
 UINTN memory_map_key(void);
 /* Sum of pages of one type in the map (for logs and benchmarks). */

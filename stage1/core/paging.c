@@ -169,21 +169,30 @@ static void set_cr0_wp(BOOLEAN on)
 	__asm__ volatile("mov %0, %%cr0" : : "r"(cr0) : "memory");
 }
 
-EFI_STATUS paging_set_attributes(UINT64 base, UINT64 size, UINT32 attributes)
+/* PAGING_* bits to PTE bits that are set (present, writable, NX) when they are asked for. */
+static UINT64 pte_bits(UINT32 attributes)
 {
-	UINT64 bits = PTE_PRESENT | PTE_WRITE, cr3, *pte;
+	UINT64 bits = 0;
+
+	if (attributes & PAGING_READ_ONLY)
+		bits |= PTE_WRITE;
+	if (attributes & PAGING_NOT_PRESENT)
+		bits |= PTE_PRESENT;
+	if ((attributes & PAGING_NO_EXECUTE) && nx_enabled)
+		bits |= PTE_NX;
+	return bits;
+}
+
+/* Each 4 KiB entry of the range becomes (entry & ~clear) | set; the TLB is flushed. */
+static EFI_STATUS update_range(UINT64 base, UINT64 size, UINT64 set, UINT64 clear)
+{
+	UINT64 cr3, *pte;
 	EFI_TPL old_tpl;
 	UINTN first_new = table_count;
 	EFI_STATUS status = EFI_SUCCESS;
 
 	if ((base | size) & (EFI_PAGE_SIZE - 1))
 		return EFI_INVALID_PARAMETER;
-	if (attributes & PAGING_READ_ONLY)
-		bits &= ~PTE_WRITE;
-	if (attributes & PAGING_NOT_PRESENT)
-		bits &= ~PTE_PRESENT;
-	if ((attributes & PAGING_NO_EXECUTE) && nx_enabled)
-		bits |= PTE_NX;
 	/*
 	 * The tables are read-only once protected: lift CR0.WP while they change, at TPL_HIGH_LEVEL
 	 * so no notification runs unprotected or nests a change that sets WP under us.
@@ -194,7 +203,7 @@ EFI_STATUS paging_set_attributes(UINT64 base, UINT64 size, UINT32 attributes)
 	for (UINT64 addr = base; addr - base < size && !EFI_ERROR(status); addr += EFI_PAGE_SIZE) {
 		status = pte_find(addr, &pte);
 		if (pte)
-			*pte = (*pte & ~PTE_ATTRIBUTES) | bits;
+			*pte = (*pte & ~clear) | set;
 	}
 	if (tables_protected) {
 		if (!EFI_ERROR(status))
@@ -206,6 +215,52 @@ EFI_STATUS paging_set_attributes(UINT64 base, UINT64 size, UINT32 attributes)
 	__asm__ volatile("mov %0, %%cr3" : : "r"(cr3) : "memory");
 	efi_restore_tpl(old_tpl);
 	return status;
+}
+
+EFI_STATUS paging_set_attributes(UINT64 base, UINT64 size, UINT32 attributes)
+{
+	/* Present and writable are set bits of an entry: they go when their attribute is asked. */
+	UINT64 kept = PTE_PRESENT | PTE_WRITE, bits = pte_bits(attributes);
+
+	return update_range(base, size, (kept & ~bits) | (bits & PTE_NX), PTE_ATTRIBUTES);
+}
+
+EFI_STATUS paging_change_attributes(UINT64 base, UINT64 size, UINT32 set, UINT32 clear)
+{
+	UINT64 on = pte_bits(set), off = pte_bits(clear);
+
+	/* Setting read-only or not-present clears an entry bit; setting no-execute sets one. */
+	return update_range(base, size, (off & ~PTE_NX) | (on & PTE_NX),
+			    (on & ~PTE_NX) | (off & PTE_NX));
+}
+
+EFI_STATUS paging_get_attributes(UINT64 addr, UINT32 *ret_attributes)
+{
+	UINT64 cr3, entry, *table;
+	UINT32 attributes = 0;
+	int level;
+
+	__asm__ volatile("mov %%cr3, %0" : "=r"(cr3));
+	table = (UINT64 *)(UINTN)(cr3 & 0x000ffffffffff000ull);
+	/* Walk without splitting: PML4, PDPT, PD, PT; a large page ends the walk early. */
+	for (level = 3;; level--) {
+		entry = table[(addr >> (12 + 9 * level)) & 511];
+		if (level == 0 || (entry & PTE_LARGE))
+			break;
+		if (!(entry & PTE_PRESENT))
+			return EFI_NOT_FOUND;
+		table = (UINT64 *)(UINTN)(entry & 0x000ffffffffff000ull);
+	}
+	if (level == 3 || (level > 0 && !(entry & PTE_PRESENT)))
+		return EFI_NOT_FOUND;
+	if (!(entry & PTE_PRESENT))
+		attributes |= PAGING_NOT_PRESENT;
+	if (!(entry & PTE_WRITE))
+		attributes |= PAGING_READ_ONLY;
+	if (entry & PTE_NX)
+		attributes |= PAGING_NO_EXECUTE;
+	*ret_attributes = attributes;
+	return EFI_SUCCESS;
 }
 
 EFI_STATUS paging_protect_tables(void)

@@ -15,6 +15,10 @@ EFI_STATUS paging_init(const struct handoff *h);
  * executable), splitting large pages; the TLB is flushed. A guard page or page 0 this way too.
  */
 EFI_STATUS paging_set_attributes(UINT64 base, UINT64 size, UINT32 attributes);
+/* Set the PAGING_* bits of set and clear those of clear in each page, keeping the others. */
+EFI_STATUS paging_change_attributes(UINT64 base, UINT64 size, UINT32 set, UINT32 clear);
+/* The PAGING_* bits of addr's page, without splitting; EFI_NOT_FOUND when it is not mapped. */
+EFI_STATUS paging_get_attributes(UINT64 addr, UINT32 *ret_attributes);
 /*
  * Map stage1's own page tables read-only and set CR0.WP, so a payload writing over them faults
  * (and is reported) instead of unmapping the firmware under itself. Tables added later follow.

@@ -299,6 +299,31 @@ static void swap_locked_services(EFI_RUNTIME_SERVICES *rt, const EFI_RUNTIME_SER
 	table_header_update_crc(&rt->Hdr, rt->Hdr.HeaderSize);
 }
 
+/*
+ * The blob's pages after data_start become EfiRuntimeServicesData, as OVMF types each runtime
+ * driver's sections: the OS then maps code read-only and data no-execute (the Memory Attributes
+ * Table says so). A blob without the field stays one EfiRuntimeServicesCode range.
+ */
+static void split_blob(const struct handoff *h)
+{
+	UINT64 end = (h->runtime_base + h->runtime_memory_size + EFI_PAGE_SIZE - 1) &
+		     ~(UINT64)(EFI_PAGE_SIZE - 1);
+	UINT64 data;
+	EFI_STATUS status;
+
+	if (exports->size < __builtin_offsetof(struct runtime_exports, data_start) +
+				    sizeof(exports->data_start))
+		return;
+	data = (UINT64)(UINTN)exports->data_start;
+	if (data <= h->runtime_base || data >= end || (data & (EFI_PAGE_SIZE - 1))) {
+		log_warn("blob's data at %llx is not a page of it: one code range", data);
+		return;
+	}
+	status = memory_retype_runtime(data, end - data, EfiRuntimeServicesData);
+	if (EFI_ERROR(status))
+		log_warn_status(status, "blob's data at %llx stays runtime code", data);
+}
+
 EFI_STATUS runtime_install(const struct handoff *h, const struct acpi_platform *acpi)
 {
 	static const EFI_RUNTIME_SERVICES locked = {
@@ -323,6 +348,7 @@ EFI_STATUS runtime_install(const struct handoff *h, const struct acpi_platform *
 					"blob at %llx refused its boot info or has another ABI",
 					h->runtime_base);
 	}
+	split_blob(h);
 	system_table_set_runtime(&exports->services);
 	blob_services = exports->services;
 	swap_locked_services(&exports->services, &locked);

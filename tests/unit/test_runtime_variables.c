@@ -13,6 +13,7 @@
  * test can look at the store the way the blob holds it.
  */
 #include "runtime/variables.c"
+#include "runtime/languages.c"
 #include "tests/unit/fake_flash.h"
 
 /* entry.c's and flash_store.c's state, which the blob keeps and variables.c reads. */
@@ -596,6 +597,60 @@ static void test_authenticated_records_in_memory(void **state)
 	assert_string_equal(value(u"After", &guid_a), "a");
 }
 
+/* A NUL-terminated value, as languages need. */
+static EFI_STATUS set_string(const CHAR16 *name, const char *value)
+{
+	return efi_set_variable((CHAR16 *)name, &guid_a, NV_BS_RT, strlen(value) + 1,
+				(VOID *)value);
+}
+
+static void assert_string(const CHAR16 *name, const char *want)
+{
+	char buf[64];
+	UINTN size = sizeof(buf);
+
+	assert_int_equal(efi_get_variable((CHAR16 *)name, &guid_a, NULL, &size, buf), EFI_SUCCESS);
+	assert_int_equal(size, strlen(want) + 1);
+	assert_string_equal(buf, want);
+}
+
+/* PlatformLang and Lang follow each other through the codes' indices, as under EDK2. */
+static void test_languages_follow_each_other(void **state)
+{
+	assert_int_equal(efi_set_variable(u"PlatformLangCodes", &guid_a, BS_RT,
+					  sizeof("en;fr;en-US;fr-FR"), "en;fr;en-US;fr-FR"),
+			 EFI_SUCCESS);
+	assert_int_equal(efi_set_variable(u"LangCodes", &guid_a, BS_RT, sizeof("engfraengfra"),
+					  "engfraengfra"),
+			 EFI_SUCCESS);
+	assert_int_equal(set_string(u"PlatformLang", "fr-FR"), EFI_SUCCESS);
+	assert_string(u"Lang", "fra");
+	/* RFC 4647 lookup: en-GB is not listed, en is. */
+	assert_int_equal(set_string(u"PlatformLang", "en-GB"), EFI_SUCCESS);
+	assert_string(u"Lang", "eng");
+	assert_string(u"PlatformLang", "en-GB");
+	/* Unknown codes are kept as they are, and change nothing else. */
+	assert_int_equal(set_string(u"PlatformLang", "xx-YY"), EFI_SUCCESS);
+	assert_string(u"Lang", "eng");
+	assert_int_equal(set_string(u"Lang", "fra"), EFI_SUCCESS);
+	assert_string(u"PlatformLang", "fr");
+	assert_int_equal(set_string(u"Lang", "xyz"), EFI_SUCCESS);
+	assert_string(u"PlatformLang", "fr");
+	/* Not a NUL-terminated ASCII string: refused, nothing changes. */
+	assert_int_equal(efi_set_variable(u"PlatformLang", &guid_a, NV_BS_RT, 5, "en-US"),
+			 EFI_INVALID_PARAMETER);
+	assert_int_equal(efi_set_variable(u"Lang", &guid_a, NV_BS_RT, 4, "\xe9ng"),
+			 EFI_INVALID_PARAMETER);
+	assert_string(u"PlatformLang", "fr");
+	assert_string(u"Lang", "xyz");
+	/* Deleting one leaves the other. */
+	assert_int_equal(efi_set_variable(u"Lang", &guid_a, NV_BS_RT, 0, NULL), EFI_SUCCESS);
+	assert_string(u"PlatformLang", "fr");
+	/* Another vendor's PlatformLang is just a variable. */
+	assert_int_equal(efi_set_variable(u"PlatformLang", &guid_b, NV_BS_RT, 2, "fr"),
+			 EFI_SUCCESS);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -613,6 +668,7 @@ int main(void)
 		cmocka_unit_test_setup(test_after_exit_boot_services, reset),
 		cmocka_unit_test_setup(test_query_variable_info, reset),
 		cmocka_unit_test_setup(test_lock, reset),
+		cmocka_unit_test_setup(test_languages_follow_each_other, reset),
 		cmocka_unit_test_setup(test_non_volatile_variables_survive_a_power_cycle, with_flash),
 		cmocka_unit_test_setup(test_without_flash_says_once_that_nothing_survives, reset),
 		cmocka_unit_test_setup(test_authenticated_records, with_flash),
