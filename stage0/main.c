@@ -103,7 +103,9 @@ void stage0_main(void)
 	platform_pci_windows(h, &windows);
 	h->pci_mmio32_base = windows.mmio_base;
 	h->pci_mmio32_limit = windows.mmio_limit;
+	coreboot_payload_find_display(h);
 	functions = pci_setup(&windows);
+	coreboot_payload_follow_display(h);
 	timestamp(h, HANDOFF_TS_PCI);
 	log_info("PCI: %u functions, MMIO %llx..%llx", functions, h->pci_mmio32_base,
 		 windows.mmio_base);

@@ -60,7 +60,7 @@ static __attribute__((noreturn)) void stage1_main(void *arg)
 	optional(debug_image_init(), "debug image table");
 	require(console_init(h->serial_port), "console");
 	exception_test_trigger();
-	status = gop_init();
+	status = gop_init(h);
 	optional(status, "graphics output");
 	if (!EFI_ERROR(status))
 		optional(console_splitter_add_screen(), "text console on the screen");

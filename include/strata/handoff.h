@@ -5,8 +5,11 @@
 #include "include/efi/types.h"
 
 #define HANDOFF_MAGIC 0x46464f4841525453ull /* "STRAHOFF" read as little-endian bytes */
-/* 2: the boot disk may be an AHCI port; 3: on virtio-mmio (mmio_base); 4: acpi_rsdp, smbios_entry */
-#define HANDOFF_VERSION 4
+/*
+ * 2: the boot disk may be an AHCI port; 3: on virtio-mmio (mmio_base); 4: acpi_rsdp, smbios_entry;
+ * 5: framebuffer. stage1 takes only its own version: stage0 and stage1 ship together.
+ */
+#define HANDOFF_VERSION 5
 
 #define HANDOFF_MAX_MEMORY 64
 #define HANDOFF_MAX_RESERVED 16
@@ -86,6 +89,22 @@ enum handoff_flags {
 	HANDOFF_FLAG_COREBOOT = 1u << 5,	/* started as a coreboot payload */
 };
 
+/*
+ * A linear frame buffer the firmware before us set up (coreboot's LB_TAG_FRAMEBUFFER), in one
+ * fixed mode; base 0: none. Masks as coreboot's: a position and a size in bits per colour.
+ */
+struct handoff_framebuffer {
+	UINT64 base;		/* where it is after stage0's PCI setup (the BAR may have moved) */
+	UINT32 width, height;
+	UINT32 bytes_per_line;
+	UINT8 bits_per_pixel;
+	UINT8 red_pos, red_size, green_pos, green_size, blue_pos, blue_size;
+	UINT8 reserved_pos, reserved_size;
+	UINT8 pci_bus, pci_device, pci_function; /* the display whose BAR holds it, if on_pci */
+	UINT8 on_pci;
+	UINT8 reserved0[2];
+};
+
 struct handoff {
 	UINT64 magic;		/* HANDOFF_MAGIC */
 	UINT32 version;		/* HANDOFF_VERSION */
@@ -118,6 +137,7 @@ struct handoff {
 	/* Tables the entry found (coreboot tables, PVH start info): used before fw_cfg's; 0 if none. */
 	UINT64 acpi_rsdp;
 	UINT64 smbios_entry;	/* an SMBIOS 2.1 or 3.0 entry point, or an area starting with them */
+	struct handoff_framebuffer framebuffer;
 };
 
 /* stage1's entry point: System V ABI, never returns. */

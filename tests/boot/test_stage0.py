@@ -33,7 +33,7 @@ def test_stage1_receives_handoff_block(tmp_path, qemu, probe_image, machine, vir
     disk = build_disk(tmp_path / "disk.img", {"/STRATA/STAGE1.BIN": probe_image})
     out = boot_to_probe(qemu, disk, machine=machine, virtio=virtio)
     transport = "legacy" if "modern=on" in virtio else "modern"
-    assert "probe: handoff magic ok, version 4" in out
+    assert "probe: handoff magic ok, version 5" in out
     # From the reset vector no entry names tables: stage1 takes QEMU's from fw_cfg.
     assert "probe: entry tables: ACPI RSDP 0, SMBIOS 0" in out, out
     assert f"probe: machine {machine}" in out
