@@ -55,3 +55,22 @@ $(CBFSTOOL): $(CBFSTOOL_DEB)
 	$(call quiet,UNPACK,$@)
 	$(Q)dpkg-deb --fsys-tarfile $< | tar -xO ./usr/sbin/cbfstool >$@.tmp && chmod +x $@.tmp && \
 		mv $@.tmp $@
+
+# stage0 as on a machine without fw_cfg (Cloud Hypervisor, coreboot on hardware): the PVH link
+# of the same objects but fw_cfg's, built with its ports where QEMU decodes nothing. Only for
+# tests/boot/test_coreboot.py; stage1 from the disk still finds QEMU's fw_cfg.
+NO_FW_CFG_PVH := $(BUILD)/tests/strata-pvh-no-fw-cfg.elf
+NO_FW_CFG_OBJ := $(BUILD)/tests/no_fw_cfg/fw_cfg.o
+NO_FW_CFG_OBJS := $(patsubst $(BUILD)/fixed/lib/drivers/fw_cfg.o,$(NO_FW_CFG_OBJ),$(STAGE0_OBJS))
+
+ALL_TARGETS += $(NO_FW_CFG_PVH)
+
+$(NO_FW_CFG_OBJ): lib/drivers/fw_cfg.c
+	$(call quiet,CC,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(FW_FIXED_CFLAGS) -DFW_CFG_PORT_BASE=0x5f0 -c $< -o $@
+
+$(NO_FW_CFG_PVH): $(NO_FW_CFG_OBJS) $(BUILD)/symtab/stage0.o stage0/stage0_pvh.ld
+	$(call quiet,LD,$@)
+	$(Q)$(LD) $(subst stage0/stage0.ld,stage0/stage0_pvh.ld,$(STAGE0_LDFLAGS)) -o $@ \
+		$(NO_FW_CFG_OBJS) $(BUILD)/symtab/stage0.o

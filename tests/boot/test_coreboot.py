@@ -14,6 +14,8 @@ from test_pvh import runs  # noqa: F401
 from test_stage1 import APPS, strata_files
 
 PAYLOAD = BUILD / "strata-pvh.elf"
+# stage0 with fw_cfg's ports where QEMU decodes nothing (mk/coreboot_rom.mk): as with no fw_cfg.
+NO_FW_CFG = BUILD / "tests" / "strata-pvh-no-fw-cfg.elf"
 ROM = BUILD / "tests" / "coreboot_rom.bin"
 CBFSTOOL = BUILD / "cbfstool" / "cbfstool"
 IMAGE = BUILD / "images" / "linux-uki.img"
@@ -231,3 +233,16 @@ def test_bad_rsdp_from_the_tables_falls_back_to_qemus_tables(runs):
     assert re.search(r"acpi: RSDP at 0x[0-9a-f]+ \(from QEMU's revision 0\), with FADT", out), \
         run.log()
     assert "smbios: SMBIOS entry points from the entry at" in out, run.log()
+
+
+def test_stage0_without_fw_cfg_boots_linux_from_the_coreboot_tables(runs):
+    """stage0 that finds no fw_cfg device (as on coreboot hardware) says so and boots on: the
+    memory map, ACPI and SMBIOS from the ROM's tables, the disk without QEMU's bootorder, and
+    the UKI reaches userspace. (stage1, from the disk, still has QEMU's fw_cfg.)"""
+    run = rom_qemu("q35", NO_FW_CFG)
+    runs.append(run)
+    assert run.wait_for("STRATA-USERSPACE-OK", LINUX_TIMEOUT), run.log()
+    assert "stage0: QEMU fw_cfg absent: memory map and ACPI from the entry's tables" in \
+        run.output, run.log()
+    assert "QEMU fw_cfg device not found" not in run.output
+    check_tables_used(run)

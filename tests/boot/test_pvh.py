@@ -173,3 +173,34 @@ def test_microvm_hand_off_names_the_virtio_mmio_boot_disk(tmp_path, runs, probe_
     assert boot, run.log()
     assert re.search(rf"probe: boot disk virtio-mmio {boot.group(1)}, ESP partition 1 lba 2048-"
                      r"\d+, no pci: yes", out), run.log()
+
+
+# stage0 with fw_cfg's ports where QEMU decodes nothing (mk/coreboot_rom.mk): as with no fw_cfg.
+NO_FW_CFG = BUILD / "tests" / "strata-pvh-no-fw-cfg.elf"
+
+
+def test_stage0_without_fw_cfg_boots_linux_through_pvh_on_q35(runs):
+    """As under Cloud Hypervisor (no fw_cfg): stage0 says fw_cfg is absent, takes the memory map
+    and the RSDP from the PVH start info, and the UKI reaches userspace."""
+    run = pvh_qemu("q35", ["-drive", f"if=none,id=boot,format=raw,snapshot=on,file={IMAGE}",
+                           "-device", "virtio-blk-pci,drive=boot"], firmware=("-kernel", NO_FW_CFG))
+    runs.append(run)
+    assert run.wait_for("STRATA-USERSPACE-OK", LINUX_TIMEOUT), run.log()
+    out = run.output
+    assert "stage0: QEMU fw_cfg absent" in out, run.log()
+    assert re.search(r"memory: \d+ ranges from PVH start info", out), run.log()
+    assert "from the PVH start info (revision 0" in out, run.log()
+
+
+def test_stage0_without_fw_cfg_finds_microvms_disk_in_its_slots(runs):
+    """microvm without fw_cfg for stage0: no DSDT from QEMU's blob, so the virtio-mmio disk is
+    found in microvm's fixed slots, and the boot reaches ExitBootServices."""
+    run = pvh_qemu("microvm", ["-drive", f"if=none,id=boot,format=raw,snapshot=on,file={IMAGE}",
+                               "-device", "virtio-blk-device,drive=boot"],
+                   firmware=("-kernel", NO_FW_CFG))
+    runs.append(run)
+    assert run.wait_for("ExitBootServices: handing over to the OS", LINUX_TIMEOUT), run.log()
+    out = run.output
+    assert "stage0: QEMU fw_cfg absent" in out, run.log()
+    assert re.search(r"memory: \d+ ranges from PVH start info", out), run.log()
+    assert "disk: 24 virtio-mmio transports from microvm's slots" in out, run.log()
