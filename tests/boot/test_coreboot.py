@@ -156,6 +156,17 @@ def test_coreboot_framebuffer_is_the_gop_and_shows_the_boot_lines(tmp_path, runs
         assert line in text, f"{line!r} not on the screen:\n{text}\n" + run.log()
 
 
+def test_linux_takes_a_24_bit_coreboot_framebuffer_from_the_gops_bitmask(runs):
+    """A 24-bit frame buffer is a PixelBitMask GOP: Linux's efifb takes its depth and line
+    length from the masks and PixelsPerScanLine and draws in coreboot's frame buffer."""
+    run = rom_qemu("q35", PAYLOAD, display="24")
+    runs.append(run)
+    assert run.wait_for("STRATA-USERSPACE-OK", LINUX_TIMEOUT), run.log()
+    base = check_framebuffer_gop(run, 24)
+    assert re.search(rf"efifb: framebuffer at 0x{base:x}, ", run.output), run.log()
+    assert "efifb: mode is 800x600x24, linelength=2400" in run.output, run.log()
+
+
 def test_no_framebuffer_record_leaves_the_native_driver(tmp_path, runs):
     """Without a framebuffer record the GOP is the native Bochs VBE driver's, as from the ROM."""
     disk = build_disk(tmp_path / "hello.img",
