@@ -10,7 +10,7 @@ import pytest
 from conftest import BUILD, QemuRun, accel, build_disk  # noqa: F401
 from qemu_harness import qmp_screendump
 from test_console_screen import screen_text
-from test_pvh import runs  # noqa: F401
+from test_pvh import no_fw_cfg_image, runs  # noqa: F401
 from test_stage1 import APPS, strata_files
 
 PAYLOAD = BUILD / "strata-pvh.elf"
@@ -246,11 +246,11 @@ def test_bad_rsdp_from_the_tables_falls_back_to_qemus_tables(runs):
     assert "smbios: SMBIOS entry points from the entry at" in out, run.log()
 
 
-def test_stage0_without_fw_cfg_boots_linux_from_the_coreboot_tables(runs):
-    """stage0 that finds no fw_cfg device (as on coreboot hardware) says so and boots on: the
-    memory map, ACPI and SMBIOS from the ROM's tables, the disk without QEMU's bootorder, and
-    the UKI reaches userspace. (stage1, from the disk, still has QEMU's fw_cfg.)"""
-    run = rom_qemu("q35", NO_FW_CFG)
+def test_firmware_without_fw_cfg_boots_linux_from_the_coreboot_tables(tmp_path, runs):
+    """stage0 and stage1 that find no fw_cfg device (as on coreboot hardware): stage0 says so
+    and boots on, the memory map, ACPI and SMBIOS from the ROM's tables, the disk without QEMU's
+    bootorder, and the UKI reaches userspace."""
+    run = rom_qemu("q35", NO_FW_CFG, disk=no_fw_cfg_image(tmp_path))
     runs.append(run)
     assert run.wait_for("STRATA-USERSPACE-OK", LINUX_TIMEOUT), run.log()
     assert "stage0: QEMU fw_cfg absent: memory map and ACPI from the entry's tables" in \
