@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The firmware's frame buffer as a display: one fixed mode, other pixel formats drawn via a copy. */
+/* The firmware's frame buffer as a display: one fixed mode, other formats drawn via a copy. */
 #include "lib/container_of.h"
 #include "lib/drivers/simple_fb.h"
 
@@ -52,8 +52,8 @@ static UINT32 mask(UINT8 pos, UINT8 size)
 }
 
 /* The shadow's BGRX pixels of the rectangle, converted into the frame buffer's format. */
-static EFI_STATUS simple_fb_flush(struct display_device *display, UINT32 x, UINT32 y,
-				  UINT32 width, UINT32 height)
+static EFI_STATUS simple_fb_flush(struct display_device *display, UINT32 x, UINT32 y, UINT32 width,
+				  UINT32 height)
 {
 	struct simple_fb *fb = container_of(display, struct simple_fb, display);
 	const struct handoff_framebuffer *i = &fb->info;
@@ -76,12 +76,10 @@ static EFI_STATUS simple_fb_flush(struct display_device *display, UINT32 x, UINT
 	return EFI_SUCCESS;
 }
 
-static EFI_STATUS simple_fb_set_mode(struct display_device *display, UINT32 width,
-				     UINT32 height)
+static EFI_STATUS simple_fb_set_mode(struct display_device *display, UINT32 width, UINT32 height)
 {
-	return width == display->fixed_width && height == display->fixed_height ?
-		       EFI_SUCCESS :
-		       EFI_UNSUPPORTED;
+	return width == display->fixed_width && height == display->fixed_height ? EFI_SUCCESS
+										: EFI_UNSUPPORTED;
 }
 
 void simple_fb_init(struct simple_fb *fb, const struct handoff_framebuffer *info, void *shadow)

@@ -97,7 +97,8 @@ EFI_STATUS smbios_init(const struct handoff *h)
 	UINT32 size;
 	UINT8 *p;
 
-	if (h->smbios_entry && !EFI_ERROR(install_entry_tables(h->smbios_entry, ENTRY_AREA_SIZE, "the entry")))
+	if (h->smbios_entry &&
+	    !EFI_ERROR(install_entry_tables(h->smbios_entry, ENTRY_AREA_SIZE, "the entry")))
 		return EFI_SUCCESS;
 	/* As acpi_init: fw_cfg_init again, harmless twice, turns DMA on and checks this is QEMU. */
 	if (!fw_cfg_init()) {

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* EFI_GRAPHICS_OUTPUT_PROTOCOL (UEFI 2.10 §12.9) on QEMU's displays and coreboot's frame buffer. */
+/* EFI_GRAPHICS_OUTPUT_PROTOCOL (UEFI 2.10 §12.9) on QEMU's displays and coreboot's framebuffer. */
 #include "include/efi/protocol/graphics_output.h"
 #include "lib/container_of.h"
 #include "lib/drivers/bochs_vbe.h"
