@@ -55,3 +55,43 @@ $(CBFSTOOL): $(CBFSTOOL_DEB)
 	$(call quiet,UNPACK,$@)
 	$(Q)dpkg-deb --fsys-tarfile $< | tar -xO ./usr/sbin/cbfstool >$@.tmp && chmod +x $@.tmp && \
 		mv $@.tmp $@
+
+# stage0 and stage1 as on a machine without fw_cfg (Cloud Hypervisor, coreboot on hardware): the
+# same objects but fw_cfg's, built with its ports where QEMU decodes nothing. Only for the tests
+# (tests/boot/test_coreboot.py, test_pvh.py), which put that stage1 on a copy of a disk image.
+NO_FW_CFG_PVH := $(BUILD)/tests/strata-pvh-no-fw-cfg.elf
+NO_FW_CFG_OBJ := $(BUILD)/tests/no_fw_cfg/fw_cfg.o
+NO_FW_CFG_OBJS := $(patsubst $(BUILD)/fixed/lib/drivers/fw_cfg.o,$(NO_FW_CFG_OBJ),$(STAGE0_OBJS))
+
+ALL_TARGETS += $(NO_FW_CFG_PVH)
+
+$(NO_FW_CFG_OBJ): lib/drivers/fw_cfg.c
+	$(call quiet,CC,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(FW_FIXED_CFLAGS) -DFW_CFG_PORT_BASE=0x5f0 -c $< -o $@
+
+$(NO_FW_CFG_PVH): $(NO_FW_CFG_OBJS) $(BUILD)/symtab/stage0.o stage0/stage0_pvh.ld
+	$(call quiet,LD,$@)
+	$(Q)$(LD) $(subst stage0/stage0.ld,stage0/stage0_pvh.ld,$(STAGE0_LDFLAGS)) -o $@ \
+		$(NO_FW_CFG_OBJS) $(BUILD)/symtab/stage0.o
+
+NO_FW_CFG_STAGE1 := $(BUILD)/tests/stage1-no-fw-cfg.bin
+NO_FW_CFG_PIE_OBJ := $(BUILD)/tests/no_fw_cfg/fw_cfg.pie.o
+NO_FW_CFG_STAGE1_OBJS := $(patsubst $(BUILD)/pie/lib/drivers/fw_cfg.o,$(NO_FW_CFG_PIE_OBJ),\
+	$(STAGE1_OBJS))
+
+ALL_TARGETS += $(NO_FW_CFG_STAGE1)
+
+$(NO_FW_CFG_PIE_OBJ): lib/drivers/fw_cfg.c
+	$(call quiet,CC,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(FW_PIE_CFLAGS) -DFW_CFG_PORT_BASE=0x5f0 -c $< -o $@
+
+$(NO_FW_CFG_STAGE1:.bin=.elf): $(NO_FW_CFG_STAGE1_OBJS) $(MBEDTLS_PIE_LIB) $(BUILD)/symtab/stage1.o \
+		stage1/stage1.ld
+	$(call quiet,LD,$@)
+	$(Q)$(LD) $(STAGE1_LDFLAGS) -T stage1/stage1.ld -o $@ $(NO_FW_CFG_STAGE1_OBJS) \
+		$(BUILD)/symtab/stage1.o $(MBEDTLS_PIE_LIB)
+
+$(NO_FW_CFG_STAGE1): $(NO_FW_CFG_STAGE1:.bin=.elf) $(MKIMAGE)
+	$(call stage_wrap,stage1,$<,$@)

@@ -13,7 +13,7 @@ LIB_PURE := lib/crc32.c lib/sha256.c lib/storage/var_store.c lib/storage/var_app
 	lib/formats/font.c lib/formats/ps2_keymap.c lib/formats/edid.c lib/formats/hii_package.c \
 	lib/collation.c \
 	lib/platform/acpi_loader.c lib/platform/smbios.c lib/platform/bootorder.c \
-	lib/drivers/retry.c
+	lib/drivers/retry.c lib/drivers/simple_fb.c
 # Device path text both ways (EFI_DEVICE_PATH_TO_TEXT/FROM_TEXT), over one node table.
 LIB_PURE += lib/formats/device_path_text.c lib/formats/device_path_from_text.c
 

@@ -89,8 +89,10 @@ void stage0_main(void)
 	if (stage0_coreboot_tables)
 		cb = coreboot_payload_init(h, stage0_coreboot_tables);
 
+	/* Cloud Hypervisor and real coreboot hardware have none: the entry's tables stand in. */
 	if (!fw_cfg_init())
-		panic("QEMU fw_cfg device not found: Strata needs QEMU's firmware configuration");
+		log_info("QEMU fw_cfg absent: memory map and ACPI from the entry's tables, no "
+			 "bootorder");
 	exception_test_trigger();
 	if (fw_cfg_has_dma())
 		h->flags |= HANDOFF_FLAG_FW_CFG_DMA;
@@ -103,7 +105,9 @@ void stage0_main(void)
 	platform_pci_windows(h, &windows);
 	h->pci_mmio32_base = windows.mmio_base;
 	h->pci_mmio32_limit = windows.mmio_limit;
+	coreboot_payload_find_display(h);
 	functions = pci_setup(&windows);
+	coreboot_payload_follow_display(h);
 	timestamp(h, HANDOFF_TS_PCI);
 	log_info("PCI: %u functions, MMIO %llx..%llx", functions, h->pci_mmio32_base,
 		 windows.mmio_base);

@@ -29,6 +29,10 @@ void platform_pci_windows(const struct handoff *h, struct pci_windows *ret_windo
  * console moves to their I/O UART. NULL, logged, when there are none.
  */
 const struct coreboot_info *coreboot_payload_init(struct handoff *h, UINT32 argument);
+/* Before pci_setup: which display's BAR holds the tables' frame buffer (PCI bus 0). */
+void coreboot_payload_find_display(struct handoff *h);
+/* After pci_setup: the frame buffer's address in its BAR's new place. */
+void coreboot_payload_follow_display(struct handoff *h);
 
 /* memory.c */
 /*

@@ -61,7 +61,7 @@ static __attribute__((noreturn)) void stage1_main(void *arg)
 	optional(debug_image_init(), "debug image table");
 	require(console_init(h->serial_port), "console");
 	exception_test_trigger();
-	status = gop_init();
+	status = gop_init(h);
 	optional(status, "graphics output");
 	if (!EFI_ERROR(status))
 		optional(console_splitter_add_screen(), "text console on the screen");
@@ -112,8 +112,9 @@ static EFI_STATUS relocate_self(void)
 /* The size of a block of a version stage1 takes; an older stage0 stops at an earlier field. */
 static UINT32 handoff_size(UINT32 version)
 {
-	return version < 5 ? __builtin_offsetof(struct handoff, pci_function_count)
-			   : sizeof(struct handoff);
+	if (version < 5)
+		return __builtin_offsetof(struct handoff, pci_function_count);
+	return version < 6 ? __builtin_offsetof(struct handoff, framebuffer) : sizeof(struct handoff);
 }
 
 __attribute__((section(".text.entry"), noreturn)) void stage_entry(struct handoff *h)

@@ -7,9 +7,10 @@
 #define HANDOFF_MAGIC 0x46464f4841525453ull /* "STRAHOFF" read as little-endian bytes */
 /*
  * 2: the boot disk may be an AHCI port; 3: on virtio-mmio (mmio_base); 4: acpi_rsdp, smbios_entry;
- * 5: pci_functions. stage1 also takes a version 4 block, which ends before pci_function_count.
+ * 5: pci_functions; 6: framebuffer. stage1 also takes a version 4 or 5 block, which ends before
+ * pci_function_count or framebuffer: the fields after it stay zero.
  */
-#define HANDOFF_VERSION 5
+#define HANDOFF_VERSION 6
 #define HANDOFF_VERSION_MIN 4
 
 #define HANDOFF_MAX_MEMORY 64
@@ -111,6 +112,22 @@ enum handoff_flags {
 	HANDOFF_FLAG_COREBOOT = 1u << 5,	/* started as a coreboot payload */
 };
 
+/*
+ * A linear frame buffer the firmware before us set up (coreboot's LB_TAG_FRAMEBUFFER), in one
+ * fixed mode; base 0: none. Masks as coreboot's: a position and a size in bits per colour.
+ */
+struct handoff_framebuffer {
+	UINT64 base;		/* where it is after stage0's PCI setup (the BAR may have moved) */
+	UINT32 width, height;
+	UINT32 bytes_per_line;
+	UINT8 bits_per_pixel;
+	UINT8 red_pos, red_size, green_pos, green_size, blue_pos, blue_size;
+	UINT8 reserved_pos, reserved_size;
+	UINT8 pci_bus, pci_device, pci_function; /* the display whose BAR holds it, if on_pci */
+	UINT8 on_pci;
+	UINT8 reserved0[2];
+};
+
 struct handoff {
 	UINT64 magic;		/* HANDOFF_MAGIC */
 	UINT32 version;		/* HANDOFF_VERSION */
@@ -147,6 +164,8 @@ struct handoff {
 	UINT32 pci_function_count;
 	UINT32 reserved1;
 	struct handoff_pci_function pci_functions[HANDOFF_MAX_PCI_FUNCTIONS];
+	/* Version 6: a frame buffer the firmware before us set up (coreboot's); base 0 if none. */
+	struct handoff_framebuffer framebuffer;
 };
 
 /* stage1's entry point: System V ABI, never returns. */

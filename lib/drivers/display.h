@@ -12,6 +12,17 @@ struct display_device {
 	BOOLEAN blt_only;
 	/* set_mode leaves the visible screen black by itself (std VGA clears it in the device). */
 	BOOLEAN clears_on_set_mode;
+	/* Pixels from one row of framebuffer to the next; 0: the mode's width. */
+	UINT32 framebuffer_stride;
+	/*
+	 * A mode set by the firmware before us (coreboot's frame buffer): the one mode offered, as
+	 * the OS is told of it, its frame buffer at scanout_base (framebuffer may be a RAM copy the
+	 * flush converts from). fixed_width 0: set_mode sets any mode of the GOP's list.
+	 */
+	UINT32 fixed_width, fixed_height, fixed_pixels_per_line;
+	BOOLEAN fixed_bitmask;	/* not BGRX: the OS gets the masks */
+	UINT32 red_mask, green_mask, blue_mask, reserved_mask;
+	UINT64 scanout_base, scanout_size;
 	/* The monitor's preferred size (EDID or the device's display info); 0 when unknown. */
 	UINT32 preferred_width, preferred_height;
 	/* Switch to width x height at 32 bits per pixel; may move framebuffer. */

@@ -4,11 +4,17 @@
 #include "lib/drivers/io.h"
 #include "lib/string.h"
 
-#define FW_CFG_PORT_SEL 0x510
-#define FW_CFG_PORT_DATA 0x511
-#define FW_CFG_PORT_DMA 0x514
+/* A test build moves the ports where QEMU decodes nothing, to run as with no fw_cfg device. */
+#ifndef FW_CFG_PORT_BASE
+#define FW_CFG_PORT_BASE 0x510
+#endif
+#define FW_CFG_PORT_SEL FW_CFG_PORT_BASE
+#define FW_CFG_PORT_DATA (FW_CFG_PORT_BASE + 1)
+#define FW_CFG_PORT_DMA (FW_CFG_PORT_BASE + 4)
 
 #define FW_CFG_FEATURE_DMA 0x02
+/* QEMU's FW_CFG_MAX_ENTRY: no directory lists more files than the device has items. */
+#define FW_CFG_MAX_FILES 0x4000
 
 enum fw_cfg_dma_control {
 	FW_CFG_DMA_ERROR = 0x01,
@@ -105,6 +111,9 @@ EFI_STATUS fw_cfg_find(const char *name, UINT16 *ret_select, UINT32 *ret_size)
 
 	fw_cfg_read_item(FW_CFG_FILE_DIR, &count, sizeof(count));
 	count = be32(count);
+	/* No device reads as all ones: 4 billion entries would hang whoever asks. */
+	if (count > FW_CFG_MAX_FILES)
+		return EFI_NOT_FOUND;
 	for (UINT32 i = 0; i < count; i++) {
 		fw_cfg_read_selected(&file, sizeof(file));
 		file.name[sizeof(file.name) - 1] = '\0';

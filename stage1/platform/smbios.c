@@ -62,22 +62,26 @@ static EFI_STATUS add_bios_information(UINT8 *table, const UINT8 *qemu, UINT32 q
 	return smbios_check_tables(table, n + qemu_length, info);
 }
 
-/* coreboot's SMBT area: its entry points as they are, each under its own GUID. */
-static EFI_STATUS install_entry_tables(UINT64 area)
+/* SMBIOS 3.7 §5.2: without EFI the entry points are at 16-byte steps of 0xf0000..0xfffff. */
+#define FSEG_BASE 0xf0000
+#define FSEG_SIZE 0x10000
+
+/* coreboot's SMBT area (or the F-segment): its entry points as they are, each under its GUID. */
+static EFI_STATUS install_entry_tables(UINT64 area, UINTN size, const char *from)
 {
 	const struct smbios21_entry_point *ep21 = NULL;
 	const struct smbios30_entry_point *ep30 = NULL;
 	EFI_STATUS status = EFI_NOT_FOUND;
 
-	if (area >= EFI_PAGE_SIZE && area < BELOW_4G - ENTRY_AREA_SIZE)
-		smbios_find_entry_points((const void *)(UINTN)area, ENTRY_AREA_SIZE, &ep21, &ep30);
+	if (area >= EFI_PAGE_SIZE && area < BELOW_4G - size)
+		smbios_find_entry_points((const void *)(UINTN)area, size, &ep21, &ep30);
 	if (ep30)
 		status = config_table_install(&smbios3_guid, (void *)ep30);
 	if (ep21 && !EFI_ERROR(config_table_install(&smbios_guid, (void *)ep21)))
 		status = EFI_SUCCESS;
 	if (EFI_ERROR(status))
-		return log_warn_status(status, "no valid entry point at 0x%llx from the entry", area);
-	log_info("SMBIOS entry points from the entry at 0x%llx:%s%s", area, ep21 ? " 2.1" : "",
+		return log_warn_status(status, "no valid entry point at 0x%llx from %s", area, from);
+	log_info("SMBIOS entry points from %s at 0x%llx:%s%s", from, area, ep21 ? " 2.1" : "",
 		 ep30 ? " 3.0" : "");
 	return EFI_SUCCESS;
 }
@@ -93,11 +97,15 @@ EFI_STATUS smbios_init(const struct handoff *h)
 	UINT32 size;
 	UINT8 *p;
 
-	if (h->smbios_entry && !EFI_ERROR(install_entry_tables(h->smbios_entry)))
+	if (h->smbios_entry &&
+	    !EFI_ERROR(install_entry_tables(h->smbios_entry, ENTRY_AREA_SIZE, "the entry")))
 		return EFI_SUCCESS;
 	/* As acpi_init: fw_cfg_init again, harmless twice, turns DMA on and checks this is QEMU. */
 	if (!fw_cfg_init()) {
-		log_warn("no SMBIOS tables: none from the entry and no QEMU fw_cfg device");
+		/* Cloud Hypervisor writes a 3.0 entry point at 0xf0000 its start info does not name. */
+		if (!EFI_ERROR(install_entry_tables(FSEG_BASE, FSEG_SIZE, "the F-segment")))
+			return EFI_SUCCESS;
+		log_warn("no SMBIOS tables: none from the entry or the F-segment, no QEMU fw_cfg device");
 		return EFI_UNSUPPORTED;
 	}
 	status = fw_cfg_read_file(ANCHOR_FILE, anchor, sizeof(anchor), &anchor_size);

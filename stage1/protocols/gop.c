@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-/* EFI_GRAPHICS_OUTPUT_PROTOCOL (UEFI 2.10 §12.9) on QEMU's Bochs VBE, virtio-gpu and ramfb. */
+/* EFI_GRAPHICS_OUTPUT_PROTOCOL (UEFI 2.10 §12.9) on QEMU's displays and coreboot's framebuffer. */
 #include "include/efi/protocol/graphics_output.h"
 #include "lib/container_of.h"
 #include "lib/drivers/bochs_vbe.h"
 #include "lib/drivers/ramfb.h"
+#include "lib/drivers/simple_fb.h"
 #include "lib/drivers/virtio_gpu.h"
 #include "lib/printf.h"
 #include "lib/string.h"
@@ -33,6 +34,7 @@ struct display {
 	EFI_GRAPHICS_OUTPUT_PROTOCOL_MODE mode;
 	EFI_GRAPHICS_OUTPUT_MODE_INFORMATION info;
 	struct display_device *dev;
+	UINT32 stride;			/* pixels between rows of dev->framebuffer */
 	UINT32 modes[MAX_MODES];	/* indices into mode_sizes */
 	EFI_HANDLE handle;
 	struct display *next;
@@ -46,8 +48,21 @@ static const EFI_GUID dp_guid = EFI_DEVICE_PATH_PROTOCOL_GUID;
 static void mode_info(const struct display *d, UINT32 number,
 		      EFI_GRAPHICS_OUTPUT_MODE_INFORMATION *ret_info)
 {
+	const struct display_device *dev = d->dev;
 	UINT32 i = d->modes[number];
 
+	if (dev->fixed_width) {
+		*ret_info = (EFI_GRAPHICS_OUTPUT_MODE_INFORMATION){
+			.HorizontalResolution = dev->fixed_width,
+			.VerticalResolution = dev->fixed_height,
+			.PixelFormat = dev->fixed_bitmask ? PixelBitMask :
+							    PixelBlueGreenRedReserved8BitPerColor,
+			.PixelInformation = { dev->red_mask, dev->green_mask, dev->blue_mask,
+					      dev->reserved_mask },
+			.PixelsPerScanLine = dev->fixed_pixels_per_line,
+		};
+		return;
+	}
 	*ret_info = (EFI_GRAPHICS_OUTPUT_MODE_INFORMATION){
 		.Version = 0,
 		.HorizontalResolution = mode_sizes[i].width,
@@ -93,9 +108,15 @@ static EFI_STATUS EFIAPI gop_set_mode(EFI_GRAPHICS_OUTPUT_PROTOCOL *This, UINT32
 		return EFI_DEVICE_ERROR;
 	d->info = info;
 	d->mode.Mode = ModeNumber;
-	size = (UINTN)info.PixelsPerScanLine * info.VerticalResolution * 4;
+	d->stride = d->dev->framebuffer_stride ? d->dev->framebuffer_stride :
+						 info.HorizontalResolution;
+	size = (UINTN)d->stride * info.VerticalResolution * 4;
 	d->mode.FrameBufferBase = d->dev->blt_only ? 0 : d->dev->framebuffer;
 	d->mode.FrameBufferSize = d->dev->blt_only ? 0 : size;
+	if (d->dev->fixed_width) {
+		d->mode.FrameBufferBase = d->dev->scanout_base;
+		d->mode.FrameBufferSize = d->dev->scanout_size;
+	}
 	/* UEFI 2.10 §12.9: SetMode clears the visible screen to black. */
 	if (!d->dev->clears_on_set_mode)
 		memset((void *)(UINTN)d->dev->framebuffer, 0, size);
@@ -116,7 +137,7 @@ static BOOLEAN on_screen(const struct display *d, UINTN x, UINTN y, UINTN width,
 static EFI_GRAPHICS_OUTPUT_BLT_PIXEL *pixel_at(const struct display *d, UINTN x, UINTN y)
 {
 	return (EFI_GRAPHICS_OUTPUT_BLT_PIXEL *)(UINTN)d->dev->framebuffer +
-	       y * d->info.PixelsPerScanLine + x;
+	       y * d->stride + x;
 }
 
 static EFI_STATUS EFIAPI gop_blt(EFI_GRAPHICS_OUTPUT_PROTOCOL *This,
@@ -127,7 +148,7 @@ static EFI_STATUS EFIAPI gop_blt(EFI_GRAPHICS_OUTPUT_PROTOCOL *This,
 {
 	struct display *d = container_of(This, struct display, gop);
 	UINTN row_bytes = Width * sizeof(EFI_GRAPHICS_OUTPUT_BLT_PIXEL);
-	UINTN stride = d->info.PixelsPerScanLine;
+	UINTN stride = d->stride;
 	EFI_STATUS status = EFI_SUCCESS;
 	EFI_TPL old;
 
@@ -222,7 +243,10 @@ static EFI_STATUS display_install(struct display_device *dev, EFI_DEVICE_PATH_PR
 		return EFI_OUT_OF_RESOURCES;
 	}
 	d->dev = dev;
-	for (UINT32 i = 0; i < MAX_MODES; i++) {
+	/* A fixed mode is mode 0, the one entry; modes[] is not read for it. */
+	if (dev->fixed_width)
+		d->mode.MaxMode = 1;
+	for (UINT32 i = 0; i < MAX_MODES && !dev->fixed_width; i++) {
 		if ((UINT64)mode_sizes[i].width * mode_sizes[i].height * 4 > dev->framebuffer_size)
 			continue;
 		if (mode_sizes[i].width == DEFAULT_WIDTH && mode_sizes[i].height == DEFAULT_HEIGHT)
@@ -391,6 +415,64 @@ err_free:
 	return status;
 }
 
+/*
+ * coreboot's frame buffer in the mode coreboot set. Preferred to a native driver of the same
+ * display, as libpayload's payloads draw where coreboot left the screen: coreboot chose the mode
+ * for its panel, and the device may be one we have no driver for. Formats other than x8r8g8b8
+ * are drawn in a RAM copy and converted by the flush.
+ */
+static EFI_STATUS firmware_fb_add(const struct handoff_framebuffer *info)
+{
+	/* Strata's own vendor node for a frame buffer on no PCI display we found. */
+	static const VENDOR_DEVICE_PATH vendor = {
+		.Header = { HARDWARE_DEVICE_PATH, HW_VENDOR_DP, { sizeof(vendor), 0 } },
+		.Guid = { 0x5d1e8a6b, 0x3c0f, 0x4b7e, { 0x9a, 0x51, 0x2e, 0x77, 0xc4, 0x0b, 0x18, 0x6d } },
+	};
+	UINTN pages = EFI_SIZE_TO_PAGES((UINTN)info->width * info->height * 4);
+	EFI_PHYSICAL_ADDRESS shadow = 0;
+	EFI_DEVICE_PATH_PROTOCOL *node;
+	struct simple_fb *fb;
+	EFI_STATUS status;
+
+	status = simple_fb_check(info);
+	if (EFI_ERROR(status))
+		return log_warn_status(status, "coreboot frame buffer %ux%u, %u bpp, %u bytes a row: "
+				       "not a format we draw", info->width, info->height,
+				       info->bits_per_pixel, info->bytes_per_line);
+	fb = pool_zalloc(sizeof(*fb));
+	if (!fb)
+		return EFI_OUT_OF_RESOURCES;
+	if (!simple_fb_is_bgrx(info)) {
+		status = memory_allocate_pages(AllocateAnyPages, EfiBootServicesData, pages, &shadow);
+		if (EFI_ERROR(status))
+			goto err_free;
+	}
+	simple_fb_init(fb, info, (void *)(UINTN)shadow);
+	if (info->on_pci) {
+		status = pci_display_install(&fb->display,
+					     (struct pci_address){ info->pci_bus, info->pci_device,
+								   info->pci_function },
+					     "coreboot frame buffer");
+	} else {
+		node = device_path_alloc_append_node(NULL, &vendor.Header);
+		status = display_install(&fb->display,
+					 node ? device_path_alloc_append_node(node, &display_adr.Header) :
+						NULL,
+					 "firmware", "coreboot frame buffer");
+		pool_free(node);
+	}
+	if (EFI_ERROR(status))
+		goto err_free_shadow;
+	return EFI_SUCCESS;
+
+err_free_shadow:
+	if (shadow)
+		memory_free_pages(shadow, pages);
+err_free:
+	pool_free(fb);
+	return status;
+}
+
 /* After ExitBootServices the payload owns memory: no display may keep reading it by DMA. */
 static VOID EFIAPI gop_exit_boot_services(EFI_EVENT Event, VOID *Context)
 {
@@ -400,8 +482,10 @@ static VOID EFIAPI gop_exit_boot_services(EFI_EVENT Event, VOID *Context)
 	}
 }
 
-EFI_STATUS gop_init(void)
+EFI_STATUS gop_init(const struct handoff *h)
 {
+	const struct handoff_framebuffer *fb = &h->framebuffer;
+	BOOLEAN fb_taken = fb->base && !EFI_ERROR(firmware_fb_add(fb));
 	static const EFI_GUID exit_group = EFI_EVENT_GROUP_EXIT_BOOT_SERVICES;
 	struct pci_address a;
 	UINT32 cursor = 0;
@@ -409,6 +493,12 @@ EFI_STATUS gop_init(void)
 	EFI_STATUS status;
 
 	while (pci_next_function(&cursor, &a)) {
+		if (fb_taken && fb->on_pci && a.bus == fb->pci_bus && a.device == fb->pci_device &&
+		    a.function == fb->pci_function) {
+			log_info("%02x:%02x.%x: coreboot's frame buffer preferred to a native driver",
+				 a.bus, a.device, a.function);
+			continue;
+		}
 		if (bochs_vbe_match(a))
 			bochs_add(a);
 		else if (virtio_gpu_match(a))

@@ -7,10 +7,15 @@ import re
 import subprocess
 
 import pytest
-from conftest import BUILD, QemuRun, accel  # noqa: F401
-from test_pvh import runs  # noqa: F401
+from conftest import BUILD, QemuRun, accel, build_disk  # noqa: F401
+from qemu_harness import qmp_screendump
+from test_console_screen import screen_text
+from test_pvh import no_fw_cfg_image, runs  # noqa: F401
+from test_stage1 import APPS, strata_files
 
 PAYLOAD = BUILD / "strata-pvh.elf"
+# stage0 with fw_cfg's ports where QEMU decodes nothing (mk/coreboot_rom.mk): as with no fw_cfg.
+NO_FW_CFG = BUILD / "tests" / "strata-pvh-no-fw-cfg.elf"
 ROM = BUILD / "tests" / "coreboot_rom.bin"
 CBFSTOOL = BUILD / "cbfstool" / "cbfstool"
 IMAGE = BUILD / "images" / "linux-uki.img"
@@ -24,23 +29,27 @@ def elf_entry(path):
     return int.from_bytes(data[0x18:0x20], "little")
 
 
-def rom_qemu(machine, payload, argument=None, device="virtio-blk-pci,drive=boot", acpi=True):
-    """QEMU with the stand-in ROM as its BIOS, the payload file in fw_cfg, the UKI on device;
-    without acpi the ROM's tables name no ACPI or SMBIOS (a coreboot build without them), with
-    acpi "corrupt" an RSDP whose checksum fails."""
-    for path in (ROM, payload, IMAGE):
+def rom_qemu(machine, payload, argument=None, device="virtio-blk-pci,drive=boot", acpi=True,
+             disk=IMAGE, display=None, extra=()):
+    """QEMU with the stand-in ROM as its BIOS, the payload file in fw_cfg, the UKI (or disk) on
+    device; without acpi the ROM's tables name no ACPI or SMBIOS (a coreboot build without them),
+    with acpi "corrupt" an RSDP whose checksum fails; display "off" or "24" is the ROM's frame
+    buffer choice (none, or 24 bits per pixel instead of 32)."""
+    for path in (ROM, payload, disk):
         if not path.exists():
             pytest.skip(f"{path} not built")
     args = ["qemu-system-x86_64", "-machine", f"{machine},accel={accel()}", "-m", "512",
             "-cpu", "max", "-display", "none", "-serial", "stdio", "-monitor", "none",
             "-no-reboot", "-bios", str(ROM),
             "-fw_cfg", f"name=opt/strata/payload,file={payload}",
-            "-drive", f"if=none,id=boot,format=raw,snapshot=on,file={IMAGE}",
-            "-device", device]
+            "-drive", f"if=none,id=boot,format=raw,snapshot=on,file={disk}",
+            "-device", device, *extra]
     if argument:
         args += ["-fw_cfg", f"name=opt/coreboot-rom/argument,string={argument}"]
     if acpi is not True:
         args += ["-fw_cfg", f"name=opt/coreboot-rom/acpi,string={acpi or 'off'}"]
+    if display:
+        args += ["-fw_cfg", f"name=opt/coreboot-rom/display,string={display}"]
     return QemuRun(args)
 
 
@@ -101,6 +110,73 @@ def test_linux_uki_boots_through_the_coreboot_rom(runs, machine, device, acpi):
     entry = check_tables_used(run, acpi)
     assert entry == elf_entry(PAYLOAD), hex(entry)
     assert "efi: EFI v2.70 by Strata" in run.output
+    # Linux draws on coreboot's frame buffer, where the GOP over it said it is.
+    base = check_framebuffer_gop(run, 32)
+    assert re.search(rf"efifb: framebuffer at 0x{base:x}, ", run.output), run.log()
+    assert "efifb: mode is 800x600x32" in run.output, run.log()
+
+
+def check_framebuffer_gop(run, bpp):
+    """The ROM's framebuffer record became the GOP, on the std VGA whose BAR holds it (stage0
+    followed the BAR when it moved it), in the ROM's mode; the native driver stood aside."""
+    out = run.output
+    assert f"coreboot-rom: framebuffer at 0xfd000000 800x600x{bpp}" in out, run.log()
+    assert f"coreboot: framebuffer 800x600, {bpp} bpp at fd000000" in out, run.log()
+    moved = re.search(r"coreboot: framebuffer of (\S+) now at ([0-9a-f]+)", out)
+    assert moved, run.log()
+    where, base = moved.group(1), int(moved.group(2), 16)
+    assert f"gop: {where}: 800x600, 1 modes, frame buffer at {base:x} (coreboot frame buffer)" \
+        in out, run.log()
+    assert f"gop: {where}: coreboot's frame buffer preferred to a native driver" in out, run.log()
+    assert "(Bochs VBE)" not in out, run.log()
+    return base
+
+
+@pytest.mark.parametrize("machine,bpp", [("q35", 32), ("pc", 32), ("q35", 24)])
+def test_coreboot_framebuffer_is_the_gop_and_shows_the_boot_lines(tmp_path, runs, machine, bpp):
+    """The ROM sets std VGA to 800x600 as coreboot's Bochs driver does and names it in a
+    framebuffer record: stage1's GOP is that frame buffer in that one mode (24 bits per pixel
+    drawn through a converted copy), and the console's text on it, read back from a QMP
+    screendump against the font, shows the boot lines."""
+    disk = build_disk(tmp_path / "hello.img",
+                      strata_files({"/EFI/BOOT/BOOTX64.EFI": APPS / "hello.efi"}))
+    qmp = tmp_path / "qmp.sock"
+    run = rom_qemu(machine, PAYLOAD, disk=disk, display=None if bpp == 32 else str(bpp),
+                   extra=["-qmp", f"unix:{qmp},server=on,wait=off"])
+    runs.append(run)
+    # hello returns, nothing else is bootable: stage1 halts with its last lines on the screen.
+    assert run.wait_for("system halted", 240), run.log()
+    check_framebuffer_gop(run, bpp)
+    width, height, rgb = qmp_screendump(qmp, tmp_path / "screen.ppm")
+    assert (width, height) == (800, 600)
+    text = "\n".join(screen_text(width, height, rgb, width // 8, height // 16))
+    for line in ("console: text console 100x37 on the screen", "stage1: UEFI environment ready",
+                 "boot: starting \\EFI\\BOOT\\BOOTX64.EFI", "Hello from Strata efi-apps/hello",
+                 "boot: ERROR: system halted"):
+        assert line in text, f"{line!r} not on the screen:\n{text}\n" + run.log()
+
+
+def test_linux_takes_a_24_bit_coreboot_framebuffer_from_the_gops_bitmask(runs):
+    """A 24-bit frame buffer is a PixelBitMask GOP: Linux's efifb takes its depth and line
+    length from the masks and PixelsPerScanLine and draws in coreboot's frame buffer."""
+    run = rom_qemu("q35", PAYLOAD, display="24")
+    runs.append(run)
+    assert run.wait_for("STRATA-USERSPACE-OK", LINUX_TIMEOUT), run.log()
+    base = check_framebuffer_gop(run, 24)
+    assert re.search(rf"efifb: framebuffer at 0x{base:x}, ", run.output), run.log()
+    assert "efifb: mode is 800x600x24, linelength=2400" in run.output, run.log()
+
+
+def test_no_framebuffer_record_leaves_the_native_driver(tmp_path, runs):
+    """Without a framebuffer record the GOP is the native Bochs VBE driver's, as from the ROM."""
+    disk = build_disk(tmp_path / "hello.img",
+                      strata_files({"/EFI/BOOT/BOOTX64.EFI": APPS / "hello.efi"}))
+    run = rom_qemu("q35", PAYLOAD, disk=disk, display="off")
+    runs.append(run)
+    assert run.wait_for("system halted", 240), run.log()
+    assert "coreboot: framebuffer" not in run.output, run.log()
+    assert re.search(r"gop: 00:01\.0: \d+x\d+, \d+ modes, .*\(Bochs VBE\)", run.output), \
+        run.log()
 
 
 def test_cbfstool_adds_the_payload_and_it_boots_from_the_cbfs(tmp_path, runs):
@@ -168,3 +244,16 @@ def test_bad_rsdp_from_the_tables_falls_back_to_qemus_tables(runs):
     assert re.search(r"acpi: RSDP at 0x[0-9a-f]+ \(from QEMU's revision 0\), with FADT", out), \
         run.log()
     assert "smbios: SMBIOS entry points from the entry at" in out, run.log()
+
+
+def test_firmware_without_fw_cfg_boots_linux_from_the_coreboot_tables(tmp_path, runs):
+    """stage0 and stage1 that find no fw_cfg device (as on coreboot hardware): stage0 says so
+    and boots on, the memory map, ACPI and SMBIOS from the ROM's tables, the disk without QEMU's
+    bootorder, and the UKI reaches userspace."""
+    run = rom_qemu("q35", NO_FW_CFG, disk=no_fw_cfg_image(tmp_path))
+    runs.append(run)
+    assert run.wait_for("STRATA-USERSPACE-OK", LINUX_TIMEOUT), run.log()
+    assert "stage0: QEMU fw_cfg absent: memory map and ACPI from the entry's tables" in \
+        run.output, run.log()
+    assert "QEMU fw_cfg device not found" not in run.output
+    check_tables_used(run)

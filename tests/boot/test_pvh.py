@@ -3,6 +3,8 @@
 runs its pvh.bin option ROM, which jumps to our entry with hvm_start_info in %ebx) boots the
 Debian UKI to userspace with the memory map taken from the start info."""
 import re
+import shutil
+import subprocess
 import struct
 
 import pytest
@@ -173,3 +175,52 @@ def test_microvm_hand_off_names_the_virtio_mmio_boot_disk(tmp_path, runs, probe_
     assert boot, run.log()
     assert re.search(rf"probe: boot disk virtio-mmio {boot.group(1)}, ESP partition 1 lba 2048-"
                      r"\d+, no pci: yes", out), run.log()
+
+
+# stage0 and stage1 with fw_cfg's ports where QEMU decodes nothing (mk/coreboot_rom.mk): as
+# on a machine with no fw_cfg device.
+NO_FW_CFG = BUILD / "tests" / "strata-pvh-no-fw-cfg.elf"
+NO_FW_CFG_STAGE1 = BUILD / "tests" / "stage1-no-fw-cfg.bin"
+
+
+def no_fw_cfg_image(tmp_path):
+    """A copy of the UKI image whose STAGE1.BIN is the stage1 that sees no fw_cfg."""
+    image = tmp_path / "linux-uki-no-fw-cfg.img"
+    shutil.copyfile(IMAGE, image)
+    subprocess.run([str(BUILD / "mkimage"), "update", str(image), "--stage1",
+                    str(NO_FW_CFG_STAGE1)], check=True, capture_output=True)
+    return image
+
+
+def test_firmware_without_fw_cfg_boots_linux_through_pvh_on_q35(tmp_path, runs):
+    """As under Cloud Hypervisor (no fw_cfg): stage0 says fw_cfg is absent, takes the memory map
+    and the RSDP from the PVH start info; stage1 installs that RSDP and SMBIOS from the
+    F-segment's entry point (SeaBIOS's here), and the UKI reaches userspace with them."""
+    image = no_fw_cfg_image(tmp_path)
+    run = pvh_qemu("q35", ["-drive", f"if=none,id=boot,format=raw,snapshot=on,file={image}",
+                           "-device", "virtio-blk-pci,drive=boot"], firmware=("-kernel", NO_FW_CFG))
+    runs.append(run)
+    assert run.wait_for("STRATA-USERSPACE-OK", LINUX_TIMEOUT), run.log()
+    out = run.output
+    assert "stage0: QEMU fw_cfg absent" in out, run.log()
+    assert re.search(r"memory: \d+ ranges from PVH start info", out), run.log()
+    assert "from the PVH start info (revision 0" in out, run.log()
+    smbios = re.search(r"smbios: SMBIOS entry points from the F-segment at 0xf0000: 2\.1", out)
+    assert smbios, run.log()
+    assert "SMBIOS 2.8 present." in out, run.log()
+    assert "STRATA-DONE" in out or run.wait_for("STRATA-DONE", 60), run.log()
+
+
+def test_firmware_without_fw_cfg_finds_microvms_disk_in_its_slots(tmp_path, runs):
+    """microvm with no fw_cfg for stage0 and stage1: no DSDT from QEMU's blob, so the
+    virtio-mmio disk is found in microvm's fixed slots, and the boot reaches ExitBootServices."""
+    image = no_fw_cfg_image(tmp_path)
+    run = pvh_qemu("microvm", ["-drive", f"if=none,id=boot,format=raw,snapshot=on,file={image}",
+                               "-device", "virtio-blk-device,drive=boot"],
+                   firmware=("-kernel", NO_FW_CFG))
+    runs.append(run)
+    assert run.wait_for("ExitBootServices: handing over to the OS", LINUX_TIMEOUT), run.log()
+    out = run.output
+    assert "stage0: QEMU fw_cfg absent" in out, run.log()
+    assert re.search(r"memory: \d+ ranges from PVH start info", out), run.log()
+    assert "disk: 24 virtio-mmio transports from microvm's slots" in out, run.log()

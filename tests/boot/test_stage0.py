@@ -34,7 +34,7 @@ def test_stage1_receives_handoff_block(tmp_path, qemu, probe_image, machine, vir
     disk = build_disk(tmp_path / "disk.img", {"/STRATA/STAGE1.BIN": probe_image})
     out = boot_to_probe(qemu, disk, machine=machine, virtio=virtio)
     transport = "legacy" if "modern=on" in virtio else "modern"
-    assert "probe: handoff magic ok, version 5" in out
+    assert "probe: handoff magic ok, version 6" in out
     # Every function stage0 assigned BARs to comes with their sizes, so stage1 need not size them.
     functions = re.search(r"stage0: PCI: (\d+) functions", out).group(1)
     assert f"probe: pci: BAR sizes of {functions} functions" in out, out

@@ -3,7 +3,9 @@
  * A test ROM that plays coreboot's part for Strata's payload entry: coreboot tables (LBIO, IP
  * checksums, a forward at 0x500 to the tables at the top of low RAM, as coreboot's
  * arch/x86/tables.c places them) with QEMU's e820 as the memory map, COM1 as the console, and
- * ACPI and SMBIOS built from QEMU's fw_cfg in CBMEM as coreboot's QEMU boards do, then
+ * ACPI and SMBIOS built from QEMU's fw_cfg in CBMEM as coreboot's QEMU boards do, std VGA set
+ * to 800x600 as coreboot's Bochs driver (drivers/emulation/qemu/bochs.c) and named by a
+ * framebuffer record, then
  * the payload from fw_cfg (an ELF, or a CBFS image cbfstool made with it as fallback/payload)
  * loaded at its physical addresses and called as coreboot calls a payload (arch/x86/boot.c):
  * 32-bit, cdecl, the tables' address the one argument.
@@ -25,6 +27,14 @@ typedef unsigned long long u64;
 #define ARGUMENT_FILE	"opt/coreboot-rom/argument"
 /* "off": no ACPI or SMBIOS records, as a coreboot build without them; "corrupt": a bad RSDP. */
 #define ACPI_FILE	"opt/coreboot-rom/acpi"
+/* "off": no frame buffer; "24": 800x600 at 24 bits per pixel; else 800x600x32. */
+#define DISPLAY_FILE	"opt/coreboot-rom/display"
+/* std VGA's BAR0 as the ROM places it, as SeaBIOS and coreboot do on QEMU. */
+#define VGA_LFB		0xfd000000u
+#define VBE_INDEX	0x1ce
+#define VBE_DATA	0x1cf
+#define FB_WIDTH	800
+#define FB_HEIGHT	600
 #define ELF_BUFFER	0x2000000u /* where the payload file is staged: above any payload segment */
 #define ELF_MAX		0x1000000u
 #define FORWARD_ADDR	0x500u
@@ -41,6 +51,7 @@ typedef unsigned long long u64;
 #define LB_TAG_MEMORY	0x01
 #define LB_TAG_SERIAL	0x0f
 #define LB_TAG_FORWARD	0x11
+#define LB_TAG_FRAMEBUFFER 0x12
 #define LB_TAG_CBMEM_ENTRY 0x31
 #define LB_TAG_ACPI_RSDP 0x43
 #define CBMEM_ID_SMBIOS	0x534d4254u /* "SMBT" */
@@ -495,6 +506,57 @@ static void chipset_init(void)
 	}
 }
 
+static void vbe_write(u16 index, u16 value)
+{
+	outw(VBE_INDEX, index);
+	outw(VBE_DATA, value);
+}
+
+/*
+ * QEMU's std VGA (1234:1111, class 0300) on bus 0: BAR0 placed, decoding on, a VBE mode with the
+ * linear frame buffer, and the record coreboot's bochs driver writes for it (lb_framebuffer).
+ */
+static void write_framebuffer(struct table *t)
+{
+	char how[8] = { 0 };
+	u32 bpp, dev;
+	u8 *r;
+
+	fw_cfg_file(DISPLAY_FILE, how, sizeof(how) - 1);
+	if (streq(how, "off"))
+		return;
+	bpp = streq(how, "24") ? 24 : 32;
+	for (dev = 0; dev < 32; dev++) {
+		if (pci_read32(dev << 3, 0) == 0x11111234u && pci_read32(dev << 3, 8) >> 16 == 0x0300)
+			break;
+	}
+	if (dev == 32) {
+		put_str("coreboot-rom: no std VGA: no framebuffer record\n");
+		return;
+	}
+	pci_write32(dev << 3, 0x10, VGA_LFB);
+	pci_write32(dev << 3, 4, (pci_read32(dev << 3, 4) & 0xffff0000u) | 3); /* I/O, memory */
+	vbe_write(4, 0); /* disabled while the mode changes */
+	vbe_write(1, FB_WIDTH);
+	vbe_write(2, FB_HEIGHT);
+	vbe_write(3, (u16)bpp);
+	vbe_write(4, 0x41); /* enabled, linear frame buffer (and cleared) */
+	/* The attribute controller's palette source bit: without it QEMU shows a blank screen. */
+	(void)inb(0x3da);
+	outb(0x3c0, 0x20);
+	r = table_record(t, LB_TAG_FRAMEBUFFER, 40);
+	put64(r + 8, VGA_LFB);
+	put32(r + 16, FB_WIDTH);
+	put32(r + 20, FB_HEIGHT);
+	put32(r + 24, FB_WIDTH * bpp / 8);
+	r[28] = (u8)bpp;
+	r[29] = 16, r[30] = 8, r[31] = 8, r[32] = 8, r[33] = 0, r[34] = 8; /* r, g, b */
+	r[35] = bpp == 32 ? 24 : 0, r[36] = bpp == 32 ? 8 : 0;
+	put_str("coreboot-rom: framebuffer at ");
+	put_hex(VGA_LFB);
+	put_str(bpp == 32 ? " 800x600x32\n" : " 800x600x24\n");
+}
+
 /* ACPI and SMBIOS in CBMEM and the records naming them, as coreboot writes them (lb_tables). */
 static void write_acpi_smbios(struct table *t, u8 *cbmem, int corrupt)
 {
@@ -555,6 +617,7 @@ static u32 write_tables(void)
 	fw_cfg_file(ACPI_FILE, acpi, sizeof(acpi) - 1);
 	if (!streq(acpi, "off"))
 		write_acpi_smbios(&t, t.header, streq(acpi, "corrupt"));
+	write_framebuffer(&t);
 	table_seal(&t);
 
 	put64(table_record(&fwd, LB_TAG_FORWARD, 16) + 8, (u32)t.header);
