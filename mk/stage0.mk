@@ -35,7 +35,8 @@ $(BUILD)/stage0.elf: $(STAGE0_OBJS) $(BUILD)/symtab/stage0.o stage0/stage0.ld
 # (stage0.ld), the key slot just below it; mk/lz4pack.py checks that the packed part decodes to
 # itself and fits.
 STAGE0_TAIL_SIZE := 1024
-# The stage signing key's slot below the start code, erased here (STAGE_KEY_SLOT_SIZE).
+# The stage signing key's slot below the start code, erased here (STAGE_KEY_SLOT_SIZE);
+# `make STAGE0_SIGNING_KEY=key.pem` writes that key's public half into it (docs/secure-boot.md).
 STAGE0_KEY_SLOT_SIZE := 512
 $(BUILD)/stage0.rom: $(BUILD)/stage0.elf mk/lz4pack.py
 	$(call quiet,PACK,$@)
@@ -46,6 +47,10 @@ $(BUILD)/stage0.rom: $(BUILD)/stage0.elf mk/lz4pack.py
 		{ rm -f $@; exit 1; }
 	$(Q)size=$$(stat -c %s $@); if [ $$size -ne $(STAGE0_ROM_SIZE) ]; then \
 		echo "stage0.rom is $$size bytes, must be $(STAGE0_ROM_SIZE)"; rm -f $@; exit 1; fi
+ifneq ($(STAGE0_SIGNING_KEY),)
+	$(call quiet,KEY,$@)
+	$(Q)$(MKIMAGE) rom --key $(STAGE0_SIGNING_KEY) $@ $@ >/dev/null || { rm -f $@; exit 1; }
+endif
 
 # The PVH entry (docs/pvh.md): a third link of the same objects and symbol table, loaded at 1 MiB
 # with a XEN_ELFNOTE_PHYS32_ENTRY note, for QEMU -kernel and Cloud Hypervisor --kernel. Its C part
