@@ -116,10 +116,13 @@ EFI_STATUS rsa_verify_pkcs1_sha256(const UINT8 *modulus, UINTN size, const UINT8
 		n0inv *= 2 - w.n[0] * n0inv;
 	n0inv = -n0inv;
 
-	/* R^2 mod n, R = 2^(64k): R mod n is 2^(64k) - n (the top bit of n is set), then doubled. */
+	/*
+	 * R^2 mod n, R = 2^(64k): R mod n is 2^(64k) - n (the top bit of n is set). Doubled 2k
+	 * times it is R·2^(2k); a Montgomery square of R·2^j is R·2^(2j), so five give R·2^(64k).
+	 */
 	memset(w.rr, 0, sizeof(w.rr));
 	subtract(w.rr, w.n, k);
-	for (UINTN i = 0; i < 64 * k; i++) {
+	for (UINTN i = 0; i < 2 * k; i++) {
 		UINT64 carry = w.rr[k - 1] >> 63;
 
 		for (UINTN j = k - 1; j > 0; j--)
@@ -128,6 +131,8 @@ EFI_STATUS rsa_verify_pkcs1_sha256(const UINT8 *modulus, UINTN size, const UINT8
 		if (carry || at_least(w.rr, w.n, k))
 			subtract(w.rr, w.n, k);
 	}
+	for (int i = 0; i < 5; i++)
+		mont_mul(&w, w.rr, w.rr, w.rr, n0inv, k);
 
 	/* s^65537: s·R, squared 16 times, then one product with plain s leaves Montgomery form. */
 	mont_mul(&w, w.x, w.s, w.rr, n0inv, k);

@@ -69,9 +69,10 @@ def test_mkimage_shows_the_signature_and_the_key(keys):
         SIG_SIZE
 
 
-def test_rom_with_a_key_boots_stages_signed_by_it(tmp_path, qemu, keys):
+@pytest.mark.parametrize("pflash", [False, True], ids=["bios", "pflash"])
+def test_rom_with_a_key_boots_stages_signed_by_it(tmp_path, qemu, keys, pflash):
     run = qemu(disk(tmp_path, keys, "stage1.signed", backup="stage1.signed"),
-               rom=keys / "signed.rom")
+               rom=keys / "signed.rom", pflash=pflash)
     assert run.wait_for(HELLO, TIMEOUT), run.log()
     out = run.output
     assert "Secure Boot for stages is on" in out, run.log()
