@@ -39,7 +39,7 @@ static int key_modulus(const char *pem, uint8_t modulus[STAGE_SIGN_MODULUS_SIZE]
 	char line[1024], text[65536];
 	int have_e = 0, in_modulus = 0;
 	size_t n = 0, len = 0;
-	uint8_t *bytes;
+	uint8_t *bytes, *p;
 	FILE *out;
 	uint8_t *data;
 	size_t size;
@@ -58,9 +58,9 @@ static int key_modulus(const char *pem, uint8_t modulus[STAGE_SIGN_MODULUS_SIZE]
 			continue;
 		}
 		if (in_modulus && line[0] == ' ') {
-			for (char *p = line; *p; p++)
-				if (hex_value(*p) >= 0 && len < sizeof(text))
-					text[len++] = *p;
+			for (char *c = line; *c; c++)
+				if (hex_value(*c) >= 0 && len < sizeof(text))
+					text[len++] = *c;
 			continue;
 		}
 		in_modulus = 0;
@@ -75,7 +75,7 @@ static int key_modulus(const char *pem, uint8_t modulus[STAGE_SIGN_MODULUS_SIZE]
 	for (size_t i = 0; i + 1 < len; i += 2)
 		bytes[n++] = (uint8_t)(hex_value(text[i]) << 4 | hex_value(text[i + 1]));
 	/* openssl prints a leading 00 when the top bit is set. */
-	uint8_t *p = bytes;
+	p = bytes;
 	while (n > STAGE_SIGN_MODULUS_SIZE && *p == 0) {
 		p++;
 		n--;
