@@ -64,9 +64,10 @@ def test_mkimage_shows_the_signature_and_the_key(keys):
     assert key_id not in mkimage("inspect", keys / "stage1.other")
     assert "signature: none" in mkimage("inspect", BUILD / "stage1.bin")
     assert "no stage signing key" in mkimage("inspect", BUILD / "stage0.rom")
-    # A signed image is still an image the SHA-256 check accepts: one byte of body changed is not.
-    assert (keys / "stage1.signed").stat().st_size == (BUILD / "stage1.bin").stat().st_size + \
-        SIG_SIZE
+    # Signing only appends the trailer: the header and body stay as the build made them.
+    signed = (keys / "stage1.other").read_bytes()
+    assert signed[:-SIG_SIZE] == (BUILD / "stage1.bin").read_bytes()
+    assert signed[-SIG_SIZE:].startswith(b"STRASIG\x01")
 
 
 @pytest.mark.parametrize("pflash", [False, True], ids=["bios", "pflash"])
@@ -145,3 +146,16 @@ def test_debian_uki_boots_to_userspace_with_signed_stages(tmp_path, qemu, keys):
     out = run.output
     assert "\\STRATA\\STAGE1.BIN: signature verified" in out, run.log()
     assert "strata: efi: yes, 64-bit" in out, run.log()
+
+
+def test_damaged_key_slot_halts_instead_of_booting_unverified(tmp_path, qemu, keys):
+    rom = bytearray((keys / "signed.rom").read_bytes())
+    rom[0xFA00 + 48 + 100] ^= 0x01  # a modulus byte: the slot's CRC no longer matches
+    damaged = tmp_path / "damaged.rom"
+    damaged.write_bytes(rom)
+    inspect = subprocess.run([MKIMAGE, "inspect", str(damaged)], capture_output=True, text=True)
+    assert inspect.returncode == 1 and "DAMAGED" in inspect.stdout, inspect
+    run = qemu(disk(tmp_path, keys, "stage1.signed"), rom=damaged)
+    assert run.wait_for("system halted", TIMEOUT), run.log()
+    assert "the stage signing key in this ROM is damaged" in run.output, run.log()
+    assert "entering stage1" not in run.output, run.log()
