@@ -15,11 +15,13 @@
  * The private key stays with openssl(1): mbedTLS's host build here is public-key only
  * (lib/crypto/rsa_public_only.c) and has no random number generator for RSA blinding.
  */
-static const char sign_usage[] = "usage: mkimage sign --key KEY.pem IN.bin OUT.bin\n"
-				 "  sign a stage image (or sign it again) with an RSA-3072 private key\n";
-static const char rom_usage[] = "usage: mkimage rom --key KEY.pem IN.rom OUT.rom\n"
-				"  write the public half of KEY.pem (public or private PEM) into the\n"
-				"  stage signing key slot of stage0.rom: stages must then be signed\n";
+static const char sign_usage[] =
+	"usage: mkimage sign --key KEY.pem IN.bin OUT.bin\n"
+	"  sign a stage image (or sign it again) with an RSA-3072 private key\n";
+static const char rom_usage[] =
+	"usage: mkimage rom --key KEY.pem IN.rom OUT.rom\n"
+	"  write the public half of KEY.pem (public or private PEM) into the\n"
+	"  stage signing key slot of stage0.rom: stages must then be signed\n";
 
 static int hex_value(int c)
 {
@@ -111,8 +113,8 @@ int mk_sign_stage(const struct stage_image_header *header, const char *pem,
 		goto out;
 	{
 		/* RSA keys sign with PKCS#1 v1.5 padding unless told otherwise. */
-		const char *argv[] = { "openssl", "dgst", "-sha256", "-sign", pem, "-out",
-				       sig_path, header_path, NULL };
+		const char *argv[] = { "openssl", "dgst",   "-sha256",	 "-sign", pem,
+				       "-out",	  sig_path, header_path, NULL };
 
 		if (mk_run_quiet(argv) < 0) {
 			mk_error("%s: openssl could not sign with this key (a private key?)", pem);
@@ -255,7 +257,8 @@ int cmd_rom(int argc, char **argv)
 		if (rom[STAGE_KEY_SLOT_ROM_OFFSET + i] != 0xff &&
 		    memcmp(rom + STAGE_KEY_SLOT_ROM_OFFSET, STAGE_KEY_MAGIC, 8) != 0) {
 			mk_error("%s: no free stage signing key slot (a ROM built before signed "
-				 "stages?)", in);
+				 "stages?)",
+				 in);
 			goto out;
 		}
 	}

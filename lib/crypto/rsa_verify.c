@@ -59,8 +59,8 @@ static void subtract(UINT64 *a, const UINT64 *b, UINTN k)
 }
 
 /* r = a * b / 2^(64k) mod n (CIOS); a, b < n; r may be a or b. */
-static void mont_mul(struct rsa_work *w, UINT64 *r, const UINT64 *a, const UINT64 *b,
-		     UINT64 n0inv, UINTN k)
+static void mont_mul(struct rsa_work *w, UINT64 *r, const UINT64 *a, const UINT64 *b, UINT64 n0inv,
+		     UINTN k)
 {
 	UINT64 *t = w->t;
 

@@ -143,7 +143,8 @@ static EFI_STATUS verify_raw_em(const UINT8 em[384])
 	UINT8 sig[384];
 
 	save("em", em, 384);
-	sh("openssl pkeyutl -decrypt -inkey k.pem -pkeyopt rsa_padding_mode:none -in em -out em.sig");
+	sh("openssl pkeyutl -decrypt -inkey k.pem -pkeyopt rsa_padding_mode:none -in em -out "
+	   "em.sig");
 	assert_int_equal(load("em.sig", sig, sizeof(sig)), sizeof(sig));
 	return rsa_verify_pkcs1_sha256(n3072, sizeof(n3072), sig, digest);
 }
