@@ -32,18 +32,19 @@ $(BUILD)/stage0.elf: $(STAGE0_OBJS) $(BUILD)/symtab/stage0.o stage0/stage0.ld
 	$(call symtab_check,$(BUILD)/stage0.pass1.elf,$@)
 
 # The flash image: the C part LZ4-packed at its start, the start code in its last KiB
-# (stage0.ld), the key slot just below it; mk/lz4pack.py checks that the packed part decodes to
+# (stage0.ld) and the key slot; mk/lz4pack.py checks that the packed part decodes to
 # itself and fits.
 STAGE0_TAIL_SIZE := 1024
-# The stage signing key's slot below the start code, erased here (STAGE_KEY_SLOT_SIZE);
-# `make STAGE0_SIGNING_KEY=key.pem` writes that key's public half into it (docs/secure-boot.md).
-STAGE0_KEY_SLOT_SIZE := 512
+# The stage signing key's slot in the tail, after the start code, erased here
+# (include/strata/stage_image.h); `make STAGE0_SIGNING_KEY=key.pem` writes that key's public
+# half into it (docs/secure-boot.md).
+STAGE0_KEY_SLOT := 0xfe00 0x1f0
 $(BUILD)/stage0.rom: $(BUILD)/stage0.elf mk/lz4pack.py
 	$(call quiet,PACK,$@)
 	$(Q)$(OBJCOPY) -O binary -j .text -j .rodata -j .data -j .strata_symbols $< $@.body
 	$(Q)$(OBJCOPY) -O binary -j .rom16 -j .resetvector --gap-fill 0xff $< $@.tail
 	$(Q)python3 mk/lz4pack.py $@ $@.body $@.tail $(STAGE0_ROM_SIZE) $(STAGE0_TAIL_SIZE) \
-		$(STAGE0_KEY_SLOT_SIZE) || \
+		$(STAGE0_KEY_SLOT) || \
 		{ rm -f $@; exit 1; }
 	$(Q)size=$$(stat -c %s $@); if [ $$size -ne $(STAGE0_ROM_SIZE) ]; then \
 		echo "stage0.rom is $$size bytes, must be $(STAGE0_ROM_SIZE)"; rm -f $@; exit 1; fi

@@ -67,13 +67,13 @@ struct stage_image_signature {
 _Static_assert(sizeof(struct stage_image_signature) == 432, "stage signature layout is fixed");
 
 /*
- * The public key in stage0.rom: STAGE_KEY_SLOT_SIZE bytes just below the ROM's last KiB (the
- * start code), outside the LZ4-packed C part, so `mkimage rom --key` can write it into a built
- * ROM. Erased (0xff) means no key: stages are checked by their SHA-256 only. A slot holding the
+ * The public key in stage0.rom: STAGE_KEY_SLOT_SIZE bytes in the ROM's last KiB, between the
+ * 16/32-bit start code (at most 512 bytes, stage0.ld) and the reset vector, outside the
+ * LZ4-packed C part, so `mkimage rom --key` can write it into a built ROM. Erased (0xff) means no key: stages are checked by their SHA-256 only. A slot holding the
  * magic must have a good CRC, else stage0 halts rather than boot unverified stages.
  */
-#define STAGE_KEY_SLOT_SIZE 512
-#define STAGE_KEY_SLOT_ROM_OFFSET (65536 - 1024 - STAGE_KEY_SLOT_SIZE)
+#define STAGE_KEY_SLOT_ROM_OFFSET 0xfe00
+#define STAGE_KEY_SLOT_SIZE 0x1f0 /* up to the reset vector at 0xfff0 */
 
 struct stage_key_slot {
 	UINT8 magic[8];		/* STAGE_KEY_MAGIC */

@@ -150,7 +150,7 @@ def test_debian_uki_boots_to_userspace_with_signed_stages(tmp_path, qemu, keys):
 
 def test_damaged_key_slot_halts_instead_of_booting_unverified(tmp_path, qemu, keys):
     rom = bytearray((keys / "signed.rom").read_bytes())
-    rom[0xFA00 + 48 + 100] ^= 0x01  # a modulus byte: the slot's CRC no longer matches
+    rom[0xFE00 + 48 + 100] ^= 0x01  # a modulus byte: the slot's CRC no longer matches
     damaged = tmp_path / "damaged.rom"
     damaged.write_bytes(rom)
     inspect = subprocess.run([MKIMAGE, "inspect", str(damaged)], capture_output=True, text=True)
