@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Signed stages: `mkimage sign` and `wrap --sign` append a signature, `mkimage rom --key` writes the key slot. */
+/* Signed stages: `sign` and `wrap --sign` append a signature, `rom --key` fills the key slot. */
 #define _GNU_SOURCE
 #include <getopt.h>
 #include <stdio.h>

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Loading a stage image from the ESP: header, signature, body read straight to its pages, digest, relocation. */
+/* Loading a stage image from the ESP: header, signature, body to its pages, digest, relocation. */
 #include "lib/drivers/io.h"
 #include "lib/formats/elf_reloc.h"
 #include "lib/formats/stage_image.h"

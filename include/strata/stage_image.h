@@ -69,8 +69,9 @@ _Static_assert(sizeof(struct stage_image_signature) == 432, "stage signature lay
 /*
  * The public key in stage0.rom: STAGE_KEY_SLOT_SIZE bytes in the ROM's last KiB, between the
  * 16/32-bit start code (at most 512 bytes, stage0.ld) and the reset vector, outside the
- * LZ4-packed C part, so `mkimage rom --key` can write it into a built ROM. Erased (0xff) means no key: stages are checked by their SHA-256 only. A slot holding the
- * magic must have a good CRC, else stage0 halts rather than boot unverified stages.
+ * LZ4-packed C part, so `mkimage rom --key` can write it into a built ROM. Erased (0xff) means
+ * no key: stages are checked by their SHA-256 only. A slot holding the magic must have a good
+ * CRC, else stage0 halts rather than boot unverified stages.
  */
 #define STAGE_KEY_SLOT_ROM_OFFSET 0xfe00
 #define STAGE_KEY_SLOT_SIZE 0x1f0 /* up to the reset vector at 0xfff0 */

@@ -20,9 +20,9 @@ void stage_image_seal_header(struct stage_image_header *header, const void *body
 const char *stage_image_error_reason(EFI_STATUS status);
 /* Name of a kind for messages: "stage1", "runtime" or "unknown". */
 const char *stage_image_kind_name(UINT32 kind);
-/* Fill in a key slot's magic, algorithm, size, key id and CRC around its modulus (mkimage's side). */
+/* Fill in a key slot's magic, algorithm, size, key id and CRC around its modulus (mkimage). */
 void stage_key_seal(struct stage_key_slot *key);
-/* EFI_NOT_FOUND (no key: erased slot), EFI_CRC_ERROR or EFI_UNSUPPORTED (a damaged or unknown key). */
+/* EFI_NOT_FOUND (erased slot: no key), EFI_CRC_ERROR or EFI_UNSUPPORTED (damaged, unknown). */
 EFI_STATUS stage_key_check(const struct stage_key_slot *key);
 /*
  * Check the signature trailer of a stage whose header (as read from the file) checked, with a key

@@ -108,6 +108,21 @@ def test_unsigned_runtime_falls_back_to_the_signed_backup_runtime(tmp_path, qemu
     assert "booting the BACKUP runtime RUNTIME.BAK" in out, run.log()
 
 
+def test_unsigned_stage1_new_from_the_guest_is_refused(tmp_path, qemu, keys):
+    """The in-VM update path (docs/updating.md): a STAGE1.NEW the guest wrote without the key
+    is never started; the signed STAGE1.BIN boots."""
+    d = build_disk(tmp_path / "disk.img", {
+        "/STRATA/STAGE1.NEW": BUILD / "stage1.bin", "/STRATA/STAGE1.BIN": keys / "stage1.signed",
+        "/STRATA/RUNTIME.BIN": keys / "runtime.signed",
+        "/EFI/BOOT/BOOTX64.EFI": BUILD / "efi-apps" / "hello.efi"})
+    run = qemu(d, rom=keys / "signed.rom")
+    assert run.wait_for(HELLO, TIMEOUT), run.log()
+    out = run.output
+    assert "\\STRATA\\STAGE1.NEW: not signed (Secure Boot for stages is on)" in out, run.log()
+    assert "STAGE1.NEW is unusable: booting STAGE1.BIN" in out, run.log()
+    assert "stage1 " in out and "from STAGE1.BIN verified" in out, run.log()
+
+
 def test_no_signed_stage1_halts_with_a_message_and_no_reset(tmp_path, qemu, keys):
     run = qemu(disk(tmp_path, keys, "stage1.bin", backup="stage1.other"),
                rom=keys / "signed.rom")
