@@ -55,6 +55,21 @@ def make_disk(mkimage, out, payload, stage1, runtime, size="32M", files=()):
     return Path(out)
 
 
+def make_signed_stages(mkimage, rom, work):
+    """A fresh RSA-3072 key (openssl), stage0.rom with it, stage1 and the runtime signed by it."""
+    key = Path(work) / "signing.pem"
+    subprocess.run(["openssl", "genpkey", "-algorithm", "RSA", "-pkeyopt",
+                    "rsa_keygen_bits:3072", "-out", str(key)], check=True, capture_output=True)
+    out = {"rom": Path(work) / "signed.rom"}
+    subprocess.run([str(mkimage), "rom", "--key", str(key), str(rom), str(out["rom"])],
+                   check=True, capture_output=True)
+    for name in ("stage1", "runtime"):
+        out[name] = Path(work) / f"{name}.signed"
+        subprocess.run([str(mkimage), "sign", "--key", str(key), str(Path(rom).parent /
+                        f"{name}.bin"), str(out[name])], check=True, capture_output=True)
+    return out
+
+
 def write_crashing_stage1(good, out):
     """good with ud2 at its entry and its digest and CRC sealed again: it verifies, then faults
     (the recovery row; docs/updating.md)."""

@@ -11,6 +11,7 @@ import datetime
 import json
 import os
 import platform
+import re
 import shutil
 import sys
 import time
@@ -193,6 +194,11 @@ def prepare(bench):
                                       files=[(data, q.BENCH_FILE_ESP_PATH)], **stages)
         data.unlink()
         crashing = q.write_crashing_stage1(b / "stage1.bin", bench.work / "crashing-stage1.bin")
+        bench.signed = q.make_signed_stages(b / "mkimage", b / "stage0.rom", bench.work)
+        bench.signed_disk = q.make_disk(b / "mkimage", bench.work / "signed.img",
+                                        b / "efi-apps/exit-on-entry.efi",
+                                        stage1=bench.signed["stage1"],
+                                        runtime=bench.signed["runtime"])
         bench.recovery_disk = q.make_disk(b / "mkimage", bench.work / "recovery.img",
                                           b / "efi-apps/exit-on-entry.efi", stage1=crashing,
                                           runtime=b / "runtime.bin",
@@ -474,6 +480,31 @@ def bench_recovery(bench):
                   note="Strata only: OVMF has no stage to fall back to")
 
 
+def bench_signed_stages(bench):
+    """Rows (Strata only): firmware time with a key in stage0.rom and signed stages, less the
+    floor run of the same round (compare firmware_time); and stage0's two RSA checks alone, from
+    its log (docs/secure-boot.md, signed stages)."""
+    t = bench.timeouts["exit"]
+    totals, checks = [], []
+    for i in bench.rounds("firmware_time_signed_stages", bench.args.runs):
+        res, ok = bench.run("floor", "floor", ("bios", bench.floor), bench.exit_disk, t,
+                            exited_ok, tag=f"signed-{i + 1}")
+        floor = res.wall if ok else None
+        res, ok = bench.run("firmware_time_signed_stages", "strata",
+                            ("bios", bench.signed["rom"]), bench.signed_disk, t, exited_ok,
+                            tag=str(i + 1))
+        us = [int(m) for m in re.findall(r"signature verified \((\d+) us\)", res.log)]
+        ok = ok and len(us) == 2
+        totals.append(res.wall - floor if ok and floor is not None else None)
+        checks.append(sum(us) / 1000 if ok else None)
+    bench.add_row("firmware_time_signed_stages", "firmware time, Secure Boot for stages on "
+                  "(a key in stage0.rom, STAGE1.BIN and RUNTIME.BIN signed)", "s",
+                  r.stats(totals), None, note="Strata only: compare firmware_time (unsigned)")
+    bench.add_row("stage0_signature_checks", "stage0's RSA-3072 checks of STAGE1.BIN and "
+                  "RUNTIME.BIN together (its log)", "ms", r.stats(checks), None,
+                  note="Strata only: OVMF's code is in flash, not on the ESP")
+
+
 def bench_linux(bench):
     """Rows: QEMU start to the initramfs's STRATA-USERSPACE-OK, per image, round-robin."""
     images = [n for n in LINUX_IMAGES if (bench.build / "images" / f"{n}.img").exists()]
@@ -623,7 +654,8 @@ def main(argv=None):
         bench_exit_on_entry(bench)
     if not args.quick:
         # The recovery and disk-controller rows share the readbench group's disks and place.
-        for group, rows in (("readbench", (bench_readbench, bench_recovery, bench_disk_controllers)),
+        for group, rows in (("readbench", (bench_readbench, bench_recovery, bench_disk_controllers,
+                                          bench_signed_stages)),
                             ("pvh", (bench_pvh,)), ("coreboot", (bench_coreboot,)),
                             ("linux", (bench_linux,)),
                             ("variables", (bench_variables,)),

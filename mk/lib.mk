@@ -31,6 +31,8 @@ LIB_PURE += lib/lz4.c lib/formats/symtab_packed.c
 LIB_DRIVERS += lib/drivers/cmos.c lib/drivers/reset.c lib/drivers/watchdog.c
 # SCSI (docs/storage.md): the command layer, scsi_disk on any transport, virtio-scsi.
 LIB_PURE += lib/storage/scsi.c lib/storage/scsi_disk.c
+# Signed stages: the RSA check stage0 runs (lib/crypto/rsa_verify.c: no mbedTLS).
+LIB_PURE += lib/crypto/rsa_verify.c
 LIB_DRIVERS += lib/drivers/virtio_scsi.c
 # PCI option ROMs: the image walk, and UEFI decompression of their drivers.
 LIB_PURE += lib/formats/pci_rom.c lib/formats/uefi_decompress.c

@@ -2,13 +2,16 @@
 # SPDX-License-Identifier: MIT
 """Pack stage0's flash image: its C part compressed as one LZ4 block, then the start code.
 
-    lz4pack.py OUT.rom BODY TAIL ROM_SIZE TAIL_SIZE
+    lz4pack.py OUT.rom BODY TAIL ROM_SIZE TAIL_SIZE [KEY_SLOT_OFFSET KEY_SLOT_SIZE]
 
 BODY is the C part as linked for RAM (objcopy of .text .rodata .data .strata_symbols), TAIL the
 last TAIL_SIZE bytes of the flash (.rom16 and the reset vector). The block format is LZ4's
 (lz4/doc/lz4_Block_format.md): sequences of a token (literal length in the high nibble, match
 length - 4 in the low one, 15 meaning "more in 255-runs"), the literals, a 16-bit little-endian
 offset back into the output; the last sequence is literals only. reset.asm's decoder reads it.
+The stage signing key's slot, KEY_SLOT_SIZE bytes at ROM offset KEY_SLOT_OFFSET inside the tail,
+must be erased (0xff) in what is written: `mkimage rom --key` fills it in
+(include/strata/stage_image.h).
 The compressor is greedy with a hash of 4-byte prefixes and a short chain, which is plenty for
 60 KiB; the same input always gives the same bytes.
 """
@@ -111,6 +114,7 @@ def decompress(packed, size):
 def main():
     out, body_path, tail_path, rom_size, tail_size = sys.argv[1:6]
     rom_size, tail_size = int(rom_size, 0), int(tail_size, 0)
+    slot = (int(sys.argv[6], 0), int(sys.argv[7], 0)) if len(sys.argv) > 7 else (0, 0)
     body = open(body_path, "rb").read()
     # stage0.ld ends the C part at a 16-byte boundary (__rom_copy_end), where the decoder stops.
     body += bytes(-len(body) % 16)
@@ -125,6 +129,8 @@ def main():
         sys.exit(f"lz4pack: stage0's C part packs to {len(packed)} bytes, over the {room} "
                  "bytes of flash below the start code")
     rom = packed + b"\xff" * (room - len(packed)) + tail
+    if rom[slot[0]:slot[0] + slot[1]] != b"\xff" * slot[1]:
+        sys.exit("lz4pack: the start code reaches into the stage key slot")
     with open(out, "wb") as f:
         f.write(rom)
     print(f"  SIZE    stage0.rom: {len(packed)} of {room} bytes used "

@@ -5,11 +5,12 @@
 MKIMAGE := $(BUILD)/mkimage
 MKIMAGE_SRCS := mkimage/main.c mkimage/util.c mkimage/elf_image.c mkimage/wrap.c \
 	mkimage/create.c mkimage/update.c mkimage/disk.c mkimage/esp.c mkimage/iso.c \
-	mkimage/payload.c mkimage/install.c mkimage/vars.c
+	mkimage/payload.c mkimage/install.c mkimage/vars.c mkimage/sign.c
 # The lib/ modules mkimage calls, a subset of $(LIB_HOST_OBJS) so it links before every lib/ part
 # of the tree exists.
 MKIMAGE_LIB_OBJS := $(addprefix $(BUILD)/host/lib/,crc32.o sha256.o storage/block.o storage/gpt.o \
-	storage/var_store.o storage/var_append.o formats/stage_image.o formats/boot_record.o)
+	storage/var_store.o storage/var_append.o formats/stage_image.o formats/boot_record.o \
+	crypto/rsa_verify.o)
 MKIMAGE_OBJS := $(MKIMAGE_SRCS:%.c=$(BUILD)/host/%.o) $(MKIMAGE_LIB_OBJS)
 
 ALL_TARGETS += $(MKIMAGE)
@@ -30,6 +31,9 @@ $(MKIMAGE): $(MKIMAGE_OBJS)
 # as a prerequisite; name the wrapped stages here too, or a parallel build may wrap before linking
 # mkimage.
 $(BUILD)/stage1.bin $(BUILD)/runtime.bin: $(MKIMAGE)
+# Signed stages (docs/secure-boot.md): `make STAGE_SIGNING_KEY=key.pem` signs both stage images,
+# `STAGE0_SIGNING_KEY=key.pem` (the same key, or its public half) puts the key into stage0.rom.
+$(if $(STAGE0_SIGNING_KEY),$(BUILD)/stage0.rom: $(MKIMAGE))
 
 # Stage images carry at most 31 bytes of version string; git describe --dirty can exceed that.
 STAGE_VERSION_STRING := $(shell printf '%.31s' '$(VERSION)')
@@ -41,7 +45,8 @@ STAGE_VERSION_STRING := $(shell printf '%.31s' '$(VERSION)')
 define stage_wrap
 $(call quiet,WRAP,$(3))
 $(Q)$(MKIMAGE) wrap --kind $(1) --version-code $(strip $(STRATA_VERSION_CODE)) \
-	--version-string '$(STAGE_VERSION_STRING)' $(2) $(3)
+	--version-string '$(STAGE_VERSION_STRING)' $(if $(STAGE_SIGNING_KEY),--sign $(STAGE_SIGNING_KEY)) \
+	$(2) $(3)
 endef
 
 # End-to-end tests of mkimage (pytest from Debian's python3-pytest, hence /usr/bin/python3): they

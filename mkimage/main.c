@@ -8,16 +8,22 @@
 static const char usage[] =
 	"usage: mkimage COMMAND [OPTIONS] ...\n"
 	"\n"
-	"  wrap --kind stage1|runtime [--version-code N] [--version-string S] IN.elf OUT.bin\n"
+	"  wrap --kind stage1|runtime [--version-code N] [--version-string S] [--sign KEY.pem]\n"
+	"       IN.elf OUT.bin\n"
 	"      put a stage image header (magic, kind, sizes, SHA-256) around a PIE ELF\n"
+	"  sign --key KEY.pem IN.bin OUT.bin\n"
+	"      sign a stage image with an RSA-3072 key (docs/secure-boot.md, signed stages)\n"
+	"  rom --key KEY.pem IN.rom OUT.rom\n"
+	"      put the key's public half into stage0.rom: it then boots only signed stages\n"
 	"  create -o IMAGE [--size 64M] --stage1 F --runtime F [--payload PATH[:DEST]]...\n"
 	"         [--file SRC:DEST]... [--format raw|qcow2|iso] [--seed TEXT]\n"
 	"      build a GPT disk with an ESP holding the stages and payloads; with no payload and\n"
 	"      --size 4M, a stages-only disk to attach beside an installer ISO (docs/storage.md)\n"
 	"  update IMAGE --stage1 FILE\n"
 	"      replace stage1 in an image, keeping the previous one as /STRATA/STAGE1.BAK\n"
-	"  inspect IMAGE\n"
-	"      print the partition table and the Strata files, and whether they verify\n"
+	"  inspect IMAGE|STAGE.bin|stage0.rom\n"
+	"      print the partition table and the Strata files, and whether they verify;\n"
+	"      a stage image's header and signature; a ROM's stage signing key\n"
 	"  install IMAGE --stage1 FILE --runtime FILE\n"
 	"      add Strata's stages to the ESP of an existing raw or qcow2 disk image\n"
 	"  vars create|list|get|set|delete|verify FILE ...\n"
@@ -37,6 +43,8 @@ static const struct command commands[] = {
 	{ "inspect", cmd_inspect },
 	{ "install", cmd_install },
 	{ "vars", cmd_vars },
+	{ "sign", cmd_sign },
+	{ "rom", cmd_rom },
 };
 
 int main(int argc, char **argv)

@@ -55,6 +55,14 @@ const char *mk_stage_problem(const void *data, size_t size, uint32_t kind,
 int mk_check_stage_buffer(const char *what, const void *data, size_t size, uint32_t kind,
 			  struct stage_image_header *ret_header);
 
+/* Signed stages (sign.c): a signature trailer over header by the RSA-3072 private key in pem. */
+int mk_sign_stage(const struct stage_image_header *header, const char *pem,
+		  struct stage_image_signature *ret_sig);
+/* The signature trailer after the body of a checked stage image, or NULL if it has none. */
+const struct stage_image_signature *mk_stage_signature(const void *data, size_t size);
+/* Print what, then a 32-byte key id in hex, then a newline. */
+void mk_print_key_id(const char *what, const uint8_t id[32]);
+
 /* The flat memory image of a position-independent ELF, as the stage image body wants it. */
 struct elf_image {
 	uint8_t *body; /* malloc'd, body_size bytes */
@@ -78,6 +86,8 @@ int cmd_update(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int cmd_install(int argc, char **argv);
 int cmd_vars(int argc, char **argv);
+int cmd_sign(int argc, char **argv);
+int cmd_rom(int argc, char **argv);
 
 /*
  * update.c: move the stage at path (of kind) to backup before it is replaced; a current copy

@@ -16,7 +16,7 @@ static const char update_usage[] =
 	"  replace /STRATA/STAGE1.BIN and/or /STRATA/RUNTIME.BIN in a raw or ISO image; the old\n"
 	"  one becomes STAGE1.BAK / RUNTIME.BAK\n";
 static const char inspect_usage[] =
-	"usage: mkimage inspect IMAGE\n"
+	"usage: mkimage inspect IMAGE|STAGE.bin|stage0.rom\n"
 	"  print the partition table and the ESP's Strata files; exit 1 if one fails to verify\n";
 
 int mk_is_qcow2(const char *path)
@@ -197,11 +197,78 @@ int cmd_update(int argc, char **argv)
 }
 
 /* Print one Strata file of the ESP; returns -1 if it is present but does not verify. */
+/* One stage image's header, digest and signature (key id; the key is stage0's to check). */
+static int print_stage(const char *path, const uint8_t *data, size_t size, uint32_t kind)
+{
+	const struct stage_image_signature *sig;
+	struct stage_image_header h;
+	const char *problem;
+
+	problem = mk_stage_problem(data, size, kind, &h);
+	if (problem) {
+		printf("%s: %zu bytes, DOES NOT VERIFY: %s\n", path, size, problem);
+		return -1;
+	}
+	printf("%s: %s %s (0x%06x), body %u bytes, memory %llu bytes, entry 0x%llx, "
+	       "%llu relocations\n  sha256 ",
+	       path, stage_image_kind_name(h.kind), h.version_string, h.image_version, h.body_size,
+	       (unsigned long long)h.memory_size, (unsigned long long)h.entry_offset,
+	       (unsigned long long)(h.rela_size / 24));
+	for (size_t i = 0; i < sizeof(h.body_sha256); i++)
+		printf("%02x", h.body_sha256[i]);
+	printf(", verifies: yes\n");
+	sig = mk_stage_signature(data, size);
+	if (!sig)
+		printf("  signature: none\n");
+	else if (sig->algorithm != STAGE_SIGN_RSA3072_SHA256 || sig->size != sizeof(*sig))
+		printf("  signature: unknown algorithm %u\n", sig->algorithm);
+	else
+		mk_print_key_id("  signature: RSA-3072 PKCS#1 v1.5 SHA-256, key ", sig->key_id);
+	return 0;
+}
+
+/* A stage image (its magic) or a 64 KiB ROM, not a disk image. */
+static int is_stage_or_rom(const char *path)
+{
+	uint8_t magic[STAGE_IMAGE_MAGIC_SIZE] = { 0 };
+	FILE *f = fopen(path, "rb");
+	long size;
+
+	if (!f)
+		return 0;
+	if (fread(magic, 1, sizeof(magic), f) != sizeof(magic))
+		magic[0] = 0;
+	fseek(f, 0, SEEK_END);
+	size = ftell(f);
+	fclose(f);
+	return memcmp(magic, STAGE_IMAGE_MAGIC, sizeof(magic)) == 0 || size == 65536;
+}
+
+/* `inspect` of a stage image or a stage0.rom rather than a disk. */
+static int inspect_file(const char *path, const uint8_t *data, size_t size)
+{
+	const struct stage_key_slot *slot;
+	const struct stage_image_header *h = (const void *)data;
+
+	if (size >= sizeof(*h) && memcmp(data, STAGE_IMAGE_MAGIC, STAGE_IMAGE_MAGIC_SIZE) == 0)
+		return print_stage(path, data, size, h->kind);
+	slot = (const void *)(data + STAGE_KEY_SLOT_ROM_OFFSET);
+	switch (stage_key_check(slot)) {
+	case EFI_SUCCESS:
+		mk_print_key_id("stage0.rom: Secure Boot for stages on, RSA-3072 key ", slot->key_id);
+		return 0;
+	case EFI_NOT_FOUND:
+		printf("stage0.rom: no stage signing key: stages are checked by SHA-256 only\n");
+		return 0;
+	default:
+		printf("stage0.rom: DAMAGED stage signing key slot: stage0 will halt\n");
+		return -1;
+	}
+}
+
 static int inspect_stage(const char *spec, const char *work, const char *path, uint32_t kind,
 			 int required)
 {
-	struct stage_image_header h;
-	const char *problem;
 	char local[4096];
 	uint8_t *data;
 	size_t size;
@@ -217,21 +284,9 @@ static int inspect_stage(const char *spec, const char *work, const char *path, u
 	}
 	if (mk_read_file(local, STAGE_FILE_MAX, &data, &size) < 0)
 		return -1;
-	problem = mk_stage_problem(data, size, kind, &h);
+	r = print_stage(path, data, size, kind);
 	free(data);
-	if (problem) {
-		printf("%s: %zu bytes, DOES NOT VERIFY: %s\n", path, size, problem);
-		return -1;
-	}
-	printf("%s: %s %s (0x%06x), body %u bytes, memory %llu bytes, entry 0x%llx, "
-	       "%llu relocations\n  sha256 ",
-	       path, stage_image_kind_name(h.kind), h.version_string, h.image_version, h.body_size,
-	       (unsigned long long)h.memory_size, (unsigned long long)h.entry_offset,
-	       (unsigned long long)(h.rela_size / 24));
-	for (size_t i = 0; i < sizeof(h.body_sha256); i++)
-		printf("%02x", h.body_sha256[i]);
-	printf(", verifies: yes\n");
-	return 0;
+	return r;
 }
 
 static int inspect(const char *image, const char *work)
@@ -283,6 +338,18 @@ int cmd_inspect(int argc, char **argv)
 
 	if (parse(argc, argv, inspect_usage, &image, NULL, NULL) < 0)
 		return 1;
+	{
+		uint8_t *data;
+		size_t size;
+
+		if (is_stage_or_rom(image)) {
+			if (mk_read_file(image, STAGE_FILE_MAX, &data, &size) < 0)
+				return 1;
+			r = inspect_file(image, data, size) < 0 ? 1 : 0;
+			free(data);
+			return r;
+		}
+	}
 	esp_setup_environment();
 	if (mk_temp_dir(&work) < 0)
 		return 1;

@@ -11,9 +11,10 @@
 
 static const char wrap_usage[] =
 	"usage: mkimage wrap --kind stage1|runtime [--version-code N] [--version-string S]\n"
-	"                    IN.elf OUT.bin\n"
+	"                    [--sign KEY.pem] IN.elf OUT.bin\n"
 	"  IN.elf   position-independent x86-64 ELF linked at 0 (ld -pie), RELATIVE relocations\n"
 	"           only\n"
+	"  KEY.pem  RSA-3072 private key: append a signature stage0 checks under Secure Boot\n"
 	"  defaults: --version-code %#x --version-string %s\n";
 
 static int parse_kind(const char *s, uint32_t *ret_kind)
@@ -42,9 +43,10 @@ static int parse_u32(const char *opt, const char *s, uint32_t *ret)
 
 /* Build the image in memory, write it atomically, then read it back through stage0's checker. */
 static int wrap_file(const char *in, const char *out, uint32_t kind, uint32_t code,
-		     const char *version)
+		     const char *version, const char *key)
 {
 	struct stage_image_header h = { 0 };
+	struct stage_image_signature sig;
 	struct elf_image img;
 	uint8_t *file;
 	size_t size;
@@ -59,7 +61,7 @@ static int wrap_file(const char *in, const char *out, uint32_t kind, uint32_t co
 		goto err_free_image;
 	}
 	size = sizeof(h) + img.body_size;
-	file = malloc(size);
+	file = malloc(size + sizeof(sig));
 	if (!file) {
 		mk_error("out of memory");
 		goto err_free_image;
@@ -75,6 +77,12 @@ static int wrap_file(const char *in, const char *out, uint32_t kind, uint32_t co
 	stage_image_seal_header(&h, img.body);
 	memcpy(file, &h, sizeof(h));
 	memcpy(file + sizeof(h), img.body, img.body_size);
+	if (key) {
+		if (mk_sign_stage(&h, key, &sig) < 0)
+			goto err_free_file;
+		memcpy(file + size, &sig, sizeof(sig));
+		size += sizeof(sig);
+	}
 	if (mk_write_file_atomic(out, file, size) < 0)
 		goto err_free_file;
 	free(file);
@@ -100,10 +108,12 @@ int cmd_wrap(int argc, char **argv)
 		{ "kind", required_argument, NULL, 'k' },
 		{ "version-code", required_argument, NULL, 'c' },
 		{ "version-string", required_argument, NULL, 's' },
+		{ "sign", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	const char *version = STRATA_VERSION;
+	const char *key = NULL;
 	uint32_t code = STRATA_VERSION_CODE;
 	uint32_t kind = 0;
 	int c;
@@ -120,6 +130,9 @@ int cmd_wrap(int argc, char **argv)
 			break;
 		case 's':
 			version = optarg;
+			break;
+		case 'S':
+			key = optarg;
 			break;
 		case 'h':
 			printf(wrap_usage, STRATA_VERSION_CODE, STRATA_VERSION);
@@ -145,5 +158,5 @@ int cmd_wrap(int argc, char **argv)
 		mk_error("wrap: --version-string '%s' is longer than 31 bytes", version);
 		return 2;
 	}
-	return wrap_file(argv[optind], argv[optind + 1], kind, code, version) < 0 ? 1 : 0;
+	return wrap_file(argv[optind], argv[optind + 1], kind, code, version, key) < 0 ? 1 : 0;
 }

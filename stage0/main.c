@@ -112,6 +112,7 @@ void stage0_main(void)
 	log_info("PCI: %u functions, MMIO %llx..%llx", functions, h->pci_mmio32_base,
 		 windows.mmio_base);
 
+	stage_signing_init(!stage0_pvh_start_info && !stage0_coreboot_tables);
 	status = boot_disk_find(h, &boot_disk, load_stage1);
 	if (EFI_ERROR(status))
 		panic("no boot disk: no virtio-blk or AHCI disk has an EFI system partition "

@@ -82,6 +82,11 @@ struct loaded_stage {
 	UINT8 *base;
 	struct stage_image_header header;
 };
+/*
+ * Read the stage signing key from this ROM's key slot (none when stage0 was not started from its
+ * reset vector); with one, stage_load accepts only stages signed by it. Halts on a damaged key.
+ */
+void stage_signing_init(BOOLEAN from_reset_vector);
 /* Load, verify and relocate the stage image at path; every failure is logged with its reason. */
 EFI_STATUS stage_load(struct handoff *h, struct fat_volume *esp, const CHAR16 *path, UINT32 kind,
 		      struct loaded_stage *ret_stage);

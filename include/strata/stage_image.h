@@ -41,3 +41,50 @@ struct stage_image_header {
 };
 
 _Static_assert(sizeof(struct stage_image_header) == 128, "stage image header layout is fixed");
+
+/*
+ * Signed stages (docs/secure-boot.md, "Signed stages"). A signed image carries this trailer right
+ * after the body, at file offset header_size + body_size; an unsigned image simply ends with its
+ * body. The header itself is unchanged (format version 1), and a reader that checks only the
+ * SHA-256 ignores the bytes after the body, so signed images boot on a stage0 without a key too.
+ * The signature is RSASSA-PKCS1-v1_5 with SHA-256 (RFC 8017 §8.2) over the 128 bytes of the
+ * sealed header: the header holds body_sha256, so it covers the body, every size and the version.
+ */
+#define STAGE_SIGNATURE_MAGIC "STRASIG\x01"
+#define STAGE_KEY_MAGIC "STRAKEY\x01"
+/* RSA with a 3072-bit modulus and e = 65537, PKCS#1 v1.5 padding, SHA-256. */
+#define STAGE_SIGN_RSA3072_SHA256 1
+#define STAGE_SIGN_MODULUS_SIZE 384
+
+struct stage_image_signature {
+	UINT8 magic[8];		/* STAGE_SIGNATURE_MAGIC */
+	UINT32 algorithm;	/* STAGE_SIGN_RSA3072_SHA256 */
+	UINT32 size;		/* sizeof(struct stage_image_signature) */
+	UINT8 key_id[32];	/* SHA-256 of the signer's modulus, big-endian, 384 bytes */
+	UINT8 signature[STAGE_SIGN_MODULUS_SIZE]; /* big-endian, as RFC 8017 writes it */
+};
+
+_Static_assert(sizeof(struct stage_image_signature) == 432, "stage signature layout is fixed");
+
+/*
+ * The public key in stage0.rom: STAGE_KEY_SLOT_SIZE bytes in the ROM's last KiB, between the
+ * 16/32-bit start code (at most 512 bytes, stage0.ld) and the reset vector, outside the
+ * LZ4-packed C part, so `mkimage rom --key` can write it into a built ROM. Erased (0xff) means
+ * no key: stages are checked by their SHA-256 only. A slot holding the magic must have a good
+ * CRC, else stage0 halts rather than boot unverified stages.
+ */
+#define STAGE_KEY_SLOT_ROM_OFFSET 0xfe00
+#define STAGE_KEY_SLOT_SIZE 0x1f0 /* up to the reset vector at 0xfff0 */
+
+struct stage_key_slot {
+	UINT8 magic[8];		/* STAGE_KEY_MAGIC */
+	UINT32 algorithm;	/* STAGE_SIGN_RSA3072_SHA256 */
+	UINT32 size;		/* sizeof(struct stage_key_slot) */
+	UINT8 key_id[32];	/* SHA-256 of modulus */
+	UINT8 modulus[STAGE_SIGN_MODULUS_SIZE]; /* big-endian; e is 65537 */
+	UINT32 crc32;		/* CRC32 of this struct with this field set to zero */
+	UINT32 reserved;
+};
+
+_Static_assert(sizeof(struct stage_key_slot) == 440, "stage key slot layout is fixed");
+_Static_assert(sizeof(struct stage_key_slot) <= STAGE_KEY_SLOT_SIZE, "key slot fits its space");

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Stage image header checks, shared by stage0 (reader), mkimage (writer) and the tests. */
 #include "lib/crc32.h"
+#include "lib/crypto/rsa_verify.h"
 #include "lib/formats/stage_image.h"
 #include "lib/sha256.h"
 #include "lib/string.h"
@@ -64,6 +65,72 @@ void stage_image_seal_header(struct stage_image_header *header, const void *body
 	header->header_size = sizeof(*header);
 	sha256(body, header->body_size, header->body_sha256);
 	header->header_crc32 = header_crc(header);
+}
+
+static UINT32 key_crc(const struct stage_key_slot *key)
+{
+	struct stage_key_slot copy = *key;
+
+	copy.crc32 = 0;
+	return crc32(&copy, sizeof(copy));
+}
+
+void stage_key_seal(struct stage_key_slot *key)
+{
+	memcpy(key->magic, STAGE_KEY_MAGIC, sizeof(key->magic));
+	key->algorithm = STAGE_SIGN_RSA3072_SHA256;
+	key->size = sizeof(*key);
+	key->reserved = 0;
+	sha256(key->modulus, sizeof(key->modulus), key->key_id);
+	key->crc32 = key_crc(key);
+}
+
+EFI_STATUS stage_key_check(const struct stage_key_slot *key)
+{
+	UINT8 id[SHA256_DIGEST_SIZE];
+
+	if (memcmp(key->magic, STAGE_KEY_MAGIC, sizeof(key->magic)) != 0)
+		return EFI_NOT_FOUND;
+	if (key->crc32 != key_crc(key) || key->size != sizeof(*key))
+		return EFI_CRC_ERROR;
+	if (key->algorithm != STAGE_SIGN_RSA3072_SHA256)
+		return EFI_UNSUPPORTED;
+	sha256(key->modulus, sizeof(key->modulus), id);
+	if (memcmp(id, key->key_id, sizeof(id)) != 0 || !(key->modulus[0] & 0x80))
+		return EFI_CRC_ERROR;
+	return EFI_SUCCESS;
+}
+
+EFI_STATUS stage_image_verify_signature(const struct stage_image_header *header,
+					const struct stage_image_signature *sig,
+					const struct stage_key_slot *key)
+{
+	UINT8 digest[SHA256_DIGEST_SIZE];
+
+	if (memcmp(sig->magic, STAGE_SIGNATURE_MAGIC, sizeof(sig->magic)) != 0)
+		return EFI_NOT_FOUND;
+	if (sig->algorithm != STAGE_SIGN_RSA3072_SHA256 || sig->size != sizeof(*sig))
+		return EFI_UNSUPPORTED;
+	if (memcmp(sig->key_id, key->key_id, sizeof(key->key_id)) != 0)
+		return EFI_ACCESS_DENIED;
+	sha256(header, sizeof(*header), digest);
+	if (rsa_verify_pkcs1_sha256(key->modulus, sizeof(key->modulus), sig->signature, digest))
+		return EFI_SECURITY_VIOLATION;
+	return EFI_SUCCESS;
+}
+
+const char *stage_image_signature_reason(EFI_STATUS status)
+{
+	switch (status) {
+	case EFI_NOT_FOUND:
+		return "not signed";
+	case EFI_UNSUPPORTED:
+		return "signed with an unsupported algorithm";
+	case EFI_ACCESS_DENIED:
+		return "signed by another key than the one in this ROM";
+	default:
+		return "signature does not verify with the key in this ROM";
+	}
 }
 
 const char *stage_image_kind_name(UINT32 kind)

@@ -20,3 +20,17 @@ void stage_image_seal_header(struct stage_image_header *header, const void *body
 const char *stage_image_error_reason(EFI_STATUS status);
 /* Name of a kind for messages: "stage1", "runtime" or "unknown". */
 const char *stage_image_kind_name(UINT32 kind);
+/* Fill in a key slot's magic, algorithm, size, key id and CRC around its modulus (mkimage). */
+void stage_key_seal(struct stage_key_slot *key);
+/* EFI_NOT_FOUND (erased slot: no key), EFI_CRC_ERROR or EFI_UNSUPPORTED (damaged, unknown). */
+EFI_STATUS stage_key_check(const struct stage_key_slot *key);
+/*
+ * Check the signature trailer of a stage whose header (as read from the file) checked, with a key
+ * that passed stage_key_check: EFI_NOT_FOUND (no trailer), EFI_UNSUPPORTED, EFI_ACCESS_DENIED
+ * (another key id) or EFI_SECURITY_VIOLATION (the RSA check fails).
+ */
+EFI_STATUS stage_image_verify_signature(const struct stage_image_header *header,
+					const struct stage_image_signature *sig,
+					const struct stage_key_slot *key);
+/* Why stage_image_verify_signature failed, in words for the console. */
+const char *stage_image_signature_reason(EFI_STATUS status);

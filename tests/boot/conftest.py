@@ -28,8 +28,8 @@ def qemu():
 
     def start(disk, machine="q35", virtio="", pflash=False, extra=(), memory="256",
               device_bus=None, snapshot=False, reboot=False, disk_format="raw",
-              vars_store=None, disk_device=None):
-        rom = BUILD / "stage0.rom"
+              vars_store=None, disk_device=None, rom=None):
+        rom = rom or BUILD / "stage0.rom"  # rom: another stage0.rom, e.g. one holding a key
         args = ["qemu-system-x86_64", "-machine", f"{machine},accel={accel()}", "-m", memory,
                 "-display", "none", "-serial", "stdio", "-monitor", "none",
                 "-device", "isa-debug-exit,iobase=0xf4,iosize=4",
