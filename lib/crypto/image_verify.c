@@ -165,11 +165,17 @@ static BOOLEAN path_hash_listed(const void *list, UINTN list_size, const mbedtls
 	return FALSE;
 }
 
-/* Parse concatenated DER certificates into one list; a bad one is skipped (it signs nothing). */
+/*
+ * Parse concatenated DER certificates into one list; a bad one is skipped (it signs nothing).
+ * A SignedData without certificates gives p NULL and size 0: an empty bag.
+ */
 static EFI_STATUS parse_bag(const UINT8 *p, UINTN size, mbedtls_x509_crt *bag)
 {
-	const UINT8 *end = p + size;
+	const UINT8 *end;
 
+	if (!p)
+		return EFI_SUCCESS;
+	end = p + size;
 	while (end - p >= 4) {
 		unsigned char *q = (unsigned char *)p;
 		size_t len;
