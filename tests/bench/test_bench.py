@@ -57,7 +57,8 @@ def test_quick_mode_has_the_exit_on_entry_rows_with_stats(quick_report):
     _, report, _, _ = quick_report
     rows = {row["id"]: row for row in report["rows"]}
     assert set(rows) == {"floor", "exit_on_entry", "firmware_time", "firmware_time_no_display",
-                         "firmware_time_virtio_gpu"}
+                         "firmware_time_virtio_gpu", "firmware_time_no_nic",
+                         "firmware_time_virtio_net"}
     for row in rows.values():
         assert {"label", "unit", "strata", "ovmf", "ratio"} <= set(row)
         assert STATS_KEYS <= set(row["strata"])
