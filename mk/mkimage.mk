@@ -10,7 +10,7 @@ MKIMAGE_SRCS := mkimage/main.c mkimage/util.c mkimage/elf_image.c mkimage/wrap.c
 # of the tree exists.
 MKIMAGE_LIB_OBJS := $(addprefix $(BUILD)/host/lib/,crc32.o sha256.o storage/block.o storage/gpt.o \
 	storage/var_store.o storage/var_append.o formats/stage_image.o formats/boot_record.o \
-	crypto/rsa_verify.o)
+	crypto/rsa_verify.o crypto/signature_list.o)
 MKIMAGE_OBJS := $(MKIMAGE_SRCS:%.c=$(BUILD)/host/%.o) $(MKIMAGE_LIB_OBJS)
 
 ALL_TARGETS += $(MKIMAGE)

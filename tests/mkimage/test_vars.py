@@ -58,3 +58,38 @@ def test_blank_and_damaged_files(tmp_path):
     assert vars_("create", tmp_path / "x.fd", "--size", "5000").returncode != 0
     (tmp_path / "odd.fd").write_bytes(b"\xff" * 5000)
     assert vars_("list", tmp_path / "odd.fd").returncode != 0
+
+
+def x509_list(cert):
+    """An EFI_SIGNATURE_LIST of one EFI_CERT_X509_GUID entry (owner GUID then the DER bytes)."""
+    import struct
+    import uuid
+
+    x509 = uuid.UUID("a5c059a1-94e4-4aa7-87b5-ab155c2bf072").bytes_le
+    owner = uuid.UUID(GUID).bytes_le
+    entry = owner + cert
+    return x509 + struct.pack("<III", 28 + len(entry), 0, len(entry)) + entry
+
+
+def test_enroll_stores_authenticated_keys(tmp_path):
+    store, keys = tmp_path / "vars.fd", tmp_path / "keys"
+    keys.mkdir()
+    for i, name in enumerate(["PK", "KEK", "db"]):
+        (keys / f"{name}.esl").write_bytes(x509_list(os.urandom(100 + i)))
+    ok("create", store)
+    ok("enroll", store, keys)
+    listing = ok("list", store).decode()
+    for name, size in (("PK", 100), ("KEK", 101), ("db", 102)):
+        guid = "d719b2cb-3d3a-4596-a3bc-dad00e67656f" if name == "db" else \
+            "8be4df61-93ca-11d2-aa0d-00e098032b8c"
+        # NV|BS|RT|TIME_AUTH; the data an EFI_TIME, then the 28-byte header, owner, certificate
+        assert f"{guid} {name} attrs=0x27 size={16 + 28 + 16 + size}" in listing
+    data = ok("get", store, "PK")
+    assert data[:16] == bytes(16) and data[16:] == (keys / "PK.esl").read_bytes()
+    assert " dbx " not in listing
+    # A file that is no signature list is refused, and the store is left as it was.
+    (keys / "dbx.esl").write_bytes(b"not a list")
+    before = store.read_bytes()
+    r = vars_("enroll", store, keys)
+    assert r.returncode == 1 and b"not an EFI_SIGNATURE_LIST" in r.stderr
+    assert store.read_bytes() == before
