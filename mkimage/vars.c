@@ -29,6 +29,8 @@ static const char usage[] =
 	"  verify FILE                           exit 1 unless the store mounts with no damage\n"
 	"  enroll FILE DIR                       DIR's PK.esl, KEK.esl, db.esl (dbx.esl optional) as\n"
 	"                                        authenticated keys: the VM starts in user mode\n"
+	"  import-ovmf FD DIR                    an OVMF varstore's PK, KEK, db, dbx to DIR/*.esl\n"
+	"  x509-list CERT.der OUT.esl [--guid G] a certificate as an X509 EFI_SIGNATURE_LIST\n"
 	"The GUID defaults to EFI_GLOBAL_VARIABLE, the attributes to 7 (NV|BS|RT).\n";
 
 static const EFI_GUID global_variable = { 0x8be4df61, 0x93ca, 0x11d2,
@@ -440,6 +442,16 @@ static int vars_enroll(struct args *a)
 	return save_store(a->file, &f) ? 1 : 0;
 }
 
+static int vars_import_ovmf(struct args *a)
+{
+	return ovmf_vars_import(a->file, a->name);
+}
+
+static int vars_x509_list(struct args *a)
+{
+	return ovmf_vars_x509_list(a->file, a->name, &a->guid);
+}
+
 int cmd_vars(int argc, char **argv)
 {
 	static const struct {
@@ -449,7 +461,8 @@ int cmd_vars(int argc, char **argv)
 	} commands[] = {
 		{ "create", 0, vars_create }, { "list", 0, vars_list },	    { "get", 1, vars_get },
 		{ "set", 1, vars_set },	      { "delete", 1, vars_delete }, { "verify", 0, vars_verify },
-		{ "enroll", 1, vars_enroll },
+		{ "enroll", 1, vars_enroll },	      { "import-ovmf", 1, vars_import_ovmf },
+		{ "x509-list", 1, vars_x509_list },
 	};
 	struct args a;
 

@@ -93,3 +93,57 @@ def test_enroll_stores_authenticated_keys(tmp_path):
     r = vars_("enroll", store, keys)
     assert r.returncode == 1 and b"not an EFI_SIGNATURE_LIST" in r.stderr
     assert store.read_bytes() == before
+
+
+def ovmf_store(variables):
+    """An edk2 varstore: FV header (72 bytes), authenticated store header, 4-aligned variables."""
+    import struct
+    import uuid
+
+    body = b""
+    for name, state, data in variables:
+        name16 = (name + "\0").encode("utf-16-le")
+        guid = uuid.UUID("8be4df61-93ca-11d2-aa0d-00e098032b8c").bytes_le
+        header = struct.pack("<HBBIQ16sIII", 0x55AA, state, 0, 0x27, 0, bytes(16), 0,
+                             len(name16), len(data)) + guid
+        body += header + name16 + data
+        body += b"\xff" * (-len(body) % 4)
+    store_guid = uuid.UUID("aaf32c78-947b-439a-a180-2e144ec37792").bytes_le
+    fv = bytes(40) + b"_FVH" + bytes(4) + struct.pack("<H", 72) + bytes(22)
+    store = store_guid + struct.pack("<IBBHI", 28 + len(body) + 64, 0x5A, 0xFE, 0, 0)
+    return fv + store + body + b"\xff" * 64
+
+
+def test_import_ovmf_takes_the_key_lists(tmp_path):
+    lists = {n: x509_list(os.urandom(50 + i)) for i, n in enumerate(["PK", "KEK", "db"])}
+    fd = tmp_path / "ovmf.fd"
+    # A deleted older PK (state 0x3c) first: only the added one counts.
+    fd.write_bytes(ovmf_store([("PK", 0x3C, x509_list(b"old")), ("Other", 0x3F, b"x"),
+                               *((n, 0x3F, d) for n, d in lists.items())]))
+    out = tmp_path / "keys"
+    out.mkdir()
+    ok("import-ovmf", fd, out)
+    for name, data in lists.items():
+        assert (out / f"{name}.esl").read_bytes() == data
+    assert not (out / "dbx.esl").exists()
+    # A store without db fails with the reason.
+    fd.write_bytes(ovmf_store([(n, 0x3F, lists[n]) for n in ("PK", "KEK")]))
+    r = vars_("import-ovmf", fd, tmp_path)
+    assert r.returncode == 1 and b"no db" in r.stderr, r.stderr
+
+
+def test_import_ovmf_real_ms_fd(tmp_path):
+    ms = "/usr/share/OVMF/OVMF_VARS_4M.ms.fd"
+    if not os.path.exists(ms):
+        import pytest
+        pytest.skip(f"{ms} missing (Debian's ovmf package)")
+    ok("import-ovmf", ms, tmp_path)
+    db = (tmp_path / "db.esl").read_bytes()
+    assert b"Microsoft Corporation UEFI CA 2011" in db
+    assert b"Microsoft Windows Production PCA 2011" in db
+    assert b"Microsoft Corporation KEK CA 2011" in (tmp_path / "KEK.esl").read_bytes()
+    store = tmp_path / "vars.fd"
+    ok("create", store)
+    ok("enroll", store, tmp_path)
+    listing = ok("list", store).decode()
+    assert all(f" {n} attrs=0x27" in listing for n in ("PK", "KEK", "db", "dbx")), listing
