@@ -26,6 +26,7 @@ include mk/probe.mk
 include mk/coreboot_rom.mk
 include mk/efi-apps.mk
 include mk/images.mk
+include mk/secure_boot_keys.mk
 include mk/bench.mk
 include mk/run.mk
 include mk/unit.mk

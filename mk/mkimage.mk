@@ -5,12 +5,12 @@
 MKIMAGE := $(BUILD)/mkimage
 MKIMAGE_SRCS := mkimage/main.c mkimage/util.c mkimage/elf_image.c mkimage/wrap.c \
 	mkimage/create.c mkimage/update.c mkimage/disk.c mkimage/esp.c mkimage/iso.c \
-	mkimage/payload.c mkimage/install.c mkimage/vars.c mkimage/sign.c
+	mkimage/payload.c mkimage/install.c mkimage/vars.c mkimage/ovmf_vars.c mkimage/sign.c
 # The lib/ modules mkimage calls, a subset of $(LIB_HOST_OBJS) so it links before every lib/ part
 # of the tree exists.
 MKIMAGE_LIB_OBJS := $(addprefix $(BUILD)/host/lib/,crc32.o sha256.o storage/block.o storage/gpt.o \
 	storage/var_store.o storage/var_append.o formats/stage_image.o formats/boot_record.o \
-	crypto/rsa_verify.o)
+	crypto/rsa_verify.o crypto/signature_list.o)
 MKIMAGE_OBJS := $(MKIMAGE_SRCS:%.c=$(BUILD)/host/%.o) $(MKIMAGE_LIB_OBJS)
 
 ALL_TARGETS += $(MKIMAGE)

@@ -26,7 +26,7 @@ static const char usage[] =
 	"      a stage image's header and signature; a ROM's stage signing key\n"
 	"  install IMAGE --stage1 FILE --runtime FILE\n"
 	"      add Strata's stages to the ESP of an existing raw or qcow2 disk image\n"
-	"  vars create|list|get|set|delete|verify FILE ...\n"
+	"  vars create|list|get|set|delete|verify|enroll FILE ...\n"
 	"      make or change a variable store file (pflash unit 1), with the firmware's code\n"
 	"\n"
 	"Run 'mkimage COMMAND --help' for a command's options.\n";

@@ -86,6 +86,9 @@ int cmd_update(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int cmd_install(int argc, char **argv);
 int cmd_vars(int argc, char **argv);
+/* mkimage/ovmf_vars.c: PK, KEK, db, dbx of an OVMF varstore to DIR/NAME.esl; a DER as a list. */
+int ovmf_vars_import(const char *fd, const char *dir);
+int ovmf_vars_x509_list(const char *der, const char *out, const EFI_GUID *owner);
 int cmd_sign(int argc, char **argv);
 int cmd_rom(int argc, char **argv);
 

@@ -5,8 +5,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "include/efi/protocol/security.h"
 #include "include/strata/boot_record_var.h"
+#include "lib/crypto/auth_verify.h"
+#include "lib/crypto/signature_list.h"
 #include "lib/formats/boot_record.h"
 #include "lib/storage/var_store.h"
 #include "mkimage/mkimage.h"
@@ -23,6 +27,10 @@ static const char usage[] =
 	"  set FILE NAME [--guid G] [--attrs A] (--data TEXT | --data-file F) [--append]\n"
 	"  delete FILE NAME [--guid G]\n"
 	"  verify FILE                           exit 1 unless the store mounts with no damage\n"
+	"  enroll FILE DIR                       DIR's PK.esl, KEK.esl, db.esl (dbx.esl optional) as\n"
+	"                                        authenticated keys: the VM starts in user mode\n"
+	"  import-ovmf FD DIR                    an OVMF varstore's PK, KEK, db, dbx to DIR/*.esl\n"
+	"  x509-list CERT.der OUT.esl [--guid G] a certificate as an X509 EFI_SIGNATURE_LIST\n"
 	"The GUID defaults to EFI_GLOBAL_VARIABLE, the attributes to 7 (NV|BS|RT).\n";
 
 static const EFI_GUID global_variable = { 0x8be4df61, 0x93ca, 0x11d2,
@@ -379,6 +387,71 @@ static int vars_verify(struct args *a)
 	return bad;
 }
 
+/* Stored the way stage1's authenticated SetVariable stores them (docs/secure-boot.md): */
+#define AUTH_TIME_SIZE 16u	/* an all-zero EFI_TIME, so any signed update is later, then the list */
+
+static int enroll_key(struct store_file *f, const char *dir, const char *key, const EFI_GUID *guid,
+		      int optional)
+{
+	char path[4096];
+	CHAR16 name[8];
+	uint8_t *esl, *record;
+	size_t size;
+	EFI_STATUS status;
+
+	snprintf(path, sizeof(path), "%s/%s.esl", dir, key);
+	if (optional && access(path, R_OK))
+		return 0;
+	if (mk_read_file(path, VAR_STORE_MAX_VARIABLE - AUTH_TIME_SIZE, &esl, &size))
+		return -1;
+	if (!size || signature_list_check(esl, size) != EFI_SUCCESS) {
+		free(esl);
+		return mk_error("%s: not an EFI_SIGNATURE_LIST", path);
+	}
+	record = calloc(1, AUTH_TIME_SIZE + size);
+	if (!record) {
+		free(esl);
+		return mk_error("out of memory");
+	}
+	memcpy(record + AUTH_TIME_SIZE, esl, size);
+	free(esl);
+	status = var_store_set(&f->vs, name, name16(key, name), guid, AUTH_WRITE_ATTRIBUTES, record,
+			       (UINT32)(AUTH_TIME_SIZE + size), FALSE);
+	free(record);
+	if (EFI_ERROR(status))
+		return mk_error("cannot store %s: %s", key,
+				status == EFI_OUT_OF_RESOURCES ? "store full" : "too large");
+	return 0;
+}
+
+static int vars_enroll(struct args *a)
+{
+	static const EFI_GUID image_db = EFI_IMAGE_SECURITY_DATABASE_GUID;
+	struct store_file f;
+
+	if (open_store(a->file, &f))
+		return 1;
+	/* db and KEK before PK, as an owner would enroll them in setup mode. */
+	if (enroll_key(&f, a->name, "db", &image_db, 0) ||
+	    enroll_key(&f, a->name, "dbx", &image_db, 1) ||
+	    enroll_key(&f, a->name, "KEK", &global_variable, 0) ||
+	    enroll_key(&f, a->name, "PK", &global_variable, 0)) {
+		free(f.flash.mem);
+		return 1;
+	}
+	return save_store(a->file, &f) ? 1 : 0;
+}
+
+static int vars_import_ovmf(struct args *a)
+{
+	return ovmf_vars_import(a->file, a->name);
+}
+
+static int vars_x509_list(struct args *a)
+{
+	return ovmf_vars_x509_list(a->file, a->name, &a->guid);
+}
+
 int cmd_vars(int argc, char **argv)
 {
 	static const struct {
@@ -388,6 +461,8 @@ int cmd_vars(int argc, char **argv)
 	} commands[] = {
 		{ "create", 0, vars_create }, { "list", 0, vars_list },	    { "get", 1, vars_get },
 		{ "set", 1, vars_set },	      { "delete", 1, vars_delete }, { "verify", 0, vars_verify },
+		{ "enroll", 1, vars_enroll },	      { "import-ovmf", 1, vars_import_ovmf },
+		{ "x509-list", 1, vars_x509_list },
 	};
 	struct args a;
 

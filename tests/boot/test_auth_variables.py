@@ -156,6 +156,31 @@ def test_enrolled_keys_survive_power_off_and_enforce(tmp_path, qemu):
         run.kill()
 
 
+def test_store_enrolled_by_mkimage_boots_in_user_mode(tmp_path, qemu):
+    """`mkimage vars enroll` writes the keys as stage1 stores them: the first boot is in user
+    mode and runs an image signed by the db key."""
+    files, env = make_auth_files(tmp_path)
+    keys = tmp_path / "keys"
+    keys.mkdir()
+    for name in ("PK", "KEK", "db"):
+        shutil.copy(tmp_path / f"{name}.esl", keys / f"{name}.esl")
+    store = tmp_path / "vars.fd"
+    shutil.copy(BUILD / "strata-vars.fd", store)
+    subprocess.run([MKIMAGE, "vars", "enroll", store, keys], check=True, capture_output=True)
+    signed = tmp_path / "hello.signed.efi"
+    subprocess.run([TOOLS / "sbsign", "--key", tmp_path / "db.key", "--cert",
+                    tmp_path / "db.crt", "--output", signed, HELLO], check=True,
+                   capture_output=True, env=env)
+    run = qemu(strata_disk(tmp_path, "signed.img", {"/EFI/BOOT/BOOTX64.EFI": signed}),
+               vars_store=store)
+    assert run.wait_for("nothing more to boot", TIMEOUT), run.log()
+    out = run.output
+    assert "user mode: PK enrolled" in out, run.log()
+    assert "\\EFI\\BOOT\\BOOTX64.EFI returned EFI_SUCCESS" in out, run.log()
+    assert "refused" not in out and "exception:" not in out, run.log()
+    run.kill()
+
+
 def test_pk_and_kek_from_fw_cfg_are_the_owners_and_read_only(tmp_path, qemu):
     """The VM owner's PK, KEK and db through fw_cfg: user mode at once, and the guest's writes
     of PK and KEK, even correctly signed by that PK, are refused."""

@@ -217,6 +217,48 @@ def test_debian_shim_grub_and_kernel_boot_with_microsoft_db(tmp_path, qemu):
     assert re.search(r"strata: efivars names: .*\bdb\b", out), run.log()
 
 
+def test_default_vars_file_refuses_unsigned_shim_and_boots_debians_signed_chain(tmp_path, qemu):
+    """build/strata-vars-secure-boot.fd (the build's default keys, enrolled) on pflash unit 1:
+    user mode from the first boot; Boot0000, an unsigned shim, is refused and Boot0001, Debian's
+    shim-signed, GRUB and kernel, is tried next and reaches Linux with Secure Boot on."""
+    from test_variables_flash import load_option
+
+    need = [FIXTURES / n for n in ("shimx64.efi.signed", "grubx64.efi.signed", "vmlinuz.signed",
+                                   "shimx64.efi")]
+    initrd = BUILD / "images" / "initramfs.cpio.gz"
+    vars_file = BUILD / "strata-vars-secure-boot.fd"
+    if not all(p.exists() for p in need) or not initrd.exists() or not vars_file.exists():
+        pytest.skip("Debian's signed binaries (make unit-tests) or make images' output missing")
+    disk = build_disk(tmp_path / "disk.img", {
+        "/STRATA/STAGE1.BIN": BUILD / "stage1.bin",
+        "/STRATA/RUNTIME.BIN": BUILD / "runtime.bin",
+        "/EFI/UNSIGNED/SHIMX64.EFI": need[3],
+        "/EFI/BOOT/BOOTX64.EFI": need[0],
+        "/EFI/BOOT/grubx64.efi": need[1],
+        "/EFI/BOOT/grub.cfg": SIGNED_GRUB_CFG,
+        "/EFI/debian/grub.cfg": SIGNED_GRUB_CFG,
+        "/linux/vmlinuz": need[2],
+        "/linux/initrd.img": initrd,
+    })
+    store = tmp_path / "vars.fd"
+    store.write_bytes(vars_file.read_bytes())
+    options = {"Boot0000": load_option("unsigned shim", "\\EFI\\UNSIGNED\\SHIMX64.EFI"),
+               "Boot0001": load_option("Debian signed", "\\EFI\\BOOT\\BOOTX64.EFI"),
+               "BootOrder": struct.pack("<HH", 0, 1)}
+    for name, data in options.items():
+        (tmp_path / name).write_bytes(data)
+        subprocess.run([BUILD / "mkimage", "vars", "set", store, name, "--data-file",
+                        tmp_path / name], check=True, capture_output=True)
+    run = qemu(disk, memory="512", vars_store=store, extra=["-cpu", "max"])
+    assert run.wait_for("STRATA-DONE", 300), run.log()
+    out = run.output
+    assert "user mode: PK enrolled" in out, run.log()
+    assert "SHIMX64.EFI: unsigned, hash not in db" in out, run.log()
+    assert "Boot0001 (Debian signed)" in out.split("SHIMX64.EFI: unsigned")[1], run.log()
+    assert "STRATA-GRUB: root=hd0,gpt1, booting secure-boot" in out, run.log()
+    assert "Secure boot enabled" in out or "UEFI Secure Boot is enabled" in out, run.log()
+
+
 def boot_linux(tmp_path, qemu, db, payload):
     """A disk with only the payload as BOOTX64.EFI, db from fw_cfg, run to Linux userspace."""
     disk = build_disk(tmp_path / "disk.img", {
