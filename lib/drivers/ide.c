@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* IDE channels in legacy or native mode, polled PIO ATA and ATAPI commands, reset and retry. */
+/* IDE channels in legacy or native mode, bus-master DMA and polled PIO commands, reset and retry. */
 #include "lib/drivers/ide.h"
 #include "lib/drivers/io.h"
 #include "lib/drivers/retry.h"
@@ -26,6 +26,25 @@ static const UINT16 legacy_control[IDE_CHANNELS] = { 0x3f6, 0x376 };
 #define FLUSH_MS 30000
 /* A failed or timed-out command is retried after a channel reset this many more times. */
 #define RETRIES 2
+
+/* Bus-master IDE registers (SFF-8038i §2), per channel from BAR4 + 8 * channel. */
+#define BM_COMMAND 0
+#define BM_STATUS 2
+#define BM_PRD_TABLE 4
+#define BM_COMMAND_START 0x01
+#define BM_COMMAND_TO_MEMORY 0x08	/* the device's data go to memory: a read */
+#define BM_STATUS_ACTIVE 0x01
+#define BM_STATUS_ERROR 0x02
+#define BM_STATUS_INTERRUPT 0x04
+/* Sectors a DMA command moves: 1 MiB, 17 PRD entries at most with the 64 KiB boundaries. */
+#define DMA_MAX_SECTORS 2048
+#define PRD_ENTRIES 32
+
+/*
+ * One table for every channel: commands are polled to the end, one at a time. 256 bytes
+ * aligned to 256 never cross a 64 KiB boundary, as SFF-8038i asks of the table.
+ */
+static struct ide_prd prd_table[PRD_ENTRIES] __attribute__((aligned(256)));
 
 static UINT8 reg_read(const struct ide_channel *ch, UINT8 reg)
 {
@@ -89,8 +108,9 @@ static void channel_setup(struct ide_controller *ctrl, UINT8 n, UINT8 progif)
 {
 	struct ide_channel *ch = &ctrl->channel[n];
 	struct pci_address a = ctrl->pci;
-	struct pci_bar command, control;
+	struct pci_bar command, control, bus_master;
 
+	pci_get_bar(a, 4, &bus_master);
 	*ch = (struct ide_channel){ .command = legacy_command[n], .control = legacy_control[n] };
 	if (progif & (n ? PROGIF_SECONDARY_NATIVE : PROGIF_PRIMARY_NATIVE)) {
 		pci_get_bar(a, 2 * n, &command);
@@ -102,6 +122,8 @@ static void channel_setup(struct ide_controller *ctrl, UINT8 n, UINT8 progif)
 		ch->control = (UINT16)(control.base + NATIVE_CONTROL_OFFSET);
 		ch->native = TRUE;
 	}
+	if (bus_master.io && bus_master.base && (UINTN)prd_table < 0x100000000ull)
+		ch->bus_master = (UINT16)(bus_master.base + 8 * n);
 	/* A channel nothing drives floats: every register reads all ones. */
 	if (alt_status(ch) == 0xff && reg_read(ch, IDE_REG_LBA_MID) == 0xff)
 		return;
@@ -110,6 +132,9 @@ static void channel_setup(struct ide_controller *ctrl, UINT8 n, UINT8 progif)
 		return;
 	}
 	ch->present = TRUE;
+	if (ch->bus_master)
+		log_info("%02x:%02x.%x channel %u: bus-master DMA at io 0x%x", a.bus, a.device,
+			 a.function, n, ch->bus_master);
 }
 
 EFI_STATUS ide_controller_init(struct ide_controller *ctrl, struct pci_address a)
@@ -121,7 +146,7 @@ EFI_STATUS ide_controller_init(struct ide_controller *ctrl, struct pci_address a
 	 * A real PIIX also wants IDETIM bit 15 (82371AB §5.2.2) before its legacy ports decode;
 	 * QEMU's decodes them from reset, and stage0 has no room for what it does not need.
 	 */
-	pci_write16(a, PCI_COMMAND, pci_read16(a, PCI_COMMAND) | PCI_COMMAND_IO);
+	pci_write16(a, PCI_COMMAND, pci_read16(a, PCI_COMMAND) | PCI_COMMAND_IO | PCI_COMMAND_MASTER);
 	for (UINT8 n = 0; n < IDE_CHANNELS; n++)
 		channel_setup(ctrl, n, progif);
 	return ctrl->channel[0].present || ctrl->channel[1].present ? EFI_SUCCESS : EFI_NOT_FOUND;
@@ -186,12 +211,47 @@ static EFI_STATUS wait_ready(const struct ide_channel *ch, BOOLEAN drq, UINT32 m
 	return EFI_SUCCESS;
 }
 
-/* One PIO command of n sectors of size bytes each, one attempt. */
-static EFI_STATUS pio_command(const struct ide_channel *ch, const struct ide_taskfile *tf,
-			      UINT8 *buf, UINT32 n, UINT32 size, BOOLEAN write, UINT32 ms)
+/*
+ * Run a DMA command the device has been given: the engine moves the PRD table's bytes and
+ * clears ACTIVE when the device is done. Interrupts are off (nIEN), so QEMU never sets the
+ * INTERRUPT bit: ACTIVE and BSY say when it is over.
+ */
+static EFI_STATUS dma_wait(const struct ide_channel *ch, BOOLEAN write, UINT32 ms)
 {
-	EFI_STATUS status = issue(ch, tf);
+	UINT64 deadline = timer_deadline(ms);
+	UINT8 direction = write ? 0 : BM_COMMAND_TO_MEMORY;
+	UINT8 bm;
 
+	outb(ch->bus_master + BM_COMMAND, direction | BM_COMMAND_START);
+	while ((bm = inb(ch->bus_master + BM_STATUS)) & BM_STATUS_ACTIVE ||
+	       alt_status(ch) & IDE_STATUS_BSY) {
+		if (timer_expired(deadline))
+			return EFI_TIMEOUT;	/* the recovery stops the engine */
+		cpu_relax();
+	}
+	outb(ch->bus_master + BM_COMMAND, direction);
+	outb(ch->bus_master + BM_STATUS, BM_STATUS_ERROR | BM_STATUS_INTERRUPT);
+	return bm & BM_STATUS_ERROR ? EFI_DEVICE_ERROR : wait_ready(ch, FALSE, ms);
+}
+
+/*
+ * One command of n sectors of size bytes each, one attempt: by DMA when dma (the PRD table
+ * then describes buf), else by PIO.
+ */
+static EFI_STATUS run_command(const struct ide_channel *ch, const struct ide_taskfile *tf,
+			      UINT8 *buf, UINT32 n, UINT32 size, BOOLEAN write, BOOLEAN dma,
+			      UINT32 ms)
+{
+	EFI_STATUS status;
+
+	if (dma) {
+		outb(ch->bus_master + BM_COMMAND, 0);
+		outl(ch->bus_master + BM_PRD_TABLE, (UINT32)(UINTN)prd_table);
+		outb(ch->bus_master + BM_STATUS, BM_STATUS_ERROR | BM_STATUS_INTERRUPT);
+	}
+	status = issue(ch, tf);
+	if (!EFI_ERROR(status) && dma)
+		return dma_wait(ch, write, ms);
 	for (UINT32 i = 0; !EFI_ERROR(status) && i < n; i++, buf += size) {
 		status = wait_ready(ch, TRUE, ms);
 		if (EFI_ERROR(status))
@@ -207,39 +267,49 @@ static EFI_STATUS pio_command(const struct ide_channel *ch, const struct ide_tas
 	return status;
 }
 
-/* A PIO command for retry_bounded. */
-struct pio_try {
+/* A command for retry_bounded. */
+struct command_try {
 	const struct ide_channel *ch;
 	struct ide_taskfile tf;
 	UINT8 *buf;
 	UINT32 n, size, ms;
-	BOOLEAN write;
+	BOOLEAN write, dma;
 };
 
-static EFI_STATUS pio_try_once(void *ctx, UINT32 attempt)
+static EFI_STATUS command_try_once(void *ctx, UINT32 attempt)
 {
-	struct pio_try *p = ctx;
+	struct command_try *p = ctx;
 
-	return pio_command(p->ch, &p->tf, p->buf, p->size ? p->n : 0, p->size, p->write, p->ms);
+	return run_command(p->ch, &p->tf, p->buf, p->size ? p->n : 0, p->size, p->write, p->dma,
+			   p->ms);
 }
 
-/* A channel reset makes the device drop the command: no late data is read for a later one. */
-static EFI_STATUS pio_recover(void *ctx)
+/*
+ * A channel reset makes the device drop the command, and the engine is stopped first: no
+ * late data is read or written for a later command.
+ */
+static EFI_STATUS command_recover(void *ctx)
 {
-	return channel_reset(((struct pio_try *)ctx)->ch);
+	const struct ide_channel *ch = ((struct command_try *)ctx)->ch;
+
+	if (ch->bus_master)
+		outb(ch->bus_master + BM_COMMAND, 0);
+	return channel_reset(ch);
 }
 
-/* One command, retried after a channel reset when it fails or times out. */
+/* One command, retried after a channel reset when it fails or times out; DMA when dma. */
 static EFI_STATUS ide_command(struct ide_disk *d, UINT8 command, UINT64 lba, UINT32 n,
-			      UINT8 *buf, UINT32 size, BOOLEAN write, UINT32 ms)
+			      UINT8 *buf, UINT32 size, BOOLEAN write, BOOLEAN dma, UINT32 ms)
 {
 	const struct ide_channel *ch = &d->ctrl->channel[d->channel];
-	struct pio_try p = { .ch = ch, .buf = buf, .n = n, .size = size, .ms = ms, .write = write };
+	struct command_try p = {
+		.ch = ch, .buf = buf, .n = n, .size = size, .ms = ms, .write = write, .dma = dma
+	};
 	EFI_STATUS status = ide_taskfile_build(&p.tf, command, d->unit, lba, n, d->id.lba48);
 
 	if (EFI_ERROR(status))
 		return status;
-	status = retry_bounded(RETRIES, pio_try_once, pio_recover, &p);
+	status = retry_bounded(RETRIES, command_try_once, command_recover, &p);
 	if (!EFI_ERROR(status))
 		return EFI_SUCCESS;
 	return log_error_status(status, "channel %u unit %u: command %02x of %u sectors at %llu "
@@ -250,16 +320,26 @@ static EFI_STATUS ide_command(struct ide_disk *d, UINT8 command, UINT64 lba, UIN
 static EFI_STATUS sectors_command(void *ctx, EFI_LBA lba, UINT32 n, UINT8 *data, BOOLEAN write)
 {
 	struct ide_disk *d = ctx;
-	UINT8 command = d->id.lba48 ? (write ? ATA_CMD_WRITE_SECTORS_EXT : ATA_CMD_READ_SECTORS_EXT)
-				    : (write ? ATA_CMD_WRITE_SECTORS : ATA_CMD_READ_SECTORS);
+	UINT32 bytes = n * d->block.block_size;
+	/* DMA where the engine reaches the buffer (even, below 4 GiB), PIO otherwise. */
+	BOOLEAN dma = d->ctrl->channel[d->channel].bus_master &&
+		      ide_prd_build(prd_table, PRD_ENTRIES, (UINTN)data, bytes);
+	static const UINT8 commands[2][2][2] = {
+		/* PIO, DMA; each 28-bit then 48-bit */
+		{ { ATA_CMD_READ_SECTORS, ATA_CMD_READ_SECTORS_EXT },
+		  { ATA_CMD_READ_DMA, ATA_CMD_READ_DMA_EXT } },
+		{ { ATA_CMD_WRITE_SECTORS, ATA_CMD_WRITE_SECTORS_EXT },
+		  { ATA_CMD_WRITE_DMA, ATA_CMD_WRITE_DMA_EXT } },
+	};
 
-	return ide_command(d, command, lba, n, data, d->block.block_size, write, COMMAND_MS);
+	return ide_command(d, commands[write][dma][d->id.lba48], lba, n, data,
+			   d->block.block_size, write, dma, COMMAND_MS);
 }
 
 static EFI_STATUS ide_transfer(struct ide_disk *d, EFI_LBA lba, UINTN count, UINT8 *buf,
 			       BOOLEAN write)
 {
-	/* The CPU moves the data: any buffer will do, no bounce block. */
+	/* DMA or the CPU moves the data in place: a buffer DMA cannot reach goes by PIO. */
 	struct block_split split = {
 		.block_size = d->block.block_size, .max_blocks = d->max_blocks, .direct = TRUE
 	};
@@ -285,7 +365,7 @@ EFI_STATUS ide_disk_flush(struct ide_disk *disk)
 	if (!disk->id.flush)
 		return EFI_SUCCESS;
 	return ide_command(disk, disk->id.lba48 ? ATA_CMD_FLUSH_CACHE_EXT : ATA_CMD_FLUSH_CACHE, 0,
-			   0, NULL, 0, FALSE, FLUSH_MS);
+			   0, NULL, 0, FALSE, FALSE, FLUSH_MS);
 }
 
 /* Writes through the block interface are stable when they return (lib/storage/block.h). */
@@ -307,7 +387,8 @@ EFI_STATUS ide_disk_init(struct ide_disk *disk, struct ide_controller *ctrl, UIN
 
 	*disk = (struct ide_disk){ .ctrl = ctrl, .channel = channel, .unit = unit };
 	/* IDENTIFY is a 28-bit command: lba48 is still FALSE here. */
-	status = ide_command(disk, ATA_CMD_IDENTIFY, 0, 1, data, sizeof(data), FALSE, COMMAND_MS);
+	status = ide_command(disk, ATA_CMD_IDENTIFY, 0, 1, data, sizeof(data), FALSE, FALSE,
+			     COMMAND_MS);
 	if (EFI_ERROR(status))
 		return status;
 	status = ata_identify_parse(data, &disk->id);
@@ -318,8 +399,11 @@ EFI_STATUS ide_disk_init(struct ide_disk *disk, struct ide_controller *ctrl, UIN
 	disk->block.write = ide_block_write;
 	disk->block.block_size = disk->id.sector_size;
 	disk->block.block_count = disk->id.sectors;
-	/* 256 sectors a command in either form: PIO moves data a sector per DRQ anyway. */
-	disk->max_blocks = IDE_MAX_SECTORS28;
+	/*
+	 * 1 MiB a command by DMA with 48-bit commands; else 256 sectors, the 28-bit limit (PIO
+	 * moves a sector per DRQ, so longer commands would gain it nothing).
+	 */
+	disk->max_blocks = ctrl->channel[channel].bus_master && disk->id.lba48 ? DMA_MAX_SECTORS : IDE_MAX_SECTORS28;
 	return EFI_SUCCESS;
 }
 

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* IDE (PCI class 01:01, PIIX3/PIIX4 on QEMU's pc): ATA disks and ATAPI CD-ROMs, polled PIO. */
+/*
+ * IDE (PCI class 01:01, PIIX3/PIIX4 on QEMU's pc): ATA disks by bus-master DMA (polled PIO
+ * without BAR4, or for a buffer DMA cannot reach) and ATAPI CD-ROMs by polled PIO.
+ */
 #pragma once
 
 #include "include/efi/types.h"
@@ -16,6 +19,7 @@
 struct ide_channel {
 	UINT16 command;		/* command block base (data .. status/command) */
 	UINT16 control;		/* device control / alternate status register */
+	UINT16 bus_master;	/* its bus-master registers (BAR4 + 8 * channel); 0: PIO only */
 	BOOLEAN native;		/* addressed through BARs rather than 0x1f0/0x170 */
 	BOOLEAN present;	/* something answered on it */
 };

@@ -20,6 +20,8 @@ def test_boot_disk_on_ide_primary_master(tmp_path, qemu, probe_image):
     assert f"disk: boot disk {IDE} primary master (IDE, 64 MiB, PCI order), ESP is partition 1" \
         in out, out
     assert f"probe: boot disk pci {IDE} ide, ESP partition 1 lba 2048-" in out, out
+    # The stages came by bus-master DMA (BAR4), and their SHA-256 held.
+    assert f"ide: {IDE} channel 0: bus-master DMA at io 0x" in out, out
 
 
 @pytest.mark.parametrize("bus,unit,name", [("ide.0", 1, "primary slave"),
