@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* authvars: authenticated SetVariable of PK, KEK and db from .auth files on the ESP, case by case. */
+/* authvars: authenticated SetVariable of PK, KEK, db, dbx from .auth files, then LoadImage under them. */
 #include <efi.h>
 #include <efilib.h>
 
@@ -8,7 +8,9 @@
  * the keys and the \authvars\*.auth files with openssl and efitools at run time. The cases run in
  * this order, since enrolling PK changes the mode: the platform starts in setup mode, PK is
  * enrolled, KEK and db are written under it, and the last case deletes PK again (unless
- * \authvars\keep exists: then the keys stay, for the power-off test). Each case prints
+ * \authvars\keep exists: then the keys stay, for the power-off test). In user mode, with db and
+ * dbx written, LoadImage takes or refuses the test's images (\authvars\*.efi) as db and dbx
+ * say: a refusal is EFI_ACCESS_DENIED with no image handle, as OVMF answers. Each case prints
  * "PASS <name>" or "FAIL <name>: <what>"; then "authvars: N passed, N failed" and a shutdown.
  */
 
@@ -21,6 +23,7 @@ static EFI_GUID global = EFI_GLOBAL_VARIABLE;
 static EFI_GUID image_db = { 0xd719b2cb, 0x3d3a, 0x4596,
 			     { 0xa3, 0xbc, 0xda, 0xd0, 0x0e, 0x67, 0x65, 0x6f } };
 static EFI_FILE_HANDLE dir;
+static EFI_HANDLE self, device;
 static UINTN passed, failed;
 
 /* A whole file of \authvars\ in pool memory; NULL if absent. */
@@ -129,6 +132,27 @@ static void read_only(CHAR16 *name, CHAR16 *var)
 	result(name, got == EFI_WRITE_PROTECTED && mode(var) == now, L"SetVariable answered", got);
 }
 
+/* LoadImage of \authvars\file: loads (and is unloaded again) if want_loaded, else refused. */
+static void expect_load(CHAR16 *name, CHAR16 *file, BOOLEAN want_loaded)
+{
+	CHAR16 path[64];
+	EFI_DEVICE_PATH *dp;
+	EFI_HANDLE handle = NULL;
+	EFI_STATUS s;
+
+	SPrint(path, sizeof(path), L"\\authvars\\%s", file);
+	dp = FileDevicePath(device, path);
+	s = dp ? BS->LoadImage(FALSE, self, dp, NULL, 0, &handle) : EFI_OUT_OF_RESOURCES;
+	if (want_loaded)
+		result(name, s == EFI_SUCCESS && handle, L"not loaded", s);
+	else
+		result(name, s == EFI_ACCESS_DENIED && !handle,
+		       L"want EFI_ACCESS_DENIED and no image handle", s);
+	if (!EFI_ERROR(s) && handle)
+		BS->UnloadImage(handle);
+	FreePool(dp);
+}
+
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 {
 	EFI_LOADED_IMAGE *loaded;
@@ -142,6 +166,8 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 		Print(L"authvars: no \\authvars directory\n");
 		return EFI_NOT_FOUND;
 	}
+	self = image;
+	device = loaded->DeviceHandle;
 
 	expect_modes(L"authvars.starts_in_setup_mode", 1);
 	read_only(L"authvars.secure_boot_read_only", L"SecureBoot");
@@ -168,6 +194,16 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	expect(L"authvars.db_append", L"db", &image_db, AUTH | EFI_VARIABLE_APPEND_WRITE,
 	       L"db-append.auth", 0, EFI_SUCCESS);
 	expect_value(L"authvars.db_append_dedups", L"db", &image_db, L"two.esl");
+	/* dbx: one image's hash and the certificate of "other", which db also holds. */
+	expect(L"authvars.dbx_good", L"dbx", &image_db, AUTH, L"dbx.auth", 0, EFI_SUCCESS);
+	expect(L"authvars.db_append_image_hash", L"db", &image_db,
+	       AUTH | EFI_VARIABLE_APPEND_WRITE, L"db-hash.auth", 0, EFI_SUCCESS);
+	expect_load(L"loadimage.signed_by_db_key", L"signed.efi", TRUE);
+	expect_load(L"loadimage.unsigned_refused", L"unsigned.efi", FALSE);
+	expect_load(L"loadimage.forged_refused", L"forged.efi", FALSE);
+	expect_load(L"loadimage.hash_in_dbx_refused", L"dbx-hash.efi", FALSE);
+	expect_load(L"loadimage.cert_in_dbx_refused", L"dbx-cert.efi", FALSE);
+	expect_load(L"loadimage.unsigned_hash_in_db_loads", L"db-hash.efi", TRUE);
 	if (EFI_ERROR(dir->Open(dir, &keep, L"keep", EFI_FILE_MODE_READ, 0))) {
 		expect(L"authvars.pk_delete_wrong_key", L"PK", &global, AUTH,
 		       L"PK-delete-other.auth", 0, EFI_SECURITY_VIOLATION);

@@ -23,7 +23,21 @@ TOOLS = BUILD / "tests" / "secure-boot" / "root" / "usr" / "bin"
 OVMF_SECBOOT = "/usr/share/OVMF/OVMF_CODE_4M.secboot.fd"
 OVMF_VARS = "/usr/share/OVMF/OVMF_VARS_4M.fd"
 OWNER = "11111111-2222-3333-4444-555555555555"
-CASES = 21  # authvars' cases with the PK deletion at the end
+CASES = 29  # authvars' cases with the PK deletion at the end
+EXIT_ON_ENTRY = BUILD / "efi-apps" / "exit-on-entry.efi"
+VARINFO = BUILD / "efi-apps" / "varinfo.efi"
+VARCOUNT = BUILD / "efi-apps" / "varcount.efi"
+
+
+def forge(signed, out):
+    """A copy of a signed PE with one byte of its first section's data changed (U-Boot's
+    forge_image.sh changes a string): the signature no longer matches the image's hash."""
+    data = bytearray(signed.read_bytes())
+    pe = struct.unpack_from("<I", data, 0x3c)[0]
+    sections = pe + 24 + struct.unpack_from("<H", data, pe + 20)[0]
+    raw = struct.unpack_from("<I", data, sections + 20)[0]
+    data[raw + 64] ^= 0xff
+    out.write_bytes(data)
 
 
 def make_auth_files(work):
@@ -54,9 +68,25 @@ def make_auth_files(work):
     sign("db", "two.esl", "db-append.auth", "KEK", 1, append=True)
     sign("PK", "/dev/null", "PK-delete.auth", "PK", 5)
     sign("PK", "/dev/null", "PK-delete-other.auth", "other", 5)
+    # LoadImage's images: signed by db's key, unsigned, forged, signed but its hash in dbx,
+    # signed by "other" (in db, and its certificate in dbx), unsigned with its hash in db.
+    for src, key, out in ((HELLO, "db", "signed.efi"), (EXIT_ON_ENTRY, "db", "dbx-hash.efi"),
+                          (VARINFO, "other", "dbx-cert.efi")):
+        sh(f"sbsign --key {key}.key --cert {key}.crt --output {out} {src}")
+    shutil.copy(HELLO, work / "unsigned.efi")
+    # Zero-padded to 8 bytes: EDK2 hashes an odd-sized file as it is, Strata, U-Boot and
+    # hash-to-efi-sig-list as if padded (docs/secure-boot.md); the case is about db, not that.
+    image = VARCOUNT.read_bytes()
+    (work / "db-hash.efi").write_bytes(image + bytes(-len(image) % 8))
+    forge(work / "signed.efi", work / "forged.efi")
+    sh(f"hash-to-efi-sig-list {EXIT_ON_ENTRY} dbx-hash.esl && cat dbx-hash.esl other.esl >dbx.esl")
+    sh("hash-to-efi-sig-list db-hash.efi db-hash.esl")
+    sign("dbx", "dbx.esl", "dbx.auth", "KEK", 6)
+    sign("db", "db-hash.esl", "db-hash.auth", "KEK", 6, append=True)
     names = ["PK.esl", "db.esl", "two.esl", "PK.auth", "KEK.auth", "KEK-other.auth", "db.auth",
              "db-other.auth", "db-later.auth", "db-append.auth", "PK-delete.auth",
-             "PK-delete-other.auth"]
+             "PK-delete-other.auth", "dbx.auth", "db-hash.auth", "signed.efi", "unsigned.efi",
+             "forged.efi", "dbx-hash.efi", "dbx-cert.efi", "db-hash.efi"]
     return {f"/authvars/{n}": work / n for n in names}, env
 
 
