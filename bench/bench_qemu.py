@@ -12,6 +12,9 @@ from pathlib import Path
 
 OVMF_CODE = Path(os.environ.get("OVMF_CODE", "/usr/share/OVMF/OVMF_CODE_4M.fd"))
 OVMF_VARS = Path(os.environ.get("OVMF_VARS", "/usr/share/OVMF/OVMF_VARS_4M.fd"))
+OVMF_SECBOOT = Path(os.environ.get("OVMF_SECBOOT", "/usr/share/OVMF/OVMF_CODE_4M.secboot.fd"))
+# efitools and sbsigntool, unpacked by the unit tests' fetch (mk/unit.mk).
+SB_TOOLS = "tests/secure-boot/root/usr/bin"
 QEMU = os.environ.get("QEMU", "qemu-system-x86_64")
 
 # The KVM probe: it decides the accelerator and writes the floor ROM (dist/strata-accel).
@@ -55,6 +58,35 @@ def make_disk(mkimage, out, payload, stage1, runtime, size="32M", files=()):
     return Path(out)
 
 
+def make_loadbench_disk(mkimage, build, work, stages):
+    """loadbench.efi's disk: the Debian UKI signed by a fresh db key, and PK, KEK and db .auth
+    files (openssl, efitools) that turn Secure Boot on; None (and why) without the inputs."""
+    tools = Path(build) / SB_TOOLS
+    uki = Path(build) / "images" / "work" / "linux-uki" / "linux.efi"
+    if not (tools / "sign-efi-sig-list").exists() or not uki.exists():
+        return None, f"{tools} (make unit-tests) or {uki} (make images) missing"
+    work = Path(work) / "loadbench"
+    work.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ, PATH=f"{tools}:{os.environ['PATH']}",
+               LD_LIBRARY_PATH=str(tools.parents[1] / "lib" / "x86_64-linux-gnu"))
+    guid = "53545241-5441-4245-4e43-480000000001"
+    script = (
+        "set -e; for n in PK KEK db; do openssl req -x509 -newkey rsa:2048 -nodes -sha256 "
+        f"-days 3650 -subj /CN=strata-bench-$n/ -keyout $n.key -out $n.crt 2>/dev/null; "
+        f"cert-to-efi-sig-list -g {guid} $n.crt $n.esl; done; "
+        "sign-efi-sig-list -t '2026-01-01 00:00:00' -k PK.key -c PK.crt PK PK.esl PK.auth; "
+        "sign-efi-sig-list -t '2026-01-01 00:00:00' -k PK.key -c PK.crt KEK KEK.esl KEK.auth; "
+        "sign-efi-sig-list -t '2026-01-01 00:00:00' -k KEK.key -c KEK.crt db db.esl db.auth; "
+        f"sbsign --key db.key --cert db.crt --output IMAGE.EFI {uki}")
+    subprocess.run(script, shell=True, check=True, cwd=work, env=env, capture_output=True)
+    files = [(work / n, f"/loadbench/{n}") for n in ("IMAGE.EFI", "PK.auth", "KEK.auth",
+                                                      "db.auth")]
+    disk = make_disk(mkimage, Path(work).parent / "loadbench.img",
+                     Path(build) / "efi-apps" / "loadbench.efi", size="64M", files=files,
+                     **stages)
+    return disk, f"{uki.stat().st_size / 1e6:.1f} MB"
+
+
 def make_signed_stages(mkimage, rom, work):
     """A fresh RSA-3072 key (openssl), stage0.rom with it, stage1 and the runtime signed by it."""
     key = Path(work) / "signing.pem"
@@ -89,7 +121,8 @@ def qemu_command(accel_name, firmware, disk, workdir, tag, extra=(), reboot=Fals
 
     firmware is ("bios", rom), ("pvh", elf) (QEMU's -kernel: SeaBIOS or qboot, then the PVH
     entry), ("coreboot", (test_rom, elf)) (the coreboot-shaped test ROM, then the ELF's coreboot
-    entry), ("pflash", (rom, vars_template)) or ("ovmf", None); OVMF and
+    entry), ("pflash", (rom, vars_template)), ("ovmf", None) or ("ovmf-secboot", None) (OVMF's
+    Secure Boot build, empty vars: setup mode; its machine needs smm=on); OVMF and
     Strata from pflash get a fresh copy of their vars store each run (made here, before the
     clock starts), so every run starts from the same state.
     """
@@ -114,6 +147,11 @@ def qemu_command(accel_name, firmware, disk, workdir, tag, extra=(), reboot=Fals
                        "-drive", f"if=pflash,format=raw,unit=1,file={vars_copy}"]
     vars_copy = Path(workdir) / f"ovmf-vars-{tag}.fd"
     shutil.copyfile(OVMF_VARS, vars_copy)
+    if kind == "ovmf-secboot":
+        # Only SMM may write its store, as Debian's README and the notes run it.
+        return args + ["-global", "driver=cfi.pflash01,property=secure,value=on",
+                       "-drive", f"if=pflash,format=raw,unit=0,readonly=on,file={OVMF_SECBOOT}",
+                       "-drive", f"if=pflash,format=raw,unit=1,file={vars_copy}"]
     return args + ["-drive", f"if=pflash,format=raw,unit=0,readonly=on,file={OVMF_CODE}",
                    "-drive", f"if=pflash,format=raw,unit=1,file={vars_copy}"]
 

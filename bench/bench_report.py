@@ -118,6 +118,12 @@ def parse_readbench(log):
     return out
 
 
+def parse_loadbench(log):
+    """loadbench.efi's figures: milliseconds of LoadImage with Secure Boot off and on, or None."""
+    m = re.search(r"loadbench: loadimage off_us=(\d+) on_us=(\d+)", log)
+    return (int(m.group(1)) / 1000, int(m.group(2)) / 1000) if m else None
+
+
 def parse_varbench(log):
     """varbench.efi's figure: milliseconds of 100 SetVariable calls of 1 KiB, or None."""
     m = re.search(r"varbench: set count=100 bytes=1024 us=(\d+)", log)

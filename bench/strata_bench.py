@@ -34,7 +34,8 @@ Written by `/usr/bin/python3 bench/strata_bench.py --results bench/RESULTS.md` (
 the absolute times are emulation speed: the Strata/OVMF ratios are the figures to read.
 """
 # What --rows picks from, in the order they run.
-ROW_GROUPS = ["exit", "readbench", "pvh", "coreboot", "linux", "variables", "storage"]
+ROW_GROUPS = ["exit", "readbench", "pvh", "coreboot", "linux", "variables", "secureboot",
+              "storage"]
 # The systemd-boot entry of the efivarfs variables row (images/initramfs/init, strata.action).
 VARBENCH_ENTRY = ("title Strata varbench\nlinux /linux/vmlinuz\ninitrd /linux/initrd.img\n"
                   "options console=ttyS0 panic=-1 strata.action=varbench\n")
@@ -203,6 +204,9 @@ def prepare(bench):
                                           b / "efi-apps/exit-on-entry.efi", stage1=crashing,
                                           runtime=b / "runtime.bin",
                                           files=[(b / "stage1.bin", "/STRATA/STAGE1.BAK")])
+    if not bench.args.quick and "secureboot" in bench.args.rows:
+        bench.load_disk, bench.load_what = q.make_loadbench_disk(b / "mkimage", b, bench.work,
+                                                                 stages)
     if not bench.args.quick and "variables" in bench.args.rows:
         bench.var_disk = q.make_disk(b / "mkimage", bench.work / "varbench.img",
                                      b / "efi-apps/varbench.efi", **stages)
@@ -528,6 +532,32 @@ def bench_linux(bench):
                       "s", st["strata"], st["ovmf"] if bench.ovmf else None)
 
 
+def bench_secure_boot(bench):
+    """Rows: LoadImage of the Debian UKI with Secure Boot off, then on (loadbench.efi enrols PK,
+    KEK and db itself); Strata from pflash, OVMF's Secure Boot build (q35 with SMM)."""
+    if not bench.load_disk:
+        bench.notes.append(f"loadimage rows skipped: {bench.load_what}")
+        return
+    flash = ("pflash", (bench.build / "stage0.rom", bench.build / "strata-vars.fd"))
+    fws = [("strata", flash)] + ([("ovmf", ("ovmf-secboot", None))] if bench.ovmf else [])
+    figures = {"off": {"strata": [], "ovmf": []}, "on": {"strata": [], "ovmf": []}}
+    for i in bench.rounds("secureboot", bench.args.runs):
+        for name, fw in fws:
+            res, ok = bench.run("loadbench", name, fw, bench.load_disk,
+                                bench.timeouts["readbench"],
+                                lambda res: exited_ok(res) and r.parse_loadbench(res.log),
+                                tag=str(i + 1), machine="q35,smm=on")
+            off, on = r.parse_loadbench(res.log) if ok else (None, None)
+            figures["off"][name].append(off)
+            figures["on"][name].append(on)
+    for key, label in (("on", "Secure Boot on: the Authenticode hash and the signature checked "
+                              "against db"), ("off", "Secure Boot off (setup mode)")):
+        st = {n: r.stats(figures[key][n]) for n in ("strata", "ovmf")}
+        bench.add_row(f"loadimage_uki_sb_{key}_ms", f"LoadImage of the Debian UKI "
+                      f"({bench.load_what}, signed by a db key), {label}", "ms", st["strata"],
+                      st["ovmf"] if bench.ovmf else None)
+
+
 def bench_variables(bench):
     """Rows: 100 SetVariable calls of 1 KiB NON_VOLATILE at boot time (varbench.efi) and the
     same through efivarfs from Linux; Strata from pflash with its store, OVMF with its own."""
@@ -659,6 +689,7 @@ def main(argv=None):
                             ("pvh", (bench_pvh,)), ("coreboot", (bench_coreboot,)),
                             ("linux", (bench_linux,)),
                             ("variables", (bench_variables,)),
+                            ("secureboot", (bench_secure_boot,)),
                             ("storage", (bench_read_controllers, bench_every_controller))):
             if group in args.rows:
                 for row in rows:

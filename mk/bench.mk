@@ -12,11 +12,12 @@ BENCH_DIR := $(BUILD)/bench
 BENCH_PYTHON ?= /usr/bin/python3
 READBENCH_EFI := $(EFI_APPS_DIR)/readbench.efi
 VARBENCH_EFI := $(EFI_APPS_DIR)/varbench.efi
-ALL_TARGETS += $(READBENCH_EFI) $(VARBENCH_EFI)
+LOADBENCH_EFI := $(EFI_APPS_DIR)/loadbench.efi
+ALL_TARGETS += $(READBENCH_EFI) $(VARBENCH_EFI) $(LOADBENCH_EFI)
 
 BENCH_FIRMWARE := $(BUILD)/stage0.rom $(BUILD)/strata-pvh.elf $(COREBOOT_ROM) $(BUILD)/stage1.bin $(BUILD)/runtime.bin \
 	$(MKIMAGE)
-BENCH_APPS := $(EFI_APPS_DIR)/exit-on-entry.efi $(READBENCH_EFI) $(VARBENCH_EFI)
+BENCH_APPS := $(EFI_APPS_DIR)/exit-on-entry.efi $(READBENCH_EFI) $(VARBENCH_EFI) $(LOADBENCH_EFI)
 # The variables row boots Strata from pflash with a fresh copy of the NVRAM template.
 BENCH_FIRMWARE += $(BUILD)/strata-vars.fd
 BENCH_IMAGES ?= $(if $(IMAGES_BUILD),$(addprefix $(IMAGES_BUILD)/, \
@@ -24,7 +25,7 @@ BENCH_IMAGES ?= $(if $(IMAGES_BUILD),$(addprefix $(IMAGES_BUILD)/, \
 BENCH_ARGS := --out $(BENCH_DIR) $(if $(BENCH_RUNS),--runs $(BENCH_RUNS))
 
 .PHONY: bench bench-test
-efi-apps: $(READBENCH_EFI) $(VARBENCH_EFI)
+efi-apps: $(READBENCH_EFI) $(VARBENCH_EFI) $(LOADBENCH_EFI)
 
 bench: $(BENCH_FIRMWARE) $(BENCH_APPS) $(BENCH_IMAGES)
 	$(call quiet,BENCH,$(BENCH_DIR)/report.md)

@@ -68,6 +68,7 @@ $(eval $(call efi_app_rules,keys,efi-apps/keys/keys.c))
 $(eval $(call efi_app_rules,exit-on-entry,$(EXIT_ON_ENTRY_SRCS),-e exit_on_entry_start))
 $(eval $(call efi_app_rules,readbench,$(addprefix efi-apps/readbench/,readbench.c clock.c write.c)))
 $(eval $(call efi_app_rules,varbench,efi-apps/varbench/varbench.c efi-apps/readbench/clock.c))
+$(eval $(call efi_app_rules,loadbench,efi-apps/loadbench/loadbench.c efi-apps/readbench/clock.c))
 
 PYTEST ?= /usr/bin/python3 -m pytest
 PYTEST_FLAGS ?= -q -ra
