@@ -18,6 +18,8 @@ ALL_TARGETS += $(READBENCH_EFI) $(VARBENCH_EFI) $(LOADBENCH_EFI)
 BENCH_FIRMWARE := $(BUILD)/stage0.rom $(BUILD)/strata-pvh.elf $(COREBOOT_ROM) $(BUILD)/stage1.bin $(BUILD)/runtime.bin \
 	$(MKIMAGE)
 BENCH_APPS := $(EFI_APPS_DIR)/exit-on-entry.efi $(READBENCH_EFI) $(VARBENCH_EFI) $(LOADBENCH_EFI)
+# The secureboot rows sign the UKI and make .auth files with the unit tests' efitools and sbsign.
+BENCH_APPS += $(SB_FIXTURES)/.done
 # The variables row boots Strata from pflash with a fresh copy of the NVRAM template.
 BENCH_FIRMWARE += $(BUILD)/strata-vars.fd
 BENCH_IMAGES ?= $(if $(IMAGES_BUILD),$(addprefix $(IMAGES_BUILD)/, \

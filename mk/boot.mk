@@ -15,6 +15,8 @@ BOOT_TEST_INPUTS := $(BUILD)/stage0.rom $(BUILD)/stage1.bin $(BUILD)/runtime.bin
 	$(BUILD)/tests/handoff_probe_runtime.bin $(MKIMAGE) $(IMAGES_FILES)
 # The coreboot payload's tests (tests/boot/test_coreboot.py): the stand-in ROM and cbfstool.
 BOOT_TEST_INPUTS += $(BUILD)/strata-pvh.elf $(COREBOOT_ROM) $(CBFSTOOL)
+# Secure Boot's tests: the default key set's store, Debian's signed binaries, efitools, sbsigntool.
+BOOT_TEST_INPUTS += $(SB_VARS) $(SB_FIXTURES)/.done
 
 .PHONY: boot-tests
 boot-tests: $(BOOT_TEST_INPUTS)
