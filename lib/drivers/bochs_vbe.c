@@ -70,8 +70,13 @@ static void bochs_vbe_read_edid(struct bochs_vbe *vbe)
 
 	if (!vbe->mmio)
 		return;
-	for (UINTN i = 0; i < sizeof(edid); i++)
-		edid[i] = mmio_read8(vbe->mmio + i);
+	/* Four bytes a read, little-endian: a quarter of the exits, which TCG makes costly. */
+	for (UINTN i = 0; i < sizeof(edid); i += 4) {
+		UINT32 v = mmio_read32(vbe->mmio + i);
+
+		for (UINTN b = 0; b < 4; b++)
+			edid[i + b] = (UINT8)(v >> (8 * b));
+	}
 	if (EFI_ERROR(edid_preferred_size(edid, sizeof(edid), &width, &height)))
 		return;
 	vbe->display.preferred_width = width;

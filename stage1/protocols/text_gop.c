@@ -4,6 +4,7 @@
 #include "include/efi/protocol/simple_text_in.h"
 #include "lib/formats/font.h"
 #include "lib/string.h"
+#include "stage1/core/events.h"
 #include "stage1/core/memory.h"
 #include "stage1/protocols/text_gop.h"
 
@@ -135,11 +136,47 @@ static const UINT8 *glyph_of(CHAR16 c)
 	return font_glyph(font, c);
 }
 
+/*
+ * The frame buffer, when text may be drawn straight into it: one in BGRX that the device shows
+ * as it is (a Blt-only or converted screen needs its Blt to copy or flush). Half the stores of
+ * drawing into run_pixels and copying that with a Blt.
+ */
+static EFI_GRAPHICS_OUTPUT_BLT_PIXEL *direct_frame_buffer(void)
+{
+	if (!gop->Mode->FrameBufferBase ||
+	    gop->Mode->Info->PixelFormat != PixelBlueGreenRedReserved8BitPerColor)
+		return NULL;
+	return (EFI_GRAPHICS_OUTPUT_BLT_PIXEL *)(UINTN)gop->Mode->FrameBufferBase;
+}
+
+/* The n glyphs side by side at dst, whose pixel rows are pitch pixels apart. */
+static void expand_glyphs(const UINT8 *const *glyphs, UINTN n, EFI_GRAPHICS_OUTPUT_BLT_PIXEL *dst,
+			  UINTN pitch)
+{
+	/* text_gop_init accepts only fonts a whole number of nibbles wide. */
+	for (UINT32 y = 0; y < font->height; y++, dst += pitch) {
+		UINTN row = (UINTN)y * font->bytes_per_row;
+		struct quad *q = (struct quad *)dst;
+
+		for (UINTN k = 0; k < n; k++) {
+			const UINT8 *bits = glyphs[k] + row;
+
+			for (UINT32 x = 0; x < font->width; x += 8) {
+				*q++ = nibble_pixels[bits[x / 8] >> 4];
+				if (x + 4 < font->width)
+					*q++ = nibble_pixels[bits[x / 8] & 0x0f];
+			}
+		}
+	}
+}
+
 /* Draw the n (at most RUN_CELLS) printable characters of s from the cursor on, on its row. */
 static void draw_run(const CHAR16 *s, UINTN n)
 {
 	const UINT8 *glyphs[RUN_CELLS];
-	struct quad *q = run_pixels;
+	EFI_GRAPHICS_OUTPUT_BLT_PIXEL *fb = direct_frame_buffer();
+	UINTN x = origin_x + (UINTN)mode.CursorColumn * font->width;
+	UINTN y = origin_y + (UINTN)mode.CursorRow * font->height;
 
 	if (nibble_attribute != mode.Attribute) {
 		const EFI_GRAPHICS_OUTPUT_BLT_PIXEL colours[2] = { background(), foreground() };
@@ -152,23 +189,18 @@ static void draw_run(const CHAR16 *s, UINTN n)
 	}
 	for (UINTN k = 0; k < n; k++)
 		glyphs[k] = glyph_of(s[k]);
-	/* text_gop_init accepts only fonts a whole number of nibbles wide. */
-	for (UINT32 y = 0; y < font->height; y++) {
-		UINTN row = (UINTN)y * font->bytes_per_row;
+	if (fb) {
+		UINTN pitch = gop->Mode->Info->PixelsPerScanLine;
+		/* As a Blt: no event draws in the middle of it. */
+		EFI_TPL old = efi_raise_tpl(TPL_NOTIFY);
 
-		for (UINTN k = 0; k < n; k++) {
-			const UINT8 *bits = glyphs[k] + row;
-
-			for (UINT32 x = 0; x < font->width; x += 8) {
-				*q++ = nibble_pixels[bits[x / 8] >> 4];
-				if (x + 4 < font->width)
-					*q++ = nibble_pixels[bits[x / 8] & 0x0f];
-			}
-		}
+		expand_glyphs(glyphs, n, fb + y * pitch + x, pitch);
+		efi_restore_tpl(old);
+		return;
 	}
-	gop->Blt(gop, &run_pixels->pixel[0], EfiBltBufferToVideo, 0, 0,
-		 origin_x + (UINTN)mode.CursorColumn * font->width,
-		 origin_y + (UINTN)mode.CursorRow * font->height, n * font->width, font->height, 0);
+	expand_glyphs(glyphs, n, &run_pixels->pixel[0], n * font->width);
+	gop->Blt(gop, &run_pixels->pixel[0], EfiBltBufferToVideo, 0, 0, x, y, n * font->width,
+		 font->height, 0);
 }
 
 /* Move the text up one row, with a blank last row in the current background. */
