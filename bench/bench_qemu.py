@@ -205,12 +205,19 @@ def run_qemu(args, timeout, marker=None):
             proc.kill()
         rc = proc.wait()
     else:
-        try:
-            rc = proc.wait(timeout)
-        except subprocess.TimeoutExpired:
-            timed_out = True
+        # A blocking wait: Popen.wait(timeout) polls with sleeps of up to 50 ms, which would
+        # round every figure up to the next poll. The timeout is a timer that kills QEMU.
+        expired = threading.Event()
+
+        def expire():
+            expired.set()
             proc.kill()
-            rc = proc.wait()
+
+        timer = threading.Timer(timeout, expire)
+        timer.start()
+        rc = proc.wait()
+        timer.cancel()
+        timed_out = expired.is_set()
     wall = time.monotonic() - start
     reader.join(5)
     log = b"".join(chunks).decode("utf-8", "replace").replace("\r", "")
