@@ -6,7 +6,8 @@ STAGE0_SRCS := stage0/main.c stage0/memory.c stage0/coreboot_payload.c stage0/pl
 	stage0/stage1_loader.c stage0/exception.c lib/crc32.c lib/sha256.c \
 	lib/storage/block.c lib/storage/gpt.c lib/storage/mbr.c lib/storage/eltorito.c lib/storage/fat.c lib/storage/fat_dir.c \
 	lib/storage/ata.c lib/storage/ide_cmd.c lib/storage/nvme_cmd.c lib/storage/scsi.c lib/storage/scsi_disk.c \
-	lib/platform/bootorder.c lib/platform/pvh.c lib/platform/coreboot_tables.c lib/platform/virtio_mmio_acpi.c lib/formats/stage_image.c lib/crypto/rsa_verify.c lib/formats/elf_reloc.c \
+	lib/platform/bootorder.c lib/platform/pvh.c lib/platform/coreboot_tables.c lib/platform/virtio_mmio_acpi.c \
+	lib/platform/acpi_loader.c lib/platform/mcfg.c lib/formats/stage_image.c lib/crypto/rsa_verify.c lib/formats/elf_reloc.c \
 	lib/formats/exception.c lib/drivers/retry.c $(LIB_DRIVERS)
 STAGE0_SRCS += stage0/boot_count.c lib/formats/boot_record.c
 # The durable copy of the boot count: the variable store's append path on pflash unit 1.

@@ -33,6 +33,8 @@ $(UNIT_DIR)/%: $(BUILD)/host/tests/unit/%.o $(UNIT_SUPPORT_OBJS) $(UNIT_LIB_OBJS
 
 # Drivers tested over fake devices, on a clock that runs as they poll.
 $(UNIT_DIR)/test_virtio_blk $(UNIT_DIR)/test_virtio_scsi $(UNIT_DIR)/test_nvme: $(BUILD)/host/tests/unit/fake_clock.o
+# PCI configuration through ECAM over plain memory; the clock file brings the log stubs.
+$(UNIT_DIR)/test_pci_ecam: $(BUILD)/host/tests/unit/fake_clock.o
 
 .PHONY: unit-tests
 # Each test's cmocka report goes to <test>.log, shown in full when it fails or with V=1.

@@ -240,7 +240,7 @@ static UINT32 candidates_collect(UINT32 flags)
 		}
 		hba_count++;
 	}
-	if (flags & HANDOFF_FLAG_NO_PCI)
+	if (flags & HANDOFF_FLAG_MICROVM)
 		mmio_collect(&count);
 	for (UINT32 i = 0; i < count; i++)
 		candidates[i].rank = candidates[i].transport == HANDOFF_DISK_VIRTIO_MMIO

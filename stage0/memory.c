@@ -129,6 +129,11 @@ EFI_STATUS memory_init(struct handoff *h, UINT32 pvh_start_info, const struct co
 
 void memory_reserve(struct handoff *h, UINT64 base, UINT64 length)
 {
+	/* Cloud Hypervisor's map already reserves its MCFG window: no second, overlapping entry. */
+	for (UINT32 i = 0; i < h->memory_count; i++)
+		if (h->memory[i].type == HANDOFF_MEMORY_RESERVED && h->memory[i].base <= base &&
+		    base + length <= h->memory[i].base + h->memory[i].length)
+			return;
 	add_range(h, base, length, HANDOFF_MEMORY_RESERVED);
 }
 

@@ -114,7 +114,9 @@ static UINT32 handoff_size(UINT32 version)
 {
 	if (version < 5)
 		return __builtin_offsetof(struct handoff, pci_function_count);
-	return version < 6 ? __builtin_offsetof(struct handoff, framebuffer) : sizeof(struct handoff);
+	if (version < 6)
+		return __builtin_offsetof(struct handoff, framebuffer);
+	return version < 7 ? __builtin_offsetof(struct handoff, pci_ecam_base) : sizeof(struct handoff);
 }
 
 __attribute__((section(".text.entry"), noreturn)) void stage_entry(struct handoff *h)
@@ -132,6 +134,7 @@ __attribute__((section(".text.entry"), noreturn)) void stage_entry(struct handof
 		panic("stage1: bad hand-off block at %p (stage0 and stage1 versions differ?)", h);
 	/* Trust nothing else stage0 left behind: keep our own copy of the block. */
 	memcpy(&handoff, h, h->size);
+	pci_use_ecam(handoff.pci_ecam_base, handoff.pci_ecam_first_bus, handoff.pci_ecam_last_bus);
 	pci_bar_sizes_load(handoff.pci_functions, handoff.pci_function_count);
 	exception_init(&handoff);
 	log_set_tsc_hz(handoff.tsc_hz);

@@ -7,10 +7,11 @@
 #define HANDOFF_MAGIC 0x46464f4841525453ull /* "STRAHOFF" read as little-endian bytes */
 /*
  * 2: the boot disk may be an AHCI port; 3: on virtio-mmio (mmio_base); 4: acpi_rsdp, smbios_entry;
- * 5: pci_functions; 6: framebuffer. stage1 also takes a version 4 or 5 block, which ends before
- * pci_function_count or framebuffer: the fields after it stay zero.
+ * 5: pci_functions; 6: framebuffer; 7: pci_ecam_*. stage1 also takes a version 4, 5 or 6 block,
+ * which ends before pci_function_count, framebuffer or pci_ecam_base: the fields after it stay
+ * zero.
  */
-#define HANDOFF_VERSION 6
+#define HANDOFF_VERSION 7
 #define HANDOFF_VERSION_MIN 4
 
 #define HANDOFF_MAX_MEMORY 64
@@ -108,7 +109,8 @@ enum handoff_flags {
 	HANDOFF_FLAG_RUNTIME_PRESENT = 1u << 1,	/* runtime_* fields describe a verified blob */
 	HANDOFF_FLAG_FW_CFG_DMA = 1u << 2,	/* QEMU's fw_cfg offers the DMA interface */
 	HANDOFF_FLAG_MACHINE_Q35 = 1u << 3,	/* host bridge is Q35/ICH9 (else i440FX/PIIX) */
-	HANDOFF_FLAG_NO_PCI = 1u << 4,		/* no PCI host bridge (microvm): virtio-mmio only */
+	/* No PCI on ports CF8/CFC (microvm): virtio-mmio transports, PCI only through pci_ecam_base. */
+	HANDOFF_FLAG_MICROVM = 1u << 4,
 	HANDOFF_FLAG_COREBOOT = 1u << 5,	/* started as a coreboot payload */
 };
 
@@ -166,6 +168,11 @@ struct handoff {
 	struct handoff_pci_function pci_functions[HANDOFF_MAX_PCI_FUNCTIONS];
 	/* Version 6: a frame buffer the firmware before us set up (coreboot's); base 0 if none. */
 	struct handoff_framebuffer framebuffer;
+	/* Version 7: segment 0's ECAM window stage0 reached PCI through; 0: ports CF8/CFC. */
+	UINT64 pci_ecam_base;
+	UINT8 pci_ecam_first_bus;
+	UINT8 pci_ecam_last_bus;
+	UINT8 reserved2[6];
 };
 
 /* stage1's entry point: System V ABI, never returns. */

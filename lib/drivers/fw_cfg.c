@@ -2,6 +2,7 @@
 /* fw_cfg over the x86 I/O ports (QEMU docs/specs/fw_cfg.rst: facts only). */
 #include "lib/drivers/fw_cfg.h"
 #include "lib/drivers/io.h"
+#include "lib/platform/virtio_mmio_acpi.h"
 #include "lib/string.h"
 
 /* A test build moves the ports where QEMU decodes nothing, to run as with no fw_cfg device. */
@@ -140,6 +141,34 @@ EFI_STATUS fw_cfg_read_file(const char *name, void *buf, UINTN size, UINTN *ret_
 		return EFI_BUFFER_TOO_SMALL;
 	fw_cfg_read_item(select, buf, file_size);
 	return EFI_SUCCESS;
+}
+
+/*
+ * microvm's tables blob is a few KiB (its DSDT first); q35's, larger, is read whole by stage1's
+ * table loader only. A table past the part read is not found.
+ */
+#define ACPI_BLOB_READ 16384
+
+const void *fw_cfg_acpi_table(const char sig[4], UINTN *ret_size)
+{
+	static UINT8 blob[ACPI_BLOB_READ];
+	static UINT32 blob_size;
+	static BOOLEAN read;
+	const UINT8 *table;
+	UINT16 select;
+
+	if (!read) {
+		read = TRUE;
+		if (EFI_ERROR(fw_cfg_find("etc/acpi/tables", &select, &blob_size)))
+			blob_size = 0;
+		if (blob_size > sizeof(blob))
+			blob_size = sizeof(blob);
+		if (blob_size)
+			fw_cfg_read_item(select, blob, blob_size);
+	}
+	table = acpi_blob_find_table(blob, blob_size, sig);
+	*ret_size = table ? blob_size - (UINTN)(table - blob) : 0;
+	return table;
 }
 
 EFI_STATUS fw_cfg_write_file(const char *name, UINT32 offset, const void *buf, UINTN size)

@@ -25,5 +25,13 @@ EFI_STATUS fw_cfg_find(const char *name, UINT16 *ret_select, UINT32 *ret_size);
  * EFI_BUFFER_TOO_SMALL (nothing read) when it does not fit, EFI_NOT_FOUND when absent.
  */
 EFI_STATUS fw_cfg_read_file(const char *name, void *buf, UINTN size, UINTN *ret_size);
+/*
+ * The ACPI table with signature sig in QEMU's tables blob (file etc/acpi/tables, read once), as
+ * QEMU wrote it: its table loader has not run, so checksums are 0 and pointers unpatched; values
+ * such as the MCFG's window or the DSDT's resources are right. *ret_size: bytes from the table to
+ * the end of what was read. NULL when there is no blob or no such table in it. QEMU builds its
+ * tables from the chipset as it is at the first read, so read them once its registers are set.
+ */
+const void *fw_cfg_acpi_table(const char sig[4], UINTN *ret_size);
 /* Write bytes to a named file at offset (DMA only; QEMU rejects writes to most files). */
 EFI_STATUS fw_cfg_write_file(const char *name, UINT32 offset, const void *buf, UINTN size);

@@ -24,47 +24,72 @@
 
 static UINT8 pci_last_bus;
 
+/*
+ * Configuration space through ports CF8/CFC (mechanism #1), or through an ECAM window (PCI
+ * Express enhanced configuration: 4 KiB per function, 1 MiB per bus from bus 0's address) once
+ * pci_use_ecam named one: one access where the ports take two, and the only way on hosts that
+ * decode no CF8 (microvm with pcie=on). Buses outside the window read as absent.
+ */
+static UINT64 ecam_base;
+static UINT8 ecam_first_bus, ecam_last_bus;
+
+void pci_use_ecam(UINT64 base, UINT8 first_bus, UINT8 last_bus)
+{
+	ecam_base = base;
+	ecam_first_bus = first_bus;
+	ecam_last_bus = last_bus;
+}
+
+UINT64 pci_ecam(UINT8 *ret_first_bus, UINT8 *ret_last_bus)
+{
+	*ret_first_bus = ecam_first_bus;
+	*ret_last_bus = ecam_last_bus;
+	return ecam_base;
+}
+
+/* The function's register in the ECAM window; 0 when the bus lies outside it. */
+static UINT64 ecam_address(struct pci_address a, UINT8 offset)
+{
+	if (a.bus < ecam_first_bus || a.bus > ecam_last_bus)
+		return 0;
+	return ecam_base + ((UINT64)a.bus << 20 | (UINT64)(a.device & 31) << 15 |
+			    (UINT64)(a.function & 7) << 12 | offset);
+}
+
 static UINT32 pci_config_address(struct pci_address a, UINT8 offset)
 {
 	return 0x80000000u | (UINT32)a.bus << 16 | (UINT32)a.device << 11 |
 	       (UINT32)a.function << 8 | (offset & 0xfc);
 }
 
-UINT32 pci_read32(struct pci_address a, UINT8 offset)
-{
-	outl(PCI_CONFIG_ADDRESS, pci_config_address(a, offset));
-	return inl(PCI_CONFIG_DATA);
-}
-
-UINT16 pci_read16(struct pci_address a, UINT8 offset)
-{
-	outl(PCI_CONFIG_ADDRESS, pci_config_address(a, offset));
-	return inw(PCI_CONFIG_DATA + (offset & 2));
-}
-
-UINT8 pci_read8(struct pci_address a, UINT8 offset)
-{
-	outl(PCI_CONFIG_ADDRESS, pci_config_address(a, offset));
-	return inb(PCI_CONFIG_DATA + (offset & 3));
-}
-
-void pci_write32(struct pci_address a, UINT8 offset, UINT32 v)
-{
-	outl(PCI_CONFIG_ADDRESS, pci_config_address(a, offset));
-	outl(PCI_CONFIG_DATA, v);
-}
-
-void pci_write16(struct pci_address a, UINT8 offset, UINT16 v)
-{
-	outl(PCI_CONFIG_ADDRESS, pci_config_address(a, offset));
-	outw(PCI_CONFIG_DATA + (offset & 2), v);
-}
-
-void pci_write8(struct pci_address a, UINT8 offset, UINT8 v)
-{
-	outl(PCI_CONFIG_ADDRESS, pci_config_address(a, offset));
-	outb(PCI_CONFIG_DATA + (offset & 3), v);
-}
+/* An access of bits at offset (aligned to its size) through whichever mechanism is in use. */
+#define DEFINE_CONFIG_ACCESS(bits, in, out, port_offset)                                          \
+	UINT##bits pci_read##bits(struct pci_address a, UINT8 offset)                             \
+	{                                                                                         \
+		if (ecam_base) {                                                                  \
+			UINT64 p = ecam_address(a, offset & ~(bits / 8 - 1));                                     \
+                                                                                                  \
+			return p ? mmio_read##bits(p) : (UINT##bits)~0u;                          \
+		}                                                                                 \
+		outl(PCI_CONFIG_ADDRESS, pci_config_address(a, offset));                          \
+		return in(PCI_CONFIG_DATA + (port_offset));                                       \
+	}                                                                                         \
+	void pci_write##bits(struct pci_address a, UINT8 offset, UINT##bits v)                    \
+	{                                                                                         \
+		if (ecam_base) {                                                                  \
+			UINT64 p = ecam_address(a, offset & ~(bits / 8 - 1));                                     \
+                                                                                                  \
+			if (p)                                                                    \
+				mmio_write##bits(p, v);                                           \
+			return;                                                                   \
+		}                                                                                 \
+		outl(PCI_CONFIG_ADDRESS, pci_config_address(a, offset));                          \
+		out(PCI_CONFIG_DATA + (port_offset), v);                                          \
+	}
+DEFINE_CONFIG_ACCESS(32, inl, outl, 0)
+DEFINE_CONFIG_ACCESS(16, inw, outw, offset & 2)
+DEFINE_CONFIG_ACCESS(8, inb, outb, offset & 3)
+#undef DEFINE_CONFIG_ACCESS
 
 static UINT64 align_up(UINT64 v, UINT64 align)
 {

@@ -44,6 +44,15 @@ struct pci_windows {
 	UINT32 io_limit;
 };
 
+/*
+ * Reach configuration space through the ECAM window at base (bus 0's address, as the MCFG gives
+ * it) for buses first_bus..last_bus from now on, instead of ports CF8/CFC; base 0: the ports.
+ */
+void pci_use_ecam(UINT64 base, UINT8 first_bus, UINT8 last_bus);
+/* The ECAM window in use and its buses; 0 while configuration goes through the ports. */
+UINT64 pci_ecam(UINT8 *ret_first_bus, UINT8 *ret_last_bus);
+
+/* Register access at an offset aligned to its size; absent functions read as all ones. */
 UINT8 pci_read8(struct pci_address a, UINT8 offset);
 UINT16 pci_read16(struct pci_address a, UINT8 offset);
 UINT32 pci_read32(struct pci_address a, UINT8 offset);

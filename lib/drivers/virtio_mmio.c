@@ -43,24 +43,14 @@ static void write64(UINT64 reg, UINT64 v)
 	mmio_write32(reg + 4, (UINT32)(v >> 32));
 }
 
-/* microvm's DSDT comes first in its tables blob and is a few KiB: the blob's start is enough. */
-#define ACPI_BLOB_READ 8192
-
 UINT32 virtio_mmio_microvm_transports(UINT64 *ret_bases, UINT32 max, BOOLEAN *ret_from_dsdt)
 {
-	static UINT8 blob[ACPI_BLOB_READ];
-	const UINT8 *dsdt = NULL;
-	UINT32 size, count = 0;
-	UINT16 select;
+	UINTN size;
+	const UINT8 *dsdt = fw_cfg_acpi_table("DSDT", &size);
+	UINT32 count = 0;
 
-	if (!EFI_ERROR(fw_cfg_find("etc/acpi/tables", &select, &size))) {
-		if (size > sizeof(blob))
-			size = sizeof(blob);
-		fw_cfg_read_item(select, blob, size);
-		dsdt = acpi_blob_find_table(blob, size, "DSDT");
-	}
 	if (dsdt)
-		count = acpi_virtio_mmio_bases(dsdt, size - (UINTN)(dsdt - blob), ret_bases, max);
+		count = acpi_virtio_mmio_bases(dsdt, size, ret_bases, max);
 	*ret_from_dsdt = count != 0;
 	for (UINT32 slot = 0; !count && slot < VIRTIO_MMIO_MICROVM_SLOTS && slot < max; slot++)
 		ret_bases[slot] = VIRTIO_MMIO_MICROVM_BASE + slot * VIRTIO_MMIO_MICROVM_STRIDE;

@@ -298,19 +298,25 @@ static EFI_STATUS find_rsdp(const struct acpi_loader *loader, struct acpi_tables
 	return EFI_NOT_FOUND;
 }
 
+struct acpi_sdt_header *acpi_loader_find_sdt(const struct acpi_loader *loader,
+					     const struct acpi_tables *t, const char *signature)
+{
+	struct acpi_sdt_header *sdt = t->xsdt ? t->xsdt : t->rsdt, *found = NULL;
+	UINTN entry_size = t->xsdt ? 8 : 4;
+	UINTN count = sdt ? (sdt->length - sizeof(*sdt)) / entry_size : 0;
+	const UINT8 *entries = (const UINT8 *)(sdt + 1);
+
+	for (UINTN i = 0; i < count && !found; i++)
+		found = table_at(loader, get_le(entries + i * entry_size, entry_size), signature);
+	return found;
+}
+
 static void find_fadt(const struct acpi_loader *loader, struct acpi_tables *t)
 {
-	struct acpi_sdt_header *sdt = t->xsdt ? t->xsdt : t->rsdt;
-	UINTN entry_size = t->xsdt ? 8 : 4;
-	UINTN count = (sdt->length - sizeof(*sdt)) / entry_size;
-	const UINT8 *entries = (const UINT8 *)(sdt + 1);
-	struct acpi_fadt *fadt = NULL;
+	struct acpi_fadt *fadt =
+		(struct acpi_fadt *)acpi_loader_find_sdt(loader, t, ACPI_FADT_SIGNATURE);
 	UINT64 address;
 
-	for (UINTN i = 0; i < count && !fadt; i++)
-		fadt = (struct acpi_fadt *)table_at(loader,
-						    get_le(entries + i * entry_size, entry_size),
-						    ACPI_FADT_SIGNATURE);
 	/* Every FADT revision has FIRMWARE_CTRL and DSDT; later fields are checked where read. */
 	if (!fadt || !ACPI_FADT_HAS(fadt->header.length, dsdt))
 		return;
@@ -333,7 +339,7 @@ static void find_fadt(const struct acpi_loader *loader, struct acpi_tables *t)
 		t->facs_address = address;
 }
 
-EFI_STATUS acpi_loader_find_tables(const struct acpi_loader *loader, struct acpi_tables *ret)
+EFI_STATUS acpi_loader_find_root(const struct acpi_loader *loader, struct acpi_tables *ret)
 {
 	EFI_STATUS status;
 
@@ -349,9 +355,40 @@ EFI_STATUS acpi_loader_find_tables(const struct acpi_loader *loader, struct acpi
 	ret->rsdt = table_at(loader, ret->rsdp->rsdt_address, ACPI_RSDT_SIGNATURE);
 	if (ret->rsdt)
 		ret->rsdt_address = ret->rsdp->rsdt_address;
-	if (!ret->xsdt && !ret->rsdt)
-		return EFI_NOT_FOUND;
-	find_fadt(loader, ret);
+	return ret->xsdt || ret->rsdt ? EFI_SUCCESS : EFI_NOT_FOUND;
+}
+
+EFI_STATUS acpi_loader_find_tables(const struct acpi_loader *loader, struct acpi_tables *ret)
+{
+	EFI_STATUS status = acpi_loader_find_root(loader, ret);
+
+	if (!EFI_ERROR(status))
+		find_fadt(loader, ret);
+	return status;
+}
+
+EFI_STATUS acpi_loader_in_memory(struct acpi_loader *loader, UINT64 rsdp)
+{
+	const struct acpi_rsdp *r = (const struct acpi_rsdp *)(UINTN)rsdp;
+	UINT32 size = ACPI_RSDP_V1_SIZE;
+
+	if (rsdp < ACPI_MEMORY_FIRST || rsdp > ACPI_MEMORY_LAST - ACPI_MEMORY_FIRST)
+		return EFI_INVALID_PARAMETER;
+	if (r->revision >= ACPI_RSDP_REVISION_2)
+		size = r->length < sizeof(*r) ? 0 : r->length;
+	/* Checked here first: were it bad, the loader would scan all of memory for another. */
+	if (memcmp(r->signature, ACPI_RSDP_SIGNATURE, 8) != 0 || size == 0 ||
+	    size > 4096 || acpi_checksum(r, ACPI_RSDP_V1_SIZE) != 0 ||
+	    acpi_checksum(r, size) != 0)
+		return EFI_CRC_ERROR;
+	memset(loader, 0, sizeof(*loader));
+	loader->blob_count = 2;
+	loader->blobs[0].data = (UINT8 *)(UINTN)rsdp;
+	loader->blobs[0].size = size;
+	loader->blobs[0].address = rsdp;
+	loader->blobs[1].data = (UINT8 *)(UINTN)ACPI_MEMORY_FIRST;
+	loader->blobs[1].size = (UINT32)(ACPI_MEMORY_LAST - ACPI_MEMORY_FIRST + 1);
+	loader->blobs[1].address = ACPI_MEMORY_FIRST;
 	return EFI_SUCCESS;
 }
 

@@ -94,8 +94,25 @@ EFI_STATUS acpi_loader_plan(struct acpi_loader *loader, const void *commands, UI
 EFI_STATUS acpi_loader_link(struct acpi_loader *loader);
 /* The bytes at address if [address, address + length) lies within one blob, else NULL. */
 void *acpi_loader_resolve(const struct acpi_loader *loader, UINT64 address, UINT64 length);
-/* Find the RSDP in the blobs and follow it to the RSDT/XSDT, FADT, DSDT and FACS, checking each. */
+/* Find the RSDP in the blobs and the RSDT and XSDT it names, checking each. */
+EFI_STATUS acpi_loader_find_root(const struct acpi_loader *loader, struct acpi_tables *ret);
+/* The same, then the FADT, DSDT and FACS. */
 EFI_STATUS acpi_loader_find_tables(const struct acpi_loader *loader, struct acpi_tables *ret);
+
+/* The first table with signature the XSDT (else the RSDT) lists, checked as the RSDT was; or NULL. */
+struct acpi_sdt_header *acpi_loader_find_sdt(const struct acpi_loader *loader,
+					     const struct acpi_tables *t, const char *signature);
+
+/* Tables the machine put in memory (coreboot's CBMEM, Cloud Hypervisor's at 0xa0000). */
+#define ACPI_MEMORY_FIRST 0x1000ull		/* page 0 holds none */
+#define ACPI_MEMORY_LAST 0xffffffffull		/* RSDT entries are 32-bit */
+/*
+ * A loader over tables already in memory (identity-mapped) from an RSDP at a physical address, for
+ * the finds above to check as they check QEMU's: two blobs, the RSDP alone (so it is the one
+ * found) and all of 32-bit memory above page 0 for the tables it points to. EFI_CRC_ERROR for a
+ * bad RSDP, EFI_INVALID_PARAMETER for an address out of that range.
+ */
+EFI_STATUS acpi_loader_in_memory(struct acpi_loader *loader, UINT64 rsdp);
 
 /* PM1a control, PM timer, reset register and \_S5 SLP_TYPa from a FADT and DSDT (or NULL). */
 void acpi_fadt_parse(const struct acpi_fadt *fadt, const struct acpi_sdt_header *dsdt,

@@ -189,35 +189,6 @@ static void learn_platform(const struct acpi_tables *t)
 		  platform.reset_space, platform.reset_address, platform.reset_value);
 }
 
-/*
- * The entry's tables are the machine's own and already in place (coreboot's CBMEM, Cloud
- * Hypervisor's at 0xa0000): the loader's checks run on them through two blobs, the RSDP alone
- * (so it is the one found) and all of 32-bit memory above page 0 for the tables it points to.
- */
-static EFI_STATUS find_entry_tables(UINT64 rsdp, struct acpi_tables *t)
-{
-	const struct acpi_rsdp *r = (const struct acpi_rsdp *)(UINTN)rsdp;
-	UINT32 size = ACPI_RSDP_V1_SIZE;
-
-	if (rsdp < EFI_PAGE_SIZE || rsdp > BELOW_4G - EFI_PAGE_SIZE)
-		return EFI_INVALID_PARAMETER;
-	if (r->revision >= ACPI_RSDP_REVISION_2)
-		size = r->length < sizeof(*r) ? 0 : r->length;
-	/* Checked here first: were it bad, the loader would scan all of memory for another. */
-	if (memcmp(r->signature, ACPI_RSDP_SIGNATURE, 8) != 0 || size == 0 ||
-	    size > EFI_PAGE_SIZE || acpi_checksum(r, ACPI_RSDP_V1_SIZE) != 0 ||
-	    acpi_checksum(r, size) != 0)
-		return EFI_CRC_ERROR;
-	loader.blob_count = 2;
-	loader.blobs[0].data = (UINT8 *)(UINTN)rsdp;
-	loader.blobs[0].size = size;
-	loader.blobs[0].address = rsdp;
-	loader.blobs[1].data = (UINT8 *)EFI_PAGE_SIZE;
-	loader.blobs[1].size = (UINT32)(BELOW_4G - EFI_PAGE_SIZE);
-	loader.blobs[1].address = EFI_PAGE_SIZE;
-	return acpi_loader_find_tables(&loader, t);
-}
-
 /* A revision 2 RSDP under both GUIDs; *ret_rsdp is what got installed. */
 static EFI_STATUS install_tables(const struct acpi_tables *t, void **ret_rsdp)
 {
@@ -249,7 +220,9 @@ static EFI_STATUS install_entry_tables(const struct handoff *h)
 	EFI_STATUS status;
 	void *rsdp;
 
-	status = find_entry_tables(h->acpi_rsdp, &tables);
+	status = acpi_loader_in_memory(&loader, h->acpi_rsdp);
+	if (!EFI_ERROR(status))
+		status = acpi_loader_find_tables(&loader, &tables);
 	if (EFI_ERROR(status))
 		return log_warn_status(status, "no valid RSDP with an RSDT or XSDT at 0x%llx from %s",
 				       h->acpi_rsdp, source);

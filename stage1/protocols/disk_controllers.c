@@ -596,7 +596,7 @@ EFI_STATUS disk_init(const struct handoff *h)
 	boot_disk = h->boot_disk;
 	timer_set_tsc_hz(h->tsc_hz);
 	/* microvm: the transports of its DSDT or fixed slots; empty ones read as no device. */
-	if (h->flags & HANDOFF_FLAG_NO_PCI) {
+	if (h->flags & HANDOFF_FLAG_MICROVM) {
 		UINT64 bases[32];
 		BOOLEAN from_dsdt;
 		UINT32 n = virtio_mmio_microvm_transports(bases, 32, &from_dsdt);

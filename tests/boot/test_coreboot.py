@@ -109,6 +109,9 @@ def test_linux_uki_boots_through_the_coreboot_rom(runs, machine, device, acpi):
     assert run.wait_for("STRATA-USERSPACE-OK", LINUX_TIMEOUT), run.log()
     entry = check_tables_used(run, acpi)
     assert entry == elf_entry(PAYLOAD), hex(entry)
+    # On q35 the ROM's MCFG (QEMU's, from the PCIEXBAR it set) says where ECAM is.
+    mcfg = "platform: PCI through the entry's MCFG: ECAM at 0xb0000000, buses 0-255"
+    assert (mcfg in run.output) == (machine == "q35" and acpi), run.log()
     assert "efi: EFI v2.70 by Strata" in run.output
     # Linux draws on coreboot's frame buffer, where the GOP over it said it is.
     base = check_framebuffer_gop(run, 32)

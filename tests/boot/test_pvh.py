@@ -94,6 +94,11 @@ def test_linux_uki_boots_through_pvh(runs, machine):
                      r"0x([0-9a-f]+)\), with FADT", out)
     assert acpi and 0xe0000 <= int(acpi.group(2), 16) < 0x100000, run.log()
     assert re.search(rf"ACPI: RSDP 0x{int(acpi.group(1), 16):016X} 000024 \(v02 ", out), run.log()
+    # q35's ECAM window where SeaBIOS opened it, as its MCFG says; pc has none.
+    mcfg = "platform: PCI through the entry's MCFG: ECAM at 0xb0000000, buses 0-255"
+    assert (mcfg in out) == (machine == "q35"), run.log()
+    if machine == "q35":
+        assert "PCI: MMCONFIG at [mem 0xb0000000-0xbfffffff] reserved in E820" in out, run.log()
     assert "efi: EFI v2.70 by Strata" in out
     assert "strata: efi: yes, 64-bit" in out, run.log()
 

@@ -34,7 +34,7 @@ def test_stage1_receives_handoff_block(tmp_path, qemu, probe_image, machine, vir
     disk = build_disk(tmp_path / "disk.img", {"/STRATA/STAGE1.BIN": probe_image})
     out = boot_to_probe(qemu, disk, machine=machine, virtio=virtio)
     transport = "legacy" if "modern=on" in virtio else "modern"
-    assert "probe: handoff magic ok, version 6" in out
+    assert "probe: handoff magic ok, version 7" in out
     # Every function stage0 assigned BARs to comes with their sizes, so stage1 need not size them.
     functions = re.search(r"stage0: PCI: (\d+) functions", out).group(1)
     assert f"probe: pci: BAR sizes of {functions} functions" in out, out
@@ -48,6 +48,9 @@ def test_stage1_receives_handoff_block(tmp_path, qemu, probe_image, machine, vir
     # From the reset vector no entry names tables: stage1 takes QEMU's from fw_cfg.
     assert "probe: entry tables: ACPI RSDP 0, SMBIOS 0" in out, out
     assert f"probe: machine {machine}" in out
+    # q35's configuration space through the ECAM window stage0 opened; pc has ports only.
+    ecam = "b0000000 buses 0-255" if machine == "q35" else "0 buses 0-0"
+    assert f"probe: pci ecam {ecam}" in out, out
     assert f"(virtio-blk {transport}" in out
     assert "ESP partition 1 lba 2048-" in out
     assert "from STAGE1.BIN" in out and "BACKUP" not in out

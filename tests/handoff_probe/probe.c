@@ -51,7 +51,7 @@ static void print_handoff(const struct handoff *h)
 		log_info("boot disk virtio-mmio %llx, ESP partition %u lba %llu-%llu, no pci: %s",
 			 h->boot_disk.mmio_base, h->boot_disk.partition_number,
 			 h->boot_disk.partition_first_lba, h->boot_disk.partition_last_lba,
-			 h->flags & HANDOFF_FLAG_NO_PCI ? "yes" : "no");
+			 h->flags & HANDOFF_FLAG_MICROVM ? "yes" : "no");
 	else
 		log_info("boot disk pci %02x:%02x.%x %s, ESP partition %u lba %llu-%llu",
 			 h->boot_disk.pci_bus, h->boot_disk.pci_device, h->boot_disk.pci_function,
@@ -78,6 +78,8 @@ static void print_handoff(const struct handoff *h)
 			 f->device, f->function, f->bar_flags, f->bar_size[0], f->bar_size[1],
 			 f->bar_size[2], f->bar_size[3], f->bar_size[4], f->bar_size[5]);
 	}
+	log_info("pci ecam %llx buses %u-%u", h->pci_ecam_base, h->pci_ecam_first_bus,
+		 h->pci_ecam_last_bus);
 	log_info("machine %s, tsc %llu Hz", h->flags & HANDOFF_FLAG_MACHINE_Q35 ? "q35" : "pc",
 		 h->tsc_hz);
 	for (int i = 1; i < HANDOFF_TS_COUNT; i++)

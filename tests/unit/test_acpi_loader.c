@@ -443,6 +443,27 @@ static void test_find_tables_checks(void **state)
 	assert_int_equal(acpi_loader_find_tables(&loader, &t), EFI_NOT_FOUND);
 }
 
+/* A table by signature among those the RSDT lists, with the checks every table gets. */
+static void test_find_sdt(void **state)
+{
+	struct acpi_tables t;
+
+	(void)state;
+	assert_int_equal(run(), EFI_SUCCESS);
+	assert_int_equal(acpi_loader_find_root(&loader, &t), EFI_SUCCESS);
+	assert_non_null(t.rsdt);
+	assert_null(t.fadt); /* the root only: no FADT, DSDT or FACS looked for */
+	assert_ptr_equal(acpi_loader_find_sdt(&loader, &t, "FACP"), tables_blob + FADT_OFF);
+	/* The DSDT is the FADT's, not the RSDT's; no MCFG is listed at all. */
+	assert_null(acpi_loader_find_sdt(&loader, &t, "DSDT"));
+	assert_null(acpi_loader_find_sdt(&loader, &t, "MCFG"));
+	tables_blob[FADT_OFF + 100] ^= 1;
+	assert_null(acpi_loader_find_sdt(&loader, &t, "FACP"));
+	tables_blob[FADT_OFF + 100] ^= 1;
+	t.rsdt = NULL; /* neither root table: nothing to look in */
+	assert_null(acpi_loader_find_sdt(&loader, &t, "FACP"));
+}
+
 static void test_rsdp20_build(void **state)
 {
 	static _Alignas(8) UINT8 buf[256];
@@ -601,6 +622,7 @@ int main(void)
 		cmocka_unit_test_setup(test_link_needs_loaded_blobs, make_fixture),
 		cmocka_unit_test_setup(test_resolve_bounds, make_fixture),
 		cmocka_unit_test_setup(test_find_tables_checks, make_fixture),
+		cmocka_unit_test_setup(test_find_sdt, make_fixture),
 		cmocka_unit_test_setup(test_rsdp20_build, make_fixture),
 		cmocka_unit_test_setup(test_move_facs, make_fixture),
 		cmocka_unit_test(test_s5_scan),
