@@ -633,18 +633,17 @@ EFI_HANDLE disk_boot_partition(void)
 {
 	for (struct disk *d = disks; d; d = d->next) {
 		if (boot_disk.transport == HANDOFF_DISK_VIRTIO_MMIO) {
-			if (d->transport == HANDOFF_DISK_VIRTIO_MMIO &&
-			    d->mmio_base == boot_disk.mmio_base)
-				return disk_partition_handle(d, boot_disk.partition_number);
+			/* A transport has no PCI address: its base names it. */
+			if (d->transport != HANDOFF_DISK_VIRTIO_MMIO ||
+			    d->mmio_base != boot_disk.mmio_base)
+				continue;
+		} else if (d->pci.bus != boot_disk.pci_bus || d->pci.device != boot_disk.pci_device ||
+			   d->pci.function != boot_disk.pci_function ||
+			   /* A PCI function is one controller; its disks differ by port, NSID,
+			    * target/LUN or IDE channel and unit. */
+			   d->port != boot_disk.port || d->lun != boot_disk.lun) {
 			continue;
 		}
-		if (d->pci.bus != boot_disk.pci_bus || d->pci.device != boot_disk.pci_device ||
-		    d->pci.function != boot_disk.pci_function)
-			continue;
-		/* A PCI function is one controller; its disks differ by port, NSID, target/LUN or
-		 * IDE channel and unit. */
-		if (d->port != boot_disk.port || d->lun != boot_disk.lun)
-			continue;
 		return disk_partition_handle(d, boot_disk.partition_first_lba);
 	}
 	return NULL;

@@ -2,13 +2,14 @@
 """The PVH entry: build/strata-pvh.elf carries Xen's PHYS32_ENTRY note, and QEMU's -kernel (SeaBIOS
 runs its pvh.bin option ROM, which jumps to our entry with hvm_start_info in %ebx) boots the
 Debian UKI to userspace with the memory map taken from the start info."""
+import os
 import re
 import shutil
 import subprocess
 import struct
 
 import pytest
-from conftest import BUILD, QemuRun, accel, build_disk, probe_image  # noqa: F401
+from conftest import BUILD, ESP_START, QemuRun, accel, build_disk, probe_image  # noqa: F401
 from test_stage1_storage import (SCRATCH_BLOCKS, SECTOR, hd, storage_app,  # noqa: F401
                                  storage_disk)
 
@@ -135,6 +136,35 @@ def test_linux_uki_boots_on_microvm_from_virtio_mmio(runs, legacy, entry, acpi):
     assert boot, run.log()
     assert f"disk: virtio-mmio@{boot.group(1)}: virtio-blk, virtio-mmio {version}" in out
     assert "ExitBootServices: handing over to the OS" in out, run.log()
+
+
+def test_native_loader_reaches_userspace_on_microvm(tmp_path, runs):
+    """microvm through PVH with the native-linux image (a Boot Loader Specification entry on
+    the ESP, no BOOTX64.EFI) on a virtio-mmio disk: stage1 finds the ESP stage0 booted from by
+    its transport's base and boots the entry there. The entry's options gain tsc_early_khz, so
+    Linux, which has no PIT gate, HPET or PM timer to calibrate its TSC against on microvm,
+    reaches userspace under TCG too (the frequency only paces its clock)."""
+    native = BUILD / "images" / "native-linux.img"
+    if not native.exists():
+        pytest.skip(f"{native} not built (make images)")
+    disk = tmp_path / "native.img"
+    shutil.copyfile(native, disk)
+    spec = f"{disk}@@{ESP_START * SECTOR}"
+    entry = subprocess.run(["mtype", "-i", spec, "::/loader/entries/strata-native.conf"],
+                           check=True, capture_output=True, text=True).stdout
+    assert "\noptions console=ttyS0 " in entry, entry
+    conf = tmp_path / "strata-native.conf"
+    conf.write_text(entry.replace("\noptions ", "\noptions tsc_early_khz=1000000 "))
+    subprocess.run(["mcopy", "-o", "-i", spec, str(conf), "::/loader/entries/strata-native.conf"],
+                   check=True, env={**os.environ, "MTOOLS_SKIP_CHECK": "1"})
+    run = pvh_qemu("microvm", ["-drive", f"if=none,id=boot,format=raw,file={disk}",
+                               "-device", "virtio-blk-device,drive=boot"])
+    runs.append(run)
+    assert run.wait_for("STRATA-USERSPACE-OK", LINUX_TIMEOUT), run.log()
+    out = run.output
+    assert "boot: no \\EFI\\BOOT\\BOOTX64.EFI on the boot ESP: 1 Boot Loader Specification " \
+        "entries, strata-native first" in out, run.log()
+    assert "tsc_early_khz=1000000" in out, run.log()
 
 
 def test_microvm_disk_has_ovmfs_virtio_mmio_device_path(tmp_path, runs, storage_app):
