@@ -167,6 +167,33 @@ def test_native_loader_reaches_userspace_on_microvm(tmp_path, runs):
     assert "tsc_early_khz=1000000" in out, run.log()
 
 
+def test_linux_uki_reaches_userspace_on_microvm_from_an_efi_entry(tmp_path, runs):
+    """The UKI on microvm under TCG too: moved off the removable path and named by a Boot
+    Loader Specification `efi` entry whose options replace its own command line (systemd-stub
+    takes the loader's options without Secure Boot), adding tsc_early_khz as above."""
+    if not IMAGE.exists():
+        pytest.skip(f"{IMAGE} not built (make images)")
+    disk = tmp_path / "uki.img"
+    shutil.copyfile(IMAGE, disk)
+    spec = f"{disk}@@{ESP_START * SECTOR}"
+    env = {**os.environ, "MTOOLS_SKIP_CHECK": "1"}
+    for cmd in (["mmd", "-i", spec, "::/EFI/Linux", "::/loader", "::/loader/entries"],
+                ["mmove", "-i", spec, "::/EFI/BOOT/BOOTX64.EFI", "::/EFI/Linux/uki.efi"]):
+        subprocess.run(cmd, check=True, env=env)
+    conf = tmp_path / "uki.conf"
+    conf.write_text("title Debian UKI\nefi /EFI/Linux/uki.efi\noptions console=ttyS0 panic=-1 "
+                    "strata.image=linux-uki tsc_early_khz=1000000\n")
+    subprocess.run(["mcopy", "-i", spec, str(conf), "::/loader/entries/uki.conf"], check=True,
+                   env=env)
+    run = pvh_qemu("microvm", ["-drive", f"if=none,id=boot,format=raw,file={disk}",
+                               "-device", "virtio-blk-device,drive=boot"])
+    runs.append(run)
+    assert run.wait_for("STRATA-USERSPACE-OK", LINUX_TIMEOUT), run.log()
+    out = run.output
+    assert "1 Boot Loader Specification entries, uki first" in out, run.log()
+    assert "tsc_early_khz=1000000" in out, run.log()
+
+
 def test_microvm_disk_has_ovmfs_virtio_mmio_device_path(tmp_path, runs, storage_app):
     """BlockIo on a microvm disk under OVMF's path: VenHw(virtio-mmio transport GUID) with the
     transport's base as 8 bytes, then the partitions as on any disk; a second disk in another
