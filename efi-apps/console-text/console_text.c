@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * console-text: prints script.h's known text (colours, Latin-1, box drawing, a wrap, a back space
- * and a scroll) through ConOut, for tests/boot/test_console_screen.py to compare the screen with.
+ * and a scroll) through ConOut, then shows the cursor on a known cell, for
+ * tests/boot/test_console_screen.py to compare the screen with.
  */
 #include <efi.h>
 #include <efilib.h>
@@ -31,6 +32,9 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 #define STEP(c, r, a, t) step(out, c, r, a, t, columns, rows);
 	SCRIPT
 #undef STEP
+	/* The cursor last, on a known cell: its two bottom pixel rows inverted (CURSOR_CELL). */
+	out->SetCursorPosition(out, CURSOR_COLUMN, CURSOR_ROW);
+	out->EnableCursor(out, TRUE);
 	for (;;)
 		st->BootServices->Stall(100000);
 }

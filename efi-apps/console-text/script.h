@@ -4,6 +4,10 @@
  * right or bottom edge), sets the attribute and prints the text. tests/boot/test_console_screen.py
  * reads this file and renders the same steps with the same font.
  */
+/* Where the cursor is shown after the script: the 'r' of "Strata", yellow on blue. */
+#define CURSOR_COLUMN 4
+#define CURSOR_ROW 1
+
 #define SCRIPT                                                                                    \
 	STEP(2, 1, 0x1e, L"Strata text console: ASCII !\"#$%&'()*+,-./0123456789:;<=>?@[\\]^_`{|}~") \
 	STEP(2, 2, 0x4f, L"Latin-1: \u00e0\u00e1\u00e2\u00e3\u00e4\u00e5\u00e6\u00e7\u00e8\u00e9 "    \

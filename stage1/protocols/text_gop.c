@@ -78,13 +78,42 @@ static void fill(EFI_GRAPHICS_OUTPUT_BLT_PIXEL colour, UINTN x, UINTN y, UINTN w
 	gop->Blt(gop, &colour, EfiBltVideoFill, 0, 0, x, y, w, h, 0);
 }
 
+/*
+ * The frame buffer, when text may be drawn straight into it: one in BGRX that the device shows
+ * as it is (a Blt-only or converted screen needs its Blt to copy or flush). Half the stores of
+ * drawing into run_pixels and copying that with a Blt.
+ */
+static EFI_GRAPHICS_OUTPUT_BLT_PIXEL *direct_frame_buffer(void)
+{
+	if (!gop->Mode->FrameBufferBase ||
+	    gop->Mode->Info->PixelFormat != PixelBlueGreenRedReserved8BitPerColor)
+		return NULL;
+	return (EFI_GRAPHICS_OUTPUT_BLT_PIXEL *)(UINTN)gop->Mode->FrameBufferBase;
+}
+
 /* Invert the cell's two bottom pixel rows, as EDK2 draws its cursor: the same call removes it. */
 static void toggle_cursor(void)
 {
 	UINTN x = origin_x + (UINTN)mode.CursorColumn * font->width;
 	UINTN y = origin_y + ((UINTN)mode.CursorRow + 1) * font->height - 2;
 	UINTN n = font->width * 2;
+	EFI_GRAPHICS_OUTPUT_BLT_PIXEL *fb = direct_frame_buffer();
 
+	cursor_shown = !cursor_shown;
+	if (fb) {
+		/* In place, as the text is drawn: no Blt code to run (or translate, under TCG). */
+		UINTN pitch = gop->Mode->Info->PixelsPerScanLine;
+		EFI_TPL old = efi_raise_tpl(TPL_NOTIFY);
+
+		for (UINTN row = 0; row < 2; row++) {
+			UINT32 *p = (UINT32 *)(fb + (y + row) * pitch + x);
+
+			for (UINTN i = 0; i < font->width; i++)
+				p[i] ^= 0x00ffffff;
+		}
+		efi_restore_tpl(old);
+		return;
+	}
 	gop->Blt(gop, cell, EfiBltVideoToBltBuffer, x, y, 0, 0, font->width, 2, 0);
 	for (UINTN i = 0; i < n; i++) {
 		cell[i].Blue ^= 0xff;
@@ -92,7 +121,6 @@ static void toggle_cursor(void)
 		cell[i].Red ^= 0xff;
 	}
 	gop->Blt(gop, cell, EfiBltBufferToVideo, 0, 0, x, y, font->width, 2, 0);
-	cursor_shown = !cursor_shown;
 }
 
 static void hide_cursor(void)
@@ -134,19 +162,6 @@ static const UINT8 *glyph_of(CHAR16 c)
 	if (c >= ASCII_FIRST && c < ASCII_END)
 		return ascii_glyphs[c - ASCII_FIRST];
 	return font_glyph(font, c);
-}
-
-/*
- * The frame buffer, when text may be drawn straight into it: one in BGRX that the device shows
- * as it is (a Blt-only or converted screen needs its Blt to copy or flush). Half the stores of
- * drawing into run_pixels and copying that with a Blt.
- */
-static EFI_GRAPHICS_OUTPUT_BLT_PIXEL *direct_frame_buffer(void)
-{
-	if (!gop->Mode->FrameBufferBase ||
-	    gop->Mode->Info->PixelFormat != PixelBlueGreenRedReserved8BitPerColor)
-		return NULL;
-	return (EFI_GRAPHICS_OUTPUT_BLT_PIXEL *)(UINTN)gop->Mode->FrameBufferBase;
 }
 
 /* The n glyphs side by side at dst, whose pixel rows are pitch pixels apart. */

@@ -85,7 +85,20 @@ def render(width, height, columns, rows):
                 for gx in range(font_w):
                     on = glyph[gy * per_row + gx // 8] & (0x80 >> (gx % 8))
                     screen[at + gx * 3:at + gx * 3 + 3] = bytes(fg if on else bg)
+    # The cursor: the two bottom pixel rows of its cell inverted, as GraphicsConsole draws it.
+    col, row = cursor_cell()
+    for gy in (font_h - 2, font_h - 1):
+        at = ((y0 + row * font_h + gy) * width + x0 + col * font_w) * 3
+        for i in range(at, at + font_w * 3):
+            screen[i] ^= 0xff
     return bytes(screen)
+
+
+def cursor_cell():
+    """script.h's CURSOR_COLUMN and CURSOR_ROW: where the app shows the cursor last."""
+    text = SCRIPT.read_text()
+    return tuple(int(re.search(rf"#define CURSOR_{axis} (\d+)", text).group(1))
+                 for axis in ("COLUMN", "ROW"))
 
 
 @pytest.mark.parametrize("machine", ["q35", "pc"])
