@@ -75,19 +75,20 @@ static void post_events(struct virtio_scsi *hba)
 		q->avail->idx++;
 	}
 	barrier();
-	hba->pci.transport.ops->notify(&hba->pci.transport, q);
+	hba->virtio.ops->notify(&hba->virtio, q);
 }
 
 /* Reset, negotiate no feature, set up the three queues and read the limits. */
 static EFI_STATUS hba_start(struct virtio_scsi *hba)
 {
-	struct virtio_transport *t = &hba->pci.transport;
+	struct virtio_transport *t = &hba->virtio;
 	UINT8 *queues = hba->memory + MEM_QUEUES;
 	UINT32 max_sectors;
 	UINT64 features;
 	EFI_STATUS status;
 
-	status = virtio_pci_init(&hba->pci, hba->pci.pci);
+	status = hba->mmio_transport ? virtio_mmio_init(&hba->mmio, hba->mmio.base)
+				     : virtio_pci_init(&hba->pci, hba->pci.pci);
 	if (EFI_ERROR(status))
 		return status;
 	/* INOUT, HOTPLUG, CHANGE: none is needed to read and write a unit. */
@@ -136,11 +137,15 @@ err_reset:
  */
 static void hba_restart(struct virtio_scsi *hba)
 {
-	hba->pci.transport.ops->reset(&hba->pci.transport);
+	hba->virtio.ops->reset(&hba->virtio);
 	if (EFI_ERROR(hba_start(hba))) {
 		hba->failed = TRUE;
-		log_error("%02x:%02x.%x: does not come back after a reset", hba->pci.pci.bus,
-			  hba->pci.pci.device, hba->pci.pci.function);
+		if (hba->mmio_transport)
+			log_error("virtio-mmio@%llx: does not come back after a reset",
+				  hba->mmio.base);
+		else
+			log_error("%02x:%02x.%x: does not come back after a reset",
+				  hba->pci.pci.bus, hba->pci.pci.device, hba->pci.pci.function);
 	}
 }
 
@@ -182,7 +187,7 @@ static EFI_STATUS hba_execute(struct scsi_transport *t, UINT16 target, UINT16 lu
 		desc[i].flags |= VIRTQ_DESC_F_NEXT;
 		desc[i].next = i + 1;
 	}
-	status = virtio_submit_timeout(&hba->pci.transport, &hba->request, 0, req->timeout_ms,
+	status = virtio_submit_timeout(&hba->virtio, &hba->request, 0, req->timeout_ms,
 				       &len);
 	if (EFI_ERROR(status)) {
 		log_warn("%u:%u: command %02x timed out, resetting the HBA", target, lun,
@@ -210,21 +215,41 @@ static EFI_STATUS hba_execute(struct scsi_transport *t, UINT16 target, UINT16 lu
 	return EFI_SUCCESS;
 }
 
+/* The HBA's fields before hba_start, on whichever transport the caller put in the union. */
+static void hba_prepare(struct virtio_scsi *hba, void *memory)
+{
+	hba->transport = (struct scsi_transport){ .execute = hba_execute,
+						  .delay_ms = timer_delay_ms, .max_cdb = 16,
+						  .align = 1,
+						  .bounce = (UINT8 *)memory + MEM_BOUNCE };
+	hba->memory = memory;
+}
+
 EFI_STATUS virtio_scsi_init(struct virtio_scsi *hba, struct pci_address a, void *memory)
 {
 	EFI_STATUS status;
 
-	*hba = (struct virtio_scsi){
-		.transport = { .execute = hba_execute, .delay_ms = timer_delay_ms, .max_cdb = 16,
-			       .align = 1, .bounce = (UINT8 *)memory + MEM_BOUNCE },
-		.pci = { .pci = a },
-		.memory = memory,
-	};
+	*hba = (struct virtio_scsi){ .pci = { .pci = a } };
+	hba_prepare(hba, memory);
 	status = hba_start(hba);
 	if (EFI_ERROR(status))
 		return status;
 	log_debug("%02x:%02x.%x %s, targets 0-%u, LUNs 0-%u", a.bus, a.device, a.function,
 		  hba->pci.modern ? "modern" : "legacy", hba->max_target, hba->max_lun);
+	return EFI_SUCCESS;
+}
+
+EFI_STATUS virtio_scsi_init_mmio(struct virtio_scsi *hba, UINT64 base, void *memory)
+{
+	EFI_STATUS status;
+
+	*hba = (struct virtio_scsi){ .mmio = { .base = base }, .mmio_transport = TRUE };
+	hba_prepare(hba, memory);
+	status = hba_start(hba);
+	if (EFI_ERROR(status))
+		return status;
+	log_debug("virtio-mmio@%llx: targets 0-%u, LUNs 0-%u", base, hba->max_target,
+		  hba->max_lun);
 	return EFI_SUCCESS;
 }
 
@@ -274,5 +299,5 @@ EFI_STATUS virtio_scsi_next_unit(struct virtio_scsi *hba, UINT32 *cursor, UINT16
 
 void virtio_scsi_shutdown(struct virtio_scsi *hba)
 {
-	hba->pci.transport.ops->reset(&hba->pci.transport);
+	hba->virtio.ops->reset(&hba->virtio);
 }

@@ -25,7 +25,7 @@ struct disk {
 	UINT16 lun;		/* SCSI LUN */
 	struct pci_address pci;
 	UINT64 mmio_base;	/* virtio-mmio transport (transport HANDOFF_DISK_VIRTIO_MMIO) */
-	char name[28];		/* for the log: "00:1f.2 port 0" */
+	char name[32];		/* for the log: "00:1f.2 port 0", "virtio-mmio@feb02c00 scsi 0:0" */
 	/* Write count blocks at lba, already checked against the disk's size. */
 	EFI_STATUS (*write)(struct disk *disk, EFI_LBA lba, UINTN count, const void *buf);
 	/* Make completed writes stable. */

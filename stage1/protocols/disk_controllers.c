@@ -432,19 +432,28 @@ err_free:
  * PciRoot(0x0)/Pci(0x3,0x0)/Scsi(target,lun), as OVMF's VirtioScsiDxe builds it for its
  * ScsiBus (MSG_SCSI_DP, Pun the target).
  */
-static EFI_DEVICE_PATH_PROTOCOL *scsi_device_path(struct pci_address a, UINT16 target, UINT16 lun)
+/* Scsi(target,lun) under the HBA: its PCI function, or its virtio-mmio transport at mmio_base. */
+static EFI_DEVICE_PATH_PROTOCOL *scsi_device_path(struct pci_address a, UINT64 mmio_base,
+						  UINT16 target, UINT16 lun)
 {
+	EFI_DEVICE_PATH_PROTOCOL *hba, *path;
 	SCSI_DEVICE_PATH node;
 
 	device_path_set_node(&node.Header, MESSAGING_DEVICE_PATH, MSG_SCSI_DP, sizeof(node));
 	node.Pun = target;
 	node.Lun = lun;
-	return device_path_alloc_pci_child(a, &node.Header);
+	if (!mmio_base)
+		return device_path_alloc_pci_child(a, &node.Header);
+	hba = virtio_mmio_device_path(mmio_base);
+	path = hba ? device_path_alloc_append_node(hba, &node.Header) : NULL;
+	pool_free(hba);
+	return path;
 }
 
 /* One SCSI logical unit on transport t: a disk, or a CD-ROM (read-only, 2048-byte blocks). */
-static EFI_STATUS scsi_unit_add(struct scsi_transport *t, struct pci_address a, UINT8 kind,
-				UINT16 target, UINT16 lun, EFI_DEVICE_PATH_PROTOCOL *path)
+static EFI_STATUS scsi_unit_add(struct scsi_transport *t, struct pci_address a, UINT64 mmio_base,
+				UINT8 kind, UINT16 target, UINT16 lun,
+				EFI_DEVICE_PATH_PROTOCOL *path)
 {
 	struct disk *disk = pool_zalloc(sizeof(*disk));
 	EFI_STATUS status;
@@ -454,11 +463,15 @@ static EFI_STATUS scsi_unit_add(struct scsi_transport *t, struct pci_address a, 
 		return log_error_status(EFI_OUT_OF_RESOURCES, "disk state");
 	}
 	*disk = (struct disk){
-		.pci = a, .port = target, .lun = lun, .transport = kind,
+		.pci = a, .mmio_base = mmio_base, .port = target, .lun = lun, .transport = kind,
 		.write = scsi_write, .flush = scsi_flush,
 	};
-	snprintf(disk->name, sizeof(disk->name), "%02x:%02x.%x scsi %u:%u", a.bus, a.device,
-		 a.function, target, lun);
+	if (mmio_base)
+		snprintf(disk->name, sizeof(disk->name), "virtio-mmio@%llx scsi %u:%u", mmio_base,
+			 target, lun);
+	else
+		snprintf(disk->name, sizeof(disk->name), "%02x:%02x.%x scsi %u:%u", a.bus,
+			 a.device, a.function, target, lun);
 	status = scsi_disk_init(&disk->scsi, t, target, lun);
 	if (status == EFI_NO_MEDIA) {
 		log_info("%s: %s, no medium", disk->name, disk->scsi.inquiry.product);
@@ -564,13 +577,39 @@ static void virtio_scsi_add(struct pci_address a)
 	if (!hba || !memory || EFI_ERROR(virtio_scsi_init(hba, a, memory)))
 		goto err_free;
 	while (!EFI_ERROR(virtio_scsi_next_unit(hba, &cursor, &target, &lun)))
-		if (!EFI_ERROR(scsi_unit_add(&hba->transport, a, HANDOFF_DISK_VIRTIO_SCSI, target,
-					     lun, scsi_device_path(a, target, lun))))
+		if (!EFI_ERROR(scsi_unit_add(&hba->transport, a, 0, HANDOFF_DISK_VIRTIO_SCSI,
+					     target, lun, scsi_device_path(a, 0, target, lun))))
 			added++;
 	if (added)
 		return;
 	log_info("%02x:%02x.%x: virtio-scsi HBA without a usable unit", a.bus, a.device,
 		 a.function);
+	virtio_scsi_shutdown(hba);
+err_free:
+	if (memory)
+		memory_free_pages((UINTN)memory, VIRTIO_SCSI_MEMORY / 4096);
+	pool_free(hba);
+}
+
+/* microvm's virtio-scsi-device: each unit VenHw(virtio-mmio, base)/Scsi(target,lun). */
+static void virtio_scsi_mmio_add(UINT64 base)
+{
+	struct virtio_scsi *hba = pool_zalloc(sizeof(*hba));
+	void *memory = device_memory(VIRTIO_SCSI_MEMORY);
+	UINT32 cursor = 0, added = 0;
+	UINT16 target, lun;
+
+	if (!hba || !memory || EFI_ERROR(virtio_scsi_init_mmio(hba, base, memory)))
+		goto err_free;
+	while (!EFI_ERROR(virtio_scsi_next_unit(hba, &cursor, &target, &lun)))
+		if (!EFI_ERROR(scsi_unit_add(&hba->transport, (struct pci_address){ 0 }, base,
+					     HANDOFF_DISK_VIRTIO_SCSI, target, lun,
+					     scsi_device_path((struct pci_address){ 0 }, base,
+							      target, lun))))
+			added++;
+	if (added)
+		return;
+	log_info("virtio-mmio@%llx: virtio-scsi HBA without a usable unit", base);
 	virtio_scsi_shutdown(hba);
 err_free:
 	if (memory)
@@ -604,6 +643,8 @@ EFI_STATUS disk_init(const struct handoff *h)
 		for (UINT32 i = 0; i < n; i++)
 			if (virtio_mmio_device_id(bases[i]) == VIRTIO_MMIO_DEVICE_BLOCK)
 				virtio_mmio_add(bases[i]);
+			else if (virtio_mmio_device_id(bases[i]) == VIRTIO_MMIO_DEVICE_SCSI)
+				virtio_scsi_mmio_add(bases[i]);
 	}
 	pci_scan_buses();
 	while (pci_next_function(&cursor, &a)) {

@@ -194,17 +194,20 @@ def test_linux_uki_reaches_userspace_on_microvm_from_an_efi_entry(tmp_path, runs
     assert "tsc_early_khz=1000000" in out, run.log()
 
 
-def test_microvm_disk_has_ovmfs_virtio_mmio_device_path(tmp_path, runs, storage_app):
+@pytest.mark.parametrize("scratch", ["virtio-blk", "virtio-scsi"])
+def test_microvm_disk_has_ovmfs_virtio_mmio_device_path(tmp_path, runs, storage_app, scratch):
     """BlockIo on a microvm disk under OVMF's path: VenHw(virtio-mmio transport GUID) with the
     transport's base as 8 bytes, then the partitions as on any disk; a second disk in another
-    slot gets its own base. The storage app checks writes through BlockIo and DiskIo too."""
+    slot gets its own base, a unit behind a virtio-scsi-device that base and Scsi(target,lun).
+    The storage app checks writes through BlockIo and DiskIo too."""
     disk = storage_disk(tmp_path, storage_app)
     rw = tmp_path / "scratch.img"
     rw.write_bytes(bytes(SCRATCH_BLOCKS * SECTOR))
+    device = ["-device", "virtio-blk-device,drive=scratch"] if scratch == "virtio-blk" else \
+        ["-device", "virtio-scsi-device,id=hba", "-device", "scsi-hd,bus=hba.0,drive=scratch"]
     run = pvh_qemu("microvm", ["-drive", f"if=none,id=boot,format=raw,file={disk}",
                                "-device", "virtio-blk-device,drive=boot",
-                               "-drive", f"if=none,id=scratch,format=raw,file={rw}",
-                               "-device", "virtio-blk-device,drive=scratch"])
+                               "-drive", f"if=none,id=scratch,format=raw,file={rw}"] + device)
     runs.append(run)
     assert run.wait_for("STORAGE-TEST-DONE", 120), run.log()
     out = run.output
@@ -214,8 +217,9 @@ def test_microvm_disk_has_ovmfs_virtio_mmio_device_path(tmp_path, runs, storage_
     root = f"VenHw(837DCA9E-E874-4D82-B29A-23FE0E23D1E2,{struct.pack('<Q', base).hex().upper()})"
     assert f"STORAGE: blockio {root} blocks=" in out, run.log()
     assert f"STORAGE: blockio {hd(1, root)} blocks=" in out, run.log()
+    unit = "" if scratch == "virtio-blk" else "/Scsi(0x0,0x0)"
     others = re.findall(r"STORAGE: blockio (VenHw\(837DCA9E-E874-4D82-B29A-23FE0E23D1E2,"
-                        rf"[0-9A-F]{{16}}\)) blocks={SCRATCH_BLOCKS} ", out)
+                        rf"[0-9A-F]{{16}}\)){re.escape(unit)} blocks={SCRATCH_BLOCKS} ", out)
     assert len(others) == 1 and others[0] != root, run.log()
     assert "disk: 2 virtio-mmio transports from the DSDT" in out, run.log()
     for line in ("STORAGE: write-blocks Success", "STORAGE: read-back Success same=1",

@@ -144,11 +144,23 @@ static const struct virtio_transport_ops fake_ops = {
 	.notify = fake_notify,
 };
 
+/* How often each transport was started: a restart must start the one the HBA is on. */
+static UINT32 pci_starts, mmio_starts;
+
 EFI_STATUS virtio_pci_init(struct virtio_pci *p, struct pci_address a)
 {
 	*p = (struct virtio_pci){ .transport = { .ops = &fake_ops, .modern = TRUE }, .pci = a,
 				  .modern = TRUE };
+	pci_starts++;
 	return fake_reset(&p->transport);
+}
+
+EFI_STATUS virtio_mmio_init(struct virtio_mmio *m, UINT64 base)
+{
+	*m = (struct virtio_mmio){ .transport = { .ops = &fake_ops, .modern = TRUE }, .base = base,
+				   .version = 2 };
+	mmio_starts++;
+	return fake_reset(&m->transport);
 }
 
 UINT16 pci_read16(struct pci_address a, UINT8 offset)
@@ -164,8 +176,19 @@ static int setup(void **state)
 	fake_clock_tick = fake_run;
 	for (UINTN i = 0; i < sizeof(dev.disk); i++)
 		dev.disk[i] = (UINT8)(i / 512 * 31 + i);
+	pci_starts = mmio_starts = 0;
 	assert_int_equal(virtio_scsi_init(&hba, (struct pci_address){ 0, 5, 0 }, memory),
 			 EFI_SUCCESS);
+	return 0;
+}
+
+/* The same HBA on microvm's virtio-mmio transport. */
+static int setup_mmio(void **state)
+{
+	setup(state);
+	pci_starts = mmio_starts = 0;
+	assert_int_equal(virtio_scsi_init_mmio(&hba, 0xfeb02e00, memory), EFI_SUCCESS);
+	assert_int_equal(hba.mmio.base, 0xfeb02e00);
 	return 0;
 }
 
@@ -198,6 +221,9 @@ static void test_late_completion_is_never_the_next_requests(void **state)
 	assert_int_equal(scsi_status, SCSI_STATUS_GOOD);
 	assert_memory_equal(b, dev.disk + 9 * 512, 512);
 	assert_int_equal(dev.requests, 2);
+	/* Started, then started again after the timeout's reset, on its own transport only. */
+	assert_int_equal(hba.mmio_transport ? mmio_starts : pci_starts, 2);
+	assert_int_equal(hba.mmio_transport ? pci_starts : mmio_starts, 0);
 }
 
 static void test_never_answered_then_fine(void **state)
@@ -219,6 +245,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_late_completion_is_never_the_next_requests, setup),
 		cmocka_unit_test_setup(test_never_answered_then_fine, setup),
+		cmocka_unit_test_setup(test_late_completion_is_never_the_next_requests, setup_mmio),
+		cmocka_unit_test_setup(test_never_answered_then_fine, setup_mmio),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
