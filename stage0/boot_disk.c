@@ -102,6 +102,8 @@ static void describe(const struct candidate *c, char *buf, UINTN size)
 	if (c->transport == HANDOFF_DISK_NVME)
 		snprintf(buf, size, "%02x:%02x.%x nsid %u", c->pci.bus, c->pci.device,
 			 c->pci.function, c->port);
+	else if (c->transport == HANDOFF_DISK_VIRTIO_SCSI && c->mmio_base)
+		snprintf(buf, size, "virtio-mmio@%llx scsi %u:%u", c->mmio_base, c->port, c->lun);
 	else if (c->transport == HANDOFF_DISK_VIRTIO_SCSI)
 		snprintf(buf, size, "%02x:%02x.%x scsi %u:%u", c->pci.bus, c->pci.device,
 			 c->pci.function, c->port, c->lun);
@@ -118,7 +120,12 @@ static void describe(const struct candidate *c, char *buf, UINTN size)
 		snprintf(buf, size, "%02x:%02x.%x", c->pci.bus, c->pci.device, c->pci.function);
 }
 
-/* microvm's virtio-blk transports, in slot order (QEMU fills them from the last slot down). */
+static void virtio_scsi_collect(struct pci_address a, UINT64 mmio_base, UINT32 *count);
+
+/*
+ * microvm's virtio-blk transports and the units of its virtio-scsi ones, in slot order (QEMU
+ * fills them from the last slot down).
+ */
 static void mmio_collect(UINT32 *count)
 {
 	UINT64 bases[MAX_CANDIDATES];
@@ -133,6 +140,8 @@ static void mmio_collect(UINT32 *count)
 			candidates[(*count)++] = (struct candidate){
 				.transport = HANDOFF_DISK_VIRTIO_MMIO, .mmio_base = base
 			};
+		else if (virtio_mmio_device_id(base) == VIRTIO_MMIO_DEVICE_SCSI)
+			virtio_scsi_collect((struct pci_address){ 0 }, base, count);
 	}
 }
 
@@ -180,18 +189,26 @@ static void ide_collect(struct pci_address a, UINT32 *count, UINT32 *ide_count)
 	(*ide_count)++;
 }
 
-/* A candidate for each unit of the virtio-scsi HBA at a (INQUIRY waits for disk_open). */
-static void virtio_scsi_collect(struct pci_address a, UINT32 *count)
+/* The virtio-scsi HBA at PCI function a, or on the virtio-mmio transport at mmio_base. */
+static EFI_STATUS virtio_scsi_start(struct pci_address a, UINT64 mmio_base)
+{
+	return mmio_base ? virtio_scsi_init_mmio(&scsi_hba, mmio_base, device_memory)
+			 : virtio_scsi_init(&scsi_hba, a, device_memory);
+}
+
+/* A candidate for each unit of a virtio-scsi HBA (INQUIRY waits for disk_open). */
+static void virtio_scsi_collect(struct pci_address a, UINT64 mmio_base, UINT32 *count)
 {
 	UINT32 cursor = 0;
 	UINT16 target, lun;
 
-	if (EFI_ERROR(virtio_scsi_init(&scsi_hba, a, device_memory)))
+	if (EFI_ERROR(virtio_scsi_start(a, mmio_base)))
 		return;
 	while (*count < MAX_CANDIDATES &&
 	       !EFI_ERROR(virtio_scsi_next_unit(&scsi_hba, &cursor, &target, &lun)))
 		candidates[(*count)++] = (struct candidate){
-			.pci = a, .transport = HANDOFF_DISK_VIRTIO_SCSI, .port = target, .lun = lun
+			.pci = a, .transport = HANDOFF_DISK_VIRTIO_SCSI, .port = target, .lun = lun,
+			.mmio_base = mmio_base
 		};
 	virtio_scsi_shutdown(&scsi_hba);
 }
@@ -222,7 +239,7 @@ static UINT32 candidates_collect(UINT32 flags)
 			continue;
 		}
 		if (virtio_scsi_match(a)) {
-			virtio_scsi_collect(a, &count);
+			virtio_scsi_collect(a, 0, &count);
 			continue;
 		}
 		if (!ahci_match(a) || hba_count == MAX_HBAS ||
@@ -243,8 +260,7 @@ static UINT32 candidates_collect(UINT32 flags)
 	if (flags & HANDOFF_FLAG_MICROVM)
 		mmio_collect(&count);
 	for (UINT32 i = 0; i < count; i++)
-		candidates[i].rank = candidates[i].transport == HANDOFF_DISK_VIRTIO_MMIO
-					     ? RANK_UNNAMED + (INT32)i
+		candidates[i].rank = candidates[i].mmio_base ? RANK_UNNAMED + (INT32)i
 					     : candidate_rank(&candidates[i], bootorder_size, i);
 	/* Insertion sort: a handful of disks, and equal ranks keep PCI order. */
 	for (UINT32 i = 1; i < count; i++) {
@@ -285,7 +301,7 @@ static EFI_STATUS disk_open(struct boot_disk *disk, const struct candidate *c)
 	}
 	if (c->transport == HANDOFF_DISK_VIRTIO_SCSI) {
 		disk->block = &disk->scsi.block;
-		status = virtio_scsi_init(&scsi_hba, c->pci, device_memory);
+		status = virtio_scsi_start(c->pci, c->mmio_base);
 		if (EFI_ERROR(status))
 			return status;
 		status = scsi_disk_init(&disk->scsi, &scsi_hba.transport, c->port, c->lun);
@@ -529,7 +545,7 @@ EFI_STATUS boot_disk_find(struct handoff *h, struct boot_disk *disk, boot_disk_a
 								    : "virtio-blk legacy",
 			 disk->block->block_count * disk->block->block_size >> 20,
 			 c->rank < RANK_UNNAMED			       ? "bootindex"
-			 : c->transport == HANDOFF_DISK_VIRTIO_MMIO ? "slot order"
+			 : c->mmio_base ? "slot order"
 								    : "PCI order",
 			 esp.table,
 			 esp.number, disk->esp.fat_type);

@@ -63,7 +63,7 @@ enum handoff_disk_controller {
 	HANDOFF_DISK_AHCI = 3,	/* port is the HBA port number */
 	HANDOFF_DISK_NVME = 4,	/* port is the namespace ID */
 	HANDOFF_DISK_VIRTIO_MMIO = 5, /* virtio-blk on the virtio-mmio transport at mmio_base */
-	HANDOFF_DISK_VIRTIO_SCSI = 6,	/* port is the target, lun the LUN */
+	HANDOFF_DISK_VIRTIO_SCSI = 6,	/* port is the target, lun the LUN; PCI, or mmio_base */
 	HANDOFF_DISK_IDE = 7,	/* port is channel * 2 + unit: 0 primary master .. 3 secondary slave */
 };
 
@@ -81,7 +81,7 @@ struct handoff_boot_disk {
 	UINT16 port;		/* AHCI port, NVMe namespace ID, SCSI target, IDE channel * 2 + unit */
 	UINT16 lun;		/* SCSI LUN; 0 for the others */
 	UINT64 block_count;
-	UINT64 mmio_base;	/* virtio-mmio: the transport's registers; no PCI address then */
+	UINT64 mmio_base;	/* virtio-mmio (blk, or scsi): the transport's registers, no PCI address */
 };
 
 /* Per BAR of a handoff_pci_function, 4 bits from bit 4 * index. */

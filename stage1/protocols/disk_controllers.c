@@ -673,10 +673,11 @@ EFI_STATUS disk_init(const struct handoff *h)
 EFI_HANDLE disk_boot_partition(void)
 {
 	for (struct disk *d = disks; d; d = d->next) {
-		if (boot_disk.transport == HANDOFF_DISK_VIRTIO_MMIO) {
-			/* A transport has no PCI address: its base names it. */
-			if (d->transport != HANDOFF_DISK_VIRTIO_MMIO ||
-			    d->mmio_base != boot_disk.mmio_base)
+		if (boot_disk.mmio_base) {
+			/* A virtio-mmio transport has no PCI address: its base names it (and a
+			 * virtio-scsi unit its target and LUN). */
+			if (d->mmio_base != boot_disk.mmio_base || d->transport != boot_disk.transport ||
+			    d->port != boot_disk.port || d->lun != boot_disk.lun)
 				continue;
 		} else if (d->pci.bus != boot_disk.pci_bus || d->pci.device != boot_disk.pci_device ||
 			   d->pci.function != boot_disk.pci_function ||

@@ -138,10 +138,13 @@ def test_linux_uki_boots_on_microvm_from_virtio_mmio(runs, legacy, entry, acpi):
     assert "ExitBootServices: handing over to the OS" in out, run.log()
 
 
-def test_native_loader_reaches_userspace_on_microvm(tmp_path, runs):
+@pytest.mark.parametrize("device", ["virtio-blk", "virtio-scsi"])
+def test_native_loader_reaches_userspace_on_microvm(tmp_path, runs, device):
     """microvm through PVH with the native-linux image (a Boot Loader Specification entry on
-    the ESP, no BOOTX64.EFI) on a virtio-mmio disk: stage1 finds the ESP stage0 booted from by
-    its transport's base and boots the entry there. The entry's options gain tsc_early_khz, so
+    the ESP, no BOOTX64.EFI) on a virtio-blk-device, or a disk behind a virtio-scsi-device:
+    stage0 boots from it, and stage1 finds the ESP stage0 booted from by its transport's base
+    (and the unit's target and LUN) and boots the entry there. The entry's options gain
+    tsc_early_khz, so
     Linux, which has no PIT gate, HPET or PM timer to calibrate its TSC against on microvm,
     reaches userspace under TCG too (the frequency only paces its clock)."""
     native = BUILD / "images" / "native-linux.img"
@@ -157,11 +160,15 @@ def test_native_loader_reaches_userspace_on_microvm(tmp_path, runs):
     conf.write_text(entry.replace("\noptions ", "\noptions tsc_early_khz=1000000 "))
     subprocess.run(["mcopy", "-o", "-i", spec, str(conf), "::/loader/entries/strata-native.conf"],
                    check=True, env={**os.environ, "MTOOLS_SKIP_CHECK": "1"})
-    run = pvh_qemu("microvm", ["-drive", f"if=none,id=boot,format=raw,file={disk}",
-                               "-device", "virtio-blk-device,drive=boot"])
+    attach = ["-device", "virtio-blk-device,drive=boot"] if device == "virtio-blk" else \
+        ["-device", "virtio-scsi-device,id=hba", "-device", "scsi-hd,bus=hba.0,drive=boot"]
+    run = pvh_qemu("microvm", ["-drive", f"if=none,id=boot,format=raw,file={disk}"] + attach)
     runs.append(run)
     assert run.wait_for("STRATA-USERSPACE-OK", LINUX_TIMEOUT), run.log()
     out = run.output
+    boot = r"virtio-mmio@feb0[0-9a-f]{4} \(virtio-blk on virtio-mmio 1" if device == "virtio-blk" \
+        else r"virtio-mmio@feb0[0-9a-f]{4} scsi 0:0 \(virtio-scsi"
+    assert re.search(rf"disk: boot disk {boot}, 64 MiB, slot order\)", out), run.log()
     assert "boot: no \\EFI\\BOOT\\BOOTX64.EFI on the boot ESP: 1 Boot Loader Specification " \
         "entries, strata-native first" in out, run.log()
     assert "tsc_early_khz=1000000" in out, run.log()
