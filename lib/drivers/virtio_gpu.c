@@ -120,7 +120,7 @@ static EFI_STATUS gpu_command(struct virtio_gpu *gpu, UINT32 request_size, UINT3
 						  VIRTQ_DESC_F_NEXT, 1 };
 	gpu->queue.desc[1] =
 		(struct virtq_desc){ (UINTN)&gpu->response, response_size, VIRTQ_DESC_F_WRITE, 0 };
-	status = virtio_submit_and_wait(&gpu->pci.transport, &gpu->queue, 0, NULL);
+	status = virtio_submit_and_wait(&gpu->virtio, &gpu->queue, 0, NULL);
 	if (EFI_ERROR(status))
 		return log_error_status(status, "command %x", type);
 	if (gpu->response.hdr.type != ok)
@@ -190,7 +190,7 @@ static EFI_STATUS gpu_flush(struct display_device *display, UINT32 x, UINT32 y, 
 	gpu->queue.desc[3] = (struct virtq_desc){ (UINTN)&gpu->flush_response,
 						  sizeof(struct virtio_gpu_ctrl_hdr), VIRTQ_DESC_F_WRITE,
 						  0 };
-	status = virtio_submit_chains(&gpu->pci.transport, &gpu->queue, heads, 2,
+	status = virtio_submit_chains(&gpu->virtio, &gpu->queue, heads, 2,
 				      VIRTIO_TIMEOUT_MS);
 	if (EFI_ERROR(status))
 		return log_error_status(status, "transfer and flush");
@@ -271,7 +271,7 @@ static void gpu_shutdown(struct display_device *display)
 {
 	struct virtio_gpu *gpu = container_of(display, struct virtio_gpu, display);
 
-	gpu->pci.transport.ops->reset(&gpu->pci.transport);
+	gpu->virtio.ops->reset(&gpu->virtio);
 	gpu->resource = 0;
 }
 
@@ -307,16 +307,14 @@ static void gpu_read_edid(struct virtio_gpu *gpu)
 	gpu->display.preferred_height = height;
 }
 
-EFI_STATUS virtio_gpu_init(struct virtio_gpu *gpu, struct pci_address a, void *queue_memory)
+/* Negotiate, set up the control queue, read scanout 0's size: on either transport, reset. */
+static EFI_STATUS gpu_start(struct virtio_gpu *gpu, void *queue_memory)
 {
 	struct resp_display_info *info = (struct resp_display_info *)gpu->response.bytes;
-	struct virtio_transport *t = &gpu->pci.transport;
+	struct virtio_transport *t = &gpu->virtio;
 	UINT64 features;
 	EFI_STATUS status;
 
-	status = virtio_pci_init(&gpu->pci, a);
-	if (EFI_ERROR(status))
-		return status;
 	status = t->ops->negotiate(t, VIRTIO_GPU_F_EDID, &features);
 	if (EFI_ERROR(status))
 		goto err_reset;
@@ -346,4 +344,18 @@ EFI_STATUS virtio_gpu_init(struct virtio_gpu *gpu, struct pci_address a, void *q
 err_reset:
 	t->ops->reset(t);
 	return status;
+}
+
+EFI_STATUS virtio_gpu_init(struct virtio_gpu *gpu, struct pci_address a, void *queue_memory)
+{
+	EFI_STATUS status = virtio_pci_init(&gpu->pci, a);
+
+	return EFI_ERROR(status) ? status : gpu_start(gpu, queue_memory);
+}
+
+EFI_STATUS virtio_gpu_init_mmio(struct virtio_gpu *gpu, UINT64 base, void *queue_memory)
+{
+	EFI_STATUS status = virtio_mmio_init(&gpu->mmio, base);
+
+	return EFI_ERROR(status) ? status : gpu_start(gpu, queue_memory);
 }

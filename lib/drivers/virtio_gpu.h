@@ -4,9 +4,11 @@
 
 #include "include/efi/types.h"
 #include "lib/drivers/display.h"
+#include "lib/drivers/virtio_mmio.h"
 #include "lib/drivers/virtio_pci.h"
 
 #define VIRTIO_GPU_MODERN_ID 0x1050
+#define VIRTIO_MMIO_DEVICE_GPU 16	/* the virtio device ID, as a virtio-mmio transport reports it */
 /* Memory the control queue needs; the caller provides it page-aligned. */
 #define VIRTIO_GPU_QUEUE_MEMORY (2 * 4096)
 #define VIRTIO_GPU_EDID_SIZE 1024
@@ -22,7 +24,11 @@ struct virtio_gpu_ctrl_hdr {
 
 struct virtio_gpu {
 	struct display_device display;	/* first: what the GOP draws through */
-	struct virtio_pci pci;		/* pci.transport: what the queue code calls */
+	union {
+		struct virtio_transport virtio;	/* what the queue code calls; first in each */
+		struct virtio_pci pci;
+		struct virtio_mmio mmio;	/* microvm's virtio-gpu-device */
+	};
 	struct virtq queue;
 	BOOLEAN edid;			/* VIRTIO_GPU_F_EDID negotiated */
 	UINT32 resource;		/* the scanout's resource (1 or 2), 0 before the first mode */
@@ -53,5 +59,7 @@ BOOLEAN virtio_gpu_match(struct pci_address a);
  * page-aligned) and read scanout 0's preferred size; modes are set through gpu->display.
  */
 EFI_STATUS virtio_gpu_init(struct virtio_gpu *gpu, struct pci_address a, void *queue_memory);
+/* The same on the virtio-mmio transport at base. */
+EFI_STATUS virtio_gpu_init_mmio(struct virtio_gpu *gpu, UINT64 base, void *queue_memory);
 /* Scanout 0's EDID into edid (VIRTIO_GPU_EDID_SIZE bytes); EFI_UNSUPPORTED without the feature. */
 EFI_STATUS virtio_gpu_get_edid(struct virtio_gpu *gpu, UINT8 *edid, UINTN *ret_size);

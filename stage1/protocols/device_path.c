@@ -318,3 +318,27 @@ EFI_DEVICE_PATH_PROTOCOL *device_path_alloc_pci_child(struct pci_address a,
 	pool_free(pci);
 	return path;
 }
+
+/*
+ * VenHw(837DCA9E-E874-4D82-B29A-23FE0E23D1E2,<base, 8 bytes little-endian>): the node OVMF's
+ * VirtioMmioDeviceLib gives a virtio-mmio transport (EDK2 OvmfPkg/Include/Guid/
+ * VirtioMmioTransport.h), the whole path of a device on it as on OVMF's microvm build.
+ */
+EFI_DEVICE_PATH_PROTOCOL *device_path_alloc_virtio_mmio(UINT64 base)
+{
+	static const EFI_GUID transport = { 0x837dca9e, 0xe874, 0x4d82,
+					    { 0xb2, 0x9a, 0x23, 0xfe, 0x0e, 0x23, 0xd1, 0xe2 } };
+	struct __attribute__((packed)) {
+		VENDOR_DEVICE_PATH vendor;
+		UINT64 base;
+		EFI_DEVICE_PATH_PROTOCOL end;
+	} path;
+
+	device_path_set_node(&path.vendor.Header, HARDWARE_DEVICE_PATH, HW_VENDOR_DP,
+			     sizeof(path.vendor) + sizeof(path.base));
+	path.vendor.Guid = transport;
+	path.base = base;
+	device_path_set_node(&path.end, END_DEVICE_PATH_TYPE, END_ENTIRE_DEVICE_PATH_SUBTYPE,
+			     sizeof(path.end));
+	return device_path_alloc_duplicate(&path.vendor.Header);
+}

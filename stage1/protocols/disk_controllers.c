@@ -128,30 +128,6 @@ static EFI_STATUS disk_register(struct disk *disk, EFI_DEVICE_PATH_PROTOCOL *pat
 	return EFI_SUCCESS;
 }
 
-/*
- * VenHw(837DCA9E-E874-4D82-B29A-23FE0E23D1E2,<base, 8 bytes little-endian>): the node OVMF's
- * VirtioMmioDeviceLib gives a virtio-mmio transport (EDK2 OvmfPkg/Include/Guid/
- * VirtioMmioTransport.h), the whole path of the disk as on OVMF's microvm build.
- */
-static EFI_DEVICE_PATH_PROTOCOL *virtio_mmio_device_path(UINT64 base)
-{
-	static const EFI_GUID transport = { 0x837dca9e, 0xe874, 0x4d82,
-					    { 0xb2, 0x9a, 0x23, 0xfe, 0x0e, 0x23, 0xd1, 0xe2 } };
-	struct __attribute__((packed)) {
-		VENDOR_DEVICE_PATH vendor;
-		UINT64 base;
-		EFI_DEVICE_PATH_PROTOCOL end;
-	} path;
-
-	device_path_set_node(&path.vendor.Header, HARDWARE_DEVICE_PATH, HW_VENDOR_DP,
-			     sizeof(path.vendor) + sizeof(path.base));
-	path.vendor.Guid = transport;
-	path.base = base;
-	device_path_set_node(&path.end, END_DEVICE_PATH_TYPE, END_ENTIRE_DEVICE_PATH_SUBTYPE,
-			     sizeof(path.end));
-	return device_path_alloc_duplicate(&path.vendor.Header);
-}
-
 /* Bring up and publish the virtio-blk disk whose PCI address or MMIO base *disk names. */
 static EFI_STATUS virtio_disk_add(struct disk *disk)
 {
@@ -178,7 +154,7 @@ static EFI_STATUS virtio_disk_add(struct disk *disk)
 		disk->transport = disk->virtio.pci.modern ? HANDOFF_VIRTIO_MODERN
 							  : HANDOFF_VIRTIO_LEGACY;
 	status = disk_register(disk,
-			       mmio ? virtio_mmio_device_path(disk->mmio_base)
+			       mmio ? device_path_alloc_virtio_mmio(disk->mmio_base)
 				    : device_path_alloc_pci(disk->pci),
 			       mmio ? (disk->virtio.transport.modern ? "virtio-blk, virtio-mmio 2"
 								     : "virtio-blk, virtio-mmio 1")
@@ -444,7 +420,7 @@ static EFI_DEVICE_PATH_PROTOCOL *scsi_device_path(struct pci_address a, UINT64 m
 	node.Lun = lun;
 	if (!mmio_base)
 		return device_path_alloc_pci_child(a, &node.Header);
-	hba = virtio_mmio_device_path(mmio_base);
+	hba = device_path_alloc_virtio_mmio(mmio_base);
 	path = hba ? device_path_alloc_append_node(hba, &node.Header) : NULL;
 	pool_free(hba);
 	return path;

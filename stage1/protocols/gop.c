@@ -344,7 +344,8 @@ static EFI_STATUS bochs_add(struct pci_address a)
 	return status;
 }
 
-static EFI_STATUS virtio_gpu_add(struct pci_address a)
+/* A virtio-gpu on PCI function a, or on the virtio-mmio transport at mmio_base (microvm). */
+static EFI_STATUS virtio_gpu_add(struct pci_address a, UINT64 mmio_base)
 {
 	struct virtio_gpu *gpu = pool_zalloc(sizeof(*gpu));
 	EFI_PHYSICAL_ADDRESS queue = 0xffffffff;
@@ -358,10 +359,25 @@ static EFI_STATUS virtio_gpu_add(struct pci_address a)
 		goto err_free;
 	gpu->alloc_pages = gpu_alloc_pages;
 	gpu->free_pages = gpu_free_pages;
-	status = virtio_gpu_init(gpu, a, (void *)(UINTN)queue);
+	status = mmio_base ? virtio_gpu_init_mmio(gpu, mmio_base, (void *)(UINTN)queue)
+			   : virtio_gpu_init(gpu, a, (void *)(UINTN)queue);
 	if (EFI_ERROR(status))
 		goto err_free_queue;
-	status = pci_display_install(&gpu->display, a, "virtio-gpu");
+	if (mmio_base) {
+		EFI_DEVICE_PATH_PROTOCOL *transport = device_path_alloc_virtio_mmio(mmio_base);
+		char where[32];
+
+		/* VenHw(virtio-mmio, base)/AcpiAdr(...), as OVMF's VirtioGpuDxe names its child. */
+		snprintf(where, sizeof(where), "virtio-mmio@%llx", mmio_base);
+		status = display_install(&gpu->display,
+					 transport ? device_path_alloc_append_node(
+							     transport, &display_adr.Header)
+						   : NULL,
+					 where, "virtio-gpu");
+		pool_free(transport);
+	} else {
+		status = pci_display_install(&gpu->display, a, "virtio-gpu");
+	}
 	if (EFI_ERROR(status))
 		goto err_shutdown;
 	return EFI_SUCCESS;
@@ -502,7 +518,17 @@ EFI_STATUS gop_init(const struct handoff *h)
 		if (bochs_vbe_match(a))
 			bochs_add(a);
 		else if (virtio_gpu_match(a))
-			virtio_gpu_add(a);
+			virtio_gpu_add(a, 0);
+	}
+	/* microvm: a virtio-gpu-device among its virtio-mmio transports. */
+	if (h->flags & HANDOFF_FLAG_MICROVM) {
+		UINT64 bases[32];
+		BOOLEAN from_dsdt;
+		UINT32 n = virtio_mmio_microvm_transports(bases, 32, &from_dsdt);
+
+		for (UINT32 i = 0; i < n; i++)
+			if (virtio_mmio_device_id(bases[i]) == VIRTIO_MMIO_DEVICE_GPU)
+				virtio_gpu_add((struct pci_address){ 0 }, bases[i]);
 	}
 	if (ramfb_present())
 		ramfb_add();

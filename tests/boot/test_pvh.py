@@ -7,9 +7,13 @@ import re
 import shutil
 import subprocess
 import struct
+import time
 
 import pytest
 from conftest import BUILD, ESP_START, QemuRun, accel, build_disk, probe_image  # noqa: F401
+from qemu_harness import qmp_screendump
+from test_console_screen import APPS, render
+from test_stage1 import strata_files
 from test_stage1_storage import (SCRATCH_BLOCKS, SECTOR, hd, storage_app,  # noqa: F401
                                  storage_disk)
 
@@ -232,6 +236,35 @@ def test_microvm_disk_has_ovmfs_virtio_mmio_device_path(tmp_path, runs, storage_
     for line in ("STORAGE: write-blocks Success", "STORAGE: read-back Success same=1",
                  "STORAGE: flush Success"):
         assert line in out, run.log()
+
+
+def test_microvm_virtio_gpu_device_shows_the_console(tmp_path, runs):
+    """microvm has no VGA: a virtio-gpu-device on one of its virtio-mmio transports becomes the
+    GOP (in its EDID's 1280x800), and the text console on it shows console-text's script
+    exactly as the font renders it."""
+    disk = build_disk(tmp_path / "console.img",
+                      strata_files({"/EFI/BOOT/BOOTX64.EFI": APPS / "console-text.efi"}))
+    qmp = tmp_path / "qmp.sock"
+    run = pvh_qemu("microvm", ["-drive", f"if=none,id=boot,format=raw,file={disk}",
+                               "-device", "virtio-blk-device,drive=boot",
+                               "-device", "virtio-gpu-device",
+                               "-qmp", f"unix:{qmp},server=on,wait=off"])
+    runs.append(run)
+    assert run.wait_for("CONSOLE-TEXT-READY", 120), run.log()
+    gop = re.search(r"gop: virtio-mmio@(feb0[0-9a-f]{4}): 1280x800, \d+ modes, Blt only "
+                    r"\(virtio-gpu\)", run.output)
+    assert gop, run.log()
+    mode = re.search(r"CONSOLE-MODE (\d+) (\d+)x(\d+)", run.output)
+    assert mode and (int(mode.group(2)), int(mode.group(3))) == (160, 50), run.log()
+    for _ in range(10):
+        width, height, rgb = qmp_screendump(qmp, tmp_path / "screen.ppm")
+        assert (width, height) == (1280, 800)
+        want = render(width, height, 160, 50)
+        if rgb == want:
+            return
+        time.sleep(0.5)
+    wrong = sum(1 for i in range(0, len(want), 3) if rgb[i:i + 3] != want[i:i + 3])
+    assert not wrong, f"{wrong} pixels differ\n" + run.log()
 
 
 def test_microvm_hand_off_names_the_virtio_mmio_boot_disk(tmp_path, runs, probe_image):
