@@ -135,12 +135,13 @@ static void mmio_collect(UINT32 *count)
 	log_info("%u virtio-mmio transports from %s", n, from_dsdt ? "the DSDT" : "microvm's slots");
 	for (UINT32 i = 0; i < n && *count < MAX_CANDIDATES; i++) {
 		UINT64 base = bases[i];
+		UINT32 id = virtio_mmio_device_id(base);
 
-		if (virtio_mmio_device_id(base) == VIRTIO_MMIO_DEVICE_BLOCK)
+		if (id == VIRTIO_MMIO_DEVICE_BLOCK)
 			candidates[(*count)++] = (struct candidate){
 				.transport = HANDOFF_DISK_VIRTIO_MMIO, .mmio_base = base
 			};
-		else if (virtio_mmio_device_id(base) == VIRTIO_MMIO_DEVICE_SCSI)
+		else if (id == VIRTIO_MMIO_DEVICE_SCSI)
 			virtio_scsi_collect((struct pci_address){ 0 }, base, count);
 	}
 }

@@ -542,50 +542,34 @@ static void ide_add(struct pci_address a)
 		pool_free(ctrl);
 }
 
-/* Every unit on every target of the virtio-scsi HBA at a, sharing its request queue. */
-static void virtio_scsi_add(struct pci_address a)
+/*
+ * Every unit on every target of a virtio-scsi HBA, sharing its request queue: the HBA at PCI
+ * function a, or on the virtio-mmio transport at mmio_base (microvm's virtio-scsi-device, each
+ * unit VenHw(virtio-mmio, base)/Scsi(target,lun)).
+ */
+static void virtio_scsi_add(struct pci_address a, UINT64 mmio_base)
 {
 	struct virtio_scsi *hba = pool_zalloc(sizeof(*hba));
 	void *memory = device_memory(VIRTIO_SCSI_MEMORY);
 	UINT32 cursor = 0, added = 0;
 	UINT16 target, lun;
 
-	if (!hba || !memory || EFI_ERROR(virtio_scsi_init(hba, a, memory)))
+	if (!hba || !memory ||
+	    EFI_ERROR(mmio_base ? virtio_scsi_init_mmio(hba, mmio_base, memory)
+				: virtio_scsi_init(hba, a, memory)))
 		goto err_free;
 	while (!EFI_ERROR(virtio_scsi_next_unit(hba, &cursor, &target, &lun)))
-		if (!EFI_ERROR(scsi_unit_add(&hba->transport, a, 0, HANDOFF_DISK_VIRTIO_SCSI,
-					     target, lun, scsi_device_path(a, 0, target, lun))))
+		if (!EFI_ERROR(scsi_unit_add(&hba->transport, a, mmio_base, HANDOFF_DISK_VIRTIO_SCSI,
+					     target, lun,
+					     scsi_device_path(a, mmio_base, target, lun))))
 			added++;
 	if (added)
 		return;
-	log_info("%02x:%02x.%x: virtio-scsi HBA without a usable unit", a.bus, a.device,
-		 a.function);
-	virtio_scsi_shutdown(hba);
-err_free:
-	if (memory)
-		memory_free_pages((UINTN)memory, VIRTIO_SCSI_MEMORY / 4096);
-	pool_free(hba);
-}
-
-/* microvm's virtio-scsi-device: each unit VenHw(virtio-mmio, base)/Scsi(target,lun). */
-static void virtio_scsi_mmio_add(UINT64 base)
-{
-	struct virtio_scsi *hba = pool_zalloc(sizeof(*hba));
-	void *memory = device_memory(VIRTIO_SCSI_MEMORY);
-	UINT32 cursor = 0, added = 0;
-	UINT16 target, lun;
-
-	if (!hba || !memory || EFI_ERROR(virtio_scsi_init_mmio(hba, base, memory)))
-		goto err_free;
-	while (!EFI_ERROR(virtio_scsi_next_unit(hba, &cursor, &target, &lun)))
-		if (!EFI_ERROR(scsi_unit_add(&hba->transport, (struct pci_address){ 0 }, base,
-					     HANDOFF_DISK_VIRTIO_SCSI, target, lun,
-					     scsi_device_path((struct pci_address){ 0 }, base,
-							      target, lun))))
-			added++;
-	if (added)
-		return;
-	log_info("virtio-mmio@%llx: virtio-scsi HBA without a usable unit", base);
+	if (mmio_base)
+		log_info("virtio-mmio@%llx: virtio-scsi HBA without a usable unit", mmio_base);
+	else
+		log_info("%02x:%02x.%x: virtio-scsi HBA without a usable unit", a.bus, a.device,
+			 a.function);
 	virtio_scsi_shutdown(hba);
 err_free:
 	if (memory)
@@ -616,11 +600,14 @@ EFI_STATUS disk_init(const struct handoff *h)
 		BOOLEAN from_dsdt;
 		UINT32 n = virtio_mmio_microvm_transports(bases, 32, &from_dsdt);
 
-		for (UINT32 i = 0; i < n; i++)
-			if (virtio_mmio_device_id(bases[i]) == VIRTIO_MMIO_DEVICE_BLOCK)
+		for (UINT32 i = 0; i < n; i++) {
+			UINT32 id = virtio_mmio_device_id(bases[i]);
+
+			if (id == VIRTIO_MMIO_DEVICE_BLOCK)
 				virtio_mmio_add(bases[i]);
-			else if (virtio_mmio_device_id(bases[i]) == VIRTIO_MMIO_DEVICE_SCSI)
-				virtio_scsi_mmio_add(bases[i]);
+			else if (id == VIRTIO_MMIO_DEVICE_SCSI)
+				virtio_scsi_add((struct pci_address){ 0 }, bases[i]);
+		}
 	}
 	pci_scan_buses();
 	while (pci_next_function(&cursor, &a)) {
@@ -633,7 +620,7 @@ EFI_STATUS disk_init(const struct handoff *h)
 		else if (ide_match(a))
 			ide_add(a);
 		else if (virtio_scsi_match(a))
-			virtio_scsi_add(a);
+			virtio_scsi_add(a, 0);
 	}
 	if (!disks) {
 		log_warn("no disks");
