@@ -134,6 +134,7 @@ void stage0_main(void)
 	reserve(h, (UINTN)stage0_pml4, 6 * 4096, HANDOFF_RESERVED_PAGE_TABLES);
 	reserve(h, (UINTN)stage0_stack, stage0_stack_top - stage0_stack, HANDOFF_RESERVED_STACK);
 	h->pci_function_count = pci_bar_sizes_save(h->pci_functions, HANDOFF_MAX_PCI_FUNCTIONS);
+	h->pci_ecam_base = pci_ecam(&h->pci_ecam_first_bus, &h->pci_ecam_last_bus);
 	h->magic = HANDOFF_MAGIC;
 	h->version = HANDOFF_VERSION;
 	h->size = sizeof(*h);

@@ -98,9 +98,6 @@ UINT64 platform_calibrate_tsc(void)
 static void use_ecam(struct handoff *h, UINT64 base, UINT8 first_bus, UINT8 last_bus)
 {
 	pci_use_ecam(base, first_bus, last_bus);
-	h->pci_ecam_base = base;
-	h->pci_ecam_first_bus = first_bus;
-	h->pci_ecam_last_bus = last_bus;
 	/* Linux uses an MCFG window only where the memory map reserves it, as OVMF reserves it. */
 	memory_reserve(h, base + first_bus * ECAM_BUS_SIZE,
 		       (last_bus - first_bus + 1) * ECAM_BUS_SIZE);
@@ -204,6 +201,7 @@ void platform_init(struct handoff *h)
 {
 	struct pci_address host = { 0, 0, 0 };
 	UINT16 vendor = pci_read16(host, PCI_VENDOR_ID), host_id = pci_read16(host, PCI_DEVICE_ID);
+	UINT8 first_bus, last_bus;
 
 	if (vendor == INTEL_VENDOR && host_id == Q35_HOST_ID) {
 		struct pci_address lpc = { 0, 0x1f, 0 };
@@ -214,7 +212,8 @@ void platform_init(struct handoff *h)
 			pci_write32(lpc, ICH9_PMBASE, ACPI_PM_BASE | 1);
 			pci_write8(lpc, ICH9_ACPI_CNTL, ICH9_ACPI_EN);
 		}
-		log_info("machine: q35 (ICH9), PCI through ECAM at 0x%llx", h->pci_ecam_base);
+		log_info("machine: q35 (ICH9), PCI through ECAM at 0x%llx",
+			 pci_ecam(&first_bus, &last_bus));
 	} else if (vendor == INTEL_VENDOR && host_id == I440FX_HOST_ID) {
 		struct pci_address pm = { 0, 1, 3 };
 
@@ -230,7 +229,8 @@ void platform_init(struct handoff *h)
 
 void platform_pci_windows(const struct handoff *h, struct pci_windows *ret_windows)
 {
-	UINT64 low_top = 0;
+	UINT8 first_bus, last_bus;
+	UINT64 low_top = 0, ecam = pci_ecam(&first_bus, &last_bus);
 
 	for (UINT32 i = 0; i < h->memory_count; i++) {
 		UINT64 end = h->memory[i].base + h->memory[i].length;
@@ -243,8 +243,8 @@ void platform_pci_windows(const struct handoff *h, struct pci_windows *ret_windo
 	ret_windows->mmio_base = low_top > PCI_MMIO32_MIN_BASE ? low_top : PCI_MMIO32_MIN_BASE;
 	ret_windows->mmio_limit = PCI_MMIO32_LIMIT;
 	/* An ECAM window above the base ends the MMIO window (microvm's, Cloud Hypervisor's). */
-	if (h->pci_ecam_base > ret_windows->mmio_base && h->pci_ecam_base <= PCI_MMIO32_LIMIT)
-		ret_windows->mmio_limit = h->pci_ecam_base - 1;
+	if (ecam > ret_windows->mmio_base && ecam <= PCI_MMIO32_LIMIT)
+		ret_windows->mmio_limit = ecam - 1;
 	ret_windows->io_base = PCI_IO_BASE;
 	ret_windows->io_limit = PCI_IO_LIMIT;
 }

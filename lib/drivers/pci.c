@@ -67,7 +67,7 @@ static UINT32 pci_config_address(struct pci_address a, UINT8 offset)
 	UINT##bits pci_read##bits(struct pci_address a, UINT8 offset)                             \
 	{                                                                                         \
 		if (ecam_base) {                                                                  \
-			UINT64 p = ecam_address(a, offset & ~(bits / 8 - 1));                                     \
+			UINT64 p = ecam_address(a, offset & ~(bits / 8 - 1));                     \
                                                                                                   \
 			return p ? mmio_read##bits(p) : (UINT##bits)~0u;                          \
 		}                                                                                 \
@@ -77,7 +77,7 @@ static UINT32 pci_config_address(struct pci_address a, UINT8 offset)
 	void pci_write##bits(struct pci_address a, UINT8 offset, UINT##bits v)                    \
 	{                                                                                         \
 		if (ecam_base) {                                                                  \
-			UINT64 p = ecam_address(a, offset & ~(bits / 8 - 1));                                     \
+			UINT64 p = ecam_address(a, offset & ~(bits / 8 - 1));                     \
                                                                                                   \
 			if (p)                                                                    \
 				mmio_write##bits(p, v);                                           \
