@@ -23,6 +23,26 @@ static void test_literals_and_overlapping_match_decode(void **state)
 	assert_int_equal(lz4_decode(block, sizeof(block), out, 14, &n), EFI_SUCCESS);
 }
 
+static void test_match_apart_from_its_output_decodes(void **state)
+{
+	/*
+	 * 12 literals, a match 12 back of 12 bytes (it ends where it starts producing: no overlap),
+	 * then one 5 back of 5, one 20 back of 6, and 1 literal.
+	 */
+	static const UINT8 block[] = { 0xc8, '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'a', 'b',
+				       12, 0, 0x01, 5, 0, 0x02, 20, 0, 0x10, 'z' };
+	UINT8 out[64];
+	UINTN n = 0;
+
+	assert_int_equal(lz4_decode(block, sizeof(block), out, sizeof(out), &n), EFI_SUCCESS);
+	assert_int_equal(n, 12 + 12 + 5 + 6 + 1);
+	assert_memory_equal(out, "0123456789ab0123456789ab789ab9ab012z", n);
+	/* An output of exactly that size holds the same bytes. */
+	memset(out, 0, sizeof(out));
+	assert_int_equal(lz4_decode(block, sizeof(block), out, 36, &n), EFI_SUCCESS);
+	assert_memory_equal(out, "0123456789ab0123456789ab789ab9ab012z", 36);
+}
+
 static void test_long_lengths_use_255_runs(void **state)
 {
 	/* 15 + 255 + 30 = 300 literals 'q', then a match of 4 + 15 + 1 = 20 bytes one back. */
@@ -74,6 +94,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_literals_and_overlapping_match_decode),
+		cmocka_unit_test(test_match_apart_from_its_output_decodes),
 		cmocka_unit_test(test_long_lengths_use_255_runs),
 		cmocka_unit_test(test_malformed_blocks_are_refused),
 	};
