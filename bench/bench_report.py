@@ -38,6 +38,43 @@ def stats(values):
             "min": round(min(values), 4), "max": round(max(values), 4), "failed": failed}
 
 
+def stage1_span(log):
+    """Seconds from stage1's first log line to the payload's start, from Strata's log, or None."""
+    start = None
+    for line in log.splitlines():
+        m = LOG_LINE.search(line)
+        if not m:
+            continue
+        stamp, text = float(m.group(1)), m.group(2)
+        if start is None and text.startswith("stage1: Strata stage1"):
+            start = stamp
+        elif start is not None and text.startswith("boot: starting"):
+            return stamp - start
+    return None
+
+
+def lower_half_mean(values):
+    """The mean of the values at or below their median: a stall of the host only adds time, and
+    a mean of several resolves steps finer than the log's milliseconds."""
+    ordered = sorted(values)
+    return statistics.mean(ordered[:len(ordered) // 2 + 1])
+
+
+def paired_difference(a, b):
+    """What runs a took over runs b (interleaved pairs; None marks a run without a figure): the
+    lower halves' means' difference as the median field, the minima's difference as min and the
+    medians' as max, so the row reads like the others."""
+    failed = sum(x is None or y is None for x, y in zip(a, b))
+    pairs = [(x, y) for x, y in zip(a, b) if x is not None and y is not None]
+    if not pairs:
+        return {"runs": [], "median": None, "min": None, "max": None, "failed": failed}
+    xs, ys = [x for x, _ in pairs], [y for _, y in pairs]
+    return {"runs": [round(x - y, 4) for x, y in pairs],
+            "median": round(lower_half_mean(xs) - lower_half_mean(ys), 4),
+            "min": round(min(xs) - min(ys), 4),
+            "max": round(statistics.median(xs) - statistics.median(ys), 4), "failed": failed}
+
+
 def ratio(strata, ovmf):
     """Strata's median over OVMF's, when both exist."""
     if not strata or not ovmf or strata["median"] is None or not ovmf["median"]:

@@ -58,7 +58,7 @@ def test_quick_mode_has_the_exit_on_entry_rows_with_stats(quick_report):
     rows = {row["id"]: row for row in report["rows"]}
     assert set(rows) == {"floor", "exit_on_entry", "firmware_time", "firmware_time_no_display",
                          "firmware_time_virtio_gpu", "firmware_time_no_nic",
-                         "firmware_time_virtio_net"}
+                         "firmware_time_virtio_net", "display_cost_ms"}
     for row in rows.values():
         assert {"label", "unit", "strata", "ovmf", "ratio"} <= set(row)
         assert STATS_KEYS <= set(row["strata"])
@@ -81,6 +81,40 @@ def test_floor_rom_is_the_kvm_probes_rom_and_exits_qemu(tmp_path):
     run = subprocess.run([str(bench_qemu.STRATA_ACCEL), "--run", "tcg"],
                          env=dict(os.environ, STRATA_KVM_PROBE_ROM=str(rom)))
     assert run.returncode == 0
+
+
+def test_quick_mode_display_cost_comes_from_two_pairs_of_strata_logs(quick_report):
+    _, report, _, _ = quick_report
+    row = {row["id"]: row for row in report["rows"]}["display_cost_ms"]
+    assert row["ovmf"] is None and row["unit"] == "ms"
+    assert len(row["strata"]["runs"]) == 2 and row["strata"]["failed"] == 0
+    # Stage1 with a display takes more than a few microseconds and less than a second more.
+    assert -1000 < row["strata"]["median"] < 1000
+
+
+def test_stage1_span_runs_from_stage1s_first_line_to_the_payload():
+    log = "\n".join([
+        "[   0.040] stage0: entering stage1 at 0x7f00000",
+        "[   0.042] stage1: Strata stage1 abc",
+        "[   0.043] stage1: Strata stage1 abc (a second line of the same kind)",
+        "[   0.061] boot: Esc or F12: boot menu",
+        "[   0.063] boot: starting \\EFI\\BOOT\\BOOTX64.EFI",
+        "[   0.090] boot: starting \\EFI\\BOOT\\BOOTX64.EFI",
+    ])
+    assert round(bench_report.stage1_span(log), 6) == 0.021
+    assert bench_report.stage1_span("[   0.042] stage1: Strata stage1 abc\n") is None
+
+
+def test_paired_difference_is_robust_to_a_stall_and_resolves_below_the_log_step():
+    # Five pairs, one std run stalled by the host; ms steps alternate between 2 and 3 apart.
+    std = [22.0, 23.0, 22.0, 90.0, 23.0]
+    none = [20.0, 20.0, 20.0, 20.0, 20.0]
+    d = bench_report.paired_difference(std, none)
+    # The lower half (22, 22, 23) against 20s: 7/3 ms, where the medians differ by a whole 3.
+    assert d["median"] == round(7 / 3, 4) and d["min"] == 2.0 and d["max"] == 3.0
+    assert d["runs"] == [2.0, 3.0, 2.0, 70.0, 3.0] and d["failed"] == 0
+    d = bench_report.paired_difference([None, 22.0], [20.0, 20.0])
+    assert d["failed"] == 1 and d["median"] == 2.0
 
 
 def test_phases_are_parsed_in_boot_order_and_stop_at_exit_boot_services():
