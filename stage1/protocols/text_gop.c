@@ -454,14 +454,15 @@ EFI_STATUS text_gop_init(EFI_GRAPHICS_OUTPUT_PROTOCOL *screen,
 	if (font->width != 8 || font->bytes_per_row != 1)
 		return log_error_status(EFI_UNSUPPORTED, "a %ux%u font: text is drawn 8 pixels a cell",
 					font->width, font->height);
-	if (!run_pixels)
+	gop = screen;
+	/* A screen drawn in place needs no buffer, and its format is the device's for good. */
+	if (!run_pixels && !direct_frame_buffer())
 		run_pixels = pool_alloc(EfiBootServicesData,
 					(UINTN)RUN_CELLS * font->width * font->height * 4);
-	if (!run_pixels)
+	if (!run_pixels && !direct_frame_buffer())
 		return log_error_status(EFI_OUT_OF_RESOURCES, "no memory to draw text in");
 	for (CHAR16 ch = ASCII_FIRST; ch < ASCII_END; ch++)
 		ascii_glyphs[ch - ASCII_FIRST] = font_glyph(font, ch);
-	gop = screen;
 	mode = (SIMPLE_TEXT_OUTPUT_MODE){ .MaxMode = TEXT_MODES,
 					  .Attribute = EFI_TEXT_ATTR(EFI_LIGHTGRAY, EFI_BLACK),
 					  .CursorVisible = TRUE };
