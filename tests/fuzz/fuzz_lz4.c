@@ -11,6 +11,19 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* A 4-bit length of 15 goes on in the bytes after it while they are 255; 0 if they run out. */
+static int extend(const uint8_t *s, size_t size, size_t *i, size_t *len)
+{
+	if (*len != 15)
+		return 1;
+	do {
+		if (*i == size)
+			return 0;
+		*len += s[*i];
+	} while (s[(*i)++] == 255);
+	return 1;
+}
+
 /* The block format read plainly, one byte at a time; -1 when it is malformed. */
 static long reference_decode(const uint8_t *s, size_t size, uint8_t *d, size_t room)
 {
@@ -19,14 +32,7 @@ static long reference_decode(const uint8_t *s, size_t size, uint8_t *d, size_t r
 	while (i < size) {
 		size_t token = s[i++], len = token >> 4, off;
 
-		if (len == 15) {
-			do {
-				if (i == size)
-					return -1;
-				len += s[i];
-			} while (s[i++] == 255);
-		}
-		if (len > size - i || len > room - n)
+		if (!extend(s, size, &i, &len) || len > size - i || len > room - n)
 			return -1;
 		while (len--)
 			d[n++] = s[i++];
@@ -37,14 +43,7 @@ static long reference_decode(const uint8_t *s, size_t size, uint8_t *d, size_t r
 		off = s[i] | (size_t)s[i + 1] << 8;
 		i += 2;
 		len = token & 15;
-		if (len == 15) {
-			do {
-				if (i == size)
-					return -1;
-				len += s[i];
-			} while (s[i++] == 255);
-		}
-		if (!off || off > n || len + 4 > room - n)
+		if (!off || off > n || !extend(s, size, &i, &len) || len + 4 > room - n)
 			return -1;
 		for (len += 4; len; len--, n++)
 			d[n] = d[n - off];
