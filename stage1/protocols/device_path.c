@@ -307,16 +307,23 @@ EFI_DEVICE_PATH_PROTOCOL *device_path_alloc_pci_root(void)
 	return device_path_alloc_duplicate(&path.root.Header);
 }
 
+/* A pool copy of parent (a pool path, freed here; NULL: none) followed by node, or NULL. */
+static EFI_DEVICE_PATH_PROTOCOL *child_of(EFI_DEVICE_PATH_PROTOCOL *parent,
+					  const EFI_DEVICE_PATH_PROTOCOL *node)
+{
+	EFI_DEVICE_PATH_PROTOCOL *path;
+
+	if (!parent)
+		return NULL;
+	path = device_path_alloc_append_node(parent, node);
+	pool_free(parent);
+	return path;
+}
+
 EFI_DEVICE_PATH_PROTOCOL *device_path_alloc_pci_child(struct pci_address a,
 						      const EFI_DEVICE_PATH_PROTOCOL *node)
 {
-	EFI_DEVICE_PATH_PROTOCOL *pci = device_path_alloc_pci(a), *path;
-
-	if (!pci)
-		return NULL;
-	path = device_path_alloc_append_node(pci, node);
-	pool_free(pci);
-	return path;
+	return child_of(device_path_alloc_pci(a), node);
 }
 
 /*
@@ -341,4 +348,10 @@ EFI_DEVICE_PATH_PROTOCOL *device_path_alloc_virtio_mmio(UINT64 base)
 	device_path_set_node(&path.end, END_DEVICE_PATH_TYPE, END_ENTIRE_DEVICE_PATH_SUBTYPE,
 			     sizeof(path.end));
 	return device_path_alloc_duplicate(&path.vendor.Header);
+}
+
+EFI_DEVICE_PATH_PROTOCOL *device_path_alloc_virtio_mmio_child(UINT64 base,
+							      const EFI_DEVICE_PATH_PROTOCOL *node)
+{
+	return child_of(device_path_alloc_virtio_mmio(base), node);
 }

@@ -23,7 +23,10 @@ EFI_DEVICE_PATH_PROTOCOL *device_path_alloc_pci(struct pci_address a);
 /* PciRoot(0x0) alone: the root bridge's own handle. */
 EFI_DEVICE_PATH_PROTOCOL *device_path_alloc_pci_root(void);
 /* The PCI function's path followed by node (a disk port, a display output); NULL if none. */
-/* VenHw(virtio-mmio transport GUID, base): a virtio-mmio transport, as OVMF's microvm names it. */
-EFI_DEVICE_PATH_PROTOCOL *device_path_alloc_virtio_mmio(UINT64 base);
 EFI_DEVICE_PATH_PROTOCOL *device_path_alloc_pci_child(struct pci_address a,
 						      const EFI_DEVICE_PATH_PROTOCOL *node);
+/* VenHw(virtio-mmio transport GUID, base): a virtio-mmio transport, as OVMF's microvm names it. */
+EFI_DEVICE_PATH_PROTOCOL *device_path_alloc_virtio_mmio(UINT64 base);
+/* The virtio-mmio transport's path followed by node (a SCSI unit, a display); NULL if none. */
+EFI_DEVICE_PATH_PROTOCOL *device_path_alloc_virtio_mmio_child(UINT64 base,
+							      const EFI_DEVICE_PATH_PROTOCOL *node);

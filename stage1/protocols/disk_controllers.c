@@ -405,25 +405,20 @@ err_free:
 }
 
 /*
- * PciRoot(0x0)/Pci(0x3,0x0)/Scsi(target,lun), as OVMF's VirtioScsiDxe builds it for its
- * ScsiBus (MSG_SCSI_DP, Pun the target).
+ * Scsi(target,lun) under the HBA: its PCI function (PciRoot(0x0)/Pci(0x3,0x0)/Scsi(target,lun),
+ * as OVMF's VirtioScsiDxe builds it for its ScsiBus: MSG_SCSI_DP, Pun the target), or its
+ * virtio-mmio transport at mmio_base.
  */
-/* Scsi(target,lun) under the HBA: its PCI function, or its virtio-mmio transport at mmio_base. */
 static EFI_DEVICE_PATH_PROTOCOL *scsi_device_path(struct pci_address a, UINT64 mmio_base,
 						  UINT16 target, UINT16 lun)
 {
-	EFI_DEVICE_PATH_PROTOCOL *hba, *path;
 	SCSI_DEVICE_PATH node;
 
 	device_path_set_node(&node.Header, MESSAGING_DEVICE_PATH, MSG_SCSI_DP, sizeof(node));
 	node.Pun = target;
 	node.Lun = lun;
-	if (!mmio_base)
-		return device_path_alloc_pci_child(a, &node.Header);
-	hba = device_path_alloc_virtio_mmio(mmio_base);
-	path = hba ? device_path_alloc_append_node(hba, &node.Header) : NULL;
-	pool_free(hba);
-	return path;
+	return mmio_base ? device_path_alloc_virtio_mmio_child(mmio_base, &node.Header)
+			 : device_path_alloc_pci_child(a, &node.Header);
 }
 
 /* One SCSI logical unit on transport t: a disk, or a CD-ROM (read-only, 2048-byte blocks). */

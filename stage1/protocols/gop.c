@@ -364,17 +364,14 @@ static EFI_STATUS virtio_gpu_add(struct pci_address a, UINT64 mmio_base)
 	if (EFI_ERROR(status))
 		goto err_free_queue;
 	if (mmio_base) {
-		EFI_DEVICE_PATH_PROTOCOL *transport = device_path_alloc_virtio_mmio(mmio_base);
 		char where[32];
 
 		/* VenHw(virtio-mmio, base)/AcpiAdr(...), as OVMF's VirtioGpuDxe names its child. */
 		snprintf(where, sizeof(where), "virtio-mmio@%llx", mmio_base);
 		status = display_install(&gpu->display,
-					 transport ? device_path_alloc_append_node(
-							     transport, &display_adr.Header)
-						   : NULL,
+					 device_path_alloc_virtio_mmio_child(mmio_base,
+									     &display_adr.Header),
 					 where, "virtio-gpu");
-		pool_free(transport);
 	} else {
 		status = pci_display_install(&gpu->display, a, "virtio-gpu");
 	}
