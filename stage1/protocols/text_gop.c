@@ -456,11 +456,12 @@ EFI_STATUS text_gop_init(EFI_GRAPHICS_OUTPUT_PROTOCOL *screen,
 					font->width, font->height);
 	gop = screen;
 	/* A screen drawn in place needs no buffer, and its format is the device's for good. */
-	if (!run_pixels && !direct_frame_buffer())
+	if (!direct_frame_buffer() && !run_pixels) {
 		run_pixels = pool_alloc(EfiBootServicesData,
 					(UINTN)RUN_CELLS * font->width * font->height * 4);
-	if (!run_pixels && !direct_frame_buffer())
-		return log_error_status(EFI_OUT_OF_RESOURCES, "no memory to draw text in");
+		if (!run_pixels)
+			return log_error_status(EFI_OUT_OF_RESOURCES, "no memory to draw text in");
+	}
 	for (CHAR16 ch = ASCII_FIRST; ch < ASCII_END; ch++)
 		ascii_glyphs[ch - ASCII_FIRST] = font_glyph(font, ch);
 	mode = (SIMPLE_TEXT_OUTPUT_MODE){ .MaxMode = TEXT_MODES,
