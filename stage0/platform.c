@@ -201,7 +201,6 @@ void platform_init(struct handoff *h)
 {
 	struct pci_address host = { 0, 0, 0 };
 	UINT16 vendor = pci_read16(host, PCI_VENDOR_ID), host_id = pci_read16(host, PCI_DEVICE_ID);
-	UINT8 first_bus, last_bus;
 
 	if (vendor == INTEL_VENDOR && host_id == Q35_HOST_ID) {
 		struct pci_address lpc = { 0, 0x1f, 0 };
@@ -212,8 +211,7 @@ void platform_init(struct handoff *h)
 			pci_write32(lpc, ICH9_PMBASE, ACPI_PM_BASE | 1);
 			pci_write8(lpc, ICH9_ACPI_CNTL, ICH9_ACPI_EN);
 		}
-		log_info("machine: q35 (ICH9), PCI through ECAM at 0x%llx",
-			 pci_ecam(&first_bus, &last_bus));
+		log_info("machine: q35 (ICH9), PCI through ECAM at 0x%llx", pci_ecam(NULL, NULL));
 	} else if (vendor == INTEL_VENDOR && host_id == I440FX_HOST_ID) {
 		struct pci_address pm = { 0, 1, 3 };
 
@@ -229,8 +227,7 @@ void platform_init(struct handoff *h)
 
 void platform_pci_windows(const struct handoff *h, struct pci_windows *ret_windows)
 {
-	UINT8 first_bus, last_bus;
-	UINT64 low_top = 0, ecam = pci_ecam(&first_bus, &last_bus);
+	UINT64 low_top = 0, ecam = pci_ecam(NULL, NULL);
 
 	for (UINT32 i = 0; i < h->memory_count; i++) {
 		UINT64 end = h->memory[i].base + h->memory[i].length;

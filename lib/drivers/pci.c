@@ -42,8 +42,10 @@ void pci_use_ecam(UINT64 base, UINT8 first_bus, UINT8 last_bus)
 
 UINT64 pci_ecam(UINT8 *ret_first_bus, UINT8 *ret_last_bus)
 {
-	*ret_first_bus = ecam_first_bus;
-	*ret_last_bus = ecam_last_bus;
+	if (ret_first_bus)
+		*ret_first_bus = ecam_first_bus;
+	if (ret_last_bus)
+		*ret_last_bus = ecam_last_bus;
 	return ecam_base;
 }
 

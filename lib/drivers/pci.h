@@ -49,7 +49,10 @@ struct pci_windows {
  * it) for buses first_bus..last_bus from now on, instead of ports CF8/CFC; base 0: the ports.
  */
 void pci_use_ecam(UINT64 base, UINT8 first_bus, UINT8 last_bus);
-/* The ECAM window in use and its buses; 0 while configuration goes through the ports. */
+/*
+ * The ECAM window in use and its buses (either pointer may be NULL); 0 while configuration goes
+ * through the ports.
+ */
 UINT64 pci_ecam(UINT8 *ret_first_bus, UINT8 *ret_last_bus);
 
 /* Register access at an offset aligned to its size; absent functions read as all ones. */

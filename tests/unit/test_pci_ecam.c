@@ -146,6 +146,8 @@ static void test_the_window_in_use_is_reported(void **state)
 	assert_int_equal(pci_ecam(&first, &last), (UINTN)ecam);
 	assert_int_equal(first, 0);
 	assert_int_equal(last, 1);
+	/* The base alone, for callers that need no buses. */
+	assert_int_equal(pci_ecam(NULL, NULL), (UINTN)ecam);
 }
 
 int main(void)
