@@ -148,9 +148,8 @@ def test_native_loader_reaches_userspace_on_microvm(tmp_path, runs, device):
     the ESP, no BOOTX64.EFI) on a virtio-blk-device, or a disk behind a virtio-scsi-device:
     stage0 boots from it, and stage1 finds the ESP stage0 booted from by its transport's base
     (and the unit's target and LUN) and boots the entry there. The entry's options gain
-    tsc_early_khz, so
-    Linux, which has no PIT gate, HPET or PM timer to calibrate its TSC against on microvm,
-    reaches userspace under TCG too (the frequency only paces its clock)."""
+    tsc_early_khz, so Linux, which has no PIT gate, HPET or PM timer to calibrate its TSC against
+    on microvm, reaches userspace under TCG too (the frequency only paces its clock)."""
     native = BUILD / "images" / "native-linux.img"
     if not native.exists():
         pytest.skip(f"{native} not built (make images)")
